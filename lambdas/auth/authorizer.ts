@@ -1,0 +1,70 @@
+/**
+ * The API Gateway REST TOKEN authorizer. A live access token gets an Allow
+ * policy and its identity as context; any bad token gets `Unauthorized` (the
+ * gateway's 401); a failure to check revocation is thrown as itself, which the
+ * gateway answers with AUTHORIZER_FAILURE (503): nothing is let through.
+ */
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { InvalidTokenError } from '../errors';
+import { log } from '../log';
+import { type AuthenticateDeps, authenticateAccessToken } from './authenticate';
+import { parseBearer } from './bearer';
+
+/** What protected handlers find in `event.requestContext.authorizer`. */
+export interface AuthorizerContext {
+  sub: string;
+  sid: string;
+  jti: string;
+  username: string;
+  /** The access token's `exp`. API Gateway passes context values on as strings. */
+  exp: number;
+}
+
+/**
+ * The policy covers every method of the stage, not only `methodArn`: with
+ * result caching turned on, the cached policy is reused for other routes.
+ */
+export function stageWildcardArn(methodArn: string): string {
+  const [prefix, stage] = methodArn.split('/');
+  if (!prefix || !stage) throw new Error(`Unexpected method ARN: ${methodArn}`);
+  return `${prefix}/${stage}/*`;
+}
+
+export function createAuthorizer(deps: AuthenticateDeps) {
+  return async function authorize(
+    event: APIGatewayTokenAuthorizerEvent,
+  ): Promise<APIGatewayAuthorizerResult> {
+    try {
+      const claims = await authenticateAccessToken(deps, parseBearer(event.authorizationToken));
+      const context: AuthorizerContext = {
+        sub: claims.sub,
+        sid: claims.sid,
+        jti: claims.jti,
+        username: claims.username,
+        exp: claims.exp,
+      };
+      return {
+        principalId: claims.sub,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Action: 'execute-api:Invoke',
+              Effect: 'Allow',
+              Resource: stageWildcardArn(event.methodArn),
+            },
+          ],
+        },
+        context: { ...context },
+      };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) {
+        log('info', 'token refused', { reason: error.reason });
+        // Exactly this message makes API Gateway answer 401 (UNAUTHORIZED).
+        throw new Error('Unauthorized');
+      }
+      log('error', 'authorizer failed: denying', { error });
+      throw new Error('Authorizer failure');
+    }
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Run-time configuration of every function, read once per instance from
+ * environment variables. The variable names live here alone: the CDK stack and
+ * the local server set them from {@link ENV}. A missing required variable
+ * fails the cold start instead of the first request.
+ */
+
+export const ENV = {
+  usersTable: 'USERS_TABLE',
+  sessionsTable: 'SESSIONS_TABLE',
+  revokedTokensTable: 'REVOKED_TOKENS_TABLE',
+  /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
+  kmsKeyId: 'SIGNING_KMS_KEY_ID',
+  /** Folder holding the local ES256 key pair (local mode); used when no KMS key is set. */
+  localKeyDir: 'SIGNING_KEY_DIR',
+  issuer: 'TOKEN_ISSUER',
+  audience: 'TOKEN_AUDIENCE',
+  accessTokenTtl: 'ACCESS_TOKEN_TTL_SECONDS',
+  refreshTokenTtl: 'REFRESH_TOKEN_TTL_SECONDS',
+  signupOpen: 'SIGNUP_OPEN',
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+} as const;
+
+export const DEFAULTS = {
+  issuer: 'serverless-jwt-auth',
+  audience: 'serverless-jwt-auth',
+  accessTokenTtlSeconds: 15 * 60,
+  refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+} as const;
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  /** Absolute session lifetime, counted from login; refresh never extends it. */
+  refreshTokenTtlSeconds: number;
+}
+
+export type SigningSettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
+
+export interface AppConfig {
+  tables: { users: string; sessions: string; revokedTokens: string };
+  tokens: TokenSettings;
+  signing: SigningSettings;
+  signupOpen: boolean;
+  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
+  dynamodbEndpoint?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`Environment variable ${name} is required.`);
+  return value;
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigError(`Environment variable ${name} must be a positive integer, got "${raw}".`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`Environment variable ${name} must be true or false, got "${raw}".`);
+}
+
+export function readTokenSettings(env: Env): TokenSettings {
+  const settings = {
+    issuer: env[ENV.issuer]?.trim() || DEFAULTS.issuer,
+    audience: env[ENV.audience]?.trim() || DEFAULTS.audience,
+    accessTokenTtlSeconds: positiveInteger(env, ENV.accessTokenTtl, DEFAULTS.accessTokenTtlSeconds),
+    refreshTokenTtlSeconds: positiveInteger(
+      env,
+      ENV.refreshTokenTtl,
+      DEFAULTS.refreshTokenTtlSeconds,
+    ),
+  };
+  if (settings.accessTokenTtlSeconds > settings.refreshTokenTtlSeconds) {
+    throw new ConfigError(`${ENV.accessTokenTtl} must not exceed ${ENV.refreshTokenTtl}.`);
+  }
+  return settings;
+}
+
+function readSigningSettings(env: Env): SigningSettings {
+  const keyId = env[ENV.kmsKeyId]?.trim();
+  if (keyId) return { kind: 'kms', keyId };
+  const keyDir = env[ENV.localKeyDir]?.trim();
+  if (keyDir) return { kind: 'local', keyDir };
+  throw new ConfigError(`Set ${ENV.kmsKeyId} (AWS) or ${ENV.localKeyDir} (local mode).`);
+}
+
+/** Reads and checks the whole configuration. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const endpoint = env[ENV.dynamodbEndpoint]?.trim();
+  return {
+    tables: {
+      users: required(env, ENV.usersTable),
+      sessions: required(env, ENV.sessionsTable),
+      revokedTokens: required(env, ENV.revokedTokensTable),
+    },
+    tokens: readTokenSettings(env),
+    signing: readSigningSettings(env),
+    signupOpen: flag(env, ENV.signupOpen, true),
+    ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Every function of the API and what it may touch, defined once. The CDK stack
+ * builds one Lambda and one API Gateway method per route from this table and
+ * grants each function exactly the actions listed; the local server serves the
+ * same handler modules from it.
+ */
+import type { TableName } from './tables';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+export type KeyAction = 'kms:Sign' | 'kms:GetPublicKey';
+
+export interface FunctionSpec {
+  /** Short id: the CDK construct id and the log name. */
+  id: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  /** DynamoDB actions per table; nothing else is granted. */
+  tables: Partial<Record<TableName, readonly TableAction[]>>;
+  /** KMS actions on the signing key. */
+  key: readonly KeyAction[];
+  /** Runs scrypt: give it the memory (and so the CPU) for it. */
+  hashesPasswords?: boolean;
+}
+
+export interface RouteSpec extends FunctionSpec {
+  method: HttpMethod;
+  /** API Gateway resource path; `{name}` is a path parameter. */
+  path: string;
+  /** `bearer`: the TOKEN authorizer runs first and the handler reads its context. */
+  auth: 'none' | 'bearer';
+}
+
+const SIGNS_TOKENS: readonly KeyAction[] = ['kms:Sign', 'kms:GetPublicKey'];
+const VERIFIES_TOKENS: readonly KeyAction[] = ['kms:GetPublicKey'];
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'Register',
+    method: 'POST',
+    path: '/auth/register',
+    auth: 'none',
+    entry: 'lambdas/handlers/register.ts',
+    tables: { users: ['PutItem'] },
+    key: [],
+    hashesPasswords: true,
+  },
+  {
+    id: 'Login',
+    method: 'POST',
+    path: '/auth/login',
+    auth: 'none',
+    entry: 'lambdas/handlers/login.ts',
+    tables: { users: ['GetItem'], sessions: ['PutItem'] },
+    key: SIGNS_TOKENS,
+    hashesPasswords: true,
+  },
+  {
+    id: 'Refresh',
+    method: 'POST',
+    path: '/auth/refresh',
+    auth: 'none',
+    entry: 'lambdas/handlers/refresh.ts',
+    tables: {
+      sessions: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+    },
+    key: SIGNS_TOKENS,
+  },
+  {
+    // Not behind the authorizer: logout accepts a refresh token alone, and an
+    // already revoked session must still answer 204.
+    id: 'Logout',
+    method: 'POST',
+    path: '/auth/logout',
+    auth: 'none',
+    entry: 'lambdas/handlers/logout.ts',
+    tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
+    key: VERIFIES_TOKENS,
+  },
+  {
+    id: 'LogoutAll',
+    method: 'POST',
+    path: '/auth/logout-all',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/logout-all.ts',
+    tables: { sessions: ['Query', 'DeleteItem'], revokedTokens: ['PutItem'] },
+    key: [],
+  },
+  {
+    id: 'Me',
+    method: 'GET',
+    path: '/auth/me',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/me.ts',
+    tables: {},
+    key: [],
+  },
+  {
+    id: 'ListSessions',
+    method: 'GET',
+    path: '/auth/sessions',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/list-sessions.ts',
+    tables: { sessions: ['Query'] },
+    key: [],
+  },
+  {
+    id: 'DeleteSession',
+    method: 'DELETE',
+    path: '/auth/sessions/{session_id}',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/delete-session.ts',
+    tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
+    key: [],
+  },
+  {
+    id: 'ChangePassword',
+    method: 'POST',
+    path: '/auth/password',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/change-password.ts',
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      sessions: ['Query', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+    },
+    key: [],
+    hashesPasswords: true,
+  },
+  {
+    id: 'Jwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    auth: 'none',
+    entry: 'lambdas/handlers/jwks.ts',
+    tables: {},
+    key: VERIFIES_TOKENS,
+  },
+];
+
+/** The TOKEN authorizer: reads revocations and the public key, nothing else. */
+export const AUTHORIZER: FunctionSpec = {
+  id: 'Authorizer',
+  entry: 'lambdas/handlers/authorizer.ts',
+  tables: { revokedTokens: ['GetItem'] },
+  key: VERIFIES_TOKENS,
+};

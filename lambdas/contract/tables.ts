@@ -1,0 +1,49 @@
+/**
+ * The DynamoDB tables, defined once. The CDK stack creates them from this
+ * list, the local server creates them in the embedded engine from it, and the
+ * stores read their key and TTL attribute names from it. Plain data only: this
+ * module is bundled into the Lambdas.
+ */
+import { ENV } from '../config';
+
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface TableDefinition {
+  /** Logical name: the CDK construct id and the local table name. */
+  logicalName: string;
+  /** Environment variable through which functions learn the physical name. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  /** Epoch-seconds Number attribute after which DynamoDB may delete the item. */
+  ttlAttribute?: string;
+}
+
+export const TABLES = {
+  /** One item per user, keyed by the normalised username (uniqueness by conditional put). */
+  users: {
+    logicalName: 'Users',
+    envVar: ENV.usersTable,
+    partitionKey: { name: 'username', type: 'S' },
+  },
+  /** One item per login (session); deleted when the session is revoked. */
+  sessions: {
+    logicalName: 'Sessions',
+    envVar: ENV.sessionsTable,
+    partitionKey: { name: 'userId', type: 'S' },
+    sortKey: { name: 'sessionId', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per revoked token, kept until the token's own `exp`. */
+  revokedTokens: {
+    logicalName: 'RevokedTokens',
+    envVar: ENV.revokedTokensTable,
+    partitionKey: { name: 'jti', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof TABLES;

@@ -1,0 +1,109 @@
+/**
+ * The project's one error hierarchy. Every error that may reach a client is an
+ * {@link AuthError} with a stable `code` (DESIGN's error table) and an HTTP
+ * `status`; anything else is unexpected and becomes a generic 500.
+ */
+
+/** The `error` field of every JSON error body. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_credentials'
+  | 'invalid_token'
+  | 'not_found'
+  | 'username_taken'
+  | 'too_many_requests'
+  | 'internal_error'
+  | 'unavailable';
+
+export abstract class AuthError extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly status: number;
+
+  /** Client errors carry a message meant for the client; server errors never do. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+}
+
+/** 400: malformed JSON, a missing or ill-typed field, a body too large. */
+export class InvalidRequestError extends AuthError {
+  readonly code = 'invalid_request';
+  readonly status = 400;
+  override readonly name = 'InvalidRequestError';
+}
+
+/** 401 without `WWW-Authenticate`: unknown user, wrong password. */
+export class InvalidCredentialsError extends AuthError {
+  readonly code = 'invalid_credentials';
+  readonly status = 401;
+  override readonly name = 'InvalidCredentialsError';
+
+  constructor(message = 'Invalid username or password.') {
+    super(message);
+  }
+}
+
+/**
+ * Why a token was refused. Stable, so callers and logs can switch on it;
+ * clients only ever see `invalid_token`.
+ */
+export type TokenFailure =
+  | 'missing'
+  | 'malformed'
+  | 'bad_algorithm'
+  | 'bad_signature'
+  | 'unknown_key'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_type'
+  | 'claim_invalid'
+  | 'revoked'
+  | 'reused'
+  | 'session_ended';
+
+/** 401 with `WWW-Authenticate: Bearer error="invalid_token"`. */
+export class InvalidTokenError extends AuthError {
+  readonly code = 'invalid_token';
+  readonly status = 401;
+  override readonly name = 'InvalidTokenError';
+
+  constructor(
+    readonly reason: TokenFailure,
+    message = 'The token is invalid, expired or revoked.',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** 404: unknown route, or a session that is not the caller's. */
+export class NotFoundError extends AuthError {
+  readonly code = 'not_found';
+  readonly status = 404;
+  override readonly name = 'NotFoundError';
+}
+
+/** 409: register with a username that already exists. */
+export class UsernameTakenError extends AuthError {
+  readonly code = 'username_taken';
+  readonly status = 409;
+  override readonly name = 'UsernameTakenError';
+
+  constructor(message = 'That username is taken.') {
+    super(message);
+  }
+}
+
+/**
+ * 503: a store or the key service could not be reached. Nothing is let
+ * through and nothing is half-written; the client may retry.
+ */
+export class UnavailableError extends AuthError {
+  readonly code = 'unavailable';
+  readonly status = 503;
+  override readonly name = 'UnavailableError';
+
+  constructor(message = 'The service is temporarily unavailable.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}

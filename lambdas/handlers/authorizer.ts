@@ -1,0 +1,10 @@
+/** Lambda entry: the REST API TOKEN authorizer in front of every protected route. */
+import { createAuthorizer } from '../auth/authorizer';
+import { createRuntime } from '../runtime';
+
+const runtime = createRuntime();
+
+export const handler = createAuthorizer({
+  verifier: runtime.verifier(),
+  revokedTokens: runtime.revokedTokens(),
+});

@@ -1,0 +1,52 @@
+/**
+ * Per-instance wiring: configuration, AWS clients, stores and keys are built
+ * once at module load (outside the handler) and reused by every invocation.
+ * Each piece is built on first use, so a function only creates the clients it
+ * actually needs.
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import { type AppConfig, type Env, loadConfig } from './config';
+import { createKmsSigner } from './signing/kms-signer';
+import { createLocalSigner } from './signing/local-signer';
+import type { TokenSigner } from './signing/signer';
+import { createDocumentClient } from './store/dynamo';
+import { createRevokedTokenStore, type RevokedTokenStore } from './store/revoked-tokens';
+import { createTokenIssuer, type TokenIssuer } from './tokens/issue';
+import { createTokenVerifier, type TokenVerifier } from './tokens/verify';
+
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+}
+
+export interface Runtime {
+  config: AppConfig;
+  revokedTokens: () => RevokedTokenStore;
+  signer: () => TokenSigner;
+  verifier: () => TokenVerifier;
+  issuer: () => TokenIssuer;
+}
+
+export function createRuntime(env: Env = process.env): Runtime {
+  const config = loadConfig(env);
+  const dynamo = lazy(() => createDocumentClient({ endpoint: config.dynamodbEndpoint }));
+  const signer = lazy(() =>
+    config.signing.kind === 'kms'
+      ? createKmsSigner({ client: new KMSClient({}), keyId: config.signing.keyId })
+      : createLocalSigner(config.signing.keyDir),
+  );
+  return {
+    config,
+    revokedTokens: lazy(() => createRevokedTokenStore(dynamo(), config.tables.revokedTokens)),
+    signer,
+    verifier: lazy(() => createTokenVerifier({ keys: signer(), settings: config.tokens })),
+    issuer: lazy(() => createTokenIssuer({ signer: signer(), settings: config.tokens })),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The DynamoDB boundary: building the document client, and turning SDK
+ * exceptions into domain errors. Nothing above `store/` imports `@aws-sdk/*`.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UnavailableError } from '../errors';
+
+export interface DynamoOptions {
+  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
+  endpoint?: string;
+}
+
+export function createDocumentClient({ endpoint }: DynamoOptions = {}): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    // A revocation check sits on every request: fail fast rather than hang the authorizer.
+    maxAttempts: 3,
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** True when a conditional write was refused because its condition did not hold. */
+export function isConditionFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** A failure of the store as the domain sees it: 503, fail closed; the cause is for the logs. */
+export function storeError(operation: string, cause: unknown): UnavailableError {
+  return new UnavailableError(undefined, {
+    cause: new Error(`DynamoDB ${operation} failed`, { cause }),
+  });
+}
+
+/** Runs one store call; any failure becomes a {@link storeError}. */
+export async function storeCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw storeError(operation, cause);
+  }
+}

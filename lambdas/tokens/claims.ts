@@ -1,0 +1,35 @@
+/** The two kinds of token and their claims, exactly as DESIGN's token table says. */
+
+export type TokenUse = 'access' | 'refresh';
+
+/** The JOSE `typ` header of each kind; verification pins it. */
+export const TOKEN_TYP = {
+  access: 'at+jwt',
+  refresh: 'refresh+jwt',
+} as const satisfies Record<TokenUse, string>;
+
+interface CommonClaims {
+  iss: string;
+  aud: string;
+  /** Stable user id, not the username. */
+  sub: string;
+  /** Session id: one login is one session. */
+  sid: string;
+  /** Random 128-bit token id: the key of a revocation. */
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+export interface AccessTokenClaims extends CommonClaims {
+  token_use: 'access';
+  username: string;
+}
+
+export interface RefreshTokenClaims extends CommonClaims {
+  token_use: 'refresh';
+}
+
+export type ClaimsFor<U extends TokenUse> = U extends 'access'
+  ? AccessTokenClaims
+  : RefreshTokenClaims;
