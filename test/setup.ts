@@ -1,1 +1,10 @@
 import 'aws-sdk-client-mock-jest';
+
+// No test may reach AWS: fixed dummy credentials and region, and no instance
+// metadata lookups (which would leave loopback).
+process.env.AWS_REGION = 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID = 'test';
+process.env.AWS_SECRET_ACCESS_KEY = 'test';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+delete process.env.AWS_PROFILE;
+delete process.env.AWS_SESSION_TOKEN;

@@ -17,7 +17,7 @@ import { once, type TokenSigner, toPublicJwk } from './signer';
 export const LOCAL_KEY_FILE = 'signing-key.pem';
 
 function hasErrorCode(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
 async function readKey(file: string): Promise<KeyObject> {

@@ -24,7 +24,11 @@ export function createDocumentClient({ endpoint }: DynamoOptions = {}): DynamoDB
 
 /** True when a conditional write was refused because its condition did not hold. */
 export function isConditionFailed(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+  );
 }
 
 /** A failure of the store as the domain sees it: 503, fail closed; the cause is for the logs. */

@@ -5,7 +5,8 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stdout.write(`\n${results.numPassedTests} passed, ${failed} failed\n`);
+    // stderr, like Jest's own summary, so the line comes after it in a terminal.
+    process.stderr.write(`\n${results.numPassedTests} passed, ${failed} failed\n`);
   }
 }
 
