@@ -1,0 +1,54 @@
+import { ConfigError, DEFAULTS, ENV, loadConfig } from '../../lambdas/config';
+
+const base = {
+  [ENV.usersTable]: 'Users',
+  [ENV.sessionsTable]: 'Sessions',
+  [ENV.revokedTokensTable]: 'RevokedTokens',
+  [ENV.kmsKeyId]: 'alias/signing',
+};
+
+describe('loadConfig', () => {
+  it('reads tables and the KMS key, with DESIGN’s default lifetimes', () => {
+    expect(loadConfig(base)).toEqual({
+      tables: { users: 'Users', sessions: 'Sessions', revokedTokens: 'RevokedTokens' },
+      tokens: {
+        issuer: DEFAULTS.issuer,
+        audience: DEFAULTS.audience,
+        accessTokenTtlSeconds: 900,
+        refreshTokenTtlSeconds: 2_592_000,
+      },
+      signing: { kind: 'kms', keyId: 'alias/signing' },
+      signupOpen: true,
+    });
+  });
+
+  it('uses the local key folder and the DynamoDB endpoint when no KMS key is set', () => {
+    const config = loadConfig({
+      ...base,
+      [ENV.kmsKeyId]: undefined,
+      [ENV.localKeyDir]: '.data',
+      [ENV.dynamodbEndpoint]: 'http://127.0.0.1:4567',
+      [ENV.signupOpen]: 'false',
+    });
+
+    expect(config.signing).toEqual({ kind: 'local', keyDir: '.data' });
+    expect(config.dynamodbEndpoint).toBe('http://127.0.0.1:4567');
+    expect(config.signupOpen).toBe(false);
+  });
+
+  it.each([
+    ['a missing table name', { [ENV.usersTable]: undefined }, /USERS_TABLE is required/],
+    ['no signing key at all', { [ENV.kmsKeyId]: undefined }, /SIGNING_KMS_KEY_ID/],
+    ['a non-numeric lifetime', { [ENV.accessTokenTtl]: '15m' }, /positive integer/],
+    ['a zero lifetime', { [ENV.refreshTokenTtl]: '0' }, /positive integer/],
+    [
+      'an access lifetime longer than the session',
+      { [ENV.accessTokenTtl]: '7200', [ENV.refreshTokenTtl]: '3600' },
+      /must not exceed/,
+    ],
+    ['a sign-up flag that is not a boolean', { [ENV.signupOpen]: 'maybe' }, /true or false/],
+  ])('fails fast on %s', (_, overrides, message) => {
+    expect(() => loadConfig({ ...base, ...overrides })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, ...overrides })).toThrow(message);
+  });
+});
