@@ -4,8 +4,9 @@
  * without one it lives in memory (tests). The code reaches it through the real
  * AWS SDK, exactly as it reaches DynamoDB in AWS.
  */
-import type { AddressInfo } from 'node:net';
+
 import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 
 // dynalite ships no types.
 // biome-ignore lint/suspicious/noExplicitAny: untyped CommonJS module

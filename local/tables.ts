@@ -13,7 +13,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { type TableDefinition, type TableName, TABLES } from '../lambdas/contract/tables';
+import { TABLES, type TableDefinition, type TableName } from '../lambdas/contract/tables';
 
 export type TableNames = Record<TableName, string>;
 

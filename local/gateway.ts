@@ -1,0 +1,274 @@
+/**
+ * API Gateway (REST API, v1) emulated in-process, without HTTP: the local
+ * server and the integration tests feed it requests and get back what the
+ * deployed API would answer. It serves the handler modules of the shared route
+ * table, runs the TOKEN authorizer in front of protected routes, and answers
+ * on its own with the shared gateway responses, exactly where API Gateway does.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayTokenAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract/gateway-responses';
+import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
+import { log } from '../lambdas/log';
+import { policyAllows } from './policy';
+import {
+  headerValue,
+  type IncomingRequest,
+  lambdaContext,
+  proxyEvent,
+  tokenAuthorizerEvent,
+} from './proxy-event';
+import { createRouter } from './routing';
+
+export interface GatewayRequest {
+  method: string;
+  /** The request path, without the query string. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  query?: Record<string, string>;
+  /** The client address, as `requestContext.identity.sourceIp`. Default `127.0.0.1`. */
+  sourceIp?: string;
+}
+
+export interface GatewayResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Gateway {
+  handle(request: GatewayRequest): Promise<GatewayResponse>;
+}
+
+export type ModuleLoader = (entry: string) => Promise<{ handler: unknown }>;
+
+export interface GatewayOptions {
+  /** Default: the shared {@link ROUTES}. */
+  routes?: readonly RouteSpec[];
+  /** Loads a handler module by its `entry`. Default: dynamic `import()` from the repository root. */
+  loadModule?: ModuleLoader;
+}
+
+type LambdaHandler = (event: unknown, context: Context, callback: Callback) => unknown;
+type Callback = (error?: unknown, result?: unknown) => void;
+
+const REPO_ROOT = resolve(__dirname, '..');
+
+/** Imports `entry` (relative to the repository root) as Lambda would load it. */
+export const importFromRepo: ModuleLoader = async (entry) => {
+  const loaded: Record<string, unknown> = await import(resolve(REPO_ROOT, entry));
+  // A CommonJS module imported as ESM keeps its exports on `default` too.
+  const handler =
+    loaded.handler ?? (loaded.default as Record<string, unknown> | undefined)?.handler;
+  return { handler };
+};
+
+/** What API Gateway answers itself, from the one shared definition. */
+export function gatewayResponse(
+  type: GatewayResponseType,
+  options: { status?: number; requestId?: string } = {},
+): GatewayResponse {
+  const spec = GATEWAY_RESPONSES[type];
+  const status = options.status ?? spec.status;
+  if (status === undefined) throw new Error(`Gateway response ${type} needs a status.`);
+  return {
+    status,
+    headers: {
+      'Content-Type': 'application/json',
+      ...spec.headers,
+      ...(options.requestId ? { 'x-amzn-RequestId': options.requestId } : {}),
+    },
+    body: JSON.stringify(spec.body),
+  };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** Calls a Lambda handler, whether it returns a promise or answers through the callback. */
+function invoke(handler: LambdaHandler, event: unknown, context: Context): Promise<unknown> {
+  return new Promise((resolvePromise, reject) => {
+    const callback: Callback = (error, result) =>
+      error === undefined || error === null ? resolvePromise(result) : reject(error);
+    try {
+      const returned = handler(event, context, callback);
+      // A thenable, not `instanceof Promise`: the handler may come from another realm (Jest's vm).
+      if (isThenable(returned)) returned.then(resolvePromise, reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+type AuthorizerOutcome =
+  | { kind: 'allowed'; context: Record<string, string> }
+  | { kind: 'refused'; response: GatewayResponseType };
+
+function isUnauthorized(error: unknown): boolean {
+  return error === 'Unauthorized' || (error instanceof Error && error.message === 'Unauthorized');
+}
+
+/**
+ * API Gateway hands the context to the handler with every value as a string
+ * and refuses objects and arrays (AuthorizerConfigurationException).
+ */
+function stringContext(context: unknown): Record<string, string> | undefined {
+  if (context === undefined || context === null) return {};
+  if (typeof context !== 'object') return undefined;
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(context)) {
+    if (!['string', 'number', 'boolean'].includes(typeof value)) return undefined;
+    values[key] = String(value);
+  }
+  return values;
+}
+
+function readAuthorizerResult(result: unknown, arn: string): AuthorizerOutcome {
+  const candidate = result as Partial<APIGatewayAuthorizerResult> | undefined;
+  const context = stringContext(candidate?.context);
+  if (
+    typeof candidate?.principalId !== 'string' ||
+    !Array.isArray(candidate.policyDocument?.Statement) ||
+    !context
+  ) {
+    return { kind: 'refused', response: 'AUTHORIZER_CONFIGURATION_ERROR' };
+  }
+  if (!policyAllows(candidate.policyDocument, arn)) {
+    return { kind: 'refused', response: 'ACCESS_DENIED' };
+  }
+  return { kind: 'allowed', context: { ...context, principalId: candidate.principalId } };
+}
+
+/** Turns a proxy integration result into a response; `undefined` when it is malformed. */
+function readProxyResult(result: unknown, requestId: string): GatewayResponse | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = result as Record<
+    string,
+    unknown
+  >;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode)) return undefined;
+  if (statusCode < 100 || statusCode > 599) return undefined;
+  if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
+  const merged: Record<string, string> = {};
+  for (const [name, values] of Object.entries((multiValueHeaders ?? {}) as object)) {
+    if (Array.isArray(values)) merged[name] = values.map(String).join(', ');
+  }
+  for (const [name, value] of Object.entries((headers ?? {}) as object)) {
+    if (value !== undefined && value !== null) merged[name] = String(value);
+  }
+  // API Gateway's default content type for a proxy response that names none.
+  if (headerValue(merged, 'content-type') === undefined)
+    merged['Content-Type'] = 'application/json';
+  merged['x-amzn-RequestId'] = requestId;
+  const text = body ?? '';
+  return {
+    status: statusCode,
+    headers: merged,
+    body: isBase64Encoded === true ? Buffer.from(text, 'base64').toString('utf8') : text,
+  };
+}
+
+function toIncoming(request: GatewayRequest): IncomingRequest {
+  // Tolerate a query string left on the path: API Gateway matches the path alone.
+  const [path = '/', queryString] = request.path.split('?', 2);
+  const query = { ...Object.fromEntries(new URLSearchParams(queryString ?? '')), ...request.query };
+  return {
+    method: request.method.toUpperCase(),
+    path: path || '/',
+    headers: request.headers ?? {},
+    query,
+    body: request.body === undefined || request.body === '' ? undefined : request.body,
+    sourceIp: request.sourceIp ?? '127.0.0.1',
+    requestId: randomUUID(),
+    receivedAt: new Date(),
+  };
+}
+
+/** Creates the emulated REST API over `routes` and the shared authorizer. */
+export function createGateway(options: GatewayOptions = {}): Gateway {
+  const route = createRouter(options.routes ?? ROUTES);
+  const loadModule = options.loadModule ?? importFromRepo;
+  const handlers = new Map<string, Promise<LambdaHandler>>();
+
+  /** Loads each module once, like a warm Lambda instance; a failed cold start is retried. */
+  function handlerOf(fn: FunctionSpec): Promise<LambdaHandler> {
+    let loading = handlers.get(fn.entry);
+    if (!loading) {
+      loading = loadModule(fn.entry).then(({ handler }) => {
+        if (typeof handler !== 'function') throw new Error(`${fn.entry} exports no handler`);
+        return handler as LambdaHandler;
+      });
+      loading.catch(() => handlers.delete(fn.entry));
+      handlers.set(fn.entry, loading);
+    }
+    return loading;
+  }
+
+  async function authorize(token: string, request: IncomingRequest): Promise<AuthorizerOutcome> {
+    const event: APIGatewayTokenAuthorizerEvent = tokenAuthorizerEvent(token, request);
+    let result: unknown;
+    try {
+      const authorizer = await handlerOf(AUTHORIZER);
+      result = await invoke(authorizer, event, lambdaContext(AUTHORIZER.id));
+    } catch (error) {
+      if (isUnauthorized(error)) return { kind: 'refused', response: 'UNAUTHORIZED' };
+      log('error', 'local gateway: authorizer failed', { requestId: request.requestId, error });
+      return { kind: 'refused', response: 'AUTHORIZER_FAILURE' };
+    }
+    return readAuthorizerResult(result, event.methodArn);
+  }
+
+  async function integrate(
+    spec: RouteSpec,
+    event: APIGatewayProxyEvent,
+    requestId: string,
+  ): Promise<GatewayResponse> {
+    try {
+      const handler = await handlerOf(spec);
+      const response = readProxyResult(
+        await invoke(handler, event, lambdaContext(spec.id)),
+        requestId,
+      );
+      if (response) return response;
+      log('error', 'local gateway: malformed Lambda proxy response', { route: spec.id, requestId });
+    } catch (error) {
+      log('error', 'local gateway: handler failed', { route: spec.id, requestId, error });
+    }
+    // A crashed or malformed proxy integration is a 502 in API Gateway; nothing of it leaks.
+    return gatewayResponse('DEFAULT_5XX', { status: 502, requestId });
+  }
+
+  return {
+    async handle(raw) {
+      const request = toIncoming(raw);
+      const { requestId } = request;
+      const lookup = route(request.method, request.path);
+      if (lookup.kind === 'missing')
+        return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { requestId });
+      const { route: spec, pathParameters } = lookup.match;
+
+      let authorizerContext: Record<string, string> | null = null;
+      if (spec.auth === 'bearer') {
+        // The identity source: without it API Gateway answers 401 and never calls the authorizer.
+        const token = headerValue(request.headers, 'authorization');
+        if (!token?.trim()) return gatewayResponse('UNAUTHORIZED', { requestId });
+        const outcome = await authorize(token, request);
+        if (outcome.kind === 'refused') return gatewayResponse(outcome.response, { requestId });
+        authorizerContext = outcome.context;
+      }
+      return integrate(
+        spec,
+        proxyEvent(request, spec, pathParameters, authorizerContext),
+        requestId,
+      );
+    },
+  };
+}
