@@ -1,0 +1,97 @@
+/**
+ * The `node:http` side of local mode: each HTTP request becomes a
+ * {@link GatewayRequest} and each {@link GatewayResponse} is written back. It
+ * holds no API logic; everything else happens in the emulated gateway.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { log } from '../lambdas/log';
+import {
+  type Gateway,
+  type GatewayRequest,
+  type GatewayResponse,
+  gatewayResponse,
+} from './gateway';
+
+/** Reads the body up to `limit` bytes; `undefined` when it is longer (the rest is drained, not kept). */
+async function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
+  const declared = Number(request.headers['content-length']);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = Number.isFinite(declared) && declared > limit;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) tooLarge = true;
+    if (!tooLarge) chunks.push(chunk);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+/** Header names as the client sent them (API Gateway keeps their case); repeats joined by commas. */
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const raw = request.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = raw[index] as string;
+    const value = raw[index + 1] as string;
+    const existing = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase());
+    if (existing) headers[existing] = `${headers[existing]},${value}`;
+    else headers[name] = value;
+  }
+  return headers;
+}
+
+function sourceIpOf(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+export function toGatewayRequest(request: IncomingMessage, body: string): GatewayRequest {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  return {
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    headers: headersOf(request),
+    // Like API Gateway's queryStringParameters: the last value of a repeated name.
+    query: Object.fromEntries(url.searchParams),
+    ...(body ? { body } : {}),
+    sourceIp: sourceIpOf(request),
+  };
+}
+
+function write(response: ServerResponse, answer: GatewayResponse): void {
+  // The client may be gone already; there is nobody left to answer then.
+  if (response.destroyed) return;
+  response.writeHead(answer.status, answer.headers);
+  response.end(answer.body);
+}
+
+/** A request listener serving `gateway`; bodies above `maxBodyBytes` get 400 invalid_request. */
+export function createRequestListener(
+  gateway: Gateway,
+  options: { maxBodyBytes: number },
+): RequestListener {
+  return (request, response) => {
+    const started = Date.now();
+    const serve = async (): Promise<GatewayResponse> => {
+      const body = await readBody(request, options.maxBodyBytes);
+      if (body === undefined) return gatewayResponse('REQUEST_TOO_LARGE');
+      return gateway.handle(toGatewayRequest(request, body));
+    };
+    serve()
+      .catch((error: unknown) => {
+        log('error', 'local server: request failed', { error });
+        return gatewayResponse('DEFAULT_5XX', { status: 500 });
+      })
+      .then((answer) => {
+        write(response, answer);
+        // The path only: a query string could carry something secret.
+        const path = (request.url ?? '/').split('?')[0];
+        log('info', 'request', {
+          method: request.method,
+          path,
+          status: answer.status,
+          ms: Date.now() - started,
+        });
+      });
+  };
+}
