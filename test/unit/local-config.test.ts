@@ -1,0 +1,113 @@
+/** The local server's configuration and the environment it gives the handlers. */
+import { ConfigError, DEFAULTS, ENV } from '../../lambdas/config';
+import { readLocalConfig } from '../../local/config';
+import { handlerEnvironment, tableNames } from '../../local/handler-env';
+import { LOCAL_TABLE_NAMES } from '../../local/tables';
+
+describe('readLocalConfig', () => {
+  it('returns port 3000, DATA_DIR .data under cwd and the embedded engine when nothing is set', () => {
+    const config = readLocalConfig({}, '/srv/app');
+
+    expect(config).toEqual({
+      port: 3000,
+      dataDir: '/srv/app/.data',
+      tokens: {
+        issuer: DEFAULTS.issuer,
+        audience: DEFAULTS.audience,
+        accessTokenTtlSeconds: DEFAULTS.accessTokenTtlSeconds,
+        refreshTokenTtlSeconds: DEFAULTS.refreshTokenTtlSeconds,
+      },
+    });
+  });
+
+  it('reads PORT, DATA_DIR, DYNAMODB_ENDPOINT and the token settings of the stack', () => {
+    const config = readLocalConfig(
+      {
+        PORT: '8080',
+        DATA_DIR: 'var/data',
+        DYNAMODB_ENDPOINT: 'http://localhost:8000',
+        [ENV.issuer]: 'https://auth.local',
+        [ENV.accessTokenTtl]: '60',
+      },
+      '/srv/app',
+    );
+
+    expect(config).toMatchObject({
+      port: 8080,
+      dataDir: '/srv/app/var/data',
+      dynamodbEndpoint: 'http://localhost:8000',
+      tokens: { issuer: 'https://auth.local', accessTokenTtlSeconds: 60 },
+    });
+  });
+
+  it('keeps an absolute DATA_DIR as it is', () => {
+    expect(readLocalConfig({ DATA_DIR: '/tmp/jwt' }, '/srv/app').dataDir).toBe('/tmp/jwt');
+  });
+
+  it.each([['abc'], ['-1'], ['65536'], ['80.5']])('throws ConfigError for PORT=%s', (port) => {
+    expect(() => readLocalConfig({ PORT: port })).toThrow(ConfigError);
+  });
+
+  it.each([['localhost:8000'], ['ftp://localhost:8000']])(
+    'throws ConfigError for DYNAMODB_ENDPOINT=%s',
+    (endpoint) => {
+      expect(() => readLocalConfig({ DYNAMODB_ENDPOINT: endpoint })).toThrow(ConfigError);
+    },
+  );
+
+  it('throws ConfigError for a token setting the stack would refuse', () => {
+    expect(() => readLocalConfig({ [ENV.accessTokenTtl]: 'soon' })).toThrow(ConfigError);
+  });
+});
+
+describe('handlerEnvironment', () => {
+  const base = {
+    dataDir: '/data',
+    endpoint: 'http://127.0.0.1:4567',
+    tables: LOCAL_TABLE_NAMES,
+  };
+
+  it('points the handlers at the tables, the endpoint and a key in the data folder', () => {
+    const env = handlerEnvironment({ ...base, env: {}, embedded: true });
+
+    expect(env).toMatchObject({
+      [ENV.usersTable]: LOCAL_TABLE_NAMES.users,
+      [ENV.sessionsTable]: LOCAL_TABLE_NAMES.sessions,
+      [ENV.revokedTokensTable]: LOCAL_TABLE_NAMES.revokedTokens,
+      [ENV.dynamodbEndpoint]: 'http://127.0.0.1:4567',
+      [ENV.localKeyDir]: '/data',
+    });
+  });
+
+  it('adds dummy AWS credentials for the embedded engine when none are set', () => {
+    const env = handlerEnvironment({ ...base, env: {}, embedded: true });
+
+    expect(env.AWS_REGION).toEqual(expect.any(String));
+    expect(env.AWS_ACCESS_KEY_ID).toEqual(expect.any(String));
+    expect(env.AWS_SECRET_ACCESS_KEY).toEqual(expect.any(String));
+  });
+
+  it('leaves credentials alone when they are set or the endpoint is external', () => {
+    const set = handlerEnvironment({
+      ...base,
+      env: { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'mine' },
+      embedded: true,
+    });
+    const external = handlerEnvironment({ ...base, env: {}, embedded: false });
+
+    expect(set).not.toHaveProperty('AWS_REGION');
+    expect(set).not.toHaveProperty('AWS_ACCESS_KEY_ID');
+    expect(external).not.toHaveProperty('AWS_REGION');
+    expect(external).not.toHaveProperty('AWS_ACCESS_KEY_ID');
+  });
+});
+
+describe('tableNames', () => {
+  it('uses the table variables when set, else the local names', () => {
+    expect(tableNames({})).toEqual(LOCAL_TABLE_NAMES);
+    expect(tableNames({ [ENV.usersTable]: 'prod-users' })).toEqual({
+      ...LOCAL_TABLE_NAMES,
+      users: 'prod-users',
+    });
+  });
+});
