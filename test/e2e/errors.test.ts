@@ -1,0 +1,72 @@
+/**
+ * End to end: bad requests get DESIGN's JSON errors, `{"error", "message"}`,
+ * and never a stack trace.
+ */
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { type ApiClient, type ApiResponse, apiClient } from './client';
+
+let server: ServerProcess;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startServerProcess();
+  api = apiClient(server.url);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+function expectError(response: ApiResponse, status: number, error: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(response.json).toEqual({ error, message: expect.any(String) });
+  expect(response.text).not.toMatch(/\n\s+at /);
+}
+
+describe('error responses', () => {
+  it('returns 400 invalid_request for malformed JSON', async () => {
+    expectError(
+      await api.call('POST', '/auth/register', { body: '{"username": "alice",' }),
+      400,
+      'invalid_request',
+    );
+    expectError(
+      await api.call('POST', '/auth/login', { body: 'not json' }),
+      400,
+      'invalid_request',
+    );
+  });
+
+  it('returns 400 invalid_request for missing fields', async () => {
+    expectError(
+      await api.call('POST', '/auth/register', { body: { username: 'alice' } }),
+      400,
+      'invalid_request',
+    );
+    expectError(await api.call('POST', '/auth/login', { body: {} }), 400, 'invalid_request');
+    expectError(await api.call('POST', '/auth/refresh', { body: {} }), 400, 'invalid_request');
+  });
+
+  it('returns 400 invalid_request for a logout without any token', async () => {
+    expectError(await api.call('POST', '/auth/logout', { body: {} }), 400, 'invalid_request');
+  });
+
+  it('returns 400 invalid_request for a body too large', async () => {
+    const huge = { username: 'alice', password: 'x'.repeat(2 * 1024 * 1024) };
+
+    expectError(await api.call('POST', '/auth/login', { body: huge }), 400, 'invalid_request');
+  });
+
+  it('returns 404 not_found for an unknown route and for a known path with another method', async () => {
+    expectError(await api.call('GET', '/auth/nowhere'), 404, 'not_found');
+    expectError(await api.call('GET', '/auth/login'), 404, 'not_found');
+  });
+
+  it('returns 401 invalid_token with the Bearer challenge for a protected route without a token', async () => {
+    const response = await api.call('GET', '/auth/me');
+
+    expectError(response, 401, 'invalid_token');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+});

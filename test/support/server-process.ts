@@ -1,0 +1,123 @@
+/**
+ * `npm start` as a child process, for the end-to-end suite: a fresh temporary
+ * DATA_DIR (or a given one, to restart on the same data), a port chosen by the
+ * system, and a clean stop by signal. Tests then talk to it over HTTP only.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ENV } from '../../lambdas/config';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface ServerProcess {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  dataDir: string;
+  /** Everything the server printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Sends `signal` and resolves with the exit code once the process has ended. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function freshDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'jwt-auth-e2e-'));
+}
+
+/** The parent's environment without anything that would point the server elsewhere. */
+function childEnvironment(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.values(ENV)) delete env[name];
+  return { ...env, PORT: '0', DATA_DIR: dataDir, ...extra };
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+}
+
+/** Resolves with the URL the server prints once it listens; rejects if it exits or hangs first. */
+function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+  return new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms:\n${output()}`));
+    }, START_TIMEOUT_MS);
+    const onData = () => {
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      resolveUrl(url);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output()}`));
+    });
+  });
+}
+
+/** Polls until the server answers HTTP (any status): it is then serving requests. */
+async function waitUntilAnswering(url: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await (await fetch(`${url}/`)).arrayBuffer();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((wait) => setTimeout(wait, 100));
+    }
+  }
+}
+
+/** Starts `local/server.ts` with tsx's loader in a plain node process (signals reach it directly). */
+export async function startServerProcess(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? (await freshDataDir());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
+    cwd: REPO_ROOT,
+    env: childEnvironment(dataDir, options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  const output = () => printed;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    printed += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    printed += chunk;
+  });
+  const exited = waitForExit(child);
+
+  const url = await waitForUrl(child, output);
+  await waitUntilAnswering(url);
+
+  return {
+    url,
+    dataDir,
+    output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(
+            new Error(`server did not stop on ${signal} in ${STOP_TIMEOUT_MS} ms:\n${printed}`),
+          );
+        }, STOP_TIMEOUT_MS);
+      });
+      try {
+        return await Promise.race([exited, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
