@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
-import { openDatabase } from './database';
+import { createMissingTables, openDatabase } from './database';
 import { createGateway } from './gateway';
 import { handlerEnvironment, tableNames } from './handler-env';
 import { createRequestListener } from './http-adapter';
@@ -34,19 +34,18 @@ export async function startServer(
   const tables = tableNames(env);
   const database = await openDatabase({
     dataDir: config.dataDir,
-    tables,
     ...(config.dynamodbEndpoint ? { dynamodbEndpoint: config.dynamodbEndpoint } : {}),
   });
   Object.assign(
     env,
-    handlerEnvironment({
-      env,
-      dataDir: config.dataDir,
-      endpoint: database.endpoint,
-      embedded: database.embedded,
-      tables,
-    }),
+    handlerEnvironment({ env, dataDir: config.dataDir, endpoint: database.endpoint, tables }),
   );
+  try {
+    await createMissingTables(database.endpoint, tables);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 
   const server = createServer(
     createRequestListener(createGateway(), { maxBodyBytes: MAX_BODY_BYTES }),

@@ -12,51 +12,30 @@ export interface LocalDatabase {
   endpoint: string;
   /** True when this process runs the engine (and so must close it). */
   embedded: boolean;
-  /** Tables this start created. */
-  created: string[];
+  /** Closes the embedded engine; nothing to do for an external endpoint. */
   close(): Promise<void>;
 }
 
-/** The embedded engine checks no credentials, but the SDK insists on having some. */
-export const EMBEDDED_CREDENTIALS = {
-  region: 'us-east-1',
-  accessKeyId: 'local',
-  secretAccessKey: 'local',
-} as const;
-
+/** Starts the embedded engine under `dataDir`, unless an external endpoint is given. */
 export async function openDatabase(options: {
   dataDir: string;
   dynamodbEndpoint?: string;
-  tables: TableNames;
 }): Promise<LocalDatabase> {
-  const engine = options.dynamodbEndpoint
-    ? undefined
-    : await startEmbeddedDynamo({ path: join(options.dataDir, 'dynamodb') });
-  const endpoint = engine?.endpoint ?? (options.dynamodbEndpoint as string);
-  // An external endpoint gets the usual credential chain (it may be a real region).
-  const client = new DynamoDBClient(
-    engine
-      ? {
-          endpoint,
-          region: EMBEDDED_CREDENTIALS.region,
-          credentials: {
-            accessKeyId: EMBEDDED_CREDENTIALS.accessKeyId,
-            secretAccessKey: EMBEDDED_CREDENTIALS.secretAccessKey,
-          },
-        }
-      : { endpoint },
-  );
+  if (options.dynamodbEndpoint) {
+    return { endpoint: options.dynamodbEndpoint, embedded: false, close: async () => undefined };
+  }
+  const engine = await startEmbeddedDynamo({ path: join(options.dataDir, 'dynamodb') });
+  return { endpoint: engine.endpoint, embedded: true, close: () => engine.close() };
+}
+
+/**
+ * Creates the missing tables at `endpoint`; returns the names of those it
+ * created. Credentials and region come from the environment, as for the handlers.
+ */
+export async function createMissingTables(endpoint: string, tables: TableNames): Promise<string[]> {
+  const client = new DynamoDBClient({ endpoint });
   try {
-    const created = await ensureTables(client, options.tables);
-    return {
-      endpoint,
-      embedded: engine !== undefined,
-      created,
-      close: async () => engine?.close(),
-    };
-  } catch (error) {
-    await engine?.close();
-    throw error;
+    return await ensureTables(client, tables);
   } finally {
     client.destroy();
   }

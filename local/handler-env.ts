@@ -4,8 +4,14 @@
  * gateway itself never touches `process.env`.
  */
 import { ENV, type Env } from '../lambdas/config';
-import { EMBEDDED_CREDENTIALS } from './database';
 import { LOCAL_TABLE_NAMES, type TableNames } from './tables';
+
+/** Loopback engines (embedded, DynamoDB Local, LocalStack) accept any credentials. */
+export const DUMMY_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+} as const;
 
 /** Table names: the variables when set (an external endpoint may use others), else the local names. */
 export function tableNames(env: Env): TableNames {
@@ -16,36 +22,39 @@ export function tableNames(env: Env): TableNames {
   };
 }
 
+function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
 /**
- * The variables to set for the handlers. The signing key lives in the data
- * folder so tokens survive restarts. Dummy AWS credentials are added only for
- * the embedded engine and only where none are set (they win over a profile,
- * which may be expired SSO); against an external endpoint the usual
- * credential chain must stay in charge.
+ * Dummy region and credentials, only where none are set and only for an
+ * engine on this machine: the AWS SDK insists on having some, a loopback
+ * engine ignores them. Against any other endpoint (a real region) the usual
+ * credential chain stays in charge.
  */
+function dummyAwsEnv(env: Env, endpoint: string): Env {
+  if (!isLoopback(endpoint)) return {};
+  return {
+    ...(env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { AWS_REGION: DUMMY_AWS_ENV.AWS_REGION }),
+    ...(env.AWS_ACCESS_KEY_ID
+      ? {}
+      : {
+          AWS_ACCESS_KEY_ID: DUMMY_AWS_ENV.AWS_ACCESS_KEY_ID,
+          AWS_SECRET_ACCESS_KEY: DUMMY_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+        }),
+  };
+}
+
+/** The variables to set for the handlers. The signing key lives in the data folder so tokens survive restarts. */
 export function handlerEnvironment(options: {
   env: Env;
   dataDir: string;
   endpoint: string;
-  embedded: boolean;
   tables: TableNames;
 }): Env {
-  const { env, embedded } = options;
-  const dummies: Env = embedded
-    ? {
-        ...(env.AWS_REGION || env.AWS_DEFAULT_REGION
-          ? {}
-          : { AWS_REGION: EMBEDDED_CREDENTIALS.region }),
-        ...(env.AWS_ACCESS_KEY_ID
-          ? {}
-          : {
-              AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
-              AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
-            }),
-      }
-    : {};
   return {
-    ...dummies,
+    ...dummyAwsEnv(options.env, options.endpoint),
     [ENV.usersTable]: options.tables.users,
     [ENV.sessionsTable]: options.tables.sessions,
     [ENV.revokedTokensTable]: options.tables.revokedTokens,

@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV, type Env } from '../../lambdas/config';
 import { startEmbeddedDynamo } from '../../local/embedded-dynamo';
 import { createGateway, type Gateway } from '../../local/gateway';
+import { DUMMY_AWS_ENV } from '../../local/handler-env';
 import { ensureTables, LOCAL_TABLE_NAMES } from '../../local/tables';
 
 export interface LocalApiResponse {
@@ -41,13 +42,6 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
-/** Dummy credentials: the SDK insists on some, the embedded engine ignores them. */
-const AWS_DUMMIES: Env = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-};
-
 function setEnv(values: Env): Env {
   const previous: Env = {};
   for (const [name, value] of Object.entries(values)) {
@@ -72,7 +66,7 @@ export async function startLocalApi(overrides: Env = {}): Promise<LocalApi> {
   const engine = await startEmbeddedDynamo();
   const keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-local-api-'));
   const unsetDummies = Object.fromEntries(
-    Object.entries(AWS_DUMMIES).filter(([name]) => !process.env[name]),
+    Object.entries(DUMMY_AWS_ENV).filter(([name]) => !process.env[name]),
   );
   const previous = setEnv({
     ...unsetDummies,

@@ -68,7 +68,7 @@ describe('handlerEnvironment', () => {
   };
 
   it('points the handlers at the tables, the endpoint and a key in the data folder', () => {
-    const env = handlerEnvironment({ ...base, env: {}, embedded: true });
+    const env = handlerEnvironment({ ...base, env: {} });
 
     expect(env).toMatchObject({
       [ENV.usersTable]: LOCAL_TABLE_NAMES.users,
@@ -79,21 +79,27 @@ describe('handlerEnvironment', () => {
     });
   });
 
-  it('adds dummy AWS credentials for the embedded engine when none are set', () => {
-    const env = handlerEnvironment({ ...base, env: {}, embedded: true });
+  it.each([['http://127.0.0.1:4567'], ['http://localhost:8000']])(
+    'adds dummy AWS credentials for a loopback engine at %s when none are set',
+    (endpoint) => {
+      const env = handlerEnvironment({ ...base, endpoint, env: {} });
 
-    expect(env.AWS_REGION).toEqual(expect.any(String));
-    expect(env.AWS_ACCESS_KEY_ID).toEqual(expect.any(String));
-    expect(env.AWS_SECRET_ACCESS_KEY).toEqual(expect.any(String));
-  });
+      expect(env.AWS_REGION).toEqual(expect.any(String));
+      expect(env.AWS_ACCESS_KEY_ID).toEqual(expect.any(String));
+      expect(env.AWS_SECRET_ACCESS_KEY).toEqual(expect.any(String));
+    },
+  );
 
-  it('leaves credentials alone when they are set or the endpoint is external', () => {
+  it('leaves credentials alone when they are set or the endpoint is not on this machine', () => {
     const set = handlerEnvironment({
       ...base,
       env: { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'mine' },
-      embedded: true,
     });
-    const external = handlerEnvironment({ ...base, env: {}, embedded: false });
+    const external = handlerEnvironment({
+      ...base,
+      endpoint: 'https://dynamodb.eu-west-1.amazonaws.com',
+      env: {},
+    });
 
     expect(set).not.toHaveProperty('AWS_REGION');
     expect(set).not.toHaveProperty('AWS_ACCESS_KEY_ID');
