@@ -19,6 +19,8 @@ export const ENV = {
   refreshTokenTtl: 'REFRESH_TOKEN_TTL_SECONDS',
   signupOpen: 'SIGNUP_OPEN',
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** log2 of scrypt's N; unset = OWASP's 17. Tests lower it for speed; never set in AWS. */
+  passwordHashCost: 'PASSWORD_SCRYPT_LOG2_N',
 } as const;
 
 export const DEFAULTS = {

@@ -5,12 +5,15 @@
  * actually needs.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
+import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
 import type { TokenSigner } from './signing/signer';
 import { createDocumentClient } from './store/dynamo';
 import { createRevokedTokenStore, type RevokedTokenStore } from './store/revoked-tokens';
+import { createSessionStore, type SessionStore } from './store/sessions';
+import { createUserStore, type UserStore } from './store/users';
 import { createTokenIssuer, type TokenIssuer } from './tokens/issue';
 import { createTokenVerifier, type TokenVerifier } from './tokens/verify';
 
@@ -29,6 +32,9 @@ function lazy<T>(build: () => T): () => T {
 export interface Runtime {
   config: AppConfig;
   revokedTokens: () => RevokedTokenStore;
+  users: () => UserStore;
+  sessions: () => SessionStore;
+  passwords: () => PasswordHasher;
   signer: () => TokenSigner;
   verifier: () => TokenVerifier;
   issuer: () => TokenIssuer;
@@ -45,6 +51,10 @@ export function createRuntime(env: Env = process.env): Runtime {
   return {
     config,
     revokedTokens: lazy(() => createRevokedTokenStore(dynamo(), config.tables.revokedTokens)),
+    users: lazy(() => createUserStore(dynamo(), config.tables.users)),
+    sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
+    // Parameters are read here, at cold start, so a bad value fails the instance, not a request.
+    passwords: lazy(() => createPasswordHasher(readScryptParams(env))),
     signer,
     verifier: lazy(() => createTokenVerifier({ keys: signer(), settings: config.tokens })),
     issuer: lazy(() => createTokenIssuer({ signer: signer(), settings: config.tokens })),

@@ -1,0 +1,60 @@
+/**
+ * Password change: the current password must be right; the new hash is
+ * stored, and every other session of the user ends. The caller's session
+ * stays valid.
+ */
+import { InvalidCredentialsError } from '../errors';
+import type { ClientInfo } from '../store/revoked-tokens';
+import type { SessionStore } from '../store/sessions';
+import type { UserStore } from '../store/users';
+import type { PasswordHasher } from './passwords';
+import { type RevokeSessionDeps, revokeSession } from './revoke-session';
+
+export interface ChangePasswordDeps extends RevokeSessionDeps {
+  users: Pick<UserStore, 'find' | 'changePassword'>;
+  sessions: Pick<SessionStore, 'listByUser' | 'remove'>;
+  passwords: PasswordHasher;
+}
+
+/** Who is asking: the authorizer's identity of the access token. */
+export interface Caller {
+  userId: string;
+  username: string;
+  sessionId: string;
+}
+
+export interface PasswordChangeRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** A wrong current password throws `InvalidCredentialsError` (401, no `WWW-Authenticate`). */
+export async function changePassword(
+  deps: ChangePasswordDeps,
+  caller: Caller,
+  { currentPassword, newPassword }: PasswordChangeRequest,
+  client: ClientInfo,
+): Promise<void> {
+  const { users, sessions, passwords } = deps;
+  const found = await users.find(caller.username);
+  // The name could in principle belong to someone else now: treat it as unknown.
+  const user = found?.userId === caller.userId ? found : undefined;
+  const valid = await passwords.verify(currentPassword, user?.passwordHash);
+  if (!user || !valid) throw new InvalidCredentialsError('The current password is wrong.');
+
+  const changed = await users.changePassword({
+    username: user.username,
+    userId: user.userId,
+    previousHash: user.passwordHash,
+    passwordHash: await passwords.hash(newPassword),
+  });
+  // A concurrent change won: the password checked above is no longer current.
+  if (!changed) throw new InvalidCredentialsError('The current password is wrong.');
+
+  const others = (await sessions.listByUser(caller.userId)).filter(
+    (session) => session.sessionId !== caller.sessionId,
+  );
+  await Promise.all(
+    others.map((session) => revokeSession(deps, session, 'password_changed', client)),
+  );
+}

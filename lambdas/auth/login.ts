@@ -1,0 +1,59 @@
+/** Login: check the password, open a session, issue its first token pair. */
+import { type Clock, newId } from '../clock';
+import { InvalidCredentialsError } from '../errors';
+import type { ClientInfo } from '../store/revoked-tokens';
+import type { SessionStore } from '../store/sessions';
+import type { UserStore } from '../store/users';
+import type { TokenIssuer, TokenPair } from '../tokens/issue';
+import type { PasswordHasher } from './passwords';
+
+export interface LoginDeps {
+  users: Pick<UserStore, 'find'>;
+  sessions: Pick<SessionStore, 'create'>;
+  passwords: Pick<PasswordHasher, 'verify'>;
+  issuer: TokenIssuer;
+  clock: Clock;
+  newId?: () => string;
+}
+
+export interface Credentials {
+  /** Already normalised by the caller. */
+  username: string;
+  password: string;
+}
+
+/**
+ * Unknown user and wrong password throw the same `InvalidCredentialsError`
+ * after the same scrypt work, so neither the body nor the time tells them apart.
+ */
+export async function login(
+  { users, sessions, passwords, issuer, clock, newId: makeId = newId }: LoginDeps,
+  { username, password }: Credentials,
+  client: ClientInfo,
+): Promise<TokenPair> {
+  const user = await users.find(username);
+  const valid = await passwords.verify(password, user?.passwordHash);
+  if (!user || !valid) throw new InvalidCredentialsError();
+
+  const sessionId = makeId();
+  const sessionExpiresAt = issuer.sessionExpiresAt();
+  const pair = await issuer.issuePair({
+    sub: user.userId,
+    sid: sessionId,
+    username: user.username,
+    sessionExpiresAt,
+  });
+  await sessions.create({
+    userId: user.userId,
+    sessionId,
+    username: user.username,
+    accessJti: pair.access.claims.jti,
+    accessExp: pair.access.claims.exp,
+    refreshJti: pair.refresh.claims.jti,
+    refreshExp: pair.refresh.claims.exp,
+    createdAt: clock().toISOString(),
+    expiresAt: sessionExpiresAt,
+    ...client,
+  });
+  return pair;
+}

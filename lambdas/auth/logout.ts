@@ -1,0 +1,66 @@
+/**
+ * Logout: ends the session of the presented access and/or refresh token.
+ * Not behind the authorizer, so it works with a refresh token alone and for a
+ * session that is already over (idempotent: 204 again).
+ */
+import type { Clock } from '../clock';
+import { InvalidRequestError } from '../errors';
+import type { ClientInfo, RevokedTokenStore } from '../store/revoked-tokens';
+import type { SessionStore } from '../store/sessions';
+import type { TokenVerifier } from '../tokens/verify';
+import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
+
+export interface LogoutDeps {
+  verifier: TokenVerifier;
+  sessions: Pick<SessionStore, 'get' | 'remove'>;
+  revokedTokens: Pick<RevokedTokenStore, 'revoke'>;
+  clock: Clock;
+}
+
+export interface LogoutTokens {
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+/**
+ * A token that does not verify throws `InvalidTokenError` (401); an expired
+ * but genuine one is accepted, so a user whose access token just ran out can
+ * still log out. Two tokens of different sessions are a client error (400).
+ */
+export async function logout(
+  deps: LogoutDeps,
+  { accessToken, refreshToken }: LogoutTokens,
+  client: ClientInfo,
+): Promise<void> {
+  if (accessToken === undefined && refreshToken === undefined) {
+    throw new InvalidRequestError(
+      'Give the access token (Authorization: Bearer) or refresh_token.',
+    );
+  }
+  const { verifier, sessions } = deps;
+  const presented: TokenRef[] = [];
+  if (accessToken !== undefined) {
+    const claims = await verifier.verify(accessToken, 'access', { allowExpired: true });
+    presented.push({ ...claims, tokenUse: 'access' });
+  }
+  if (refreshToken !== undefined) {
+    const claims = await verifier.verify(refreshToken, 'refresh', { allowExpired: true });
+    presented.push({ ...claims, tokenUse: 'refresh' });
+  }
+  const [first, second] = presented as [TokenRef, TokenRef | undefined];
+  if (second && (second.sub !== first.sub || second.sid !== first.sid)) {
+    throw new InvalidRequestError('The two tokens belong to different sessions.');
+  }
+
+  const tokens = presented.map(({ jti, sub, sid, tokenUse, exp }) => ({
+    jti,
+    sub,
+    sid,
+    tokenUse,
+    exp,
+  }));
+  const session = await sessions.get(first.sub, first.sid);
+  if (session) await revokeSession(deps, session, 'logout', client, tokens);
+  // Session already over: the presented tokens are revoked or dead already; make sure.
+  else await revokeTokens(deps, tokens, 'logout', client);
+}

@@ -1,0 +1,126 @@
+/**
+ * Password hashing with scrypt from `node:crypto` at the OWASP Password
+ * Storage Cheat Sheet parameters. A hash is a self-describing string
+ * (`scrypt$N=131072,r=8,p=1$<salt>$<hash>`), so the parameters of every stored
+ * hash are known and can be raised later without breaking old ones.
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { ConfigError, ENV, type Env } from '../config';
+
+export interface ScryptParams {
+  /** CPU/memory cost, a power of two. */
+  N: number;
+  /** Block size. */
+  r: number;
+  /** Parallelisation. */
+  p: number;
+  /** Derived key length in bytes. */
+  keyLength: number;
+  /** Salt length in bytes. */
+  saltLength: number;
+}
+
+/** OWASP: N=2^17, r=8, p=1 (128 MiB per hash); 64-byte key, 16-byte salt. */
+export const OWASP_SCRYPT: Readonly<ScryptParams> = {
+  N: 2 ** 17,
+  r: 8,
+  p: 1,
+  keyLength: 64,
+  saltLength: 16,
+};
+
+export interface PasswordHasher {
+  /** A new self-describing hash of `password` with a fresh random salt. */
+  hash(password: string): Promise<string>;
+  /**
+   * True when `password` matches `stored`. Without a stored hash (unknown
+   * user) it still runs scrypt once at the current parameters and answers
+   * false, so an unknown user costs what a known one does.
+   */
+  verify(password: string, stored: string | undefined): Promise<boolean>;
+}
+
+const HASH_FORMAT = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
+
+function deriveKey(
+  password: string,
+  salt: Buffer,
+  { N, r, p }: Pick<ScryptParams, 'N' | 'r' | 'p'>,
+  keyLength: number,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is below the OWASP cost.
+    scrypt(password, salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
+
+function format({ N, r, p }: ScryptParams, salt: Buffer, key: Buffer): string {
+  return `scrypt$N=${N},r=${r},p=${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+interface ParsedHash {
+  N: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  key: Buffer;
+}
+
+function parse(stored: string): ParsedHash | undefined {
+  const match = HASH_FORMAT.exec(stored);
+  if (!match) return undefined;
+  const [, N, r, p, salt = '', key = ''] = match;
+  return {
+    N: Number(N),
+    r: Number(r),
+    p: Number(p),
+    salt: Buffer.from(salt, 'base64url'),
+    key: Buffer.from(key, 'base64url'),
+  };
+}
+
+/** Creates a hasher; tests pass cheaper parameters, production keeps {@link OWASP_SCRYPT}. */
+export function createPasswordHasher(params: ScryptParams = OWASP_SCRYPT): PasswordHasher {
+  // Same parameters as a real hash, so a login for an unknown user does the same work.
+  const dummyHash = format(params, Buffer.alloc(params.saltLength), Buffer.alloc(params.keyLength));
+
+  async function matches(password: string, stored: string): Promise<boolean> {
+    const parsed = parse(stored);
+    if (!parsed) throw new Error('Stored password hash has an unknown format.');
+    const candidate = await deriveKey(password, parsed.salt, parsed, parsed.key.length);
+    return timingSafeEqual(candidate, parsed.key);
+  }
+
+  return {
+    async hash(password) {
+      const salt = randomBytes(params.saltLength);
+      return format(params, salt, await deriveKey(password, salt, params, params.keyLength));
+    },
+
+    async verify(password, stored) {
+      if (stored === undefined) {
+        await matches(password, dummyHash);
+        return false;
+      }
+      return matches(password, stored);
+    },
+  };
+}
+
+/**
+ * The scrypt parameters from the environment: {@link OWASP_SCRYPT} unless
+ * {@link ENV.passwordHashCost} gives another log2(N). Only tests and local
+ * experiments set it (hashing at N=2^17 takes most of a second); the stack
+ * never does.
+ */
+export function readScryptParams(env: Env): ScryptParams {
+  const raw = env[ENV.passwordHashCost]?.trim();
+  if (!raw) return { ...OWASP_SCRYPT };
+  const log2N = Number(raw);
+  if (!Number.isInteger(log2N) || log2N < 1 || log2N > 20) {
+    throw new ConfigError(`${ENV.passwordHashCost} must be an integer from 1 to 20, got "${raw}".`);
+  }
+  return { ...OWASP_SCRYPT, N: 2 ** log2N };
+}

@@ -1,0 +1,37 @@
+/** Registration: a new user with a unique normalised username and a hashed password. */
+import { type Clock, newId } from '../clock';
+import type { UserStore } from '../store/users';
+import type { PasswordHasher } from './passwords';
+
+export interface RegisterDeps {
+  users: Pick<UserStore, 'create'>;
+  passwords: Pick<PasswordHasher, 'hash'>;
+  clock: Clock;
+  newId?: () => string;
+}
+
+export interface Registration {
+  /** Already normalised by the caller (see `http/schemas`). */
+  username: string;
+  password: string;
+}
+
+export interface RegisteredUser {
+  userId: string;
+  username: string;
+}
+
+/** Creates the user; throws `UsernameTakenError` (409) when the name exists. */
+export async function register(
+  { users, passwords, clock, newId: makeId = newId }: RegisterDeps,
+  { username, password }: Registration,
+): Promise<RegisteredUser> {
+  const user = {
+    username,
+    userId: makeId(),
+    passwordHash: await passwords.hash(password),
+    createdAt: clock().toISOString(),
+  };
+  await users.create(user);
+  return { userId: user.userId, username: user.username };
+}

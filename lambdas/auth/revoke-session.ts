@@ -1,0 +1,92 @@
+/**
+ * Ending a session: revoke its current access and refresh tokens (and any
+ * other token of it the caller presented), then delete its Sessions item.
+ * Revocations come first, so a failure half-way leaves the item in place and
+ * a retry finishes the job.
+ */
+import { type Clock, epochSeconds } from '../clock';
+import type { ClientInfo, RevocationReason, RevokedTokenStore } from '../store/revoked-tokens';
+import type { SessionRecord, SessionStore } from '../store/sessions';
+import type { TokenUse } from '../tokens/claims';
+
+/**
+ * A token that expired longer ago than this is refused on `exp` by every
+ * verifier (whose clock tolerance is a few seconds), so no revocation is
+ * written for it.
+ */
+export const EXPIRED_MARGIN_SECONDS = 60;
+
+export interface RevocationDeps {
+  revokedTokens: Pick<RevokedTokenStore, 'revoke'>;
+  clock: Clock;
+}
+
+/** One token to revoke. */
+export interface TokenRef {
+  jti: string;
+  sub: string;
+  sid: string;
+  tokenUse: TokenUse;
+  /** The token's `exp`, epoch seconds. */
+  exp: number;
+}
+
+/**
+ * Revokes `tokens` with `reason`, skipping the ones already dead on `exp` and
+ * duplicates. Returns, per token in order, whether this call revoked it
+ * (false: revoked before, or skipped).
+ */
+export async function revokeTokens(
+  { revokedTokens, clock }: RevocationDeps,
+  tokens: readonly TokenRef[],
+  reason: RevocationReason,
+  client: ClientInfo,
+): Promise<boolean[]> {
+  const now = clock();
+  const seen = new Set<string>();
+  return Promise.all(
+    tokens.map(async (token) => {
+      if (seen.has(token.jti)) return false;
+      seen.add(token.jti);
+      if (token.exp + EXPIRED_MARGIN_SECONDS < epochSeconds(now)) return false;
+      return revokedTokens.revoke({
+        jti: token.jti,
+        sub: token.sub,
+        sid: token.sid,
+        tokenUse: token.tokenUse,
+        reason,
+        expiresAt: token.exp,
+        revokedAt: now.toISOString(),
+        ...client,
+      });
+    }),
+  );
+}
+
+/** The session's current token pair as revocable tokens. */
+export function sessionTokens(session: SessionRecord): TokenRef[] {
+  const common = { sub: session.userId, sid: session.sessionId };
+  return [
+    { ...common, jti: session.accessJti, tokenUse: 'access', exp: session.accessExp },
+    { ...common, jti: session.refreshJti, tokenUse: 'refresh', exp: session.refreshExp },
+  ];
+}
+
+export interface RevokeSessionDeps extends RevocationDeps {
+  sessions: Pick<SessionStore, 'remove'>;
+}
+
+/**
+ * Revokes the session's current tokens plus `alsoRevoke` with `reason`, and
+ * deletes its item. Idempotent: revoking an already revoked token is a no-op.
+ */
+export async function revokeSession(
+  deps: RevokeSessionDeps,
+  session: SessionRecord,
+  reason: RevocationReason,
+  client: ClientInfo,
+  alsoRevoke: readonly TokenRef[] = [],
+): Promise<void> {
+  await revokeTokens(deps, [...sessionTokens(session), ...alsoRevoke], reason, client);
+  await deps.sessions.remove(session.userId, session.sessionId);
+}

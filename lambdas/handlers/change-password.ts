@@ -1,0 +1,29 @@
+/** Lambda entry: POST /auth/password. */
+import { changePassword } from '../auth/change-password';
+import { systemClock } from '../clock';
+import { jsonHandler } from '../http/handler';
+import { authorizedCaller, clientInfo } from '../http/request';
+import { noContent } from '../http/responses';
+import { changePasswordBody } from '../http/schemas';
+import { parseInput } from '../http/validation';
+import { createRuntime } from '../runtime';
+
+const runtime = createRuntime();
+
+export const handler = jsonHandler(async (event) => {
+  const deps = {
+    users: runtime.users(),
+    sessions: runtime.sessions(),
+    revokedTokens: runtime.revokedTokens(),
+    passwords: runtime.passwords(),
+    clock: systemClock,
+  };
+  const body = parseInput(changePasswordBody, event.jsonBody);
+  await changePassword(
+    deps,
+    authorizedCaller(event),
+    { currentPassword: body.current_password, newPassword: body.new_password },
+    clientInfo(event),
+  );
+  return noContent();
+});

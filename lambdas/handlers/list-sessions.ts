@@ -1,0 +1,23 @@
+/** Lambda entry: GET /auth/sessions. */
+import { listSessions } from '../auth/sessions';
+import { httpHandler } from '../http/handler';
+import { authorizedCaller } from '../http/request';
+import { json } from '../http/responses';
+import { createRuntime } from '../runtime';
+
+const runtime = createRuntime();
+
+export const handler = httpHandler(async (event) => {
+  const sessions = await listSessions({ sessions: runtime.sessions() }, authorizedCaller(event));
+  return json(200, {
+    sessions: sessions.map((session) => ({
+      session_id: session.sessionId,
+      created_at: session.createdAt,
+      refreshed_at: session.refreshedAt,
+      expires_at: session.expiresAt,
+      ip: session.ip,
+      user_agent: session.userAgent,
+      current: session.current,
+    })),
+  });
+});

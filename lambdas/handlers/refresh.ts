@@ -1,0 +1,23 @@
+/** Lambda entry: POST /auth/refresh. */
+import { refresh } from '../auth/refresh';
+import { systemClock } from '../clock';
+import { jsonHandler } from '../http/handler';
+import { clientInfo } from '../http/request';
+import { tokenResponse } from '../http/responses';
+import { refreshBody } from '../http/schemas';
+import { parseInput } from '../http/validation';
+import { createRuntime } from '../runtime';
+
+const runtime = createRuntime();
+
+export const handler = jsonHandler(async (event) => {
+  const deps = {
+    verifier: runtime.verifier(),
+    issuer: runtime.issuer(),
+    sessions: runtime.sessions(),
+    revokedTokens: runtime.revokedTokens(),
+    clock: systemClock,
+  };
+  const { refresh_token: refreshToken } = parseInput(refreshBody, event.jsonBody);
+  return tokenResponse(await refresh(deps, refreshToken, clientInfo(event)));
+});

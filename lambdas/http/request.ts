@@ -1,0 +1,64 @@
+/** What handlers read from a REST proxy event besides the body. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { parseBearer } from '../auth/bearer';
+import { InvalidRequestError } from '../errors';
+import type { ClientInfo } from '../store/revoked-tokens';
+
+/** Long enough for any real browser; bounds what a session item stores. */
+const MAX_USER_AGENT = 512;
+
+/** The client's address and user agent as API Gateway saw them. */
+export function clientInfo(event: APIGatewayProxyEvent): ClientInfo {
+  const { sourceIp, userAgent } = event.requestContext?.identity ?? {};
+  return {
+    ...(sourceIp ? { ip: sourceIp } : {}),
+    ...(userAgent ? { userAgent: userAgent.slice(0, MAX_USER_AGENT) } : {}),
+  };
+}
+
+/** The identity of the access token, as the TOKEN authorizer put it in the context. */
+export interface AuthorizedCaller {
+  userId: string;
+  sessionId: string;
+  jti: string;
+  username: string;
+  /** The access token's `exp`, epoch seconds. */
+  exp: number;
+}
+
+// API Gateway hands every context value over as a string.
+const authorizerContext = z.object({
+  sub: z.string().min(1),
+  sid: z.string().min(1),
+  jti: z.string().min(1),
+  username: z.string().min(1),
+  exp: z.coerce.number().int().positive(),
+});
+
+/**
+ * The caller of a protected route. A missing or malformed context means the
+ * route is deployed without the authorizer: a server fault (500), never a pass.
+ */
+export function authorizedCaller(event: APIGatewayProxyEvent): AuthorizedCaller {
+  const parsed = authorizerContext.safeParse(event.requestContext?.authorizer);
+  if (!parsed.success) throw new Error('Protected route called without the authorizer context.');
+  const { sub, sid, jti, username, exp } = parsed.data;
+  return { userId: sub, sessionId: sid, jti, username, exp };
+}
+
+/** The bearer token of the `Authorization` header, if the request has one. */
+export function optionalBearer(event: APIGatewayProxyEvent): string | undefined {
+  const entry = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  );
+  if (entry?.[1] === undefined) return undefined;
+  return parseBearer(entry[1]);
+}
+
+/** A path parameter the route template guarantees. */
+export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new InvalidRequestError(`Missing path parameter ${name}.`);
+  return value;
+}
