@@ -17,11 +17,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import type { SessionRecord } from '../../../lambdas/store/sessions';
 import { ENV } from '../../../lambdas/config';
 import { ROUTES, type TableAction } from '../../../lambdas/contract/routes';
 import type { TableName } from '../../../lambdas/contract/tables';
 import { createLocalSigner } from '../../../lambdas/signing/local-signer';
+import type { SessionRecord } from '../../../lambdas/store/sessions';
 import { createTokenIssuer } from '../../../lambdas/tokens/issue';
 import { TEST_SETTINGS } from '../../support/keys';
 

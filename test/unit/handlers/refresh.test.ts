@@ -1,0 +1,187 @@
+/**
+ * POST /auth/refresh: rotation under the revocation lock, reuse detection,
+ * the lost race, and every refusal as 401 invalid_token.
+ */
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
+import {
+  call,
+  conditionFailed,
+  expectOnlyGrantedActions,
+  handlerEnvironment,
+  issueTokens,
+  networkError,
+  type ProxyHandler,
+  proxyEvent,
+  putItems,
+  sessionItem,
+  TABLE_NAMES,
+} from './harness';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+let handler: ProxyHandler;
+let keyDir: string;
+
+beforeAll(async () => {
+  keyDir = await handlerEnvironment();
+  ({ handler } = await import('../../../lambdas/handlers/refresh'));
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+
+afterEach(() => ddb.reset());
+afterAll(() => jest.restoreAllMocks());
+
+const subject = { sub: 'user-1', sid: 'session-1', username: 'alice' };
+const refresh = (body: unknown) => call(handler, proxyEvent({ body }));
+
+function expectInvalidToken(response: Awaited<ReturnType<typeof refresh>>) {
+  expect(response.status).toBe(401);
+  expect(response.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+  expect(response.json).toEqual({ error: 'invalid_token', message: expect.any(String) });
+}
+
+describe('refresh handler', () => {
+  it('returns 200 with a new pair, revokes the old pair as rotated and keeps the session end', async () => {
+    const pair = await issueTokens(keyDir, subject);
+    const session = sessionItem(pair);
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.sessions }).resolves({ Item: session });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+
+    const response = await refresh({ refresh_token: pair.refresh.token });
+
+    expect(response.status).toBe(200);
+    const next = decodeJwt(String(response.json?.refresh_token)).payload;
+    const nextAccess = decodeJwt(String(response.json?.access_token)).payload;
+    expect(next.exp).toBe(session.expiresAt);
+    expect(next.jti).not.toBe(pair.refresh.claims.jti);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { userId: 'user-1', sessionId: 'session-1' },
+      ConditionExpression: 'refreshJti = :previous',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':previous': pair.refresh.claims.jti,
+        ':refreshJti': next.jti,
+        ':accessJti': nextAccess.jti,
+      }),
+    });
+    expect(putItems(ddb, 'revokedTokens')).toEqual([
+      expect.objectContaining({
+        jti: pair.refresh.claims.jti,
+        tokenUse: 'refresh',
+        reason: 'rotated',
+        expiresAt: pair.refresh.claims.exp,
+        sub: 'user-1',
+        sid: 'session-1',
+        ip: '203.0.113.7',
+        userAgent: 'jest-agent/1.0',
+        revokedAt: expect.any(String),
+      }),
+      expect.objectContaining({
+        jti: pair.access.claims.jti,
+        tokenUse: 'access',
+        reason: 'rotated',
+      }),
+    ]);
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expectOnlyGrantedActions(ddb, 'Refresh');
+  });
+
+  it('returns 401 and ends the whole session when a rotated refresh token is reused', async () => {
+    const rotatedAway = await issueTokens(keyDir, subject);
+    const current = await issueTokens(keyDir, subject);
+    ddb.on(GetCommand).resolves({ Item: sessionItem(current) });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    const response = await refresh({ refresh_token: rotatedAway.refresh.token });
+
+    expectInvalidToken(response);
+    const revoked = putItems(ddb, 'revokedTokens');
+    expect(revoked.map((item) => item.jti)).toEqual(
+      expect.arrayContaining([current.access.claims.jti, current.refresh.claims.jti]),
+    );
+    expect(revoked.every((item) => item.reason === 'reuse_detected')).toBe(true);
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { userId: 'user-1', sessionId: 'session-1' },
+    });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('returns 401 without ending the session when another refresh took the lock', async () => {
+    const pair = await issueTokens(keyDir, subject);
+    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
+    ddb.on(PutCommand).rejects(conditionFailed());
+
+    expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it('returns 401 when the session was revoked between the read and the rotation', async () => {
+    const pair = await issueTokens(keyDir, subject);
+    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+
+    const response = await refresh({ refresh_token: pair.refresh.token });
+
+    expectInvalidToken(response);
+    expect(response.body).not.toContain('access_token');
+  });
+
+  it('returns 401 when the session no longer exists', async () => {
+    const pair = await issueTokens(keyDir, subject);
+    ddb.on(GetCommand).resolves({});
+
+    expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('returns 401 for an access token presented as a refresh token', async () => {
+    const pair = await issueTokens(keyDir, subject);
+
+    expectInvalidToken(await refresh({ refresh_token: pair.access.token }));
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('returns 401 for a token signed with another key', async () => {
+    const pair = await issueTokens(keyDir, subject);
+    const { header, payload } = decodeJwt(pair.refresh.token);
+    const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
+
+    expectInvalidToken(await refresh({ refresh_token: forged }));
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['malformed JSON', '{"refresh_token":'],
+    ['a missing refresh_token', {}],
+    ['a numeric refresh_token', { refresh_token: 7 }],
+    ['an empty refresh_token', { refresh_token: '' }],
+  ])('returns 400 invalid_request and touches nothing for %s', async (_, body) => {
+    const response = await refresh(body);
+
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({ error: 'invalid_request', message: expect.any(String) });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('returns 503 unavailable when the session cannot be read', async () => {
+    const pair = await issueTokens(keyDir, subject);
+    ddb.on(GetCommand).rejects(networkError());
+
+    const response = await refresh({ refresh_token: pair.refresh.token });
+
+    expect(response.status).toBe(503);
+    expect(response.json).toEqual({ error: 'unavailable', message: expect.any(String) });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+});
