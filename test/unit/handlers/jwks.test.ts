@@ -1,0 +1,24 @@
+/** GET /.well-known/jwks.json: the signer's public key, cacheable, nothing private. */
+import { createLocalSigner } from '../../../lambdas/signing/local-signer';
+import { call, handlerEnvironment, type ProxyHandler, proxyEvent } from './harness';
+
+let handler: ProxyHandler;
+let keyDir: string;
+
+beforeAll(async () => {
+  keyDir = await handlerEnvironment();
+  ({ handler } = await import('../../../lambdas/handlers/jwks'));
+});
+
+describe('jwks handler', () => {
+  it('returns 200 with the public signing key and a Cache-Control header', async () => {
+    const response = await call(handler, proxyEvent({ method: 'GET' }));
+
+    expect(response.status).toBe(200);
+    expect(response.headers['Cache-Control']).toMatch(/^public, max-age=\d+$/);
+    expect(response.json).toEqual({ keys: [await createLocalSigner(keyDir).publicKey()] });
+    const [key] = (response.json?.keys ?? []) as Record<string, unknown>[];
+    expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(key).not.toHaveProperty('d');
+  });
+});
