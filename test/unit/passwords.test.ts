@@ -1,0 +1,111 @@
+/** scrypt password hashes: format, verify, the unknown-user path, timing-safe compare, parameters. */
+import { scrypt, timingSafeEqual } from 'node:crypto';
+import { createPasswordHasher, OWASP_SCRYPT, readScryptParams } from '../../lambdas/auth/passwords';
+import { ConfigError, ENV } from '../../lambdas/config';
+
+// Node's built-ins cannot be spied on in place: wrap the two functions, keep their behaviour.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual('node:crypto');
+  return {
+    ...actual,
+    scrypt: jest.fn(actual.scrypt),
+    timingSafeEqual: jest.fn(actual.timingSafeEqual),
+  };
+});
+const derive = scrypt as unknown as jest.Mock;
+const compare = timingSafeEqual as unknown as jest.Mock;
+
+const CHEAP = { ...OWASP_SCRYPT, N: 2 ** 10 };
+
+describe('createPasswordHasher', () => {
+  const hasher = createPasswordHasher(CHEAP);
+
+  it('produces a self-describing hash with a 16-byte salt and a 64-byte key', async () => {
+    const hash = await hasher.hash('correct horse');
+
+    const [scheme, params, salt = '', key = ''] = hash.split('$');
+    expect(scheme).toBe('scrypt');
+    expect(params).toBe('N=1024,r=8,p=1');
+    expect(Buffer.from(salt, 'base64url')).toHaveLength(16);
+    expect(Buffer.from(key, 'base64url')).toHaveLength(64);
+    expect(hash).not.toContain('correct horse');
+  });
+
+  it('salts every hash', async () => {
+    expect(await hasher.hash('same password')).not.toBe(await hasher.hash('same password'));
+  });
+
+  it('verifies the right password and refuses a wrong one', async () => {
+    const hash = await hasher.hash('correct horse');
+
+    await expect(hasher.verify('correct horse', hash)).resolves.toBe(true);
+    await expect(hasher.verify('correct horsf', hash)).resolves.toBe(false);
+    await expect(hasher.verify('', hash)).resolves.toBe(false);
+  });
+
+  it('verifies a hash made with other parameters, read from the hash itself', async () => {
+    const older = await createPasswordHasher({ ...CHEAP, N: 2 ** 9 }).hash('correct horse');
+
+    await expect(hasher.verify('correct horse', older)).resolves.toBe(true);
+  });
+
+  it('compares the derived keys with timingSafeEqual', async () => {
+    const hash = await hasher.hash('correct horse');
+    compare.mockClear();
+
+    await hasher.verify('wrong horse', hash);
+
+    expect(compare).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs scrypt once at the current parameters for an unknown user and answers false', async () => {
+    derive.mockClear();
+
+    await expect(hasher.verify('correct horse', undefined)).resolves.toBe(false);
+
+    expect(derive).toHaveBeenCalledTimes(1);
+    expect(derive.mock.calls[0]?.[3]).toMatchObject({ N: CHEAP.N, r: 8, p: 1 });
+  });
+
+  it('does the same scrypt work for an unknown user as for a known one', async () => {
+    const hash = await hasher.hash('correct horse');
+    derive.mockClear();
+
+    await hasher.verify('guess', hash);
+    await hasher.verify('guess', undefined);
+
+    const [known, unknown] = derive.mock.calls;
+    expect(unknown?.[2]).toBe(known?.[2]);
+    expect(unknown?.[3]).toEqual(known?.[3]);
+  });
+
+  it('rejects a stored hash of an unknown format', async () => {
+    await expect(hasher.verify('correct horse', 'md5$abc')).rejects.toThrow(/unknown format/);
+  });
+});
+
+describe('createPasswordHasher with the production parameters', () => {
+  it('hashes at N=2^17, r=8, p=1 and verifies', async () => {
+    const hasher = createPasswordHasher();
+
+    const hash = await hasher.hash('correct horse battery staple');
+
+    expect(hash).toMatch(/^scrypt\$N=131072,r=8,p=1\$/);
+    await expect(hasher.verify('correct horse battery staple', hash)).resolves.toBe(true);
+  });
+});
+
+describe('readScryptParams', () => {
+  it('returns the OWASP parameters when the variable is unset', () => {
+    expect(readScryptParams({})).toEqual(OWASP_SCRYPT);
+    expect(OWASP_SCRYPT).toEqual({ N: 2 ** 17, r: 8, p: 1, keyLength: 64, saltLength: 16 });
+  });
+
+  it('takes log2(N) from the variable', () => {
+    expect(readScryptParams({ [ENV.passwordHashCost]: '10' }).N).toBe(1024);
+  });
+
+  it.each(['0', '21', '12.5', 'cheap'])('throws a ConfigError for %p', (value) => {
+    expect(() => readScryptParams({ [ENV.passwordHashCost]: value })).toThrow(ConfigError);
+  });
+});
