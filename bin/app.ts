@@ -1,0 +1,19 @@
+/**
+ * CDK app entry (`cdk.json` runs it): reads the context into a checked
+ * configuration, creates the one stack and runs cdk-nag's AwsSolutions pack on
+ * it, so an unacknowledged finding fails `cdk synth` and `cdk deploy`. No
+ * account or region is pinned: `cdk deploy` uses the CLI's profile and region.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AuthApiStack } from '../lib/auth-api-stack';
+import { readStackConfig } from '../lib/config';
+
+const app = new App();
+const config = readStackConfig((key) => app.node.tryGetContext(key));
+
+new AuthApiStack(app, config.stackName, {
+  config,
+  description: `serverless-jwt-auth (${config.stageName}): JWT auth API with revocable tokens`,
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

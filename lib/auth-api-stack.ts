@@ -1,0 +1,83 @@
+/**
+ * The whole deployment: tables, signing key, functions and REST API, wired
+ * from the shared contract (`TABLES`, `ROUTES`, `AUTHORIZER`, `ENV`) and the
+ * checked context configuration. Environment-agnostic: the region comes from
+ * the CLI at deploy time.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ENV } from '../lambdas/config';
+import { TABLES, type TableName } from '../lambdas/contract/tables';
+import { AuthApi } from './auth-api';
+import type { StackConfig } from './config';
+import { acknowledgeAcceptedFindings } from './nag-suppressions';
+import { SigningKey } from './signing-key';
+import { AuthTables } from './tables';
+
+export interface AuthApiStackProps extends StackProps {
+  config: StackConfig;
+}
+
+/** serverless-jwt-auth in one stack. */
+export class AuthApiStack extends Stack {
+  readonly tables: AuthTables;
+  readonly signingKey: SigningKey;
+  readonly authApi: AuthApi;
+
+  constructor(scope: Construct, id: string, props: AuthApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.tables = new AuthTables(this, 'Tables', { retainData: config.retainData });
+    this.signingKey = new SigningKey(this, 'SigningKey', {
+      aliasName: `serverless-jwt-auth/${config.stageName}`,
+      retainData: config.retainData,
+    });
+
+    const tableNames = Object.fromEntries(
+      (Object.keys(TABLES) as TableName[]).map((name) => [
+        TABLES[name].envVar,
+        this.tables.byName[name].tableName,
+      ]),
+    );
+    // Every function loads the same configuration (loadConfig needs all of it);
+    // what it may actually do is decided by its IAM role alone.
+    const environment: Record<string, string> = {
+      ...tableNames,
+      // An id, never key material: the private key cannot leave KMS.
+      [ENV.kmsKeyId]: this.signingKey.key.keyId,
+      [ENV.issuer]: config.issuer,
+      [ENV.audience]: config.audience,
+      [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
+      [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
+      [ENV.signupOpen]: String(config.signupOpen),
+    };
+
+    this.authApi = new AuthApi(this, 'Auth', {
+      config,
+      environment,
+      targets: { tables: this.tables.byName, key: this.signingKey.key },
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the API (the stage root)',
+      value: this.authApi.api.url,
+    });
+    for (const name of Object.keys(TABLES) as TableName[]) {
+      new CfnOutput(this, `${TABLES[name].logicalName}TableName`, {
+        description: `Physical name of the ${TABLES[name].logicalName} table`,
+        value: this.tables.byName[name].tableName,
+      });
+    }
+    new CfnOutput(this, 'SigningKeyId', {
+      description: 'KMS key that signs the tokens (ECC_NIST_P256)',
+      value: this.signingKey.key.keyId,
+    });
+    new CfnOutput(this, 'SigningKeyAlias', {
+      description: 'Alias of the signing key',
+      value: this.signingKey.alias.aliasName,
+    });
+
+    acknowledgeAcceptedFindings(this.authApi);
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The REST API: one Lambda proxy method per route of the shared `ROUTES`
+ * table, the TOKEN authorizer in front of every `bearer` route, DESIGN's
+ * gateway responses, stage throttling, JSON access logs and optional CORS.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  Cors,
+  type CorsOptions,
+  EndpointType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  MethodLoggingLevel,
+  RestApi,
+  TokenAuthorizer,
+} from 'aws-cdk-lib/aws-apigateway';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AUTHORIZER, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
+import { AuthFunction } from './auth-function';
+import type { StackConfig } from './config';
+import { addGatewayResponses } from './gateway-responses';
+import type { GrantTargets } from './grants';
+
+/** The route that creates accounts; left out when sign-up is closed. */
+export const SIGNUP_ROUTE_ID = 'Register';
+
+export interface AuthApiProps {
+  config: StackConfig;
+  /** Environment shared by every function (names from `ENV`). */
+  environment: Record<string, string>;
+  targets: GrantTargets;
+}
+
+/** The routes this deployment serves: all of `ROUTES`, minus register when sign-up is closed. */
+export function deployedRoutes(config: Pick<StackConfig, 'signupOpen'>): RouteSpec[] {
+  return ROUTES.filter((route) => config.signupOpen || route.id !== SIGNUP_ROUTE_ID);
+}
+
+/** Every field a person chasing a failed request needs; never a header or a body. */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: AccessLogField.contextRequestId(),
+      requestTime: AccessLogField.contextRequestTime(),
+      ip: AccessLogField.contextIdentitySourceIp(),
+      userAgent: AccessLogField.contextIdentityUserAgent(),
+      httpMethod: AccessLogField.contextHttpMethod(),
+      resourcePath: AccessLogField.contextResourcePath(),
+      status: AccessLogField.contextStatus(),
+      responseLength: AccessLogField.contextResponseLength(),
+      responseLatency: AccessLogField.contextResponseLatency(),
+      integrationLatency: AccessLogField.contextIntegrationLatency(),
+      errorType: AccessLogField.contextErrorResponseType(),
+      authorizerStatus: AccessLogField.contextAuthorizerStatus(),
+      authorizerLatency: AccessLogField.contextAuthorizerLatency(),
+      authorizerError: AccessLogField.contextAuthorizerError(),
+      // Ids from the authorizer context: who and which session, never the token.
+      sub: AccessLogField.contextAuthorizer('sub'),
+      sid: AccessLogField.contextAuthorizer('sid'),
+    }),
+  );
+}
+
+function corsOptions(origins: readonly string[]): CorsOptions | undefined {
+  if (origins.length === 0) return undefined;
+  const methods = [...new Set(ROUTES.map((route) => route.method))];
+  return {
+    allowOrigins: origins[0] === '*' ? Cors.ALL_ORIGINS : [...origins],
+    allowMethods: [...methods, 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    // Tokens travel in the Authorization header, never in cookies.
+    allowCredentials: false,
+    maxAge: Duration.hours(1),
+  };
+}
+
+/** The API Gateway REST API with its functions and authorizer. */
+export class AuthApi extends Construct {
+  readonly api: RestApi;
+  readonly authorizer: TokenAuthorizer;
+  readonly authorizerFunction: AuthFunction;
+  /** The route functions by route id. */
+  readonly functions: Record<string, AuthFunction> = {};
+  /** Each deployed route with its API Gateway method. */
+  readonly routeMethods: { route: RouteSpec; method: Method }[] = [];
+
+  constructor(scope: Construct, id: string, props: AuthApiProps) {
+    super(scope, id);
+    const { config } = props;
+    const fn = (spec: typeof AUTHORIZER) =>
+      new AuthFunction(this, spec.id, {
+        spec,
+        environment: props.environment,
+        targets: props.targets,
+        logRetention: config.logRetention,
+      });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `serverless-jwt-auth-${config.stageName}`,
+      description: 'serverless-jwt-auth: JWT authentication whose logout really logs out',
+      endpointTypes: [EndpointType.REGIONAL],
+      // API Gateway writes logs only through an account-wide role; see docs/deploy.md.
+      cloudWatchRole: config.apiGatewayCloudWatchRole,
+      deployOptions: {
+        stageName: config.stageName,
+        throttlingRateLimit: config.throttleRateLimit,
+        throttlingBurstLimit: config.throttleBurstLimit,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+        // Errors only, and never data tracing: that would log Authorization headers and bodies.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+      },
+      ...(config.corsOrigins.length > 0
+        ? { defaultCorsPreflightOptions: corsOptions(config.corsOrigins) }
+        : {}),
+    });
+    this.executionLogs(config.stageName, config.logRetention);
+    addGatewayResponses(this.api, config.corsOrigins);
+
+    this.authorizerFunction = fn(AUTHORIZER);
+    this.authorizer = new TokenAuthorizer(this, 'TokenAuthorizer', {
+      handler: this.authorizerFunction.function,
+      identitySource: IdentitySource.header('Authorization'),
+      // CDK caches for 5 minutes unless told otherwise; a cached Allow outlives a logout.
+      resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
+    });
+
+    for (const route of deployedRoutes(config)) {
+      const routeFunction = fn(route);
+      this.functions[route.id] = routeFunction;
+      const integration = new LambdaIntegration(routeFunction.function, {
+        proxy: true,
+        // The console's test button is not worth a second invoke permission.
+        allowTestInvoke: false,
+      });
+      const method = this.api.root
+        .resourceForPath(route.path)
+        .addMethod(
+          route.method,
+          integration,
+          route.auth === 'bearer'
+            ? { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM }
+            : { authorizationType: AuthorizationType.NONE },
+        );
+      this.routeMethods.push({ route, method });
+    }
+  }
+
+  /**
+   * API Gateway creates the execution log group itself, with no expiry; this
+   * claims the name first so retention stays bounded.
+   */
+  private executionLogs(stageName: string, retention: RetentionDays): void {
+    new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`,
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+}

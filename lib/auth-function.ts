@@ -1,0 +1,99 @@
+/**
+ * Every Lambda default in one place: Node.js 24 on ARM_64, bundled by the
+ * locally installed esbuild (never Docker), minified ES module with source
+ * maps, the AWS SDK taken from the runtime, its own log group with bounded
+ * retention, its own role with exactly the permissions of its `FunctionSpec`.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../lambdas/contract/routes';
+import { type GrantTargets, grantSpec } from './grants';
+
+/** The repository root: handler entries in the route table are relative to it. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * scrypt at N=2^17, r=8 needs 128 MiB for the hash alone, and Lambda hands out
+ * CPU in proportion to memory: 1024 MB keeps a login well under a second.
+ */
+export const PASSWORD_HASHING_MEMORY_MB = 1024;
+/** Everything else verifies a signature and does one or two DynamoDB calls. */
+export const DEFAULT_MEMORY_MB = 256;
+/** Far below API Gateway's 29 s integration limit, far above a cold start with scrypt. */
+export const FUNCTION_TIMEOUT = Duration.seconds(10);
+
+export interface AuthFunctionProps {
+  spec: FunctionSpec;
+  /** Configuration for `loadConfig` (names from `ENV`); never key material. */
+  environment: Record<string, string>;
+  /** The tables and key that `spec` names, for its grants. */
+  targets: GrantTargets;
+  logRetention: RetentionDays;
+}
+
+/** One function of the API (or the authorizer), built from its shared spec. */
+export class AuthFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: AuthFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+
+    // Logs are operational data, bounded by retention: they go with the stack.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An own role instead of AWSLambdaBasicExecutionRole, whose log rights cover every log group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${spec.id} function of serverless-jwt-auth`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.hashesPasswords ? PASSWORD_HASHING_MEMORY_MB : DEFAULT_MEMORY_MB,
+      timeout: FUNCTION_TIMEOUT,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: `serverless-jwt-auth ${spec.id} (${spec.entry})`,
+      environment: {
+        ...props.environment,
+        // Stack traces of the minified bundle point at the TypeScript sources.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
+        // The map is for line numbers; the sources themselves need not ship.
+        sourcesContent: false,
+        // jose and middy ship only ES modules; the bundle is one too.
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        // A CommonJS dependency inside an ES module bundle may still call `require`.
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        // Provided by the Node.js 24 runtime: smaller bundles, faster cold starts.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+
+    grantSpec(this.role, spec, props.targets);
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The stack's configuration: CDK context (`-c key=value` or `cdk.json`) read
+ * into one typed, checked {@link StackConfig}. A bad value fails `cdk synth`
+ * with a message naming the context key, long before anything is deployed.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULTS } from '../lambdas/config';
+
+export interface StackConfig {
+  /** API Gateway stage name; also part of the stack name and the key alias. */
+  stageName: string;
+  /** CloudFormation stack name. */
+  stackName: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Authorizer result cache TTL; 0 (off) means every request sees revocations at once. */
+  authorizerCacheTtlSeconds: number;
+  /** Browser origins allowed by CORS; empty = no CORS at all. `['*']` allows any origin. */
+  corsOrigins: string[];
+  /** When false the register route is not deployed. */
+  signupOpen: boolean;
+  /** Keep tables and the signing key when the stack is deleted. */
+  retainData: boolean;
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  logRetention: RetentionDays;
+  /**
+   * Create the account-wide role API Gateway needs to write logs. Turn off when
+   * the account (per region) already has one set in API Gateway's settings.
+   */
+  apiGatewayCloudWatchRole: boolean;
+}
+
+/** The context keys read by {@link readStackConfig}, named once for docs and errors. */
+export const CONTEXT_KEYS = {
+  stageName: 'stage',
+  stackName: 'stackName',
+  issuer: 'issuer',
+  audience: 'audience',
+  accessTokenTtlSeconds: 'accessTokenTtlSeconds',
+  refreshTokenTtlSeconds: 'refreshTokenTtlSeconds',
+  authorizerCacheTtlSeconds: 'authorizerCacheTtlSeconds',
+  corsOrigins: 'corsOrigins',
+  signupOpen: 'signupOpen',
+  retainData: 'retain',
+  throttleRateLimit: 'throttleRateLimit',
+  throttleBurstLimit: 'throttleBurstLimit',
+  logRetention: 'logRetentionDays',
+  apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
+} as const satisfies Record<keyof StackConfig, string>;
+
+export const STACK_DEFAULTS = {
+  stageName: 'prod',
+  throttleRateLimit: 50,
+  throttleBurstLimit: 100,
+  logRetentionDays: 30,
+  authorizerCacheTtlSeconds: 0,
+} as const;
+
+/** API Gateway's upper bound for an authorizer's result cache. */
+const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3600;
+
+export class StackConfigError extends Error {
+  override readonly name = 'StackConfigError';
+}
+
+/** Reads one context value; `undefined` when the key is not set. */
+export type ContextReader = (key: string) => unknown;
+
+function text(read: ContextReader, key: string, fallback: string): string {
+  const raw = read(key);
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw new StackConfigError(`Context "${key}" must be a non-empty string, got ${show(raw)}.`);
+  }
+  return raw.trim();
+}
+
+function integer(
+  read: ContextReader,
+  key: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const raw = read(key);
+  if (raw === undefined || raw === null) return fallback;
+  // `-c key=value` always arrives as a string; cdk.json may hold a number.
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new StackConfigError(`Context "${key}" must be an integer, got ${show(raw)}.`);
+  }
+  if (value < range.min || value > range.max) {
+    throw new StackConfigError(
+      `Context "${key}" must be between ${range.min} and ${range.max}, got ${value}.`,
+    );
+  }
+  return value;
+}
+
+function flag(read: ContextReader, key: string, fallback: boolean): boolean {
+  const raw = read(key);
+  if (raw === undefined || raw === null) return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new StackConfigError(`Context "${key}" must be true or false, got ${show(raw)}.`);
+}
+
+function show(raw: unknown): string {
+  return JSON.stringify(raw) ?? String(raw);
+}
+
+/** A browser origin as the `Origin` header sends it: scheme, host, optional port, no path. */
+function checkOrigin(key: string, origin: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    throw new StackConfigError(`Context "${key}": "${origin}" is not an origin URL.`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+  // Plain http is allowed for local development front ends only: tokens travel in these calls.
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local)) {
+    throw new StackConfigError(
+      `Context "${key}": "${origin}" must use https (http only for localhost).`,
+    );
+  }
+  if (parsed.origin !== origin) {
+    throw new StackConfigError(
+      `Context "${key}": "${origin}" must be a bare origin like "${parsed.origin}" (no path, no trailing slash).`,
+    );
+  }
+  return origin;
+}
+
+function origins(read: ContextReader, key: string): string[] {
+  const raw = read(key);
+  if (raw === undefined || raw === null || raw === '') return [];
+  let list: unknown[];
+  if (typeof raw === 'string') list = raw.split(',');
+  else if (Array.isArray(raw)) list = raw;
+  else {
+    throw new StackConfigError(
+      `Context "${key}" must be a comma-separated string or a list, got ${show(raw)}.`,
+    );
+  }
+  const values = list.map((item) => {
+    if (typeof item !== 'string' || item.trim() === '') {
+      throw new StackConfigError(`Context "${key}" holds an empty or non-string origin.`);
+    }
+    return item.trim();
+  });
+  if (values.includes('*')) {
+    if (values.length > 1) {
+      throw new StackConfigError(`Context "${key}": "*" cannot be combined with other origins.`);
+    }
+    return ['*'];
+  }
+  return [...new Set(values.map((origin) => checkOrigin(key, origin)))];
+}
+
+function retention(read: ContextReader, key: string): RetentionDays {
+  const days = integer(read, key, STACK_DEFAULTS.logRetentionDays, { min: 1, max: 3653 });
+  // CloudWatch Logs accepts only a fixed set of retention periods.
+  const allowed = Object.values(RetentionDays).filter(
+    (value): value is RetentionDays => typeof value === 'number' && value > 0,
+  );
+  if (!allowed.includes(days as RetentionDays)) {
+    throw new StackConfigError(
+      `Context "${key}" must be one of ${allowed.sort((a, b) => a - b).join(', ')}; got ${days}.`,
+    );
+  }
+  return days as RetentionDays;
+}
+
+/** Stage names end up in URLs, the stack name and the key alias. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** CloudFormation stack names: letters, digits and hyphens, starting with a letter. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+/**
+ * Reads every context option, applies defaults and checks the values.
+ * @throws StackConfigError naming the offending context key.
+ */
+export function readStackConfig(read: ContextReader): StackConfig {
+  const k = CONTEXT_KEYS;
+  const stageName = text(read, k.stageName, STACK_DEFAULTS.stageName);
+  if (!NAME.test(stageName)) {
+    throw new StackConfigError(
+      `Context "${k.stageName}" must be 1-64 letters, digits, "-" or "_", got "${stageName}".`,
+    );
+  }
+  const stackName = text(read, k.stackName, `ServerlessJwtAuth-${stageName.replace(/_/g, '-')}`);
+  if (!STACK_NAME.test(stackName)) {
+    throw new StackConfigError(
+      `Context "${k.stackName}" must start with a letter and hold only letters, digits and "-", got "${stackName}".`,
+    );
+  }
+  const day = 24 * 60 * 60;
+  const accessTokenTtlSeconds = integer(
+    read,
+    k.accessTokenTtlSeconds,
+    DEFAULTS.accessTokenTtlSeconds,
+    { min: 60, max: day },
+  );
+  const refreshTokenTtlSeconds = integer(
+    read,
+    k.refreshTokenTtlSeconds,
+    DEFAULTS.refreshTokenTtlSeconds,
+    { min: 300, max: 365 * day },
+  );
+  if (accessTokenTtlSeconds > refreshTokenTtlSeconds) {
+    throw new StackConfigError(
+      `Context "${k.accessTokenTtlSeconds}" (${accessTokenTtlSeconds}) must not exceed "${k.refreshTokenTtlSeconds}" (${refreshTokenTtlSeconds}).`,
+    );
+  }
+  const throttleRateLimit = integer(read, k.throttleRateLimit, STACK_DEFAULTS.throttleRateLimit, {
+    min: 1,
+    max: 10_000,
+  });
+  const throttleBurstLimit = integer(
+    read,
+    k.throttleBurstLimit,
+    STACK_DEFAULTS.throttleBurstLimit,
+    { min: 1, max: 5_000 },
+  );
+  return {
+    stageName,
+    stackName,
+    issuer: text(read, k.issuer, DEFAULTS.issuer),
+    audience: text(read, k.audience, DEFAULTS.audience),
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds,
+    authorizerCacheTtlSeconds: integer(
+      read,
+      k.authorizerCacheTtlSeconds,
+      STACK_DEFAULTS.authorizerCacheTtlSeconds,
+      { min: 0, max: MAX_AUTHORIZER_CACHE_TTL_SECONDS },
+    ),
+    corsOrigins: origins(read, k.corsOrigins),
+    signupOpen: flag(read, k.signupOpen, true),
+    retainData: flag(read, k.retainData, true),
+    throttleRateLimit,
+    throttleBurstLimit,
+    logRetention: retention(read, k.logRetention),
+    apiGatewayCloudWatchRole: flag(read, k.apiGatewayCloudWatchRole, true),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * What API Gateway answers by itself (authorizer said no, unknown route,
+ * throttled, ...), installed from the shared `GATEWAY_RESPONSES` so the
+ * deployed API and the local server answer alike: DESIGN's JSON error body,
+ * `Content-Type: application/json`, and `WWW-Authenticate` on 401.
+ */
+import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  GATEWAY_RESPONSES,
+  type GatewayResponseSpec,
+  type GatewayResponseType,
+} from '../lambdas/contract/gateway-responses';
+
+/** A static header value in API Gateway's mapping syntax: wrapped in single quotes. */
+export function staticHeaderValue(value: string): string {
+  if (value.includes("'")) {
+    throw new Error(`A gateway response header value cannot contain a single quote: ${value}`);
+  }
+  return `'${value}'`;
+}
+
+/**
+ * The response body as a mapping template. `$` and `#` start Velocity
+ * references and directives, so a body holding them would not come out verbatim.
+ */
+export function bodyTemplate(spec: GatewayResponseSpec): string {
+  const body = JSON.stringify(spec.body);
+  if (/[$#]/.test(body)) {
+    throw new Error(`A gateway response body cannot contain "$" or "#": ${body}`);
+  }
+  return body;
+}
+
+/**
+ * CORS headers for answers that never reach a function, so a browser can read
+ * them. One origin is named; several are echoed from the request's `Origin`
+ * (these bodies hold nothing secret and no credentials are allowed).
+ */
+export function corsHeaders(corsOrigins: readonly string[]): Record<string, string> {
+  if (corsOrigins.length === 0) return {};
+  if (corsOrigins.length === 1 && corsOrigins[0] !== undefined) {
+    return { 'Access-Control-Allow-Origin': staticHeaderValue(corsOrigins[0]) };
+  }
+  return {
+    'Access-Control-Allow-Origin': 'method.request.header.Origin',
+    Vary: staticHeaderValue('Origin'),
+  };
+}
+
+/** Adds one gateway response per entry of `GATEWAY_RESPONSES`. */
+export function addGatewayResponses(api: RestApi, corsOrigins: readonly string[]) {
+  for (const [type, spec] of Object.entries(GATEWAY_RESPONSES) as [
+    GatewayResponseType,
+    GatewayResponseSpec,
+  ][]) {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', ...spec.headers };
+    api.addGatewayResponse(type, {
+      type: ResponseType.of(type),
+      // No status: the DEFAULT_* families keep the one API Gateway chose.
+      ...(spec.status !== undefined ? { statusCode: String(spec.status) } : {}),
+      responseHeaders: {
+        ...Object.fromEntries(
+          Object.entries(headers).map(([name, value]) => [name, staticHeaderValue(value)]),
+        ),
+        ...corsHeaders(corsOrigins),
+      },
+      templates: { 'application/json': bodyTemplate(spec) },
+    });
+  }
+}

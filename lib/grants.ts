@@ -1,0 +1,50 @@
+/**
+ * Least privilege from the shared route table: a function gets exactly the
+ * DynamoDB actions its `FunctionSpec` lists per table, and exactly its KMS
+ * actions on the signing key. No `grant*` helper is used because each of them
+ * grants more than one function needs.
+ */
+
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { FunctionSpec } from '../lambdas/contract/routes';
+import type { TableName } from '../lambdas/contract/tables';
+
+export interface GrantTargets {
+  tables: Record<TableName, ITable>;
+  key: IKey;
+}
+
+/** The IAM statements a function spec asks for; empty tables and keys yield none. */
+export function statementsFor(spec: FunctionSpec, targets: GrantTargets): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  for (const [name, actions] of Object.entries(spec.tables) as [TableName, string[]][]) {
+    if (actions.length === 0) continue;
+    statements.push(
+      new PolicyStatement({
+        sid: `${name}Table`.replace(/^./, (c) => c.toUpperCase()),
+        actions: actions.map((action) => `dynamodb:${action}`),
+        // The tables have no indexes, so Query needs the table ARN alone.
+        resources: [targets.tables[name].tableArn],
+      }),
+    );
+  }
+  if (spec.key.length > 0) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'SigningKey',
+        actions: [...spec.key],
+        resources: [targets.key.keyArn],
+      }),
+    );
+  }
+  return statements;
+}
+
+/** Adds the statements of {@link statementsFor} to the grantee's policy. */
+export function grantSpec(grantee: IGrantable, spec: FunctionSpec, targets: GrantTargets): void {
+  for (const statement of statementsFor(spec, targets)) {
+    grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+}
