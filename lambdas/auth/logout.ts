@@ -40,27 +40,24 @@ export async function logout(
   const { verifier, sessions } = deps;
   const presented: TokenRef[] = [];
   if (accessToken !== undefined) {
-    const claims = await verifier.verify(accessToken, 'access', { allowExpired: true });
-    presented.push({ ...claims, tokenUse: 'access' });
+    const { jti, sub, sid, exp } = await verifier.verify(accessToken, 'access', {
+      allowExpired: true,
+    });
+    presented.push({ jti, sub, sid, exp, tokenUse: 'access' });
   }
   if (refreshToken !== undefined) {
-    const claims = await verifier.verify(refreshToken, 'refresh', { allowExpired: true });
-    presented.push({ ...claims, tokenUse: 'refresh' });
+    const { jti, sub, sid, exp } = await verifier.verify(refreshToken, 'refresh', {
+      allowExpired: true,
+    });
+    presented.push({ jti, sub, sid, exp, tokenUse: 'refresh' });
   }
   const [first, second] = presented as [TokenRef, TokenRef | undefined];
   if (second && (second.sub !== first.sub || second.sid !== first.sid)) {
     throw new InvalidRequestError('The two tokens belong to different sessions.');
   }
 
-  const tokens = presented.map(({ jti, sub, sid, tokenUse, exp }) => ({
-    jti,
-    sub,
-    sid,
-    tokenUse,
-    exp,
-  }));
   const session = await sessions.get(first.sub, first.sid);
-  if (session) await revokeSession(deps, session, 'logout', client, tokens);
+  if (session) await revokeSession(deps, session, 'logout', client, presented);
   // Session already over: the presented tokens are revoked or dead already; make sure.
-  else await revokeTokens(deps, tokens, 'logout', client);
+  else await revokeTokens(deps, presented, 'logout', client);
 }
