@@ -112,12 +112,18 @@ export function createPasswordHasher(params: ScryptParams = OWASP_SCRYPT): Passw
 /**
  * The scrypt parameters from the environment: {@link OWASP_SCRYPT} unless
  * {@link ENV.passwordHashCost} gives another log2(N). Only tests and local
- * experiments set it (hashing at N=2^17 takes most of a second); the stack
- * never does.
+ * experiments set it (hashing at N=2^17 takes most of a second); it is refused
+ * wherever tokens are signed with KMS, as every deployed function is.
  */
 export function readScryptParams(env: Env): ScryptParams {
   const raw = env[ENV.passwordHashCost]?.trim();
   if (!raw) return { ...OWASP_SCRYPT };
+  // A deployed function signs with KMS: never let a stray variable weaken its hashes.
+  if (env[ENV.kmsKeyId]?.trim()) {
+    throw new ConfigError(
+      `${ENV.passwordHashCost} is for tests and local mode only; it is refused with ${ENV.kmsKeyId}.`,
+    );
+  }
   const log2N = Number(raw);
   if (!Number.isInteger(log2N) || log2N < 1 || log2N > 20) {
     throw new ConfigError(`${ENV.passwordHashCost} must be an integer from 1 to 20, got "${raw}".`);

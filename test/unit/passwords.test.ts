@@ -105,6 +105,12 @@ describe('readScryptParams', () => {
     expect(readScryptParams({ [ENV.passwordHashCost]: '10' }).N).toBe(1024);
   });
 
+  it('refuses to lower the cost where tokens are signed with KMS (deployed)', () => {
+    expect(() =>
+      readScryptParams({ [ENV.passwordHashCost]: '10', [ENV.kmsKeyId]: 'alias/signing' }),
+    ).toThrow(/refused with SIGNING_KMS_KEY_ID/);
+  });
+
   it.each(['0', '21', '12.5', 'cheap'])('throws a ConfigError for %p', (value) => {
     expect(() => readScryptParams({ [ENV.passwordHashCost]: value })).toThrow(ConfigError);
   });
