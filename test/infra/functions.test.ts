@@ -1,0 +1,133 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { ENV } from '../../lambdas/config';
+import { AUTHORIZER, ROUTES } from '../../lambdas/contract/routes';
+import { DEFAULT_MEMORY_MB, PASSWORD_HASHING_MEMORY_MB } from '../../lib/auth-function';
+import { synthStack } from './stack';
+
+const ALL_SPECS = [...ROUTES, AUTHORIZER];
+
+describe('Lambda functions', () => {
+  const { stack, template, logicalId } = synthStack();
+  const resources = template.toJSON().Resources;
+  const fnOf = (id: string) => {
+    const fn =
+      id === AUTHORIZER.id ? stack.authApi.authorizerFunction : stack.authApi.functions[id];
+    if (!fn) throw new Error(`no function for ${id}`);
+    return fn;
+  };
+  const propsOf = (id: string) => resources[logicalId(fnOf(id).function)].Properties;
+
+  it('creates one function per route plus the authorizer', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
+  });
+
+  it('runs every function on nodejs24.x and arm64', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+    });
+  });
+
+  it.each(ALL_SPECS.map((spec) => [spec.id, spec.hashesPasswords === true]))(
+    'sizes %s for its work (hashes passwords: %s)',
+    (id, hashes) => {
+      expect(propsOf(id).MemorySize).toBe(hashes ? PASSWORD_HASHING_MEMORY_MB : DEFAULT_MEMORY_MB);
+    },
+  );
+
+  it('gives the scrypt functions (login, register, password change) 1024 MB', () => {
+    for (const id of ['Login', 'Register', 'ChangePassword']) {
+      expect(propsOf(id).MemorySize).toBe(1024);
+    }
+  });
+
+  it('bounds every timeout below the API Gateway integration limit', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', { Timeout: 10 });
+  });
+
+  it('gives every function the configuration loadConfig needs', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.usersTable]: { Ref: Match.anyValue() },
+          [ENV.sessionsTable]: { Ref: Match.anyValue() },
+          [ENV.revokedTokensTable]: { Ref: Match.anyValue() },
+          [ENV.kmsKeyId]: { Ref: Match.anyValue() },
+          [ENV.issuer]: 'serverless-jwt-auth',
+          [ENV.audience]: 'serverless-jwt-auth',
+          [ENV.accessTokenTtl]: '900',
+          [ENV.refreshTokenTtl]: '2592000',
+          [ENV.signupOpen]: 'true',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+  });
+
+  it('passes configured issuer, audience and lifetimes through', () => {
+    const custom = synthStack({
+      issuer: 'https://auth.example.com',
+      audience: 'api.example.com',
+      accessTokenTtlSeconds: '300',
+      refreshTokenTtlSeconds: '86400',
+    });
+    custom.template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.issuer]: 'https://auth.example.com',
+          [ENV.audience]: 'api.example.com',
+          [ENV.accessTokenTtl]: '300',
+          [ENV.refreshTokenTtl]: '86400',
+        }),
+      },
+    });
+  });
+
+  it('puts no key material, local key folder or endpoint override in any environment', () => {
+    const forbidden = [ENV.localKeyDir, ENV.dynamodbEndpoint, ENV.passwordHashCost];
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const variables: Record<string, unknown> = fn.Properties.Environment.Variables;
+      for (const name of forbidden) expect(variables).not.toHaveProperty(name);
+      const text = JSON.stringify(variables);
+      expect(text).not.toMatch(/PRIVATE KEY|"d":|BEGIN /);
+      // The key is referenced by id (a Ref to the KMS key resource), never inlined.
+      expect(variables[ENV.kmsKeyId]).toEqual({ Ref: expect.any(String) });
+    }
+  });
+
+  it('points the key id variable at the signing key', () => {
+    const keyId = logicalId(stack.signingKey.key);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.kmsKeyId]: { Ref: keyId } }) },
+    });
+  });
+
+  it('writes every function to its own log group with bounded retention', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Logs::LogGroup',
+      { RetentionInDays: 30 },
+      // One per function, plus the API's access and execution logs.
+      ROUTES.length + 1 + 2,
+    );
+    for (const spec of ALL_SPECS) {
+      const fn = fnOf(spec.id);
+      expect(propsOf(spec.id).LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(fn.logGroup) } });
+    }
+  });
+
+  it('uses the configured log retention', () => {
+    synthStack({ logRetentionDays: '7' }).template.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 7,
+    });
+  });
+
+  it('gives functions their own roles without AWS managed policies', () => {
+    for (const spec of ALL_SPECS) {
+      const role = resources[logicalId(fnOf(spec.id).role)];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(propsOf(spec.id).Role).toEqual({
+        'Fn::GetAtt': [logicalId(fnOf(spec.id).role), 'Arn'],
+      });
+    }
+  });
+});

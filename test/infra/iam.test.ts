@@ -1,0 +1,125 @@
+import { AUTHORIZER, type FunctionSpec, ROUTES } from '../../lambdas/contract/routes';
+import { TABLES, type TableName } from '../../lambdas/contract/tables';
+import type { AuthFunction } from '../../lib/auth-function';
+import { actionsOf, resourcesOf, roleStatements, type Statement, synthStack } from './stack';
+
+const DYNAMODB_WRITES = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:TransactWriteItems',
+];
+
+describe('IAM least privilege', () => {
+  const { stack, template, logicalId } = synthStack();
+  const fnOf = (spec: FunctionSpec): AuthFunction => {
+    const fn =
+      spec.id === AUTHORIZER.id
+        ? stack.authApi.authorizerFunction
+        : stack.authApi.functions[spec.id];
+    if (!fn) throw new Error(`no function for ${spec.id}`);
+    return fn;
+  };
+  const statementsOf = (spec: FunctionSpec): Statement[] =>
+    roleStatements(template, logicalId(fnOf(spec).role));
+  const tableArn = (name: TableName) => ({
+    'Fn::GetAtt': [logicalId(stack.tables.byName[name]), 'Arn'],
+  });
+  const keyArn = () => ({ 'Fn::GetAtt': [logicalId(stack.signingKey.key), 'Arn'] });
+  const logGroupArn = (spec: FunctionSpec) => ({
+    'Fn::GetAtt': [logicalId(fnOf(spec).logGroup), 'Arn'],
+  });
+  /** Statements other than writing to the function's own log group. */
+  const dataStatements = (spec: FunctionSpec) =>
+    statementsOf(spec).filter((s) => !actionsOf(s).every((a) => a.startsWith('logs:')));
+
+  describe('the authorizer', () => {
+    const statements = statementsOf(AUTHORIZER);
+    const actions = statements.flatMap(actionsOf);
+
+    it('contains no DynamoDB write action', () => {
+      for (const write of DYNAMODB_WRITES) expect(actions).not.toContain(write);
+    });
+
+    it('cannot sign', () => {
+      expect(actions).not.toContain('kms:Sign');
+    });
+
+    it('may only GetItem on RevokedTokens and read the public key', () => {
+      expect(
+        dataStatements(AUTHORIZER).map((s) => ({
+          actions: actionsOf(s),
+          resources: resourcesOf(s),
+        })),
+      ).toEqual([
+        { actions: ['dynamodb:GetItem'], resources: [tableArn('revokedTokens')] },
+        { actions: ['kms:GetPublicKey'], resources: [keyArn()] },
+      ]);
+    });
+
+    it('may otherwise only write its own log group', () => {
+      const logs = statementsOf(AUTHORIZER).filter((s) => !dataStatements(AUTHORIZER).includes(s));
+      expect(logs.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(logs.flatMap(resourcesOf)).toEqual([logGroupArn(AUTHORIZER)]);
+    });
+  });
+
+  it('grants kms:Sign to the token-issuing functions only (Login, Refresh)', () => {
+    const signers = [...ROUTES, AUTHORIZER]
+      .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes('kms:Sign'))
+      .map((spec) => spec.id);
+    expect(signers.sort()).toEqual(['Login', 'Refresh']);
+  });
+
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    'grants %s exactly the table and key actions of its spec',
+    (_id, spec) => {
+      const expected = [
+        ...(Object.entries(spec.tables) as [TableName, string[]][])
+          .filter(([, actions]) => actions.length > 0)
+          .map(([name, actions]) => ({
+            actions: actions.map((a) => `dynamodb:${a}`),
+            resources: [tableArn(name)],
+          })),
+        ...(spec.key.length > 0 ? [{ actions: [...spec.key], resources: [keyArn()] }] : []),
+      ];
+      expect(
+        dataStatements(spec).map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s) })),
+      ).toEqual(expected);
+    },
+  );
+
+  it('has no wildcard action and no wildcard resource in any policy', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      for (const action of actionsOf(statement)) expect(action).not.toContain('*');
+      for (const resource of resourcesOf(statement)) {
+        expect(resource).not.toBe('*');
+        // A resource built by string joining (e.g. "<table arn>/*") would show up here.
+        expect(JSON.stringify(resource)).not.toContain('*');
+      }
+    }
+  });
+
+  it('grants table actions on table ARNs only, never on index or stream ARNs', () => {
+    const tableIds = (Object.keys(TABLES) as TableName[]).map((name) =>
+      logicalId(stack.tables.byName[name]),
+    );
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
+    const onTables = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(onTables.length).toBeGreaterThan(0);
+    for (const statement of onTables) {
+      for (const resource of resourcesOf(statement)) {
+        expect(resource).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+        const [id] = (resource as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+        expect(tableIds).toContain(id);
+      }
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Synthesizes the stack for template assertions. Bundling is skipped (the
+ * `aws:cdk:bundling-stacks` context set to none: NodejsFunction then uses a
+ * placeholder asset) so these tests take seconds; `bundling.test.ts` is the
+ * one that runs esbuild for real.
+ */
+import { App, type CfnResource } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { AuthApiStack } from '../../lib/auth-api-stack';
+import { readStackConfig } from '../../lib/config';
+
+export interface Synthesized {
+  stack: AuthApiStack;
+  template: Template;
+  /** The logical id of a construct's CloudFormation resource. */
+  logicalId: (construct: IConstruct) => string;
+}
+
+/** Builds the stack from these context values (as `-c key=value` would pass them). */
+export function synthStack(context: Record<string, unknown> = {}): Synthesized {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const config = readStackConfig((key) => app.node.tryGetContext(key));
+  const stack = new AuthApiStack(app, 'TestStack', { config });
+  const template = Template.fromStack(stack);
+  return {
+    stack,
+    template,
+    logicalId: (construct) =>
+      stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnResource),
+  };
+}
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Sid?: string;
+}
+
+/** Every statement of every inline policy attached to the role with this logical id. */
+export function roleStatements(template: Template, roleLogicalId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies).flatMap((policy) => {
+    const roles: unknown[] = policy.Properties.Roles ?? [];
+    const attached = roles.some((role) => (role as { Ref?: string }).Ref === roleLogicalId);
+    return attached ? (policy.Properties.PolicyDocument.Statement as Statement[]) : [];
+  });
+}
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+export function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/**
+ * The `METHOD path` of every API Gateway method in the template, rebuilt from
+ * the resource tree (PathPart and ParentId), with its resource properties.
+ */
+export function methodsByRoute(template: Template): Map<string, Record<string, unknown>> {
+  const resources = template.findResources('AWS::ApiGateway::Resource');
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    const resource = id ? resources[id] : undefined;
+    if (!resource) return ''; // the root resource (Fn::GetAtt RootResourceId)
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+  const methods = template.findResources('AWS::ApiGateway::Method');
+  const byRoute = new Map<string, Record<string, unknown>>();
+  for (const method of Object.values(methods)) {
+    const path = pathOf(method.Properties.ResourceId) || '/';
+    byRoute.set(`${method.Properties.HttpMethod} ${path}`, method.Properties);
+  }
+  return byRoute;
+}
