@@ -126,6 +126,8 @@ export class AuthApi extends Construct {
         ? { defaultCorsPreflightOptions: corsOptions(config.corsOrigins) }
         : {}),
     });
+    // RestApi always adds an `Endpoint` output; the stack prints the URL as `ApiUrl` instead.
+    this.api.node.tryRemoveChild('Endpoint');
     this.executionLogs(config.stageName, config.logRetention);
     addGatewayResponses(this.api, config.corsOrigins);
 

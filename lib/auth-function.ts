@@ -8,7 +8,12 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/contract/routes';
@@ -78,6 +83,8 @@ export class AuthFunction extends Construct {
       },
       bundling: {
         forceDockerBundling: false,
+        // Eleven bundle size listings per synth drown the output; warnings still show.
+        logLevel: LogLevel.WARNING,
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,

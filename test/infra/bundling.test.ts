@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { ENV } from '../../lambdas/config';
+import { AUTHORIZER, ROUTES } from '../../lambdas/contract/routes';
+import { AuthApiStack } from '../../lib/auth-api-stack';
+import { PROJECT_ROOT } from '../../lib/auth-function';
+import { readStackConfig } from '../../lib/config';
+
+/**
+ * The one infra test that runs esbuild for real (no bundling-stacks context):
+ * every handler named in the route table must bundle, and each function's
+ * asset in the cloud assembly must hold the bundle, and the bundle must load.
+ */
+
+/** Configuration a bundle needs to load (nothing is called: clients are created lazily or offline). */
+const LOAD_ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  [ENV.usersTable]: 'Users',
+  [ENV.sessionsTable]: 'Sessions',
+  [ENV.revokedTokensTable]: 'RevokedTokens',
+  [ENV.kmsKeyId]: 'alias/test',
+};
+
+/** Imports a bundle in a fresh Node process and reports the type of its `handler` export. */
+function handlerTypeOf(bundle: string): string {
+  const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: LOAD_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+}
+describe('function bundling', () => {
+  let outdir: string;
+
+  beforeAll(() => {
+    // Inside the (git-ignored) cdk.out so that the bundles resolve the external
+    // @aws-sdk packages from the project's node_modules, as the runtime provides them.
+    const parent = join(PROJECT_ROOT, 'cdk.out');
+    mkdirSync(parent, { recursive: true });
+    outdir = mkdtempSync(join(parent, 'bundling-test-'));
+  });
+
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it('bundles every function with the local esbuild into its asset directory', () => {
+    const app = new App({ outdir });
+    const stack = new AuthApiStack(app, 'BundledStack', {
+      config: readStackConfig(() => undefined),
+    });
+    const assembly = app.synth();
+    const template = assembly.getStackByName(stack.stackName).template;
+
+    const functions = Object.entries(
+      template.Resources as Record<
+        string,
+        { Type: string; Properties?: { Code?: { S3Key?: string } } }
+      >,
+    ).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(ROUTES.length + 1);
+
+    const specs = [...ROUTES, AUTHORIZER];
+    for (const spec of specs) {
+      const fn =
+        spec.id === AUTHORIZER.id
+          ? stack.authApi.authorizerFunction
+          : stack.authApi.functions[spec.id];
+      const resource =
+        template.Resources[stack.getLogicalId(fn?.function.node.defaultChild as never)];
+      // The asset's hash names both the uploaded zip and the directory in the assembly.
+      const s3Key: unknown = resource?.Properties?.Code?.S3Key;
+      expect(s3Key).toEqual(expect.stringMatching(/^[0-9a-f]{64}\.zip$/));
+      const dir = join(outdir, `asset.${String(s3Key).replace(/\.zip$/, '')}`);
+      expect(existsSync(dir)).toBe(true);
+      const files = readdirSync(dir);
+      expect(files.some((file) => file === 'index.mjs' || file === 'index.js')).toBe(true);
+      // Source maps ship next to the bundle for --enable-source-maps.
+      expect(files).toContain('index.mjs.map');
+      expect(handlerTypeOf(join(dir, 'index.mjs'))).toBe('function');
+    }
+  }, 240_000);
+});

@@ -1,0 +1,92 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { readStackConfig, STACK_DEFAULTS, StackConfigError } from '../../lib/config';
+import { synthStack } from './stack';
+
+const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
+
+describe('readStackConfig', () => {
+  it('applies the documented defaults when no context is given', () => {
+    expect(read({})).toEqual({
+      stageName: 'prod',
+      stackName: 'ServerlessJwtAuth-prod',
+      issuer: 'serverless-jwt-auth',
+      audience: 'serverless-jwt-auth',
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 2_592_000,
+      authorizerCacheTtlSeconds: 0,
+      corsOrigins: [],
+      signupOpen: true,
+      retainData: true,
+      throttleRateLimit: STACK_DEFAULTS.throttleRateLimit,
+      throttleBurstLimit: STACK_DEFAULTS.throttleBurstLimit,
+      logRetention: RetentionDays.ONE_MONTH,
+      apiGatewayCloudWatchRole: true,
+    });
+  });
+
+  it('reads strings from -c and typed values from cdk.json alike', () => {
+    const fromCli = read({ authorizerCacheTtlSeconds: '30', signupOpen: 'false', retain: 'false' });
+    const fromJson = read({ authorizerCacheTtlSeconds: 30, signupOpen: false, retain: false });
+    expect(fromCli).toEqual(fromJson);
+    expect(fromCli).toMatchObject({
+      authorizerCacheTtlSeconds: 30,
+      signupOpen: false,
+      retainData: false,
+    });
+  });
+
+  it('names the stack after the stage unless a stack name is given', () => {
+    expect(read({ stage: 'dev' }).stackName).toBe('ServerlessJwtAuth-dev');
+    expect(read({ stage: 'dev', stackName: 'MyAuth' }).stackName).toBe('MyAuth');
+  });
+
+  it('reads CORS origins from a comma-separated string or a list', () => {
+    expect(
+      read({ corsOrigins: 'https://a.example.com, http://localhost:5173' }).corsOrigins,
+    ).toEqual(['https://a.example.com', 'http://localhost:5173']);
+    expect(read({ corsOrigins: ['https://a.example.com'] }).corsOrigins).toEqual([
+      'https://a.example.com',
+    ]);
+    expect(read({ corsOrigins: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'a cache TTL above API Gateway’s 3600 s',
+      { authorizerCacheTtlSeconds: '7200' },
+      /authorizerCacheTtlSeconds.*between 0 and 3600/,
+    ],
+    ['a negative cache TTL', { authorizerCacheTtlSeconds: '-1' }, /authorizerCacheTtlSeconds/],
+    ['a non-numeric lifetime', { accessTokenTtlSeconds: '15m' }, /accessTokenTtlSeconds.*integer/],
+    [
+      'an access lifetime above the refresh lifetime',
+      { accessTokenTtlSeconds: '3600', refreshTokenTtlSeconds: '600' },
+      /must not exceed/,
+    ],
+    ['a flag that is not true or false', { signupOpen: 'yes' }, /signupOpen.*true or false/],
+    [
+      'a retention CloudWatch does not offer',
+      { logRetentionDays: '10' },
+      /logRetentionDays.*one of/,
+    ],
+    ['an http origin that is not localhost', { corsOrigins: 'http://app.example.com' }, /https/],
+    ['an origin with a path', { corsOrigins: 'https://app.example.com/' }, /bare origin/],
+    [
+      'a wildcard mixed with origins',
+      { corsOrigins: '*,https://a.example.com' },
+      /cannot be combined/,
+    ],
+    ['a stage name with a slash', { stage: 'prod/v2' }, /stage/],
+    ['an empty issuer', { issuer: ' ' }, /issuer/],
+    ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
+  ])('rejects %s with a message naming the key', (_case, context, message) => {
+    expect(() => read(context)).toThrow(StackConfigError);
+    expect(() => read(context)).toThrow(message);
+  });
+
+  it('fails the synthesis of the stack on a bad value', () => {
+    expect(() => synthStack({ authorizerCacheTtlSeconds: 'soon' })).toThrow(
+      /Context "authorizerCacheTtlSeconds" must be an integer/,
+    );
+  });
+});

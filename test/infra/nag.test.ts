@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AuthApiStack } from '../../lib/auth-api-stack';
+import { readStackConfig } from '../../lib/config';
+import { ACCEPTED_FINDINGS } from '../../lib/nag-suppressions';
+
+interface Violation {
+  ruleName: string;
+  severity: string;
+  violatingConstructs: { constructPath: string }[];
+  acknowledgedId?: string;
+  reason?: string;
+}
+
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: Violation[];
+    suppressedViolations?: Violation[];
+  }[];
+}
+
+/**
+ * cdk-nag 3 is a CDK policy-validation plugin: synthesis throws on any
+ * unacknowledged finding and writes `validation-report.json` either way.
+ */
+function synthWithNag(context: Record<string, unknown>): {
+  error: unknown;
+  report: ValidationReport;
+} {
+  const outdir = mkdtempSync(join(tmpdir(), 'nag-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    const config = readStackConfig((key) => app.node.tryGetContext(key));
+    new AuthApiStack(app, 'NagStack', { config });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (caught) {
+      error = caught;
+    }
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+    return { error, report };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('cdk-nag AwsSolutions checks', () => {
+  const configurations: [string, Record<string, unknown>][] = [
+    ['the defaults', {}],
+    ['CORS with several origins', { corsOrigins: 'https://a.example.com,https://b.example.com' }],
+    [
+      'closed sign-up and no API Gateway logs role',
+      { signupOpen: 'false', apiGatewayCloudWatchRole: 'false' },
+    ],
+  ];
+
+  describe.each(configurations)('with %s', (_name, context) => {
+    const { error, report } = synthWithNag(context);
+    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+
+    it('synthesizes without any unacknowledged finding', () => {
+      expect(
+        nag?.violations.map((v) => `${v.ruleName} at ${v.violatingConstructs[0]?.constructPath}`),
+      ).toEqual([]);
+      expect(nag?.conclusion).toBe('success');
+      expect(error).toBeUndefined();
+    });
+
+    it('really ran the checks: the public routes were flagged and acknowledged', () => {
+      const apig4 = (nag?.suppressedViolations ?? []).filter(
+        (v) => v.ruleName === 'AwsSolutions-APIG4',
+      );
+      const paths = apig4.flatMap((v) => v.violatingConstructs.map((c) => c.constructPath));
+      expect(paths.some((path) => path.includes('/auth/login/POST'))).toBe(true);
+      expect(paths.some((path) => path.includes('/auth/me/GET'))).toBe(false);
+    });
+
+    it('gives every acknowledged finding a written reason', () => {
+      const suppressed = nag?.suppressedViolations ?? [];
+      expect(suppressed.length).toBeGreaterThan(0);
+      for (const finding of suppressed) {
+        expect(finding.reason?.trim().length ?? 0).toBeGreaterThanOrEqual(60);
+      }
+    });
+  });
+
+  it('writes a reason of at least a sentence for every accepted finding', () => {
+    for (const finding of Object.values(ACCEPTED_FINDINGS)) {
+      expect(finding.id).toMatch(/^AwsSolutions::AwsSolutions-[A-Z]+\d+/);
+      expect(finding.reason.length).toBeGreaterThanOrEqual(60);
+    }
+  });
+});
