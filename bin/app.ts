@@ -7,10 +7,19 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AuthApiStack } from '../lib/auth-api-stack';
-import { readStackConfig } from '../lib/config';
+import { readStackConfig, type StackConfig, StackConfigError } from '../lib/config';
 
 const app = new App();
-const config = readStackConfig((key) => app.node.tryGetContext(key));
+
+let config: StackConfig;
+try {
+  config = readStackConfig((key) => app.node.tryGetContext(key));
+} catch (error) {
+  // A bad -c value is the user's to fix: say which one, without a stack trace.
+  if (!(error instanceof StackConfigError)) throw error;
+  console.error(`Invalid configuration: ${error.message} See docs/deploy.md.`);
+  process.exit(1);
+}
 
 new AuthApiStack(app, config.stackName, {
   config,

@@ -162,9 +162,10 @@ function origins(read: ContextReader, key: string): string[] {
 
 function retention(read: ContextReader, key: string): RetentionDays {
   const days = integer(read, key, STACK_DEFAULTS.logRetentionDays, { min: 1, max: 3653 });
-  // CloudWatch Logs accepts only a fixed set of retention periods.
+  // CloudWatch Logs accepts only a fixed set of periods; "never expire" is not offered here.
   const allowed = Object.values(RetentionDays).filter(
-    (value): value is RetentionDays => typeof value === 'number' && value > 0,
+    (value): value is RetentionDays =>
+      typeof value === 'number' && value > 0 && value !== RetentionDays.INFINITE,
   );
   if (!allowed.includes(days as RetentionDays)) {
     throw new StackConfigError(
