@@ -21,7 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUTHORIZER, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
+import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
 import { AuthFunction } from './auth-function';
 import type { StackConfig } from './config';
 import { addGatewayResponses } from './gateway-responses';
@@ -93,7 +93,7 @@ export class AuthApi extends Construct {
   constructor(scope: Construct, id: string, props: AuthApiProps) {
     super(scope, id);
     const { config } = props;
-    const fn = (spec: typeof AUTHORIZER) =>
+    const fn = (spec: FunctionSpec) =>
       new AuthFunction(this, spec.id, {
         spec,
         environment: props.environment,
