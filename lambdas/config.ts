@@ -19,6 +19,8 @@ export const ENV = {
   refreshTokenTtl: 'REFRESH_TOKEN_TTL_SECONDS',
   signupOpen: 'SIGNUP_OPEN',
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** Comma-separated browser origins allowed by CORS, or `*`; unset = no CORS headers. */
+  corsOrigins: 'CORS_ALLOWED_ORIGINS',
   /** log2 of scrypt's N; unset = OWASP's 17. Tests lower it for speed; never set in AWS. */
   passwordHashCost: 'PASSWORD_SCRYPT_LOG2_N',
 } as const;
@@ -94,6 +96,14 @@ export function readTokenSettings(env: Env): TokenSettings {
     throw new ConfigError(`${ENV.accessTokenTtl} must not exceed ${ENV.refreshTokenTtl}.`);
   }
   return settings;
+}
+
+/** The CORS origins of {@link ENV.corsOrigins}: empty when unset. */
+export function readCorsOrigins(env: Env): string[] {
+  return (env[ENV.corsOrigins] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
 }
 
 function readSigningSettings(env: Env): SigningSettings {

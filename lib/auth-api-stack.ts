@@ -51,6 +51,8 @@ export class AuthApiStack extends Stack {
       [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
       [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
       [ENV.signupOpen]: String(config.signupOpen),
+      // The handlers add CORS headers to their own answers for these origins.
+      ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
     };
 
     this.authApi = new AuthApi(this, 'Auth', {

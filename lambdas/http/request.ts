@@ -47,13 +47,16 @@ export function authorizedCaller(event: APIGatewayProxyEvent): AuthorizedCaller 
   return { userId: sub, sessionId: sid, jti, username, exp };
 }
 
+/** A request header by name, whatever its case (API Gateway keeps the client's). */
+export function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
+}
+
 /** The bearer token of the `Authorization` header, if the request has one. */
 export function optionalBearer(event: APIGatewayProxyEvent): string | undefined {
-  const entry = Object.entries(event.headers ?? {}).find(
-    ([name]) => name.toLowerCase() === 'authorization',
-  );
-  if (entry?.[1] === undefined) return undefined;
-  return parseBearer(entry[1]);
+  const header = headerValue(event, 'authorization');
+  return header === undefined ? undefined : parseBearer(header);
 }
 
 /** A path parameter the route template guarantees. */

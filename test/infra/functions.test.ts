@@ -83,6 +83,21 @@ describe('Lambda functions', () => {
     });
   });
 
+  it('tells the handlers the CORS origins only when some are configured', () => {
+    const withCors = synthStack({ corsOrigins: 'https://app.example.com,http://localhost:5173' });
+
+    withCors.template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.corsOrigins]: 'https://app.example.com,http://localhost:5173',
+        }),
+      },
+    });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty(ENV.corsOrigins);
+    }
+  });
+
   it('puts no key material, local key folder or endpoint override in any environment', () => {
     const forbidden = [ENV.localKeyDir, ENV.dynamodbEndpoint, ENV.passwordHashCost];
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
