@@ -8,3 +8,5 @@ process.env.AWS_SECRET_ACCESS_KEY = 'test';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;
+// The SDK warns once per process that Node 20 will lose support in 2027; known, and noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
