@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { createAuthorizer } from '../lambdas/auth/authorizer';
+import { createPasswordHasher } from '../lambdas/auth/passwords';
 import { DEFAULTS } from '../lambdas/config';
 import { createLocalSigner } from '../lambdas/signing/local-signer';
 import { createDocumentClient } from '../lambdas/store/dynamo';
@@ -87,6 +88,21 @@ async function main(): Promise<void> {
     ),
   );
   console.log = silence;
+
+  // scrypt at OWASP cost dominates login, register and password change.
+  const hasher = createPasswordHasher();
+  const stored = await hasher.hash('correct horse battery');
+  const HASHES = Number(process.env.BENCH_HASHES ?? 5);
+  rows.push(
+    await measure('password verify, known user (scrypt N=2^17)', HASHES, () =>
+      hasher.verify('correct horse battery', stored),
+    ),
+  );
+  rows.push(
+    await measure('password verify, unknown user (dummy hash)', HASHES, () =>
+      hasher.verify('correct horse battery', undefined),
+    ),
+  );
 
   printTable(rows);
   const memory = process.memoryUsage();
