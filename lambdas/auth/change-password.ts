@@ -12,7 +12,7 @@ import { type RevokeSessionDeps, revokeSession } from './revoke-session';
 
 export interface ChangePasswordDeps extends RevokeSessionDeps {
   users: Pick<UserStore, 'find' | 'changePassword'>;
-  sessions: Pick<SessionStore, 'listByUser' | 'remove'>;
+  sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
   passwords: PasswordHasher;
 }
 

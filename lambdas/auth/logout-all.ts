@@ -4,7 +4,7 @@ import type { SessionStore } from '../store/sessions';
 import { type RevokeSessionDeps, revokeSession } from './revoke-session';
 
 export interface LogoutAllDeps extends RevokeSessionDeps {
-  sessions: Pick<SessionStore, 'listByUser' | 'remove'>;
+  sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
 }
 
 /** Revokes both tokens of every session of `userId` (reason `logout_all`). */

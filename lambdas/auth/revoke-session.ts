@@ -5,6 +5,7 @@
  * a retry finishes the job.
  */
 import { type Clock, epochSeconds } from '../clock';
+import { UnavailableError } from '../errors';
 import type { ClientInfo, RevocationReason, RevokedTokenStore } from '../store/revoked-tokens';
 import type { SessionRecord, SessionStore } from '../store/sessions';
 import type { TokenUse } from '../tokens/claims';
@@ -73,12 +74,24 @@ export function sessionTokens(session: SessionRecord): TokenRef[] {
 }
 
 export interface RevokeSessionDeps extends RevocationDeps {
-  sessions: Pick<SessionStore, 'remove'>;
+  sessions: Pick<SessionStore, 'get' | 'remove'>;
 }
+
+/**
+ * A refresh racing the revocation can rotate the session between our read and
+ * our delete; each round revokes the pair it saw. One racing refresh costs one
+ * extra round; running out of rounds takes a client refreshing in a tight loop.
+ */
+const MAX_ROUNDS = 5;
 
 /**
  * Revokes the session's current tokens plus `alsoRevoke` with `reason`, and
  * deletes its item. Idempotent: revoking an already revoked token is a no-op.
+ *
+ * The delete only succeeds while the item still holds the tokens just
+ * revoked. If a concurrent refresh rotated them in between, the item is read
+ * again and its new pair revoked too, so no token of the session outlives
+ * the revocation.
  */
 export async function revokeSession(
   deps: RevokeSessionDeps,
@@ -87,6 +100,14 @@ export async function revokeSession(
   client: ClientInfo,
   alsoRevoke: readonly TokenRef[] = [],
 ): Promise<void> {
-  await revokeTokens(deps, [...sessionTokens(session), ...alsoRevoke], reason, client);
-  await deps.sessions.remove(session.userId, session.sessionId);
+  let current: SessionRecord | undefined = session;
+  let extra = alsoRevoke;
+  for (let round = 0; current && round < MAX_ROUNDS; round++) {
+    await revokeTokens(deps, [...sessionTokens(current), ...extra], reason, client);
+    extra = [];
+    if (await deps.sessions.remove(current.userId, current.sessionId, current.refreshJti)) return;
+    current = await deps.sessions.get(current.userId, current.sessionId);
+  }
+  // Still rotating after every round: fail closed and let the client retry.
+  if (current) throw new UnavailableError();
 }

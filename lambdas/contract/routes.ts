@@ -84,7 +84,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/logout-all',
     auth: 'bearer',
     entry: 'lambdas/handlers/logout-all.ts',
-    tables: { sessions: ['Query', 'DeleteItem'], revokedTokens: ['PutItem'] },
+    tables: { sessions: ['Query', 'GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
     key: [],
   },
   {
@@ -122,7 +122,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'lambdas/handlers/change-password.ts',
     tables: {
       users: ['GetItem', 'UpdateItem'],
-      sessions: ['Query', 'DeleteItem'],
+      sessions: ['Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
     },
     key: [],

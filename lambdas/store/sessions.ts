@@ -57,8 +57,12 @@ export interface SessionStore {
    * `previousRefreshJti`. False when it is not (rotated or revoked meanwhile).
    */
   rotate(userId: string, sessionId: string, rotation: SessionRotation): Promise<boolean>;
-  /** Deletes the item; deleting a missing one is not an error. */
-  remove(userId: string, sessionId: string): Promise<void>;
+  /**
+   * Deletes the item, only while its current refresh token is still
+   * `seenRefreshJti`. False when it is not (a concurrent refresh rotated it)
+   * or when the item is already gone.
+   */
+  remove(userId: string, sessionId: string, seenRefreshJti: string): Promise<boolean>;
 }
 
 const { partitionKey, sortKey } = TABLES.sessions;
@@ -154,10 +158,21 @@ export function createSessionStore(
       }
     },
 
-    async remove(userId, sessionId) {
-      await storeCall('DeleteItem', () =>
-        client.send(new DeleteCommand({ TableName: tableName, Key: key(userId, sessionId) })),
-      );
+    async remove(userId, sessionId, seenRefreshJti) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key(userId, sessionId),
+            ConditionExpression: 'refreshJti = :seen',
+            ExpressionAttributeValues: { ':seen': seenRefreshJti },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw storeError('DeleteItem', error);
+      }
     },
   };
 }
