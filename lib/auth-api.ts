@@ -21,6 +21,11 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_MAX_AGE_SECONDS,
+} from '../lambdas/contract/cors';
 import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
 import { AuthFunction } from './auth-function';
 import type { StackConfig } from './config';
@@ -69,14 +74,13 @@ function accessLogFormat(): AccessLogFormat {
 
 function corsOptions(origins: readonly string[]): CorsOptions | undefined {
   if (origins.length === 0) return undefined;
-  const methods = [...new Set(ROUTES.map((route) => route.method))];
   return {
     allowOrigins: origins[0] === '*' ? Cors.ALL_ORIGINS : [...origins],
-    allowMethods: [...methods, 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type'],
+    allowMethods: [...CORS_ALLOW_METHODS],
+    allowHeaders: [...CORS_ALLOW_HEADERS],
     // Tokens travel in the Authorization header, never in cookies.
     allowCredentials: false,
-    maxAge: Duration.hours(1),
+    maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Env } from '../lambdas/config';
+import { type Env, readCorsOrigins } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { createMissingTables, openDatabase } from './database';
 import { createGateway } from './gateway';
@@ -48,7 +48,9 @@ export async function startServer(
   }
 
   const server = createServer(
-    createRequestListener(createGateway(), { maxBodyBytes: MAX_BODY_BYTES }),
+    createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
+      maxBodyBytes: MAX_BODY_BYTES,
+    }),
   );
   try {
     await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,7 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import { corsPreflightHeaders, corsResponseHeaders } from '../lambdas/contract/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract/gateway-responses';
 import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
 import { log } from '../lambdas/log';
@@ -52,6 +53,11 @@ export type ModuleLoader = (entry: string) => Promise<{ handler: unknown }>;
 export interface GatewayOptions {
   /** Default: the shared {@link ROUTES}. */
   routes?: readonly RouteSpec[];
+  /**
+   * Browser origins allowed by CORS, as the stack's `corsOrigins`: preflights
+   * are answered and the gateway's own responses carry the headers. Default none.
+   */
+  corsOrigins?: readonly string[];
   /** Loads a handler module by its `entry`. Default: dynamic `import()` from the repository root. */
   loadModule?: ModuleLoader;
 }
@@ -246,29 +252,51 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     return gatewayResponse('DEFAULT_5XX', { status: 502, requestId });
   }
 
-  return {
-    async handle(raw) {
-      const request = toIncoming(raw);
-      const { requestId } = request;
-      const lookup = route(request.method, request.path);
-      if (lookup.kind === 'missing')
-        return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { requestId });
-      const { route: spec, pathParameters } = lookup.match;
+  const corsOrigins = options.corsOrigins ?? [];
+  const methods = [...new Set((options.routes ?? ROUTES).map((spec) => spec.method))];
+  const pathExists = (path: string) => methods.some((m) => route(m, path).kind === 'matched');
 
-      let authorizerContext: Record<string, string> | null = null;
-      if (spec.auth === 'bearer') {
-        // The identity source: without it API Gateway answers 401 and never calls the authorizer.
-        const token = headerValue(request.headers, 'authorization');
-        if (!token?.trim()) return gatewayResponse('UNAUTHORIZED', { requestId });
-        const outcome = await authorize(token, request);
-        if (outcome.kind === 'refused') return gatewayResponse(outcome.response, { requestId });
-        authorizerContext = outcome.context;
-      }
-      return integrate(
-        spec,
-        proxyEvent(request, spec, pathParameters, authorizerContext),
-        requestId,
-      );
-    },
+  /** API Gateway's side of CORS: the preflight, and the headers on every answer. */
+  async function handleWithCors(request: IncomingRequest): Promise<GatewayResponse> {
+    const origin = headerValue(request.headers, 'origin');
+    if (corsOrigins.length > 0 && request.method === 'OPTIONS' && pathExists(request.path)) {
+      return {
+        status: 204,
+        headers: {
+          ...corsPreflightHeaders(corsOrigins, origin),
+          'x-amzn-RequestId': request.requestId,
+        },
+        body: '',
+      };
+    }
+    const response = await dispatch(request);
+    // The handlers add the same headers to their own answers; the gateway's get them here.
+    return {
+      ...response,
+      headers: { ...corsResponseHeaders(corsOrigins, origin), ...response.headers },
+    };
+  }
+
+  async function dispatch(request: IncomingRequest): Promise<GatewayResponse> {
+    const { requestId } = request;
+    const lookup = route(request.method, request.path);
+    if (lookup.kind === 'missing')
+      return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { requestId });
+    const { route: spec, pathParameters } = lookup.match;
+
+    let authorizerContext: Record<string, string> | null = null;
+    if (spec.auth === 'bearer') {
+      // The identity source: without it API Gateway answers 401 and never calls the authorizer.
+      const token = headerValue(request.headers, 'authorization');
+      if (!token?.trim()) return gatewayResponse('UNAUTHORIZED', { requestId });
+      const outcome = await authorize(token, request);
+      if (outcome.kind === 'refused') return gatewayResponse(outcome.response, { requestId });
+      authorizerContext = outcome.context;
+    }
+    return integrate(spec, proxyEvent(request, spec, pathParameters, authorizerContext), requestId);
+  }
+
+  return {
+    handle: (raw) => handleWithCors(toIncoming(raw)),
   };
 }

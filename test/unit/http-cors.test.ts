@@ -4,8 +4,8 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ENV } from '../../lambdas/config';
+import { allowedOrigin } from '../../lambdas/contract/cors';
 import { InvalidTokenError } from '../../lambdas/errors';
-import { allowedOrigin } from '../../lambdas/http/cors';
 import { httpHandler } from '../../lambdas/http/handler';
 import { json } from '../../lambdas/http/responses';
 

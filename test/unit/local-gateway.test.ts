@@ -47,7 +47,10 @@ const ALLOW_ALL: APIGatewayAuthorizerResult = {
 };
 
 /** Fake modules: each handler echoes the event it received. */
-function harness(authorize: (event: APIGatewayTokenAuthorizerEvent) => Promise<unknown>) {
+function harness(
+  authorize: (event: APIGatewayTokenAuthorizerEvent) => Promise<unknown>,
+  corsOrigins: readonly string[] = [],
+) {
   const events: Record<string, APIGatewayProxyEvent> = {};
   const authorizerEvents: APIGatewayTokenAuthorizerEvent[] = [];
   const loads: string[] = [];
@@ -66,6 +69,7 @@ function harness(authorize: (event: APIGatewayTokenAuthorizerEvent) => Promise<u
   };
   const gateway = createGateway({
     routes: ROUTES,
+    corsOrigins,
     loadModule: async (entry) => {
       loads.push(entry);
       if (!(entry in modules)) throw new Error(`no module ${entry}`);
@@ -343,5 +347,76 @@ describe('createGateway integration responses', () => {
       body: '',
       headers: { 'Cache-Control': 'no-store' },
     });
+  });
+});
+
+describe('createGateway CORS', () => {
+  const APP = 'http://localhost:5173';
+  const refuse = async () => {
+    throw new Error('Unauthorized');
+  };
+
+  it('answers a preflight for a known path with the shared CORS policy', async () => {
+    const { gateway, loads } = harness(refuse, [APP]);
+
+    const response = await gateway.handle({
+      method: 'OPTIONS',
+      path: '/auth/sessions/abc',
+      headers: { Origin: APP, 'Access-Control-Request-Method': 'DELETE' },
+    });
+
+    expect(response.status).toBe(204);
+    expect(response.headers).toMatchObject({
+      'Access-Control-Allow-Origin': APP,
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+      'Access-Control-Max-Age': '3600',
+      Vary: 'Origin',
+    });
+    expect(response.headers['Access-Control-Allow-Methods']?.split(', ')).toEqual(
+      expect.arrayContaining(['GET', 'POST', 'DELETE', 'OPTIONS']),
+    );
+    expect(loads).toEqual([]);
+  });
+
+  it('puts the allowed origin on the gateway’s own answers', async () => {
+    const { gateway } = harness(refuse, [APP]);
+
+    const response = await gateway.handle({
+      method: 'GET',
+      path: '/auth/me',
+      headers: { Origin: APP, Authorization: 'Bearer revoked' },
+    });
+
+    expect(response.status).toBe(401);
+    expect(response.headers).toMatchObject({
+      'Access-Control-Allow-Origin': APP,
+      'Access-Control-Expose-Headers': 'WWW-Authenticate',
+    });
+  });
+
+  it('allows no other origin', async () => {
+    const { gateway } = harness(refuse, [APP]);
+
+    const preflight = await gateway.handle({
+      method: 'OPTIONS',
+      path: '/auth/login',
+      headers: { Origin: 'https://evil.example' },
+    });
+
+    expect(preflight.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+    expect(preflight.headers).not.toHaveProperty('Access-Control-Allow-Methods');
+  });
+
+  it('answers OPTIONS like any unknown method when no origin is configured', async () => {
+    const { gateway } = harness(refuse);
+
+    const response = await gateway.handle({
+      method: 'OPTIONS',
+      path: '/auth/login',
+      headers: { Origin: APP },
+    });
+
+    expect(response.status).toBe(404);
+    expect(response.headers).not.toHaveProperty('Access-Control-Allow-Origin');
   });
 });
