@@ -7,6 +7,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidRequestError } from '../errors';
+import { headerValue } from './request';
 
 /** 16 KiB: far above any request of this API, far below what parsing could cost. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -16,13 +17,6 @@ export type JsonEvent = APIGatewayProxyEvent & { jsonBody: unknown };
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-function headerValue(headers: APIGatewayProxyEvent['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
 /** Parses `event.body` into `event.jsonBody`. */
 export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
@@ -30,7 +24,7 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   if (raw.byteLength > MAX_BODY_BYTES) {
     throw new InvalidRequestError(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
   }
-  if (!JSON_MEDIA_TYPE.test(headerValue(event.headers, 'content-type') ?? '')) {
+  if (!JSON_MEDIA_TYPE.test(headerValue(event, 'content-type') ?? '')) {
     throw new InvalidRequestError(
       'The request body must be JSON (Content-Type: application/json).',
     );
