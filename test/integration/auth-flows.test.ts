@@ -293,3 +293,33 @@ describe('sessions', () => {
     });
   });
 });
+
+describe('logs', () => {
+  it('never contain a token or a password, whatever happens to them', async () => {
+    const log = jest.mocked(console.log);
+    const error = jest.mocked(console.error);
+    log.mockClear();
+    error.mockClear();
+    const user = await registerUser();
+    const first = await login(user);
+    const second = (await refresh(first.refresh_token)).json as Tokens;
+    await refresh(first.refresh_token); // reuse: ends the session
+    await me(second.access_token); // refused
+    await api.request('POST', '/auth/login', { body: { ...user, password: 'wrong password' } });
+    await api.request('POST', '/auth/logout', { token: second.access_token });
+
+    const logged = [...log.mock.calls, ...error.mock.calls].flat().map(String).join('\n');
+    expect(logged).toContain('token refused'); // the flows above did log
+    for (const secret of [
+      user.password,
+      'wrong password',
+      first.access_token,
+      first.refresh_token,
+      second.access_token,
+      second.refresh_token,
+    ]) {
+      // A token's signature alone would be enough to spot a leak.
+      expect(logged).not.toContain(secret.split('.').pop());
+    }
+  });
+});
