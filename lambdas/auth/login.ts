@@ -1,16 +1,17 @@
 /** Login: check the password, open a session, issue its first token pair. */
 import { type Clock, newId } from '../clock';
 import { InvalidCredentialsError } from '../errors';
+import { log } from '../log';
 import type { ClientInfo } from '../store/revoked-tokens';
 import type { SessionStore } from '../store/sessions';
-import type { UserStore } from '../store/users';
+import type { UserRecord, UserStore } from '../store/users';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import type { PasswordHasher } from './passwords';
 
 export interface LoginDeps {
-  users: Pick<UserStore, 'find'>;
+  users: Pick<UserStore, 'find' | 'changePassword'>;
   sessions: Pick<SessionStore, 'create'>;
-  passwords: Pick<PasswordHasher, 'verify'>;
+  passwords: PasswordHasher;
   issuer: TokenIssuer;
   clock: Clock;
   newId?: () => string;
@@ -34,6 +35,7 @@ export async function login(
   const user = await users.find(username);
   const valid = await passwords.verify(password, user?.passwordHash);
   if (!user || !valid) throw new InvalidCredentialsError();
+  if (passwords.needsRehash(user.passwordHash)) await upgradeHash(users, passwords, user, password);
 
   const sessionId = makeId();
   const sessionExpiresAt = issuer.sessionExpiresAt();
@@ -56,4 +58,27 @@ export async function login(
     ...client,
   });
   return pair;
+}
+
+/**
+ * Re-hashes a password stored with older parameters, now that the plain text
+ * is at hand. Best effort: the login goes on if the write fails, and a
+ * concurrent password change wins (the update is conditional on the old hash).
+ */
+async function upgradeHash(
+  users: Pick<UserStore, 'changePassword'>,
+  passwords: PasswordHasher,
+  user: UserRecord,
+  password: string,
+): Promise<void> {
+  try {
+    await users.changePassword({
+      username: user.username,
+      userId: user.userId,
+      previousHash: user.passwordHash,
+      passwordHash: await passwords.hash(password),
+    });
+  } catch (error) {
+    log('warn', 'password re-hash failed; the old hash stays', { sub: user.userId, error });
+  }
 }

@@ -38,6 +38,12 @@ export interface PasswordHasher {
    * false, so an unknown user costs what a known one does.
    */
   verify(password: string, stored: string | undefined): Promise<boolean>;
+  /**
+   * True when `stored` was made with other parameters than the current ones:
+   * after a successful login it is re-hashed, so raised costs reach every
+   * active user without a reset.
+   */
+  needsRehash(stored: string): boolean;
 }
 
 const HASH_FORMAT = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
@@ -97,6 +103,18 @@ export function createPasswordHasher(params: ScryptParams = OWASP_SCRYPT): Passw
     async hash(password) {
       const salt = randomBytes(params.saltLength);
       return format(params, salt, await deriveKey(password, salt, params, params.keyLength));
+    },
+
+    needsRehash(stored) {
+      const parsed = parse(stored);
+      return (
+        !parsed ||
+        parsed.N !== params.N ||
+        parsed.r !== params.r ||
+        parsed.p !== params.p ||
+        parsed.key.length !== params.keyLength ||
+        parsed.salt.length !== params.saltLength
+      );
     },
 
     async verify(password, stored) {

@@ -51,7 +51,8 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/login',
     auth: 'none',
     entry: 'lambdas/handlers/login.ts',
-    tables: { users: ['GetItem'], sessions: ['PutItem'] },
+    // UpdateItem: re-hashing a password stored with older scrypt parameters.
+    tables: { users: ['GetItem', 'UpdateItem'], sessions: ['PutItem'] },
     key: SIGNS_TOKENS,
     hashesPasswords: true,
   },

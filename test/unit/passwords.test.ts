@@ -49,6 +49,15 @@ describe('createPasswordHasher', () => {
     await expect(hasher.verify('correct horse', older)).resolves.toBe(true);
   });
 
+  it('asks for a re-hash of a hash made with other parameters only', async () => {
+    const current = await hasher.hash('correct horse');
+    const older = await createPasswordHasher({ ...CHEAP, N: 2 ** 9 }).hash('correct horse');
+
+    expect(hasher.needsRehash(current)).toBe(false);
+    expect(hasher.needsRehash(older)).toBe(true);
+    expect(hasher.needsRehash('md5$abc')).toBe(true);
+  });
+
   it('compares the derived keys with timingSafeEqual', async () => {
     const hash = await hasher.hash('correct horse');
     compare.mockClear();

@@ -1,5 +1,10 @@
 /** POST /auth/login: 200 tokens and a session item, 401 alike for both failures, 400, 503, 500. */
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../../lambdas/auth/passwords';
 import { decodeJwt } from '../../support/keys';
@@ -75,6 +80,57 @@ describe('login handler', () => {
       },
     ]);
     expectOnlyGrantedActions(ddb, 'Login');
+  });
+
+  it('leaves a hash made with the current parameters alone', async () => {
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: alice });
+    ddb.on(PutCommand).resolves({});
+
+    expect((await login({ username: 'alice', password: 'correct horse' })).status).toBe(200);
+
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('re-hashes a password stored with older parameters, conditional on the old hash', async () => {
+    const older = {
+      ...alice,
+      passwordHash: await createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 9 }).hash(
+        'correct horse',
+      ),
+    };
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: older });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+
+    expect((await login({ username: 'alice', password: 'correct horse' })).status).toBe(200);
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE_NAMES.users,
+      Key: { username: 'alice' },
+      ExpressionAttributeValues: expect.objectContaining({
+        ':previous': older.passwordHash,
+        ':userId': 'user-alice',
+      }),
+    });
+    const next =
+      ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':next'];
+    expect(String(next)).toMatch(/^scrypt\$N=1024,r=8,p=1\$/);
+    await expect(hasher.verify('correct horse', String(next))).resolves.toBe(true);
+    expectOnlyGrantedActions(ddb, 'Login');
+  });
+
+  it('still logs in when the re-hash cannot be stored', async () => {
+    const older = {
+      ...alice,
+      passwordHash: await createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 9 }).hash(
+        'correct horse',
+      ),
+    };
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: older });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).rejects(networkError());
+
+    expect((await login({ username: 'alice', password: 'correct horse' })).status).toBe(200);
   });
 
   it('returns the same 401 invalid_credentials for an unknown user and a wrong password', async () => {
