@@ -16,10 +16,10 @@ import type {
 import { corsPreflightHeaders, corsResponseHeaders } from '../lambdas/contract/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract/gateway-responses';
 import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
+import { headerValue } from '../lambdas/http/request';
 import { log } from '../lambdas/log';
 import { policyAllows } from './policy';
 import {
-  headerValue,
   type IncomingRequest,
   lambdaContext,
   proxyEvent,

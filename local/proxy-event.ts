@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import type { RouteSpec } from '../lambdas/contract/routes';
+import { headerValue } from '../lambdas/http/request';
 
 /** The fixed account, API id and stage of the local "deployment". */
 export const LOCAL_STAGE = {
@@ -24,15 +25,6 @@ export interface IncomingRequest {
   sourceIp: string;
   requestId: string;
   receivedAt: Date;
-}
-
-/** Header lookup ignoring case: HTTP header names are case-insensitive. */
-export function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted) return value;
-  }
-  return undefined;
 }
 
 /** `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{path without leading slash}`. */

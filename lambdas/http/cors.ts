@@ -18,7 +18,7 @@ export function cors(
     if (origins.length === 0 || !request.response) return;
     request.response.headers = {
       ...request.response.headers,
-      ...corsResponseHeaders(origins, headerValue(request.event, 'origin')),
+      ...corsResponseHeaders(origins, headerValue(request.event.headers, 'origin')),
     };
   };
   return { name: 'cors', after: addHeaders, onError: addHeaders };

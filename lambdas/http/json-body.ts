@@ -24,7 +24,7 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   if (raw.byteLength > MAX_BODY_BYTES) {
     throw new InvalidRequestError(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
   }
-  if (!JSON_MEDIA_TYPE.test(headerValue(event, 'content-type') ?? '')) {
+  if (!JSON_MEDIA_TYPE.test(headerValue(event.headers, 'content-type') ?? '')) {
     throw new InvalidRequestError(
       'The request body must be JSON (Content-Type: application/json).',
     );

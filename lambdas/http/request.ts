@@ -47,15 +47,18 @@ export function authorizedCaller(event: APIGatewayProxyEvent): AuthorizedCaller 
   return { userId: sub, sessionId: sid, jti, username, exp };
 }
 
-/** A request header by name, whatever its case (API Gateway keeps the client's). */
-export function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
+/** A header by name, whatever its case (API Gateway keeps the client's). */
+export function headerValue(
+  headers: Record<string, string | undefined> | null | undefined,
+  name: string,
+): string | undefined {
   const wanted = name.toLowerCase();
-  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
+  return Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
 }
 
 /** The bearer token of the `Authorization` header, if the request has one. */
 export function optionalBearer(event: APIGatewayProxyEvent): string | undefined {
-  const header = headerValue(event, 'authorization');
+  const header = headerValue(event.headers, 'authorization');
   return header === undefined ? undefined : parseBearer(header);
 }
 

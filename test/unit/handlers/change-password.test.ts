@@ -8,15 +8,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createPasswordHasher, OWASP_SCRYPT } from '../../../lambdas/auth/passwords';
 import {
   authorizerContext,
-  CHEAP_SCRYPT_LOG2_N,
   call,
+  cheapHasher,
   conditionFailed,
   expectOnlyGrantedActions,
-  handlerEnvironment,
   issueTokens,
+  loadHandlers,
   networkError,
   type ProxyHandler,
   proxyEvent,
@@ -25,22 +24,22 @@ import {
 } from './harness';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const hasher = createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** Number(CHEAP_SCRYPT_LOG2_N) });
+const hasher = cheapHasher();
 let handler: ProxyHandler;
 let keyDir: string;
 let user: { username: string; userId: string; passwordHash: string; createdAt: string };
 
 beforeAll(async () => {
-  keyDir = await handlerEnvironment();
-  ({ handler } = await import('../../../lambdas/handlers/change-password'));
+  ({
+    keyDir,
+    handlers: { 'change-password': handler },
+  } = await loadHandlers('change-password'));
   user = {
     username: 'alice',
     userId: 'user-1',
     passwordHash: await hasher.hash('old password'),
     createdAt: '2026-01-01T00:00:00.000Z',
   };
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 
 afterEach(() => ddb.reset());

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { createPasswordHasher, OWASP_SCRYPT } from '../../../lambdas/auth/passwords';
 import { ENV } from '../../../lambdas/config';
 import { ROUTES, type TableAction } from '../../../lambdas/contract/routes';
 import type { TableName } from '../../../lambdas/contract/tables';
@@ -56,6 +57,29 @@ export type ProxyHandler = (
   event: APIGatewayProxyEvent,
   context: Context,
 ) => Promise<APIGatewayProxyResult>;
+
+/**
+ * A cold start of the named handler modules (`lambdas/handlers/<name>.ts`):
+ * sets the environment first, then loads them; their logs are silenced (call
+ * `jest.restoreAllMocks()` after the file). Returns the signing key folder.
+ */
+export async function loadHandlers<const N extends string>(
+  ...names: N[]
+): Promise<{ keyDir: string; handlers: Record<N, ProxyHandler> }> {
+  const keyDir = await handlerEnvironment();
+  const handlers = {} as Record<N, ProxyHandler>;
+  for (const name of names) {
+    ({ handler: handlers[name] } = await import(`../../../lambdas/handlers/${name}`));
+  }
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  return { keyDir, handlers };
+}
+
+/** A hasher with the parameters the handlers use under {@link handlerEnvironment}. */
+export function cheapHasher() {
+  return createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** Number(CHEAP_SCRYPT_LOG2_N) });
+}
 
 export const lambdaContext = { awsRequestId: 'test-request' } as Context;
 

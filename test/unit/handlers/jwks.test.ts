@@ -1,14 +1,18 @@
 /** GET /.well-known/jwks.json: the signer's public key, cacheable, nothing private. */
 import { createLocalSigner } from '../../../lambdas/signing/local-signer';
-import { call, handlerEnvironment, type ProxyHandler, proxyEvent } from './harness';
+import { call, loadHandlers, type ProxyHandler, proxyEvent } from './harness';
 
 let handler: ProxyHandler;
 let keyDir: string;
 
 beforeAll(async () => {
-  keyDir = await handlerEnvironment();
-  ({ handler } = await import('../../../lambdas/handlers/jwks'));
+  ({
+    keyDir,
+    handlers: { jwks: handler },
+  } = await loadHandlers('jwks'));
 });
+
+afterAll(() => jest.restoreAllMocks());
 
 describe('jwks handler', () => {
   it('returns 200 with the public signing key and a Cache-Control header', async () => {

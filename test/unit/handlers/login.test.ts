@@ -9,10 +9,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../../lambdas/auth/passwords';
 import { decodeJwt } from '../../support/keys';
 import {
-  CHEAP_SCRYPT_LOG2_N,
   call,
+  cheapHasher,
   expectOnlyGrantedActions,
-  handlerEnvironment,
+  loadHandlers,
   networkError,
   type ProxyHandler,
   proxyEvent,
@@ -21,25 +21,30 @@ import {
 } from './harness';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const hasher = createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** Number(CHEAP_SCRYPT_LOG2_N) });
+const hasher = cheapHasher();
 let handler: ProxyHandler;
 let alice: { username: string; userId: string; passwordHash: string; createdAt: string };
 
 beforeAll(async () => {
-  await handlerEnvironment();
-  ({ handler } = await import('../../../lambdas/handlers/login'));
+  ({
+    handlers: { login: handler },
+  } = await loadHandlers('login'));
   alice = {
     username: 'alice',
     userId: 'user-alice',
     passwordHash: await hasher.hash('correct horse'),
     createdAt: '2026-01-01T00:00:00.000Z',
   };
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 
 afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
+
+/** Alice with a hash made at N=2^9: other parameters than the handler's. */
+async function aliceWithOlderHash() {
+  const older = createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 9 });
+  return { ...alice, passwordHash: await older.hash('correct horse') };
+}
 
 const login = (body: unknown) => call(handler, proxyEvent({ body }));
 
@@ -92,12 +97,7 @@ describe('login handler', () => {
   });
 
   it('re-hashes a password stored with older parameters, conditional on the old hash', async () => {
-    const older = {
-      ...alice,
-      passwordHash: await createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 9 }).hash(
-        'correct horse',
-      ),
-    };
+    const older = await aliceWithOlderHash();
     ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: older });
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
@@ -120,12 +120,7 @@ describe('login handler', () => {
   });
 
   it('still logs in when the re-hash cannot be stored', async () => {
-    const older = {
-      ...alice,
-      passwordHash: await createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 9 }).hash(
-        'correct horse',
-      ),
-    };
+    const older = await aliceWithOlderHash();
     ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: older });
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).rejects(networkError());

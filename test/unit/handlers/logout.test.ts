@@ -14,8 +14,8 @@ import {
   call,
   conditionFailed,
   expectOnlyGrantedActions,
-  handlerEnvironment,
   issueTokens,
+  loadHandlers,
   networkError,
   type ProxyHandler,
   proxyEvent,
@@ -28,10 +28,10 @@ let handler: ProxyHandler;
 let keyDir: string;
 
 beforeAll(async () => {
-  keyDir = await handlerEnvironment();
-  ({ handler } = await import('../../../lambdas/handlers/logout'));
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  ({
+    keyDir,
+    handlers: { logout: handler },
+  } = await loadHandlers('logout'));
 });
 
 afterEach(() => ddb.reset());

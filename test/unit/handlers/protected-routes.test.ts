@@ -15,8 +15,8 @@ import {
   authorizerContext,
   call,
   expectOnlyGrantedActions,
-  handlerEnvironment,
   issueTokens,
+  loadHandlers,
   networkError,
   type ProxyHandler,
   proxyEvent,
@@ -32,13 +32,19 @@ let listSessions: ProxyHandler;
 let deleteSession: ProxyHandler;
 
 beforeAll(async () => {
-  keyDir = await handlerEnvironment();
-  ({ handler: logoutAll } = await import('../../../lambdas/handlers/logout-all'));
-  ({ handler: me } = await import('../../../lambdas/handlers/me'));
-  ({ handler: listSessions } = await import('../../../lambdas/handlers/list-sessions'));
-  ({ handler: deleteSession } = await import('../../../lambdas/handlers/delete-session'));
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  let handlers: Record<'logout-all' | 'me' | 'list-sessions' | 'delete-session', ProxyHandler>;
+  ({ keyDir, handlers } = await loadHandlers(
+    'logout-all',
+    'me',
+    'list-sessions',
+    'delete-session',
+  ));
+  ({
+    'logout-all': logoutAll,
+    me,
+    'list-sessions': listSessions,
+    'delete-session': deleteSession,
+  } = handlers);
 });
 
 afterEach(() => ddb.reset());

@@ -15,8 +15,8 @@ import {
   call,
   conditionFailed,
   expectOnlyGrantedActions,
-  handlerEnvironment,
   issueTokens,
+  loadHandlers,
   networkError,
   type ProxyHandler,
   proxyEvent,
@@ -30,10 +30,10 @@ let handler: ProxyHandler;
 let keyDir: string;
 
 beforeAll(async () => {
-  keyDir = await handlerEnvironment();
-  ({ handler } = await import('../../../lambdas/handlers/refresh'));
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  ({
+    keyDir,
+    handlers: { refresh: handler },
+  } = await loadHandlers('refresh'));
 });
 
 afterEach(() => ddb.reset());

@@ -7,7 +7,7 @@ import {
   call,
   conditionFailed,
   expectOnlyGrantedActions,
-  handlerEnvironment,
+  loadHandlers,
   networkError,
   type ProxyHandler,
   proxyEvent,
@@ -18,10 +18,9 @@ const ddb = mockClient(DynamoDBDocumentClient);
 let handler: ProxyHandler;
 
 beforeAll(async () => {
-  await handlerEnvironment();
-  ({ handler } = await import('../../../lambdas/handlers/register'));
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  ({
+    handlers: { register: handler },
+  } = await loadHandlers('register'));
 });
 
 afterEach(() => ddb.reset());
