@@ -1,6 +1,7 @@
 /** What handlers read from a REST proxy event besides the body. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
+import type { AuthorizerContext } from '../auth/authorizer';
 import { parseBearer } from '../auth/bearer';
 import { InvalidRequestError } from '../errors';
 import type { ClientInfo } from '../store/revoked-tokens';
@@ -27,14 +28,15 @@ export interface AuthorizedCaller {
   exp: number;
 }
 
-// API Gateway hands every context value over as a string.
+// API Gateway hands every context value over as a string. `satisfies` keeps
+// these keys exactly those the authorizer puts in (AuthorizerContext).
 const authorizerContext = z.object({
   sub: z.string().min(1),
   sid: z.string().min(1),
   jti: z.string().min(1),
   username: z.string().min(1),
   exp: z.coerce.number().int().positive(),
-});
+} satisfies Record<keyof AuthorizerContext, z.ZodType>);
 
 /**
  * The caller of a protected route. A missing or malformed context means the
