@@ -6,14 +6,15 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
+import type { RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
 import type { TokenSigner } from './signing/signer';
 import { createDocumentClient } from './store/dynamo';
-import { createRevokedTokenStore, type RevokedTokenStore } from './store/revoked-tokens';
-import { createSessionStore, type SessionStore } from './store/sessions';
-import { createUserStore, type UserStore } from './store/users';
+import { createRevokedTokenStore } from './store/revoked-tokens';
+import { createSessionStore } from './store/sessions';
+import { createUserStore } from './store/users';
 import { createTokenIssuer, type TokenIssuer } from './tokens/issue';
 import { createTokenVerifier, type TokenVerifier } from './tokens/verify';
 

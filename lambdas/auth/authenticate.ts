@@ -1,7 +1,7 @@
 import { InvalidTokenError } from '../errors';
-import type { RevokedTokenStore } from '../store/revoked-tokens';
 import type { AccessTokenClaims } from '../tokens/claims';
 import type { TokenVerifier } from '../tokens/verify';
+import type { RevokedTokenStore } from './ports';
 
 export interface AuthenticateDeps {
   verifier: TokenVerifier;

@@ -4,10 +4,8 @@
  * stays valid.
  */
 import { InvalidCredentialsError } from '../errors';
-import type { ClientInfo } from '../store/revoked-tokens';
-import type { SessionStore } from '../store/sessions';
-import type { UserStore } from '../store/users';
 import type { PasswordHasher } from './passwords';
+import type { ClientInfo, SessionStore, UserStore } from './ports';
 import { type RevokeSessionDeps, revokeSession } from './revoke-session';
 
 export interface ChangePasswordDeps extends RevokeSessionDeps {

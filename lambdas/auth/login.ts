@@ -2,11 +2,9 @@
 import { type Clock, newId } from '../clock';
 import { InvalidCredentialsError } from '../errors';
 import { log } from '../log';
-import type { ClientInfo } from '../store/revoked-tokens';
-import type { SessionStore } from '../store/sessions';
-import type { UserRecord, UserStore } from '../store/users';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import type { PasswordHasher } from './passwords';
+import type { ClientInfo, SessionStore, UserRecord, UserStore } from './ports';
 
 export interface LoginDeps {
   users: Pick<UserStore, 'find' | 'changePassword'>;

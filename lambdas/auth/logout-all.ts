@@ -1,6 +1,5 @@
 /** Logout everywhere: every live session of the user ends. */
-import type { ClientInfo } from '../store/revoked-tokens';
-import type { SessionStore } from '../store/sessions';
+import type { ClientInfo, SessionStore } from './ports';
 import { type RevokeSessionDeps, revokeSession } from './revoke-session';
 
 export interface LogoutAllDeps extends RevokeSessionDeps {

@@ -5,9 +5,8 @@
  */
 import type { Clock } from '../clock';
 import { InvalidRequestError } from '../errors';
-import type { ClientInfo, RevokedTokenStore } from '../store/revoked-tokens';
-import type { SessionStore } from '../store/sessions';
 import type { TokenVerifier } from '../tokens/verify';
+import type { ClientInfo, RevokedTokenStore, SessionStore } from './ports';
 import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
 
 export interface LogoutDeps {

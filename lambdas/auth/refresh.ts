@@ -5,10 +5,9 @@
  */
 import type { Clock } from '../clock';
 import { InvalidTokenError } from '../errors';
-import type { ClientInfo, RevokedTokenStore } from '../store/revoked-tokens';
-import type { SessionStore } from '../store/sessions';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import type { TokenVerifier } from '../tokens/verify';
+import type { ClientInfo, RevokedTokenStore, SessionStore } from './ports';
 import { revokeSession, revokeTokens } from './revoke-session';
 
 export interface RefreshDeps {

@@ -1,7 +1,7 @@
 /** Registration: a new user with a unique normalised username and a hashed password. */
 import { type Clock, newId } from '../clock';
-import type { UserStore } from '../store/users';
 import type { PasswordHasher } from './passwords';
+import type { UserStore } from './ports';
 
 export interface RegisterDeps {
   users: Pick<UserStore, 'create'>;

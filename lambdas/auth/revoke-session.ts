@@ -6,9 +6,14 @@
  */
 import { type Clock, epochSeconds } from '../clock';
 import { UnavailableError } from '../errors';
-import type { ClientInfo, RevocationReason, RevokedTokenStore } from '../store/revoked-tokens';
-import type { SessionRecord, SessionStore } from '../store/sessions';
 import type { TokenUse } from '../tokens/claims';
+import type {
+  ClientInfo,
+  RevocationReason,
+  RevokedTokenStore,
+  SessionRecord,
+  SessionStore,
+} from './ports';
 
 /**
  * A token that expired longer ago than this is refused on `exp` by every

@@ -1,7 +1,6 @@
 /** A user's own sessions: list them, end one. */
 import { NotFoundError } from '../errors';
-import type { ClientInfo } from '../store/revoked-tokens';
-import type { SessionRecord, SessionStore } from '../store/sessions';
+import type { ClientInfo, SessionRecord, SessionStore } from './ports';
 import { type RevokeSessionDeps, revokeSession } from './revoke-session';
 
 export interface SessionSummary {

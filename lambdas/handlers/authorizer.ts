@@ -1,5 +1,5 @@
 /** Lambda entry: the REST API TOKEN authorizer in front of every protected route. */
-import { createAuthorizer } from '../auth/authorizer';
+import { createAuthorizer } from '../http/authorizer';
 import { createRuntime } from '../runtime';
 
 const runtime = createRuntime();

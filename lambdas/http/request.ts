@@ -1,10 +1,10 @@
 /** What handlers read from a REST proxy event besides the body. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
-import type { AuthorizerContext } from '../auth/authorizer';
-import { parseBearer } from '../auth/bearer';
+import type { ClientInfo } from '../auth/ports';
 import { InvalidRequestError } from '../errors';
-import type { ClientInfo } from '../store/revoked-tokens';
+import type { AuthorizerContext } from './authorizer';
+import { parseBearer } from './bearer';
 
 /** Long enough for any real browser; bounds what a session item stores. */
 const MAX_USER_AGENT = 512;

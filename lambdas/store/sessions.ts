@@ -12,58 +12,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { SessionRecord, SessionStore } from '../auth/ports';
 import { type Clock, epochSeconds, systemClock } from '../clock';
 import { TABLES } from '../contract/tables';
 import { isConditionFailed, storeCall, storeError } from './dynamo';
-
-/** The ids and expiries of a session's current token pair. */
-export interface SessionTokens {
-  accessJti: string;
-  /** Epoch seconds. */
-  accessExp: number;
-  refreshJti: string;
-  /** Epoch seconds. */
-  refreshExp: number;
-}
-
-export interface SessionRecord extends SessionTokens {
-  userId: string;
-  sessionId: string;
-  username: string;
-  /** ISO 8601. */
-  createdAt: string;
-  /** ISO 8601 of the last refresh; absent until the first one. */
-  refreshedAt?: string;
-  /** End of the session, epoch seconds: the TTL attribute. Never grows. */
-  expiresAt: number;
-  ip?: string;
-  userAgent?: string;
-}
-
-export interface SessionRotation extends SessionTokens {
-  /** The refresh token id the caller checked: the write fails if it is no longer current. */
-  previousRefreshJti: string;
-  refreshedAt: string;
-}
-
-export interface SessionStore {
-  create(session: SessionRecord): Promise<void>;
-  /** The live session, strongly consistent; `undefined` if gone or past its end. */
-  get(userId: string, sessionId: string): Promise<SessionRecord | undefined>;
-  /** Every live session of the user, strongly consistent. */
-  listByUser(userId: string): Promise<SessionRecord[]>;
-  /**
-   * Replaces the current token pair, only if the refresh token is still
-   * `previousRefreshJti`. False when it is not (rotated or revoked meanwhile).
-   */
-  rotate(userId: string, sessionId: string, rotation: SessionRotation): Promise<boolean>;
-  /**
-   * Deletes the item, only while its current refresh token is still
-   * `seenRefreshJti`. False when it is not (a concurrent refresh rotated it)
-   * or when the item is already gone.
-   */
-  remove(userId: string, sessionId: string, seenRefreshJti: string): Promise<boolean>;
-}
 
 const { partitionKey, sortKey } = TABLES.sessions;
 

@@ -9,37 +9,10 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { UserRecord, UserStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { UsernameTakenError } from '../errors';
 import { isConditionFailed, storeCall, storeError } from './dynamo';
-
-export interface UserRecord {
-  /** Normalised (trimmed, NFKC, lower-case): the table key. */
-  username: string;
-  /** Stable id, the tokens' `sub`. */
-  userId: string;
-  /** Self-describing scrypt hash. */
-  passwordHash: string;
-  /** ISO 8601. */
-  createdAt: string;
-}
-
-export interface PasswordChange {
-  username: string;
-  userId: string;
-  /** The hash the caller verified against: a concurrent change makes the update fail. */
-  previousHash: string;
-  passwordHash: string;
-}
-
-export interface UserStore {
-  /** Creates the user; {@link UsernameTakenError} when the name exists. */
-  create(user: UserRecord): Promise<void>;
-  /** The user with this normalised name, if any (strongly consistent). */
-  find(username: string): Promise<UserRecord | undefined>;
-  /** Replaces the password hash; false when the user or its hash changed meanwhile. */
-  changePassword(change: PasswordChange): Promise<boolean>;
-}
 
 const KEY = TABLES.users.partitionKey.name;
 

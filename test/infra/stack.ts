@@ -1,8 +1,9 @@
 /**
  * Synthesizes the stack for template assertions. Bundling is skipped (the
  * `aws:cdk:bundling-stacks` context set to none: NodejsFunction then uses a
- * placeholder asset) so these tests take seconds; `bundling.test.ts` is the
- * one that runs esbuild for real.
+ * placeholder asset) and CloudFormation's schema validation is off, so these
+ * tests take seconds; `bundling.test.ts` is the one that runs esbuild for real
+ * and validates the template against CloudFormation's schemas.
  */
 import { App, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -19,7 +20,11 @@ export interface Synthesized {
 
 /** Builds the stack from these context values (as `-c key=value` would pass them). */
 export function synthStack(context: Record<string, unknown> = {}): Synthesized {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    // CloudFormation schema validation costs 15–20 s a template; bundling.test.ts keeps it on.
+    builtinCloudFormationValidation: false,
+  });
   const config = readStackConfig((key) => app.node.tryGetContext(key));
   const stack = new AuthApiStack(app, 'TestStack', { config });
   const template = Template.fromStack(stack);

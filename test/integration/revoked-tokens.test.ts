@@ -1,7 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Revocation } from '../../lambdas/auth/ports';
 import { UnavailableError } from '../../lambdas/errors';
 import { createDocumentClient } from '../../lambdas/store/dynamo';
-import { createRevokedTokenStore, type Revocation } from '../../lambdas/store/revoked-tokens';
+import { createRevokedTokenStore } from '../../lambdas/store/revoked-tokens';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
 
 let dynamo: TestDynamo;

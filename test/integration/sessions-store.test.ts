@@ -1,4 +1,5 @@
-import { createSessionStore, type SessionRecord } from '../../lambdas/store/sessions';
+import type { SessionRecord } from '../../lambdas/auth/ports';
+import { createSessionStore } from '../../lambdas/store/sessions';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
 
 let dynamo: TestDynamo;

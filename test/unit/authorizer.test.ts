@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAuthorizer } from '../../lambdas/auth/authorizer';
+import { createAuthorizer } from '../../lambdas/http/authorizer';
 import { LOCAL_KEY_FILE } from '../../lambdas/signing/local-signer';
 import { createDocumentClient } from '../../lambdas/store/dynamo';
 import { createRevokedTokenStore } from '../../lambdas/store/revoked-tokens';

@@ -2,10 +2,10 @@
  * Ending a session while a refresh races it: whatever pair the session holds
  * when the revocation finishes, that pair is revoked too.
  */
+
+import type { Revocation, SessionRecord } from '../../lambdas/auth/ports';
 import { revokeSession } from '../../lambdas/auth/revoke-session';
 import { UnavailableError } from '../../lambdas/errors';
-import type { Revocation } from '../../lambdas/store/revoked-tokens';
-import type { SessionRecord } from '../../lambdas/store/sessions';
 import { FROZEN_NOW, frozenClock } from '../support/keys';
 
 const NOW = FROZEN_NOW.getTime() / 1000;

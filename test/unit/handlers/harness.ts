@@ -18,11 +18,11 @@ import {
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../../lambdas/auth/passwords';
+import type { SessionRecord } from '../../../lambdas/auth/ports';
 import { ENV } from '../../../lambdas/config';
 import { ROUTES, type TableAction } from '../../../lambdas/contract/routes';
 import type { TableName } from '../../../lambdas/contract/tables';
 import { createLocalSigner } from '../../../lambdas/signing/local-signer';
-import type { SessionRecord } from '../../../lambdas/store/sessions';
 import { createTokenIssuer } from '../../../lambdas/tokens/issue';
 import { TEST_SETTINGS } from '../../support/keys';
 

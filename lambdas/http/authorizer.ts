@@ -5,9 +5,9 @@
  * gateway answers with AUTHORIZER_FAILURE (503): nothing is let through.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { type AuthenticateDeps, authenticateAccessToken } from '../auth/authenticate';
 import { InvalidTokenError } from '../errors';
 import { log } from '../log';
-import { type AuthenticateDeps, authenticateAccessToken } from './authenticate';
 import { parseBearer } from './bearer';
 
 /** What protected handlers find in `event.requestContext.authorizer`. */

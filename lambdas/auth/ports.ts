@@ -1,0 +1,121 @@
+/**
+ * What the domain needs from storage, declared where the domain lives. The
+ * DynamoDB stores in `store/` implement these interfaces; tests hand the
+ * domain in-memory fakes of them. Nothing here knows about DynamoDB.
+ */
+import type { TokenUse } from '../tokens/claims';
+
+export type RevocationReason =
+  | 'logout'
+  | 'logout_all'
+  | 'rotated'
+  | 'reuse_detected'
+  | 'password_changed'
+  | 'session_revoked';
+
+/** The client that asked for the revocation, where the request says. */
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface Revocation extends ClientInfo {
+  jti: string;
+  sub: string;
+  sid: string;
+  tokenUse: TokenUse;
+  reason: RevocationReason;
+  /** The token's `exp` (epoch seconds): the item's TTL. */
+  expiresAt: number;
+  /** When it was revoked (ISO 8601). */
+  revokedAt: string;
+}
+
+export interface RevokedTokenStore {
+  /**
+   * Records a revocation unless the token is revoked already. Returns true when
+   * this call revoked it, false when it was revoked before (the first reason is
+   * kept). One conditional put: of concurrent callers exactly one gets true,
+   * which makes it the lock of refresh-token rotation.
+   */
+  revoke(revocation: Revocation): Promise<boolean>;
+  /** One strongly consistent read: a revocation is seen on the very next request. */
+  isRevoked(jti: string): Promise<boolean>;
+}
+
+/** The ids and expiries of a session's current token pair. */
+export interface SessionTokens {
+  accessJti: string;
+  /** Epoch seconds. */
+  accessExp: number;
+  refreshJti: string;
+  /** Epoch seconds. */
+  refreshExp: number;
+}
+
+export interface SessionRecord extends SessionTokens {
+  userId: string;
+  sessionId: string;
+  username: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601 of the last refresh; absent until the first one. */
+  refreshedAt?: string;
+  /** End of the session, epoch seconds: the TTL attribute. Never grows. */
+  expiresAt: number;
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface SessionRotation extends SessionTokens {
+  /** The refresh token id the caller checked: the write fails if it is no longer current. */
+  previousRefreshJti: string;
+  refreshedAt: string;
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  /** The live session, strongly consistent; `undefined` if gone or past its end. */
+  get(userId: string, sessionId: string): Promise<SessionRecord | undefined>;
+  /** Every live session of the user, strongly consistent. */
+  listByUser(userId: string): Promise<SessionRecord[]>;
+  /**
+   * Replaces the current token pair, only if the refresh token is still
+   * `previousRefreshJti`. False when it is not (rotated or revoked meanwhile).
+   */
+  rotate(userId: string, sessionId: string, rotation: SessionRotation): Promise<boolean>;
+  /**
+   * Deletes the item, only while its current refresh token is still
+   * `seenRefreshJti`. False when it is not (a concurrent refresh rotated it)
+   * or when the item is already gone.
+   */
+  remove(userId: string, sessionId: string, seenRefreshJti: string): Promise<boolean>;
+}
+
+export interface UserRecord {
+  /** Normalised (trimmed, NFKC, lower-case): the table key. */
+  username: string;
+  /** Stable id, the tokens' `sub`. */
+  userId: string;
+  /** Self-describing scrypt hash. */
+  passwordHash: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface PasswordChange {
+  username: string;
+  userId: string;
+  /** The hash the caller verified against: a concurrent change makes the update fail. */
+  previousHash: string;
+  passwordHash: string;
+}
+
+export interface UserStore {
+  /** Creates the user; `UsernameTakenError` when the name exists. */
+  create(user: UserRecord): Promise<void>;
+  /** The user with this normalised name, if any (strongly consistent). */
+  find(username: string): Promise<UserRecord | undefined>;
+  /** Replaces the password hash; false when the user or its hash changed meanwhile. */
+  changePassword(change: PasswordChange): Promise<boolean>;
+}
