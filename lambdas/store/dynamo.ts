@@ -1,6 +1,6 @@
 /**
  * The DynamoDB boundary: building the document client, and turning SDK
- * exceptions into domain errors. Nothing above `store/` imports `@aws-sdk/*`.
+ * exceptions into domain errors.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,6 +36,23 @@ export function storeError(operation: string, cause: unknown): UnavailableError 
   return new UnavailableError(undefined, {
     cause: new Error(`DynamoDB ${operation} failed`, { cause }),
   });
+}
+
+/**
+ * Runs one conditional write: true when it was applied, false when its
+ * condition did not hold; any other failure becomes a {@link storeError}.
+ */
+export async function conditionalWrite(
+  operation: string,
+  write: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw storeError(operation, error);
+  }
 }
 
 /** Runs one store call; any failure becomes a {@link storeError}. */

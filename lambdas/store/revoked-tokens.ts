@@ -6,7 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RevokedTokenStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
-import { isConditionFailed, storeCall, storeError } from './dynamo';
+import { conditionalWrite, storeCall } from './dynamo';
 
 const { partitionKey } = TABLES.revokedTokens;
 
@@ -15,21 +15,17 @@ export function createRevokedTokenStore(
   tableName: string,
 ): RevokedTokenStore {
   return {
-    async revoke(revocation) {
-      try {
-        await client.send(
+    revoke(revocation) {
+      return conditionalWrite('PutItem', () =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: revocation,
             ConditionExpression: 'attribute_not_exists(#key)',
             ExpressionAttributeNames: { '#key': partitionKey.name },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw storeError('PutItem', error);
-      }
+        ),
+      );
     },
 
     async isRevoked(jti) {

@@ -15,7 +15,7 @@ import {
 import type { SessionRecord, SessionStore } from '../auth/ports';
 import { type Clock, epochSeconds, systemClock } from '../clock';
 import { TABLES } from '../contract/tables';
-import { isConditionFailed, storeCall, storeError } from './dynamo';
+import { conditionalWrite, storeCall, storeError } from './dynamo';
 
 const { partitionKey, sortKey } = TABLES.sessions;
 
@@ -32,8 +32,8 @@ export function createSessionStore(
 
   return {
     async create(session) {
-      try {
-        await client.send(
+      const created = await conditionalWrite('PutItem', () =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: session,
@@ -41,10 +41,9 @@ export function createSessionStore(
             ConditionExpression: 'attribute_not_exists(#sk)',
             ExpressionAttributeNames: { '#sk': sortKey.name },
           }),
-        );
-      } catch (error) {
-        throw storeError(isConditionFailed(error) ? 'PutItem (duplicate id)' : 'PutItem', error);
-      }
+        ),
+      );
+      if (!created) throw storeError('PutItem (duplicate id)', undefined);
     },
 
     async get(userId, sessionId) {
@@ -83,9 +82,9 @@ export function createSessionStore(
       return sessions.filter(isLive);
     },
 
-    async rotate(userId, sessionId, { previousRefreshJti, refreshedAt, ...tokens }) {
-      try {
-        await client.send(
+    rotate(userId, sessionId, { previousRefreshJti, refreshedAt, ...tokens }) {
+      return conditionalWrite('UpdateItem', () =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(userId, sessionId),
@@ -102,29 +101,21 @@ export function createSessionStore(
               ':previous': previousRefreshJti,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw storeError('UpdateItem', error);
-      }
+        ),
+      );
     },
 
-    async remove(userId, sessionId, seenRefreshJti) {
-      try {
-        await client.send(
+    remove(userId, sessionId, seenRefreshJti) {
+      return conditionalWrite('DeleteItem', () =>
+        client.send(
           new DeleteCommand({
             TableName: tableName,
             Key: key(userId, sessionId),
             ConditionExpression: 'refreshJti = :seen',
             ExpressionAttributeValues: { ':seen': seenRefreshJti },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw storeError('DeleteItem', error);
-      }
+        ),
+      );
     },
   };
 }

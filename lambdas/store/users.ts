@@ -12,26 +12,24 @@ import {
 import type { UserRecord, UserStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { UsernameTakenError } from '../errors';
-import { isConditionFailed, storeCall, storeError } from './dynamo';
+import { conditionalWrite, storeCall } from './dynamo';
 
 const KEY = TABLES.users.partitionKey.name;
 
 export function createUserStore(client: DynamoDBDocumentClient, tableName: string): UserStore {
   return {
     async create(user) {
-      try {
-        await client.send(
+      const created = await conditionalWrite('PutItem', () =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: user,
             ConditionExpression: 'attribute_not_exists(#key)',
             ExpressionAttributeNames: { '#key': KEY },
           }),
-        );
-      } catch (error) {
-        if (isConditionFailed(error)) throw new UsernameTakenError();
-        throw storeError('PutItem', error);
-      }
+        ),
+      );
+      if (!created) throw new UsernameTakenError();
     },
 
     async find(username) {
@@ -43,9 +41,9 @@ export function createUserStore(client: DynamoDBDocumentClient, tableName: strin
       return Item as UserRecord | undefined;
     },
 
-    async changePassword({ username, userId, previousHash, passwordHash }) {
-      try {
-        await client.send(
+    changePassword({ username, userId, previousHash, passwordHash }) {
+      return conditionalWrite('UpdateItem', () =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { [KEY]: username },
@@ -57,12 +55,8 @@ export function createUserStore(client: DynamoDBDocumentClient, tableName: strin
               ':previous': previousHash,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw storeError('UpdateItem', error);
-      }
+        ),
+      );
     },
   };
 }

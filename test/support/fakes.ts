@@ -1,0 +1,149 @@
+/**
+ * In-memory implementations of the domain's ports (`lambdas/auth/ports.ts`),
+ * with the same semantics as the DynamoDB stores: conditional writes succeed
+ * for exactly one caller, reads are strongly consistent, and a session past
+ * its `expiresAt` is gone even before anything deletes it. Domain tests run
+ * the rules against these; the stores themselves are tested on the embedded
+ * engine (test/integration).
+ */
+import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
+import type {
+  Revocation,
+  RevokedTokenStore,
+  SessionRecord,
+  SessionStore,
+  UserRecord,
+  UserStore,
+} from '../../lambdas/auth/ports';
+import { type Clock, epochSeconds } from '../../lambdas/clock';
+import { UsernameTakenError } from '../../lambdas/errors';
+import { createTokenIssuer } from '../../lambdas/tokens/issue';
+import { createTokenVerifier } from '../../lambdas/tokens/verify';
+import { createTestSigner, FROZEN_NOW, TEST_SETTINGS } from './keys';
+
+/** A deep copy, so a caller can never change what the store holds by mutating a result. */
+const copy = <T>(value: T): T => structuredClone(value);
+
+export interface MemoryUserStore extends UserStore {
+  readonly items: Map<string, UserRecord>;
+}
+
+export function memoryUserStore(): MemoryUserStore {
+  const items = new Map<string, UserRecord>();
+  return {
+    items,
+    async create(user) {
+      if (items.has(user.username)) throw new UsernameTakenError();
+      items.set(user.username, copy(user));
+    },
+    async find(username) {
+      const user = items.get(username);
+      return user && copy(user);
+    },
+    async changePassword({ username, userId, previousHash, passwordHash }) {
+      const user = items.get(username);
+      if (user?.userId !== userId || user.passwordHash !== previousHash) return false;
+      user.passwordHash = passwordHash;
+      return true;
+    },
+  };
+}
+
+export interface MemorySessionStore extends SessionStore {
+  /** Every item, live or past its end, keyed by `userId/sessionId`. */
+  readonly items: Map<string, SessionRecord>;
+}
+
+export function memorySessionStore(clock: Clock): MemorySessionStore {
+  const items = new Map<string, SessionRecord>();
+  const key = (userId: string, sessionId: string) => `${userId}/${sessionId}`;
+  const isLive = (session: SessionRecord) => session.expiresAt > epochSeconds(clock());
+  return {
+    items,
+    async create(session) {
+      const id = key(session.userId, session.sessionId);
+      if (items.has(id)) throw new Error(`duplicate session ${id}`);
+      items.set(id, copy(session));
+    },
+    async get(userId, sessionId) {
+      const session = items.get(key(userId, sessionId));
+      return session && isLive(session) ? copy(session) : undefined;
+    },
+    async listByUser(userId) {
+      return [...items.values()]
+        .filter((session) => session.userId === userId && isLive(session))
+        .map(copy);
+    },
+    async rotate(userId, sessionId, { previousRefreshJti, ...next }) {
+      const session = items.get(key(userId, sessionId));
+      if (session?.refreshJti !== previousRefreshJti) return false;
+      Object.assign(session, next);
+      return true;
+    },
+    async remove(userId, sessionId, seenRefreshJti) {
+      const id = key(userId, sessionId);
+      if (items.get(id)?.refreshJti !== seenRefreshJti) return false;
+      items.delete(id);
+      return true;
+    },
+  };
+}
+
+export interface MemoryRevokedTokenStore extends RevokedTokenStore {
+  readonly items: Map<string, Revocation>;
+}
+
+export function memoryRevokedTokenStore(): MemoryRevokedTokenStore {
+  const items = new Map<string, Revocation>();
+  return {
+    items,
+    async revoke(revocation) {
+      if (items.has(revocation.jti)) return false;
+      items.set(revocation.jti, copy(revocation));
+      return true;
+    },
+    async isRevoked(jti) {
+      return items.has(jti);
+    },
+  };
+}
+
+/** A clock that stands still until a test moves it. */
+export interface ManualClock extends Clock {
+  advance(seconds: number): void;
+  set(date: Date): void;
+}
+
+export function manualClock(start: Date): ManualClock {
+  let now = start.getTime();
+  const clock = (() => new Date(now)) as ManualClock;
+  clock.advance = (seconds) => {
+    now += seconds * 1000;
+  };
+  clock.set = (date) => {
+    now = date.getTime();
+  };
+  return clock;
+}
+
+/**
+ * Everything the domain functions take, wired on the fakes: a real test
+ * signing key, cheap scrypt, and a manual clock that starts at `FROZEN_NOW`.
+ * Spread it into any `*Deps` argument: `login(world, …)`, `refresh(world, …)`.
+ */
+export async function domainWorld() {
+  const clock = manualClock(FROZEN_NOW);
+  const { signer } = await createTestSigner();
+  return {
+    clock,
+    signer,
+    users: memoryUserStore(),
+    sessions: memorySessionStore(clock),
+    revokedTokens: memoryRevokedTokenStore(),
+    passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
+    issuer: createTokenIssuer({ signer, settings: TEST_SETTINGS, clock }),
+    verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock }),
+  };
+}
+
+export type DomainWorld = Awaited<ReturnType<typeof domainWorld>>;
