@@ -16,7 +16,7 @@ export const ACCEPTED_FINDINGS = {
   requestValidation: {
     id: `${PACK}-APIG2`,
     reason:
-      'Every handler validates its JSON body with a schema and answers 400 invalid_request in the API's JSON error format; an API Gateway request validator would answer in its own format and duplicate the schemas.',
+      'Every handler validates its JSON body with a schema and answers 400 invalid_request in the JSON error format of the API; an API Gateway request validator would answer in its own format and duplicate the schemas.',
   },
   waf: {
     id: `${PACK}-APIG3`,
