@@ -1,6 +1,6 @@
 /**
  * The project's one error hierarchy. Every error that may reach a client is an
- * {@link AuthError} with a stable `code` (DESIGN's error table) and an HTTP
+ * {@link AuthError} with a stable `code` (docs/design.md, Errors) and an HTTP
  * `status`; anything else is unexpected and becomes a generic 500.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The REST API: one Lambda proxy method per route of the shared `ROUTES`
- * table, the TOKEN authorizer in front of every `bearer` route, DESIGN's
+ * table, the TOKEN authorizer in front of every `bearer` route, the JSON
  * gateway responses, stage throttling, JSON access logs and optional CORS.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';

@@ -1,7 +1,7 @@
 /**
  * What API Gateway answers by itself (authorizer said no, unknown route,
  * throttled, ...), installed from the shared `GATEWAY_RESPONSES` so the
- * deployed API and the local server answer alike: DESIGN's JSON error body,
+ * deployed API and the local server answer alike: the API's JSON error body,
  * `Content-Type: application/json`, and `WWW-Authenticate` on 401.
  */
 import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';

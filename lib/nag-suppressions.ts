@@ -16,7 +16,7 @@ export const ACCEPTED_FINDINGS = {
   requestValidation: {
     id: `${PACK}-APIG2`,
     reason:
-      'Every handler validates its JSON body with a schema and answers 400 invalid_request in the DESIGN error format; an API Gateway request validator would answer in its own format and duplicate the schemas.',
+      'Every handler validates its JSON body with a schema and answers 400 invalid_request in the JSON error format of the API; an API Gateway request validator would answer in its own format and duplicate the schemas.',
   },
   waf: {
     id: `${PACK}-APIG3`,
@@ -26,7 +26,7 @@ export const ACCEPTED_FINDINGS = {
   publicRoute: {
     id: `${PACK}-APIG4`,
     reason:
-      'Deliberately public per DESIGN: register, login and refresh obtain tokens, logout accepts a refresh token alone and must answer 204 for a revoked session, and the JWKS is public by definition. Each handler verifies whatever token it is given.',
+      'Deliberately public (docs/design.md): register, login and refresh obtain tokens, logout accepts a refresh token alone and must answer 204 for a revoked session, and the JWKS is public by definition. Each handler verifies whatever token it is given.',
   },
   corsPreflight: {
     id: `${PACK}-APIG4`,

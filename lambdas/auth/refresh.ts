@@ -1,6 +1,6 @@
 /**
- * Refresh-token rotation with reuse detection (DESIGN "Sessions and
- * revocation"). The lock is the conditional put of the old refresh token's
+ * Refresh-token rotation with reuse detection (docs/design.md, "Sessions
+ * and revocation"). The lock is the conditional put of the old refresh token's
  * revocation: of concurrent refreshes with one token exactly one takes it.
  */
 import type { Clock } from '../clock';

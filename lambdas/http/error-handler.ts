@@ -1,5 +1,5 @@
 /**
- * The one error middleware: an {@link AuthError} becomes DESIGN's
+ * The one error middleware: an {@link AuthError} becomes the API's
  * `{"error", "message"}` with its status; anything else is logged and answered
  * with a generic 500 that reveals nothing.
  */

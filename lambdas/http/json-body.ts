@@ -1,7 +1,7 @@
 /**
  * Reads a JSON request body: at most {@link MAX_BODY_BYTES}, `Content-Type`
- * JSON, well-formed. Every failure is 400 `invalid_request` (DESIGN's error
- * table), not the 413/415/422 a generic parser would answer. No body at all is
+ * JSON, well-formed. Every failure is 400 `invalid_request` (the error
+ * table of docs/design.md), not the 413/415/422 a generic parser would answer. No body at all is
  * `undefined`: the route's schema decides whether that is allowed.
  */
 import type { MiddlewareObj } from '@middy/core';

@@ -23,7 +23,7 @@ export function noContent(): APIGatewayProxyResult {
   return { statusCode: 204, headers: {}, body: '' };
 }
 
-/** DESIGN's error body. */
+/** The API's error body, `{"error", "message"}`. */
 export function errorResponse(
   statusCode: number,
   error: ErrorCode,

@@ -1,5 +1,5 @@
 /**
- * Request bodies of the API, with DESIGN's rules: usernames trimmed, NFKC,
+ * Request bodies of the API, with these rules: usernames trimmed, NFKC,
  * lower-cased, 3–64 characters; passwords 8–256 characters, no composition
  * rules. Lengths count Unicode code points, not UTF-16 units.
  */

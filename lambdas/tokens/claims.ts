@@ -1,4 +1,4 @@
-/** The two kinds of token and their claims, exactly as DESIGN's token table says. */
+/** The two kinds of token and their claims, exactly as the token table of docs/design.md says. */
 
 export type TokenUse = 'access' | 'refresh';
 

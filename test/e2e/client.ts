@@ -79,7 +79,7 @@ export function apiClient(url: string) {
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-/** DESIGN's refusal of a token: 401 invalid_token with the Bearer challenge. */
+/** The API's refusal of a token: 401 invalid_token with the Bearer challenge. */
 export function expectInvalidToken(response: ApiResponse): void {
   expect(response.status).toBe(401);
   expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');

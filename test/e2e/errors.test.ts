@@ -1,5 +1,5 @@
 /**
- * End to end: bad requests get DESIGN's JSON errors, `{"error", "message"}`,
+ * End to end: bad requests get the API's JSON errors, `{"error", "message"}`,
  * and never a stack trace.
  */
 import { type ServerProcess, startServerProcess } from '../support/server-process';

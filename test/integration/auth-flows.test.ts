@@ -2,7 +2,7 @@
  * The whole API in process against the embedded DynamoDB (dynalite): handler
  * modules wired from environment variables as in AWS, the TOKEN authorizer in
  * front of protected routes (the emulated API Gateway). One test per rule of
- * DESIGN's "Sessions and revocation". scrypt runs at N=2^10 here for speed
+ * "Sessions and revocation" in docs/design.md. scrypt runs at N=2^10 here for speed
  * (PASSWORD_SCRYPT_LOG2_N); the production cost is tested in passwords.test.
  */
 import { randomBytes } from 'node:crypto';

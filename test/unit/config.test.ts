@@ -8,7 +8,7 @@ const base = {
 };
 
 describe('loadConfig', () => {
-  it('reads tables and the KMS key, with DESIGN’s default lifetimes', () => {
+  it('reads tables and the KMS key, with the default lifetimes (15 min, 30 days)', () => {
     expect(loadConfig(base)).toEqual({
       tables: { users: 'Users', sessions: 'Sessions', revokedTokens: 'RevokedTokens' },
       tokens: {

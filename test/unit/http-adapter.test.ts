@@ -1,6 +1,6 @@
 /**
  * The HTTP adapter every handler uses: the JSON body reader, zod validation,
- * and the one error middleware (AuthError → DESIGN's body; anything else →
+ * and the one error middleware (AuthError → the API's error body; anything else →
  * a generic 500 that leaks nothing).
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';

@@ -30,7 +30,7 @@ async function setup(clock = frozenClock) {
 const at = (seconds: number) => () => new Date((NOW + seconds) * 1000);
 
 describe('createTokenIssuer', () => {
-  it('issues an access token with the JOSE header and claims of DESIGN', async () => {
+  it('issues an access token with the JOSE header and claims of docs/design.md', async () => {
     const { signer, issuer } = await setup();
 
     const { access } = await issuer.issuePair(subject);
