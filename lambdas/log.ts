@@ -13,6 +13,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { ENV } from './config';
 import { SERVICE_NAME } from './contract/metrics';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -31,7 +32,7 @@ export function redactSecrets(key: string, value: unknown): unknown {
 
 /** The process-wide logger; handlers attach the Lambda context per invocation. */
 export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME?.trim() || SERVICE_NAME,
+  serviceName: process.env[ENV.serviceName]?.trim() || SERVICE_NAME,
   jsonReplacerFn: redactSecrets,
 });
 

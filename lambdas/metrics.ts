@@ -11,6 +11,7 @@
  * A failure to count is logged and never fails the request.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ENV } from './config';
 import {
   DEFAULT_METRICS_NAMESPACE,
   type MetricName,
@@ -28,8 +29,8 @@ function enabled(): boolean {
 }
 
 const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE?.trim() || DEFAULT_METRICS_NAMESPACE,
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME?.trim() || SERVICE_NAME,
+  namespace: process.env[ENV.metricsNamespace]?.trim() || DEFAULT_METRICS_NAMESPACE,
+  serviceName: process.env[ENV.serviceName]?.trim() || SERVICE_NAME,
 });
 
 /**
