@@ -164,10 +164,13 @@ export class Observability extends Construct {
       comparison?: ComparisonOperator;
       evaluationPeriods?: number;
       datapointsToAlarm?: number;
+      /** The section of docs/operations.md about this alarm; default: the id. */
+      runbook?: string;
     },
   ): Alarm {
+    const section = (options.runbook ?? id).toLowerCase();
     const alarm = new Alarm(this, id, {
-      alarmDescription: `${options.description} Runbook: docs/operations.md#${id.toLowerCase()}`,
+      alarmDescription: `${options.description} Runbook: docs/operations.md#${section}`,
       metric: options.metric,
       threshold: options.threshold,
       comparisonOperator:
@@ -203,6 +206,7 @@ export class Observability extends Construct {
           period: PERIOD,
         }),
         threshold: 1,
+        runbook: 'LambdaThrottles',
         description: `Lambda throttled ${group.map((fn) => fn.node.id).join(', ')}: the account's or function's concurrency limit was reached.`,
       });
     }
@@ -237,6 +241,7 @@ export class Observability extends Construct {
         period: PERIOD,
       }),
       threshold: 1,
+      runbook: 'TableErrors',
       description: `DynamoDB throttled requests to, or failed inside, the ${name} table: callers got 503.`,
     });
   }
