@@ -180,17 +180,32 @@ describe('HTTP outcome metrics', () => {
   }
 
   it.each([
-    ['POST /auth/login', 200, [METRIC.loginSucceeded]],
-    ['POST /auth/login', new InvalidCredentialsError(), [METRIC.loginFailed]],
-    ['POST /auth/login', new TooManyRequestsError('locked'), [METRIC.loginLockedOut]],
-    ['POST /auth/login', new InvalidRequestError('bad'), []],
-    ['POST /auth/register', 201, [METRIC.userRegistered]],
-    ['POST /auth/refresh', 200, [METRIC.tokenRefreshed]],
-    ['POST /auth/refresh', new InvalidTokenError('reused'), [METRIC.refreshReuseDetected]],
-    ['POST /auth/refresh', new InvalidTokenError('expired'), []],
-    ['POST /auth/logout', new UnavailableError(), [METRIC.storeUnavailable]],
-    ['GET /auth/me', 200, []],
-  ] as const)('%s answering %p counts %p', async (route, result, expected) => {
+    ['POST /auth/login', '200', [METRIC.loginSucceeded], 200],
+    [
+      'POST /auth/login',
+      '401 invalid_credentials',
+      [METRIC.loginFailed],
+      new InvalidCredentialsError(),
+    ],
+    [
+      'POST /auth/login',
+      '429 (locked)',
+      [METRIC.loginLockedOut],
+      new TooManyRequestsError('locked'),
+    ],
+    ['POST /auth/login', '400', [], new InvalidRequestError('bad')],
+    ['POST /auth/register', '201', [METRIC.userRegistered], 201],
+    ['POST /auth/refresh', '200', [METRIC.tokenRefreshed], 200],
+    [
+      'POST /auth/refresh',
+      '401 reused',
+      [METRIC.refreshReuseDetected],
+      new InvalidTokenError('reused'),
+    ],
+    ['POST /auth/refresh', '401 expired', [], new InvalidTokenError('expired')],
+    ['POST /auth/logout', '503', [METRIC.storeUnavailable], new UnavailableError()],
+    ['GET /auth/me', '200', [], 200],
+  ] as const)('%s answering %s counts %j', async (route, _answer, expected, result) => {
     expect(await outcome(route, result)).toEqual(expected);
   });
 });
