@@ -231,9 +231,12 @@ describe('revocation metrics', () => {
 });
 
 describe('log lines', () => {
-  it('carry the service, the request id, the cold start flag and the level', () => {
+  it('carry the service, the request id, the X-Ray trace id, the cold start flag and the level', () => {
+    const traceId = '1-5759e988-bd862e3fe1be46a994272793';
+    process.env._X_AMZN_TRACE_ID = `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`;
     startInvocation(lambdaContext);
     log('info', 'token refused', { reason: 'expired' });
+    delete process.env._X_AMZN_TRACE_ID;
 
     expect(lines()).toEqual([
       expect.objectContaining({
@@ -241,6 +244,7 @@ describe('log lines', () => {
         message: 'token refused',
         service: 'serverless-jwt-auth',
         function_request_id: 'request-1',
+        xray_trace_id: traceId,
         cold_start: expect.any(Boolean),
         reason: 'expired',
       }),
@@ -265,5 +269,16 @@ describe('log lines', () => {
   it('are not written for DEBUG unless the level allows it', () => {
     log('debug', 'details');
     expect(lines()).toEqual([]);
+  });
+
+  it('are written for DEBUG in every sampled invocation (sample rate 1)', () => {
+    process.env.POWERTOOLS_LOGGER_SAMPLE_RATE = '1';
+    jest.isolateModules(() => {
+      const fresh: typeof import('../../lambdas/log') = require('../../lambdas/log');
+      fresh.startInvocation(lambdaContext);
+      fresh.log('debug', 'details');
+    });
+    delete process.env.POWERTOOLS_LOGGER_SAMPLE_RATE;
+    expect(lines()).toContainEqual(expect.objectContaining({ level: 'DEBUG', message: 'details' }));
   });
 });
