@@ -23,6 +23,14 @@ export const ENV = {
   corsOrigins: 'CORS_ALLOWED_ORIGINS',
   /** log2 of scrypt's N; unset = OWASP's 17. Tests lower it for speed; never set in AWS. */
   passwordHashCost: 'PASSWORD_SCRYPT_LOG2_N',
+  /** Powertools: `service` of every log line and metric; default serverless-jwt-auth. */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Powertools Logger: DEBUG, INFO (default), WARN or ERROR. */
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  /** Powertools Logger: fraction (0–1) of invocations logged at DEBUG. */
+  logDebugSampleRate: 'POWERTOOLS_LOGGER_SAMPLE_RATE',
+  /** Powertools Metrics: CloudWatch namespace; default ServerlessJwtAuth. */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
 export const DEFAULTS = {

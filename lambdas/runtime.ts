@@ -8,6 +8,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
 import type { RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
 import { type AppConfig, type Env, loadConfig } from './config';
+import { countingRevocations } from './revocation-metrics';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
 import type { TokenSigner } from './signing/signer';
@@ -51,7 +52,9 @@ export function createRuntime(env: Env = process.env): Runtime {
   );
   return {
     config,
-    revokedTokens: lazy(() => createRevokedTokenStore(dynamo(), config.tables.revokedTokens)),
+    revokedTokens: lazy(() =>
+      countingRevocations(createRevokedTokenStore(dynamo(), config.tables.revokedTokens)),
+    ),
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     // Parameters are read here, at cold start, so a bad value fails the instance, not a request.

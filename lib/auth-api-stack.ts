@@ -7,10 +7,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
+import { SERVICE_NAME } from '../lambdas/contract/metrics';
 import { TABLES, type TableName } from '../lambdas/contract/tables';
 import { AuthApi } from './auth-api';
 import type { StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
+import { Observability } from './observability';
 import { SigningKey } from './signing-key';
 import { AuthTables } from './tables';
 
@@ -23,6 +25,7 @@ export class AuthApiStack extends Stack {
   readonly tables: AuthTables;
   readonly signingKey: SigningKey;
   readonly authApi: AuthApi;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: AuthApiStackProps) {
     super(scope, id, props);
@@ -53,12 +56,25 @@ export class AuthApiStack extends Stack {
       [ENV.signupOpen]: String(config.signupOpen),
       // The handlers add CORS headers to their own answers for these origins.
       ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
+      // Powertools Logger and Metrics (docs/operations.md).
+      [ENV.serviceName]: SERVICE_NAME,
+      [ENV.logLevel]: config.logLevel,
+      [ENV.logDebugSampleRate]: String(config.logDebugSampleRate),
+      [ENV.metricsNamespace]: config.metricsNamespace,
     };
 
     this.authApi = new AuthApi(this, 'Auth', {
       config,
       environment,
       targets: { tables: this.tables.byName, key: this.signingKey.key },
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      config,
+      api: this.authApi.api,
+      authorizer: this.authApi.authorizerFunction,
+      functions: this.authApi.functions,
+      tables: this.tables.byName,
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -78,6 +94,15 @@ export class AuthApiStack extends Stack {
     new CfnOutput(this, 'SigningKeyAlias', {
       description: 'Alias of the signing key',
       value: this.signingKey.alias.aliasName,
+    });
+
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic every alarm notifies (subscribe a pager or chat here)',
+      value: this.observability.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'CloudWatch dashboard of this deployment',
+      value: this.observability.dashboard.dashboardName,
     });
 
     acknowledgeAcceptedFindings(this.authApi);

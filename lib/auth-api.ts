@@ -19,7 +19,7 @@ import {
   RestApi,
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   CORS_ALLOW_HEADERS,
@@ -52,6 +52,9 @@ function accessLogFormat(): AccessLogFormat {
   return AccessLogFormat.custom(
     JSON.stringify({
       requestId: AccessLogField.contextRequestId(),
+      // The id AWS support asks for, and the X-Ray trace of the request.
+      extendedRequestId: AccessLogField.contextExtendedRequestId(),
+      xrayTraceId: AccessLogField.contextXrayTraceId(),
       requestTime: AccessLogField.contextRequestTime(),
       ip: AccessLogField.contextIdentitySourceIp(),
       userAgent: AccessLogField.contextIdentityUserAgent(),
@@ -65,11 +68,20 @@ function accessLogFormat(): AccessLogFormat {
       authorizerStatus: AccessLogField.contextAuthorizerStatus(),
       authorizerLatency: AccessLogField.contextAuthorizerLatency(),
       authorizerError: AccessLogField.contextAuthorizerError(),
+      // Why the gateway answered 5XX itself: the Lambda integration's error, if any.
+      errorMessage: AccessLogField.contextErrorMessage(),
+      integrationStatus: AccessLogField.contextIntegrationStatus(),
+      integrationError: AccessLogField.contextIntegrationErrorMessage(),
       // Ids from the authorizer context: who and which session, never the token.
       sub: AccessLogField.contextAuthorizer('sub'),
       sid: AccessLogField.contextAuthorizer('sid'),
     }),
   );
+}
+
+/** With `retain`, log groups outlive the stack like the tables (their retention still applies). */
+function logRemovalPolicy(config: Pick<StackConfig, 'retainData'>): RemovalPolicy {
+  return config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 }
 
 function corsOptions(origins: readonly string[]): CorsOptions | undefined {
@@ -103,11 +115,12 @@ export class AuthApi extends Construct {
         environment: props.environment,
         targets: props.targets,
         logRetention: config.logRetention,
+        retainLogs: config.retainData,
       });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: logRemovalPolicy(config),
     });
 
     this.api = new RestApi(this, 'Api', {
@@ -125,6 +138,8 @@ export class AuthApi extends Construct {
         // Errors only, and never data tracing: that would log Authorization headers and bodies.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
+        // X-Ray: the gateway, the authorizer and the route function in one trace.
+        tracingEnabled: true,
       },
       ...(config.corsOrigins.length > 0
         ? { defaultCorsPreflightOptions: corsOptions(config.corsOrigins) }
@@ -132,7 +147,7 @@ export class AuthApi extends Construct {
     });
     // RestApi always adds an `Endpoint` output; the stack prints the URL as `ApiUrl` instead.
     this.api.node.tryRemoveChild('Endpoint');
-    this.executionLogs(config.stageName, config.logRetention);
+    this.executionLogs(config);
     addGatewayResponses(this.api, config.corsOrigins);
 
     this.authorizerFunction = fn(AUTHORIZER);
@@ -168,11 +183,11 @@ export class AuthApi extends Construct {
    * API Gateway creates the execution log group itself, with no expiry; this
    * claims the name first so retention stays bounded.
    */
-  private executionLogs(stageName: string, retention: RetentionDays): void {
+  private executionLogs(config: StackConfig): void {
     new LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`,
-      retention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${config.stageName}`,
+      retention: config.logRetention,
+      removalPolicy: logRemovalPolicy(config),
     });
   }
 }

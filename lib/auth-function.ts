@@ -2,12 +2,13 @@
  * Every Lambda default in one place: Node.js 24 on ARM_64, bundled by the
  * locally installed esbuild (never Docker), minified ES module with source
  * maps, the AWS SDK taken from the runtime, its own log group with bounded
- * retention, its own role with exactly the permissions of its `FunctionSpec`.
+ * retention, X-Ray active tracing, its own role with exactly the permissions
+ * of its `FunctionSpec`.
  */
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   LogLevel,
   NodejsFunction,
@@ -39,6 +40,8 @@ export interface AuthFunctionProps {
   /** The tables and key that `spec` names, for its grants. */
   targets: GrantTargets;
   logRetention: RetentionDays;
+  /** Keep the log group when the stack is deleted (context `retain`). */
+  retainLogs: boolean;
 }
 
 /** One function of the API (or the authorizer), built from its shared spec. */
@@ -51,10 +54,10 @@ export class AuthFunction extends Construct {
     super(scope, id);
     const { spec } = props;
 
-    // Logs are operational data, bounded by retention: they go with the stack.
+    // Logs are bounded by retention; with `retain` they outlive the stack like the data.
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
     // An own role instead of AWSLambdaBasicExecutionRole, whose log rights cover every log group.
@@ -75,6 +78,8 @@ export class AuthFunction extends Construct {
       timeout: FUNCTION_TIMEOUT,
       role: this.role,
       logGroup: this.logGroup,
+      // Each invocation is a segment of the request's X-Ray trace (no tracing library needed).
+      tracing: Tracing.ACTIVE,
       description: `serverless-jwt-auth ${spec.id} (${spec.entry})`,
       environment: {
         ...props.environment,

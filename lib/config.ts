@@ -5,6 +5,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULTS } from '../lambdas/config';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 
 export interface StackConfig {
   /** API Gateway stage name; also part of the stack name and the key alias. */
@@ -31,7 +32,28 @@ export interface StackConfig {
    * the account (per region) already has one set in API Gateway's settings.
    */
   apiGatewayCloudWatchRole: boolean;
+  /** The functions' log level (Powertools): DEBUG, INFO, WARN or ERROR. */
+  logLevel: LogLevelName;
+  /** Fraction (0–1) of invocations that log at DEBUG whatever `logLevel` says. */
+  logDebugSampleRate: number;
+  /** CloudWatch namespace of the application metrics. */
+  metricsNamespace: string;
+  /** Where alarms are e-mailed (an SNS subscription); unset = topic only. */
+  alarmEmail?: string;
+  /** Alarm when more than this percentage of requests answer 5XX (5 minutes). */
+  alarmServerErrorRatePercent: number;
+  /** Alarm when the API's p99 latency exceeds this many milliseconds. */
+  alarmP99LatencyMs: number;
+  /** Alarm when the authorizer fails closed at least this often in 5 minutes. */
+  alarmAuthorizerFailures: number;
+  /** Alarm when more logins than this fail in 5 minutes (credential stuffing). */
+  alarmFailedLogins: number;
+  /** Alarm when more refresh tokens than this are reused in 5 minutes (token theft). */
+  alarmReuseDetections: number;
 }
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** The context keys read by {@link readStackConfig}, named once for docs and errors. */
 export const CONTEXT_KEYS = {
@@ -49,6 +71,15 @@ export const CONTEXT_KEYS = {
   throttleBurstLimit: 'throttleBurstLimit',
   logRetention: 'logRetentionDays',
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
+  logLevel: 'logLevel',
+  logDebugSampleRate: 'logDebugSampleRate',
+  metricsNamespace: 'metricsNamespace',
+  alarmEmail: 'alarmEmail',
+  alarmServerErrorRatePercent: 'alarmServerErrorRatePercent',
+  alarmP99LatencyMs: 'alarmP99LatencyMs',
+  alarmAuthorizerFailures: 'alarmAuthorizerFailures',
+  alarmFailedLogins: 'alarmFailedLogins',
+  alarmReuseDetections: 'alarmReuseDetections',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -57,6 +88,14 @@ export const STACK_DEFAULTS = {
   throttleBurstLimit: 100,
   logRetentionDays: 30,
   authorizerCacheTtlSeconds: 0,
+  logLevel: 'INFO',
+  logDebugSampleRate: 0.01,
+  metricsNamespace: DEFAULT_METRICS_NAMESPACE,
+  alarmServerErrorRatePercent: 1,
+  alarmP99LatencyMs: 2500,
+  alarmAuthorizerFailures: 1,
+  alarmFailedLogins: 100,
+  alarmReuseDetections: 10,
 } as const;
 
 /** API Gateway's upper bound for an authorizer's result cache. */
@@ -105,6 +144,35 @@ function flag(read: ContextReader, key: string, fallback: boolean): boolean {
   if (raw === true || raw === 'true') return true;
   if (raw === false || raw === 'false') return false;
   throw new StackConfigError(`Context "${key}" must be true or false, got ${show(raw)}.`);
+}
+
+function fraction(read: ContextReader, key: string, fallback: number): number {
+  const raw = read(key);
+  if (raw === undefined || raw === null) return fallback;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new StackConfigError(`Context "${key}" must be a number from 0 to 1, got ${show(raw)}.`);
+  }
+  return value;
+}
+
+function logLevel(read: ContextReader, key: string): LogLevelName {
+  const value = text(read, key, STACK_DEFAULTS.logLevel).toUpperCase();
+  const level = LOG_LEVELS.find((candidate) => candidate === value);
+  if (!level) {
+    throw new StackConfigError(`Context "${key}" must be one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  return level;
+}
+
+/** An optional e-mail address: something@domain, nothing more is checked (SNS confirms it). */
+function email(read: ContextReader, key: string): string | undefined {
+  const raw = read(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(raw.trim())) {
+    throw new StackConfigError(`Context "${key}" must be an e-mail address, got ${show(raw)}.`);
+  }
+  return raw.trim();
 }
 
 function show(raw: unknown): string {
@@ -246,5 +314,41 @@ export function readStackConfig(read: ContextReader): StackConfig {
     throttleBurstLimit,
     logRetention: retention(read, k.logRetention),
     apiGatewayCloudWatchRole: flag(read, k.apiGatewayCloudWatchRole, true),
+    ...readObservability(read),
+  };
+}
+
+/** The observability options: log level, metrics namespace, alarm e-mail and thresholds. */
+function readObservability(read: ContextReader) {
+  const k = CONTEXT_KEYS;
+  const d = STACK_DEFAULTS;
+  const alarmEmail = email(read, k.alarmEmail);
+  return {
+    logLevel: logLevel(read, k.logLevel),
+    logDebugSampleRate: fraction(read, k.logDebugSampleRate, d.logDebugSampleRate),
+    metricsNamespace: text(read, k.metricsNamespace, d.metricsNamespace),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    alarmServerErrorRatePercent: integer(
+      read,
+      k.alarmServerErrorRatePercent,
+      d.alarmServerErrorRatePercent,
+      { min: 1, max: 100 },
+    ),
+    alarmP99LatencyMs: integer(read, k.alarmP99LatencyMs, d.alarmP99LatencyMs, {
+      min: 100,
+      max: 29_000,
+    }),
+    alarmAuthorizerFailures: integer(read, k.alarmAuthorizerFailures, d.alarmAuthorizerFailures, {
+      min: 1,
+      max: 1_000_000,
+    }),
+    alarmFailedLogins: integer(read, k.alarmFailedLogins, d.alarmFailedLogins, {
+      min: 1,
+      max: 1_000_000,
+    }),
+    alarmReuseDetections: integer(read, k.alarmReuseDetections, d.alarmReuseDetections, {
+      min: 1,
+      max: 1_000_000,
+    }),
   };
 }

@@ -43,6 +43,11 @@ export const ACCEPTED_FINDINGS = {
     reason:
       'The account-wide role API Gateway needs to write access and execution logs; AWS maintains this policy for exactly that service role, and it is assumable only by apigateway.amazonaws.com.',
   },
+  xrayTracing: {
+    id: `${PACK}-IAM5[Resource::*]`,
+    reason:
+      'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so CDK grants them on "*". Acknowledged on the function roles\' default policies only, whose other statements name their tables and key.',
+  },
 } as const;
 
 function acknowledge(scope: IConstruct, finding: keyof typeof ACCEPTED_FINDINGS): void {
@@ -63,6 +68,10 @@ export function acknowledgeAcceptedFindings(authApi: AuthApi): void {
   }
   for (const { route, method } of authApi.routeMethods) {
     if (route.auth === 'none') acknowledge(method, 'publicRoute');
+  }
+  for (const fn of [authApi.authorizerFunction, ...Object.values(authApi.functions)]) {
+    const policy = fn.role.node.tryFindChild('DefaultPolicy');
+    if (policy) acknowledge(policy, 'xrayTracing');
   }
 }
 

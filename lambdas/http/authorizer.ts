@@ -3,11 +3,19 @@
  * policy and its identity as context; any bad token gets `Unauthorized` (the
  * gateway's 401); a failure to check revocation is thrown as itself, which the
  * gateway answers with AUTHORIZER_FAILURE (503): nothing is let through.
+ * Each outcome is counted (allowed, denied by reason, failed); see
+ * contract/metrics.ts.
  */
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayTokenAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
 import { type AuthenticateDeps, authenticateAccessToken } from '../auth/authenticate';
-import { InvalidTokenError } from '../errors';
-import { log } from '../log';
+import { METRIC } from '../contract/metrics';
+import { InvalidTokenError, UnavailableError } from '../errors';
+import { log, startInvocation } from '../log';
+import { countMetric } from '../metrics';
 import { parseBearer } from './bearer';
 
 /** What protected handlers find in `event.requestContext.authorizer`. */
@@ -33,7 +41,9 @@ export function stageWildcardArn(methodArn: string): string {
 export function createAuthorizer(deps: AuthenticateDeps) {
   return async function authorize(
     event: APIGatewayTokenAuthorizerEvent,
+    lambdaContext?: Context,
   ): Promise<APIGatewayAuthorizerResult> {
+    startInvocation(lambdaContext);
     try {
       const claims = await authenticateAccessToken(deps, parseBearer(event.authorizationToken));
       const context: AuthorizerContext = {
@@ -43,6 +53,7 @@ export function createAuthorizer(deps: AuthenticateDeps) {
         username: claims.username,
         exp: claims.exp,
       };
+      countMetric(METRIC.authorizerAllowed);
       return {
         principalId: claims.sub,
         policyDocument: {
@@ -60,10 +71,13 @@ export function createAuthorizer(deps: AuthenticateDeps) {
     } catch (error) {
       if (error instanceof InvalidTokenError) {
         log('info', 'token refused', { reason: error.reason });
+        countMetric(METRIC.authorizerDenied, error.reason);
         // Exactly this message makes API Gateway answer 401 (UNAUTHORIZED).
         throw new Error('Unauthorized');
       }
       log('error', 'authorizer failed: denying', { error });
+      countMetric(METRIC.authorizerFailed);
+      if (error instanceof UnavailableError) countMetric(METRIC.storeUnavailable);
       throw new Error('Authorizer failure');
     }
   };

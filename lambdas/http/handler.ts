@@ -1,6 +1,6 @@
 /**
- * The HTTP adapter every route handler is built with: middy with CORS
- * outermost (its `onError` runs after the error middleware has built the
+ * The HTTP adapter every route handler is built with: middy with logging
+ * context and outcome metrics outermost, then CORS (its `onError` runs after the error middleware has built the
  * answer), then the error middleware, then (for routes with a body) the JSON
  * body reader, then the route's function.
  */
@@ -10,11 +10,13 @@ import { readCorsOrigins } from '../config';
 import { cors } from './cors';
 import { httpErrorHandler } from './error-handler';
 import { type JsonEvent, jsonBody } from './json-body';
+import { observability } from './observability';
 
 export type RouteFunction<E> = (event: E, context: Context) => Promise<APIGatewayProxyResult>;
 
 function withErrorsAndCors() {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(observability())
     .use(cors(readCorsOrigins(process.env)))
     .use(httpErrorHandler());
 }

@@ -241,7 +241,7 @@ describe('REST API', () => {
   });
 
   describe('outputs', () => {
-    it('prints the API URL, the three table names, the key id and alias', () => {
+    it('prints the API URL, the three table names, the key id and alias, the alarm topic and dashboard', () => {
       const outputs = template.findOutputs('*');
       expect(Object.keys(outputs).sort()).toEqual(
         [
@@ -251,6 +251,8 @@ describe('REST API', () => {
           'RevokedTokensTableName',
           'SigningKeyId',
           'SigningKeyAlias',
+          'AlarmTopicArn',
+          'DashboardName',
         ].sort(),
       );
       expect(outputs.RevokedTokensTableName?.Value).toEqual({

@@ -21,6 +21,14 @@ describe('readStackConfig', () => {
       throttleBurstLimit: STACK_DEFAULTS.throttleBurstLimit,
       logRetention: RetentionDays.ONE_MONTH,
       apiGatewayCloudWatchRole: true,
+      logLevel: 'INFO',
+      logDebugSampleRate: 0.01,
+      metricsNamespace: 'ServerlessJwtAuth',
+      alarmServerErrorRatePercent: 1,
+      alarmP99LatencyMs: 2500,
+      alarmAuthorizerFailures: 1,
+      alarmFailedLogins: 100,
+      alarmReuseDetections: 10,
     });
   });
 

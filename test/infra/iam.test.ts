@@ -11,6 +11,13 @@ const DYNAMODB_WRITES = [
   'dynamodb:TransactWriteItems',
 ];
 
+const XRAY_WRITES = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+/** The statement active tracing adds: X-Ray's two write actions, nothing else. */
+function isXrayTracing(statement: Statement): boolean {
+  return actionsOf(statement).every((action) => XRAY_WRITES.includes(action));
+}
+
 describe('IAM least privilege', () => {
   const { stack, template, logicalId } = synthStack();
   const fnOf = (spec: FunctionSpec): AuthFunction => {
@@ -30,9 +37,11 @@ describe('IAM least privilege', () => {
   const logGroupArn = (spec: FunctionSpec) => ({
     'Fn::GetAtt': [logicalId(fnOf(spec).logGroup), 'Arn'],
   });
-  /** Statements other than writing to the function's own log group. */
+  /** Statements other than writing to the function's own log group or sending X-Ray traces. */
   const dataStatements = (spec: FunctionSpec) =>
-    statementsOf(spec).filter((s) => !actionsOf(s).every((a) => a.startsWith('logs:')));
+    statementsOf(spec).filter(
+      (s) => !actionsOf(s).every((a) => a.startsWith('logs:')) && !isXrayTracing(s),
+    );
 
   describe('the authorizer', () => {
     const statements = statementsOf(AUTHORIZER);
@@ -58,8 +67,10 @@ describe('IAM least privilege', () => {
       ]);
     });
 
-    it('may otherwise only write its own log group', () => {
-      const logs = statementsOf(AUTHORIZER).filter((s) => !dataStatements(AUTHORIZER).includes(s));
+    it('may otherwise only write its own log group (and X-Ray traces)', () => {
+      const logs = statementsOf(AUTHORIZER).filter(
+        (s) => !dataStatements(AUTHORIZER).includes(s) && !isXrayTracing(s),
+      );
       expect(logs.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
       expect(logs.flatMap(resourcesOf)).toEqual([logGroupArn(AUTHORIZER)]);
     });
@@ -90,10 +101,18 @@ describe('IAM least privilege', () => {
     },
   );
 
-  it('has no wildcard action and no wildcard resource in any policy', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
-    );
+  it('gives every function exactly the two X-Ray write actions of active tracing', () => {
+    for (const spec of [...ROUTES, AUTHORIZER]) {
+      const tracing = statementsOf(spec).filter(isXrayTracing);
+      expect(tracing.map((s) => actionsOf(s).sort())).toEqual([XRAY_WRITES]);
+    }
+  });
+
+  it('has no wildcard action and no wildcard resource in any policy but X-Ray writes', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      // X-Ray has no resource-level permissions: its two write actions are granted on "*".
+      .filter((statement) => !isXrayTracing(statement));
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       for (const action of actionsOf(statement)) expect(action).not.toContain('*');
