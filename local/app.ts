@@ -97,6 +97,8 @@ export async function startServer(
     );
     await createMissingTables(database.endpoint, tables, { external: !embedded });
   } catch (error) {
+    // Requests that came in meanwhile are waiting for a start that will not happen.
+    server.closeAllConnections();
     await closeServer(server).catch(() => undefined);
     await database?.close().catch(() => undefined);
     await lock?.release();
@@ -104,15 +106,15 @@ export async function startServer(
   }
   markReady();
   const { port } = server.address() as AddressInfo;
-  const openDatabaseOf = database;
+  const opened = database;
 
   return {
     url: `http://${LOCAL_HOST}:${port}`,
-    dynamodbEndpoint: openDatabaseOf.endpoint,
-    embedded: openDatabaseOf.embedded,
+    dynamodbEndpoint: opened.endpoint,
+    embedded: opened.embedded,
     async close() {
       await closeServer(server);
-      await openDatabaseOf.close();
+      await opened.close();
       await lock?.release();
     },
   };
