@@ -2,11 +2,12 @@
  * Per-instance wiring: configuration, AWS clients, stores and keys are built
  * once at module load (outside the handler) and reused by every invocation.
  * Each piece is built on first use, so a function only creates the clients it
- * actually needs.
+ * actually needs. Every AWS client takes its timeouts from `aws-clients.ts`.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
 import type { RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
+import { awsClientDefaults } from './aws-clients';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
 import { createKmsSigner } from './signing/kms-signer';
@@ -47,7 +48,7 @@ export function createRuntime(env: Env = process.env): Runtime {
   const dynamo = lazy(() => createDocumentClient({ endpoint: config.dynamodbEndpoint }));
   const signer = lazy(() =>
     config.signing.kind === 'kms'
-      ? createKmsSigner({ client: new KMSClient({}), keyId: config.signing.keyId })
+      ? createKmsSigner({ client: new KMSClient(awsClientDefaults()), keyId: config.signing.keyId })
       : createLocalSigner(config.signing.keyDir),
   );
   return {

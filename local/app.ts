@@ -3,14 +3,14 @@
  * API Gateway and the HTTP server on loopback. `server.ts` runs it; tests may
  * start it in-process.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Env, readCorsOrigins } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
-import { createMissingTables, openDatabase } from './database';
-import { createGateway } from './gateway';
+import { prepareDataDir } from './data-dir';
+import type { LocalDatabase } from './database';
 import { handlerEnvironment, tableNames } from './handler-env';
-import { createRequestListener } from './http-adapter';
+import { StartupError } from './startup-error';
 
 export interface RunningServer {
   /** `http://127.0.0.1:<port>`. */
@@ -23,57 +23,99 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: unknown) => {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'EADDRINUSE') {
+        reject(new StartupError(`Port ${port} is in use; set PORT to another port.`));
+      } else if (code === 'EACCES') {
+        reject(new StartupError(`Port ${port} needs privileges; set PORT to a port above 1023.`));
+      } else {
+        reject(error);
+      }
+    });
+    server.listen(port, LOCAL_HOST, () => resolve());
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive connections would hold close() open; those idle go now.
+    server.closeIdleConnections();
+  });
+}
+
 /**
  * Starts local mode. Sets the handlers' variables in `env` (normally
  * `process.env`) before any handler loads, as Lambda does before a cold start.
+ *
+ * The order makes every start-up failure early and explicit, before anything
+ * is opened that a failure could damage: the data folder (writable, private,
+ * not in use by another `npm start`), then the port (taken now, answered once
+ * ready), then the database, whose endpoint must answer.
  */
 export async function startServer(
   config: LocalConfig,
   env: Env = process.env,
 ): Promise<RunningServer> {
   const tables = tableNames(env);
-  const database = await openDatabase({
-    dataDir: config.dataDir,
-    ...(config.dynamodbEndpoint ? { dynamodbEndpoint: config.dynamodbEndpoint } : {}),
-  });
-  Object.assign(
-    env,
-    handlerEnvironment({ env, dataDir: config.dataDir, endpoint: database.endpoint, tables }),
-  );
-  try {
-    await createMissingTables(database.endpoint, tables);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const embedded = !config.dynamodbEndpoint;
+  const lock = await prepareDataDir(config.dataDir, { lock: embedded });
 
-  const server = createServer(
-    createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
-      maxBodyBytes: MAX_BODY_BYTES,
-    }),
-  );
+  let listener: RequestListener | undefined;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  // A request that arrives while the database opens waits; none reaches a handler before its environment is set.
+  const server = createServer((request, response) => {
+    ready.then(() => listener?.(request, response));
+  });
+
+  let database: LocalDatabase | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, LOCAL_HOST, () => resolve());
+    await listen(server, config.port);
+    // Loaded only now (the AWS SDK takes a while): a start that fails above fails at once.
+    const [{ createMissingTables, openDatabase }, { createGateway }, { createRequestListener }] =
+      await Promise.all([import('./database'), import('./gateway'), import('./http-adapter')]);
+    listener = createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
+      maxBodyBytes: MAX_BODY_BYTES,
     });
+    database = await openDatabase({
+      dataDir: config.dataDir,
+      ...(config.dynamodbEndpoint ? { dynamodbEndpoint: config.dynamodbEndpoint } : {}),
+    });
+    Object.assign(
+      env,
+      handlerEnvironment({ env, dataDir: config.dataDir, endpoint: database.endpoint, tables }),
+    );
+    await createMissingTables(database.endpoint, tables, { external: !embedded });
   } catch (error) {
-    await database.close();
+    // Requests that came in meanwhile are waiting for a start that will not happen.
+    server.closeAllConnections();
+    await closeServer(server).catch(() => undefined);
+    await database?.close().catch(() => undefined);
+    await lock?.release();
     throw error;
   }
+  markReady();
   const { port } = server.address() as AddressInfo;
+  const opened = database;
 
   return {
     url: `http://${LOCAL_HOST}:${port}`,
-    dynamodbEndpoint: database.endpoint,
-    embedded: database.embedded,
+    dynamodbEndpoint: opened.endpoint,
+    embedded: opened.embedded,
     async close() {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive connections would hold close() open; those idle go now.
-        server.closeIdleConnections();
-      });
-      await database.close();
+      await closeServer(server);
+      await opened.close();
+      await lock?.release();
     },
   };
 }

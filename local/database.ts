@@ -5,7 +5,10 @@
  */
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { awsClientDefaults } from '../lambdas/aws-clients';
+import { DATABASE_FOLDER } from './data-dir';
 import { startEmbeddedDynamo } from './embedded-dynamo';
+import { StartupError } from './startup-error';
 import { ensureTables, type TableNames } from './tables';
 
 export interface LocalDatabase {
@@ -24,18 +27,44 @@ export async function openDatabase(options: {
   if (options.dynamodbEndpoint) {
     return { endpoint: options.dynamodbEndpoint, embedded: false, close: async () => undefined };
   }
-  const engine = await startEmbeddedDynamo({ path: join(options.dataDir, 'dynamodb') });
+  const engine = await startEmbeddedDynamo({ path: join(options.dataDir, DATABASE_FOLDER) });
   return { endpoint: engine.endpoint, embedded: true, close: () => engine.close() };
+}
+
+/** True when the SDK got no HTTP answer at all (refused, reset, timed out, unknown host). */
+function gotNoAnswer(error: unknown): boolean {
+  return (
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined
+  );
 }
 
 /**
  * Creates the missing tables at `endpoint`; returns the names of those it
- * created. Credentials and region come from the environment, as for the handlers.
+ * created. Credentials and region come from the environment, as for the
+ * handlers, and so do the timeouts: an endpoint that does not answer fails
+ * within seconds with a {@link StartupError} (an external one) instead of
+ * hanging the start.
  */
-export async function createMissingTables(endpoint: string, tables: TableNames): Promise<string[]> {
-  const client = new DynamoDBClient({ endpoint });
+export async function createMissingTables(
+  endpoint: string,
+  tables: TableNames,
+  options: { external?: boolean } = {},
+): Promise<string[]> {
+  const client = new DynamoDBClient({ endpoint, ...awsClientDefaults() });
   try {
     return await ensureTables(client, tables);
+  } catch (error) {
+    if (!options.external) throw error;
+    if (gotNoAnswer(error)) {
+      throw new StartupError(
+        `DynamoDB at ${endpoint} does not answer; start it, or unset DYNAMODB_ENDPOINT to use the embedded database.`,
+        { cause: error },
+      );
+    }
+    throw new StartupError(
+      `DynamoDB at ${endpoint} refused to set up the tables (${error instanceof Error ? error.name : String(error)}); check DYNAMODB_ENDPOINT and the AWS credentials.`,
+      { cause: error },
+    );
   } finally {
     client.destroy();
   }

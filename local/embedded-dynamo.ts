@@ -7,10 +7,38 @@
 
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { StartupError } from './startup-error';
 
 // dynalite ships no types.
 // biome-ignore lint/suspicious/noExplicitAny: untyped CommonJS module
 const dynalite: (options: Record<string, unknown>) => any = require('dynalite');
+
+/**
+ * Refuses a database that another process has open. dynalite would start
+ * anyway and crash on the first request ("Database is closed"); LevelDB's own
+ * lock says it plainly. `npm start` normally stops earlier, at its lock file
+ * (data-dir.ts); this catches whatever gets past it (a deleted lock file, two
+ * starts taking over a stale lock at the same instant).
+ */
+async function ensureNotOpenElsewhere(path: string): Promise<void> {
+  // dynalite's own copy of `level`, so both open the files the same way.
+  const { Level } = require(
+    require.resolve('level', { paths: [dirname(require.resolve('dynalite'))] }),
+  ) as { Level: new (path: string) => { open(): Promise<void>; close(): Promise<void> } };
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    if ((error as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED') {
+      throw new StartupError(
+        `The database ${path} is open in another process; stop it, or set DATA_DIR to another folder.`,
+      );
+    }
+    throw error;
+  }
+  await db.close();
+}
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -20,7 +48,11 @@ export interface EmbeddedDynamo {
 export async function startEmbeddedDynamo(
   options: { path?: string; port?: number } = {},
 ): Promise<EmbeddedDynamo> {
-  if (options.path) await mkdir(options.path, { recursive: true });
+  // Private to its owner: the tables hold password hashes and session data.
+  if (options.path) {
+    await mkdir(options.path, { recursive: true, mode: 0o700 });
+    await ensureNotOpenElsewhere(options.path);
+  }
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     // dynalite's default simulated table-creation delay slows every start.

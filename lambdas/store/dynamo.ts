@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientDefaults } from '../aws-clients';
 import { UnavailableError } from '../errors';
 
 export interface DynamoOptions {
@@ -14,8 +15,8 @@ export interface DynamoOptions {
 export function createDocumentClient({ endpoint }: DynamoOptions = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint } : {}),
-    // A revocation check sits on every request: fail fast rather than hang the authorizer.
-    maxAttempts: 3,
+    // A revocation check sits on every request: bounded timeouts and retries, never a hang.
+    ...awsClientDefaults(),
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -75,6 +75,48 @@ async function waitUntilAnswering(url: string): Promise<void> {
   }
 }
 
+/** How a start that was meant to fail ended. */
+export interface FailedStart {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** From spawning the process to its exit. */
+  ms: number;
+}
+
+/**
+ * Runs `local/server.ts` expecting it to give up on its own (a start-up
+ * error); kills it after `killAfterMs` if it does not, and reports that too.
+ */
+export async function runFailingStart(
+  options: { dataDir?: string; env?: Record<string, string>; killAfterMs?: number } = {},
+): Promise<FailedStart> {
+  const dataDir = options.dataDir ?? (await freshDataDir());
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
+    cwd: REPO_ROOT,
+    env: childEnvironment(dataDir, options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? START_TIMEOUT_MS);
+  try {
+    const code = await new Promise<number | null>((resolveExit) =>
+      child.once('close', (exitCode) => resolveExit(exitCode)),
+    );
+    return { code, stdout, stderr, ms: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Starts `local/server.ts` with tsx's loader in a plain node process (signals reach it directly). */
 export async function startServerProcess(
   options: { dataDir?: string; env?: Record<string, string> } = {},
