@@ -25,7 +25,10 @@ export interface Revocation extends ClientInfo {
   sid: string;
   tokenUse: TokenUse;
   reason: RevocationReason;
-  /** The token's `exp` (epoch seconds): the item's TTL. */
+  /**
+   * The item's TTL (epoch seconds): the token's `exp` plus the verifier's
+   * clock tolerance, so the revocation outlives every instant the token verifies.
+   */
   expiresAt: number;
   /** When it was revoked (ISO 8601). */
   revokedAt: string;

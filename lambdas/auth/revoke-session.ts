@@ -6,7 +6,7 @@
  */
 import { type Clock, epochSeconds } from '../clock';
 import { UnavailableError } from '../errors';
-import type { TokenUse } from '../tokens/claims';
+import { CLOCK_TOLERANCE_SECONDS, type TokenUse } from '../tokens/claims';
 import type {
   ClientInfo,
   RevocationReason,
@@ -61,7 +61,8 @@ export async function revokeTokens(
         sid: token.sid,
         tokenUse: token.tokenUse,
         reason,
-        expiresAt: token.exp,
+        // The verifier still accepts the token this long after `exp`: so must the revocation.
+        expiresAt: token.exp + CLOCK_TOLERANCE_SECONDS,
         revokedAt: now.toISOString(),
         ...client,
       });

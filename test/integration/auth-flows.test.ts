@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../lambdas/config';
 import { createDocumentClient } from '../../lambdas/store/dynamo';
+import { CLOCK_TOLERANCE_SECONDS } from '../../lambdas/tokens/claims';
 import { LOCAL_TABLE_NAMES } from '../../local/tables';
 import { decodeJwt } from '../support/keys';
 import { type LocalApi, type LocalApiResponse, startLocalApi } from '../support/local-api';
@@ -224,7 +225,7 @@ describe('revocation items', () => {
       sid: access.sid,
       tokenUse: 'access',
       reason: 'logout',
-      expiresAt: access.exp,
+      expiresAt: Number(access.exp) + CLOCK_TOLERANCE_SECONDS,
       revokedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
       ip: '127.0.0.1',
       userAgent: USER_AGENT,
@@ -232,7 +233,7 @@ describe('revocation items', () => {
     expect(await revocationOf(tokens.refresh_token)).toMatchObject({
       tokenUse: 'refresh',
       reason: 'logout',
-      expiresAt: refreshClaims.exp,
+      expiresAt: Number(refreshClaims.exp) + CLOCK_TOLERANCE_SECONDS,
       sid: access.sid,
     });
     const { Items } = await documents.send(

@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CLOCK_TOLERANCE_SECONDS } from '../../../lambdas/tokens/claims';
 import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
 import {
   call,
@@ -77,7 +78,7 @@ describe('refresh handler', () => {
         jti: pair.refresh.claims.jti,
         tokenUse: 'refresh',
         reason: 'rotated',
-        expiresAt: pair.refresh.claims.exp,
+        expiresAt: pair.refresh.claims.exp + CLOCK_TOLERANCE_SECONDS,
         sub: 'user-1',
         sid: 'session-1',
         ip: '203.0.113.7',
