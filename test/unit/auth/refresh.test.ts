@@ -4,6 +4,7 @@
  * logout, concurrent replays), reuse detection, and what a failure or a
  * concurrent revocation at any step leaves behind.
  */
+import { changePassword } from '../../../lambdas/auth/change-password';
 import { login } from '../../../lambdas/auth/login';
 import { logout } from '../../../lambdas/auth/logout';
 import { logoutAll } from '../../../lambdas/auth/logout-all';
@@ -404,11 +405,25 @@ describe('refresh under failures (no live token the session does not know about)
 });
 
 describe('refresh racing a revocation', () => {
+  /** Each ends the session of `pair`; `caller` is another session of the same user. */
   const revokers = {
     logout: (world: DomainWorld, pair: TokenPair) =>
       logout(world, { refreshToken: pair.refresh.token }, CLIENT),
     'logout-all': (world: DomainWorld, pair: TokenPair) =>
       logoutAll(world, pair.access.claims.sub, CLIENT),
+    'a password change in another session': async (
+      world: DomainWorld,
+      _: TokenPair,
+      caller: TokenPair,
+    ) => {
+      const { sub, sid, username } = caller.access.claims;
+      await changePassword(
+        world,
+        { userId: sub, sessionId: sid, username },
+        { currentPassword: CREDENTIALS.password, newPassword: 'another long passphrase' },
+        CLIENT,
+      );
+    },
   };
 
   it.each(Object.entries(revokers))(
@@ -419,12 +434,13 @@ describe('refresh racing a revocation', () => {
         for (let at = 0; at < steps + 1; at++) {
           const world = await domainWorld();
           const first = await loggedIn(world);
+          const caller = await login(world, CREDENTIALS, CLIENT);
           const handedOut: TokenPair[] = [first];
           if (replay) handedOut.push(await refreshWith(world, first.refresh.token));
           let revoked: Promise<void> | undefined;
           const racing = instrumented(world, async (call) => {
             if (call === at) {
-              revoked = revoke(world, first);
+              revoked = revoke(world, first, caller);
               await revoked;
             }
           });
@@ -434,7 +450,7 @@ describe('refresh racing a revocation', () => {
             (error: unknown) => expect(error).toBeInstanceOf(InvalidTokenError),
           );
           // Landing after the refresh's last call: the revocation comes last.
-          if (!revoked) await revoke(world, first);
+          if (!revoked) await revoke(world, first, caller);
 
           for (const pair of handedOut) {
             expect({ at, replay, access: await accessWorks(world, pair) }).toEqual({
@@ -446,7 +462,9 @@ describe('refresh racing a revocation', () => {
               InvalidTokenError,
             );
           }
-          expect(world.sessions.items.size).toBe(0);
+          expect(await world.sessions.get(first.access.claims.sub, first.access.claims.sid)).toBe(
+            undefined,
+          );
         }
       }
     },
