@@ -31,6 +31,8 @@ export const ENV = {
   logDebugSampleRate: 'POWERTOOLS_LOGGER_SAMPLE_RATE',
   /** Powertools Metrics: CloudWatch namespace; default ServerlessJwtAuth. */
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** Seconds a just-rotated refresh token still gets its successor pair (0-60; 0 = strict). */
+  refreshGraceSeconds: 'REFRESH_GRACE_SECONDS',
 } as const;
 
 export const DEFAULTS = {
@@ -38,7 +40,11 @@ export const DEFAULTS = {
   audience: 'serverless-jwt-auth',
   accessTokenTtlSeconds: 15 * 60,
   refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+  refreshGraceSeconds: 30,
 } as const;
+
+/** The bounds of the refresh grace window, in seconds (Cognito's RetryGracePeriodSeconds has the same). */
+export const REFRESH_GRACE_RANGE = { min: 0, max: 60 } as const;
 
 export interface TokenSettings {
   issuer: string;
@@ -55,6 +61,11 @@ export interface AppConfig {
   tokens: TokenSettings;
   signing: SigningSettings;
   signupOpen: boolean;
+  /**
+   * How long a refresh token just rotated away still answers with the pair
+   * that replaced it (concurrent tabs, retries); 0 = any second use is reuse.
+   */
+  refreshGraceSeconds: number;
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
 }
@@ -106,6 +117,20 @@ export function readTokenSettings(env: Env): TokenSettings {
   return settings;
 }
 
+/** The refresh grace window of {@link ENV.refreshGraceSeconds}, checked against {@link REFRESH_GRACE_RANGE}. */
+export function readRefreshGraceSeconds(env: Env): number {
+  const raw = env[ENV.refreshGraceSeconds]?.trim();
+  if (!raw) return DEFAULTS.refreshGraceSeconds;
+  const value = Number(raw);
+  const { min, max } = REFRESH_GRACE_RANGE;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `Environment variable ${ENV.refreshGraceSeconds} must be an integer from ${min} to ${max}, got "${raw}".`,
+    );
+  }
+  return value;
+}
+
 /** The CORS origins of {@link ENV.corsOrigins}: empty when unset. */
 export function readCorsOrigins(env: Env): string[] {
   return (env[ENV.corsOrigins] ?? '')
@@ -134,6 +159,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: readTokenSettings(env),
     signing: readSigningSettings(env),
     signupOpen: flag(env, ENV.signupOpen, true),
+    refreshGraceSeconds: readRefreshGraceSeconds(env),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
   };
 }

@@ -53,6 +53,7 @@ export class AuthApiStack extends Stack {
       [ENV.audience]: config.audience,
       [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
       [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
+      [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
       [ENV.signupOpen]: String(config.signupOpen),
       // The handlers add CORS headers to their own answers for these origins.
       ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),

@@ -4,7 +4,7 @@
  * with a message naming the context key, long before anything is deployed.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULTS } from '../lambdas/config';
+import { DEFAULTS, REFRESH_GRACE_RANGE } from '../lambdas/config';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 
 export interface StackConfig {
@@ -16,6 +16,8 @@ export interface StackConfig {
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Seconds a just-rotated refresh token still gets its successor pair; 0 = strict rotation. */
+  refreshGraceSeconds: number;
   /** Authorizer result cache TTL; 0 (off) means every request sees revocations at once. */
   authorizerCacheTtlSeconds: number;
   /** Browser origins allowed by CORS; empty = no CORS at all. `['*']` allows any origin. */
@@ -63,6 +65,7 @@ export const CONTEXT_KEYS = {
   audience: 'audience',
   accessTokenTtlSeconds: 'accessTokenTtlSeconds',
   refreshTokenTtlSeconds: 'refreshTokenTtlSeconds',
+  refreshGraceSeconds: 'refreshGraceSeconds',
   authorizerCacheTtlSeconds: 'authorizerCacheTtlSeconds',
   corsOrigins: 'corsOrigins',
   signupOpen: 'signupOpen',
@@ -301,6 +304,12 @@ export function readStackConfig(read: ContextReader): StackConfig {
     audience: text(read, k.audience, DEFAULTS.audience),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
+    refreshGraceSeconds: integer(
+      read,
+      k.refreshGraceSeconds,
+      DEFAULTS.refreshGraceSeconds,
+      REFRESH_GRACE_RANGE,
+    ),
     authorizerCacheTtlSeconds: integer(
       read,
       k.authorizerCacheTtlSeconds,

@@ -8,6 +8,7 @@ import {
   ConfigError,
   ENV,
   type Env,
+  readRefreshGraceSeconds,
   readTokenSettings,
   type TokenSettings,
 } from '../lambdas/config';
@@ -66,6 +67,8 @@ function readEndpoint(env: Env): string | undefined {
 /** Reads and checks the local server's configuration; relative paths are from `cwd`. */
 export function readLocalConfig(env: Env = process.env, cwd: string = process.cwd()): LocalConfig {
   const endpoint = readEndpoint(env);
+  // Checked at start like the token settings; the handlers read it themselves.
+  readRefreshGraceSeconds(env);
   return {
     port: readPort(env),
     dataDir: resolve(cwd, env[LOCAL_ENV.dataDir]?.trim() || LOCAL_DEFAULTS.dataDir),

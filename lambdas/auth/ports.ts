@@ -25,7 +25,10 @@ export interface Revocation extends ClientInfo {
   sid: string;
   tokenUse: TokenUse;
   reason: RevocationReason;
-  /** The token's `exp` (epoch seconds): the item's TTL. */
+  /**
+   * The item's TTL (epoch seconds): the token's `exp` plus the verifier's
+   * clock tolerance, so the revocation outlives every instant the token verifies.
+   */
   expiresAt: number;
   /** When it was revoked (ISO 8601). */
   revokedAt: string;
@@ -35,8 +38,7 @@ export interface RevokedTokenStore {
   /**
    * Records a revocation unless the token is revoked already. Returns true when
    * this call revoked it, false when it was revoked before (the first reason is
-   * kept). One conditional put: of concurrent callers exactly one gets true,
-   * which makes it the lock of refresh-token rotation.
+   * kept). One conditional put: of concurrent callers exactly one gets true.
    */
   revoke(revocation: Revocation): Promise<boolean>;
   /** One strongly consistent read: a revocation is seen on the very next request. */
@@ -53,6 +55,26 @@ export interface SessionTokens {
   refreshExp: number;
 }
 
+/**
+ * What the last refresh of a session recorded, in the same conditional write
+ * that rotated it: enough to tell a grace-window replay of the token it
+ * replaced, and to sign the pair it issued again. Absent until the first
+ * refresh, and on items stored by versions without the grace window.
+ */
+export interface RotationRecord {
+  /** The refresh token this rotation replaced: the only one that may replay its successor. */
+  previousRefreshJti: string;
+  /**
+   * The refresh token it issued. The record describes the session's current
+   * pair only while this is still the item's `refreshJti`.
+   */
+  refreshJti: string;
+  /** The `iat` of the pair it issued (epoch seconds); the ids and `exp`s are the item's current ones. */
+  issuedAt: number;
+  /** When it happened, epoch milliseconds. */
+  rotatedAt: number;
+}
+
 export interface SessionRecord extends SessionTokens {
   userId: string;
   sessionId: string;
@@ -65,12 +87,18 @@ export interface SessionRecord extends SessionTokens {
   expiresAt: number;
   ip?: string;
   userAgent?: string;
+  /** The last refresh's record, for the grace window. */
+  lastRotation?: RotationRecord;
 }
 
 export interface SessionRotation extends SessionTokens {
   /** The refresh token id the caller checked: the write fails if it is no longer current. */
   previousRefreshJti: string;
   refreshedAt: string;
+  /** The `iat` of the new pair (epoch seconds). */
+  issuedAt: number;
+  /** When the rotation happens, epoch milliseconds. */
+  rotatedAt: number;
 }
 
 export interface SessionStore {
@@ -80,8 +108,11 @@ export interface SessionStore {
   /** Every live session of the user, strongly consistent. */
   listByUser(userId: string): Promise<SessionRecord[]>;
   /**
-   * Replaces the current token pair, only if the refresh token is still
-   * `previousRefreshJti`. False when it is not (rotated or revoked meanwhile).
+   * Replaces the current token pair and records the rotation
+   * ({@link SessionRecord.lastRotation}) in the same write, only if the
+   * refresh token is still `previousRefreshJti`. False when it is not (rotated
+   * or revoked meanwhile): of concurrent callers exactly one gets true, which
+   * makes it the lock of refresh-token rotation.
    */
   rotate(userId: string, sessionId: string, rotation: SessionRotation): Promise<boolean>;
   /**

@@ -1,87 +1,164 @@
 /**
- * Refresh-token rotation with reuse detection (docs/design.md, "Sessions
- * and revocation"). The lock is the conditional put of the old refresh token's
- * revocation: of concurrent refreshes with one token exactly one takes it.
+ * Refresh-token rotation with a grace window and reuse detection (docs/api.md,
+ * "Refresh" and "Refresh grace window").
+ *
+ * The lock is the Sessions item's conditional update (`refreshJti` = the
+ * presented token) that also records the successor pair's identity: of
+ * concurrent refreshes with one token exactly one rotates, and the others read
+ * the successor from the item and sign that same pair again, so two tabs or a
+ * retry never look like a stolen token. No request waits for another: a loser
+ * reads the item once, after the winner's write.
+ *
+ * Order of the writes, so that a failure at any step leaves no live token the
+ * session does not know about: the old access token is revoked BEFORE the
+ * rotation write (until then it is the item's current one), and the old
+ * refresh token after it (from then on the item names it as the previous one,
+ * and ending the session revokes it).
  */
 import type { Clock } from '../clock';
 import { InvalidTokenError } from '../errors';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import type { TokenVerifier } from '../tokens/verify';
-import type { ClientInfo, RevokedTokenStore, SessionStore } from './ports';
-import { revokeSession, revokeTokens } from './revoke-session';
+import type { ClientInfo, RevokedTokenStore, SessionRecord, SessionStore } from './ports';
+import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
 
 export interface RefreshDeps {
   verifier: TokenVerifier;
   issuer: TokenIssuer;
   sessions: Pick<SessionStore, 'get' | 'rotate' | 'remove'>;
-  revokedTokens: Pick<RevokedTokenStore, 'revoke'>;
+  revokedTokens: Pick<RevokedTokenStore, 'revoke' | 'isRevoked'>;
   clock: Clock;
+  /**
+   * How long (seconds) the refresh token a rotation replaced still answers
+   * with that rotation's pair; 0 = strict, any second use is reuse.
+   */
+  refreshGraceSeconds: number;
 }
 
 /**
- * Exchanges a refresh token for a new pair of the same session. Every refusal
- * is an `InvalidTokenError` (401): bad token, session gone, token reused
- * (which also ends the session), or lost race.
+ * Exchanges a refresh token for the session's next pair. Every refusal is an
+ * `InvalidTokenError` (401): bad token, session gone or being ended, a
+ * concurrent refresh won in strict mode, or reuse (which also ends the
+ * session).
  */
 export async function refresh(
   deps: RefreshDeps,
   refreshToken: string,
   client: ClientInfo,
 ): Promise<TokenPair> {
-  const { verifier, issuer, sessions, clock } = deps;
+  const { verifier, sessions, revokedTokens } = deps;
   const claims = await verifier.verify(refreshToken, 'refresh');
-  const session = await sessions.get(claims.sub, claims.sid);
+  const [session, revoked] = await Promise.all([
+    sessions.get(claims.sub, claims.sid),
+    revokedTokens.isRevoked(claims.jti),
+  ]);
   if (!session) throw new InvalidTokenError('session_ended');
 
-  const presented = {
+  const presented: TokenRef = {
     jti: claims.jti,
     sub: claims.sub,
     sid: claims.sid,
-    tokenUse: 'refresh' as const,
+    tokenUse: 'refresh',
     exp: claims.exp,
   };
-  if (claims.jti !== session.refreshJti) {
-    // A genuine token of this session that is no longer current was rotated
-    // already: someone kept a copy. End the session for everyone.
-    await revokeSession(deps, session, 'reuse_detected', client, [presented]);
-    throw new InvalidTokenError('reused');
+  if (claims.jti === session.refreshJti) {
+    // The current token, yet revoked: the session is being ended (revocations
+    // are written before its item is deleted). Never rotate it back to life.
+    if (revoked) throw new InvalidTokenError('revoked');
+    return rotate(deps, session, presented, client);
   }
+  // Rotated away a moment ago (two tabs, a retry): the same successor again.
+  if (withinGrace(deps, session, claims.jti)) return signSuccessor(deps, session);
 
-  const [locked] = await revokeTokens(deps, [presented], 'rotated', client);
-  // Another refresh with this token won, or it was revoked: refuse, keep the session.
-  if (!locked) throw new InvalidTokenError('revoked');
+  // An older token, or the previous one after the window: someone kept a copy.
+  // End the session for everyone.
+  await revokeSession(deps, session, 'reuse_detected', client, [presented]);
+  throw new InvalidTokenError('reused');
+}
 
-  const pair = await issuer.issuePair({
+/** Rotates the session away from `presented`, its current refresh token. */
+async function rotate(
+  deps: RefreshDeps,
+  session: SessionRecord,
+  presented: TokenRef,
+  client: ClientInfo,
+): Promise<TokenPair> {
+  const { issuer, sessions, clock } = deps;
+  const successor = issuer.newPairClaims({
     sub: session.userId,
     sid: session.sessionId,
     username: session.username,
     // The session never grows: the new refresh token ends when the first one did.
     sessionExpiresAt: session.expiresAt,
   });
-  const rotated = await sessions.rotate(session.userId, session.sessionId, {
-    previousRefreshJti: claims.jti,
-    accessJti: pair.access.claims.jti,
-    accessExp: pair.access.claims.exp,
-    refreshJti: pair.refresh.claims.jti,
-    refreshExp: pair.refresh.claims.exp,
-    refreshedAt: clock().toISOString(),
-  });
-  // The session was revoked between the read and the write; the new pair is never handed out.
-  if (!rotated) throw new InvalidTokenError('session_ended');
+  const oldAccess: TokenRef = {
+    jti: session.accessJti,
+    sub: session.userId,
+    sid: session.sessionId,
+    tokenUse: 'access',
+    exp: session.accessExp,
+  };
+  // While the item still names it: once rotated, nothing would find it again.
+  await revokeTokens(deps, [oldAccess], 'rotated', client);
 
-  await revokeTokens(
-    deps,
-    [
-      {
-        jti: session.accessJti,
-        sub: session.userId,
-        sid: session.sessionId,
-        tokenUse: 'access',
-        exp: session.accessExp,
-      },
-    ],
-    'rotated',
-    client,
-  );
+  const now = clock();
+  const rotated = await sessions.rotate(session.userId, session.sessionId, {
+    previousRefreshJti: presented.jti,
+    accessJti: successor.access.jti,
+    accessExp: successor.access.exp,
+    refreshJti: successor.refresh.jti,
+    refreshExp: successor.refresh.exp,
+    issuedAt: successor.access.iat,
+    refreshedAt: now.toISOString(),
+    rotatedAt: now.getTime(),
+  });
+  if (!rotated) {
+    // A concurrent refresh with this token won: its successor, if the window
+    // allows; or the session ended meanwhile. Either way this one leaves it alone.
+    const current = await sessions.get(session.userId, session.sessionId);
+    if (current && withinGrace(deps, current, presented.jti)) return signSuccessor(deps, current);
+    throw new InvalidTokenError(current ? 'revoked' : 'session_ended');
+  }
+
+  const [pair] = await Promise.all([
+    issuer.signPair(successor),
+    revokeTokens(deps, [presented], 'rotated', client),
+  ]);
   return pair;
+}
+
+/**
+ * True when `jti` is the refresh token the session's last rotation replaced,
+ * at most `refreshGraceSeconds` ago, and that rotation's pair is still the
+ * current one (rotated exactly once since).
+ */
+function withinGrace(
+  { refreshGraceSeconds, clock }: Pick<RefreshDeps, 'refreshGraceSeconds' | 'clock'>,
+  session: SessionRecord,
+  jti: string,
+): boolean {
+  const rotation = session.lastRotation;
+  return (
+    refreshGraceSeconds > 0 &&
+    rotation !== undefined &&
+    rotation.previousRefreshJti === jti &&
+    rotation.refreshJti === session.refreshJti &&
+    clock().getTime() - rotation.rotatedAt <= refreshGraceSeconds * 1000
+  );
+}
+
+/** The session's current pair (the last rotation's successor), signed again. */
+function signSuccessor({ issuer }: Pick<RefreshDeps, 'issuer'>, session: SessionRecord) {
+  const rotation = session.lastRotation as NonNullable<SessionRecord['lastRotation']>;
+  const claims = issuer.pairClaims(
+    { sub: session.userId, sid: session.sessionId, username: session.username },
+    {
+      accessJti: session.accessJti,
+      accessExp: session.accessExp,
+      refreshJti: session.refreshJti,
+      refreshExp: session.refreshExp,
+      iat: rotation.issuedAt,
+    },
+  );
+  return issuer.signPair(claims);
 }

@@ -6,7 +6,7 @@
  */
 import { type Clock, epochSeconds } from '../clock';
 import { UnavailableError } from '../errors';
-import type { TokenUse } from '../tokens/claims';
+import { CLOCK_TOLERANCE_SECONDS, type TokenUse } from '../tokens/claims';
 import type {
   ClientInfo,
   RevocationReason,
@@ -61,7 +61,8 @@ export async function revokeTokens(
         sid: token.sid,
         tokenUse: token.tokenUse,
         reason,
-        expiresAt: token.exp,
+        // The verifier still accepts the token this long after `exp`: so must the revocation.
+        expiresAt: token.exp + CLOCK_TOLERANCE_SECONDS,
         revokedAt: now.toISOString(),
         ...client,
       });
@@ -69,12 +70,21 @@ export async function revokeTokens(
   );
 }
 
-/** The session's current token pair as revocable tokens. */
+/**
+ * The session's tokens as revocable tokens: its current pair (which is also
+ * the last rotation's successor, the pair a grace replay would sign again) and
+ * the refresh token that rotation replaced, in case its own revocation failed.
+ */
 export function sessionTokens(session: SessionRecord): TokenRef[] {
   const common = { sub: session.userId, sid: session.sessionId };
+  const previous = session.lastRotation?.previousRefreshJti;
   return [
     { ...common, jti: session.accessJti, tokenUse: 'access', exp: session.accessExp },
     { ...common, jti: session.refreshJti, tokenUse: 'refresh', exp: session.refreshExp },
+    // Every refresh token of a session ends with it.
+    ...(previous
+      ? [{ ...common, jti: previous, tokenUse: 'refresh' as const, exp: session.refreshExp }]
+      : []),
   ];
 }
 

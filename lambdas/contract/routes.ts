@@ -64,7 +64,8 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'lambdas/handlers/refresh.ts',
     tables: {
       sessions: ['GetItem', 'UpdateItem', 'DeleteItem'],
-      revokedTokens: ['PutItem'],
+      // GetItem: a current refresh token already revoked means its session is being ended.
+      revokedTokens: ['PutItem', 'GetItem'],
     },
     key: SIGNS_TOKENS,
   },

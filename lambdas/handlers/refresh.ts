@@ -17,6 +17,7 @@ export const handler = jsonHandler(async (event) => {
     sessions: runtime.sessions(),
     revokedTokens: runtime.revokedTokens(),
     clock: systemClock,
+    refreshGraceSeconds: runtime.config.refreshGraceSeconds,
   };
   const { refresh_token: refreshToken } = parseInput(refreshBody, event.jsonBody);
   return tokenResponse(await refresh(deps, refreshToken, clientInfo(event)));

@@ -12,7 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { SessionRecord, SessionStore } from '../auth/ports';
+import type { RotationRecord, SessionRecord, SessionStore } from '../auth/ports';
 import { type Clock, epochSeconds, systemClock } from '../clock';
 import { TABLES } from '../contract/tables';
 import { conditionalWrite, storeCall, storeError } from './dynamo';
@@ -82,14 +82,22 @@ export function createSessionStore(
       return sessions.filter(isLive);
     },
 
-    rotate(userId, sessionId, { previousRefreshJti, refreshedAt, ...tokens }) {
+    rotate(userId, sessionId, { previousRefreshJti, refreshedAt, issuedAt, rotatedAt, ...tokens }) {
+      const lastRotation: RotationRecord = {
+        previousRefreshJti,
+        refreshJti: tokens.refreshJti,
+        issuedAt,
+        rotatedAt,
+      };
       return conditionalWrite('UpdateItem', () =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(userId, sessionId),
+            // One write swaps the pair and records the rotation: a concurrent
+            // refresh that loses the condition reads the successor from here.
             UpdateExpression:
-              'SET accessJti = :accessJti, accessExp = :accessExp, refreshJti = :refreshJti, refreshExp = :refreshExp, refreshedAt = :refreshedAt',
+              'SET accessJti = :accessJti, accessExp = :accessExp, refreshJti = :refreshJti, refreshExp = :refreshExp, refreshedAt = :refreshedAt, lastRotation = :lastRotation',
             // A missing item has no refreshJti, so this also fails for a deleted session.
             ConditionExpression: 'refreshJti = :previous',
             ExpressionAttributeValues: {
@@ -98,6 +106,7 @@ export function createSessionStore(
               ':refreshJti': tokens.refreshJti,
               ':refreshExp': tokens.refreshExp,
               ':refreshedAt': refreshedAt,
+              ':lastRotation': lastRotation,
               ':previous': previousRefreshJti,
             },
           }),

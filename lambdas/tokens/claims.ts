@@ -2,6 +2,13 @@
 
 export type TokenUse = 'access' | 'refresh';
 
+/**
+ * Allowed clock skew between instances, in seconds: the verifier accepts a
+ * token up to this long after its `exp`, so every revocation is kept at least
+ * this much longer than the token it revokes.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
 /** The JOSE `typ` header of each kind; verification pins it. */
 export const TOKEN_TYP = {
   access: 'at+jwt',

@@ -9,12 +9,10 @@ import { type Clock, systemClock } from '../clock';
 import type { TokenSettings } from '../config';
 import { InvalidTokenError, type TokenFailure } from '../errors';
 import type { PublicKeySource } from '../signing/signer';
-import { type ClaimsFor, TOKEN_TYP, type TokenUse } from './claims';
+import { CLOCK_TOLERANCE_SECONDS, type ClaimsFor, TOKEN_TYP, type TokenUse } from './claims';
 
 /** Longer than any token this service issues; a longer string is not one of ours. */
 const MAX_TOKEN_LENGTH = 4096;
-/** Allowed clock skew between instances, in seconds. */
-const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface TokenVerifierDeps {
   keys: PublicKeySource;

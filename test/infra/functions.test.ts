@@ -57,6 +57,7 @@ describe('Lambda functions', () => {
           [ENV.audience]: 'serverless-jwt-auth',
           [ENV.accessTokenTtl]: '900',
           [ENV.refreshTokenTtl]: '2592000',
+          [ENV.refreshGraceSeconds]: '30',
           [ENV.signupOpen]: 'true',
           NODE_OPTIONS: '--enable-source-maps',
         }),
@@ -64,12 +65,13 @@ describe('Lambda functions', () => {
     });
   });
 
-  it('passes configured issuer, audience and lifetimes through', () => {
+  it('passes configured issuer, audience, lifetimes and grace window through', () => {
     const custom = synthStack({
       issuer: 'https://auth.example.com',
       audience: 'api.example.com',
       accessTokenTtlSeconds: '300',
       refreshTokenTtlSeconds: '86400',
+      refreshGraceSeconds: '0',
     });
     custom.template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
@@ -78,6 +80,7 @@ describe('Lambda functions', () => {
           [ENV.audience]: 'api.example.com',
           [ENV.accessTokenTtl]: '300',
           [ENV.refreshTokenTtl]: '86400',
+          [ENV.refreshGraceSeconds]: '0',
         }),
       },
     });

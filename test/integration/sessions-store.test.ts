@@ -41,15 +41,18 @@ describe('Sessions store on the embedded engine', () => {
     await expect(store().remove('user-1', 'no-such-session', 'refresh-1')).resolves.toBe(false);
   });
 
+  const rotation = {
+    accessJti: 'access-2',
+    accessExp: 1_900_000_100,
+    refreshJti: 'refresh-2',
+    refreshExp: 1_900_000_000,
+    refreshedAt: '2026-01-01T00:10:00.000Z',
+    issuedAt: 1_767_226_200,
+    rotatedAt: 1_767_226_200_123,
+  };
+
   it('rotates only from the current refresh token', async () => {
     await store().create({ ...session, sessionId: 'session-2' });
-    const rotation = {
-      accessJti: 'access-2',
-      accessExp: 1_900_000_100,
-      refreshJti: 'refresh-2',
-      refreshExp: 1_900_000_000,
-      refreshedAt: '2026-01-01T00:10:00.000Z',
-    };
 
     await expect(
       store().rotate('user-1', 'session-2', { ...rotation, previousRefreshJti: 'refresh-1' }),
@@ -61,5 +64,78 @@ describe('Sessions store on the embedded engine', () => {
       refreshJti: 'refresh-2',
       refreshedAt: '2026-01-01T00:10:00.000Z',
     });
+  });
+
+  it('records the successor and the replaced token in the rotating write', async () => {
+    await store().create({ ...session, sessionId: 'session-3' });
+
+    await store().rotate('user-1', 'session-3', { ...rotation, previousRefreshJti: 'refresh-1' });
+
+    expect(await store().get('user-1', 'session-3')).toEqual({
+      ...session,
+      sessionId: 'session-3',
+      accessJti: 'access-2',
+      accessExp: 1_900_000_100,
+      refreshJti: 'refresh-2',
+      refreshExp: 1_900_000_000,
+      refreshedAt: '2026-01-01T00:10:00.000Z',
+      lastRotation: {
+        previousRefreshJti: 'refresh-1',
+        refreshJti: 'refresh-2',
+        issuedAt: 1_767_226_200,
+        rotatedAt: 1_767_226_200_123,
+      },
+    });
+  });
+
+  it('lets exactly one of concurrent rotations from one token write, and every loser read its record', async () => {
+    await store().create({ ...session, sessionId: 'session-4' });
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store().rotate('user-1', 'session-4', {
+          ...rotation,
+          accessJti: `access-${i}`,
+          refreshJti: `refresh-next-${i}`,
+          previousRefreshJti: 'refresh-1',
+        }),
+      ),
+    );
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect(await store().get('user-1', 'session-4')).toMatchObject({
+      accessJti: `access-${winner}`,
+      refreshJti: `refresh-next-${winner}`,
+      lastRotation: { previousRefreshJti: 'refresh-1', refreshJti: `refresh-next-${winner}` },
+    });
+  });
+
+  it('reads an item stored before rotations were recorded, and rotates it', async () => {
+    // What older versions wrote: no lastRotation, refreshedAt from their own rotation.
+    await store().create({
+      ...session,
+      sessionId: 'session-5',
+      refreshedAt: '2025-12-31T00:00:00.000Z',
+    });
+    const old = await store().get('user-1', 'session-5');
+    expect(old?.lastRotation).toBeUndefined();
+
+    await expect(
+      store().rotate('user-1', 'session-5', { ...rotation, previousRefreshJti: 'refresh-1' }),
+    ).resolves.toBe(true);
+    expect((await store().get('user-1', 'session-5'))?.lastRotation).toMatchObject({
+      previousRefreshJti: 'refresh-1',
+    });
+  });
+
+  it('refuses to rotate a deleted session', async () => {
+    await store().create({ ...session, sessionId: 'session-6' });
+    await store().remove('user-1', 'session-6', 'refresh-1');
+
+    await expect(
+      store().rotate('user-1', 'session-6', { ...rotation, previousRefreshJti: 'refresh-1' }),
+    ).resolves.toBe(false);
+    await expect(store().get('user-1', 'session-6')).resolves.toBeUndefined();
   });
 });

@@ -16,6 +16,7 @@ import type {
   UserStore,
 } from '../../lambdas/auth/ports';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
+import { DEFAULTS } from '../../lambdas/config';
 import { UsernameTakenError } from '../../lambdas/errors';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
 import { createTokenVerifier } from '../../lambdas/tokens/verify';
@@ -74,10 +75,13 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
         .filter((session) => session.userId === userId && isLive(session))
         .map(copy);
     },
-    async rotate(userId, sessionId, { previousRefreshJti, ...next }) {
+    async rotate(userId, sessionId, { previousRefreshJti, issuedAt, rotatedAt, ...next }) {
       const session = items.get(key(userId, sessionId));
       if (session?.refreshJti !== previousRefreshJti) return false;
-      Object.assign(session, next);
+      // Like the store's single UpdateItem: the new pair and its record at once.
+      Object.assign(session, next, {
+        lastRotation: { previousRefreshJti, refreshJti: next.refreshJti, issuedAt, rotatedAt },
+      });
       return true;
     },
     async remove(userId, sessionId, seenRefreshJti) {
@@ -143,6 +147,7 @@ export async function domainWorld() {
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
     issuer: createTokenIssuer({ signer, settings: TEST_SETTINGS, clock }),
     verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock }),
+    refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
   };
 }
 

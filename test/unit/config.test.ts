@@ -19,7 +19,13 @@ describe('loadConfig', () => {
       },
       signing: { kind: 'kms', keyId: 'alias/signing' },
       signupOpen: true,
+      refreshGraceSeconds: 30,
     });
+  });
+
+  it('reads the refresh grace window, 0 (strict) to 60 seconds', () => {
+    expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '0' }).refreshGraceSeconds).toBe(0);
+    expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '60' }).refreshGraceSeconds).toBe(60);
   });
 
   it('uses the local key folder and the DynamoDB endpoint when no KMS key is set', () => {
@@ -47,6 +53,9 @@ describe('loadConfig', () => {
       /must not exceed/,
     ],
     ['a sign-up flag that is not a boolean', { [ENV.signupOpen]: 'maybe' }, /true or false/],
+    ['a grace window above 60 s', { [ENV.refreshGraceSeconds]: '61' }, /0 to 60/],
+    ['a negative grace window', { [ENV.refreshGraceSeconds]: '-1' }, /0 to 60/],
+    ['a fractional grace window', { [ENV.refreshGraceSeconds]: '1.5' }, /0 to 60/],
   ])('fails fast on %s', (_, overrides, message) => {
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(message);

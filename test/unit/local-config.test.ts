@@ -57,6 +57,7 @@ describe('readLocalConfig', () => {
 
   it('throws ConfigError for a token setting the stack would refuse', () => {
     expect(() => readLocalConfig({ [ENV.accessTokenTtl]: 'soon' })).toThrow(ConfigError);
+    expect(() => readLocalConfig({ [ENV.refreshGraceSeconds]: '90' })).toThrow(ConfigError);
   });
 });
 

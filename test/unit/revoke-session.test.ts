@@ -90,6 +90,28 @@ describe('revokeSession', () => {
     expect(stores.current()).toBeUndefined();
   });
 
+  it('also revokes the refresh token the last rotation replaced (the grace window’s)', async () => {
+    const rotated: SessionRecord = {
+      ...session(2),
+      lastRotation: {
+        previousRefreshJti: 'refresh-1',
+        refreshJti: 'refresh-2',
+        issuedAt: NOW,
+        rotatedAt: NOW * 1000,
+      },
+    };
+    const stores = fakeStores(rotated);
+
+    await revokeSession(stores.deps, rotated, 'logout', {});
+
+    expect(stores.revoked.map((r) => [r.jti, r.tokenUse])).toEqual([
+      ['access-2', 'access'],
+      ['refresh-2', 'refresh'],
+      ['refresh-1', 'refresh'],
+    ]);
+    expect(stores.current()).toBeUndefined();
+  });
+
   it('finishes quietly when the session is already gone', async () => {
     const stores = fakeStores(undefined);
 

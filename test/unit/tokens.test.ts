@@ -95,6 +95,40 @@ describe('createTokenIssuer', () => {
   });
 });
 
+describe('signing a pair again from its identity', () => {
+  it('rebuilds exactly the claims of a pair from its ids, iat and exps, and signs them anew', async () => {
+    const { issuer, verifier } = await setup();
+    const original = await issuer.issuePair(subject);
+    const { access, refresh } = original;
+
+    const claims = issuer.pairClaims(subject, {
+      accessJti: access.claims.jti,
+      accessExp: access.claims.exp,
+      refreshJti: refresh.claims.jti,
+      refreshExp: refresh.claims.exp,
+      iat: access.claims.iat,
+    });
+    const again = await issuer.signPair(claims);
+
+    expect(decodeJwt(again.access.token).payload).toEqual(decodeJwt(access.token).payload);
+    expect(decodeJwt(again.refresh.token).payload).toEqual(decodeJwt(refresh.token).payload);
+    expect(again.access.token).not.toBe(access.token);
+    await expect(verifier.verify(again.access.token, 'access')).resolves.toEqual(access.claims);
+    await expect(verifier.verify(again.refresh.token, 'refresh')).resolves.toEqual(refresh.claims);
+  });
+
+  it('draws a fresh identity without signing', async () => {
+    const { issuer } = await setup();
+
+    const first = issuer.newPairClaims(subject);
+    const second = issuer.newPairClaims(subject);
+
+    expect(first.access.jti).not.toBe(second.access.jti);
+    expect(first.access).toMatchObject({ iat: NOW, sub: 'user-1', token_use: 'access' });
+    expect(first.refresh).toMatchObject({ exp: subject.sessionExpiresAt, token_use: 'refresh' });
+  });
+});
+
 describe('createTokenVerifier', () => {
   it('accepts each kind of token where that kind is expected', async () => {
     const { issuer, verifier } = await setup();

@@ -1,6 +1,7 @@
 /**
- * POST /auth/refresh: rotation under the revocation lock, reuse detection,
- * the lost race, and every refusal as 401 invalid_token.
+ * POST /auth/refresh: rotation under the Sessions item's conditional update,
+ * the grace window for the lost race, reuse detection, and every refusal as
+ * 401 invalid_token.
  */
 import {
   DeleteCommand,
@@ -10,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CLOCK_TOLERANCE_SECONDS } from '../../../lambdas/tokens/claims';
 import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
 import {
   call,
@@ -53,6 +55,7 @@ describe('refresh handler', () => {
     const pair = await issueTokens(keyDir, subject);
     const session = sessionItem(pair);
     ddb.on(GetCommand, { TableName: TABLE_NAMES.sessions }).resolves({ Item: session });
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
 
@@ -70,24 +73,31 @@ describe('refresh handler', () => {
         ':previous': pair.refresh.claims.jti,
         ':refreshJti': next.jti,
         ':accessJti': nextAccess.jti,
+        ':lastRotation': {
+          previousRefreshJti: pair.refresh.claims.jti,
+          refreshJti: next.jti,
+          issuedAt: next.iat,
+          rotatedAt: expect.any(Number),
+        },
       }),
     });
+    // The old access token first: until the rotation it is the one the session names.
     expect(putItems(ddb, 'revokedTokens')).toEqual([
+      expect.objectContaining({
+        jti: pair.access.claims.jti,
+        tokenUse: 'access',
+        reason: 'rotated',
+      }),
       expect.objectContaining({
         jti: pair.refresh.claims.jti,
         tokenUse: 'refresh',
         reason: 'rotated',
-        expiresAt: pair.refresh.claims.exp,
+        expiresAt: pair.refresh.claims.exp + CLOCK_TOLERANCE_SECONDS,
         sub: 'user-1',
         sid: 'session-1',
         ip: '203.0.113.7',
         userAgent: 'jest-agent/1.0',
         revokedAt: expect.any(String),
-      }),
-      expect.objectContaining({
-        jti: pair.access.claims.jti,
-        tokenUse: 'access',
-        reason: 'rotated',
       }),
     ]);
     expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
@@ -115,19 +125,42 @@ describe('refresh handler', () => {
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
-  it('returns 401 without ending the session when another refresh took the lock', async () => {
+  it('returns the winner’s pair when another refresh with the token rotated first (grace window)', async () => {
     const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
-    ddb.on(PutCommand).rejects(conditionFailed());
+    const winner = await issueTokens(keyDir, subject);
+    const rotated = sessionItem(winner, {
+      lastRotation: {
+        previousRefreshJti: pair.refresh.claims.jti,
+        refreshJti: winner.refresh.claims.jti,
+        issuedAt: winner.access.claims.iat,
+        rotatedAt: Date.now(),
+      },
+    });
+    ddb
+      .on(GetCommand, { TableName: TABLE_NAMES.sessions })
+      .resolvesOnce({ Item: sessionItem(pair) })
+      .resolves({ Item: rotated });
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).rejects(conditionFailed());
 
-    expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    const response = await refresh({ refresh_token: pair.refresh.token });
+
+    expect(response.status).toBe(200);
+    const access = decodeJwt(String(response.json?.access_token)).payload;
+    const next = decodeJwt(String(response.json?.refresh_token)).payload;
+    expect(access).toEqual(winner.access.claims);
+    expect(next).toEqual(winner.refresh.claims);
     expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
   });
 
   it('returns 401 when the session was revoked between the read and the rotation', async () => {
     const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
+    ddb
+      .on(GetCommand, { TableName: TABLE_NAMES.sessions })
+      .resolvesOnce({ Item: sessionItem(pair) })
+      .resolves({});
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).rejects(conditionFailed());
 
@@ -135,6 +168,18 @@ describe('refresh handler', () => {
 
     expectInvalidToken(response);
     expect(response.body).not.toContain('access_token');
+  });
+
+  it('returns 401 and rotates nothing when the current refresh token is already revoked', async () => {
+    const pair = await issueTokens(keyDir, subject);
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.sessions }).resolves({ Item: sessionItem(pair) });
+    ddb
+      .on(GetCommand, { TableName: TABLE_NAMES.revokedTokens })
+      .resolves({ Item: { jti: pair.refresh.claims.jti } });
+
+    expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
   });
 
   it('returns 401 when the session no longer exists', async () => {
