@@ -49,6 +49,8 @@ export interface AppConfig {
   signupOpen: boolean;
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
+  /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
+  corsOrigins: string[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: readTokenSettings(env),
     signing: readSigningSettings(env),
     signupOpen: flag(env, ENV.signupOpen, true),
+    corsOrigins: readCorsOrigins(env),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
   };
 }

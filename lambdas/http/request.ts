@@ -1,6 +1,6 @@
 /** What handlers read from a REST proxy event besides the body. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ClientInfo } from '../auth/ports';
 import { InvalidRequestError } from '../errors';
 import type { AuthorizerContext } from './authorizer';
@@ -30,13 +30,14 @@ export interface AuthorizedCaller {
 
 // API Gateway hands every context value over as a string. `satisfies` keeps
 // these keys exactly those the authorizer puts in (AuthorizerContext).
+const present = () => z.string().check(z.minLength(1));
 const authorizerContext = z.object({
-  sub: z.string().min(1),
-  sid: z.string().min(1),
-  jti: z.string().min(1),
-  username: z.string().min(1),
-  exp: z.coerce.number().int().positive(),
-} satisfies Record<keyof AuthorizerContext, z.ZodType>);
+  sub: present(),
+  sid: present(),
+  jti: present(),
+  username: present(),
+  exp: z.coerce.number().check(z.int(), z.positive()),
+} satisfies Record<keyof AuthorizerContext, z.ZodMiniType>);
 
 /**
  * The caller of a protected route. A missing or malformed context means the

@@ -19,7 +19,15 @@ describe('loadConfig', () => {
       },
       signing: { kind: 'kms', keyId: 'alias/signing' },
       signupOpen: true,
+      corsOrigins: [],
     });
+  });
+
+  it('reads the CORS origins, comma-separated', () => {
+    expect(
+      loadConfig({ ...base, [ENV.corsOrigins]: ' https://a.example, https://b.example ,' })
+        .corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('uses the local key folder and the DynamoDB endpoint when no KMS key is set', () => {
