@@ -2,7 +2,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { ClientInfo } from '../auth/ports';
-import { InvalidRequestError } from '../errors';
+import { isIssuedId } from '../contract/ids';
+import { NotFoundError } from '../errors';
 import type { AuthorizerContext } from './authorizer';
 import { parseBearer } from './bearer';
 
@@ -65,9 +66,13 @@ export function optionalBearer(event: APIGatewayProxyEvent): string | undefined 
   return header === undefined ? undefined : parseBearer(header);
 }
 
-/** A path parameter the route template guarantees. */
-export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
+/**
+ * An id in the path (`/auth/sessions/{session_id}`): one that this API could
+ * not have issued names nothing, so it is 404 `not_found` before any store
+ * sees it, never a 5xx.
+ */
+export function pathId(event: APIGatewayProxyEvent, name: string, notFound: string): string {
   const value = event.pathParameters?.[name];
-  if (!value) throw new InvalidRequestError(`Missing path parameter ${name}.`);
+  if (!isIssuedId(value)) throw new NotFoundError(notFound);
   return value;
 }
