@@ -18,8 +18,6 @@ import {
   usernameProblem,
 } from '../auth/credentials-rules';
 
-export { normaliseUsername };
-
 /** The type names of what JSON can hold, as the messages name them. */
 function jsonType(value: unknown): string {
   if (value === null) return 'null';

@@ -6,7 +6,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { SECURITY_HEADERS } from '../../lambdas/contract/headers';
-import { normaliseUsername } from '../../lambdas/contract/requests';
 import {
   InvalidCredentialsError,
   InvalidTokenError,
@@ -192,16 +191,6 @@ describe('responses', () => {
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'public, max-age=300',
     });
-  });
-});
-
-describe('normaliseUsername', () => {
-  it.each([
-    ['  Alice ', 'alice'],
-    ['ＡＬＩＣＥ', 'alice'],
-    ['ℌello', 'hello'],
-  ])('normalises %p to %p', (raw, expected) => {
-    expect(normaliseUsername(raw)).toBe(expected);
   });
 });
 
