@@ -68,6 +68,8 @@ export interface AppConfig {
   refreshGraceSeconds: number;
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
+  /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
+  corsOrigins: string[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     signing: readSigningSettings(env),
     signupOpen: flag(env, ENV.signupOpen, true),
     refreshGraceSeconds: readRefreshGraceSeconds(env),
+    corsOrigins: readCorsOrigins(env),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
   };
 }

@@ -1,19 +1,12 @@
 /**
  * The project's one error hierarchy. Every error that may reach a client is an
- * {@link AuthError} with a stable `code` (docs/design.md, Errors) and an HTTP
- * `status`; anything else is unexpected and becomes a generic 500.
+ * {@link AuthError} with a stable `code` (the error table of docs/design.md) and
+ * an HTTP `status`; anything else is unexpected and becomes a generic 500.
+ * Codes and fixed messages are the contract's (`contract/errors.ts`).
  */
+import { ERROR_MESSAGES, type ErrorCode } from './contract/errors';
 
-/** The `error` field of every JSON error body. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'invalid_credentials'
-  | 'invalid_token'
-  | 'not_found'
-  | 'username_taken'
-  | 'too_many_requests'
-  | 'internal_error'
-  | 'unavailable';
+export type { ErrorCode };
 
 export abstract class AuthError extends Error {
   abstract readonly code: ErrorCode;
@@ -38,7 +31,7 @@ export class InvalidCredentialsError extends AuthError {
   readonly status = 401;
   override readonly name = 'InvalidCredentialsError';
 
-  constructor(message = 'Invalid username or password.') {
+  constructor(message: string = ERROR_MESSAGES.invalidCredentials) {
     super(message);
   }
 }
@@ -69,7 +62,7 @@ export class InvalidTokenError extends AuthError {
 
   constructor(
     readonly reason: TokenFailure,
-    message = 'The token is invalid, expired or revoked.',
+    message: string = ERROR_MESSAGES.invalidToken,
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -89,7 +82,7 @@ export class UsernameTakenError extends AuthError {
   readonly status = 409;
   override readonly name = 'UsernameTakenError';
 
-  constructor(message = 'That username is taken.') {
+  constructor(message: string = ERROR_MESSAGES.usernameTaken) {
     super(message);
   }
 }
@@ -103,7 +96,7 @@ export class UnavailableError extends AuthError {
   readonly status = 503;
   override readonly name = 'UnavailableError';
 
-  constructor(message = 'The service is temporarily unavailable.', options?: ErrorOptions) {
+  constructor(message: string = ERROR_MESSAGES.unavailable, options?: ErrorOptions) {
     super(message, options);
   }
 }

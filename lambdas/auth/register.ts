@@ -11,7 +11,7 @@ export interface RegisterDeps {
 }
 
 export interface Registration {
-  /** Already normalised by the caller (see `http/schemas`). */
+  /** Already normalised and checked by the caller (see `contract/requests.ts`). */
   username: string;
   password: string;
 }

@@ -1,9 +1,13 @@
 /**
  * What API Gateway itself answers when a request never reaches a handler.
  * The CDK stack installs these as gateway responses; the local server answers
- * with the same status, headers and body.
+ * with the same status, headers and body. Messages come from `errors.ts`,
+ * the headers every answer carries from `headers.ts`.
  */
-import type { ErrorCode } from '../errors';
+import { ERROR_MESSAGES, type ErrorCode, INVALID_TOKEN_CHALLENGE } from './errors';
+import { SECURITY_HEADERS } from './headers';
+
+export { INVALID_TOKEN_CHALLENGE };
 
 export type GatewayResponseType =
   | 'UNAUTHORIZED'
@@ -21,62 +25,60 @@ export interface GatewayResponseSpec {
   /** Unset: keep the status API Gateway chose (the DEFAULT_* families). */
   status?: number;
   headers: Record<string, string>;
-  body: { error: ErrorCode | 'forbidden'; message: string };
+  body: { error: ErrorCode; message: string };
 }
-
-export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
 export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseSpec> = {
   // The authorizer threw `Unauthorized`, or the Authorization header is missing.
   UNAUTHORIZED: {
     status: 401,
-    headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
-    body: { error: 'invalid_token', message: 'The token is invalid, expired or revoked.' },
+    headers: { ...SECURITY_HEADERS, 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
+    body: { error: 'invalid_token', message: ERROR_MESSAGES.invalidToken },
   },
   // The authorizer returned a Deny policy. Ours never does, but a custom one might.
   ACCESS_DENIED: {
     status: 403,
-    headers: {},
-    body: { error: 'forbidden', message: 'Access to this resource is denied.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'forbidden', message: ERROR_MESSAGES.forbidden },
   },
   // The authorizer failed (the revocation store could not be read): fail closed.
   AUTHORIZER_FAILURE: {
     status: 503,
-    headers: {},
-    body: { error: 'unavailable', message: 'The service is temporarily unavailable.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'unavailable', message: ERROR_MESSAGES.unavailable },
   },
   AUTHORIZER_CONFIGURATION_ERROR: {
     status: 503,
-    headers: {},
-    body: { error: 'unavailable', message: 'The service is temporarily unavailable.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'unavailable', message: ERROR_MESSAGES.unavailable },
   },
   // A REST API answers an unknown route with 403 "Missing Authentication Token".
   MISSING_AUTHENTICATION_TOKEN: {
     status: 404,
-    headers: {},
-    body: { error: 'not_found', message: 'No such route.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'not_found', message: ERROR_MESSAGES.noSuchRoute },
   },
   RESOURCE_NOT_FOUND: {
     status: 404,
-    headers: {},
-    body: { error: 'not_found', message: 'No such route.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'not_found', message: ERROR_MESSAGES.noSuchRoute },
   },
   THROTTLED: {
     status: 429,
-    headers: {},
-    body: { error: 'too_many_requests', message: 'Too many requests; slow down and retry.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'too_many_requests', message: ERROR_MESSAGES.tooManyRequests },
   },
   REQUEST_TOO_LARGE: {
     status: 400,
-    headers: {},
-    body: { error: 'invalid_request', message: 'The request body is too large.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'invalid_request', message: ERROR_MESSAGES.bodyTooLarge },
   },
   DEFAULT_4XX: {
-    headers: {},
-    body: { error: 'invalid_request', message: 'The request is invalid.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'invalid_request', message: ERROR_MESSAGES.invalidRequest },
   },
   DEFAULT_5XX: {
-    headers: {},
-    body: { error: 'internal_error', message: 'An unexpected error occurred.' },
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'internal_error', message: ERROR_MESSAGES.internalError },
   },
 };

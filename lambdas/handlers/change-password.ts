@@ -1,16 +1,16 @@
 /** Lambda entry: POST /auth/password. */
 import { changePassword } from '../auth/change-password';
 import { systemClock } from '../clock';
+import { changePasswordBody } from '../contract/requests';
 import { jsonHandler } from '../http/handler';
 import { authorizedCaller, clientInfo } from '../http/request';
 import { noContent } from '../http/responses';
-import { changePasswordBody } from '../http/schemas';
 import { parseInput } from '../http/validation';
 import { createRuntime } from '../runtime';
 
 const runtime = createRuntime();
 
-export const handler = jsonHandler(async (event) => {
+export const handler = jsonHandler(runtime.config, async (event) => {
   const deps = {
     users: runtime.users(),
     sessions: runtime.sessions(),

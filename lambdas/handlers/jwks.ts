@@ -1,17 +1,17 @@
 /** Lambda entry: GET /.well-known/jwks.json. */
+import type { JwksBody } from '../contract/bodies';
+import { PUBLIC_DOCUMENT_CACHE_CONTROL } from '../contract/headers';
 import { httpHandler } from '../http/handler';
 import { json } from '../http/responses';
 import { createRuntime } from '../runtime';
 
 const runtime = createRuntime();
 
-/** Verifiers may cache the key set this long; the signing key does not change under them. */
-const JWKS_MAX_AGE_SECONDS = 300;
-
-export const handler = httpHandler(async () =>
+export const handler = httpHandler(runtime.config, async () =>
   json(
     200,
-    { keys: [await runtime.signer().publicKey()] },
-    { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` },
+    { keys: [await runtime.signer().publicKey()] } satisfies JwksBody,
+    // A public document: verifiers may cache it briefly.
+    { 'Cache-Control': PUBLIC_DOCUMENT_CACHE_CONTROL },
   ),
 );

@@ -1,5 +1,6 @@
 /** Lambda entry: GET /auth/sessions. */
 import { listSessions } from '../auth/sessions';
+import type { SessionsBody } from '../contract/bodies';
 import { httpHandler } from '../http/handler';
 import { authorizedCaller } from '../http/request';
 import { json } from '../http/responses';
@@ -7,7 +8,7 @@ import { createRuntime } from '../runtime';
 
 const runtime = createRuntime();
 
-export const handler = httpHandler(async (event) => {
+export const handler = httpHandler(runtime.config, async (event) => {
   const sessions = await listSessions({ sessions: runtime.sessions() }, authorizedCaller(event));
   return json(200, {
     sessions: sessions.map((session) => ({
@@ -19,5 +20,5 @@ export const handler = httpHandler(async (event) => {
       user_agent: session.userAgent,
       current: session.current,
     })),
-  });
+  } satisfies SessionsBody);
 });

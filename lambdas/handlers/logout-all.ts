@@ -8,7 +8,7 @@ import { createRuntime } from '../runtime';
 
 const runtime = createRuntime();
 
-export const handler = httpHandler(async (event) => {
+export const handler = httpHandler(runtime.config, async (event) => {
   const deps = {
     sessions: runtime.sessions(),
     revokedTokens: runtime.revokedTokens(),

@@ -1,16 +1,16 @@
 /** Lambda entry: POST /auth/refresh. */
 import { refresh } from '../auth/refresh';
 import { systemClock } from '../clock';
+import { refreshBody } from '../contract/requests';
 import { jsonHandler } from '../http/handler';
 import { clientInfo } from '../http/request';
 import { tokenResponse } from '../http/responses';
-import { refreshBody } from '../http/schemas';
 import { parseInput } from '../http/validation';
 import { createRuntime } from '../runtime';
 
 const runtime = createRuntime();
 
-export const handler = jsonHandler(async (event) => {
+export const handler = jsonHandler(runtime.config, async (event) => {
   const deps = {
     verifier: runtime.verifier(),
     issuer: runtime.issuer(),

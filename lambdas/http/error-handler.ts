@@ -1,19 +1,14 @@
 /**
- * The one error middleware: an {@link AuthError} becomes the API's
+ * The one error middleware: an {@link AuthError} becomes the contract's
  * `{"error", "message"}` with its status; anything else is logged and answered
  * with a generic 500 that reveals nothing.
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { INVALID_TOKEN_CHALLENGE } from '../contract/gateway-responses';
+import { ERROR_MESSAGES, INVALID_TOKEN_CHALLENGE } from '../contract/errors';
 import { AuthError, InvalidTokenError } from '../errors';
 import { log } from '../log';
 import { errorResponse } from './responses';
-
-const GENERIC_MESSAGES = {
-  internal_error: 'An unexpected error occurred.',
-  unavailable: 'The service is temporarily unavailable.',
-} as const;
 
 /** Maps one thrown value to its HTTP answer, logging what the client must not see. */
 export function toErrorResponse(error: unknown, requestId?: string): APIGatewayProxyResult {
@@ -30,11 +25,11 @@ export function toErrorResponse(error: unknown, requestId?: string): APIGatewayP
     }
     log('error', 'request failed', { requestId, code: error.code, error });
     const message =
-      error.code === 'unavailable' ? GENERIC_MESSAGES.unavailable : GENERIC_MESSAGES.internal_error;
+      error.code === 'unavailable' ? ERROR_MESSAGES.unavailable : ERROR_MESSAGES.internalError;
     return errorResponse(error.status, error.code, message);
   }
   log('error', 'unexpected error', { requestId, error });
-  return errorResponse(500, 'internal_error', GENERIC_MESSAGES.internal_error);
+  return errorResponse(500, 'internal_error', ERROR_MESSAGES.internalError);
 }
 
 export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {

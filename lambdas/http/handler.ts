@@ -2,11 +2,12 @@
  * The HTTP adapter every route handler is built with: middy with logging
  * context and outcome metrics outermost, then CORS (its `onError` runs after the error middleware has built the
  * answer), then the error middleware, then (for routes with a body) the JSON
- * body reader, then the route's function.
+ * body reader, then the route's function. The CORS origins come from the
+ * function's configuration (`AppConfig`), read once at cold start.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { readCorsOrigins } from '../config';
+import type { AppConfig } from '../config';
 import { cors } from './cors';
 import { httpErrorHandler } from './error-handler';
 import { type JsonEvent, jsonBody } from './json-body';
@@ -14,21 +15,24 @@ import { observability } from './observability';
 
 export type RouteFunction<E> = (event: E, context: Context) => Promise<APIGatewayProxyResult>;
 
-function withErrorsAndCors() {
+/** What the adapter reads of the function's configuration. */
+export type HttpConfig = Pick<AppConfig, 'corsOrigins'>;
+
+function withErrorsAndCors(config: HttpConfig) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(observability())
-    .use(cors(readCorsOrigins(process.env)))
+    .use(cors(config.corsOrigins))
     .use(httpErrorHandler());
 }
 
 /** A route without a request body (GET, DELETE, logout-all). */
-export function httpHandler(route: RouteFunction<APIGatewayProxyEvent>) {
-  return withErrorsAndCors().handler(route);
+export function httpHandler(config: HttpConfig, route: RouteFunction<APIGatewayProxyEvent>) {
+  return withErrorsAndCors(config).handler(route);
 }
 
 /** A route with a JSON body, parsed into `event.jsonBody`. */
-export function jsonHandler(route: RouteFunction<JsonEvent>) {
-  return withErrorsAndCors()
+export function jsonHandler(config: HttpConfig, route: RouteFunction<JsonEvent>) {
+  return withErrorsAndCors(config)
     .use(jsonBody())
     .handler((event, context) => route(event as JsonEvent, context));
 }

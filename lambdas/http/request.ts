@@ -1,8 +1,9 @@
 /** What handlers read from a REST proxy event besides the body. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ClientInfo } from '../auth/ports';
-import { InvalidRequestError } from '../errors';
+import { isIssuedId } from '../contract/ids';
+import { NotFoundError } from '../errors';
 import type { AuthorizerContext } from './authorizer';
 import { parseBearer } from './bearer';
 
@@ -30,13 +31,14 @@ export interface AuthorizedCaller {
 
 // API Gateway hands every context value over as a string. `satisfies` keeps
 // these keys exactly those the authorizer puts in (AuthorizerContext).
+const present = () => z.string().check(z.minLength(1));
 const authorizerContext = z.object({
-  sub: z.string().min(1),
-  sid: z.string().min(1),
-  jti: z.string().min(1),
-  username: z.string().min(1),
-  exp: z.coerce.number().int().positive(),
-} satisfies Record<keyof AuthorizerContext, z.ZodType>);
+  sub: present(),
+  sid: present(),
+  jti: present(),
+  username: present(),
+  exp: z.coerce.number().check(z.int(), z.positive()),
+} satisfies Record<keyof AuthorizerContext, z.ZodMiniType>);
 
 /**
  * The caller of a protected route. A missing or malformed context means the
@@ -64,9 +66,13 @@ export function optionalBearer(event: APIGatewayProxyEvent): string | undefined 
   return header === undefined ? undefined : parseBearer(header);
 }
 
-/** A path parameter the route template guarantees. */
-export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
+/**
+ * An id in the path (`/auth/sessions/{session_id}`): one that this API could
+ * not have issued names nothing, so it is 404 `not_found` before any store
+ * sees it, never a 5xx.
+ */
+export function pathId(event: APIGatewayProxyEvent, name: string, notFound: string): string {
   const value = event.pathParameters?.[name];
-  if (!value) throw new InvalidRequestError(`Missing path parameter ${name}.`);
+  if (!isIssuedId(value)) throw new NotFoundError(notFound);
   return value;
 }

@@ -82,6 +82,15 @@ describe('REST API', () => {
       template.resourceCountIs('AWS::ApiGateway::GatewayResponse', RESPONSE_TYPES.length);
     });
 
+    it('sends nosniff and no-store with every one of them', () => {
+      template.allResourcesProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+          'gatewayresponse.header.Cache-Control': "'no-store'",
+        }),
+      });
+    });
+
     it.each(RESPONSE_TYPES)('answers %s with its status, JSON headers and body', (type) => {
       const spec = GATEWAY_RESPONSES[type];
       const [response] = Object.values(

@@ -20,12 +20,20 @@ describe('loadConfig', () => {
       signing: { kind: 'kms', keyId: 'alias/signing' },
       signupOpen: true,
       refreshGraceSeconds: 30,
+      corsOrigins: [],
     });
   });
 
   it('reads the refresh grace window, 0 (strict) to 60 seconds', () => {
     expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '0' }).refreshGraceSeconds).toBe(0);
     expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '60' }).refreshGraceSeconds).toBe(60);
+  });
+
+  it('reads the CORS origins, comma-separated', () => {
+    expect(
+      loadConfig({ ...base, [ENV.corsOrigins]: ' https://a.example, https://b.example ,' })
+        .corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('uses the local key folder and the DynamoDB endpoint when no KMS key is set', () => {

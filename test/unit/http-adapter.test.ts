@@ -4,7 +4,8 @@
  * a generic 500 that leaks nothing).
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { SECURITY_HEADERS } from '../../lambdas/contract/headers';
 import {
   InvalidCredentialsError,
   InvalidTokenError,
@@ -15,7 +16,6 @@ import { httpHandler, jsonHandler } from '../../lambdas/http/handler';
 import { MAX_BODY_BYTES } from '../../lambdas/http/json-body';
 import { authorizedCaller, clientInfo } from '../../lambdas/http/request';
 import { json, noContent } from '../../lambdas/http/responses';
-import { normaliseUsername } from '../../lambdas/http/schemas';
 import { parseInput } from '../../lambdas/http/validation';
 
 const context = { awsRequestId: 'req-1' } as Context;
@@ -38,7 +38,9 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEv
   } as APIGatewayProxyEvent;
 }
 
-const echo = jsonHandler(async (request) =>
+const NO_CORS = { corsOrigins: [] };
+
+const echo = jsonHandler(NO_CORS, async (request) =>
   json(200, parseInput(z.object({ name: z.string() }), request.jsonBody)),
 );
 
@@ -54,7 +56,7 @@ describe('jsonHandler body reading', () => {
 
     expect(response).toEqual({
       statusCode: 200,
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS },
       body: '{"name":"x"}',
     });
   });
@@ -90,7 +92,7 @@ describe('jsonHandler body reading', () => {
     );
 
     expect(response.statusCode).toBe(400);
-    expect(response.headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(response.headers).toEqual({ 'Content-Type': 'application/json', ...SECURITY_HEADERS });
     expect(JSON.parse(response.body)).toEqual({
       error: 'invalid_request',
       message: expect.any(String),
@@ -109,7 +111,7 @@ describe('jsonHandler body reading', () => {
 
 describe('httpErrorHandler', () => {
   const failing = (error: unknown) =>
-    httpHandler(async () => {
+    httpHandler(NO_CORS, async () => {
       throw error;
     });
 
@@ -177,17 +179,18 @@ describe('httpErrorHandler', () => {
 
 describe('responses', () => {
   it('answers 204 without a body or content type', () => {
-    expect(noContent()).toEqual({ statusCode: 204, headers: {}, body: '' });
+    expect(noContent()).toEqual({ statusCode: 204, headers: { ...SECURITY_HEADERS }, body: '' });
   });
-});
 
-describe('normaliseUsername', () => {
-  it.each([
-    ['  Alice ', 'alice'],
-    ['ＡＬＩＣＥ', 'alice'],
-    ['ℌello', 'hello'],
-  ])('normalises %p to %p', (raw, expected) => {
-    expect(normaliseUsername(raw)).toBe(expected);
+  it('sends nosniff and no-store with every JSON answer, and lets a public document override the cache', () => {
+    expect(json(200, {}).headers).toMatchObject({
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    expect(json(200, {}, { 'Cache-Control': 'public, max-age=300' }).headers).toMatchObject({
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'public, max-age=300',
+    });
   });
 });
 

@@ -3,7 +3,7 @@
  * allowed origin can read successes and errors alike; nothing changes without.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ENV } from '../../lambdas/config';
+import { ENV, readCorsOrigins } from '../../lambdas/config';
 import { allowedOrigin } from '../../lambdas/contract/cors';
 import { InvalidTokenError } from '../../lambdas/errors';
 import { httpHandler } from '../../lambdas/http/handler';
@@ -18,22 +18,17 @@ function event(origin?: string): APIGatewayProxyEvent {
   } as unknown as APIGatewayProxyEvent;
 }
 
-/** Builds a handler while CORS_ALLOWED_ORIGINS is `origins` (read when the handler is built). */
+/** Builds handlers configured as CORS_ALLOWED_ORIGINS=`origins` would configure them. */
 function handlersWith(origins: string | undefined) {
-  const saved = process.env[ENV.corsOrigins];
-  if (origins === undefined) delete process.env[ENV.corsOrigins];
-  else process.env[ENV.corsOrigins] = origins;
-  try {
-    return {
-      ok: httpHandler(async () => json(200, { ok: true })),
-      refused: httpHandler(async () => {
-        throw new InvalidTokenError('revoked');
-      }),
-    };
-  } finally {
-    if (saved === undefined) delete process.env[ENV.corsOrigins];
-    else process.env[ENV.corsOrigins] = saved;
-  }
+  const config = {
+    corsOrigins: readCorsOrigins(origins === undefined ? {} : { [ENV.corsOrigins]: origins }),
+  };
+  return {
+    ok: httpHandler(config, async () => json(200, { ok: true })),
+    refused: httpHandler(config, async () => {
+      throw new InvalidTokenError('revoked');
+    }),
+  };
 }
 
 const call = (

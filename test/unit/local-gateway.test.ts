@@ -300,6 +300,30 @@ describe('createGateway authorizer', () => {
 });
 
 describe('createGateway integration responses', () => {
+  it('sends nosniff and no-store with each of its own answers (401, 404, 502, 503)', async () => {
+    const { gateway, modules } = harness(async () => {
+      throw new Error('store down');
+    });
+    modules['fake/Login.ts'] = async () => {
+      throw new Error('crash');
+    };
+
+    const answers = [
+      await gateway.handle({ method: 'GET', path: '/auth/me' }),
+      await gateway.handle({ method: 'GET', path: '/nowhere' }),
+      await gateway.handle({ method: 'POST', path: '/auth/login' }),
+      await gateway.handle({ method: 'GET', path: '/auth/me', headers: { Authorization: 'x' } }),
+    ];
+
+    expect(answers.map((answer) => answer.status)).toEqual([401, 404, 502, 503]);
+    for (const answer of answers) {
+      expect(answer.headers).toMatchObject({
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      });
+    }
+  });
+
   it('returns 502 internal_error without internals when the handler throws', async () => {
     const { gateway, modules } = harness(async () => ALLOW_ALL);
     modules['fake/Login.ts'] = async () => {

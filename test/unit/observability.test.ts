@@ -171,7 +171,7 @@ describe('HTTP outcome metrics', () => {
   /** Runs a route that answers `status` or throws `error`; returns the metrics it counted. */
   async function outcome(route: string, result: number | Error) {
     const [method = '', path = ''] = route.split(' ');
-    const handler = httpHandler(async () => {
+    const handler = httpHandler({ corsOrigins: [] }, async () => {
       if (result instanceof Error) throw result;
       return { statusCode: result, body: '' };
     });

@@ -29,6 +29,28 @@ describe('logout', () => {
     expect(world.sessions.items.size).toBe(0);
   });
 
+  it('revokes both tokens of the session given the refresh token alone', async () => {
+    const world = await domainWorld();
+    const pair = await loggedIn(world);
+
+    await logout(world, { refreshToken: pair.refresh.token }, CLIENT);
+
+    expect(await world.revokedTokens.isRevoked(pair.access.claims.jti)).toBe(true);
+    expect(await world.revokedTokens.isRevoked(pair.refresh.claims.jti)).toBe(true);
+    expect(world.sessions.items.size).toBe(0);
+  });
+
+  it('writes no revocation for an access token long dead on exp, only for the live refresh token', async () => {
+    const world = await domainWorld();
+    const pair = await loggedIn(world);
+    world.clock.advance(3600);
+
+    await logout(world, { accessToken: pair.access.token }, CLIENT);
+
+    expect([...world.revokedTokens.items.keys()]).toEqual([pair.refresh.claims.jti]);
+    expect(world.sessions.items.size).toBe(0);
+  });
+
   it('accepts an access token that expired a moment ago', async () => {
     const world = await domainWorld();
     const pair = await loggedIn(world);

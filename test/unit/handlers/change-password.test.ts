@@ -1,4 +1,9 @@
-/** POST /auth/password: 204 and other sessions revoked, 401 invalid_credentials, 400, 503. */
+/**
+ * POST /auth/password, the HTTP mapping: 204, 401 invalid_credentials without
+ * a challenge, 400, 503. The rules (new hash, other sessions revoked, the
+ * caller's kept, a concurrent change winning) are tested on the fakes
+ * (test/unit/auth/change-password.test.ts).
+ */
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -8,18 +13,20 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { newId } from '../../../lambdas/clock';
+import { errorBody } from '../../../lambdas/contract/bodies';
+import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
+import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
 import {
   authorizerContext,
   call,
   cheapHasher,
-  conditionFailed,
   expectOnlyGrantedActions,
   issueTokens,
   loadHandlers,
   networkError,
   type ProxyHandler,
   proxyEvent,
-  putItems,
   sessionItem,
 } from './harness';
 
@@ -36,7 +43,7 @@ beforeAll(async () => {
   } = await loadHandlers('change-password'));
   user = {
     username: 'alice',
-    userId: 'user-1',
+    userId: newId(),
     passwordHash: await hasher.hash('old password'),
     createdAt: '2026-01-01T00:00:00.000Z',
   };
@@ -46,8 +53,9 @@ afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
 
 async function setup() {
-  const current = await issueTokens(keyDir, { sub: 'user-1', sid: 's-current', username: 'alice' });
-  const other = await issueTokens(keyDir, { sub: 'user-1', sid: 's-other', username: 'alice' });
+  const subject = { sub: user.userId, username: 'alice' };
+  const current = await issueTokens(keyDir, { ...subject, sid: newId() });
+  const other = await issueTokens(keyDir, { ...subject, sid: newId() });
   return { current, other };
 }
 
@@ -55,7 +63,7 @@ const change = (context: Record<string, string>, body: unknown) =>
   call(handler, proxyEvent({ authorizer: context, body }));
 
 describe('change-password handler', () => {
-  it('returns 204, stores a new hash and revokes every other session but not the current one', async () => {
+  it('returns 204 with no body, for the caller of the authorizer context', async () => {
     const { current, other } = await setup();
     ddb.on(GetCommand).resolves({ Item: user });
     ddb.on(UpdateCommand).resolves({});
@@ -69,18 +77,11 @@ describe('change-password handler', () => {
     });
 
     expect(response.status).toBe(204);
-    const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    const newHash = String(update?.ExpressionAttributeValues?.[':next']);
-    await expect(hasher.verify('new password!', newHash)).resolves.toBe(true);
-    expect(update?.ExpressionAttributeValues?.[':previous']).toBe(user.passwordHash);
-    const revoked = putItems(ddb, 'revokedTokens');
-    expect(revoked.map((item) => item.jti).sort()).toEqual(
-      [other.access.claims.jti, other.refresh.claims.jti].sort(),
-    );
-    expect(revoked.every((item) => item.reason === 'password_changed')).toBe(true);
-    expect(ddb).toHaveReceivedCommandTimes(DeleteCommand, 1);
+    expect(response.body).toBe('');
+    expect(response.headers).toEqual(SECURITY_HEADERS);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { username: 'alice' } });
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: { userId: 'user-1', sessionId: 's-other' },
+      Key: { userId: user.userId, sessionId: other.access.claims.sid },
     });
     expectOnlyGrantedActions(ddb, 'ChangePassword');
   });
@@ -95,24 +96,12 @@ describe('change-password handler', () => {
     });
 
     expect(response.status).toBe(401);
-    expect(response.json).toEqual({ error: 'invalid_credentials', message: expect.any(String) });
+    expect(response.json).toEqual({
+      error: 'invalid_credentials',
+      message: ERROR_MESSAGES.wrongCurrentPassword,
+    });
     expect(response.headers['WWW-Authenticate']).toBeUndefined();
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
-  });
-
-  it('returns 401 invalid_credentials when a concurrent change replaced the hash first', async () => {
-    const { current } = await setup();
-    ddb.on(GetCommand).resolves({ Item: user });
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-
-    const response = await change(authorizerContext(current), {
-      current_password: 'old password',
-      new_password: 'new password!',
-    });
-
-    expect(response.status).toBe(401);
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
   it.each([
@@ -122,6 +111,10 @@ describe('change-password handler', () => {
       'a new password of 7 characters',
       { current_password: 'old password', new_password: 'short12' },
     ],
+    [
+      'a new password with an unpaired surrogate',
+      { current_password: 'old password', new_password: 'password \udfff' },
+    ],
     ['a numeric current_password', { current_password: 12345678, new_password: 'new password!' }],
   ])('returns 400 invalid_request and touches nothing for %s', async (_, body) => {
     const { current } = await setup();
@@ -129,7 +122,7 @@ describe('change-password handler', () => {
     const response = await change(authorizerContext(current), body);
 
     expect(response.status).toBe(400);
-    expect(response.json).toEqual({ error: 'invalid_request', message: expect.any(String) });
+    expect(errorBody.parse(response.json).error).toBe('invalid_request');
     expect(ddb.calls()).toHaveLength(0);
   });
 

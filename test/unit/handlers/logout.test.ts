@@ -1,6 +1,9 @@
 /**
- * POST /auth/logout (no authorizer): access and/or refresh token, expired but
- * genuine tokens accepted, idempotent, 400 without a token, 401 for a forgery.
+ * POST /auth/logout (no authorizer), the HTTP mapping: where the tokens come
+ * from (Bearer header, body), 204 with no body, 400 without a token or with a
+ * malformed body, 401 with the challenge, 503. The logout rules (both tokens
+ * revoked, expired tokens, idempotence, two sessions) are tested on the fakes
+ * (test/unit/auth/logout.test.ts).
  */
 import {
   DeleteCommand,
@@ -9,10 +12,11 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { newId } from '../../../lambdas/clock';
+import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
 import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
 import {
   call,
-  conditionFailed,
   expectOnlyGrantedActions,
   issueTokens,
   loadHandlers,
@@ -37,7 +41,7 @@ beforeAll(async () => {
 afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
 
-const subject = { sub: 'user-1', sid: 'session-1', username: 'alice' };
+const subject = { sub: newId(), sid: newId(), username: 'alice' };
 
 function logout(options: { access?: string; refresh?: string; body?: unknown }) {
   return call(
@@ -61,18 +65,9 @@ describe('logout handler', () => {
 
     expect(response.status).toBe(204);
     expect(response.body).toBe('');
-    expect(putItems(ddb, 'revokedTokens')).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          jti: pair.access.claims.jti,
-          reason: 'logout',
-          sid: 'session-1',
-        }),
-        expect.objectContaining({ jti: pair.refresh.claims.jti, reason: 'logout' }),
-      ]),
-    );
+    expect(response.headers).toEqual(SECURITY_HEADERS);
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: { userId: 'user-1', sessionId: 'session-1' },
+      Key: { userId: subject.sub, sessionId: subject.sid },
     });
     expectOnlyGrantedActions(ddb, 'Logout');
   });
@@ -84,33 +79,9 @@ describe('logout handler', () => {
     ddb.on(DeleteCommand).resolves({});
 
     expect((await logout({ refresh: pair.refresh.token })).status).toBe(204);
-    expect(putItems(ddb, 'revokedTokens')).toHaveLength(2);
-  });
-
-  it('returns 204 when the session is already over (idempotent)', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({});
-    ddb.on(PutCommand).rejects(conditionFailed());
-
-    const response = await logout({ access: pair.access.token, refresh: pair.refresh.token });
-
-    expect(response.status).toBe(204);
-    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
-  });
-
-  it('returns 204 for an expired but genuine access token', async () => {
-    const hourAgo = new Date(Date.now() - 3600_000);
-    const pair = await issueTokens(keyDir, subject, () => hourAgo);
-    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
-
-    expect((await logout({ access: pair.access.token })).status).toBe(204);
-    // The dead access token needs no revocation; the live refresh token does.
-    expect(putItems(ddb, 'revokedTokens').map((item) => item.jti)).toEqual([
+    expect(putItems(ddb, 'revokedTokens').map((item) => item.jti)).toContain(
       pair.refresh.claims.jti,
-    ]);
-    expect(ddb).toHaveReceivedCommand(DeleteCommand);
+    );
   });
 
   it('returns 400 invalid_request when no token is given', async () => {
@@ -118,16 +89,6 @@ describe('logout handler', () => {
 
     expect(response.status).toBe(400);
     expect(response.json).toEqual({ error: 'invalid_request', message: expect.any(String) });
-    expect(ddb.calls()).toHaveLength(0);
-  });
-
-  it('returns 400 invalid_request when the two tokens belong to different sessions', async () => {
-    const one = await issueTokens(keyDir, subject);
-    const other = await issueTokens(keyDir, { ...subject, sid: 'session-2' });
-
-    const response = await logout({ access: one.access.token, refresh: other.refresh.token });
-
-    expect(response.status).toBe(400);
     expect(ddb.calls()).toHaveLength(0);
   });
 

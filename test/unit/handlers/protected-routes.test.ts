@@ -1,7 +1,9 @@
 /**
- * The routes behind the authorizer that need no password: logout-all, me,
- * sessions (list and delete). They read the caller from the authorizer
- * context, whose values API Gateway passes on as strings.
+ * The routes behind the authorizer that need no password, the HTTP mapping:
+ * logout-all, me, sessions (list and delete). They read the caller from the
+ * authorizer context, whose values API Gateway passes on as strings. The
+ * session rules are tested on the fakes (test/unit/auth/logout-all.test.ts,
+ * sessions.test.ts).
  */
 import {
   DeleteCommand,
@@ -11,6 +13,10 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { newId } from '../../../lambdas/clock';
+import { errorBody, meBody, sessionsBody } from '../../../lambdas/contract/bodies';
+import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
+import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
 import {
   authorizerContext,
   call,
@@ -20,7 +26,6 @@ import {
   networkError,
   type ProxyHandler,
   proxyEvent,
-  putItems,
   sessionItem,
 } from './harness';
 
@@ -50,16 +55,16 @@ beforeAll(async () => {
 afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
 
-const alice = { sub: 'user-1', username: 'alice' };
+const alice = { sub: newId(), username: 'alice' };
 
 async function twoSessions() {
-  const current = await issueTokens(keyDir, { ...alice, sid: 'session-current' });
-  const other = await issueTokens(keyDir, { ...alice, sid: 'session-other' });
+  const current = await issueTokens(keyDir, { ...alice, sid: newId() });
+  const other = await issueTokens(keyDir, { ...alice, sid: newId() });
   return { current, other };
 }
 
 describe('logout-all handler', () => {
-  it('returns 204 and revokes both tokens of every session of the caller', async () => {
+  it('returns 204 after ending the sessions of the caller named by the context', async () => {
     const { current, other } = await twoSessions();
     ddb.on(QueryCommand).resolves({ Items: [sessionItem(current), sessionItem(other)] });
     ddb.on(PutCommand).resolves({});
@@ -68,19 +73,10 @@ describe('logout-all handler', () => {
     const response = await call(logoutAll, proxyEvent({ authorizer: authorizerContext(current) }));
 
     expect(response.status).toBe(204);
+    expect(response.headers).toEqual(SECURITY_HEADERS);
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
-      ExpressionAttributeValues: { ':userId': 'user-1' },
+      ExpressionAttributeValues: { ':userId': alice.sub },
     });
-    const revoked = putItems(ddb, 'revokedTokens');
-    expect(revoked.map((item) => item.jti).sort()).toEqual(
-      [
-        current.access.claims.jti,
-        current.refresh.claims.jti,
-        other.access.claims.jti,
-        other.refresh.claims.jti,
-      ].sort(),
-    );
-    expect(revoked.every((item) => item.reason === 'logout_all')).toBe(true);
     expect(ddb).toHaveReceivedCommandTimes(DeleteCommand, 2);
     expectOnlyGrantedActions(ddb, 'LogoutAll');
   });
@@ -101,14 +97,14 @@ describe('logout-all handler', () => {
     expect(response.status).toBe(500);
     expect(response.json).toEqual({
       error: 'internal_error',
-      message: 'An unexpected error occurred.',
+      message: ERROR_MESSAGES.internalError,
     });
     expect(ddb.calls()).toHaveLength(0);
   });
 });
 
 describe('me handler', () => {
-  it('returns 200 with the identity from the authorizer context and no I/O', async () => {
+  it('returns 200 with the identity from the authorizer context, no-store and no I/O', async () => {
     const { current } = await twoSessions();
 
     const response = await call(
@@ -117,10 +113,11 @@ describe('me handler', () => {
     );
 
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({
-      user_id: 'user-1',
+    expect(response.headers).toMatchObject(SECURITY_HEADERS);
+    expect(meBody.parse(response.json)).toEqual({
+      user_id: alice.sub,
       username: 'alice',
-      session_id: 'session-current',
+      session_id: current.access.claims.sid,
       expires_at: new Date(current.access.claims.exp * 1000).toISOString(),
     });
     expect(ddb.calls()).toHaveLength(0);
@@ -128,9 +125,9 @@ describe('me handler', () => {
 });
 
 describe('list-sessions handler', () => {
-  it('returns 200 with the live sessions, newest first, marking the current one', async () => {
+  it('returns 200 with the live sessions in snake_case, newest first, the current one marked', async () => {
     const { current, other } = await twoSessions();
-    const ended = sessionItem(other, { sessionId: 'session-ended', expiresAt: 1_000 });
+    const ended = sessionItem(other, { sessionId: newId(), expiresAt: 1_000 });
     ddb.on(QueryCommand).resolves({
       Items: [
         sessionItem(other, { createdAt: '2026-01-01T00:00:00.000Z' }),
@@ -138,6 +135,7 @@ describe('list-sessions handler', () => {
           createdAt: '2026-01-02T00:00:00.000Z',
           refreshedAt: '2026-01-03T00:00:00.000Z',
         }),
+        // Past its end but not yet deleted by TTL: the store leaves it out.
         ended,
       ],
     });
@@ -148,24 +146,23 @@ describe('list-sessions handler', () => {
     );
 
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({
-      sessions: [
-        {
-          session_id: 'session-current',
-          created_at: '2026-01-02T00:00:00.000Z',
-          refreshed_at: '2026-01-03T00:00:00.000Z',
-          expires_at: new Date(current.refresh.claims.exp * 1000).toISOString(),
-          ip: '198.51.100.1',
-          user_agent: 'old-agent',
-          current: true,
-        },
-        expect.objectContaining({
-          session_id: 'session-other',
-          refreshed_at: null,
-          current: false,
-        }),
-      ],
-    });
+    expect(response.headers).toMatchObject(SECURITY_HEADERS);
+    expect(sessionsBody.parse(response.json).sessions).toEqual([
+      {
+        session_id: current.access.claims.sid,
+        created_at: '2026-01-02T00:00:00.000Z',
+        refreshed_at: '2026-01-03T00:00:00.000Z',
+        expires_at: new Date(current.refresh.claims.exp * 1000).toISOString(),
+        ip: '198.51.100.1',
+        user_agent: 'old-agent',
+        current: true,
+      },
+      expect.objectContaining({
+        session_id: other.access.claims.sid,
+        refreshed_at: null,
+        current: false,
+      }),
+    ]);
     expectOnlyGrantedActions(ddb, 'ListSessions');
   });
 
@@ -193,43 +190,52 @@ describe('delete-session handler', () => {
       }),
     );
 
-  it('returns 204 and revokes the named session of the caller', async () => {
+  it('returns 204 after ending the session of the path, looked up under the caller', async () => {
     const { current, other } = await twoSessions();
     ddb.on(GetCommand).resolves({ Item: sessionItem(other) });
     ddb.on(PutCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
 
-    const response = await remove(authorizerContext(current), 'session-other');
+    const response = await remove(authorizerContext(current), other.access.claims.sid);
 
     expect(response.status).toBe(204);
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
-      Key: { userId: 'user-1', sessionId: 'session-other' },
+      Key: { userId: alice.sub, sessionId: other.access.claims.sid },
     });
-    expect(putItems(ddb, 'revokedTokens')).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ jti: other.refresh.claims.jti, reason: 'session_revoked' }),
-        expect.objectContaining({ jti: other.access.claims.jti, reason: 'session_revoked' }),
-      ]),
-    );
     expectOnlyGrantedActions(ddb, 'DeleteSession');
   });
 
-  it('returns 404 not_found and writes nothing for a session that is not the caller’s', async () => {
+  it('returns 404 not_found for a session that is not the caller’s', async () => {
     const { current } = await twoSessions();
     ddb.on(GetCommand).resolves({});
 
-    const response = await remove(authorizerContext(current), 'someone-elses-session');
+    const response = await remove(authorizerContext(current), newId());
 
     expect(response.status).toBe(404);
-    expect(response.json).toEqual({ error: 'not_found', message: expect.any(String) });
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(response.json).toEqual({ error: 'not_found', message: ERROR_MESSAGES.noSuchSession });
     expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it.each([
+    ['1500 characters', 'a'.repeat(1500)],
+    ['characters outside base64url', 'AAAAAAAAAAAAAAAAAAAA+/'],
+    ['21 characters', 'A'.repeat(21)],
+    ['23 characters', 'A'.repeat(23)],
+    ['an empty id', ''],
+  ])('returns 404 not_found for an id of %s before any store sees it', async (_, id) => {
+    const { current } = await twoSessions();
+
+    const response = await remove(authorizerContext(current), id);
+
+    expect(response.status).toBe(404);
+    expect(errorBody.parse(response.json).error).toBe('not_found');
+    expect(ddb.calls()).toHaveLength(0);
   });
 
   it('returns 503 unavailable when the session cannot be read', async () => {
     const { current } = await twoSessions();
     ddb.on(GetCommand).rejects(networkError());
 
-    expect((await remove(authorizerContext(current), 'session-other')).status).toBe(503);
+    expect((await remove(authorizerContext(current), newId())).status).toBe(503);
   });
 });

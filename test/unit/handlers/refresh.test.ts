@@ -11,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { newId } from '../../../lambdas/clock';
 import { CLOCK_TOLERANCE_SECONDS } from '../../../lambdas/tokens/claims';
 import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
 import {
@@ -41,7 +42,7 @@ beforeAll(async () => {
 afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
 
-const subject = { sub: 'user-1', sid: 'session-1', username: 'alice' };
+const subject = { sub: newId(), sid: newId(), username: 'alice' };
 const refresh = (body: unknown) => call(handler, proxyEvent({ body }));
 
 function expectInvalidToken(response: Awaited<ReturnType<typeof refresh>>) {
@@ -67,7 +68,7 @@ describe('refresh handler', () => {
     expect(next.exp).toBe(session.expiresAt);
     expect(next.jti).not.toBe(pair.refresh.claims.jti);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { userId: 'user-1', sessionId: 'session-1' },
+      Key: { userId: subject.sub, sessionId: subject.sid },
       ConditionExpression: 'refreshJti = :previous',
       ExpressionAttributeValues: expect.objectContaining({
         ':previous': pair.refresh.claims.jti,
@@ -93,8 +94,8 @@ describe('refresh handler', () => {
         tokenUse: 'refresh',
         reason: 'rotated',
         expiresAt: pair.refresh.claims.exp + CLOCK_TOLERANCE_SECONDS,
-        sub: 'user-1',
-        sid: 'session-1',
+        sub: subject.sub,
+        sid: subject.sid,
         ip: '203.0.113.7',
         userAgent: 'jest-agent/1.0',
         revokedAt: expect.any(String),
@@ -120,7 +121,7 @@ describe('refresh handler', () => {
     );
     expect(revoked.every((item) => item.reason === 'reuse_detected')).toBe(true);
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: { userId: 'user-1', sessionId: 'session-1' },
+      Key: { userId: subject.sub, sessionId: subject.sid },
     });
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });

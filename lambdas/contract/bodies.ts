@@ -1,0 +1,78 @@
+/**
+ * The response bodies of the API as schemas (`zod/mini`): handlers build
+ * bodies that `satisfies` the types below (a type-only import, so no schema
+ * code reaches a bundle that only answers), tests parse what came back with
+ * the schemas instead of redeclaring the shapes, and an API description can
+ * be generated from them. Field names are snake_case, as on the wire.
+ */
+import * as z from 'zod/mini';
+import { ERROR_CODES } from './errors';
+
+const seconds = () => z.number().check(z.int(), z.positive());
+/** ISO 8601 in UTC, as `Date.prototype.toISOString` writes it. */
+const instant = () => z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/));
+
+/** `{"error", "message"}`: every refusal and failure. */
+export const errorBody = z.strictObject({ error: z.enum(ERROR_CODES), message: z.string() });
+export type ErrorBody = z.infer<typeof errorBody>;
+
+/** 200 of login and refresh; lifetimes in seconds from issue. */
+export const tokensBody = z.strictObject({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: seconds(),
+  refresh_expires_in: seconds(),
+});
+export type TokensBody = z.infer<typeof tokensBody>;
+
+/** 201 of register: the new user's id and its normalised name. */
+export const registeredBody = z.strictObject({ user_id: z.string(), username: z.string() });
+export type RegisteredBody = z.infer<typeof registeredBody>;
+
+/** 200 of `GET /auth/me`: who the access token belongs to, and when it ends. */
+export const meBody = z.strictObject({
+  user_id: z.string(),
+  username: z.string(),
+  session_id: z.string(),
+  expires_at: instant(),
+});
+export type MeBody = z.infer<typeof meBody>;
+
+/** One live session of the caller. */
+export const sessionSummaryBody = z.strictObject({
+  session_id: z.string(),
+  created_at: instant(),
+  /** `null` until the first refresh. */
+  refreshed_at: z.nullable(instant()),
+  /** The end of the session: refreshing never moves it. */
+  expires_at: instant(),
+  ip: z.nullable(z.string()),
+  user_agent: z.nullable(z.string()),
+  /** The session of the token making the request. */
+  current: z.boolean(),
+});
+export type SessionSummaryBody = z.infer<typeof sessionSummaryBody>;
+
+/** 200 of `GET /auth/sessions`, newest first; `next` continues the list where it is paginated. */
+export const sessionsBody = z.strictObject({
+  sessions: z.array(sessionSummaryBody),
+  next: z.optional(z.nullable(z.string())),
+});
+export type SessionsBody = z.infer<typeof sessionsBody>;
+
+/** 200 of `GET /.well-known/jwks.json`: the public signing keys (RFC 7517). */
+export const jwksBody = z.strictObject({
+  keys: z.array(
+    z.strictObject({
+      kty: z.literal('EC'),
+      crv: z.literal('P-256'),
+      x: z.string(),
+      y: z.string(),
+      kid: z.string(),
+      alg: z.literal('ES256'),
+      use: z.literal('sig'),
+    }),
+  ),
+});
+export type JwksBody = z.infer<typeof jwksBody>;

@@ -1,0 +1,113 @@
+/**
+ * The request bodies of the API as schemas (`zod/mini`, which tree-shakes to
+ * the few checks used here): handlers validate with them, their types are
+ * the handlers' input types, and an API description can be generated from
+ * them. The username and password rules are the domain's
+ * (`auth/credentials-rules.ts`); they apply where a name or password is
+ * chosen. Login only normalises.
+ */
+import * as z from 'zod/mini';
+import {
+  isWellFormed,
+  legacyNormaliseUsername,
+  normaliseUsername,
+  passwordProblem,
+  toWellFormed,
+  USERNAME_LENGTH_PROBLEM,
+  usernameLengthAllowed,
+  usernameProblem,
+} from '../auth/credentials-rules';
+
+/** The type names of what JSON can hold, as the messages name them. */
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** A string; anything else is `Invalid input: expected string, received <type>`. */
+const text = () =>
+  z.string({
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? `Invalid input: expected string, received ${jsonType(issue.input)}`
+        : undefined,
+  });
+
+/** A check that fails with `problem(value)` when that says something is wrong. */
+const rule = (problem: (value: string) => string | undefined) =>
+  z.superRefine<string>((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue(message);
+  });
+
+const wellFormed = rule((value) =>
+  isWellFormed(value) ? undefined : 'must be well-formed Unicode text (no unpaired surrogates)',
+);
+
+/** A username being chosen: well-formed, normalised, then the rules. */
+export const newUsername = z
+  .pipe(text().check(wellFormed), z.transform(normaliseUsername))
+  .check(rule(usernameProblem));
+
+/** A password being chosen: 8–256 code points of well-formed text. */
+export const newPassword = text().check(rule(passwordProblem), wellFormed);
+
+/**
+ * A username given at login: both normalisations of it, current and legacy,
+ * each kept only where its length could be a stored name. Nothing else is
+ * refused: a name that no rule would accept today is simply not found.
+ */
+export const loginUsername = z
+  .pipe(
+    text(),
+    z.transform((raw: string) => {
+      const input = toWellFormed(raw);
+      const current = normaliseUsername(input);
+      const legacy = legacyNormaliseUsername(input);
+      return {
+        username: usernameLengthAllowed(current) ? current : legacy,
+        legacyUsername: usernameLengthAllowed(legacy) && legacy !== current ? legacy : undefined,
+      };
+    }),
+  )
+  .check(
+    z.refine((names) => usernameLengthAllowed(names.username), {
+      message: USERNAME_LENGTH_PROBLEM,
+    }),
+  );
+
+/**
+ * A password given at login: the length every account's password has, and no
+ * refusal for its content (a password chosen before the well-formedness rule
+ * still logs in; scrypt hashes its UTF-8 form, as it did then).
+ */
+const loginPassword = text().check(rule(passwordProblem));
+
+/** The current password at a password change: checked against the hash, nothing more. */
+const currentPassword = text().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(256, 'is too long'),
+);
+
+/** An opaque token string; the verifier decides whether it is one of ours. */
+const token = text().check(z.minLength(1, 'must not be empty'), z.maxLength(8192, 'is too long'));
+
+const body = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.object(shape, { error: 'expected a JSON object' });
+
+/** register: the rules of a new account. */
+export const registrationBody = body({ username: newUsername, password: newPassword });
+
+/** login: normalisation only, so that every existing account still logs in. */
+export const loginBody = body({ username: loginUsername, password: loginPassword });
+
+export const refreshBody = body({ refresh_token: token });
+
+/** logout: the body is optional; so is the refresh token in it. */
+export const logoutBody = z.optional(body({ refresh_token: z.optional(token) }));
+
+export const changePasswordBody = body({
+  current_password: currentPassword,
+  new_password: newPassword,
+});
