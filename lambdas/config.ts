@@ -23,6 +23,8 @@ export const ENV = {
   corsOrigins: 'CORS_ALLOWED_ORIGINS',
   /** log2 of scrypt's N; unset = OWASP's 17. Tests lower it for speed; never set in AWS. */
   passwordHashCost: 'PASSWORD_SCRYPT_LOG2_N',
+  /** Live sessions a user may have; a login beyond it ends the oldest (1-1000, default 100). */
+  maxSessionsPerUser: 'MAX_SESSIONS_PER_USER',
 } as const;
 
 export const DEFAULTS = {
@@ -30,7 +32,15 @@ export const DEFAULTS = {
   audience: 'serverless-jwt-auth',
   accessTokenTtlSeconds: 15 * 60,
   refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+  maxSessionsPerUser: 100,
 } as const;
+
+/**
+ * Upper bound of `maxSessionsPerUser`: password change and logout-all revoke
+ * every session within one Lambda invocation, and the sessions list reads
+ * them all.
+ */
+export const MAX_SESSIONS_PER_USER_LIMIT = 1000;
 
 export interface TokenSettings {
   issuer: string;
@@ -47,6 +57,8 @@ export interface AppConfig {
   tokens: TokenSettings;
   signing: SigningSettings;
   signupOpen: boolean;
+  /** Live sessions per user; login ends the oldest beyond it. */
+  maxSessionsPerUser: number;
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
 }
@@ -114,6 +126,16 @@ function readSigningSettings(env: Env): SigningSettings {
   throw new ConfigError(`Set ${ENV.kmsKeyId} (AWS) or ${ENV.localKeyDir} (local mode).`);
 }
 
+function readMaxSessionsPerUser(env: Env): number {
+  const value = positiveInteger(env, ENV.maxSessionsPerUser, DEFAULTS.maxSessionsPerUser);
+  if (value > MAX_SESSIONS_PER_USER_LIMIT) {
+    throw new ConfigError(
+      `Environment variable ${ENV.maxSessionsPerUser} must be at most ${MAX_SESSIONS_PER_USER_LIMIT}, got ${value}.`,
+    );
+  }
+  return value;
+}
+
 /** Reads and checks the whole configuration. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const endpoint = env[ENV.dynamodbEndpoint]?.trim();
@@ -126,6 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: readTokenSettings(env),
     signing: readSigningSettings(env),
     signupOpen: flag(env, ENV.signupOpen, true),
+    maxSessionsPerUser: readMaxSessionsPerUser(env),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
   };
 }

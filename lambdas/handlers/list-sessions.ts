@@ -8,7 +8,11 @@ import { createRuntime } from '../runtime';
 const runtime = createRuntime();
 
 export const handler = httpHandler(async (event) => {
-  const sessions = await listSessions({ sessions: runtime.sessions() }, authorizedCaller(event));
+  const { sessions, next } = await listSessions(
+    { sessions: runtime.sessions() },
+    authorizedCaller(event),
+    { limit: event.queryStringParameters?.limit, next: event.queryStringParameters?.next },
+  );
   return json(200, {
     sessions: sessions.map((session) => ({
       session_id: session.sessionId,
@@ -19,5 +23,6 @@ export const handler = httpHandler(async (event) => {
       user_agent: session.userAgent,
       current: session.current,
     })),
+    next,
   });
 });

@@ -14,6 +14,8 @@ export const handler = jsonHandler(async (event) => {
   const deps = {
     users: runtime.users(),
     sessions: runtime.sessions(),
+    revokedTokens: runtime.revokedTokens(),
+    maxSessionsPerUser: runtime.config.maxSessionsPerUser,
     passwords: runtime.passwords(),
     issuer: runtime.issuer(),
     clock: systemClock,

@@ -19,7 +19,12 @@ describe('loadConfig', () => {
       },
       signing: { kind: 'kms', keyId: 'alias/signing' },
       signupOpen: true,
+      maxSessionsPerUser: 100,
     });
+  });
+
+  it('reads the session cap', () => {
+    expect(loadConfig({ ...base, [ENV.maxSessionsPerUser]: '5' }).maxSessionsPerUser).toBe(5);
   });
 
   it('uses the local key folder and the DynamoDB endpoint when no KMS key is set', () => {
@@ -47,6 +52,8 @@ describe('loadConfig', () => {
       /must not exceed/,
     ],
     ['a sign-up flag that is not a boolean', { [ENV.signupOpen]: 'maybe' }, /true or false/],
+    ['a session cap of 0', { [ENV.maxSessionsPerUser]: '0' }, /positive integer/],
+    ['a session cap above 1000', { [ENV.maxSessionsPerUser]: '1001' }, /at most 1000/],
   ])('fails fast on %s', (_, overrides, message) => {
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(message);

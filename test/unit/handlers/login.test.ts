@@ -80,6 +80,7 @@ describe('login handler', () => {
         refreshExp: refresh.exp,
         createdAt: expect.any(String),
         expiresAt: refresh.exp,
+        credentialsVersion: 0,
         ip: '203.0.113.7',
         userAgent: 'jest-agent/1.0',
       },

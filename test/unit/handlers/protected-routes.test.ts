@@ -9,6 +9,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -68,6 +69,8 @@ describe('logout-all handler', () => {
     const response = await call(logoutAll, proxyEvent({ authorizer: authorizerContext(current) }));
 
     expect(response.status).toBe(204);
+    // The credentials version is bumped first: a login in flight gives its session up.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { username: 'alice' } });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
       ExpressionAttributeValues: { ':userId': 'user-1' },
     });
@@ -165,6 +168,7 @@ describe('list-sessions handler', () => {
           current: false,
         }),
       ],
+      next: null,
     });
     expectOnlyGrantedActions(ddb, 'ListSessions');
   });
