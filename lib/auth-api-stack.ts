@@ -51,6 +51,7 @@ export class AuthApiStack extends Stack {
       [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
       [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
       [ENV.signupOpen]: String(config.signupOpen),
+      [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
       // The handlers add CORS headers to their own answers for these origins.
       ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
     };

@@ -4,7 +4,7 @@
  * with a message naming the context key, long before anything is deployed.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULTS } from '../lambdas/config';
+import { DEFAULTS, MAX_SESSIONS_PER_USER_LIMIT } from '../lambdas/config';
 
 export interface StackConfig {
   /** API Gateway stage name; also part of the stack name and the key alias. */
@@ -31,6 +31,8 @@ export interface StackConfig {
    * the account (per region) already has one set in API Gateway's settings.
    */
   apiGatewayCloudWatchRole: boolean;
+  /** Live sessions per user; a login beyond it ends the oldest (1-1000). */
+  maxSessionsPerUser: number;
 }
 
 /** The context keys read by {@link readStackConfig}, named once for docs and errors. */
@@ -49,6 +51,7 @@ export const CONTEXT_KEYS = {
   throttleBurstLimit: 'throttleBurstLimit',
   logRetention: 'logRetentionDays',
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
+  maxSessionsPerUser: 'maxSessionsPerUser',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -246,5 +249,9 @@ export function readStackConfig(read: ContextReader): StackConfig {
     throttleBurstLimit,
     logRetention: retention(read, k.logRetention),
     apiGatewayCloudWatchRole: flag(read, k.apiGatewayCloudWatchRole, true),
+    maxSessionsPerUser: integer(read, k.maxSessionsPerUser, DEFAULTS.maxSessionsPerUser, {
+      min: 1,
+      max: MAX_SESSIONS_PER_USER_LIMIT,
+    }),
   };
 }

@@ -21,6 +21,7 @@ describe('readStackConfig', () => {
       throttleBurstLimit: STACK_DEFAULTS.throttleBurstLimit,
       logRetention: RetentionDays.ONE_MONTH,
       apiGatewayCloudWatchRole: true,
+      maxSessionsPerUser: 100,
     });
   });
 
@@ -77,6 +78,7 @@ describe('readStackConfig', () => {
       /cannot be combined/,
     ],
     ['a stage name with a slash', { stage: 'prod/v2' }, /stage/],
+    ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 and 1000/],
     ['an empty issuer', { issuer: ' ' }, /issuer/],
     ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
   ])('rejects %s with a message naming the key', (_case, context, message) => {

@@ -58,6 +58,7 @@ describe('Lambda functions', () => {
           [ENV.accessTokenTtl]: '900',
           [ENV.refreshTokenTtl]: '2592000',
           [ENV.signupOpen]: 'true',
+          [ENV.maxSessionsPerUser]: '100',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },
