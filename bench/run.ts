@@ -20,6 +20,7 @@ import { createTokenVerifier } from '../lambdas/tokens/verify';
 import { startEmbeddedDynamo } from '../local/embedded-dynamo';
 import { ensureTables, LOCAL_TABLE_NAMES } from '../local/tables';
 import { type Figures, measure, printTable } from './measure';
+import { benchSessions } from './sessions';
 
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'bench';
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
       hasher.verify('correct horse battery', undefined),
     ),
   );
+
+  rows.push(...(await benchSessions(engine.endpoint)));
 
   printTable(rows);
   const memory = process.memoryUsage();

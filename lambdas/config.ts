@@ -33,6 +33,8 @@ export const ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   /** Seconds a just-rotated refresh token still gets its successor pair (0-60; 0 = strict). */
   refreshGraceSeconds: 'REFRESH_GRACE_SECONDS',
+  /** Live sessions a user may have; a login beyond it ends the oldest (1-1000, default 100). */
+  maxSessionsPerUser: 'MAX_SESSIONS_PER_USER',
 } as const;
 
 export const DEFAULTS = {
@@ -41,10 +43,18 @@ export const DEFAULTS = {
   accessTokenTtlSeconds: 15 * 60,
   refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
   refreshGraceSeconds: 30,
+  maxSessionsPerUser: 100,
 } as const;
 
 /** The bounds of the refresh grace window, in seconds (Cognito's RetryGracePeriodSeconds has the same). */
 export const REFRESH_GRACE_RANGE = { min: 0, max: 60 } as const;
+
+/**
+ * Upper bound of `maxSessionsPerUser`: password change and logout-all revoke
+ * every session within one Lambda invocation, and the sessions list reads
+ * them all.
+ */
+export const MAX_SESSIONS_PER_USER_LIMIT = 1000;
 
 export interface TokenSettings {
   issuer: string;
@@ -66,6 +76,8 @@ export interface AppConfig {
    * that replaced it (concurrent tabs, retries); 0 = any second use is reuse.
    */
   refreshGraceSeconds: number;
+  /** Live sessions per user; login ends the oldest beyond it. */
+  maxSessionsPerUser: number;
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
   /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
@@ -149,6 +161,16 @@ function readSigningSettings(env: Env): SigningSettings {
   throw new ConfigError(`Set ${ENV.kmsKeyId} (AWS) or ${ENV.localKeyDir} (local mode).`);
 }
 
+function readMaxSessionsPerUser(env: Env): number {
+  const value = positiveInteger(env, ENV.maxSessionsPerUser, DEFAULTS.maxSessionsPerUser);
+  if (value > MAX_SESSIONS_PER_USER_LIMIT) {
+    throw new ConfigError(
+      `Environment variable ${ENV.maxSessionsPerUser} must be at most ${MAX_SESSIONS_PER_USER_LIMIT}, got ${value}.`,
+    );
+  }
+  return value;
+}
+
 /** Reads and checks the whole configuration. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const endpoint = env[ENV.dynamodbEndpoint]?.trim();
@@ -163,6 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     signupOpen: flag(env, ENV.signupOpen, true),
     refreshGraceSeconds: readRefreshGraceSeconds(env),
     corsOrigins: readCorsOrigins(env),
+    maxSessionsPerUser: readMaxSessionsPerUser(env),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
   };
 }

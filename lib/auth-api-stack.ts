@@ -55,6 +55,7 @@ export class AuthApiStack extends Stack {
       [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
       [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
       [ENV.signupOpen]: String(config.signupOpen),
+      [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
       // The handlers add CORS headers to their own answers for these origins.
       ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
       // Powertools Logger and Metrics (docs/operations.md).

@@ -4,7 +4,7 @@
  * with a message naming the context key, long before anything is deployed.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULTS, REFRESH_GRACE_RANGE } from '../lambdas/config';
+import { DEFAULTS, MAX_SESSIONS_PER_USER_LIMIT, REFRESH_GRACE_RANGE } from '../lambdas/config';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 
 export interface StackConfig {
@@ -52,6 +52,8 @@ export interface StackConfig {
   alarmFailedLogins: number;
   /** Alarm when more refresh tokens than this are reused in 5 minutes (token theft). */
   alarmReuseDetections: number;
+  /** Live sessions per user; a login beyond it ends the oldest (1-1000). */
+  maxSessionsPerUser: number;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -83,6 +85,7 @@ export const CONTEXT_KEYS = {
   alarmAuthorizerFailures: 'alarmAuthorizerFailures',
   alarmFailedLogins: 'alarmFailedLogins',
   alarmReuseDetections: 'alarmReuseDetections',
+  maxSessionsPerUser: 'maxSessionsPerUser',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -323,6 +326,10 @@ export function readStackConfig(read: ContextReader): StackConfig {
     throttleBurstLimit,
     logRetention: retention(read, k.logRetention),
     apiGatewayCloudWatchRole: flag(read, k.apiGatewayCloudWatchRole, true),
+    maxSessionsPerUser: integer(read, k.maxSessionsPerUser, DEFAULTS.maxSessionsPerUser, {
+      min: 1,
+      max: MAX_SESSIONS_PER_USER_LIMIT,
+    }),
     ...readObservability(read),
   };
 }

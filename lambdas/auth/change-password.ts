@@ -2,11 +2,17 @@
  * Password change: the current password must be right; the new hash is
  * stored, and every other session of the user ends. The caller's session
  * stays valid.
+ *
+ * The hash write also bumps the user's `credentialsVersion`, before the
+ * sessions are listed: a login that checked the old password and creates its
+ * session after the listing sees the bump when it re-reads the user, and
+ * gives its session up (see `login.ts`).
  */
 import { InvalidCredentialsError } from '../errors';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
-import { type RevokeSessionDeps, revokeSession } from './revoke-session';
+import type { RevokeSessionDeps } from './revoke-session';
+import { revokeSessions } from './sessions';
 
 export interface ChangePasswordDeps extends RevokeSessionDeps {
   users: Pick<UserStore, 'find' | 'changePassword'>;
@@ -52,7 +58,5 @@ export async function changePassword(
   const others = (await sessions.listByUser(caller.userId)).filter(
     (session) => session.sessionId !== caller.sessionId,
   );
-  await Promise.all(
-    others.map((session) => revokeSession(deps, session, 'password_changed', client)),
-  );
+  await revokeSessions(deps, others, 'password_changed', client);
 }

@@ -1,17 +1,40 @@
-/** Login: check the password, open a session, issue its first token pair. */
+/**
+ * Login: check the password, open a session, issue its first token pair.
+ *
+ * A password change or logout-all may run while a login is in flight, and the
+ * store has no transactions. Both bump the user's `credentialsVersion` before
+ * they list the sessions to revoke; login creates its session first and then
+ * reads the version again. Either the re-read sees the bump (the login gives
+ * its session up and answers 401), or it came before the bump, so the
+ * session existed before the revoker listed them and is revoked with the
+ * rest. No order of the steps leaves a usable session behind.
+ */
 import { type Clock, newId } from '../clock';
+import { DEFAULTS } from '../config';
 import { InvalidCredentialsError } from '../errors';
 import { log } from '../log';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import type { PasswordHasher } from './passwords';
-import type { ClientInfo, SessionStore, UserRecord, UserStore } from './ports';
+import {
+  type ClientInfo,
+  credentialsVersionOf,
+  type RevokedTokenStore,
+  type SessionRecord,
+  type SessionStore,
+  type UserRecord,
+  type UserStore,
+} from './ports';
+import { newestFirst, revokeSessions } from './sessions';
 
 export interface LoginDeps {
-  users: Pick<UserStore, 'find' | 'changePassword'>;
-  sessions: Pick<SessionStore, 'create'>;
+  users: Pick<UserStore, 'find' | 'rehashPassword'>;
+  sessions: Pick<SessionStore, 'create' | 'listByUser' | 'get' | 'remove'>;
+  revokedTokens: Pick<RevokedTokenStore, 'revoke'>;
   passwords: PasswordHasher;
   issuer: TokenIssuer;
   clock: Clock;
+  /** Live sessions per user; a login beyond it ends the oldest. Default 100. */
+  maxSessionsPerUser?: number;
   newId?: () => string;
 }
 
@@ -22,14 +45,23 @@ export interface Credentials {
 }
 
 /**
+ * The most sessions one login ends for the cap. Normally one; more only when a
+ * user has far more than the cap (stored before the cap existed, or the cap
+ * was lowered): those drain over a few logins, and no login gets slow.
+ */
+export const MAX_EVICTIONS_PER_LOGIN = 50;
+
+/**
  * Unknown user and wrong password throw the same `InvalidCredentialsError`
  * after the same scrypt work, so neither the body nor the time tells them apart.
+ * So does a login overtaken by a password change or logout-all of the user.
  */
 export async function login(
-  { users, sessions, passwords, issuer, clock, newId: makeId = newId }: LoginDeps,
+  deps: LoginDeps,
   { username, password }: Credentials,
   client: ClientInfo,
 ): Promise<TokenPair> {
+  const { users, sessions, passwords, issuer, clock, newId: makeId = newId } = deps;
   const user = await users.find(username);
   const valid = await passwords.verify(password, user?.passwordHash);
   if (!user || !valid) throw new InvalidCredentialsError();
@@ -43,7 +75,7 @@ export async function login(
     username: user.username,
     sessionExpiresAt,
   });
-  await sessions.create({
+  const session: SessionRecord = {
     userId: user.userId,
     sessionId,
     username: user.username,
@@ -53,24 +85,101 @@ export async function login(
     refreshExp: pair.refresh.claims.exp,
     createdAt: clock().toISOString(),
     expiresAt: sessionExpiresAt,
+    credentialsVersion: credentialsVersionOf(user),
     ...client,
-  });
+  };
+  await sessions.create(session);
+  await confirmCredentials(deps, user, session);
+  await evictOldest(deps, session, client);
   return pair;
+}
+
+/**
+ * Reads the user again after the session exists. If its credentials version
+ * moved since the password was checked, a password change or logout-all
+ * overtook this login: the session is deleted (its tokens never left this
+ * function) and the login fails like a wrong password.
+ */
+async function confirmCredentials(
+  { users, sessions }: Pick<LoginDeps, 'users' | 'sessions'>,
+  checked: UserRecord,
+  session: SessionRecord,
+): Promise<void> {
+  let current: UserRecord | undefined;
+  try {
+    current = await users.find(checked.username);
+  } catch (error) {
+    await abandon(sessions, session);
+    throw error;
+  }
+  if (
+    current?.userId !== checked.userId ||
+    credentialsVersionOf(current) !== credentialsVersionOf(checked)
+  ) {
+    await abandon(sessions, session);
+    throw new InvalidCredentialsError();
+  }
+}
+
+/** Deletes a session whose tokens were never handed out. Best effort: nobody holds them. */
+async function abandon(
+  sessions: Pick<SessionStore, 'remove'>,
+  session: SessionRecord,
+): Promise<void> {
+  try {
+    await sessions.remove(session.userId, session.sessionId, session.refreshJti);
+  } catch (error) {
+    log('warn', 'could not delete an abandoned session; its tokens were never issued', {
+      sub: session.userId,
+      sid: session.sessionId,
+      error,
+    });
+  }
+}
+
+/**
+ * Enforces `maxSessionsPerUser`: ends the oldest sessions beyond it (reason
+ * `session_evicted`), only ever sessions older than this one, so concurrent
+ * logins never end each other's new sessions: the newest survive, and the cap
+ * may be exceeded briefly by the logins in flight. Best effort: a failure
+ * leaves the excess to the next login, which ends all of it (up to
+ * {@link MAX_EVICTIONS_PER_LOGIN}).
+ */
+async function evictOldest(
+  deps: LoginDeps,
+  session: SessionRecord,
+  client: ClientInfo,
+): Promise<void> {
+  const cap = deps.maxSessionsPerUser ?? DEFAULTS.maxSessionsPerUser;
+  try {
+    const live = await deps.sessions.listByUser(session.userId);
+    if (live.length <= cap) return;
+    const older = live.filter((other) => newestFirst(session, other) < 0).sort(newestFirst);
+    const excess = Math.min(live.length - cap, older.length, MAX_EVICTIONS_PER_LOGIN);
+    if (excess <= 0) return;
+    await revokeSessions(deps, older.slice(-excess), 'session_evicted', client);
+  } catch (error) {
+    log('warn', 'session cap not enforced at this login; the next one will', {
+      sub: session.userId,
+      error,
+    });
+  }
 }
 
 /**
  * Re-hashes a password stored with older parameters, now that the plain text
  * is at hand. Best effort: the login goes on if the write fails, and a
  * concurrent password change wins (the update is conditional on the old hash).
+ * The credentials version stays: the password is the same.
  */
 async function upgradeHash(
-  users: Pick<UserStore, 'changePassword'>,
+  users: Pick<UserStore, 'rehashPassword'>,
   passwords: PasswordHasher,
   user: UserRecord,
   password: string,
 ): Promise<void> {
   try {
-    await users.changePassword({
+    await users.rehashPassword({
       username: user.username,
       userId: user.userId,
       previousHash: user.passwordHash,

@@ -1,17 +1,28 @@
-/** Logout everywhere: every live session of the user ends. */
-import type { ClientInfo, SessionStore } from './ports';
-import { type RevokeSessionDeps, revokeSession } from './revoke-session';
+/**
+ * Logout everywhere: every live session of the user ends.
+ *
+ * It first bumps the user's `credentialsVersion`, then lists the sessions: a
+ * login in flight either created its session before the listing (and is
+ * revoked with the rest) or re-reads the user after the bump and gives its
+ * session up (see `login.ts`).
+ */
+import type { ClientInfo, SessionStore, UserStore } from './ports';
+import type { RevokeSessionDeps } from './revoke-session';
+import { revokeSessions } from './sessions';
 
 export interface LogoutAllDeps extends RevokeSessionDeps {
+  users: Pick<UserStore, 'bumpCredentialsVersion'>;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
 }
 
-/** Revokes both tokens of every session of `userId` (reason `logout_all`). */
+/** Revokes both tokens of every session of the caller (reason `logout_all`). */
 export async function logoutAll(
   deps: LogoutAllDeps,
-  userId: string,
+  caller: { userId: string; username: string },
   client: ClientInfo,
 ): Promise<void> {
-  const sessions = await deps.sessions.listByUser(userId);
-  await Promise.all(sessions.map((session) => revokeSession(deps, session, 'logout_all', client)));
+  // False only if the name no longer belongs to this user: its sessions still end.
+  await deps.users.bumpCredentialsVersion({ username: caller.username, userId: caller.userId });
+  const sessions = await deps.sessions.listByUser(caller.userId);
+  await revokeSessions(deps, sessions, 'logout_all', client);
 }

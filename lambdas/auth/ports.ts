@@ -11,7 +11,9 @@ export type RevocationReason =
   | 'rotated'
   | 'reuse_detected'
   | 'password_changed'
-  | 'session_revoked';
+  | 'session_revoked'
+  /** The user's oldest session, ended by a login beyond `maxSessionsPerUser`. */
+  | 'session_evicted';
 
 /** The client that asked for the revocation, where the request says. */
 export interface ClientInfo {
@@ -89,6 +91,11 @@ export interface SessionRecord extends SessionTokens {
   userAgent?: string;
   /** The last refresh's record, for the grace window. */
   lastRotation?: RotationRecord;
+  /**
+   * The user's `credentialsVersion` that the login checked the password
+   * against. Absent on sessions stored before it existed: read as 0.
+   */
+  credentialsVersion?: number;
 }
 
 export interface SessionRotation extends SessionTokens {
@@ -132,6 +139,17 @@ export interface UserRecord {
   passwordHash: string;
   /** ISO 8601. */
   createdAt: string;
+  /**
+   * Bumped by every password change and logout-all: a login re-reads it after
+   * creating its session, and gives the session up if it moved. Absent on
+   * users stored before it existed: read as 0 ({@link credentialsVersionOf}).
+   */
+  credentialsVersion?: number;
+}
+
+/** A user's credentials version; 0 for an item stored before the attribute existed. */
+export function credentialsVersionOf(user: Pick<UserRecord, 'credentialsVersion'>): number {
+  return user.credentialsVersion ?? 0;
 }
 
 export interface PasswordChange {
@@ -147,6 +165,19 @@ export interface UserStore {
   create(user: UserRecord): Promise<void>;
   /** The user with this normalised name, if any (strongly consistent). */
   find(username: string): Promise<UserRecord | undefined>;
-  /** Replaces the password hash; false when the user or its hash changed meanwhile. */
+  /**
+   * Replaces the password hash and bumps `credentialsVersion`, in one
+   * conditional write; false when the user or its hash changed meanwhile.
+   */
   changePassword(change: PasswordChange): Promise<boolean>;
+  /**
+   * Replaces the hash by one of the same password at newer parameters, leaving
+   * `credentialsVersion` alone; false when the user or its hash changed meanwhile.
+   */
+  rehashPassword(change: PasswordChange): Promise<boolean>;
+  /**
+   * Bumps `credentialsVersion` (logout-all), one conditional write; false when
+   * no user `userId` has this name.
+   */
+  bumpCredentialsVersion(user: { username: string; userId: string }): Promise<boolean>;
 }

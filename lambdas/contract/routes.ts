@@ -52,7 +52,13 @@ export const ROUTES: readonly RouteSpec[] = [
     auth: 'none',
     entry: 'lambdas/handlers/login.ts',
     // UpdateItem: re-hashing a password stored with older scrypt parameters.
-    tables: { users: ['GetItem', 'UpdateItem'], sessions: ['PutItem'] },
+    // Sessions Query/GetItem/DeleteItem and RevokedTokens PutItem: the session cap
+    // (ending the oldest) and deleting a session overtaken by a password change.
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+    },
     key: SIGNS_TOKENS,
     hashesPasswords: true,
   },
@@ -86,7 +92,12 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/logout-all',
     auth: 'bearer',
     entry: 'lambdas/handlers/logout-all.ts',
-    tables: { sessions: ['Query', 'GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
+    // Users UpdateItem: bumping the credentials version ends logins in flight.
+    tables: {
+      users: ['UpdateItem'],
+      sessions: ['Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+    },
     key: [],
   },
   {

@@ -9,7 +9,11 @@ import { createRuntime } from '../runtime';
 const runtime = createRuntime();
 
 export const handler = httpHandler(runtime.config, async (event) => {
-  const sessions = await listSessions({ sessions: runtime.sessions() }, authorizedCaller(event));
+  const { sessions, next } = await listSessions(
+    { sessions: runtime.sessions() },
+    authorizedCaller(event),
+    { limit: event.queryStringParameters?.limit, next: event.queryStringParameters?.next },
+  );
   return json(200, {
     sessions: sessions.map((session) => ({
       session_id: session.sessionId,
@@ -20,5 +24,6 @@ export const handler = httpHandler(runtime.config, async (event) => {
       user_agent: session.userAgent,
       current: session.current,
     })),
+    next,
   } satisfies SessionsBody);
 });

@@ -17,6 +17,8 @@ export const handler = jsonHandler(runtime.config, async (event) => {
     // An account stored under the first normalisation of its name still logs in.
     users: withLegacyUsername(runtime.users(), username.legacyUsername),
     sessions: runtime.sessions(),
+    revokedTokens: runtime.revokedTokens(),
+    maxSessionsPerUser: runtime.config.maxSessionsPerUser,
     passwords: runtime.passwords(),
     issuer: runtime.issuer(),
     clock: systemClock,

@@ -10,10 +10,11 @@ const runtime = createRuntime();
 
 export const handler = httpHandler(runtime.config, async (event) => {
   const deps = {
+    users: runtime.users(),
     sessions: runtime.sessions(),
     revokedTokens: runtime.revokedTokens(),
     clock: systemClock,
   };
-  await logoutAll(deps, authorizedCaller(event).userId, clientInfo(event));
+  await logoutAll(deps, authorizedCaller(event), clientInfo(event));
   return noContent();
 });

@@ -1,7 +1,8 @@
 /**
  * The `Users` table: one item per user, keyed by the normalised username.
  * Uniqueness is a conditional put, so two registrations of one name can never
- * both succeed.
+ * both succeed. `credentialsVersion` (a Number, absent on old items = 0) is
+ * bumped by password change and logout-all, each one conditional update.
  */
 import {
   type DynamoDBDocumentClient,
@@ -9,12 +10,42 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { UserRecord, UserStore } from '../auth/ports';
+import type { PasswordChange, UserRecord, UserStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { UsernameTakenError } from '../errors';
 import { conditionalWrite, storeCall } from './dynamo';
 
 const KEY = TABLES.users.partitionKey.name;
+
+/** Items stored before `credentialsVersion` existed have none: it starts from 0. */
+const BUMP_VERSION = 'credentialsVersion = if_not_exists(credentialsVersion, :zero) + :one';
+
+/** Replaces the hash if it is still `previousHash`; with `bumpVersion`, as a credentials change. */
+function replaceHash(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  { username, userId, previousHash, passwordHash }: PasswordChange,
+  bumpVersion: boolean,
+): Promise<boolean> {
+  return conditionalWrite('UpdateItem', () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [KEY]: username },
+        UpdateExpression: bumpVersion
+          ? `SET passwordHash = :next, ${BUMP_VERSION}`
+          : 'SET passwordHash = :next',
+        ConditionExpression: 'userId = :userId AND passwordHash = :previous',
+        ExpressionAttributeValues: {
+          ':next': passwordHash,
+          ':userId': userId,
+          ':previous': previousHash,
+          ...(bumpVersion ? { ':zero': 0, ':one': 1 } : {}),
+        },
+      }),
+    ),
+  );
+}
 
 export function createUserStore(client: DynamoDBDocumentClient, tableName: string): UserStore {
   return {
@@ -41,19 +72,24 @@ export function createUserStore(client: DynamoDBDocumentClient, tableName: strin
       return Item as UserRecord | undefined;
     },
 
-    changePassword({ username, userId, previousHash, passwordHash }) {
+    changePassword(change) {
+      return replaceHash(client, tableName, change, true);
+    },
+
+    rehashPassword(change) {
+      return replaceHash(client, tableName, change, false);
+    },
+
+    bumpCredentialsVersion({ username, userId }) {
       return conditionalWrite('UpdateItem', () =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { [KEY]: username },
-            UpdateExpression: 'SET passwordHash = :next',
-            ConditionExpression: 'userId = :userId AND passwordHash = :previous',
-            ExpressionAttributeValues: {
-              ':next': passwordHash,
-              ':userId': userId,
-              ':previous': previousHash,
-            },
+            UpdateExpression: `SET ${BUMP_VERSION}`,
+            // A missing item has no userId: the condition also keeps the update from creating one.
+            ConditionExpression: 'userId = :userId',
+            ExpressionAttributeValues: { ':userId': userId, ':zero': 0, ':one': 1 },
           }),
         ),
       );

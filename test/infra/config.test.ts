@@ -30,6 +30,7 @@ describe('readStackConfig', () => {
       alarmAuthorizerFailures: 1,
       alarmFailedLogins: 100,
       alarmReuseDetections: 10,
+      maxSessionsPerUser: 100,
     });
   });
 
@@ -91,6 +92,7 @@ describe('readStackConfig', () => {
       /cannot be combined/,
     ],
     ['a stage name with a slash', { stage: 'prod/v2' }, /stage/],
+    ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 and 1000/],
     ['an empty issuer', { issuer: ' ' }, /issuer/],
     ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
   ])('rejects %s with a message naming the key', (_case, context, message) => {

@@ -59,6 +59,7 @@ describe('Lambda functions', () => {
           [ENV.refreshTokenTtl]: '2592000',
           [ENV.refreshGraceSeconds]: '30',
           [ENV.signupOpen]: 'true',
+          [ENV.maxSessionsPerUser]: '100',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },

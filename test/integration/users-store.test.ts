@@ -1,8 +1,10 @@
 /**
  * The Users store on the embedded engine: the conditional writes the domain's
  * rules rely on (unique names; a password change only from the hash the
- * caller checked, by the user it checked).
+ * caller checked, by the user it checked), and the credentials version,
+ * including items stored before the attribute existed.
  */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserRecord } from '../../lambdas/auth/ports';
 import { UsernameTakenError } from '../../lambdas/errors';
 import { createUserStore } from '../../lambdas/store/users';
@@ -63,5 +65,69 @@ describe('Users store on the embedded engine', () => {
         passwordHash: 'y',
       }),
     ).resolves.toBe(false);
+  });
+});
+
+const store = () => createUserStore(dynamo.documents, dynamo.tables.users);
+
+/** A user item as the code before the credentials version wrote it. */
+async function putLegacyUser(username: string) {
+  await dynamo.documents.send(
+    new PutCommand({
+      TableName: dynamo.tables.users,
+      Item: { username, userId: `id-${username}`, passwordHash: 'hash-0', createdAt: 'x' },
+    }),
+  );
+  return { username, userId: `id-${username}` };
+}
+
+async function versionOf(username: string): Promise<unknown> {
+  const { Item } = await dynamo.documents.send(
+    new GetCommand({ TableName: dynamo.tables.users, Key: { username }, ConsistentRead: true }),
+  );
+  return Item?.credentialsVersion;
+}
+
+describe('Users store: credentials version', () => {
+  it('starts a legacy item at 0: password change makes it 1, logout-all 2', async () => {
+    const user = await putLegacyUser('legacy');
+
+    await expect(
+      store().changePassword({ ...user, previousHash: 'hash-0', passwordHash: 'hash-1' }),
+    ).resolves.toBe(true);
+    expect(await versionOf('legacy')).toBe(1);
+
+    await expect(store().bumpCredentialsVersion(user)).resolves.toBe(true);
+    expect(await versionOf('legacy')).toBe(2);
+    await expect(store().find('legacy')).resolves.toMatchObject({
+      passwordHash: 'hash-1',
+      credentialsVersion: 2,
+    });
+  });
+
+  it('leaves the version alone when re-hashing, and refuses a stale hash', async () => {
+    const user = await putLegacyUser('rehash');
+
+    await expect(
+      store().rehashPassword({ ...user, previousHash: 'hash-0', passwordHash: 'hash-0b' }),
+    ).resolves.toBe(true);
+    expect(await versionOf('rehash')).toBeUndefined();
+    await expect(
+      store().changePassword({ ...user, previousHash: 'hash-0', passwordHash: 'hash-2' }),
+    ).resolves.toBe(false);
+    expect(await versionOf('rehash')).toBeUndefined();
+  });
+
+  it('bumps nothing, and creates no item, for an unknown user or another user id', async () => {
+    const user = await putLegacyUser('owner');
+
+    await expect(
+      store().bumpCredentialsVersion({ username: 'owner', userId: 'someone-else' }),
+    ).resolves.toBe(false);
+    await expect(
+      store().bumpCredentialsVersion({ username: 'nobody', userId: user.userId }),
+    ).resolves.toBe(false);
+    expect(await versionOf('owner')).toBeUndefined();
+    await expect(store().find('nobody')).resolves.toBeUndefined();
   });
 });

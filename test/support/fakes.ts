@@ -7,13 +7,14 @@
  * engine (test/integration).
  */
 import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
-import type {
-  Revocation,
-  RevokedTokenStore,
-  SessionRecord,
-  SessionStore,
-  UserRecord,
-  UserStore,
+import {
+  credentialsVersionOf,
+  type Revocation,
+  type RevokedTokenStore,
+  type SessionRecord,
+  type SessionStore,
+  type UserRecord,
+  type UserStore,
 } from '../../lambdas/auth/ports';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
 import { DEFAULTS } from '../../lambdas/config';
@@ -45,6 +46,19 @@ export function memoryUserStore(): MemoryUserStore {
       const user = items.get(username);
       if (user?.userId !== userId || user.passwordHash !== previousHash) return false;
       user.passwordHash = passwordHash;
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
+    async rehashPassword({ username, userId, previousHash, passwordHash }) {
+      const user = items.get(username);
+      if (user?.userId !== userId || user.passwordHash !== previousHash) return false;
+      user.passwordHash = passwordHash;
+      return true;
+    },
+    async bumpCredentialsVersion({ username, userId }) {
+      const user = items.get(username);
+      if (user?.userId !== userId) return false;
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
       return true;
     },
   };
@@ -152,3 +166,43 @@ export async function domainWorld() {
 }
 
 export type DomainWorld = Awaited<ReturnType<typeof domainWorld>>;
+
+/** A step of a store held back until the test lets it run. */
+export interface Pause {
+  /** Resolves once the paused call has been made (and is waiting). */
+  reached: Promise<void>;
+  /** Lets the paused call (and every later one) through. */
+  release(): void;
+}
+
+/**
+ * Holds back the `call`-th call (1-based) of `target[method]` until
+ * `release()`: the test then runs another operation to the end in between,
+ * so an interleaving of two operations is reproduced step by step, without
+ * timing. Other calls pass straight through.
+ */
+export function pauseAt<T extends object, K extends keyof T>(
+  target: T,
+  method: K,
+  call = 1,
+): Pause {
+  const original = target[method] as unknown as (...args: unknown[]) => Promise<unknown>;
+  let calls = 0;
+  let reached!: () => void;
+  let release!: () => void;
+  const reachedPromise = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  (target as Record<K, unknown>)[method] = async (...args: unknown[]) => {
+    calls += 1;
+    if (calls === call) {
+      reached();
+      await released;
+    }
+    return original.apply(target, args);
+  };
+  return { reached: reachedPromise, release };
+}

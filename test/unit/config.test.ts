@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       signupOpen: true,
       refreshGraceSeconds: 30,
       corsOrigins: [],
+      maxSessionsPerUser: 100,
     });
   });
 
@@ -34,6 +35,10 @@ describe('loadConfig', () => {
       loadConfig({ ...base, [ENV.corsOrigins]: ' https://a.example, https://b.example ,' })
         .corsOrigins,
     ).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('reads the session cap', () => {
+    expect(loadConfig({ ...base, [ENV.maxSessionsPerUser]: '5' }).maxSessionsPerUser).toBe(5);
   });
 
   it('uses the local key folder and the DynamoDB endpoint when no KMS key is set', () => {
@@ -64,6 +69,8 @@ describe('loadConfig', () => {
     ['a grace window above 60 s', { [ENV.refreshGraceSeconds]: '61' }, /0 to 60/],
     ['a negative grace window', { [ENV.refreshGraceSeconds]: '-1' }, /0 to 60/],
     ['a fractional grace window', { [ENV.refreshGraceSeconds]: '1.5' }, /0 to 60/],
+    ['a session cap of 0', { [ENV.maxSessionsPerUser]: '0' }, /positive integer/],
+    ['a session cap above 1000', { [ENV.maxSessionsPerUser]: '1001' }, /at most 1000/],
   ])('fails fast on %s', (_, overrides, message) => {
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(message);

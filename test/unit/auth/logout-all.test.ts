@@ -21,7 +21,7 @@ describe('logoutAll', () => {
     const phone = await alice.session();
     const bobs = await bob.session();
 
-    await logoutAll(world, alice.userId, CLIENT);
+    await logoutAll(world, { userId: alice.userId, username: 'alice' }, CLIENT);
 
     for (const pair of [laptop, phone]) {
       for (const token of [pair.access, pair.refresh]) {
@@ -42,7 +42,7 @@ describe('logoutAll', () => {
     const world = await domainWorld();
     const alice = await user(world, 'alice');
 
-    await logoutAll(world, alice.userId, CLIENT);
+    await logoutAll(world, { userId: alice.userId, username: 'alice' }, CLIENT);
 
     expect(world.revokedTokens.items.size).toBe(0);
   });

@@ -362,7 +362,11 @@ describe('refresh under failures (no live token the session does not know about)
         UnavailableError,
       );
       // What the user would do next: log out everywhere (or change the password).
-      await logoutAll(world, first.access.claims.sub, CLIENT);
+      await logoutAll(
+        world,
+        { userId: first.access.claims.sub, username: first.access.claims.username },
+        CLIENT,
+      );
 
       for (const jti of issued) {
         expect({ failing, jti, revoked: await world.revokedTokens.isRevoked(jti) }).toEqual({
@@ -410,7 +414,11 @@ describe('refresh racing a revocation', () => {
     logout: (world: DomainWorld, pair: TokenPair) =>
       logout(world, { refreshToken: pair.refresh.token }, CLIENT),
     'logout-all': (world: DomainWorld, pair: TokenPair) =>
-      logoutAll(world, pair.access.claims.sub, CLIENT),
+      logoutAll(
+        world,
+        { userId: pair.access.claims.sub, username: pair.access.claims.username },
+        CLIENT,
+      ),
     'a password change in another session': async (
       world: DomainWorld,
       _: TokenPair,

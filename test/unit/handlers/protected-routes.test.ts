@@ -11,6 +11,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { newId } from '../../../lambdas/clock';
@@ -74,6 +75,8 @@ describe('logout-all handler', () => {
 
     expect(response.status).toBe(204);
     expect(response.headers).toEqual(SECURITY_HEADERS);
+    // The credentials version is bumped first: a login in flight gives its session up.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { username: 'alice' } });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
       ExpressionAttributeValues: { ':userId': alice.sub },
     });
@@ -163,6 +166,7 @@ describe('list-sessions handler', () => {
         current: false,
       }),
     ]);
+    expect(sessionsBody.parse(response.json).next).toBeNull();
     expectOnlyGrantedActions(ddb, 'ListSessions');
   });
 
