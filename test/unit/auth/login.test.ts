@@ -35,6 +35,7 @@ describe('login', () => {
         refreshExp: pair.refresh.claims.exp,
         createdAt: FROZEN_NOW.toISOString(),
         expiresAt: pair.refresh.claims.exp,
+        credentialsVersion: 0,
         ip: CLIENT.ip,
         userAgent: CLIENT.userAgent,
       },
@@ -87,11 +88,11 @@ describe('login', () => {
     const before = world.users.items.get('alice')?.passwordHash;
     const users = {
       ...world.users,
-      changePassword: async () => {
+      rehashPassword: async () => {
         throw new UnavailableError();
       },
     };
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
 
     try {
       await expect(
