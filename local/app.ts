@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { type Env, readCorsOrigins } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { createMissingTables, openDatabase } from './database';
+import { withDemoPage } from './demo';
 import { createGateway } from './gateway';
 import { handlerEnvironment, tableNames } from './handler-env';
 import { createRequestListener } from './http-adapter';
@@ -48,9 +49,11 @@ export async function startServer(
   }
 
   const server = createServer(
-    createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
-      maxBodyBytes: MAX_BODY_BYTES,
-    }),
+    withDemoPage(
+      createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
+        maxBodyBytes: MAX_BODY_BYTES,
+      }),
+    ),
   );
   try {
     await new Promise<void>((resolve, reject) => {
