@@ -184,7 +184,7 @@ onSubmit('register', async ({ username = '', password = '' }) => {
 onSubmit('login', async ({ username = '', password = '' }) => {
   const { sessionId } = await auth.login({ username, password });
   ended = null;
-  report('login', `Logged in: session ${sessionId?.slice(0, 8) ?? '?'}….`, true);
+  report('login', `Logged in: session ${sessionId?.slice(0, 8) ?? '?'}…`, true);
 });
 
 onClick('me', () =>
@@ -222,7 +222,12 @@ onClick('replay', () =>
     // Plain fetch, not the client: an attacker replays the token as is, with no refresh.
     const response = await fetch('/auth/me', { headers: { Authorization: `Bearer ${keptToken}` } });
     const text = await response.text();
-    report('replay', `${response.status} ${response.statusText}\n${text}`, response.status === 401);
+    const verdict = response.status === 401 ? 'refused, as it should be' : 'accepted!';
+    report(
+      'replay',
+      `${response.status} ${response.statusText}: ${verdict}\n${text}`,
+      response.status === 401,
+    );
   }),
 );
 
@@ -233,6 +238,7 @@ auth.on('session-ended', ({ reason }) => {
     other_tab: 'another tab logged out',
   }[reason];
   ended = why;
+  renderSessions([]);
   void showState();
 });
 
