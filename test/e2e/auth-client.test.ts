@@ -114,3 +114,23 @@ it('refreshes once, after the refusal, for 50 requests the server refuses as exp
   expect(wire.count('/auth/refresh')).toBe(1);
   expect(wire.count('/auth/me', 200)).toBe(50);
 });
+
+describe('the demo page', () => {
+  it('is served at / with its script, the client bundled, same-origin only', async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/demo.js"></script>');
+
+    const script = await fetch(`${server.url}/demo.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await script.text()).toContain('createAuthClient');
+
+    // Everything else is still the API.
+    const missing = await fetch(`${server.url}/demo.ts`);
+    expect(missing.status).toBe(404);
+  });
+});
