@@ -32,30 +32,27 @@ const describeWithChromium = chromiumPath ? describe : describe.skip;
 
 describeWithChromium('the demo page in Chromium', () => {
   let server: ServerProcess;
+  /** Access tokens living 2 s, for the tabs to refresh. */
+  let shortLived: ServerProcess;
   let browser: Browser;
   /** Uncaught errors and console errors (a CSP violation, a script error) of every page. */
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     await mkdir(OUTPUT, { recursive: true });
-    [server, browser] = await Promise.all([
+    [server, shortLived, browser] = await Promise.all([
       startServerProcess({ env: { PASSWORD_SCRYPT_LOG2_N: '10' } }),
+      startServerProcess({ env: { PASSWORD_SCRYPT_LOG2_N: '10', ACCESS_TOKEN_TTL_SECONDS: '2' } }),
       chromium.launch({ executablePath: chromiumPath, headless: true }),
     ]);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
+    await Promise.all([server?.stop(), shortLived?.stop()]);
   });
 
-  /** A device: its own browser context (cookies, storage), the page open. */
-  async function device(name: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1100, height: 900 },
-      userAgent: `demo-test ${name}`,
-    });
-    const page = await context.newPage();
+  function watch(page: Page, name: string): void {
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
     page.on('console', (message) => {
@@ -64,6 +61,16 @@ describeWithChromium('the demo page in Chromium', () => {
         pageErrors.push(`${name}: ${message.text()}`);
       }
     });
+  }
+
+  /** A device: its own browser context (cookies, storage), the page open. */
+  async function device(name: string): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 900 },
+      userAgent: `demo-test ${name}`,
+    });
+    const page = await context.newPage();
+    watch(page, name);
     await page.goto(server.url);
     return page;
   }
@@ -130,6 +137,46 @@ describeWithChromium('the demo page in Chromium', () => {
     await laptop.locator('#state', { hasText: 'Session ended: logged out' }).waitFor();
     await laptop.screenshot({ path: join(OUTPUT, '3-laptop-replay-refused.png'), fullPage: true });
 
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refreshes once for two tabs sharing localStorage; a logout in one is seen by the other', async () => {
+    const username = `tabs-${Date.now().toString(36)}`;
+    const password = 'a long demo passphrase';
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const refreshes: string[] = [];
+    context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/auth/refresh') refreshes.push(request.url());
+    });
+    const url = `${shortLived.url}/?storage=local`;
+    const first = await context.newPage();
+    watch(first, 'first tab');
+    await first.goto(url);
+    await first.locator('#storage-kind', { hasText: 'localStorage' }).waitFor();
+    const register = first.locator('#register');
+    await register.getByLabel('Username').fill(username);
+    await register.getByLabel('Password').fill(password);
+    await register.getByRole('button', { name: 'Register' }).click();
+    await sees(first, 'register', 'Registered');
+    await logIn(first, username, password);
+    const second = await context.newPage();
+    watch(second, 'second tab');
+    await second.goto(url);
+    await second.locator('#state', { hasText: 'Signed in' }).waitFor();
+
+    // Past the refresh point (half the 2 s lifetime), both tabs ask at once.
+    await first.waitForTimeout(1200);
+    await Promise.all([
+      first.getByRole('button', { name: 'Ask the API' }).click(),
+      second.getByRole('button', { name: 'Ask the API' }).click(),
+    ]);
+    await sees(first, 'me', `"username": "${username}"`);
+    await sees(second, 'me', `"username": "${username}"`);
+    expect(refreshes).toHaveLength(1);
+
+    await first.getByRole('button', { name: 'Log out', exact: true }).click();
+    await second.locator('#state', { hasText: 'another tab logged out' }).waitFor();
+    await second.screenshot({ path: join(OUTPUT, '4-second-tab-told.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });
