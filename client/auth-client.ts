@@ -359,7 +359,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   /** The token to retry with after `used` was refused: someone else's fresh one, or one refresh. */
   async function tokenAfterRefusal(used: string): Promise<string> {
     if (inflight) return (await inflight).accessToken;
-    const session = await currentSession();
+    const session = await storage.load();
+    // Refused, and the tokens are gone meanwhile: a concurrent refresh ended the session.
+    if (!session) throw new SessionEndedError();
     if (session.accessToken !== used) return session.accessToken;
     return (await refresh(used)).accessToken;
   }
