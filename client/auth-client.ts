@@ -290,13 +290,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
    * (an earlier refresh here, another tab) has refreshed: use theirs.
    */
   async function refreshAlone(stale: string, startedAt: number): Promise<StoredSession> {
-    const stored = await storage.load();
-    // Logged out, or someone else's session stored, since this refresh was asked for.
-    if (startedAt !== generation) {
+    // Logged out, or logged in again (here or in another tab), since this
+    // refresh was asked for: whatever is stored now is the answer.
+    const adoptLatest = async () => {
       const latest = await storage.load();
       if (latest) return latest;
       throw new SessionEndedError();
-    }
+    };
+    const stored = await storage.load();
+    if (startedAt !== generation) return adoptLatest();
     if (!stored) throw new SessionEndedError();
     if (stored.accessToken !== stale && !refreshDue(stored)) return stored;
 
@@ -308,14 +310,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     );
     if (response.ok) {
       const next = sessionFrom(await readJson(response), clock.now());
-      // Logged out (or logged in again) meanwhile: this result belongs to nobody.
-      if (startedAt !== generation) throw new SessionEndedError();
+      // The session changed meanwhile: this result belongs to nobody, never store it.
+      if (startedAt !== generation) return adoptLatest();
       await storage.save(next);
       emit('session-changed', { source: 'refresh' });
       return next;
     }
     if (await isInvalidToken(response)) {
-      if (startedAt === generation) await forget('refresh_refused');
+      if (startedAt !== generation) return adoptLatest();
+      await forget('refresh_refused');
       throw new SessionEndedError();
     }
     throw await errorOf(response);

@@ -3,7 +3,12 @@
  * API one refresh at a time, and the tab that waited uses the other's
  * tokens; `storage` events tell a tab what another one did.
  */
-import { createAuthClient, type WebStorageArea, webStorage } from '../../../client';
+import {
+  createAuthClient,
+  DEFAULT_STORAGE_KEY,
+  type WebStorageArea,
+  webStorage,
+} from '../../../client';
 import { fakeApi, manualClock } from './fake-api';
 
 const BASE = 'https://api.example.test/prod';
@@ -120,7 +125,9 @@ function twoTabs() {
     client.on('session-ended', ({ reason }) => events.push(`ended:${reason}`));
     return { client, events };
   };
-  return { api, time, locks, first: tab(), second: tab(), deliver: shared.deliver };
+  const first = tab();
+  const second = tab();
+  return { api, time, locks, first, second, deliver: shared.deliver, area: shared.openTab().area };
 }
 
 describe('across tabs', () => {
@@ -161,5 +168,26 @@ describe('across tabs', () => {
     await first.client.login(alice);
     deliver();
     expect(second.events).toEqual([]);
+  });
+
+  it('drops a refresh that finishes after another tab logged in again, and uses that login', async () => {
+    const { api, time, first, second, deliver, area } = twoTabs();
+    await first.client.login(alice);
+    time.advance(901_000);
+    const gate = api.holdRefresh();
+
+    const asked = second.client.me();
+    while (api.count('POST', '/auth/refresh') === 0) await new Promise(setImmediate);
+    await first.client.login(alice);
+    const loggedIn = area.getItem(DEFAULT_STORAGE_KEY);
+    deliver();
+    gate.resolve();
+
+    await expect(asked).resolves.toMatchObject({ username: 'alice' });
+    // The refresh's pair was never stored; the second login's is.
+    expect(area.getItem(DEFAULT_STORAGE_KEY)).toBe(loggedIn);
+    expect(api.requests.at(-1)?.authorization).toBe(
+      `Bearer ${JSON.parse(loggedIn ?? '{}').accessToken}`,
+    );
   });
 });

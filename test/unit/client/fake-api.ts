@@ -54,6 +54,7 @@ export function fakeApi(options: { accessTtlSeconds?: number } = {}) {
   let counter = 0;
   const liveAccess = new Set<string>();
   const liveRefresh = new Set<string>();
+  const accessOf = new Map<string, string>();
   const requests: SeenRequest[] = [];
   /** Responses to give instead of the normal ones, per "METHOD /path", first in first out. */
   const scripted = new Map<string, Array<() => Response | Promise<Response>>>();
@@ -66,6 +67,7 @@ export function fakeApi(options: { accessTtlSeconds?: number } = {}) {
     const refresh = fakeJwt({ sid, n: counter, token_use: 'refresh' });
     liveAccess.add(access);
     liveRefresh.add(refresh);
+    accessOf.set(refresh, access);
     return {
       access_token: access,
       refresh_token: refresh,
@@ -89,8 +91,9 @@ export function fakeApi(options: { accessTtlSeconds?: number } = {}) {
       if (refreshGate) await refreshGate.promise;
       const presented = (body as { refresh_token?: string }).refresh_token ?? '';
       if (!liveRefresh.has(presented)) return invalidToken();
-      liveRefresh.clear();
-      liveAccess.clear();
+      // Rotation revokes the presented pair only (another login's pair lives on).
+      liveRefresh.delete(presented);
+      liveAccess.delete(accessOf.get(presented) ?? '');
       return json(200, issue());
     }
     if (route === 'POST /auth/logout') {
