@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The browser test has its own run (jest.browser.config.js, `npm run test:browser`).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   transform: {
     '^.+\\.[tj]s$': [

@@ -9,6 +9,7 @@ import { type Env, readCorsOrigins } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
+import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
 import { StartupError } from './startup-error';
 
@@ -84,9 +85,11 @@ export async function startServer(
     // Loaded only now (the AWS SDK takes a while): a start that fails above fails at once.
     const [{ createMissingTables, openDatabase }, { createGateway }, { createRequestListener }] =
       await Promise.all([import('./database'), import('./gateway'), import('./http-adapter')]);
-    listener = createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
-      maxBodyBytes: MAX_BODY_BYTES,
-    });
+    listener = withDemoPage(
+      createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
+        maxBodyBytes: MAX_BODY_BYTES,
+      }),
+    );
     database = await openDatabase({
       dataDir: config.dataDir,
       ...(config.dynamodbEndpoint ? { dynamodbEndpoint: config.dynamodbEndpoint } : {}),

@@ -1,0 +1,56 @@
+/**
+ * The API's JSON bodies as they travel (snake_case, as in docs/api.md): the
+ * client hands them over unchanged, so the documentation of the HTTP API is
+ * the documentation of these types.
+ */
+
+/** 200 from `POST /auth/login` and `POST /auth/refresh`. */
+export interface TokenResponse {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  /** Seconds. */
+  expires_in: number;
+  /** Seconds until the session ends (counted from login; refresh never extends it). */
+  refresh_expires_in: number;
+}
+
+/** 201 from `POST /auth/register`. */
+export interface RegisteredUser {
+  user_id: string;
+  username: string;
+}
+
+/** 200 from `GET /auth/me`. */
+export interface Me {
+  user_id: string;
+  username: string;
+  session_id: string;
+  /** ISO 8601: when the access token used expires. */
+  expires_at: string;
+}
+
+/** One entry of `GET /auth/sessions`. */
+export interface SessionInfo {
+  session_id: string;
+  created_at: string;
+  refreshed_at?: string;
+  expires_at: string;
+  ip?: string;
+  user_agent?: string;
+  /** The session of the token that asked. */
+  current: boolean;
+}
+
+/** One page of sessions; `next` is `null` on the last page. */
+export interface SessionPage {
+  sessions: SessionInfo[];
+  /** Pass it back as `next` to get the following page; `null` at the end. */
+  next: string | null;
+}
+
+/** Every error body: `{error, message}`. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+}

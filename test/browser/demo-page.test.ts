@@ -1,0 +1,182 @@
+/**
+ * The demo page of `npm start` in headless Chromium (Debian's `chromium`,
+ * driven by playwright-core; nothing is downloaded): register, log in on two
+ * devices (two browser contexts), revoke one from the other and see it
+ * refused, log out and see the replayed access token refused. Screenshots go
+ * to test-output/browser/ (git-ignored). Without a Chromium on the machine
+ * the test is skipped, saying so; CI installs one.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/google-chrome',
+];
+const chromiumPath = CANDIDATES.find((path): path is string => !!path && existsSync(path));
+const OUTPUT = resolve(__dirname, '../../test-output/browser');
+
+if (!chromiumPath) {
+  console.warn(
+    `Browser test skipped: no Chromium found (looked at ${CANDIDATES.filter(Boolean).join(', ')}). ` +
+      'Install it with `apt-get install -y chromium` or set CHROMIUM_PATH.',
+  );
+}
+const describeWithChromium = chromiumPath ? describe : describe.skip;
+
+describeWithChromium('the demo page in Chromium', () => {
+  let server: ServerProcess;
+  /** Access tokens living 2 s, for the tabs to refresh. */
+  let shortLived: ServerProcess;
+  let browser: Browser;
+  /** Uncaught errors and console errors (a CSP violation, a script error) of every page. */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(OUTPUT, { recursive: true });
+    [server, shortLived, browser] = await Promise.all([
+      startServerProcess({ env: { PASSWORD_SCRYPT_LOG2_N: '10' } }),
+      startServerProcess({ env: { PASSWORD_SCRYPT_LOG2_N: '10', ACCESS_TOKEN_TTL_SECONDS: '2' } }),
+      chromium.launch({ executablePath: chromiumPath, headless: true }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([server?.stop(), shortLived?.stop()]);
+  });
+
+  function watch(page: Page, name: string): void {
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
+    page.on('console', (message) => {
+      // The refusals the test provokes (401) are logged by the browser too; those are expected.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        pageErrors.push(`${name}: ${message.text()}`);
+      }
+    });
+  }
+
+  /** A device: its own browser context (cookies, storage), the page open. */
+  async function device(name: string): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 900 },
+      userAgent: `demo-test ${name}`,
+    });
+    const page = await context.newPage();
+    watch(page, name);
+    await page.goto(server.url);
+    return page;
+  }
+
+  /** Waits until the live region of `section` says `text`. */
+  async function sees(page: Page, section: string, text: string | RegExp): Promise<void> {
+    await page.locator(`#${section} .result`, { hasText: text }).waitFor();
+  }
+
+  async function logIn(page: Page, username: string, password: string): Promise<void> {
+    const login = page.locator('#login');
+    await login.getByLabel('Username').fill(username);
+    await login.getByLabel('Password').fill(password);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await sees(page, 'login', 'Logged in');
+  }
+
+  it('shows two devices, revokes one from the other, and refuses a replayed token', async () => {
+    const username = `demo-${Date.now().toString(36)}`;
+    const password = 'a long demo passphrase';
+    const laptop = await device('laptop');
+    const phone = await device('phone');
+
+    // Register and log in on the laptop.
+    const register = laptop.locator('#register');
+    await register.getByLabel('Username').fill(username);
+    await register.getByLabel('Password').fill(password);
+    await register.getByRole('button', { name: 'Register' }).click();
+    await sees(laptop, 'register', `Registered ${username}`);
+    await logIn(laptop, username, password);
+    await laptop.getByRole('button', { name: 'Ask the API' }).click();
+    await sees(laptop, 'me', `"username": "${username}"`);
+
+    // Log in on the phone too: two sessions, the laptop's marked as current.
+    await logIn(phone, username, password);
+    await laptop.getByRole('button', { name: 'Load sessions' }).click();
+    await sees(laptop, 'sessions', '2 live sessions');
+    const rows = laptop.locator('#sessions tbody tr');
+    expect(await rows.count()).toBe(2);
+    const current = laptop.locator('#sessions tbody tr.current');
+    expect(await current.count()).toBe(1);
+    expect(await current.textContent()).toContain('this device');
+    await laptop.screenshot({ path: join(OUTPUT, '1-laptop-two-sessions.png'), fullPage: true });
+
+    // Revoke the phone's session from the laptop; the phone is refused next time.
+    await laptop.locator('#sessions tbody tr:not(.current)').getByRole('button').click();
+    await sees(laptop, 'sessions', '1 live session');
+    await phone.getByRole('button', { name: 'Ask the API' }).click();
+    await sees(phone, 'me', /401 invalid_token/);
+    await phone.locator('#state', { hasText: 'Session ended' }).waitFor();
+    await phone.screenshot({ path: join(OUTPUT, '2-phone-revoked.png'), fullPage: true });
+
+    // The laptop still works; it logs out, and its old access token is refused.
+    await laptop.getByRole('button', { name: 'Ask the API' }).click();
+    await sees(laptop, 'me', `"username": "${username}"`);
+    await laptop.getByRole('button', { name: 'Log out', exact: true }).click();
+    await sees(laptop, 'logout', 'Logged out');
+    await laptop.getByRole('button', { name: /Send GET \/auth\/me with the old token/ }).click();
+    await sees(
+      laptop,
+      'replay',
+      /^401 Unauthorized: refused, as it should be\s+\{"error":"invalid_token"/,
+    );
+    await laptop.locator('#state', { hasText: 'Session ended: logged out' }).waitFor();
+    await laptop.screenshot({ path: join(OUTPUT, '3-laptop-replay-refused.png'), fullPage: true });
+
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refreshes once for two tabs sharing localStorage; a logout in one is seen by the other', async () => {
+    const username = `tabs-${Date.now().toString(36)}`;
+    const password = 'a long demo passphrase';
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const refreshes: string[] = [];
+    context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/auth/refresh') refreshes.push(request.url());
+    });
+    const url = `${shortLived.url}/?storage=local`;
+    const first = await context.newPage();
+    watch(first, 'first tab');
+    await first.goto(url);
+    await first.locator('#storage-kind', { hasText: 'localStorage' }).waitFor();
+    const register = first.locator('#register');
+    await register.getByLabel('Username').fill(username);
+    await register.getByLabel('Password').fill(password);
+    await register.getByRole('button', { name: 'Register' }).click();
+    await sees(first, 'register', 'Registered');
+    await logIn(first, username, password);
+    const second = await context.newPage();
+    watch(second, 'second tab');
+    await second.goto(url);
+    await second.locator('#state', { hasText: 'Signed in' }).waitFor();
+
+    // Past the refresh point (half the 2 s lifetime), both tabs ask at once.
+    await first.waitForTimeout(1200);
+    await Promise.all([
+      first.getByRole('button', { name: 'Ask the API' }).click(),
+      second.getByRole('button', { name: 'Ask the API' }).click(),
+    ]);
+    await sees(first, 'me', `"username": "${username}"`);
+    await sees(second, 'me', `"username": "${username}"`);
+    expect(refreshes).toHaveLength(1);
+
+    await first.getByRole('button', { name: 'Log out', exact: true }).click();
+    await second.locator('#state', { hasText: 'another tab logged out' }).waitFor();
+    await second.screenshot({ path: join(OUTPUT, '4-second-tab-told.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,437 @@
+/**
+ * The client against a fake API behind a fake fetch, on a manual clock:
+ * single-flight refresh, one retry on 401, proactive refresh, the end of a
+ * session, Retry-After and back-off, and logout racing a refresh.
+ */
+import {
+  ApiError,
+  type AuthClientOptions,
+  createAuthClient,
+  memoryStorage,
+  NetworkError,
+  NotAuthenticatedError,
+  SessionEndedError,
+} from '../../../client';
+import { fakeApi, invalidToken, json, manualClock } from './fake-api';
+
+const BASE = 'https://api.example.test/prod';
+const alice = { username: 'alice', password: 'correct horse battery' };
+
+function setup(options: Partial<AuthClientOptions> & { accessTtlSeconds?: number } = {}) {
+  const api = fakeApi({ accessTtlSeconds: options.accessTtlSeconds ?? 900 });
+  const time = manualClock();
+  const storage = options.storage ?? memoryStorage();
+  const client = createAuthClient({
+    baseUrl: BASE,
+    fetch: api.fetch,
+    clock: time.clock,
+    storage,
+    ...options,
+  });
+  const ended: string[] = [];
+  client.on('session-ended', ({ reason }) => ended.push(reason));
+  return { api, time, client, storage, ended };
+}
+
+describe('single-flight refresh', () => {
+  it('shares one refresh among concurrent callers whose token has expired', async () => {
+    const { api, time, client } = setup();
+    await client.login(alice);
+    time.advance(901_000);
+    api.expireAccessTokens();
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.me()));
+
+    expect(results.every((me) => me.username === 'alice')).toBe(true);
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    expect(api.count('GET', '/auth/me')).toBe(20);
+  });
+
+  it('shares one refresh among concurrent 401s, even those answered after it completed', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    // The server refuses the token although the client believes it fresh.
+    api.expireAccessTokens();
+
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, async () => (await client.fetch('/auth/me')).status),
+    );
+
+    expect(statuses).toEqual(Array(20).fill(200));
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    // Each request at most twice: the refused try and one retry.
+    expect(api.count('GET', '/auth/me')).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('a 401 invalid_token', () => {
+  it('is followed by one refresh and one retry with the new token', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.expireAccessTokens();
+
+    const me = await client.me();
+
+    expect(me.username).toBe('alice');
+    const calls = api.requests.filter((r) => r.path === '/auth/me');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.authorization).not.toBe(calls[1]?.authorization);
+    expect(api.isLive(calls[1]?.authorization?.slice('Bearer '.length) ?? '')).toBe(true);
+  });
+
+  it('is never refreshed twice for one request: a second 401 reaches the caller', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('GET /auth/me', invalidToken, invalidToken, invalidToken);
+
+    const response = await client.fetch('/auth/me');
+
+    expect(response.status).toBe(401);
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    expect(api.count('GET', '/auth/me')).toBe(2);
+    await expect(client.isLoggedIn()).resolves.toBe(true);
+  });
+
+  it('replays a request body on the retry', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.expireAccessTokens();
+
+    const response = await client.fetch(
+      new Request(`${BASE}/things`, {
+        method: 'POST',
+        body: JSON.stringify({ n: 1 }),
+      }),
+    );
+
+    expect(response.status).toBe(204);
+    const posts = api.requests.filter((r) => r.path === '/things');
+    expect(posts.map((r) => r.body)).toEqual([{ n: 1 }, { n: 1 }]);
+  });
+
+  it('that is invalid_credentials (wrong current password) does not refresh', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('POST /auth/password', () =>
+      json(401, { error: 'invalid_credentials', message: 'Wrong password.' }),
+    );
+
+    const change = client.changePassword({ currentPassword: 'nope', newPassword: 'x'.repeat(12) });
+
+    await expect(change).rejects.toMatchObject({ status: 401, code: 'invalid_credentials' });
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+});
+
+describe('proactive refresh', () => {
+  it('refreshes shortly before exp, never earlier', async () => {
+    const { api, time, client } = setup();
+    await client.login(alice);
+
+    time.advance((900 - 31) * 1000);
+    await client.me();
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+
+    time.advance(2000);
+    await client.me();
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    // The request went out with the new token: no 401 was needed.
+    expect(api.count('GET', '/auth/me')).toBe(2);
+  });
+
+  it('refreshes a short-lived token at half its lifetime, not at every request', async () => {
+    const { api, time, client } = setup({ accessTtlSeconds: 10 });
+    await client.login(alice);
+
+    time.advance(4000);
+    await client.me();
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+    time.advance(2000);
+    await client.me();
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+  });
+
+  it('keeps using a still-valid token when the early refresh fails for a while', async () => {
+    const { api, time, client } = setup({ retry: { attempts: 2 } });
+    await client.login(alice);
+    time.advance((900 - 20) * 1000);
+    api.script(
+      'POST /auth/refresh',
+      () => json(503, { error: 'unavailable', message: 'x' }),
+      () => json(503, { error: 'unavailable', message: 'x' }),
+    );
+
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+    await expect(client.isLoggedIn()).resolves.toBe(true);
+  });
+});
+
+describe('the end of a session', () => {
+  it('comes only from a 401 invalid_token on refresh: tokens forgotten, one session-ended', async () => {
+    const { api, client, storage, ended } = setup();
+    await client.login(alice);
+    api.revokeSession();
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => client.me()));
+
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(SessionEndedError) });
+    }
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    expect(storage.load()).toBeNull();
+    expect(ended).toEqual(['refresh_refused']);
+
+    // No loop: nothing more is sent once the session is over.
+    const sent = api.requests.length;
+    await expect(client.me()).rejects.toBeInstanceOf(NotAuthenticatedError);
+    expect(api.requests.length).toBe(sent);
+  });
+
+  it('does not come from 429 or 5xx on refresh, even after the retries run out', async () => {
+    const { api, time, client, ended } = setup({ retry: { attempts: 3 } });
+    await client.login(alice);
+    time.advance(901_000);
+    for (const status of [429, 500, 502, 503, 504]) {
+      api.script(
+        'POST /auth/refresh',
+        () => json(status, { error: 'x', message: 'x' }),
+        () => json(status, { error: 'x', message: 'x' }),
+        () => json(status, { error: 'x', message: 'x' }),
+      );
+      await expect(client.me()).rejects.toMatchObject({ status });
+      await expect(client.isLoggedIn()).resolves.toBe(true);
+    }
+    expect(ended).toEqual([]);
+    // Then the API recovers and the same session carries on.
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+  });
+});
+
+describe('429 and 5xx', () => {
+  it('waits for Retry-After before trying a 429 again', async () => {
+    const { api, time, client } = setup();
+    await client.login(alice);
+    api.script('GET /auth/me', () =>
+      json(429, { error: 'too_many_requests', message: 'x' }, { 'Retry-After': '3' }),
+    );
+
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+    expect(time.sleeps).toEqual([3000]);
+  });
+
+  it('hands a long Retry-After (locked account) to the caller instead of waiting', async () => {
+    const { api, time, client } = setup();
+    api.script('POST /auth/login', () =>
+      json(429, { error: 'too_many_requests', message: 'Locked.' }, { 'Retry-After': '900' }),
+    );
+
+    const error = await client.login(alice).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 429, code: 'too_many_requests', retryAfterSeconds: 900 });
+    expect(time.sleeps).toEqual([]);
+    expect(api.count('POST', '/auth/login')).toBe(1);
+  });
+
+  it('retries 5xx of a refresh with growing back-off until it succeeds', async () => {
+    const { api, time, client, ended } = setup();
+    await client.login(alice);
+    time.advance(901_000);
+    api.script(
+      'POST /auth/refresh',
+      () => json(503, { error: 'unavailable', message: 'x' }),
+      () => json(502, { message: 'Internal server error' }),
+      () => json(500, { error: 'internal_error', message: 'x' }),
+    );
+
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+    expect(api.count('POST', '/auth/refresh')).toBe(4);
+    // Equal jitter at random() = 0.5: 3/4 of 250, 500, 1000 ms.
+    expect(time.sleeps).toEqual([187.5, 375, 750]);
+    expect(ended).toEqual([]);
+  });
+
+  it('does not repeat a login after a 5xx or a network failure (it may have happened)', async () => {
+    const { api, client } = setup();
+    api.script('POST /auth/login', () => json(500, { error: 'internal_error', message: 'x' }));
+    await expect(client.login(alice)).rejects.toMatchObject({ code: 'internal_error' });
+    expect(api.count('POST', '/auth/login')).toBe(1);
+
+    const offline = createAuthClient({
+      baseUrl: BASE,
+      fetch: async () => {
+        throw new TypeError('fetch failed');
+      },
+      clock: manualClock().clock,
+    });
+    await expect(offline.login(alice)).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('retries a GET after a network failure', async () => {
+    const api = fakeApi();
+    const time = manualClock();
+    let failures = 0;
+    const client = createAuthClient({
+      baseUrl: BASE,
+      fetch: async (request) => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new TypeError('fetch failed');
+        }
+        return api.fetch(request);
+      },
+      clock: time.clock,
+    });
+    await client.login(alice);
+    failures = 2;
+
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+    expect(time.sleeps).toHaveLength(2);
+  });
+});
+
+describe('logout', () => {
+  it('waits for a refresh in flight and revokes its result, which is never stored', async () => {
+    const { api, time, client, storage } = setup();
+    await client.login(alice);
+    time.advance(901_000);
+    const gate = api.holdRefresh();
+
+    const request = client.me().catch((error: unknown) => error);
+    while (api.count('POST', '/auth/refresh') === 0) await new Promise(setImmediate);
+    const logout = client.logout();
+    gate.resolve();
+    await logout;
+
+    const logoutCall = api.requests.find((r) => r.path === '/auth/logout');
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    // The tokens revoked are the successors the refresh obtained (the second pair issued).
+    expect(claimsOf(logoutCall?.authorization?.slice('Bearer '.length))).toMatchObject({ n: 2 });
+    expect(claimsOf((logoutCall?.body as { refresh_token?: string })?.refresh_token)).toMatchObject(
+      {
+        n: 2,
+      },
+    );
+    expect(storage.load()).toBeNull();
+    await request;
+    expect(storage.load()).toBeNull();
+  });
+
+  it('started while a refresh is about to begin leaves nothing stored', async () => {
+    const { api, time, client, storage } = setup();
+    await client.login(alice);
+    time.advance(901_000);
+
+    const request = client.me().catch((error: unknown) => error);
+    await client.logout();
+
+    const outcome = await request;
+    expect(outcome).toBeInstanceOf(SessionEndedError);
+    expect(storage.load()).toBeNull();
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+
+  it('forgets the tokens even when the API cannot be reached, and says so', async () => {
+    const { api, client, storage, ended } = setup({ retry: { attempts: 1 } });
+    await client.login(alice);
+    api.script('POST /auth/logout', () => json(503, { error: 'unavailable', message: 'x' }));
+
+    await expect(client.logout()).rejects.toMatchObject({ status: 503 });
+    expect(storage.load()).toBeNull();
+    expect(ended).toEqual(['logout']);
+  });
+
+  it('sends both tokens', async () => {
+    const { api, client } = setup();
+    const tokens = await client.login(alice).then(() => api.requests.length);
+    await client.logout();
+    const call = api.requests[tokens];
+    expect(call).toMatchObject({
+      path: '/auth/logout',
+      authorization: expect.stringMatching(/^Bearer /),
+    });
+    expect(call?.body).toEqual({ refresh_token: expect.any(String) });
+  });
+});
+
+describe('sessions', () => {
+  it('reads the unpaginated body as one last page', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    await expect(client.sessions()).resolves.toEqual({ sessions: [], next: null });
+    expect(api.requests.at(-1)?.search).toBe('');
+  });
+
+  it('follows next to the end, passing limit and next as query parameters', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    const session = (id: string) => ({
+      session_id: id,
+      created_at: 'c',
+      expires_at: 'e',
+      current: id === 'a',
+    });
+    api.script(
+      'GET /auth/sessions',
+      () => json(200, { sessions: [session('a')], next: 'cursor 1' }),
+      () => json(200, { sessions: [session('b')], next: null }),
+    );
+
+    const all = await client.allSessions();
+
+    expect(all.map((s) => s.session_id)).toEqual(['a', 'b']);
+    const searches = api.requests.filter((r) => r.path === '/auth/sessions').map((r) => r.search);
+    expect(searches).toEqual(['', '?next=cursor+1']);
+
+    await client.sessions({ limit: 10, next: 'x' });
+    expect(api.requests.at(-1)?.search).toBe('?limit=10&next=x');
+  });
+
+  it('revoking the current session logs this client out', async () => {
+    const { client, storage, ended } = setup();
+    const { sessionId } = await client.login(alice);
+    expect(sessionId).toBe('session-1');
+
+    await client.revokeSession('session-1');
+
+    expect(storage.load()).toBeNull();
+    expect(ended).toEqual(['logout']);
+  });
+});
+
+describe('fetch', () => {
+  it('resolves relative URLs against baseUrl and sends the token', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    await client.fetch('orders?x=1');
+    expect(api.requests.at(-1)).toMatchObject({
+      path: '/orders',
+      search: '?x=1',
+      authorization: expect.stringMatching(/^Bearer ey/),
+    });
+  });
+
+  it('refuses to send the token to another origin unless allowed', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    const sent = api.requests.length;
+    await expect(client.fetch('https://evil.example/steal')).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(api.requests.length).toBe(sent);
+
+    const { client: allowing } = setup({ tokenOrigins: ['https://orders.example'] });
+    await allowing.login(alice);
+    await expect(allowing.fetch('https://orders.example/x')).resolves.toBeDefined();
+  });
+
+  it('without a session rejects with NotAuthenticatedError and sends nothing', async () => {
+    const { api, client } = setup();
+    await expect(client.fetch('/auth/me')).rejects.toBeInstanceOf(NotAuthenticatedError);
+    expect(api.requests).toHaveLength(0);
+  });
+});
+
+function claimsOf(token: string | undefined): unknown {
+  return JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString());
+}

@@ -1,0 +1,193 @@
+/**
+ * Two tabs = two clients on one `localStorage`-like area: with the Web Locks
+ * API one refresh at a time, and the tab that waited uses the other's
+ * tokens; `storage` events tell a tab what another one did.
+ */
+import {
+  createAuthClient,
+  DEFAULT_STORAGE_KEY,
+  type WebStorageArea,
+  webStorage,
+} from '../../../client';
+import { fakeApi, manualClock } from './fake-api';
+
+const BASE = 'https://api.example.test/prod';
+const alice = { username: 'alice', password: 'correct horse battery' };
+
+type StorageListener = (event: {
+  key: string | null;
+  newValue: string | null;
+  storageArea: unknown;
+}) => void;
+
+/**
+ * One origin's shared values, seen by each tab through its own area object.
+ * As in browsers, a write is announced to the other tabs only, and later:
+ * the announcements wait in a queue until `deliver()`.
+ */
+function sharedArea() {
+  const values = new Map<string, string>();
+  const tabs: Array<{ area: WebStorageArea; listeners: Set<StorageListener> }> = [];
+  const queue: Array<() => void> = [];
+  function announce(from: WebStorageArea, key: string, newValue: string | null) {
+    for (const tab of tabs) {
+      if (tab.area === from) continue;
+      for (const listener of tab.listeners) {
+        queue.push(() => listener({ key, newValue, storageArea: tab.area }));
+      }
+    }
+  }
+  return {
+    /** A new tab's area and the set its `storage` listeners go into. */
+    openTab() {
+      const area: WebStorageArea = {
+        getItem: (key) => values.get(key) ?? null,
+        setItem(key, value) {
+          values.set(key, value);
+          announce(area, key, value);
+        },
+        removeItem(key) {
+          values.delete(key);
+          announce(area, key, null);
+        },
+      };
+      const tab = { area, listeners: new Set<StorageListener>() };
+      tabs.push(tab);
+      return tab;
+    },
+    deliver() {
+      for (const event of queue.splice(0)) event();
+    },
+  };
+}
+
+/** The Web Locks API: exclusive locks by name, granted in request order. */
+function fakeLocks() {
+  const tails = new Map<string, Promise<unknown>>();
+  let requests = 0;
+  return {
+    get requests() {
+      return requests;
+    },
+    request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+      requests += 1;
+      const previous = tails.get(name) ?? Promise.resolve();
+      const run = previous.then(callback, callback);
+      tails.set(
+        name,
+        run.catch(() => undefined),
+      );
+      return run;
+    },
+  };
+}
+
+const globals = globalThis as Record<string, unknown>;
+let saved: Record<string, unknown>;
+
+beforeEach(() => {
+  saved = {
+    navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator'),
+    addEventListener: globals.addEventListener,
+    removeEventListener: globals.removeEventListener,
+  };
+});
+
+afterEach(() => {
+  const descriptor = saved.navigator as PropertyDescriptor | undefined;
+  if (descriptor) Object.defineProperty(globalThis, 'navigator', descriptor);
+  else delete globals.navigator;
+  globals.addEventListener = saved.addEventListener;
+  globals.removeEventListener = saved.removeEventListener;
+});
+
+/** Two tabs of one browser, each with its own client and `storage` listeners. */
+function twoTabs() {
+  const locks = fakeLocks();
+  Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+  const shared = sharedArea();
+  const api = fakeApi();
+  const time = manualClock();
+  const tab = () => {
+    const { area, listeners } = shared.openTab();
+    globals.addEventListener = (_type: string, listener: StorageListener) =>
+      listeners.add(listener);
+    globals.removeEventListener = (_type: string, listener: StorageListener) =>
+      listeners.delete(listener);
+    const client = createAuthClient({
+      baseUrl: BASE,
+      fetch: api.fetch,
+      clock: time.clock,
+      storage: webStorage(area, { shared: true }),
+    });
+    const events: string[] = [];
+    client.on('session-changed', ({ source }) => events.push(`changed:${source}`));
+    client.on('session-ended', ({ reason }) => events.push(`ended:${reason}`));
+    return { client, events };
+  };
+  const first = tab();
+  const second = tab();
+  return { api, time, locks, first, second, deliver: shared.deliver, area: shared.openTab().area };
+}
+
+describe('across tabs', () => {
+  it('refreshes once: the tab that waited for the lock uses the tokens the other stored', async () => {
+    // The storage events are not delivered: the lock alone must do.
+    const { api, time, locks, first, second } = twoTabs();
+    await first.client.login(alice);
+    time.advance(901_000);
+    api.expireAccessTokens();
+
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, () => first.client.me()),
+      ...Array.from({ length: 5 }, () => second.client.me()),
+    ]);
+
+    expect(results.every((me) => me.username === 'alice')).toBe(true);
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    // One lock request per tab: each tab's callers shared one flight.
+    expect(locks.requests).toBe(2);
+  });
+
+  it('tells the other tab about new tokens and about the end of the session', async () => {
+    const { first, second, deliver } = twoTabs();
+    await first.client.login(alice);
+    deliver();
+    expect(second.events).toEqual(['changed:other_tab']);
+
+    await first.client.logout();
+    deliver();
+    expect(second.events).toEqual(['changed:other_tab', 'ended:other_tab']);
+    await expect(second.client.isLoggedIn()).resolves.toBe(false);
+    expect(first.events).toEqual(['changed:login', 'ended:logout']);
+  });
+
+  it('stops listening once disposed', async () => {
+    const { first, second, deliver } = twoTabs();
+    second.client.dispose();
+    await first.client.login(alice);
+    deliver();
+    expect(second.events).toEqual([]);
+  });
+
+  it('drops a refresh that finishes after another tab logged in again, and uses that login', async () => {
+    const { api, time, first, second, deliver, area } = twoTabs();
+    await first.client.login(alice);
+    time.advance(901_000);
+    const gate = api.holdRefresh();
+
+    const asked = second.client.me();
+    while (api.count('POST', '/auth/refresh') === 0) await new Promise(setImmediate);
+    await first.client.login(alice);
+    const loggedIn = area.getItem(DEFAULT_STORAGE_KEY);
+    deliver();
+    gate.resolve();
+
+    await expect(asked).resolves.toMatchObject({ username: 'alice' });
+    // The refresh's pair was never stored; the second login's is.
+    expect(area.getItem(DEFAULT_STORAGE_KEY)).toBe(loggedIn);
+    expect(api.requests.at(-1)?.authorization).toBe(
+      `Bearer ${JSON.parse(loggedIn ?? '{}').accessToken}`,
+    );
+  });
+});
