@@ -62,10 +62,15 @@ export async function refresh(
     exp: claims.exp,
   };
   if (claims.jti === session.refreshJti) {
-    // The current token, yet revoked: the session is being ended (revocations
-    // are written before its item is deleted). Never rotate it back to life.
-    if (revoked) throw new InvalidTokenError('revoked');
-    return rotate(deps, session, presented, client);
+    if (!revoked) return rotate(deps, session, presented, client);
+    // The current token as read, yet revoked: either a concurrent refresh
+    // rotated the session between the two reads (it revokes the token it
+    // replaced right after its rotation write), which the window covers, or
+    // the session is being ended (revocations come before the item's delete).
+    // Read again to tell them apart; never rotate a revoked token back to life.
+    const current = await sessions.get(claims.sub, claims.sid);
+    if (current && withinGrace(deps, current, claims.jti)) return signSuccessor(deps, current);
+    throw new InvalidTokenError('revoked');
   }
   // Rotated away a moment ago (two tabs, a retry): the same successor again.
   if (withinGrace(deps, session, claims.jti)) return signSuccessor(deps, session);

@@ -319,6 +319,28 @@ async function rotationCalls(): Promise<number> {
   return count;
 }
 
+describe('refresh racing another refresh with the same token', () => {
+  it('gives the successor to a refresh that read the session before the rotation and its revocation after it', async () => {
+    const world = await domainWorld();
+    const first = await loggedIn(world);
+    let winner: TokenPair | undefined;
+    // The winner rotates and revokes the old refresh token between the loser's
+    // two parallel reads: the loser sees the token current, and revoked.
+    const loser = instrumented(world, async (_call, name) => {
+      if (name === 'revokedTokens.isRevoked' && !winner) {
+        winner = await refreshWith(world, first.refresh.token);
+      }
+    });
+
+    const replayed = await refresh(loser, first.refresh.token, CLIENT);
+
+    if (!winner) throw new Error('the winner did not run');
+    expect(identity(replayed)).toEqual(identity(winner));
+    expect(theSession(world)?.refreshJti).toBe(winner.refresh.claims.jti);
+    expect(await accessWorks(world, winner)).toBe(true);
+  });
+});
+
 describe('refresh under failures (no live token the session does not know about)', () => {
   it.each([
     ['fails', false],
