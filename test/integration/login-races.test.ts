@@ -2,10 +2,12 @@
  * The login / password-change and login / logout-all races over HTTP: the
  * whole API in process on the embedded engine. First the reported case held
  * in place: a login that checked the old password is slow to write its
- * session (its PutItem is held back) until the revoker has answered. Then
- * free-running: logins stream in while a logout-all is sent. Either way, once
- * the revoker has answered no login that got 200 keeps a usable token. (Every
- * step-by-step interleaving is in test/unit/auth/login-races.test.ts.)
+ * session (its PutItem is held back) until the revoker has answered: once the
+ * revoker has answered, no login that got 200 keeps a usable token. (Every
+ * step-by-step interleaving is in test/unit/auth/login-races.test.ts.) A
+ * free-running version, logins streaming in while a logout-all is sent, cannot
+ * assert this: a login request sent just before the logout-all may be served
+ * after it, and then it rightly holds a live session.
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -31,10 +33,6 @@ interface Tokens {
   refresh_token: string;
 }
 
-const STAGGER_MS = 3;
-const MAX_LOGINS = 60;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function newUser() {
   const username = `race-${randomBytes(5).toString('hex')}`;
   const password = `pw-${randomBytes(9).toString('base64url')}`;
@@ -44,28 +42,6 @@ async function newUser() {
   const login = await api.request('POST', '/auth/login', { body: { username, password } });
   expect(login.status).toBe(200);
   return { username, password, caller: login.json as Tokens };
-}
-
-/**
- * Starts a login every few milliseconds until `stop()` resolves (or
- * MAX_LOGINS): some are always between reading the hash and writing the
- * session when the revoker makes its move.
- */
-async function loginsUntil(
-  username: string,
-  password: string,
-  stop: Promise<unknown>,
-): Promise<LocalApiResponse[]> {
-  let stopped = false;
-  void stop.finally(() => {
-    stopped = true;
-  });
-  const logins: Promise<LocalApiResponse>[] = [];
-  while (!stopped && logins.length < MAX_LOGINS) {
-    logins.push(api.request('POST', '/auth/login', { body: { username, password } }));
-    await sleep(STAGGER_MS);
-  }
-  return Promise.all(logins);
 }
 
 /**
@@ -140,21 +116,4 @@ describe('logins racing a revocation of every session, over HTTP', () => {
       await expectNoneUsable([await login]);
     },
   );
-
-  it('a logout-all leaves no session of a login that started before it', async () => {
-    const { username, password, caller } = await newUser();
-
-    // Logins stream in; the logout-all is sent while some are under way, and
-    // no login starts after it.
-    const stop = sleep(30);
-    const logins = loginsUntil(username, password, stop);
-    await stop;
-    const loggedOut = await api.request('POST', '/auth/logout-all', {
-      token: caller.access_token,
-    });
-    const results = await logins;
-
-    expect(loggedOut.status).toBe(204);
-    await expectNoneUsable(results);
-  });
 });
