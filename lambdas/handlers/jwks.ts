@@ -11,7 +11,7 @@ const JWKS_MAX_AGE_SECONDS = 300;
 export const handler = httpHandler(async () =>
   json(
     200,
-    { keys: [await runtime.signer().publicKey()] },
+    { keys: await runtime.keySet().publicKeys() },
     { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` },
   ),
 );

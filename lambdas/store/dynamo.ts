@@ -11,13 +11,17 @@ export interface DynamoOptions {
   endpoint?: string;
 }
 
-export function createDocumentClient({ endpoint }: DynamoOptions = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
+/** The low-level client: what the authorizer's revocation lookup uses, without the document layer. */
+export function createDynamoClient({ endpoint }: DynamoOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
     ...(endpoint ? { endpoint } : {}),
     // A revocation check sits on every request: fail fast rather than hang the authorizer.
     maxAttempts: 3,
   });
-  return DynamoDBDocumentClient.from(client, {
+}
+
+export function createDocumentClient(options: DynamoOptions = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(options), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
