@@ -9,7 +9,7 @@ import type { RevokedTokenStore } from './auth/ports';
 import { ConfigError, ENV, type Env, loadConfig } from './config';
 import { createLocalSigner } from './signing/local-signer';
 import { type PublicKeySet, type PublicKeySource, staticKeySet } from './signing/signer';
-import { createDynamoClient } from './store/dynamo';
+import { createDynamoClient } from './store/dynamo-client';
 import { createRevocationLookup } from './store/revocation-lookup';
 import { createTokenVerifier, type TokenVerifier } from './tokens/verify';
 

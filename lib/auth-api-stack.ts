@@ -11,7 +11,7 @@ import { TABLES, type TableName } from '../lambdas/contract/tables';
 import { AuthApi } from './auth-api';
 import type { StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
-import { SigningKey } from './signing-key';
+import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 
 export interface AuthApiStackProps extends StackProps {
@@ -22,6 +22,7 @@ export interface AuthApiStackProps extends StackProps {
 export class AuthApiStack extends Stack {
   readonly tables: AuthTables;
   readonly signingKey: SigningKey;
+  readonly signingPublicKey: SigningPublicKey;
   readonly authApi: AuthApi;
 
   constructor(scope: Construct, id: string, props: AuthApiStackProps) {
@@ -32,6 +33,13 @@ export class AuthApiStack extends Stack {
     this.signingKey = new SigningKey(this, 'SigningKey', {
       aliasName: `serverless-jwt-auth/${config.stageName}`,
       retainData: config.retainData,
+    });
+
+    const targets = { tables: this.tables.byName, key: this.signingKey.key };
+    this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
+      key: this.signingKey.key,
+      targets,
+      logRetention: config.logRetention,
     });
 
     const tableNames = Object.fromEntries(
@@ -46,6 +54,10 @@ export class AuthApiStack extends Stack {
       ...tableNames,
       // An id, never key material: the private key cannot leave KMS.
       [ENV.kmsKeyId]: this.signingKey.key.keyId,
+      // The key SET verifiers trust, read at deploy time (public keys are not secret),
+      // and the key that signs. A rotation adds the previous key to the array.
+      [ENV.publicKeys]: `[${this.signingPublicKey.jwk}]`,
+      [ENV.currentKid]: this.signingPublicKey.kid,
       [ENV.issuer]: config.issuer,
       [ENV.audience]: config.audience,
       [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
@@ -58,7 +70,7 @@ export class AuthApiStack extends Stack {
     this.authApi = new AuthApi(this, 'Auth', {
       config,
       environment,
-      targets: { tables: this.tables.byName, key: this.signingKey.key },
+      targets,
     });
 
     new CfnOutput(this, 'ApiUrl', {

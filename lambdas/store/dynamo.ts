@@ -2,23 +2,11 @@
  * The DynamoDB boundary: building the document client, and turning SDK
  * exceptions into domain errors.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../errors';
+import { createDynamoClient, type DynamoOptions } from './dynamo-client';
 
-export interface DynamoOptions {
-  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
-  endpoint?: string;
-}
-
-/** The low-level client: what the authorizer's revocation lookup uses, without the document layer. */
-export function createDynamoClient({ endpoint }: DynamoOptions = {}): DynamoDBClient {
-  return new DynamoDBClient({
-    ...(endpoint ? { endpoint } : {}),
-    // A revocation check sits on every request: fail fast rather than hang the authorizer.
-    maxAttempts: 3,
-  });
-}
+export type { DynamoOptions };
 
 export function createDocumentClient(options: DynamoOptions = {}): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(createDynamoClient(options), {

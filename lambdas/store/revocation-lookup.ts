@@ -9,7 +9,7 @@ import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RevokedTokenStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
-import { storeCall } from './dynamo';
+import { UnavailableError } from '../errors';
 
 const { partitionKey } = TABLES.revokedTokens;
 
@@ -24,8 +24,8 @@ export function createRevocationLookup(
   const names = { '#key': partitionKey.name };
   return {
     async isRevoked(jti) {
-      const { Item } = await storeCall('GetItem', () =>
-        dynamo.send(
+      try {
+        const { Item } = await dynamo.send(
           new GetItemCommand({
             TableName: tableName,
             Key: { [partitionKey.name]: { S: jti } },
@@ -33,9 +33,14 @@ export function createRevocationLookup(
             ProjectionExpression: '#key',
             ExpressionAttributeNames: names,
           }),
-        ),
-      );
-      return Item !== undefined;
+        );
+        return Item !== undefined;
+      } catch (cause) {
+        // As `storeError` in dynamo.ts, which this file must not import (it loads lib-dynamodb).
+        throw new UnavailableError(undefined, {
+          cause: new Error('DynamoDB GetItem failed', { cause }),
+        });
+      }
     },
   };
 }

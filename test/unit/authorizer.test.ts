@@ -6,7 +6,7 @@ import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAuthorizer } from '../../lambdas/http/authorizer';
 import { LOCAL_KEY_FILE } from '../../lambdas/signing/local-signer';
-import { createDynamoClient } from '../../lambdas/store/dynamo';
+import { createDynamoClient } from '../../lambdas/store/dynamo-client';
 import { createRevocationLookup } from '../../lambdas/store/revocation-lookup';
 import type { AccessTokenClaims } from '../../lambdas/tokens/claims';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';

@@ -1,0 +1,21 @@
+/**
+ * The low-level DynamoDB client, apart from `dynamo.ts` on purpose: the
+ * authorizer imports this file alone, so its bundle never loads
+ * `@aws-sdk/lib-dynamodb` (a module esbuild cannot drop once imported).
+ * Every client of the project, document clients included, is built here.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export interface DynamoOptions {
+  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
+  endpoint?: string;
+}
+
+/** The low-level client: what the authorizer's revocation lookup uses, without the document layer. */
+export function createDynamoClient({ endpoint }: DynamoOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    // A revocation check sits on every request: fail fast rather than hang the authorizer.
+    maxAttempts: 3,
+  });
+}
