@@ -4,6 +4,8 @@
  * the local server set them from {@link ENV}. A missing required variable
  * fails the cold start instead of the first request.
  */
+import { parsePublicKeySet } from './signing/key-set';
+import type { PublicJwk } from './signing/signer';
 
 export const ENV = {
   usersTable: 'USERS_TABLE',
@@ -11,6 +13,14 @@ export const ENV = {
   revokedTokensTable: 'REVOKED_TOKENS_TABLE',
   /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
   kmsKeyId: 'SIGNING_KMS_KEY_ID',
+  /**
+   * JSON array of the public JWKs verifiers trust, handed over at deploy time
+   * (public keys are not secret): the current signing key, and during a
+   * rotation the previous one. Unset (local mode): the signer's own key.
+   */
+  publicKeys: 'SIGNING_PUBLIC_KEYS',
+  /** `kid` of the key that signs now; one of {@link ENV.publicKeys}. Optional with a set of one. */
+  currentKid: 'SIGNING_CURRENT_KID',
   /** Folder holding the local ES256 key pair (local mode); used when no KMS key is set. */
   localKeyDir: 'SIGNING_KEY_DIR',
   issuer: 'TOKEN_ISSUER',
@@ -66,10 +76,19 @@ export interface TokenSettings {
 
 export type SigningSettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
 
+/** The public keys verifiers trust, and which of them signs. */
+export interface KeySetSettings {
+  keys: PublicJwk[];
+  /** The key tokens are signed with; always one of `keys`. */
+  current: PublicJwk;
+}
+
 export interface AppConfig {
   tables: { users: string; sessions: string; revokedTokens: string };
   tokens: TokenSettings;
   signing: SigningSettings;
+  /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
+  keySet?: KeySetSettings;
   signupOpen: boolean;
   /**
    * How long a refresh token just rotated away still answers with the pair
@@ -171,9 +190,31 @@ function readMaxSessionsPerUser(env: Env): number {
   return value;
 }
 
+function readKeySet(env: Env): KeySetSettings | undefined {
+  const raw = env[ENV.publicKeys]?.trim();
+  const currentKid = env[ENV.currentKid]?.trim();
+  if (!raw) {
+    if (currentKid) throw new ConfigError(`${ENV.currentKid} needs ${ENV.publicKeys}.`);
+    return undefined;
+  }
+  let keys: PublicJwk[];
+  try {
+    keys = parsePublicKeySet(raw);
+  } catch (error) {
+    throw new ConfigError(`${ENV.publicKeys}: ${(error as Error).message}`);
+  }
+  const [only] = keys;
+  const current = currentKid ? keys.find((key) => key.kid === currentKid) : only;
+  if (!current || (!currentKid && keys.length > 1)) {
+    throw new ConfigError(`${ENV.currentKid} must name one key of ${ENV.publicKeys}.`);
+  }
+  return { keys, current };
+}
+
 /** Reads and checks the whole configuration. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const endpoint = env[ENV.dynamodbEndpoint]?.trim();
+  const keySet = readKeySet(env);
   return {
     tables: {
       users: required(env, ENV.usersTable),
@@ -182,6 +223,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     tokens: readTokenSettings(env),
     signing: readSigningSettings(env),
+    ...(keySet ? { keySet } : {}),
     signupOpen: flag(env, ENV.signupOpen, true),
     refreshGraceSeconds: readRefreshGraceSeconds(env),
     corsOrigins: readCorsOrigins(env),

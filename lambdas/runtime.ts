@@ -12,7 +12,7 @@ import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
-import type { TokenSigner } from './signing/signer';
+import { keySetOf, type PublicKeySet, staticKeySet, type TokenSigner } from './signing/signer';
 import { createDocumentClient } from './store/dynamo';
 import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
@@ -39,6 +39,8 @@ export interface Runtime {
   sessions: () => SessionStore;
   passwords: () => PasswordHasher;
   signer: () => TokenSigner;
+  /** Every public key verifiers trust (the JWKS serves them all). */
+  keySet: () => PublicKeySet;
   verifier: () => TokenVerifier;
   issuer: () => TokenIssuer;
 }
@@ -48,8 +50,16 @@ export function createRuntime(env: Env = process.env): Runtime {
   const dynamo = lazy(() => createDocumentClient({ endpoint: config.dynamodbEndpoint }));
   const signer = lazy(() =>
     config.signing.kind === 'kms'
-      ? createKmsSigner({ client: new KMSClient(awsClientDefaults()), keyId: config.signing.keyId })
+      ? createKmsSigner({
+          client: new KMSClient(awsClientDefaults()),
+          keyId: config.signing.keyId,
+          ...(config.keySet ? { publicKey: config.keySet.current } : {}),
+        })
       : createLocalSigner(config.signing.keyDir),
+  );
+  // Keys handed over at deploy time, else (local mode) the signer's own key.
+  const keySet = lazy(() =>
+    config.keySet ? staticKeySet(config.keySet.keys) : keySetOf(signer()),
   );
   return {
     config,
@@ -61,7 +71,8 @@ export function createRuntime(env: Env = process.env): Runtime {
     // Parameters are read here, at cold start, so a bad value fails the instance, not a request.
     passwords: lazy(() => createPasswordHasher(readScryptParams(env))),
     signer,
-    verifier: lazy(() => createTokenVerifier({ keys: signer(), settings: config.tokens })),
+    keySet,
+    verifier: lazy(() => createTokenVerifier({ keys: keySet(), settings: config.tokens })),
     issuer: lazy(() => createTokenIssuer({ signer: signer(), settings: config.tokens })),
   };
 }

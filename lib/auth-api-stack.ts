@@ -13,7 +13,7 @@ import { AuthApi } from './auth-api';
 import type { StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
-import { SigningKey } from './signing-key';
+import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 
 export interface AuthApiStackProps extends StackProps {
@@ -24,6 +24,7 @@ export interface AuthApiStackProps extends StackProps {
 export class AuthApiStack extends Stack {
   readonly tables: AuthTables;
   readonly signingKey: SigningKey;
+  readonly signingPublicKey: SigningPublicKey;
   readonly authApi: AuthApi;
   readonly observability: Observability;
 
@@ -35,6 +36,14 @@ export class AuthApiStack extends Stack {
     this.signingKey = new SigningKey(this, 'SigningKey', {
       aliasName: `serverless-jwt-auth/${config.stageName}`,
       retainData: config.retainData,
+    });
+
+    const targets = { tables: this.tables.byName, key: this.signingKey.key };
+    this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
+      key: this.signingKey.key,
+      targets,
+      logRetention: config.logRetention,
+      retainLogs: config.retainData,
     });
 
     const tableNames = Object.fromEntries(
@@ -49,6 +58,10 @@ export class AuthApiStack extends Stack {
       ...tableNames,
       // An id, never key material: the private key cannot leave KMS.
       [ENV.kmsKeyId]: this.signingKey.key.keyId,
+      // The key SET verifiers trust, read at deploy time (public keys are not secret),
+      // and the key that signs. A rotation adds the previous key to the array.
+      [ENV.publicKeys]: `[${this.signingPublicKey.jwk}]`,
+      [ENV.currentKid]: this.signingPublicKey.kid,
       [ENV.issuer]: config.issuer,
       [ENV.audience]: config.audience,
       [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
@@ -68,7 +81,7 @@ export class AuthApiStack extends Stack {
     this.authApi = new AuthApi(this, 'Auth', {
       config,
       environment,
-      targets: { tables: this.tables.byName, key: this.signingKey.key },
+      targets,
     });
 
     this.observability = new Observability(this, 'Observability', {

@@ -1,9 +1,9 @@
 /**
  * Every Lambda default in one place: Node.js 24 on ARM_64, bundled by the
  * locally installed esbuild (never Docker), minified ES module with source
- * maps, the AWS SDK taken from the runtime, its own log group with bounded
- * retention, X-Ray active tracing, its own role with exactly the permissions
- * of its `FunctionSpec`.
+ * maps, the AWS SDK bundled and tree-shaken (`bundling.ts` says why), its own
+ * log group with bounded retention, X-Ray active tracing, its own role with
+ * exactly the permissions of its `FunctionSpec`.
  */
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -18,6 +18,7 @@ import {
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/contract/routes';
+import { BUNDLE_BANNER, BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS } from './bundling';
 import { type GrantTargets, grantSpec } from './grants';
 
 /** The repository root: handler entries in the route table are relative to it. */
@@ -95,14 +96,12 @@ export class AuthFunction extends Construct {
         sourceMapMode: SourceMapMode.EXTERNAL,
         // The map is for line numbers; the sources themselves need not ship.
         sourcesContent: false,
-        // jose and middy ship only ES modules; the bundle is one too.
+        // The same settings the size test and the bench build with (bundling.ts).
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        // A CommonJS dependency inside an ES module bundle may still call `require`.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        // Provided by the Node.js 24 runtime: smaller bundles, faster cold starts.
-        externalModules: ['@aws-sdk/*'],
+        mainFields: BUNDLE_MAIN_FIELDS,
+        banner: BUNDLE_BANNER,
+        // Nothing from the runtime, not even the AWS SDK: bundled, it loads faster.
+        externalModules: BUNDLE_EXTERNAL_MODULES,
       },
     });
 

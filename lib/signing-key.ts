@@ -1,11 +1,17 @@
 /**
  * The ES256 signing key: a KMS asymmetric key whose private half never leaves
- * KMS. Token-issuing functions call `kms:Sign`; everything else may only read
- * the public key.
+ * KMS. Token-issuing functions call `kms:Sign`; no function reads the public
+ * key at run time: a custom resource reads it once per deployment
+ * ({@link SigningPublicKey}) and the stack hands it to every function in
+ * its environment.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { Alias, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import { Alias, type IKey, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PUBLIC_KEY_READER } from '../lambdas/contract/routes';
+import { AuthFunction } from './auth-function';
+import type { GrantTargets } from './grants';
 
 export interface SigningKeyProps {
   /** Alias name without the `alias/` prefix. */
@@ -36,5 +42,48 @@ export class SigningKey extends Construct {
       targetKey: this.key,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+  }
+}
+
+export interface SigningPublicKeyProps {
+  key: IKey;
+  /** For the reader function's grants: `kms:GetPublicKey` on `key`, nothing else. */
+  targets: GrantTargets;
+  logRetention: RetentionDays;
+  /** Keep the reader's log group when the stack is deleted (`retain=true`). */
+  retainLogs: boolean;
+}
+
+/**
+ * The public half of a signing key, read from KMS at deploy time by a small
+ * custom resource function. `jwk` and `kid` are CloudFormation attributes:
+ * the stack puts them into `SIGNING_PUBLIC_KEYS` / `SIGNING_CURRENT_KID`.
+ * Public keys are not secret; the private key never leaves KMS.
+ */
+export class SigningPublicKey extends Construct {
+  readonly reader: AuthFunction;
+  readonly resource: CustomResource;
+  /** The public JWK (with its RFC 7638 `kid`) as a JSON string. */
+  readonly jwk: string;
+  readonly kid: string;
+
+  constructor(scope: Construct, id: string, props: SigningPublicKeyProps) {
+    super(scope, id);
+    this.reader = new AuthFunction(this, PUBLIC_KEY_READER.id, {
+      spec: PUBLIC_KEY_READER,
+      environment: {},
+      targets: props.targets,
+      logRetention: props.logRetention,
+      retainLogs: props.retainLogs,
+    });
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.reader.function.functionArn,
+      resourceType: 'Custom::SigningPublicKey',
+      properties: { KeyId: props.key.keyId },
+    });
+    // The reader must hold kms:GetPublicKey before CloudFormation invokes it.
+    this.resource.node.addDependency(this.reader.role);
+    this.jwk = this.resource.getAttString('Jwk');
+    this.kid = this.resource.getAttString('Kid');
   }
 }

@@ -55,8 +55,11 @@ function deriveKey(
   keyLength: number,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is below the OWASP cost.
-    scrypt(password, salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (error, key) =>
+    // OpenSSL needs 128·r·(N + 2) bytes for V plus 128·r·p for B, and refuses
+    // any maxmem below that (a flat 256·N·r was too little for N = 2).
+    // Node's default cap (32 MiB) is below the OWASP cost.
+    const maxmem = 128 * r * (N + p + 2);
+    scrypt(password, salt, keyLength, { N, r, p, maxmem }, (error, key) =>
       error ? reject(error) : resolve(key),
     );
   });

@@ -31,8 +31,10 @@ export interface RouteSpec extends FunctionSpec {
   auth: 'none' | 'bearer';
 }
 
-const SIGNS_TOKENS: readonly KeyAction[] = ['kms:Sign', 'kms:GetPublicKey'];
-const VERIFIES_TOKENS: readonly KeyAction[] = ['kms:GetPublicKey'];
+// The public keys reach every function at deploy time (SIGNING_PUBLIC_KEYS):
+// only the stack's public key reader may call kms:GetPublicKey.
+const SIGNS_TOKENS: readonly KeyAction[] = ['kms:Sign'];
+const VERIFIES_TOKENS: readonly KeyAction[] = [];
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -152,10 +154,18 @@ export const ROUTES: readonly RouteSpec[] = [
   },
 ];
 
-/** The TOKEN authorizer: reads revocations and the public key, nothing else. */
+/** The TOKEN authorizer: reads revocations, nothing else (its public keys come in its environment). */
 export const AUTHORIZER: FunctionSpec = {
   id: 'Authorizer',
   entry: 'lambdas/handlers/authorizer.ts',
   tables: { revokedTokens: ['GetItem'] },
   key: VERIFIES_TOKENS,
+};
+
+/** Deploy time only: the custom resource that reads the signing key's public half for the stack. */
+export const PUBLIC_KEY_READER: FunctionSpec = {
+  id: 'PublicKeyReader',
+  entry: 'lambdas/signing/public-key-resource.ts',
+  tables: {},
+  key: ['kms:GetPublicKey'],
 };

@@ -1,10 +1,5 @@
 /** Lambda entry: the REST API TOKEN authorizer in front of every protected route. */
+import { createAuthorizerRuntime } from '../authorizer-runtime';
 import { createAuthorizer } from '../http/authorizer';
-import { createRuntime } from '../runtime';
 
-const runtime = createRuntime();
-
-export const handler = createAuthorizer({
-  verifier: runtime.verifier(),
-  revokedTokens: runtime.revokedTokens(),
-});
+export const handler = createAuthorizer(createAuthorizerRuntime());

@@ -10,7 +10,7 @@ const runtime = createRuntime();
 export const handler = httpHandler(runtime.config, async () =>
   json(
     200,
-    { keys: [await runtime.signer().publicKey()] } satisfies JwksBody,
+    { keys: [...(await runtime.keySet().publicKeys())] } satisfies JwksBody,
     // A public document: verifiers may cache it briefly.
     { 'Cache-Control': PUBLIC_DOCUMENT_CACHE_CONTROL },
   ),

@@ -6,12 +6,17 @@ import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { UnavailableError } from '../errors';
 import { derToJose } from './der';
-import { once, type TokenSigner, toPublicJwk } from './signer';
+import { once, type PublicJwk, type TokenSigner, toPublicJwk } from './signer';
 
 export interface KmsSignerOptions {
   client: KMSClient;
   /** Key id, ARN or alias. */
   keyId: string;
+  /**
+   * The key's public half as handed over at deploy time: then the signer
+   * never calls `kms:GetPublicKey`, and needs `kms:Sign` alone.
+   */
+  publicKey?: PublicJwk;
 }
 
 function unavailable(action: string, cause: unknown): UnavailableError {
@@ -22,8 +27,13 @@ function unavailable(action: string, cause: unknown): UnavailableError {
  * A signer backed by KMS. A function given only `kms:GetPublicKey` can still use
  * it as a {@link PublicKeySource}: `sign` is the only call that needs `kms:Sign`.
  */
-export function createKmsSigner({ client, keyId }: KmsSignerOptions): TokenSigner {
+export function createKmsSigner({
+  client,
+  keyId,
+  publicKey: known,
+}: KmsSignerOptions): TokenSigner {
   const publicKey = once(async () => {
+    if (known) return known;
     let der: Uint8Array | undefined;
     try {
       ({ PublicKey: der } = await client.send(new GetPublicKeyCommand({ KeyId: keyId })));

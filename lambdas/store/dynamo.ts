@@ -2,23 +2,14 @@
  * The DynamoDB boundary: building the document client, and turning SDK
  * exceptions into domain errors.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClientDefaults } from '../aws-clients';
 import { UnavailableError } from '../errors';
+import { createDynamoClient, type DynamoOptions } from './dynamo-client';
 
-export interface DynamoOptions {
-  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
-  endpoint?: string;
-}
+export type { DynamoOptions };
 
-export function createDocumentClient({ endpoint }: DynamoOptions = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    ...(endpoint ? { endpoint } : {}),
-    // A revocation check sits on every request: bounded timeouts and retries, never a hang.
-    ...awsClientDefaults(),
-  });
-  return DynamoDBDocumentClient.from(client, {
+export function createDocumentClient(options: DynamoOptions = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(options), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

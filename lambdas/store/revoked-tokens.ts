@@ -2,11 +2,13 @@
  * The `RevokedTokens` table: one item per revoked token, keyed by `jti`, kept
  * by DynamoDB until the token's own `exp` (the TTL attribute). Correctness
  * never waits for TTL: an expired token fails on `exp` before any lookup.
+ * The lookup itself lives in `revocation-lookup.ts`, the authorizer's one read.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RevokedTokenStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
-import { conditionalWrite, storeCall } from './dynamo';
+import { conditionalWrite } from './dynamo';
+import { createRevocationLookup } from './revocation-lookup';
 
 const { partitionKey } = TABLES.revokedTokens;
 
@@ -28,19 +30,6 @@ export function createRevokedTokenStore(
       );
     },
 
-    async isRevoked(jti) {
-      const { Item } = await storeCall('GetItem', () =>
-        client.send(
-          new GetCommand({
-            TableName: tableName,
-            Key: { [partitionKey.name]: jti },
-            ConsistentRead: true,
-            ProjectionExpression: '#key',
-            ExpressionAttributeNames: { '#key': partitionKey.name },
-          }),
-        ),
-      );
-      return Item !== undefined;
-    },
+    isRevoked: createRevocationLookup(client, tableName).isRevoked,
   };
 }

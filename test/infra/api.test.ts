@@ -239,11 +239,11 @@ describe('REST API', () => {
     it('removes the register route and its function', () => {
       expect(closedMethods.has('POST /auth/register')).toBe(false);
       expect(closedMethods.size).toBe(ROUTES.length - 1);
-      closed.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+      closed.apiTemplate.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
     });
 
     it('tells the remaining functions that sign-up is closed', () => {
-      closed.template.allResourcesProperties('AWS::Lambda::Function', {
+      closed.apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ [ENV.signupOpen]: 'false' }) },
       });
     });

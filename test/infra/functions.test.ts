@@ -7,7 +7,7 @@ import { synthStack } from './stack';
 const ALL_SPECS = [...ROUTES, AUTHORIZER];
 
 describe('Lambda functions', () => {
-  const { stack, template, logicalId } = synthStack();
+  const { stack, template, apiTemplate, logicalId } = synthStack();
   const resources = template.toJSON().Resources;
   const fnOf = (id: string) => {
     const fn =
@@ -17,8 +17,9 @@ describe('Lambda functions', () => {
   };
   const propsOf = (id: string) => resources[logicalId(fnOf(id).function)].Properties;
 
-  it('creates one function per route plus the authorizer', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
+  it('creates one function per route plus the authorizer, and the deploy-time key reader', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2);
+    apiTemplate.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
   });
 
   it('runs every function on nodejs24.x and arm64', () => {
@@ -46,7 +47,7 @@ describe('Lambda functions', () => {
   });
 
   it('gives every function the configuration loadConfig needs', () => {
-    template.allResourcesProperties('AWS::Lambda::Function', {
+    apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           [ENV.usersTable]: { Ref: Match.anyValue() },
@@ -74,7 +75,7 @@ describe('Lambda functions', () => {
       refreshTokenTtlSeconds: '86400',
       refreshGraceSeconds: '0',
     });
-    custom.template.allResourcesProperties('AWS::Lambda::Function', {
+    custom.apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           [ENV.issuer]: 'https://auth.example.com',
@@ -90,7 +91,7 @@ describe('Lambda functions', () => {
   it('tells the handlers the CORS origins only when some are configured', () => {
     const withCors = synthStack({ corsOrigins: 'https://app.example.com,http://localhost:5173' });
 
-    withCors.template.allResourcesProperties('AWS::Lambda::Function', {
+    withCors.apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           [ENV.corsOrigins]: 'https://app.example.com,http://localhost:5173',
@@ -104,7 +105,7 @@ describe('Lambda functions', () => {
 
   it('puts no key material, local key folder or endpoint override in any environment', () => {
     const forbidden = [ENV.localKeyDir, ENV.dynamodbEndpoint, ENV.passwordHashCost];
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    for (const fn of Object.values(apiTemplate.findResources('AWS::Lambda::Function'))) {
       const variables: Record<string, unknown> = fn.Properties.Environment.Variables;
       for (const name of forbidden) expect(variables).not.toHaveProperty(name);
       const text = JSON.stringify(variables);
@@ -116,17 +117,37 @@ describe('Lambda functions', () => {
 
   it('points the key id variable at the signing key', () => {
     const keyId = logicalId(stack.signingKey.key);
-    template.allResourcesProperties('AWS::Lambda::Function', {
+    apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [ENV.kmsKeyId]: { Ref: keyId } }) },
     });
+  });
+
+  it('hands every function the public key set read at deploy time, and the current kid', () => {
+    const publicKey = logicalId(stack.signingPublicKey.resource);
+    apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.publicKeys]: {
+            'Fn::Join': ['', ['[', { 'Fn::GetAtt': [publicKey, 'Jwk'] }, ']']],
+          },
+          [ENV.currentKid]: { 'Fn::GetAtt': [publicKey, 'Kid'] },
+        }),
+      },
+    });
+  });
+
+  it('gives the key reader no configuration at all', () => {
+    expect(
+      resources[logicalId(stack.signingPublicKey.reader.function)].Properties.Environment,
+    ).toEqual({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
   });
 
   it('writes every function to its own log group with bounded retention', () => {
     template.resourcePropertiesCountIs(
       'AWS::Logs::LogGroup',
       { RetentionInDays: 30 },
-      // One per function, plus the API's access and execution logs.
-      ROUTES.length + 1 + 2,
+      // One per function (and the key reader), plus the API's access and execution logs.
+      ROUTES.length + 2 + 2,
     );
     for (const spec of ALL_SPECS) {
       const fn = fnOf(spec.id);

@@ -1,4 +1,9 @@
-import { AUTHORIZER, type FunctionSpec, ROUTES } from '../../lambdas/contract/routes';
+import {
+  AUTHORIZER,
+  type FunctionSpec,
+  PUBLIC_KEY_READER,
+  ROUTES,
+} from '../../lambdas/contract/routes';
 import { TABLES, type TableName } from '../../lambdas/contract/tables';
 import type { AuthFunction } from '../../lib/auth-function';
 import { actionsOf, resourcesOf, roleStatements, type Statement, synthStack } from './stack';
@@ -24,7 +29,9 @@ describe('IAM least privilege', () => {
     const fn =
       spec.id === AUTHORIZER.id
         ? stack.authApi.authorizerFunction
-        : stack.authApi.functions[spec.id];
+        : spec.id === PUBLIC_KEY_READER.id
+          ? stack.signingPublicKey.reader
+          : stack.authApi.functions[spec.id];
     if (!fn) throw new Error(`no function for ${spec.id}`);
     return fn;
   };
@@ -55,16 +62,13 @@ describe('IAM least privilege', () => {
       expect(actions).not.toContain('kms:Sign');
     });
 
-    it('may only GetItem on RevokedTokens and read the public key', () => {
+    it('may only GetItem on RevokedTokens: no KMS access at all', () => {
       expect(
         dataStatements(AUTHORIZER).map((s) => ({
           actions: actionsOf(s),
           resources: resourcesOf(s),
         })),
-      ).toEqual([
-        { actions: ['dynamodb:GetItem'], resources: [tableArn('revokedTokens')] },
-        { actions: ['kms:GetPublicKey'], resources: [keyArn()] },
-      ]);
+      ).toEqual([{ actions: ['dynamodb:GetItem'], resources: [tableArn('revokedTokens')] }]);
     });
 
     it('may otherwise only write its own log group (and X-Ray traces)', () => {
@@ -74,6 +78,19 @@ describe('IAM least privilege', () => {
       expect(logs.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
       expect(logs.flatMap(resourcesOf)).toEqual([logGroupArn(AUTHORIZER)]);
     });
+  });
+
+  it('lets only the deploy-time key reader read the public key, and nothing else', () => {
+    const readers = [...ROUTES, AUTHORIZER, PUBLIC_KEY_READER]
+      .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes('kms:GetPublicKey'))
+      .map((spec) => spec.id);
+    expect(readers).toEqual([PUBLIC_KEY_READER.id]);
+    expect(
+      dataStatements(PUBLIC_KEY_READER).map((s) => ({
+        actions: actionsOf(s),
+        resources: resourcesOf(s),
+      })),
+    ).toEqual([{ actions: ['kms:GetPublicKey'], resources: [keyArn()] }]);
   });
 
   it('grants kms:Sign to the token-issuing functions only (Login, Refresh)', () => {

@@ -1,7 +1,7 @@
 import { synthStack } from './stack';
 
 describe('KMS signing key', () => {
-  const { template } = synthStack();
+  const { stack, template, logicalId } = synthStack();
 
   it('is an ECC_NIST_P256 key for signing and verifying', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
@@ -28,5 +28,22 @@ describe('KMS signing key', () => {
     synthStack({ retain: 'false' }).template.hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Delete',
     });
+  });
+
+  it('has its public half read at deploy time by a custom resource, once the reader may', () => {
+    const resource = template.toJSON().Resources[logicalId(stack.signingPublicKey.resource)];
+
+    expect(resource.Type).toBe('Custom::SigningPublicKey');
+    expect(resource.Properties).toEqual({
+      ServiceToken: {
+        'Fn::GetAtt': [logicalId(stack.signingPublicKey.reader.function), 'Arn'],
+      },
+      KeyId: { Ref: logicalId(stack.signingKey.key) },
+    });
+    // CloudFormation must not call the reader before its GetPublicKey grant exists.
+    const policy = logicalId(
+      stack.signingPublicKey.reader.role.node.tryFindChild('DefaultPolicy') as never,
+    );
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([policy]));
   });
 });

@@ -14,6 +14,11 @@ import { readStackConfig } from '../../lib/config';
 export interface Synthesized {
   stack: AuthApiStack;
   template: Template;
+  /**
+   * The template without the deploy-time public key reader: only the API's
+   * functions (routes and authorizer) remain, for assertions over all of them.
+   */
+  apiTemplate: Template;
   /** The logical id of a construct's CloudFormation resource. */
   logicalId: (construct: IConstruct) => string;
 }
@@ -28,12 +33,16 @@ export function synthStack(context: Record<string, unknown> = {}): Synthesized {
   const config = readStackConfig((key) => app.node.tryGetContext(key));
   const stack = new AuthApiStack(app, 'TestStack', { config });
   const template = Template.fromStack(stack);
-  return {
-    stack,
-    template,
-    logicalId: (construct) =>
-      stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnResource),
-  };
+  const logicalId = (construct: IConstruct) =>
+    stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnResource);
+  const json = template.toJSON();
+  const { [logicalId(stack.signingPublicKey.reader.function)]: _reader, ...apiResources } =
+    json.Resources;
+  const apiTemplate = Template.fromJSON(
+    { ...json, Resources: apiResources },
+    { skipCyclicalDependenciesCheck: true },
+  );
+  return { stack, template, apiTemplate, logicalId };
 }
 
 export interface Statement {

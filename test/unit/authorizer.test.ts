@@ -1,13 +1,13 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAuthorizer } from '../../lambdas/http/authorizer';
 import { LOCAL_KEY_FILE } from '../../lambdas/signing/local-signer';
-import { createDocumentClient } from '../../lambdas/store/dynamo';
-import { createRevokedTokenStore } from '../../lambdas/store/revoked-tokens';
+import { createDynamoClient } from '../../lambdas/store/dynamo-client';
+import { createRevocationLookup } from '../../lambdas/store/revocation-lookup';
 import type { AccessTokenClaims } from '../../lambdas/tokens/claims';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
 import { createTokenVerifier } from '../../lambdas/tokens/verify';
@@ -20,7 +20,7 @@ import {
   TEST_SETTINGS,
 } from '../support/keys';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
+const dynamo = mockClient(DynamoDBClient);
 const TABLE = 'RevokedTokens';
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/auth/me';
 const NOW = FROZEN_NOW.getTime() / 1000;
@@ -28,7 +28,7 @@ const NOW = FROZEN_NOW.getTime() / 1000;
 let logs: jest.SpyInstance;
 
 beforeEach(() => {
-  dynamo.on(GetCommand).resolves({});
+  dynamo.on(GetItemCommand).resolves({});
   logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
@@ -43,7 +43,7 @@ async function setup(clock = frozenClock) {
   const issuer = createTokenIssuer({ signer, settings: TEST_SETTINGS, clock: frozenClock });
   const authorize = createAuthorizer({
     verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock }),
-    revokedTokens: createRevokedTokenStore(createDocumentClient(), TABLE),
+    revokedTokens: createRevocationLookup(createDynamoClient(), TABLE),
   });
   const pair = await issuer.issuePair({
     sub: 'user-1',
@@ -125,10 +125,10 @@ describe('TOKEN authorizer', () => {
 
     await authorize(event(`Bearer ${pair.access.token}`));
 
-    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
-    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+    expect(dynamo).toHaveReceivedCommandTimes(GetItemCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, {
       TableName: TABLE,
-      Key: { jti: pair.access.claims.jti },
+      Key: { jti: { S: pair.access.claims.jti } },
       ConsistentRead: true,
     });
   });
@@ -136,8 +136,8 @@ describe('TOKEN authorizer', () => {
   it('refuses a revoked token', async () => {
     const { authorize, pair } = await setup();
     dynamo
-      .on(GetCommand, { Key: { jti: pair.access.claims.jti } })
-      .resolves({ Item: { jti: pair.access.claims.jti } });
+      .on(GetItemCommand, { Key: { jti: { S: pair.access.claims.jti } } })
+      .resolves({ Item: { jti: { S: pair.access.claims.jti } } });
 
     await expectUnauthorized(authorize, `Bearer ${pair.access.token}`, 'revoked');
   });
@@ -148,7 +148,7 @@ describe('TOKEN authorizer', () => {
     );
 
     await expectUnauthorized(authorize, `Bearer ${pair.access.token}`, 'expired');
-    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+    expect(dynamo).not.toHaveReceivedCommand(GetItemCommand);
   });
 
   it('refuses a token that is not yet valid', async () => {
@@ -213,6 +213,10 @@ describe('TOKEN authorizer', () => {
     ['no sid', { sid: undefined }, 'claim_invalid'],
     ['no exp', { exp: undefined }, 'claim_invalid'],
     ['token_use refresh in an at+jwt', { token_use: 'refresh' }, 'wrong_type'],
+    // exp: 1e308 once reached GET /auth/me and answered 500.
+    ['an absurd exp', { exp: 1e308 }, 'claim_invalid'],
+    ['a malformed sub', { sub: 'u'.repeat(300) }, 'claim_invalid'],
+    ['a malformed jti', { jti: 'not an id' }, 'claim_invalid'],
   ])('refuses a genuinely signed token with %s', async (_, overrides, reason) => {
     const { authorize, kid, forge } = await setup();
     const token = forge({ typ: 'at+jwt', kid }, accessClaims(overrides));
@@ -240,7 +244,7 @@ describe('TOKEN authorizer', () => {
 
   it('fails closed, with an error other than Unauthorized, when the store cannot be read', async () => {
     const { authorize, pair } = await setup();
-    dynamo.on(GetCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+    dynamo.on(GetItemCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
     const authorizing = authorize(event(`Bearer ${pair.access.token}`));
 

@@ -76,3 +76,71 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(message);
   });
 });
+
+describe('loadConfig, public key set', () => {
+  const jwkOf = async () => {
+    const { generateP256 } = await import('../support/keys');
+    const { toPublicJwk } = await import('../../lambdas/signing/signer');
+    return toPublicJwk(generateP256().publicKey.export({ format: 'jwk' }));
+  };
+
+  it('reads the keys handed over at deploy time, the single key being the current one', async () => {
+    const key = await jwkOf();
+
+    const config = loadConfig({ ...base, [ENV.publicKeys]: JSON.stringify([key]) });
+
+    expect(config.keySet).toEqual({ keys: [key], current: key });
+  });
+
+  it('names the current key among several by its kid', async () => {
+    const [current, previous] = [await jwkOf(), await jwkOf()];
+
+    const config = loadConfig({
+      ...base,
+      [ENV.publicKeys]: JSON.stringify([current, previous]),
+      [ENV.currentKid]: current.kid,
+    });
+
+    expect(config.keySet).toEqual({ keys: [current, previous], current });
+  });
+
+  it('has no key set when none is configured (local mode: the signer’s own key)', () => {
+    expect(loadConfig(base).keySet).toBeUndefined();
+  });
+
+  it.each([
+    ['not JSON', () => 'keys', /not JSON/],
+    ['an empty list', () => '[]', /non-empty/],
+    ['a private key', async () => JSON.stringify([{ ...(await jwkOf()), d: 'secret' }]), /private/],
+    [
+      'a point off the curve',
+      async () => JSON.stringify([{ ...(await jwkOf()), y: 'A'.repeat(43) }]),
+      /valid P-256/,
+    ],
+    [
+      'a key without kid',
+      async () => JSON.stringify([{ ...(await jwkOf()), kid: undefined }]),
+      /kid/,
+    ],
+    [
+      'two keys and no current kid',
+      async () => JSON.stringify([await jwkOf(), await jwkOf()]),
+      /SIGNING_CURRENT_KID/,
+    ],
+  ])('fails fast on %s', async (_, raw, message) => {
+    const env = { ...base, [ENV.publicKeys]: await raw() };
+
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('fails fast on a current kid that is not in the set', async () => {
+    const env = {
+      ...base,
+      [ENV.publicKeys]: JSON.stringify([await jwkOf()]),
+      [ENV.currentKid]: 'another',
+    };
+
+    expect(() => loadConfig(env)).toThrow(/must name one key/);
+  });
+});

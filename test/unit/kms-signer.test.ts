@@ -121,3 +121,24 @@ describe('KMS signer', () => {
     await expect(signer.publicKey()).resolves.toMatchObject({ kty: 'EC', crv: 'P-256' });
   });
 });
+
+describe('KMS signer with the public key handed over at deploy time', () => {
+  it('signs without ever calling kms:GetPublicKey', async () => {
+    const { publicKey } = mockKmsWithRealKey(kms);
+    const { toPublicJwk } = await import('../../lambdas/signing/signer');
+    const known = await toPublicJwk(publicKey.export({ format: 'jwk' }));
+    const signer = createKmsSigner({ client: new KMSClient({}), keyId: KEY_ID, publicKey: known });
+    const issuer = createTokenIssuer({ signer, settings: TEST_SETTINGS, clock: frozenClock });
+
+    const { access } = await issuer.issuePair(subject);
+
+    expect(decodeJwt(access.token).header).toMatchObject({ kid: known.kid });
+    expect(kms).not.toHaveReceivedCommand(GetPublicKeyCommand);
+    const verifier = createTokenVerifier({
+      keys: signer,
+      settings: TEST_SETTINGS,
+      clock: frozenClock,
+    });
+    await expect(verifier.verify(access.token, 'access')).resolves.toMatchObject({ sub: 'user-1' });
+  });
+});

@@ -120,6 +120,17 @@ describe('readScryptParams', () => {
     ).toThrow(/refused with SIGNING_KMS_KEY_ID/);
   });
 
+  // log2(N) = 1 passed the check but failed the first hash (ERR_CRYPTO_INVALID_SCRYPT_PARAMS).
+  it.each(['1', '2', '8'])('accepts only a cost that really hashes: %p', async (value) => {
+    const hasher = createPasswordHasher(readScryptParams({ [ENV.passwordHashCost]: value }));
+
+    const hash = await hasher.hash('correct horse battery staple');
+
+    await expect(hasher.verify('correct horse battery staple', hash)).resolves.toBe(true);
+    await expect(hasher.verify('wrong', hash)).resolves.toBe(false);
+    await expect(hasher.verify('anything', undefined)).resolves.toBe(false);
+  });
+
   it.each(['0', '21', '12.5', 'cheap'])('throws a ConfigError for %p', (value) => {
     expect(() => readScryptParams({ [ENV.passwordHashCost]: value })).toThrow(ConfigError);
   });

@@ -1,0 +1,22 @@
+/**
+ * The low-level DynamoDB client, apart from `dynamo.ts` on purpose: the
+ * authorizer imports this file alone, so its bundle never loads
+ * `@aws-sdk/lib-dynamodb` (a module esbuild cannot drop once imported).
+ * Every client of the project, document clients included, is built here.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { awsClientDefaults } from '../aws-clients';
+
+export interface DynamoOptions {
+  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
+  endpoint?: string;
+}
+
+/** The low-level client: what the authorizer's revocation lookup uses, without the document layer. */
+export function createDynamoClient({ endpoint }: DynamoOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    // A revocation check sits on every request: bounded timeouts and retries, never a hang.
+    ...awsClientDefaults(),
+  });
+}
