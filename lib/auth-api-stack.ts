@@ -120,6 +120,6 @@ export class AuthApiStack extends Stack {
       value: this.observability.dashboard.dashboardName,
     });
 
-    acknowledgeAcceptedFindings(this.authApi);
+    acknowledgeAcceptedFindings(this.authApi, [this.signingPublicKey.reader]);
   }
 }

@@ -7,6 +7,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { Method } from 'aws-cdk-lib/aws-apigateway';
 import type { IConstruct } from 'constructs';
 import type { AuthApi } from './auth-api';
+import type { AuthFunction } from './auth-function';
 
 /** cdk-nag v3 reports through CDK's policy validation under this plugin name. */
 const PACK = 'AwsSolutions::AwsSolutions';
@@ -55,7 +56,14 @@ function acknowledge(scope: IConstruct, finding: keyof typeof ACCEPTED_FINDINGS)
 }
 
 /** Acknowledges the accepted findings of the API: its methods, stage and logging role. */
-export function acknowledgeAcceptedFindings(authApi: AuthApi): void {
+/**
+ * `extraFunctions`: functions of the stack outside the API (the deploy-time
+ * public key reader) with the same X-Ray finding.
+ */
+export function acknowledgeAcceptedFindings(
+  authApi: AuthApi,
+  extraFunctions: readonly AuthFunction[] = [],
+): void {
   const { api } = authApi;
   acknowledge(api, 'requestValidation');
   acknowledge(api.deploymentStage, 'waf');
@@ -69,7 +77,11 @@ export function acknowledgeAcceptedFindings(authApi: AuthApi): void {
   for (const { route, method } of authApi.routeMethods) {
     if (route.auth === 'none') acknowledge(method, 'publicRoute');
   }
-  for (const fn of [authApi.authorizerFunction, ...Object.values(authApi.functions)]) {
+  for (const fn of [
+    authApi.authorizerFunction,
+    ...Object.values(authApi.functions),
+    ...extraFunctions,
+  ]) {
     const policy = fn.role.node.tryFindChild('DefaultPolicy');
     if (policy) acknowledge(policy, 'xrayTracing');
   }

@@ -13,7 +13,7 @@ import { synthStack } from './stack';
 const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
 
 describe('observability', () => {
-  const { stack, template, logicalId } = synthStack({
+  const { stack, template, apiTemplate, logicalId } = synthStack({
     alarmEmail: 'oncall@example.com',
     alarmFailedLogins: '50',
     logLevel: 'debug',
@@ -34,7 +34,8 @@ describe('observability', () => {
 
   describe('tracing', () => {
     it('turns on active X-Ray tracing in every function', () => {
-      expect(ofType('AWS::Lambda::Function')).toHaveLength(ROUTES.length + 1);
+      // Every route, the authorizer and the deploy-time public key reader.
+      expect(ofType('AWS::Lambda::Function')).toHaveLength(ROUTES.length + 2);
       template.allResourcesProperties('AWS::Lambda::Function', {
         TracingConfig: { Mode: 'Active' },
       });
@@ -48,8 +49,8 @@ describe('observability', () => {
   describe('log groups', () => {
     it('keep every log group with the stack’s retention when retain is on (the default)', () => {
       const groups = ofType('AWS::Logs::LogGroup');
-      // One per function, the access logs and the execution logs.
-      expect(groups).toHaveLength(ROUTES.length + 1 + 2);
+      // One per function (with the public key reader), the access and the execution logs.
+      expect(groups).toHaveLength(ROUTES.length + 2 + 2);
       for (const group of groups) {
         expect(group.DeletionPolicy).toBe('Retain');
         expect(group.Properties.RetentionInDays).toBe(30);
@@ -69,8 +70,8 @@ describe('observability', () => {
     });
   });
 
-  it('sets service, log level, debug sampling and metrics namespace in every function', () => {
-    template.allResourcesProperties('AWS::Lambda::Function', {
+  it('sets service, log level, debug sampling and metrics namespace in every API function', () => {
+    apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           [ENV.serviceName]: 'serverless-jwt-auth',

@@ -7,6 +7,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -192,6 +193,7 @@ export function authorizerContext(pair: Awaited<ReturnType<typeof issueTokens>>)
 
 const ACTIONS = new Map<unknown, TableAction>([
   [GetCommand, 'GetItem'],
+  [GetItemCommand, 'GetItem'],
   [PutCommand, 'PutItem'],
   [UpdateCommand, 'UpdateItem'],
   [DeleteCommand, 'DeleteItem'],

@@ -3,6 +3,7 @@
  * the grace window for the lost race, reuse detection, and every refusal as
  * 401 invalid_token.
  */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -56,7 +57,7 @@ describe('refresh handler', () => {
     const pair = await issueTokens(keyDir, subject);
     const session = sessionItem(pair);
     ddb.on(GetCommand, { TableName: TABLE_NAMES.sessions }).resolves({ Item: session });
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
+    ddb.on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
 
@@ -109,6 +110,7 @@ describe('refresh handler', () => {
     const rotatedAway = await issueTokens(keyDir, subject);
     const current = await issueTokens(keyDir, subject);
     ddb.on(GetCommand).resolves({ Item: sessionItem(current) });
+    ddb.on(GetItemCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
 
@@ -141,7 +143,7 @@ describe('refresh handler', () => {
       .on(GetCommand, { TableName: TABLE_NAMES.sessions })
       .resolvesOnce({ Item: sessionItem(pair) })
       .resolves({ Item: rotated });
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
+    ddb.on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).rejects(conditionFailed());
 
@@ -161,7 +163,7 @@ describe('refresh handler', () => {
       .on(GetCommand, { TableName: TABLE_NAMES.sessions })
       .resolvesOnce({ Item: sessionItem(pair) })
       .resolves({});
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
+    ddb.on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).rejects(conditionFailed());
 
@@ -175,8 +177,8 @@ describe('refresh handler', () => {
     const pair = await issueTokens(keyDir, subject);
     ddb.on(GetCommand, { TableName: TABLE_NAMES.sessions }).resolves({ Item: sessionItem(pair) });
     ddb
-      .on(GetCommand, { TableName: TABLE_NAMES.revokedTokens })
-      .resolves({ Item: { jti: pair.refresh.claims.jti } });
+      .on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens })
+      .resolves({ Item: { jti: { S: pair.refresh.claims.jti } } });
 
     expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
@@ -186,6 +188,7 @@ describe('refresh handler', () => {
   it('returns 401 when the session no longer exists', async () => {
     const pair = await issueTokens(keyDir, subject);
     ddb.on(GetCommand).resolves({});
+    ddb.on(GetItemCommand).resolves({});
 
     expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
