@@ -46,6 +46,8 @@ interface Pending {
   resolve(result: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** The sandbox it was sent to: only its own exit fails it. */
+  child: ChildProcess;
 }
 
 interface RuntimeMessage {
@@ -80,6 +82,7 @@ export class FunctionHost {
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       this.failAll(
+        child,
         new FunctionError(
           'Runtime.ExitError',
           `${this.fn.logicalId}: sandbox exited (${signal ?? `code ${code}`})`,
@@ -106,8 +109,9 @@ export class FunctionHost {
     }
   }
 
-  private failAll(error: Error): void {
+  private failAll(child: ChildProcess, error: Error): void {
     for (const [id, pending] of this.pending) {
+      if (pending.child !== child) continue;
       clearTimeout(pending.timer);
       this.pending.delete(id);
       pending.reject(error);
@@ -136,7 +140,7 @@ export class FunctionHost {
         );
         this.recycle();
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolvePromise, reject, timer });
+      this.pending.set(id, { resolve: resolvePromise, reject, timer, child });
       child.send({
         type: 'invoke',
         id,
