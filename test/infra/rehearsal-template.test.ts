@@ -1,0 +1,68 @@
+/**
+ * What the deployment rehearsal reads from the synthesized template matches
+ * the shared contract: the same routes, methods and protection as the route
+ * table, the authorizer on the Authorization header with caching off, one
+ * gateway response per shared definition, the shared tables, one signing key;
+ * and every function's environment resolves to local values.
+ */
+import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
+import { ROUTES } from '../../lambdas/contract/routes';
+import { TABLES } from '../../lambdas/contract/tables';
+import { TemplateResolver } from '../../tools/rehearse/resolve';
+import {
+  type CfnTemplate,
+  readKeys,
+  readRestApi,
+  readTables,
+  resourcesOfType,
+} from '../../tools/rehearse/template';
+import { synthStack } from './stack';
+
+const template = synthStack().template.toJSON() as CfnTemplate;
+
+describe('the template as the rehearsal reads it', () => {
+  it('serves exactly the routes of the route table, with the same protection', () => {
+    const api = readRestApi(template);
+    const served = api.routes.map((route) => `${route.method} ${route.path} ${route.auth}`).sort();
+
+    expect(served).toEqual(
+      ROUTES.map((route) => `${route.method} ${route.path} ${route.auth}`).sort(),
+    );
+    expect(api.skipped).toEqual([]);
+    expect(api.authorizer).toMatchObject({ identityHeader: 'Authorization', resultTtlSeconds: 0 });
+    expect(Object.keys(api.responses).sort()).toEqual(Object.keys(GATEWAY_RESPONSES).sort());
+  });
+
+  it('finds the shared tables’ keys and TTL attributes, and one signing key', () => {
+    const tables = readTables(template);
+
+    expect(tables.map((table) => table.ttlAttribute ?? null).sort()).toEqual(
+      Object.values(TABLES)
+        .map((table) => ('ttlAttribute' in table ? table.ttlAttribute : null))
+        .sort(),
+    );
+    expect(readKeys(template)).toHaveLength(1);
+  });
+
+  it('resolves every function’s environment without deploying anything', async () => {
+    const resolver = new TemplateResolver({
+      template,
+      stackName: 'TestStack',
+      physicalIds: {},
+      invoke: async () => {
+        throw new Error('no custom resource expected');
+      },
+    });
+
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(ROUTES.length + 1);
+    for (const [id, fn] of functions) {
+      const variables = (fn.Properties?.Environment as { Variables: object }).Variables;
+      for (const [name, value] of Object.entries(variables)) {
+        await expect(resolver.resolveString(value, `${id} ${name}`)).resolves.toEqual(
+          expect.any(String),
+        );
+      }
+    }
+  });
+});
