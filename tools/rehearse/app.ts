@@ -7,6 +7,7 @@
  * template's definitions in the embedded engine (or DYNAMODB_ENDPOINT); KMS
  * is a local stand-in reached through the SDK's `AWS_ENDPOINT_URL_KMS`.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -61,7 +62,11 @@ export interface Rehearsal {
 }
 
 /** Lambda's reserved variables, which a template cannot set. */
-function lambdaEnvironment(fn: TemplateFunction, name: string): Record<string, string> {
+function lambdaEnvironment(
+  fn: TemplateFunction,
+  name: string,
+  codeDir: string,
+): Record<string, string> {
   const { region } = REHEARSAL_ENV;
   return {
     AWS_REGION: region,
@@ -75,7 +80,7 @@ function lambdaEnvironment(fn: TemplateFunction, name: string): Record<string, s
     AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: 'rehearsal',
-    LAMBDA_TASK_ROOT: fn.codeDir,
+    LAMBDA_TASK_ROOT: codeDir,
     _HANDLER: fn.handler,
     TZ: ':UTC',
   };
@@ -181,11 +186,18 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
             );
           }
           const name = physicalIds[logicalId] as string;
+          let codeDir = fn.codeDir;
+          if (!codeDir) {
+            // Inline code (Code.ZipFile): Lambda runs it as index.js.
+            codeDir = join(options.dataDir, 'inline-code', logicalId);
+            await mkdir(codeDir, { recursive: true });
+            await writeFile(join(codeDir, 'index.js'), fn.inlineCode ?? '');
+          }
           const created = new FunctionHost({
             logicalId,
             name,
             arn: resolver.arnOf(logicalId, 'AWS::Lambda::Function'),
-            codeDir: fn.codeDir,
+            codeDir,
             handler: fn.handler,
             runtime: fn.runtime,
             timeoutSeconds: fn.timeoutSeconds,
@@ -194,7 +206,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
               ...(hostEnv.PATH ? { PATH: hostEnv.PATH } : {}),
               ...(hostEnv.LANG ? { LANG: hostEnv.LANG } : {}),
               ...environment,
-              ...lambdaEnvironment(fn, name),
+              ...lambdaEnvironment(fn, name, codeDir),
               // The SDK's standard per-service endpoints: the code's own client construction is used unchanged.
               AWS_ENDPOINT_URL_KMS: kms.endpoint,
               AWS_ENDPOINT_URL_DYNAMODB: database.endpoint,

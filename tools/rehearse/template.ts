@@ -28,8 +28,10 @@ export class RehearsalError extends Error {
 
 export interface TemplateFunction {
   logicalId: string;
-  /** Absolute folder of the function's code (its bundled asset). */
-  codeDir: string;
+  /** Absolute folder of the function's code (its bundled asset); unset for inline code. */
+  codeDir?: string;
+  /** `Code.ZipFile`: inline source, which Lambda runs as `index.js`. */
+  inlineCode?: string;
   handler: string;
   runtime: string;
   timeoutSeconds: number;
@@ -122,16 +124,17 @@ export function readFunctions(template: CfnTemplate, assemblyDir: string): Templ
   return resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => {
     const props = resource.Properties ?? {};
     const assetPath = str(resource.Metadata?.['aws:asset:path']);
-    if (!assetPath) {
+    const inlineCode = str((props.Code as { ZipFile?: unknown } | undefined)?.ZipFile);
+    if (!assetPath && inlineCode === undefined) {
       throw new RehearsalError(
-        `Function ${logicalId} has no aws:asset:path metadata: only bundled assets can be rehearsed (synthesize with asset metadata on).`,
+        `Function ${logicalId} has neither inline code nor aws:asset:path metadata: only code in the assembly can be rehearsed.`,
       );
     }
     const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)
       ?.Variables;
     return {
       logicalId,
-      codeDir: join(assemblyDir, assetPath),
+      ...(assetPath ? { codeDir: join(assemblyDir, assetPath) } : { inlineCode }),
       handler: str(props.Handler) ?? 'index.handler',
       runtime: str(props.Runtime) ?? 'unknown',
       // CloudFormation's defaults.

@@ -61,7 +61,9 @@ describe('reading the template', () => {
     const template = fixtureTemplate();
     delete template.Resources.ListFn?.Metadata;
 
-    expect(() => readFunctions(template, '/assembly')).toThrow(/ListFn has no aws:asset:path/);
+    expect(() => readFunctions(template, '/assembly')).toThrow(
+      /ListFn has neither inline code nor aws:asset:path/,
+    );
   });
 });
 
