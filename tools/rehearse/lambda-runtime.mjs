@@ -86,6 +86,9 @@ const handlerLoaded = loadHandler();
 // A failed cold start is reported on the first invocation; the host then replaces this process.
 handlerLoaded.catch(() => undefined);
 
+// The host is gone (stopped, or killed): a sandbox never outlives it.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', async (request) => {
   if (request?.type !== 'invoke') return;
   let handler;
