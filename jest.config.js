@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/rehearsal/ needs a synthesized assembly: npm run test:rehearse (jest.rehearse.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/test/rehearsal/'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   transform: {
     '^.+\\.[tj]s$': [

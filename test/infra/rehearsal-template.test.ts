@@ -57,7 +57,8 @@ describe('the template as the rehearsal reads it', () => {
     const functions = resourcesOfType(template, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(ROUTES.length + 1);
     for (const [id, fn] of functions) {
-      const variables = (fn.Properties?.Environment as { Variables: object }).Variables;
+      const variables =
+        (fn.Properties?.Environment as { Variables: object } | undefined)?.Variables ?? {};
       for (const [name, value] of Object.entries(variables)) {
         await expect(resolver.resolveString(value, `${id} ${name}`)).resolves.toEqual(
           expect.any(String),

@@ -31,9 +31,9 @@ export const E2E_TARGETS: E2eTarget[] = (process.env.E2E_TARGETS ?? 'npm start')
 export const REHEARSAL_ASSEMBLY_ENV = 'REHEARSAL_ASSEMBLY_DIR';
 
 /** The command line of each target, run with tsx's loader in a plain node process. */
-function commandOf(target: E2eTarget): string[] {
+function commandOf(target: E2eTarget, assemblyDir?: string): string[] {
   if (target === 'npm start') return ['local/server.ts'];
-  const assembly = process.env[REHEARSAL_ASSEMBLY_ENV];
+  const assembly = assemblyDir ?? process.env[REHEARSAL_ASSEMBLY_ENV];
   if (!assembly)
     throw new Error(`${REHEARSAL_ASSEMBLY_ENV} is not set: run npm run test:rehearse.`);
   return ['tools/rehearse/main.ts', '--assembly', assembly];
@@ -126,15 +126,25 @@ async function waitUntilAnswering(url: string): Promise<void> {
  * in a plain node process (signals reach it directly).
  */
 export async function startServerProcess(
-  options: { dataDir?: string; env?: Record<string, string>; target?: E2eTarget } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    target?: E2eTarget;
+    /** The rehearsal's assembly; default the one of REHEARSAL_ASSEMBLY_DIR. */
+    assembly?: string;
+  } = {},
 ): Promise<ServerProcess> {
   const target = options.target ?? 'npm start';
   const dataDir = options.dataDir ?? (await freshDataDir());
-  const child = spawn(process.execPath, ['--import', 'tsx', ...commandOf(target)], {
-    cwd: REPO_ROOT,
-    env: childEnvironment(dataDir, options.env ?? {}),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...commandOf(target, options.assembly)],
+    {
+      cwd: REPO_ROOT,
+      env: childEnvironment(dataDir, options.env ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let printed = '';
   const output = () => printed;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
