@@ -33,6 +33,21 @@ describe('the template as the rehearsal reads it', () => {
     expect(Object.keys(api.responses).sort()).toEqual(Object.keys(GATEWAY_RESPONSES).sort());
   });
 
+  it('leaves out only the CORS preflight methods, which are not Lambda proxies', () => {
+    const cors = synthStack({
+      corsOrigins: 'http://localhost:5173',
+    }).template.toJSON() as CfnTemplate;
+    const api = readRestApi(cors);
+
+    expect(api.routes).toHaveLength(ROUTES.length);
+    expect(api.skipped.length).toBeGreaterThan(0);
+    for (const skipped of api.skipped)
+      expect(skipped).toMatch(/^OPTIONS \S+ \(MOCK integration\)$/);
+    expect(api.responses.UNAUTHORIZED?.headers).toMatchObject({
+      'Access-Control-Allow-Origin': "'http://localhost:5173'",
+    });
+  });
+
   it('finds the shared tables’ keys and TTL attributes, and one signing key', () => {
     const tables = readTables(template);
 
