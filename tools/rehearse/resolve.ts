@@ -107,6 +107,13 @@ export class TemplateResolver {
     }
     const resource = this.resource(name, where);
     if (isCustomResource(resource.Type)) return (await this.createCustom(name, where)).physicalId;
+    // A stage's Ref is its name (part of the API's URL, which an issuer may be built from).
+    if (
+      resource.Type === 'AWS::ApiGateway::Stage' &&
+      resource.Properties?.StageName !== undefined
+    ) {
+      return this.resolve(resource.Properties.StageName, where);
+    }
     return this.physicalId(name);
   }
 

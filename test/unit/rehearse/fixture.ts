@@ -128,6 +128,7 @@ export function fixtureTemplate(): CfnTemplate {
         Properties: { AliasName: 'alias/items', TargetKeyId: { Ref: 'Key' } },
       },
       Topic: { Type: 'AWS::SNS::Topic' },
+      Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: api, StageName: 'prod' } },
       ListFn: fn('asset.list', {
         TABLE: { Ref: 'ItemsTable' },
         TABLE_ARN: { 'Fn::GetAtt': ['ItemsTable', 'Arn'] },
@@ -136,6 +137,7 @@ export function fixtureTemplate(): CfnTemplate {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
         SUBBED: { 'Fn::Sub': '${AWS::Region}/${ItemsTable}/${ItemsTable.Arn}/${!Literal}' },
         PICKED: { 'Fn::Select': [1, { 'Fn::Split': ['/', 'a/b/c'] }] },
+        STAGE: { Ref: 'Stage' },
       }),
       PutFn: fn('asset.put', { PUBLIC_KEYS: { 'Fn::GetAtt': ['PublicKeys', 'Keys'] } }),
       AuthorizerFn: fn('asset.authorizer'),

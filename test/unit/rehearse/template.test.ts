@@ -89,6 +89,7 @@ describe('resolving references', () => {
       PLAIN: 'text',
       SUBBED: `us-east-1/Stack-ItemsTable/arn:aws:dynamodb:us-east-1:000000000000:table/Stack-ItemsTable/$\{Literal}`,
       PICKED: 'b',
+      STAGE: 'prod',
     });
   });
 
