@@ -8,8 +8,13 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The browser test has its own run (jest.browser.config.js, `npm run test:browser`).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
+  // The browser test and the rehearsal have their own runs (npm run test:browser,
+  // npm run test:rehearse: jest.browser.config.js, jest.rehearse.config.js).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/browser/',
+    '<rootDir>/test/rehearsal/',
+  ],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   transform: {
     '^.+\\.[tj]s$': [

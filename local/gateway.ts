@@ -15,7 +15,7 @@ import type {
 } from 'aws-lambda';
 import { corsPreflightHeaders, corsResponseHeaders } from '../lambdas/contract/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract/gateway-responses';
-import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
+import { AUTHORIZER, ROUTES } from '../lambdas/contract/routes';
 import { headerValue } from '../lambdas/http/request';
 import { log } from '../lambdas/log';
 import { policyAllows } from './policy';
@@ -25,7 +25,9 @@ import {
   proxyEvent,
   tokenAuthorizerEvent,
 } from './proxy-event';
-import { createRouter } from './routing';
+import { createRouter, type GatewayRoute } from './routing';
+
+export type { GatewayRoute } from './routing';
 
 export interface GatewayRequest {
   method: string;
@@ -50,9 +52,32 @@ export interface Gateway {
 
 export type ModuleLoader = (entry: string) => Promise<{ handler: unknown }>;
 
+/** The TOKEN authorizer in front of `bearer` routes, as an API Gateway authorizer resource defines it. */
+export interface GatewayAuthorizer {
+  id: string;
+  /** Handler module, as given to the {@link ModuleLoader}. */
+  entry: string;
+  /** The identity source: the request header holding the token. Default `Authorization`. */
+  identityHeader?: string;
+  /** `identityValidationExpression`: a token that does not match is refused (401) without calling the authorizer. */
+  validationExpression?: string;
+  /** Result cache TTL, keyed by the token; 0 (the default) caches nothing. */
+  resultTtlSeconds?: number;
+}
+
+/** Builds the gateway's own answer of a type; `headers` are the request's, for mapped header values. */
+export type GatewayResponder = (
+  type: GatewayResponseType,
+  options?: { status?: number; requestId?: string; headers?: Record<string, string> },
+) => GatewayResponse;
+
 export interface GatewayOptions {
   /** Default: the shared {@link ROUTES}. */
-  routes?: readonly RouteSpec[];
+  routes?: readonly GatewayRoute[];
+  /** Default: the shared {@link AUTHORIZER} with the `Authorization` header and no cache. */
+  authorizer?: GatewayAuthorizer;
+  /** The gateway's own answers. Default: the shared definitions ({@link gatewayResponse}). */
+  respond?: GatewayResponder;
   /**
    * Browser origins allowed by CORS, as the stack's `corsOrigins`: preflights
    * are answered and the gateway's own responses carry the headers. Default none.
@@ -198,14 +223,19 @@ function toIncoming(request: GatewayRequest): IncomingRequest {
   };
 }
 
-/** Creates the emulated REST API over `routes` and the shared authorizer. */
+/** API Gateway matches the whole token against the expression; no expression lets every token through. */
+function matchesValidationExpression(token: string, expression: string | undefined): boolean {
+  return expression === undefined || new RegExp(`^(?:${expression})$`).test(token);
+}
+
+/** Creates the emulated REST API over `routes` and the authorizer (default: the shared ones). */
 export function createGateway(options: GatewayOptions = {}): Gateway {
   const route = createRouter(options.routes ?? ROUTES);
   const loadModule = options.loadModule ?? importFromRepo;
   const handlers = new Map<string, Promise<LambdaHandler>>();
 
   /** Loads each module once, like a warm Lambda instance; a failed cold start is retried. */
-  function handlerOf(fn: FunctionSpec): Promise<LambdaHandler> {
+  function handlerOf(fn: Pick<GatewayRoute, 'entry'>): Promise<LambdaHandler> {
     let loading = handlers.get(fn.entry);
     if (!loading) {
       loading = loadModule(fn.entry).then(({ handler }) => {
@@ -218,22 +248,32 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     return loading;
   }
 
+  const authorizerSpec: GatewayAuthorizer = options.authorizer ?? AUTHORIZER;
+  const respond = options.respond ?? gatewayResponse;
+  /** Authorizer results by token, while their TTL lasts; the policy is re-read for every method ARN. */
+  const resultCache = new Map<string, { result: unknown; until: number }>();
+
   async function authorize(token: string, request: IncomingRequest): Promise<AuthorizerOutcome> {
     const event: APIGatewayTokenAuthorizerEvent = tokenAuthorizerEvent(token, request);
+    const cached = resultCache.get(token);
+    if (cached && cached.until > Date.now())
+      return readAuthorizerResult(cached.result, event.methodArn);
     let result: unknown;
     try {
-      const authorizer = await handlerOf(AUTHORIZER);
-      result = await invoke(authorizer, event, lambdaContext(AUTHORIZER.id));
+      const authorizer = await handlerOf(authorizerSpec);
+      result = await invoke(authorizer, event, lambdaContext(authorizerSpec.id));
     } catch (error) {
       if (isUnauthorized(error)) return { kind: 'refused', response: 'UNAUTHORIZED' };
       log('error', 'local gateway: authorizer failed', { requestId: request.requestId, error });
       return { kind: 'refused', response: 'AUTHORIZER_FAILURE' };
     }
+    const ttlSeconds = authorizerSpec.resultTtlSeconds ?? 0;
+    if (ttlSeconds > 0) resultCache.set(token, { result, until: Date.now() + ttlSeconds * 1000 });
     return readAuthorizerResult(result, event.methodArn);
   }
 
   async function integrate(
-    spec: RouteSpec,
+    spec: GatewayRoute,
     event: APIGatewayProxyEvent,
     requestId: string,
   ): Promise<GatewayResponse> {
@@ -249,7 +289,11 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       log('error', 'local gateway: handler failed', { route: spec.id, requestId, error });
     }
     // A crashed or malformed proxy integration is a 502 in API Gateway; nothing of it leaks.
-    return gatewayResponse('DEFAULT_5XX', { status: 502, requestId });
+    return respond('DEFAULT_5XX', {
+      status: 502,
+      requestId,
+      headers: event.headers as Record<string, string>,
+    });
   }
 
   const corsOrigins = options.corsOrigins ?? [];
@@ -280,17 +324,21 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   async function dispatch(request: IncomingRequest): Promise<GatewayResponse> {
     const { requestId } = request;
     const lookup = route(request.method, request.path);
+    const { headers } = request;
     if (lookup.kind === 'missing')
-      return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', { requestId });
+      return respond('MISSING_AUTHENTICATION_TOKEN', { requestId, headers });
     const { route: spec, pathParameters } = lookup.match;
 
     let authorizerContext: Record<string, string> | null = null;
     if (spec.auth === 'bearer') {
       // The identity source: without it API Gateway answers 401 and never calls the authorizer.
-      const token = headerValue(request.headers, 'authorization');
-      if (!token?.trim()) return gatewayResponse('UNAUTHORIZED', { requestId });
+      const token = headerValue(headers, authorizerSpec.identityHeader ?? 'authorization');
+      if (!token?.trim()) return respond('UNAUTHORIZED', { requestId, headers });
+      if (!matchesValidationExpression(token, authorizerSpec.validationExpression)) {
+        return respond('UNAUTHORIZED', { requestId, headers });
+      }
       const outcome = await authorize(token, request);
-      if (outcome.kind === 'refused') return gatewayResponse(outcome.response, { requestId });
+      if (outcome.kind === 'refused') return respond(outcome.response, { requestId, headers });
       authorizerContext = outcome.context;
     }
     return integrate(spec, proxyEvent(request, spec, pathParameters, authorizerContext), requestId);

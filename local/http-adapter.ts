@@ -8,6 +8,7 @@ import { log } from '../lambdas/log';
 import {
   type Gateway,
   type GatewayRequest,
+  type GatewayResponder,
   type GatewayResponse,
   gatewayResponse,
 } from './gateway';
@@ -65,22 +66,26 @@ function write(response: ServerResponse, answer: GatewayResponse): void {
   response.end(answer.body);
 }
 
-/** A request listener serving `gateway`; bodies above `maxBodyBytes` get 400 invalid_request. */
+/**
+ * A request listener serving `gateway`; bodies above `maxBodyBytes` get 400
+ * invalid_request. `respond` builds the gateway's own answers (default: the shared definitions).
+ */
 export function createRequestListener(
   gateway: Gateway,
-  options: { maxBodyBytes: number },
+  options: { maxBodyBytes: number; respond?: GatewayResponder },
 ): RequestListener {
+  const respond = options.respond ?? gatewayResponse;
   return (request, response) => {
     const started = Date.now();
     const serve = async (): Promise<GatewayResponse> => {
       const body = await readBody(request, options.maxBodyBytes);
-      if (body === undefined) return gatewayResponse('REQUEST_TOO_LARGE');
+      if (body === undefined) return respond('REQUEST_TOO_LARGE');
       return gateway.handle(toGatewayRequest(request, body));
     };
     serve()
       .catch((error: unknown) => {
         log('error', 'local server: request failed', { error });
-        return gatewayResponse('DEFAULT_5XX', { status: 500 });
+        return respond('DEFAULT_5XX', { status: 500 });
       })
       .then((answer) => {
         write(response, answer);

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import type { RouteSpec } from '../lambdas/contract/routes';
 import { headerValue } from '../lambdas/http/request';
+import type { GatewayRoute } from './routing';
 
 /** The fixed account, API id and stage of the local "deployment". */
 export const LOCAL_STAGE = {
@@ -48,7 +48,7 @@ const orNull = <T extends object>(value: T): T | null => (Object.keys(value).len
 /** The REST proxy event of `request` on `route`, with the authorizer's context where one ran. */
 export function proxyEvent(
   request: IncomingRequest,
-  route: RouteSpec,
+  route: GatewayRoute,
   pathParameters: Record<string, string>,
   authorizer: Record<string, string> | null,
 ): APIGatewayProxyEvent {

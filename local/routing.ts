@@ -5,8 +5,15 @@
  */
 import type { RouteSpec } from '../lambdas/contract/routes';
 
+/**
+ * What the emulated gateway needs of a route: the shared {@link RouteSpec}s
+ * are such routes, and so are the routes a deployment rehearsal reads from a
+ * synthesized template (`tools/rehearse`).
+ */
+export type GatewayRoute = Pick<RouteSpec, 'id' | 'entry' | 'path' | 'auth'> & { method: string };
+
 export interface RouteMatch {
-  route: RouteSpec;
+  route: GatewayRoute;
   /** Decoded values of the `{name}` segments; empty for a path without any. */
   pathParameters: Record<string, string>;
 }
@@ -17,13 +24,13 @@ export type RouteLookup =
   | { kind: 'missing' };
 
 interface CompiledRoute {
-  route: RouteSpec;
+  route: GatewayRoute;
   segments: readonly Segment[];
 }
 
 type Segment = { literal: string } | { parameter: string };
 
-function compile(route: RouteSpec): CompiledRoute {
+function compile(route: GatewayRoute): CompiledRoute {
   const segments = route.path
     .split('/')
     .slice(1)
@@ -64,7 +71,7 @@ function matchSegments(
 
 /** Builds a matcher over `routes`; literal segments win over parameters, as in API Gateway. */
 export function createRouter(
-  routes: readonly RouteSpec[],
+  routes: readonly GatewayRoute[],
 ): (method: string, path: string) => RouteLookup {
   const compiled = routes.map(compile).sort((a, b) => literalWeight(b) - literalWeight(a));
   return (method, path) => {

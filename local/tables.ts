@@ -6,6 +6,7 @@
  */
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
@@ -24,7 +25,8 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   revokedTokens: TABLES.revokedTokens.logicalName,
 };
 
-async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
+/** True when the table `name` exists at the client's endpoint. */
+export async function tableExists(client: DynamoDBClient, name: string): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName: name }));
     return true;
@@ -40,31 +42,47 @@ async function createTable(
   table: TableDefinition,
 ): Promise<void> {
   const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
+  await createTableWith(
+    client,
+    {
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: keys.map((key) => ({
+        AttributeName: key.name,
+        AttributeType: key.type,
+      })),
+      KeySchema: keys.map((key, index) => ({
+        AttributeName: key.name,
+        KeyType: index === 0 ? 'HASH' : 'RANGE',
+      })),
+    },
+    table.ttlAttribute,
+  );
+}
+
+/**
+ * Creates a table from a full `CreateTable` input (another definition, such
+ * as a synthesized template's, may use it), waits until it exists and
+ * switches TTL on where the engine allows. A table created meanwhile is fine.
+ */
+export async function createTableWith(
+  client: DynamoDBClient,
+  input: CreateTableCommandInput,
+  ttlAttribute?: string,
+): Promise<void> {
+  const name = input.TableName;
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((key) => ({
-          AttributeName: key.name,
-          AttributeType: key.type,
-        })),
-        KeySchema: keys.map((key, index) => ({
-          AttributeName: key.name,
-          KeyType: index === 0 ? 'HASH' : 'RANGE',
-        })),
-      }),
-    );
+    await client.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: name });
-  if (table.ttlAttribute) {
+  if (ttlAttribute) {
     try {
       await client.send(
         new UpdateTimeToLiveCommand({
           TableName: name,
-          TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+          TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
         }),
       );
     } catch {
@@ -81,7 +99,7 @@ export async function ensureTables(
   const created: string[] = [];
   for (const key of Object.keys(TABLES) as TableName[]) {
     const name = names[key];
-    if (await exists(client, name)) continue;
+    if (await tableExists(client, name)) continue;
     await createTable(client, name, TABLES[key]);
     created.push(name);
   }

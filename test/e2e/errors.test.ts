@@ -1,21 +1,10 @@
 /**
- * End to end: bad requests get the API's JSON errors, `{"error", "message"}`,
- * and never a stack trace.
+ * End to end, against `npm start` and the rehearsal (E2E_TARGETS): bad
+ * requests get the API's JSON errors, `{"error", "message"}`, and never a
+ * stack trace; those API Gateway answers itself come from its gateway responses.
  */
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { E2E_TARGETS, type ServerProcess, startServerProcess } from '../support/server-process';
 import { type ApiClient, type ApiResponse, apiClient } from './client';
-
-let server: ServerProcess;
-let api: ApiClient;
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  api = apiClient(server.url);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
 
 function expectError(response: ApiResponse, status: number, error: string): void {
   expect(response.status).toBe(status);
@@ -24,7 +13,19 @@ function expectError(response: ApiResponse, status: number, error: string): void
   expect(response.text).not.toMatch(/\n\s+at /);
 }
 
-describe('error responses', () => {
+describe.each(E2E_TARGETS)('error responses (%s)', (target) => {
+  let server: ServerProcess;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServerProcess({ target });
+    api = apiClient(server.url);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it('returns 400 invalid_request for malformed JSON', async () => {
     expectError(
       await api.call('POST', '/auth/register', { body: '{"username": "alice",' }),

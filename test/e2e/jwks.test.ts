@@ -1,23 +1,17 @@
 /**
- * End to end: another service can verify our access tokens from
- * `/.well-known/jwks.json` with nothing but `node:crypto` (no jose, no
- * project code).
+ * End to end, against `npm start` and the rehearsal (E2E_TARGETS): another
+ * service can verify our access tokens from `/.well-known/jwks.json` with
+ * nothing but `node:crypto` (no jose, no project code), and the key published
+ * is the one that signs: the local key file, or the KMS (stand-in) key.
  */
 import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import {
+  E2E_TARGETS,
+  type ServerProcess,
+  signingPublicKey,
+  startServerProcess,
+} from '../support/server-process';
 import { type ApiClient, apiClient } from './client';
-
-let server: ServerProcess;
-let api: ApiClient;
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  api = apiClient(server.url);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
 
 const decodeSegment = (segment: string | undefined): Record<string, unknown> =>
   JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
@@ -38,7 +32,19 @@ function verifyEs256(token: string, keys: JsonWebKey[]): Record<string, unknown>
   return valid ? decodeSegment(payload) : undefined;
 }
 
-describe('GET /.well-known/jwks.json', () => {
+describe.each(E2E_TARGETS)('GET /.well-known/jwks.json (%s)', (target) => {
+  let server: ServerProcess;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServerProcess({ target });
+    api = apiClient(server.url);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it('publishes a key that verifies an access token with node:crypto alone', async () => {
     const user = await api.register();
     const { access_token } = await api.login(user);
@@ -77,5 +83,15 @@ describe('GET /.well-known/jwks.json', () => {
 
     expect(verifyEs256(`${header}.${altered}.${signature}`, keys)).toBeUndefined();
     expect(verifyEs256(access_token, keys)).toBeDefined();
+  });
+
+  it('publishes the public half of the key that signs', async () => {
+    const { keys } = (await api.call('GET', '/.well-known/jwks.json')).json as {
+      keys: JsonWebKey[];
+    };
+    const expected = (await signingPublicKey(target, server.dataDir)).export({ format: 'jwk' });
+
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', x: expected.x, y: expected.y });
   });
 });

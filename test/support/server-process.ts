@@ -2,18 +2,64 @@
  * `npm start` as a child process, for the end-to-end suite: a fresh temporary
  * DATA_DIR (or a given one, to restart on the same data), a port chosen by the
  * system, and a clean stop by signal. Tests then talk to it over HTTP only.
+ *
+ * The same suite also runs against `npm run rehearse` (the synthesized cloud
+ * assembly served as AWS would run it): a test file written with
+ * `describe.each(E2E_TARGETS)` runs once per target. `npm test` has the
+ * `npm start` target only; `npm run test:rehearse` (jest.rehearse.config.js)
+ * synthesizes once and selects the rehearsal.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ENV } from '../../lambdas/config';
 
 const REPO_ROOT = resolve(__dirname, '../..');
-const START_TIMEOUT_MS = 20_000;
+
+/** What the end-to-end suite can run against. */
+export type E2eTarget = 'npm start' | 'rehearsal';
+
+/** Selects the targets: `E2E_TARGETS` (comma-separated), by default `npm start` only. */
+export const E2E_TARGETS: E2eTarget[] = (process.env.E2E_TARGETS ?? 'npm start')
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name): name is E2eTarget => name === 'npm start' || name === 'rehearsal');
+
+/** Where the rehearsal target finds its synthesized assembly (set by the rehearsal's global setup). */
+export const REHEARSAL_ASSEMBLY_ENV = 'REHEARSAL_ASSEMBLY_DIR';
+
+/** The command line of each target, run with tsx's loader in a plain node process. */
+function commandOf(target: E2eTarget, assemblyDir?: string): string[] {
+  if (target === 'npm start') return ['local/server.ts'];
+  const assembly = assemblyDir ?? process.env[REHEARSAL_ASSEMBLY_ENV];
+  if (!assembly)
+    throw new Error(`${REHEARSAL_ASSEMBLY_ENV} is not set: run npm run test:rehearse.`);
+  return ['tools/rehearse/main.ts', '--assembly', assembly];
+}
+
+/**
+ * The public half of the key that signs the target's tokens: the local key
+ * file of `npm start`, or the KMS stand-in's key of the rehearsal (one key).
+ */
+export async function signingPublicKey(target: E2eTarget, dataDir: string): Promise<KeyObject> {
+  if (target === 'npm start') {
+    return createPublicKey(
+      createPrivateKey(await readFile(join(dataDir, 'signing-key.pem'), 'utf8')),
+    );
+  }
+  const files = (await readdir(join(dataDir, 'kms'))).filter((file) => file.endsWith('.pem'));
+  if (files.length !== 1) throw new Error(`expected one stand-in KMS key, found ${files.length}`);
+  return createPublicKey(
+    createPrivateKey(await readFile(join(dataDir, 'kms', files[0] as string), 'utf8')),
+  );
+}
+const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 export interface ServerProcess {
+  target: E2eTarget;
   /** `http://127.0.0.1:<port>`. */
   url: string;
   dataDir: string;
@@ -117,16 +163,30 @@ export async function runFailingStart(
   }
 }
 
-/** Starts `local/server.ts` with tsx's loader in a plain node process (signals reach it directly). */
+/**
+ * Starts the target (default `npm start`: `local/server.ts`) with tsx's loader
+ * in a plain node process (signals reach it directly).
+ */
 export async function startServerProcess(
-  options: { dataDir?: string; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    target?: E2eTarget;
+    /** The rehearsal's assembly; default the one of REHEARSAL_ASSEMBLY_DIR. */
+    assembly?: string;
+  } = {},
 ): Promise<ServerProcess> {
+  const target = options.target ?? 'npm start';
   const dataDir = options.dataDir ?? (await freshDataDir());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/server.ts'], {
-    cwd: REPO_ROOT,
-    env: childEnvironment(dataDir, options.env ?? {}),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...commandOf(target, options.assembly)],
+    {
+      cwd: REPO_ROOT,
+      env: childEnvironment(dataDir, options.env ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let printed = '';
   const output = () => printed;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -141,6 +201,7 @@ export async function startServerProcess(
   await waitUntilAnswering(url);
 
   return {
+    target,
     url,
     dataDir,
     output,

@@ -1,0 +1,115 @@
+/**
+ * The KMS stand-in speaks the KMS JSON protocol well enough for the project's
+ * own KMS signer, through the real SDK client: its JWS signatures (DER from
+ * "KMS", converted to r‖s) verify with the stand-in's key, by key id, ARN or
+ * alias, and the key survives a restart on the same folder.
+ */
+import { verify } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { UnavailableError } from '../../../lambdas/errors';
+import { createKmsSigner } from '../../../lambdas/signing/kms-signer';
+import {
+  type KmsStandIn,
+  standInKeyId,
+  startKmsStandIn,
+} from '../../../tools/rehearse/kms-stand-in';
+
+const keyId = standInKeyId('Stack/SigningKey');
+const KEY = {
+  keyId,
+  arn: `arn:aws:kms:us-east-1:000000000000:key/${keyId}`,
+  aliases: ['alias/jwt'],
+};
+
+let dir: string;
+let kms: KmsStandIn;
+let client: KMSClient;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kms-stand-in-'));
+  kms = await startKmsStandIn({ keys: [KEY], keyDir: dir });
+  client = new KMSClient({ endpoint: kms.endpoint, region: 'us-east-1' });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await kms?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the KMS stand-in', () => {
+  it('gives the project’s KMS signer ES256 signatures that verify with the stand-in’s key', async () => {
+    for (const name of [KEY.keyId, KEY.arn, 'alias/jwt']) {
+      const signer = createKmsSigner({ client, keyId: name });
+      const input = new TextEncoder().encode('header.payload');
+
+      const signature = await signer.sign(input);
+
+      expect(signature).toHaveLength(64);
+      expect(
+        verify(
+          'sha256',
+          input,
+          { key: kms.publicKey(keyId), dsaEncoding: 'ieee-p1363' },
+          signature,
+        ),
+      ).toBe(true);
+      const jwk = kms.publicKey(keyId).export({ format: 'jwk' });
+      expect(await signer.publicKey()).toMatchObject({
+        kty: 'EC',
+        crv: 'P-256',
+        x: jwk.x,
+        y: jwk.y,
+      });
+    }
+  });
+
+  it('answers Sign with a DER signature and GetPublicKey with the SPKI, like KMS', async () => {
+    const message = Buffer.from('abc');
+    const signed = await client.send(
+      new SignCommand({
+        KeyId: keyId,
+        Message: message,
+        MessageType: 'RAW',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
+    expect(signed.Signature?.[0]).toBe(0x30); // SEQUENCE { r, s }
+    expect(signed.KeyId).toBe(KEY.arn);
+    expect(
+      verify('sha256', message, kms.publicKey(keyId), Buffer.from(signed.Signature ?? [])),
+    ).toBe(true);
+
+    const publicKey = await client.send(new GetPublicKeyCommand({ KeyId: 'alias/jwt' }));
+    expect(publicKey).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect(
+      Buffer.from(publicKey.PublicKey ?? []).equals(
+        kms.publicKey(keyId).export({ format: 'der', type: 'spki' }),
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses an unknown key with KMS’s NotFoundException, which the signer reports as unavailable', async () => {
+    await expect(
+      client.send(new GetPublicKeyCommand({ KeyId: 'alias/other' })),
+    ).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
+    await expect(
+      createKmsSigner({ client, keyId: 'alias/other' }).sign(new Uint8Array([1])),
+    ).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('keeps its key across a restart, in a file only its owner can read', async () => {
+    const again = await startKmsStandIn({ keys: [KEY], keyDir: dir });
+    try {
+      expect(again.publicKey(keyId).equals(kms.publicKey(keyId))).toBe(true);
+    } finally {
+      await again.close();
+    }
+    expect((await stat(join(dir, `${keyId}.pem`))).mode & 0o777).toBe(0o600);
+  });
+});

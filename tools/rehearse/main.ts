@@ -1,0 +1,97 @@
+/**
+ * `npm run rehearse`: synthesizes the stack (or reads an existing assembly)
+ * and serves it on http://127.0.0.1:$PORT as AWS would run it, before anyone
+ * deploys. See docs/rehearsal.md.
+ *
+ *   npm run rehearse                          synthesize into cdk.out, then serve
+ *   npm run rehearse -- -c stage=dev          context values for the synthesis
+ *   npm run rehearse -- --assembly cdk.out    serve an existing assembly, no synthesis
+ *   npm run rehearse -- --stack NAME          pick a stack of an assembly holding several
+ */
+import { resolve } from 'node:path';
+import { startRehearsal } from './app';
+import { PROJECT_ROOT, readAssembly, synthesize } from './assembly';
+
+const DEFAULTS = { port: 3000, dataDir: '.data/rehearsal', outdir: 'cdk.out' };
+
+interface Arguments {
+  assembly?: string;
+  stack?: string;
+  context: string[];
+}
+
+function parseArguments(argv: readonly string[]): Arguments {
+  const parsed: Arguments = { context: [] };
+  for (let index = 0; index < argv.length; index += 1) {
+    const flag = argv[index];
+    const value = argv[index + 1];
+    if (value === undefined) throw new Error(`${flag} needs a value.`);
+    if (flag === '--assembly') parsed.assembly = value;
+    else if (flag === '--stack') parsed.stack = value;
+    else if (flag === '-c' || flag === '--context') parsed.context.push(value);
+    else throw new Error(`Unknown argument ${flag} (see docs/rehearsal.md).`);
+    index += 1;
+  }
+  return parsed;
+}
+
+function readPort(raw: string | undefined): number {
+  if (!raw?.trim()) return DEFAULTS.port;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number (0-65535), got "${raw}".`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const args = parseArguments(process.argv.slice(2));
+  const port = readPort(process.env.PORT);
+  const dataDir = resolve(process.env.DATA_DIR?.trim() || DEFAULTS.dataDir);
+  let dir = args.assembly;
+  if (!dir) {
+    dir = resolve(PROJECT_ROOT, DEFAULTS.outdir);
+    console.log(`synthesizing the stack into ${dir} (cdk synth, bundling every function)...`);
+    await synthesize(dir, args.context);
+  } else if (args.context.length > 0) {
+    throw new Error('-c applies to a synthesis; it cannot change an existing --assembly.');
+  }
+  const assembly = await readAssembly(dir, args.stack);
+  const endpoint = process.env.DYNAMODB_ENDPOINT?.trim();
+  const rehearsal = await startRehearsal({
+    assembly,
+    port,
+    dataDir,
+    ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
+    hostEnv: process.env,
+  });
+  console.log(`rehearsal of ${rehearsal.stackName} listening on ${rehearsal.url}`);
+  console.log(`  from ${assembly.dir}; data in ${dataDir}`);
+  console.log(
+    `  KMS stand-in at ${rehearsal.kmsEndpoint}; DynamoDB at ${rehearsal.dynamodbEndpoint}`,
+  );
+  console.log(`  routes (* = behind the authorizer): ${rehearsal.routes.join(', ')}`);
+  if (rehearsal.skipped.length > 0) console.log(`  not served: ${rehearsal.skipped.join(', ')}`);
+  for (const warning of rehearsal.warnings) console.log(`  note: ${warning}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the rehearsal`);
+    rehearsal.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
