@@ -13,6 +13,7 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import { couldBeBearerJwt } from '../lambdas/contract/bearer';
 import { corsPreflightHeaders, corsResponseHeaders } from '../lambdas/contract/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract/gateway-responses';
 import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
@@ -289,6 +290,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       // The identity source: without it API Gateway answers 401 and never calls the authorizer.
       const token = headerValue(request.headers, 'authorization');
       if (!token?.trim()) return gatewayResponse('UNAUTHORIZED', { requestId });
+      // The authorizer's validation expression: a header that cannot be a bearer JWT is refused unseen.
+      if (!couldBeBearerJwt(token)) return gatewayResponse('UNAUTHORIZED', { requestId });
       const outcome = await authorize(token, request);
       if (outcome.kind === 'refused') return gatewayResponse(outcome.response, { requestId });
       authorizerContext = outcome.context;
