@@ -21,7 +21,7 @@ export const ACCEPTED_FINDINGS = {
   waf: {
     id: `${PACK}-APIG3`,
     reason:
-      'No WAF web ACL by default: it costs at least $5/month plus per-request fees at rest. Stage throttling bounds abuse; attach a web ACL to the stage for production traffic (docs/deploy.md).',
+      'Deployed without its web ACL because context "waf" is false (the default for stages other than prod): a web ACL costs about $9/month at rest. Stage and per-route throttling still bound abuse; docs/deploy.md explains the trade-off.',
   },
   publicRoute: {
     id: `${PACK}-APIG4`,
@@ -55,10 +55,10 @@ function acknowledge(scope: IConstruct, finding: keyof typeof ACCEPTED_FINDINGS)
 }
 
 /** Acknowledges the accepted findings of the API: its methods, stage and logging role. */
-export function acknowledgeAcceptedFindings(authApi: AuthApi): void {
+export function acknowledgeAcceptedFindings(authApi: AuthApi, options: { webAcl: boolean }): void {
   const { api } = authApi;
   acknowledge(api, 'requestValidation');
-  acknowledge(api.deploymentStage, 'waf');
+  if (!options.webAcl) acknowledge(api.deploymentStage, 'waf');
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
   if (cloudWatchRole) acknowledge(cloudWatchRole, 'apiGatewayLogsRole');
 
