@@ -83,7 +83,7 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseSpec>
     body: { error: 'forbidden', message: ERROR_MESSAGES.forbidden },
   },
   // The function could not be invoked, e.g. throttled at its reserved
-  // concurrency: temporarily unavailable, not a bug (API Gateway would say 500).
+  // concurrency: temporarily unavailable, not a bug (API Gateway's own default is a bare 5XX).
   INTEGRATION_FAILURE: {
     status: 503,
     headers: { ...SECURITY_HEADERS },
