@@ -9,12 +9,13 @@ import type { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
 import { TABLES, type TableName } from '../lambdas/contract/tables';
-import { AuthApi } from './auth-api';
+import { AuthApi, deployedRoutes } from './auth-api';
 import type { StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
+import { WebAcl } from './waf';
 
 export interface AuthApiStackProps extends StackProps {
   config: StackConfig;
@@ -27,6 +28,8 @@ export class AuthApiStack extends Stack {
   readonly signingPublicKey: SigningPublicKey;
   readonly authApi: AuthApi;
   readonly observability: Observability;
+  /** The web application firewall; absent when context `waf` is false. */
+  readonly webAcl?: WebAcl;
 
   constructor(scope: Construct, id: string, props: AuthApiStackProps) {
     super(scope, id, props);
@@ -84,6 +87,20 @@ export class AuthApiStack extends Stack {
       targets,
     });
 
+    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else.
+    this.signingKey.allowSigningOnlyBy(
+      [this.authApi.authorizerFunction, ...Object.values(this.authApi.functions)]
+        .filter((fn) => fn.spec.key.includes('kms:Sign'))
+        .map((fn) => fn.role),
+    );
+    if (config.waf) {
+      this.webAcl = new WebAcl(this, 'Waf', {
+        config,
+        stage: this.authApi.api.deploymentStage,
+        routes: deployedRoutes(config),
+      });
+    }
+
     this.observability = new Observability(this, 'Observability', {
       config,
       api: this.authApi.api,
@@ -120,6 +137,9 @@ export class AuthApiStack extends Stack {
       value: this.observability.dashboard.dashboardName,
     });
 
-    acknowledgeAcceptedFindings(this.authApi, [this.signingPublicKey.reader]);
+    acknowledgeAcceptedFindings(this.authApi, {
+      webAcl: this.webAcl !== undefined,
+      extraFunctions: [this.signingPublicKey.reader],
+    });
   }
 }

@@ -21,6 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BEARER_HEADER_PATTERN } from '../lambdas/contract/bearer';
 import {
   CORS_ALLOW_HEADERS,
   CORS_ALLOW_METHODS,
@@ -29,8 +30,12 @@ import {
 import { AUTHORIZER, type FunctionSpec, ROUTES, type RouteSpec } from '../lambdas/contract/routes';
 import { AuthFunction } from './auth-function';
 import type { StackConfig } from './config';
+import { credentialMethodThrottling } from './credential-routes';
 import { addGatewayResponses } from './gateway-responses';
 import type { GrantTargets } from './grants';
+
+/** Execution logs: errors only (see `deployOptions`). */
+const EXECUTION_LOG_LEVEL = MethodLoggingLevel.ERROR;
 
 /** The route that creates accounts; left out when sign-up is closed. */
 export const SIGNUP_ROUTE_ID = 'Register';
@@ -109,14 +114,16 @@ export class AuthApi extends Construct {
   constructor(scope: Construct, id: string, props: AuthApiProps) {
     super(scope, id);
     const { config } = props;
-    const fn = (spec: FunctionSpec) =>
+    const fn = (spec: FunctionSpec, reservedConcurrency?: number) =>
       new AuthFunction(this, spec.id, {
         spec,
         environment: props.environment,
         targets: props.targets,
         logRetention: config.logRetention,
         retainLogs: config.retainData,
+        ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
       });
+    const routes = deployedRoutes(config);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetention,
@@ -133,10 +140,18 @@ export class AuthApi extends Construct {
         stageName: config.stageName,
         throttlingRateLimit: config.throttleRateLimit,
         throttlingBurstLimit: config.throttleBurstLimit,
+        // Login, register, password change and refresh: a lower limit of their own.
+        // A method setting does not inherit the stage's logging: repeat it.
+        methodOptions: Object.fromEntries(
+          Object.entries(credentialMethodThrottling(routes, config)).map(([path, options]) => [
+            path,
+            { ...options, loggingLevel: EXECUTION_LOG_LEVEL, dataTraceEnabled: false },
+          ]),
+        ),
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: accessLogFormat(),
         // Errors only, and never data tracing: that would log Authorization headers and bodies.
-        loggingLevel: MethodLoggingLevel.ERROR,
+        loggingLevel: EXECUTION_LOG_LEVEL,
         dataTraceEnabled: false,
         // X-Ray: the gateway, the authorizer and the route function in one trace.
         tracingEnabled: true,
@@ -150,16 +165,22 @@ export class AuthApi extends Construct {
     this.executionLogs(config);
     addGatewayResponses(this.api, config.corsOrigins);
 
-    this.authorizerFunction = fn(AUTHORIZER);
+    this.authorizerFunction = fn(AUTHORIZER, config.authorizerReservedConcurrency);
     this.authorizer = new TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: this.authorizerFunction.function,
       identitySource: IdentitySource.header('Authorization'),
+      // A header that cannot be a bearer JWT is refused (401) without invoking the authorizer.
+      validationRegex: BEARER_HEADER_PATTERN,
       // CDK caches for 5 minutes unless told otherwise; a cached Allow outlives a logout.
       resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
     });
 
-    for (const route of deployedRoutes(config)) {
-      const routeFunction = fn(route);
+    for (const route of routes) {
+      // A ceiling on the scrypt functions: a login flood cannot take every instance of the account.
+      const routeFunction = fn(
+        route,
+        route.hashesPasswords ? config.passwordHashingReservedConcurrency : undefined,
+      );
       this.functions[route.id] = routeFunction;
       const integration = new LambdaIntegration(routeFunction.function, {
         proxy: true,

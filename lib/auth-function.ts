@@ -43,6 +43,8 @@ export interface AuthFunctionProps {
   logRetention: RetentionDays;
   /** Keep the log group when the stack is deleted (context `retain`). */
   retainLogs: boolean;
+  /** Reserved concurrency: guaranteed to this function, and its ceiling. Unset: none. */
+  reservedConcurrency?: number;
 }
 
 /** One function of the API (or the authorizer), built from its shared spec. */
@@ -50,10 +52,13 @@ export class AuthFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
+  /** The shared spec this function was built from. */
+  readonly spec: FunctionSpec;
 
   constructor(scope: Construct, id: string, props: AuthFunctionProps) {
     super(scope, id);
     const { spec } = props;
+    this.spec = spec;
 
     // Logs are bounded by retention; with `retain` they outlive the stack like the data.
     this.logGroup = new LogGroup(this, 'Logs', {
@@ -77,6 +82,9 @@ export class AuthFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: spec.hashesPasswords ? PASSWORD_HASHING_MEMORY_MB : DEFAULT_MEMORY_MB,
       timeout: FUNCTION_TIMEOUT,
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       role: this.role,
       logGroup: this.logGroup,
       // Each invocation is a segment of the request's X-Ray trace (no tracing library needed).

@@ -54,6 +54,18 @@ export interface StackConfig {
   alarmReuseDetections: number;
   /** Live sessions per user; a login beyond it ends the oldest (1-1000). */
   maxSessionsPerUser: number;
+  /** Method-level steady rate (requests/s) of each credential route; at most the stage's. */
+  credentialThrottleRateLimit: number;
+  /** Method-level burst of each credential route; at most the stage's. */
+  credentialThrottleBurstLimit: number;
+  /** Attach a WAFv2 web ACL to the stage (default: on for the stage named `prod`). */
+  waf: boolean;
+  /** Requests one IP may send to the credential routes per 5 minutes before WAF answers 429. */
+  wafRateLimit: number;
+  /** Reserved concurrency of the authorizer (also its ceiling); unset = none. */
+  authorizerReservedConcurrency?: number;
+  /** Reserved concurrency, i.e. ceiling, of each password-hashing function; unset = none. */
+  passwordHashingReservedConcurrency?: number;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -86,6 +98,12 @@ export const CONTEXT_KEYS = {
   alarmFailedLogins: 'alarmFailedLogins',
   alarmReuseDetections: 'alarmReuseDetections',
   maxSessionsPerUser: 'maxSessionsPerUser',
+  credentialThrottleRateLimit: 'credentialThrottleRateLimit',
+  credentialThrottleBurstLimit: 'credentialThrottleBurstLimit',
+  waf: 'waf',
+  wafRateLimit: 'wafRateLimit',
+  authorizerReservedConcurrency: 'authorizerReservedConcurrency',
+  passwordHashingReservedConcurrency: 'passwordHashingReservedConcurrency',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -102,7 +120,17 @@ export const STACK_DEFAULTS = {
   alarmAuthorizerFailures: 1,
   alarmFailedLogins: 100,
   alarmReuseDetections: 10,
+  credentialThrottleRateLimit: 10,
+  credentialThrottleBurstLimit: 20,
+  /** The stage that gets a web ACL when `waf` is not set. */
+  wafDefaultStage: 'prod',
+  wafRateLimit: 300,
 } as const;
+
+/** WAF's bounds for a rate-based rule's limit (per evaluation window). */
+const WAF_RATE_LIMIT_RANGE = { min: 10, max: 2_000_000_000 };
+/** Lambda's own bound; the account's quota (10 on new accounts) is usually far lower. */
+const RESERVED_CONCURRENCY_RANGE = { min: 1, max: 100_000 };
 
 /** API Gateway's upper bound for an authorizer's result cache. */
 const MAX_AUTHORIZER_CACHE_TTL_SECONDS = 3600;
@@ -331,6 +359,59 @@ export function readStackConfig(read: ContextReader): StackConfig {
       max: MAX_SESSIONS_PER_USER_LIMIT,
     }),
     ...readObservability(read),
+    ...readAbuseLimits(read, { stageName, throttleRateLimit, throttleBurstLimit }),
+  };
+}
+
+function optionalInteger(
+  read: ContextReader,
+  key: string,
+  range: { min: number; max: number },
+): number | undefined {
+  const raw = read(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  return integer(read, key, 0, range);
+}
+
+/** Per-route throttling, the web ACL and reserved concurrency (docs/deploy.md, "Abuse limits"). */
+function readAbuseLimits(
+  read: ContextReader,
+  stage: { stageName: string; throttleRateLimit: number; throttleBurstLimit: number },
+) {
+  const k = CONTEXT_KEYS;
+  const d = STACK_DEFAULTS;
+  // A method limit above the stage's would never bind: the stage throttles first.
+  const credentialThrottleRateLimit = integer(
+    read,
+    k.credentialThrottleRateLimit,
+    Math.min(d.credentialThrottleRateLimit, stage.throttleRateLimit),
+    { min: 1, max: stage.throttleRateLimit },
+  );
+  const credentialThrottleBurstLimit = integer(
+    read,
+    k.credentialThrottleBurstLimit,
+    Math.min(d.credentialThrottleBurstLimit, stage.throttleBurstLimit),
+    { min: 1, max: stage.throttleBurstLimit },
+  );
+  const authorizerReservedConcurrency = optionalInteger(
+    read,
+    k.authorizerReservedConcurrency,
+    RESERVED_CONCURRENCY_RANGE,
+  );
+  const passwordHashingReservedConcurrency = optionalInteger(
+    read,
+    k.passwordHashingReservedConcurrency,
+    RESERVED_CONCURRENCY_RANGE,
+  );
+  return {
+    credentialThrottleRateLimit,
+    credentialThrottleBurstLimit,
+    waf: flag(read, k.waf, stage.stageName === d.wafDefaultStage),
+    wafRateLimit: integer(read, k.wafRateLimit, d.wafRateLimit, WAF_RATE_LIMIT_RANGE),
+    ...(authorizerReservedConcurrency !== undefined ? { authorizerReservedConcurrency } : {}),
+    ...(passwordHashingReservedConcurrency !== undefined
+      ? { passwordHashingReservedConcurrency }
+      : {}),
   };
 }
 

@@ -22,7 +22,7 @@ export const ACCEPTED_FINDINGS = {
   waf: {
     id: `${PACK}-APIG3`,
     reason:
-      'No WAF web ACL by default: it costs at least $5/month plus per-request fees at rest. Stage throttling bounds abuse; attach a web ACL to the stage for production traffic (docs/deploy.md).',
+      'Deployed without its web ACL because context "waf" is false (the default for stages other than prod): a web ACL costs about $9/month at rest. Stage and per-route throttling still bound abuse; docs/deploy.md explains the trade-off.',
   },
   publicRoute: {
     id: `${PACK}-APIG4`,
@@ -57,16 +57,17 @@ function acknowledge(scope: IConstruct, finding: keyof typeof ACCEPTED_FINDINGS)
 
 /** Acknowledges the accepted findings of the API: its methods, stage and logging role. */
 /**
+ * `webAcl`: whether a WAF web ACL is attached (else its finding is accepted);
  * `extraFunctions`: functions of the stack outside the API (the deploy-time
  * public key reader) with the same X-Ray finding.
  */
 export function acknowledgeAcceptedFindings(
   authApi: AuthApi,
-  extraFunctions: readonly AuthFunction[] = [],
+  options: { webAcl: boolean; extraFunctions?: readonly AuthFunction[] },
 ): void {
   const { api } = authApi;
   acknowledge(api, 'requestValidation');
-  acknowledge(api.deploymentStage, 'waf');
+  if (!options.webAcl) acknowledge(api.deploymentStage, 'waf');
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
   if (cloudWatchRole) acknowledge(cloudWatchRole, 'apiGatewayLogsRole');
 
@@ -80,7 +81,7 @@ export function acknowledgeAcceptedFindings(
   for (const fn of [
     authApi.authorizerFunction,
     ...Object.values(authApi.functions),
-    ...extraFunctions,
+    ...(options.extraFunctions ?? []),
   ]) {
     const policy = fn.role.node.tryFindChild('DefaultPolicy');
     if (policy) acknowledge(policy, 'xrayTracing');

@@ -13,6 +13,7 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import { BEARER_HEADER_PATTERN } from '../lambdas/contract/bearer';
 import { corsPreflightHeaders, corsResponseHeaders } from '../lambdas/contract/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract/gateway-responses';
 import { AUTHORIZER, ROUTES } from '../lambdas/contract/routes';
@@ -74,7 +75,7 @@ export type GatewayResponder = (
 export interface GatewayOptions {
   /** Default: the shared {@link ROUTES}. */
   routes?: readonly GatewayRoute[];
-  /** Default: the shared {@link AUTHORIZER} with the `Authorization` header and no cache. */
+  /** Default: the shared {@link AUTHORIZER} with the `Authorization` header, the shared validation expression and no cache. */
   authorizer?: GatewayAuthorizer;
   /** The gateway's own answers. Default: the shared definitions ({@link gatewayResponse}). */
   respond?: GatewayResponder;
@@ -248,7 +249,12 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     return loading;
   }
 
-  const authorizerSpec: GatewayAuthorizer = options.authorizer ?? AUTHORIZER;
+  // By default the stack's authorizer: the same validation expression turns away
+  // a header that cannot be a bearer JWT before the authorizer runs.
+  const authorizerSpec: GatewayAuthorizer = options.authorizer ?? {
+    ...AUTHORIZER,
+    validationExpression: BEARER_HEADER_PATTERN,
+  };
   const respond = options.respond ?? gatewayResponse;
   /** Authorizer results by token, while their TTL lasts; the policy is re-read for every method ARN. */
   const resultCache = new Map<string, { result: unknown; until: number }>();

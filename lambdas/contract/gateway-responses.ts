@@ -18,6 +18,8 @@ export type GatewayResponseType =
   | 'RESOURCE_NOT_FOUND'
   | 'THROTTLED'
   | 'REQUEST_TOO_LARGE'
+  | 'WAF_FILTERED'
+  | 'INTEGRATION_FAILURE'
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
@@ -72,6 +74,20 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseSpec>
     status: 400,
     headers: { ...SECURITY_HEADERS },
     body: { error: 'invalid_request', message: ERROR_MESSAGES.bodyTooLarge },
+  },
+  // The web application firewall's managed rules blocked the request (its
+  // rate rule answers 429 with its own body, built from the same messages).
+  WAF_FILTERED: {
+    status: 403,
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'forbidden', message: ERROR_MESSAGES.forbidden },
+  },
+  // The function could not be invoked, e.g. throttled at its reserved
+  // concurrency: temporarily unavailable, not a bug (API Gateway's own default is a bare 5XX).
+  INTEGRATION_FAILURE: {
+    status: 503,
+    headers: { ...SECURITY_HEADERS },
+    body: { error: 'unavailable', message: ERROR_MESSAGES.unavailable },
   },
   DEFAULT_4XX: {
     headers: { ...SECURITY_HEADERS },

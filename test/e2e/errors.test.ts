@@ -70,4 +70,13 @@ describe.each(E2E_TARGETS)('error responses (%s)', (target) => {
     expectError(response, 401, 'invalid_token');
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
   });
+
+  it('returns 401 invalid_token for a header that cannot be a bearer JWT (the validation expression)', async () => {
+    for (const token of ['not-a-jwt', 'a.b', 'a.b.c.d']) {
+      const response = await api.call('GET', '/auth/me', { token });
+
+      expectError(response, 401, 'invalid_token');
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    }
+  });
 });

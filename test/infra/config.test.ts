@@ -31,7 +31,37 @@ describe('readStackConfig', () => {
       alarmFailedLogins: 100,
       alarmReuseDetections: 10,
       maxSessionsPerUser: 100,
+      credentialThrottleRateLimit: 10,
+      credentialThrottleBurstLimit: 20,
+      waf: true,
+      wafRateLimit: 300,
     });
+  });
+
+  it('puts the web ACL on the stage named prod unless context waf says otherwise', () => {
+    expect(read({}).waf).toBe(true);
+    expect(read({ stage: 'dev' }).waf).toBe(false);
+    expect(read({ stage: 'dev', waf: 'true' }).waf).toBe(true);
+    expect(read({ waf: false }).waf).toBe(false);
+  });
+
+  it('keeps the credential routes below a lowered stage limit by default', () => {
+    expect(read({ throttleRateLimit: '4', throttleBurstLimit: '6' })).toMatchObject({
+      credentialThrottleRateLimit: 4,
+      credentialThrottleBurstLimit: 6,
+    });
+  });
+
+  it('reserves concurrency only when asked to', () => {
+    const defaults = read({});
+    expect(defaults).not.toHaveProperty('authorizerReservedConcurrency');
+    expect(defaults).not.toHaveProperty('passwordHashingReservedConcurrency');
+    expect(
+      read({ authorizerReservedConcurrency: '20', passwordHashingReservedConcurrency: 5 }),
+    ).toMatchObject({ authorizerReservedConcurrency: 20, passwordHashingReservedConcurrency: 5 });
+    expect(read({ authorizerReservedConcurrency: '' })).not.toHaveProperty(
+      'authorizerReservedConcurrency',
+    );
   });
 
   it('reads strings from -c and typed values from cdk.json alike', () => {
@@ -95,6 +125,28 @@ describe('readStackConfig', () => {
     ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 and 1000/],
     ['an empty issuer', { issuer: ' ' }, /issuer/],
     ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
+    [
+      'a credential route limit above the stage’s',
+      { credentialThrottleRateLimit: '51' },
+      /credentialThrottleRateLimit.*between 1 and 50/,
+    ],
+    [
+      'a credential route burst above the stage’s',
+      { throttleBurstLimit: '30', credentialThrottleBurstLimit: '31' },
+      /credentialThrottleBurstLimit.*between 1 and 30/,
+    ],
+    ['a waf flag that is not a boolean', { waf: 'prod' }, /"waf".*true or false/],
+    ['a WAF rate limit below WAF’s minimum', { wafRateLimit: '5' }, /wafRateLimit.*between 10/],
+    [
+      'a zero reservation (it would stop the authorizer)',
+      { authorizerReservedConcurrency: '0' },
+      /authorizerReservedConcurrency.*between 1/,
+    ],
+    [
+      'a reservation that is not an integer',
+      { passwordHashingReservedConcurrency: 'some' },
+      /passwordHashingReservedConcurrency.*integer/,
+    ],
   ])('rejects %s with a message naming the key', (_case, context, message) => {
     expect(() => read(context)).toThrow(StackConfigError);
     expect(() => read(context)).toThrow(message);

@@ -60,8 +60,14 @@ describe('cdk-nag AwsSolutions checks', () => {
     ['the defaults', {}],
     ['CORS with several origins', { corsOrigins: 'https://a.example.com,https://b.example.com' }],
     [
-      'closed sign-up and no API Gateway logs role',
-      { signupOpen: 'false', apiGatewayCloudWatchRole: 'false' },
+      'closed sign-up, no API Gateway logs role, no WAF and reserved concurrency',
+      {
+        signupOpen: 'false',
+        apiGatewayCloudWatchRole: 'false',
+        waf: 'false',
+        authorizerReservedConcurrency: '20',
+        passwordHashingReservedConcurrency: '10',
+      },
     ],
   ];
 
@@ -84,6 +90,13 @@ describe('cdk-nag AwsSolutions checks', () => {
       const paths = apig4.flatMap((v) => v.violatingConstructs.map((c) => c.constructPath));
       expect(paths.some((path) => path.includes('/auth/login/POST'))).toBe(true);
       expect(paths.some((path) => path.includes('/auth/me/GET'))).toBe(false);
+    });
+
+    it('accepts a stage without a web ACL only when context waf is false', () => {
+      const apig3 = [...(nag?.suppressedViolations ?? []), ...(nag?.violations ?? [])].filter(
+        (v) => v.ruleName === 'AwsSolutions-APIG3',
+      );
+      expect(apig3.length).toBe(context.waf === 'false' ? 1 : 0);
     });
 
     it('gives every acknowledged finding a written reason', () => {

@@ -134,7 +134,7 @@ describe('createGateway routing', () => {
     const response = await gateway.handle({
       method: 'DELETE',
       path: '/auth/sessions/abc%2Ddef',
-      headers: { Authorization: 'Bearer token' },
+      headers: { Authorization: 'Bearer h.p.s' },
     });
 
     expect(response.status).toBe(200);
@@ -151,7 +151,11 @@ describe('createGateway routing', () => {
   ])('returns 404 not_found for %s without loading any handler', async (_case, method, path) => {
     const { gateway, loads } = harness(async () => ALLOW_ALL);
 
-    const response = await gateway.handle({ method, path, headers: { Authorization: 'Bearer t' } });
+    const response = await gateway.handle({
+      method,
+      path,
+      headers: { Authorization: 'Bearer h.p.s' },
+    });
 
     expect(response.status).toBe(404);
     expect(json(response)).toEqual(GATEWAY_RESPONSES.MISSING_AUTHENTICATION_TOKEN.body);
@@ -209,6 +213,46 @@ describe('createGateway authorizer', () => {
     expect(events.Me).toBeUndefined();
   });
 
+  it.each([
+    ['another scheme', 'Basic YWxpY2U6c2VjcmV0'],
+    ['no scheme', 'h.p.s'],
+    ['a token that is not three segments', 'Bearer opaque-token'],
+    ['characters outside base64url', 'Bearer h.p.s+'],
+    ['a second token', 'Bearer a.b.c d.e.f'],
+  ])(
+    'answers 401 to %s without running the authorizer (its validation expression)',
+    async (_case, header) => {
+      const { gateway, authorizerEvents, loads } = harness(async () => ALLOW_ALL);
+
+      const response = await gateway.handle({
+        method: 'GET',
+        path: '/auth/me',
+        headers: { Authorization: header },
+      });
+
+      expect(response.status).toBe(401);
+      expect(response.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+      expect(json(response)).toEqual(GATEWAY_RESPONSES.UNAUTHORIZED.body);
+      expect(authorizerEvents).toEqual([]);
+      expect(loads).toEqual([]);
+    },
+  );
+
+  it('runs the authorizer for any bearer JWT shape, whatever the case of the scheme', async () => {
+    const { gateway, authorizerEvents } = harness(async () => ALLOW_ALL);
+
+    const response = await gateway.handle({
+      method: 'GET',
+      path: '/auth/me',
+      headers: { Authorization: 'bEARER eyJh.eyJz.c2ln' },
+    });
+
+    expect(response.status).toBe(200);
+    expect(authorizerEvents.map((event) => event.authorizationToken)).toEqual([
+      'bEARER eyJh.eyJz.c2ln',
+    ]);
+  });
+
   it('returns 401 with WWW-Authenticate when the authorizer throws Unauthorized', async () => {
     const { gateway, events } = harness(async () => {
       throw new Error('Unauthorized');
@@ -217,7 +261,7 @@ describe('createGateway authorizer', () => {
     const response = await gateway.handle({
       method: 'GET',
       path: '/auth/me',
-      headers: { Authorization: 'Bearer revoked' },
+      headers: { Authorization: 'Bearer revoked.p.s' },
     });
 
     expect(response.status).toBe(401);
@@ -238,7 +282,7 @@ describe('createGateway authorizer', () => {
     const response = await gateway.handle({
       method: 'GET',
       path: '/auth/me',
-      headers: { Authorization: 'Bearer t' },
+      headers: { Authorization: 'Bearer h.p.s' },
     });
 
     expect(response.status).toBe(403);
@@ -255,12 +299,12 @@ describe('createGateway authorizer', () => {
     const allowed = await gateway.handle({
       method: 'GET',
       path: '/auth/me',
-      headers: { Authorization: 'Bearer t' },
+      headers: { Authorization: 'Bearer h.p.s' },
     });
     const denied = await gateway.handle({
       method: 'GET',
       path: '/auth/sessions',
-      headers: { Authorization: 'Bearer t' },
+      headers: { Authorization: 'Bearer h.p.s' },
     });
 
     expect(allowed.status).toBe(200);
@@ -276,7 +320,7 @@ describe('createGateway authorizer', () => {
     const response = await gateway.handle({
       method: 'GET',
       path: '/auth/me',
-      headers: { Authorization: 'Bearer t' },
+      headers: { Authorization: 'Bearer h.p.s' },
     });
 
     expect(response.status).toBe(503);
@@ -291,7 +335,7 @@ describe('createGateway authorizer', () => {
     const response = await gateway.handle({
       method: 'GET',
       path: '/auth/me',
-      headers: { Authorization: 'Bearer t' },
+      headers: { Authorization: 'Bearer h.p.s' },
     });
 
     expect(response.status).toBe(503);
@@ -312,7 +356,11 @@ describe('createGateway integration responses', () => {
       await gateway.handle({ method: 'GET', path: '/auth/me' }),
       await gateway.handle({ method: 'GET', path: '/nowhere' }),
       await gateway.handle({ method: 'POST', path: '/auth/login' }),
-      await gateway.handle({ method: 'GET', path: '/auth/me', headers: { Authorization: 'x' } }),
+      await gateway.handle({
+        method: 'GET',
+        path: '/auth/me',
+        headers: { Authorization: 'Bearer h.p.s' },
+      }),
     ];
 
     expect(answers.map((answer) => answer.status)).toEqual([401, 404, 502, 503]);
@@ -408,7 +456,7 @@ describe('createGateway CORS', () => {
     const response = await gateway.handle({
       method: 'GET',
       path: '/auth/me',
-      headers: { Origin: APP, Authorization: 'Bearer revoked' },
+      headers: { Origin: APP, Authorization: 'Bearer revoked.p.s' },
     });
 
     expect(response.status).toBe(401);

@@ -19,6 +19,8 @@ const BUILT_IN: Record<GatewayResponseType, { status: number; message: string }>
   RESOURCE_NOT_FOUND: { status: 404, message: 'Not Found' },
   THROTTLED: { status: 429, message: 'Too Many Requests' },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long' },
+  WAF_FILTERED: { status: 403, message: 'Forbidden' },
+  INTEGRATION_FAILURE: { status: 504, message: 'Internal server error' },
   DEFAULT_4XX: { status: 400, message: 'Bad Request' },
   DEFAULT_5XX: { status: 500, message: 'Internal server error' },
 };
