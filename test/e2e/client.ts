@@ -3,6 +3,7 @@
  * process, JSON in and out, and the few calls every scenario needs.
  */
 import { randomBytes } from 'node:crypto';
+import { type E2eTarget, type ServerProcess, startServerProcess } from '../support/server-process';
 
 export interface ApiResponse {
   status: number;
@@ -84,4 +85,28 @@ export function expectInvalidToken(response: ApiResponse): void {
   expect(response.status).toBe(401);
   expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
   expect(response.json).toMatchObject({ error: 'invalid_token', message: expect.any(String) });
+}
+
+/**
+ * Serves `target` for the enclosing `describe`: started before its first
+ * test, stopped after its last. The getters are valid inside tests.
+ */
+export function servedTarget(target: E2eTarget): {
+  api: () => ApiClient;
+  server: () => ServerProcess;
+} {
+  let server: ServerProcess | undefined;
+  let api: ApiClient | undefined;
+  beforeAll(async () => {
+    server = await startServerProcess({ target });
+    api = apiClient(server.url);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error(`${target} did not start`);
+    return value;
+  };
+  return { api: () => started(api), server: () => started(server) };
 }

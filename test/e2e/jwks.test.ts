@@ -5,13 +5,8 @@
  * is the one that signs: the local key file, or the KMS (stand-in) key.
  */
 import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
-import {
-  E2E_TARGETS,
-  type ServerProcess,
-  signingPublicKey,
-  startServerProcess,
-} from '../support/server-process';
-import { type ApiClient, apiClient } from './client';
+import { E2E_TARGETS, signingPublicKey } from '../support/server-process';
+import { servedTarget } from './client';
 
 const decodeSegment = (segment: string | undefined): Record<string, unknown> =>
   JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
@@ -33,23 +28,13 @@ function verifyEs256(token: string, keys: JsonWebKey[]): Record<string, unknown>
 }
 
 describe.each(E2E_TARGETS)('GET /.well-known/jwks.json (%s)', (target) => {
-  let server: ServerProcess;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    server = await startServerProcess({ target });
-    api = apiClient(server.url);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { api, server } = servedTarget(target);
 
   it('publishes a key that verifies an access token with node:crypto alone', async () => {
-    const user = await api.register();
-    const { access_token } = await api.login(user);
+    const user = await api().register();
+    const { access_token } = await api().login(user);
 
-    const response = await api.call('GET', '/.well-known/jwks.json');
+    const response = await api().call('GET', '/.well-known/jwks.json');
 
     expect(response.status).toBe(200);
     const { keys } = response.json as { keys: JsonWebKey[] };
@@ -71,9 +56,9 @@ describe.each(E2E_TARGETS)('GET /.well-known/jwks.json (%s)', (target) => {
   });
 
   it('publishes a key that rejects an access token whose payload was altered', async () => {
-    const user = await api.register();
-    const { access_token } = await api.login(user);
-    const { keys } = (await api.call('GET', '/.well-known/jwks.json')).json as {
+    const user = await api().register();
+    const { access_token } = await api().login(user);
+    const { keys } = (await api().call('GET', '/.well-known/jwks.json')).json as {
       keys: JsonWebKey[];
     };
     const [header, payload, signature] = access_token.split('.');
@@ -86,10 +71,10 @@ describe.each(E2E_TARGETS)('GET /.well-known/jwks.json (%s)', (target) => {
   });
 
   it('publishes the public half of the key that signs', async () => {
-    const { keys } = (await api.call('GET', '/.well-known/jwks.json')).json as {
+    const { keys } = (await api().call('GET', '/.well-known/jwks.json')).json as {
       keys: JsonWebKey[];
     };
-    const expected = (await signingPublicKey(target, server.dataDir)).export({ format: 'jwk' });
+    const expected = (await signingPublicKey(target, server().dataDir)).export({ format: 'jwk' });
 
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', x: expected.x, y: expected.y });
