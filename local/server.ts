@@ -6,6 +6,7 @@
  */
 import { startServer } from './app';
 import { readLocalConfig } from './config';
+import { closeOnSignals } from './shutdown';
 
 /**
  * Everything this process creates (the database files LevelDB writes, the
@@ -34,21 +35,7 @@ async function main(): Promise<void> {
     `Try: curl -s -X POST ${server.url}/auth/register -H 'Content-Type: application/json' -d '{"username":"alice","password":"correct horse battery"}'`,
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: closing the HTTP server, then the database`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals('closing the HTTP server, then the database', () => server.close());
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,7 @@
  *   npm run rehearse -- --stack NAME          pick a stack of an assembly holding several
  */
 import { resolve } from 'node:path';
+import { closeOnSignals } from '../../local/shutdown';
 import { startRehearsal } from './app';
 import { PROJECT_ROOT, readAssembly, synthesize } from './assembly';
 
@@ -74,21 +75,7 @@ async function main(): Promise<void> {
   if (rehearsal.skipped.length > 0) console.log(`  not served: ${rehearsal.skipped.join(', ')}`);
   for (const warning of rehearsal.warnings) console.log(`  note: ${warning}`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping the rehearsal`);
-    rehearsal.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignals('stopping the rehearsal', () => rehearsal.close());
 }
 
 main().catch((error: unknown) => {
