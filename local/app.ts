@@ -11,6 +11,7 @@ import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
+import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
 import { StartupError } from './startup-error';
 
 export interface RunningServer {
@@ -86,9 +87,15 @@ export async function startServer(
     const [{ createMissingTables, openDatabase }, { createGateway }, { createRequestListener }] =
       await Promise.all([import('./database'), import('./gateway'), import('./http-adapter')]);
     listener = withDemoPage(
-      createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
-        maxBodyBytes: MAX_BODY_BYTES,
-      }),
+      createRequestListener(
+        createGateway({
+          corsOrigins: readCorsOrigins(env),
+          introspectionSecret: env[INTROSPECTION_SECRET_ENV]?.trim() || undefined,
+        }),
+        {
+          maxBodyBytes: MAX_BODY_BYTES,
+        },
+      ),
     );
     database = await openDatabase({
       dataDir: config.dataDir,
@@ -96,7 +103,13 @@ export async function startServer(
     });
     Object.assign(
       env,
-      handlerEnvironment({ env, dataDir: config.dataDir, endpoint: database.endpoint, tables }),
+      handlerEnvironment({
+        env,
+        dataDir: config.dataDir,
+        endpoint: database.endpoint,
+        tables,
+        baseUrl: `http://${LOCAL_HOST}:${(server.address() as AddressInfo).port}`,
+      }),
     );
     await createMissingTables(database.endpoint, tables, { external: !embedded });
   } catch (error) {

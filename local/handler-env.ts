@@ -3,7 +3,7 @@
  * in AWS. The local server sets it once before the first handler loads; the
  * gateway itself never touches `process.env`.
  */
-import { ENV, type Env } from '../lambdas/config';
+import { ENV, type Env, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
 import { LOCAL_TABLE_NAMES, type TableNames } from './tables';
 
 /** Loopback engines (embedded, DynamoDB Local, LocalStack) accept any credentials. */
@@ -46,14 +46,35 @@ function dummyAwsEnv(env: Env, endpoint: string): Env {
   };
 }
 
+/**
+ * The token issuer is the server's base URL unless `TOKEN_ISSUER` says
+ * otherwise; then tokens issued under the old default (`serverless-jwt-auth`,
+ * before the issuer became a URL) are still accepted, so a data folder from
+ * an earlier version keeps its sessions. Introspection callers use the
+ * shared secret (`iam-stand-in.ts`), and the metadata says so.
+ */
+function oauthEnv(env: Env, baseUrl: string): Env {
+  const configured = env[ENV.issuer]?.trim();
+  return {
+    [ENV.issuer]: configured || baseUrl,
+    ...(configured || env[ENV.acceptedIssuers] !== undefined
+      ? {}
+      : { [ENV.acceptedIssuers]: LEGACY_DEFAULT_ISSUER }),
+    [ENV.introspectionAuthMethod]: 'client_secret_basic',
+  };
+}
+
 /** The variables to set for the handlers. The signing key lives in the data folder so tokens survive restarts. */
 export function handlerEnvironment(options: {
   env: Env;
   dataDir: string;
   endpoint: string;
   tables: TableNames;
+  /** `http://127.0.0.1:PORT`: the default token issuer. */
+  baseUrl?: string;
 }): Env {
   return {
+    ...(options.baseUrl ? oauthEnv(options.env, options.baseUrl) : {}),
     ...dummyAwsEnv(options.env, options.endpoint),
     [ENV.usersTable]: options.tables.users,
     [ENV.sessionsTable]: options.tables.sessions,

@@ -16,7 +16,10 @@ const MAX_TOKEN_LENGTH = 4096;
 
 export interface TokenVerifierDeps {
   keys: PublicKeySource;
-  settings: Pick<TokenSettings, 'issuer' | 'audience' | 'refreshTokenTtlSeconds'>;
+  settings: Pick<
+    TokenSettings,
+    'issuer' | 'acceptedIssuers' | 'audience' | 'refreshTokenTtlSeconds'
+  >;
   clock?: Clock;
 }
 
@@ -86,7 +89,8 @@ export function createTokenVerifier({
         ({ payload } = await jwtVerify(token, resolveKey, {
           algorithms: ['ES256'],
           typ: TOKEN_TYP[use],
-          issuer: settings.issuer,
+          // The current issuer, plus any kept for tokens issued under an earlier one.
+          issuer: [settings.issuer, ...(settings.acceptedIssuers ?? [])],
           audience: settings.audience,
           requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp'],
           // Rejects an `iat` in the future ("not yet valid") and any token older than a session.
