@@ -49,7 +49,11 @@ export class AuthApiStack extends Stack {
       ...tableNames,
       // An id, never key material: the private key cannot leave KMS.
       [ENV.kmsKeyId]: this.signingKey.key.keyId,
-      [ENV.issuer]: config.issuer,
+      // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
+      ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
+      ...(config.acceptedIssuers.length > 0
+        ? { [ENV.acceptedIssuers]: config.acceptedIssuers.join(',') }
+        : {}),
       [ENV.audience]: config.audience,
       [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
       [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
