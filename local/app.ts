@@ -12,6 +12,7 @@ import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
 import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
+import { withOpenApi } from './openapi';
 import { StartupError } from './startup-error';
 
 export interface RunningServer {
@@ -86,15 +87,17 @@ export async function startServer(
     // Loaded only now (the AWS SDK takes a while): a start that fails above fails at once.
     const [{ createMissingTables, openDatabase }, { createGateway }, { createRequestListener }] =
       await Promise.all([import('./database'), import('./gateway'), import('./http-adapter')]);
-    listener = withDemoPage(
-      createRequestListener(
-        createGateway({
-          corsOrigins: readCorsOrigins(env),
-          introspectionSecret: env[INTROSPECTION_SECRET_ENV]?.trim() || undefined,
-        }),
-        {
-          maxBodyBytes: MAX_BODY_BYTES,
-        },
+    listener = withOpenApi(
+      withDemoPage(
+        createRequestListener(
+          createGateway({
+            corsOrigins: readCorsOrigins(env),
+            introspectionSecret: env[INTROSPECTION_SECRET_ENV]?.trim() || undefined,
+          }),
+          {
+            maxBodyBytes: MAX_BODY_BYTES,
+          },
+        ),
       ),
     );
     database = await openDatabase({
