@@ -132,13 +132,19 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`Environment variable ${name} must be true or false, got "${raw}".`);
 }
 
+/** {@link ENV.acceptedIssuers} as `{acceptedIssuers}`, or nothing when it names none. */
+function readAcceptedIssuers(env: Env): Pick<TokenSettings, 'acceptedIssuers'> {
+  const issuers = (env[ENV.acceptedIssuers] ?? '')
+    .split(',')
+    .map((issuer) => issuer.trim())
+    .filter((issuer) => issuer.length > 0);
+  return issuers.length > 0 ? { acceptedIssuers: issuers } : {};
+}
+
 export function readTokenSettings(env: Env): TokenSettings {
   const settings = {
     issuer: env[ENV.issuer]?.trim() || DEFAULTS.issuer,
-    acceptedIssuers: (env[ENV.acceptedIssuers] ?? '')
-      .split(',')
-      .map((issuer) => issuer.trim())
-      .filter((issuer) => issuer.length > 0),
+    ...readAcceptedIssuers(env),
     audience: env[ENV.audience]?.trim() || DEFAULTS.audience,
     accessTokenTtlSeconds: positiveInteger(env, ENV.accessTokenTtl, DEFAULTS.accessTokenTtlSeconds),
     refreshTokenTtlSeconds: positiveInteger(

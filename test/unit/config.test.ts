@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULTS, ENV, loadConfig } from '../../lambdas/config';
+import { ConfigError, DEFAULTS, ENV, loadConfig, readTokenSettings } from '../../lambdas/config';
 
 const base = {
   [ENV.usersTable]: 'Users',
@@ -74,5 +74,15 @@ describe('loadConfig', () => {
   ])('fails fast on %s', (_, overrides, message) => {
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(message);
+  });
+});
+
+describe('readTokenSettings: accepted issuers', () => {
+  it('reads the comma-separated earlier issuers, and none when unset', () => {
+    expect(
+      readTokenSettings({ [ENV.acceptedIssuers]: ' serverless-jwt-auth , https://old.example ' })
+        .acceptedIssuers,
+    ).toEqual(['serverless-jwt-auth', 'https://old.example']);
+    expect(readTokenSettings({}).acceptedIssuers).toBeUndefined();
   });
 });

@@ -118,3 +118,27 @@ describe('tableNames', () => {
     });
   });
 });
+
+describe('handlerEnvironment: the token issuer', () => {
+  const base = {
+    dataDir: '/data',
+    endpoint: 'http://127.0.0.1:4567',
+    tables: LOCAL_TABLE_NAMES,
+    baseUrl: 'http://127.0.0.1:3000',
+  };
+
+  it('is the server URL by default, and tokens of the old default issuer stay valid', () => {
+    const env = handlerEnvironment({ ...base, env: {} });
+
+    expect(env[ENV.issuer]).toBe('http://127.0.0.1:3000');
+    expect(env[ENV.acceptedIssuers]).toBe('serverless-jwt-auth');
+    expect(env[ENV.introspectionAuthMethod]).toBe('client_secret_basic');
+  });
+
+  it('is TOKEN_ISSUER when set, with no earlier issuer accepted', () => {
+    const env = handlerEnvironment({ ...base, env: { [ENV.issuer]: 'https://auth.example' } });
+
+    expect(env[ENV.issuer]).toBe('https://auth.example');
+    expect(env[ENV.acceptedIssuers]).toBeUndefined();
+  });
+});
