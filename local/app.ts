@@ -5,13 +5,14 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Env, readCorsOrigins } from '../lambdas/config';
+import { ENV, type Env, readCorsOrigins } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
 import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
+import { rememberIssuer } from './issuers';
 import { withOpenApi } from './openapi';
 import { StartupError } from './startup-error';
 
@@ -104,6 +105,8 @@ export async function startServer(
       dataDir: config.dataDir,
       ...(config.dynamodbEndpoint ? { dynamodbEndpoint: config.dynamodbEndpoint } : {}),
     });
+    const baseUrl = `http://${LOCAL_HOST}:${(server.address() as AddressInfo).port}`;
+    const issuer = env[ENV.issuer]?.trim() || baseUrl;
     Object.assign(
       env,
       handlerEnvironment({
@@ -111,7 +114,8 @@ export async function startServer(
         dataDir: config.dataDir,
         endpoint: database.endpoint,
         tables,
-        baseUrl: `http://${LOCAL_HOST}:${(server.address() as AddressInfo).port}`,
+        baseUrl,
+        earlierIssuers: await rememberIssuer(config.dataDir, issuer),
       }),
     );
     await createMissingTables(database.endpoint, tables, { external: !embedded });

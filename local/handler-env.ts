@@ -48,18 +48,21 @@ function dummyAwsEnv(env: Env, endpoint: string): Env {
 
 /**
  * The token issuer is the server's base URL unless `TOKEN_ISSUER` says
- * otherwise; then tokens issued under the old default (`serverless-jwt-auth`,
- * before the issuer became a URL) are still accepted, so a data folder from
- * an earlier version keeps its sessions. Introspection callers use the
- * shared secret (`iam-stand-in.ts`), and the metadata says so.
+ * otherwise. Accepted besides it, unless `TOKEN_ACCEPTED_ISSUERS` names the
+ * list itself: the issuers this data folder served under before (another
+ * port; `issuers.ts`) and, when `TOKEN_ISSUER` is unset, the old default
+ * `serverless-jwt-auth` (a data folder from before the issuer became a URL).
+ * Introspection callers use the shared secret (`iam-stand-in.ts`), and the
+ * metadata says so.
  */
-function oauthEnv(env: Env, baseUrl: string): Env {
+function oauthEnv(env: Env, baseUrl: string, earlierIssuers: readonly string[]): Env {
   const configured = env[ENV.issuer]?.trim();
+  const accepted = [...(configured ? [] : [LEGACY_DEFAULT_ISSUER]), ...earlierIssuers];
   return {
     [ENV.issuer]: configured || baseUrl,
-    ...(configured || env[ENV.acceptedIssuers] !== undefined
+    ...(env[ENV.acceptedIssuers] !== undefined || accepted.length === 0
       ? {}
-      : { [ENV.acceptedIssuers]: LEGACY_DEFAULT_ISSUER }),
+      : { [ENV.acceptedIssuers]: [...new Set(accepted)].join(',') }),
     [ENV.introspectionAuthMethod]: 'client_secret_basic',
   };
 }
@@ -72,9 +75,13 @@ export function handlerEnvironment(options: {
   tables: TableNames;
   /** `http://127.0.0.1:PORT`: the default token issuer. */
   baseUrl?: string;
+  /** Issuers this data folder served under before (`issuers.ts`). */
+  earlierIssuers?: readonly string[];
 }): Env {
   return {
-    ...(options.baseUrl ? oauthEnv(options.env, options.baseUrl) : {}),
+    ...(options.baseUrl
+      ? oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? [])
+      : {}),
     ...dummyAwsEnv(options.env, options.endpoint),
     [ENV.usersTable]: options.tables.users,
     [ENV.sessionsTable]: options.tables.sessions,
