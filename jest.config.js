@@ -31,7 +31,7 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@middy)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@middy|oauth4webapi)/)'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

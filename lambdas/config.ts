@@ -24,6 +24,14 @@ export const ENV = {
   /** Folder holding the local ES256 key pair (local mode); used when no KMS key is set. */
   localKeyDir: 'SIGNING_KEY_DIR',
   issuer: 'TOKEN_ISSUER',
+  /**
+   * Comma-separated issuers accepted besides TOKEN_ISSUER (never issued): the
+   * old default `serverless-jwt-auth` while tokens issued before the issuer
+   * became the API URL are still alive (docs/deploy.md).
+   */
+  acceptedIssuers: 'TOKEN_ACCEPTED_ISSUERS',
+  /** `client_secret_basic` in local mode; unset: `aws_sigv4` (IAM), as the metadata says. */
+  introspectionAuthMethod: 'OAUTH_INTROSPECTION_AUTH_METHOD',
   audience: 'TOKEN_AUDIENCE',
   accessTokenTtl: 'ACCESS_TOKEN_TTL_SECONDS',
   refreshTokenTtl: 'REFRESH_TOKEN_TTL_SECONDS',
@@ -56,6 +64,13 @@ export const DEFAULTS = {
   maxSessionsPerUser: 100,
 } as const;
 
+/**
+ * The issuer every token carried before the issuer became the API's URL.
+ * The stack and local mode still accept it (never issue it) where no issuer
+ * was configured, so tokens issued before an upgrade keep working.
+ */
+export const LEGACY_DEFAULT_ISSUER = 'serverless-jwt-auth';
+
 /** The bounds of the refresh grace window, in seconds (Cognito's RetryGracePeriodSeconds has the same). */
 export const REFRESH_GRACE_RANGE = { min: 0, max: 60 } as const;
 
@@ -67,7 +82,10 @@ export const REFRESH_GRACE_RANGE = { min: 0, max: 60 } as const;
 export const MAX_SESSIONS_PER_USER_LIMIT = 1000;
 
 export interface TokenSettings {
+  /** The `iss` of every token issued. */
   issuer: string;
+  /** Issuers also accepted when verifying (never issued); usually empty. */
+  acceptedIssuers?: readonly string[];
   audience: string;
   accessTokenTtlSeconds: number;
   /** Absolute session lifetime, counted from login; refresh never extends it. */
@@ -133,9 +151,19 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`Environment variable ${name} must be true or false, got "${raw}".`);
 }
 
+/** {@link ENV.acceptedIssuers} as `{acceptedIssuers}`, or nothing when it names none. */
+function readAcceptedIssuers(env: Env): Pick<TokenSettings, 'acceptedIssuers'> {
+  const issuers = (env[ENV.acceptedIssuers] ?? '')
+    .split(',')
+    .map((issuer) => issuer.trim())
+    .filter((issuer) => issuer.length > 0);
+  return issuers.length > 0 ? { acceptedIssuers: issuers } : {};
+}
+
 export function readTokenSettings(env: Env): TokenSettings {
   const settings = {
     issuer: env[ENV.issuer]?.trim() || DEFAULTS.issuer,
+    ...readAcceptedIssuers(env),
     audience: env[ENV.audience]?.trim() || DEFAULTS.audience,
     accessTokenTtlSeconds: positiveInteger(env, ENV.accessTokenTtl, DEFAULTS.accessTokenTtlSeconds),
     refreshTokenTtlSeconds: positiveInteger(

@@ -65,7 +65,11 @@ export class AuthApiStack extends Stack {
       // and the key that signs. A rotation adds the previous key to the array.
       [ENV.publicKeys]: `[${this.signingPublicKey.jwk}]`,
       [ENV.currentKid]: this.signingPublicKey.kid,
-      [ENV.issuer]: config.issuer,
+      // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
+      ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
+      ...(config.acceptedIssuers.length > 0
+        ? { [ENV.acceptedIssuers]: config.acceptedIssuers.join(',') }
+        : {}),
       [ENV.audience]: config.audience,
       [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
       [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),

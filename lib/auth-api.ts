@@ -3,7 +3,7 @@
  * table, the TOKEN authorizer in front of every `bearer` route, the JSON
  * gateway responses, stage throttling, JSON access logs and optional CORS.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -19,8 +19,10 @@ import {
   RestApi,
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../lambdas/config';
 import { BEARER_HEADER_PATTERN } from '../lambdas/contract/bearer';
 import {
   CORS_ALLOW_HEADERS,
@@ -50,6 +52,51 @@ export interface AuthApiProps {
 /** The routes this deployment serves: all of `ROUTES`, minus register when sign-up is closed. */
 export function deployedRoutes(config: Pick<StackConfig, 'signupOpen'>): RouteSpec[] {
   return ROUTES.filter((route) => config.signupOpen || route.id !== SIGNUP_ROUTE_ID);
+}
+
+/** `execute-api:/{stage}/{METHOD}/{path}` of a route, as resource policies name methods. */
+export function routeInvokeResource(stageName: string, route: RouteSpec): string {
+  return `execute-api:/${stageName}/${route.method}${route.path}`;
+}
+
+/**
+ * The API's resource policy: anybody may invoke (the routes do their own
+ * authentication), except the `iam` routes, which an explicit Deny closes to
+ * every principal not in `introspectionPrincipals`. An explicit Deny beats
+ * any Allow, so no IAM policy in the account can open introspection by
+ * accident; with no principals configured nobody at all can call it.
+ */
+export function apiResourcePolicy(
+  config: Pick<StackConfig, 'stageName' | 'introspectionPrincipals'>,
+  routes: readonly RouteSpec[],
+): PolicyDocument {
+  const iamRoutes = routes.filter((route) => route.auth === 'iam');
+  const statements = [
+    new PolicyStatement({
+      sid: 'InvokeAnyRoute',
+      effect: Effect.ALLOW,
+      principals: [new AnyPrincipal()],
+      actions: ['execute-api:Invoke'],
+      resources: ['execute-api:/*'],
+    }),
+  ];
+  if (iamRoutes.length > 0) {
+    const principals = config.introspectionPrincipals;
+    statements.push(
+      new PolicyStatement({
+        sid: 'IntrospectionOnlyForListedPrincipals',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: iamRoutes.map((route) => routeInvokeResource(config.stageName, route)),
+        // A missing aws:PrincipalArn (an anonymous call) matches ArnNotEquals too: denied.
+        ...(principals.length > 0
+          ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': principals } } }
+          : {}),
+      }),
+    );
+  }
+  return new PolicyDocument({ statements });
 }
 
 /** Every field a person chasing a failed request needs; never a header or a body. */
@@ -110,6 +157,8 @@ export class AuthApi extends Construct {
   readonly functions: Record<string, AuthFunction> = {};
   /** Each deployed route with its API Gateway method. */
   readonly routeMethods: { route: RouteSpec; method: Method }[] = [];
+  /** The functions' environment: the stack's, with the issuer defaulted to the stage URL. */
+  readonly environment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: AuthApiProps) {
     super(scope, id);
@@ -117,7 +166,7 @@ export class AuthApi extends Construct {
     const fn = (spec: FunctionSpec, reservedConcurrency?: number) =>
       new AuthFunction(this, spec.id, {
         spec,
-        environment: props.environment,
+        environment: this.environment,
         targets: props.targets,
         logRetention: config.logRetention,
         retainLogs: config.retainData,
@@ -131,6 +180,7 @@ export class AuthApi extends Construct {
     });
 
     this.api = new RestApi(this, 'Api', {
+      policy: apiResourcePolicy(config, routes),
       restApiName: `serverless-jwt-auth-${config.stageName}`,
       description: 'serverless-jwt-auth: JWT authentication whose logout really logs out',
       endpointTypes: [EndpointType.REGIONAL],
@@ -162,7 +212,15 @@ export class AuthApi extends Construct {
     });
     // RestApi always adds an `Endpoint` output; the stack prints the URL as `ApiUrl` instead.
     this.api.node.tryRemoveChild('Endpoint');
+    // API Gateway applies a changed resource policy only with a new deployment.
+    this.api.latestDeployment?.addToLogicalId({
+      introspectionPrincipals: config.introspectionPrincipals,
+    });
     this.executionLogs(config);
+    this.environment = {
+      ...props.environment,
+      [ENV.issuer]: props.environment[ENV.issuer] ?? this.stageUrl(config.stageName),
+    };
     addGatewayResponses(this.api, config.corsOrigins);
 
     this.authorizerFunction = fn(AUTHORIZER, config.authorizerReservedConcurrency);
@@ -194,10 +252,23 @@ export class AuthApi extends Construct {
           integration,
           route.auth === 'bearer'
             ? { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM }
-            : { authorizationType: AuthorizationType.NONE },
+            : route.auth === 'iam'
+              ? { authorizationType: AuthorizationType.IAM }
+              : { authorizationType: AuthorizationType.NONE },
         );
       this.routeMethods.push({ route, method });
     }
+  }
+
+  /**
+   * The stage URL without a trailing slash, from the API id and the stage
+   * name. Not `api.url`: that references the Stage, which depends on the
+   * methods, which depend on the functions whose environment this is, a
+   * cycle. The API id alone creates none.
+   */
+  private stageUrl(stageName: string): string {
+    const stack = Stack.of(this);
+    return `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
   }
 
   /**

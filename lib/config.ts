@@ -4,7 +4,12 @@
  * with a message naming the context key, long before anything is deployed.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULTS, MAX_SESSIONS_PER_USER_LIMIT, REFRESH_GRACE_RANGE } from '../lambdas/config';
+import {
+  DEFAULTS,
+  LEGACY_DEFAULT_ISSUER,
+  MAX_SESSIONS_PER_USER_LIMIT,
+  REFRESH_GRACE_RANGE,
+} from '../lambdas/config';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 
 export interface StackConfig {
@@ -12,7 +17,23 @@ export interface StackConfig {
   stageName: string;
   /** CloudFormation stack name. */
   stackName: string;
-  issuer: string;
+  /**
+   * The tokens' `iss`; unset: the API's stage URL
+   * (`https://{api}.execute-api.{region}.{suffix}/{stage}`), built in `auth-api.ts`.
+   */
+  issuer?: string;
+  /**
+   * Issuers also accepted when verifying, never issued. Default: the old
+   * default `serverless-jwt-auth` when `issuer` is unset (tokens issued before
+   * the upgrade stay valid), else none. Set `""` once a refresh lifetime has
+   * passed since the upgrade.
+   */
+  acceptedIssuers: string[];
+  /**
+   * IAM principal ARNs (roles, users) allowed to call `POST /oauth/introspect`;
+   * everybody else is denied by the API's resource policy. Default: none.
+   */
+  introspectionPrincipals: string[];
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -76,6 +97,8 @@ export const CONTEXT_KEYS = {
   stageName: 'stage',
   stackName: 'stackName',
   issuer: 'issuer',
+  acceptedIssuers: 'acceptedIssuers',
+  introspectionPrincipals: 'introspectionPrincipals',
   audience: 'audience',
   accessTokenTtlSeconds: 'accessTokenTtlSeconds',
   refreshTokenTtlSeconds: 'refreshTokenTtlSeconds',
@@ -236,6 +259,34 @@ function checkOrigin(key: string, origin: string): string {
   return origin;
 }
 
+/** A comma-separated string or a list of non-empty strings; `check` validates each item. */
+function list(
+  read: ContextReader,
+  key: string,
+  fallback: string[],
+  check: (item: string) => boolean = () => true,
+): string[] {
+  const raw = read(key);
+  if (raw === undefined || raw === null) return fallback;
+  if (raw === '') return [];
+  const items = typeof raw === 'string' ? raw.split(',') : raw;
+  if (!Array.isArray(items)) {
+    throw new StackConfigError(
+      `Context "${key}" must be a comma-separated string or a list, got ${show(raw)}.`,
+    );
+  }
+  const values = items.map((item: unknown) => {
+    if (typeof item !== 'string' || item.trim() === '' || !check(item.trim())) {
+      throw new StackConfigError(`Context "${key}" holds an invalid item: ${show(item)}.`);
+    }
+    return item.trim();
+  });
+  return [...new Set(values)];
+}
+
+/** An IAM principal ARN: a role, a user or an account root. */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(?:root|(?:role|user)\/[\w+=,.@/-]+)$/;
+
 function origins(read: ContextReader, key: string): string[] {
   const raw = read(key);
   if (raw === undefined || raw === null || raw === '') return [];
@@ -328,10 +379,15 @@ export function readStackConfig(read: ContextReader): StackConfig {
     STACK_DEFAULTS.throttleBurstLimit,
     { min: 1, max: 5_000 },
   );
+  const issuer = read(k.issuer) === undefined ? undefined : text(read, k.issuer, '');
   return {
     stageName,
     stackName,
-    issuer: text(read, k.issuer, DEFAULTS.issuer),
+    ...(issuer ? { issuer } : {}),
+    acceptedIssuers: list(read, k.acceptedIssuers, issuer ? [] : [LEGACY_DEFAULT_ISSUER]),
+    introspectionPrincipals: list(read, k.introspectionPrincipals, [], (arn) =>
+      IAM_PRINCIPAL_ARN.test(arn),
+    ),
     audience: text(read, k.audience, DEFAULTS.audience),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,

@@ -5,12 +5,15 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Env, readCorsOrigins } from '../lambdas/config';
+import { ENV, type Env, readCorsOrigins } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
+import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
+import { rememberIssuer } from './issuers';
+import { withOpenApi } from './openapi';
 import { StartupError } from './startup-error';
 
 export interface RunningServer {
@@ -85,18 +88,35 @@ export async function startServer(
     // Loaded only now (the AWS SDK takes a while): a start that fails above fails at once.
     const [{ createMissingTables, openDatabase }, { createGateway }, { createRequestListener }] =
       await Promise.all([import('./database'), import('./gateway'), import('./http-adapter')]);
-    listener = withDemoPage(
-      createRequestListener(createGateway({ corsOrigins: readCorsOrigins(env) }), {
-        maxBodyBytes: MAX_BODY_BYTES,
-      }),
+    listener = withOpenApi(
+      withDemoPage(
+        createRequestListener(
+          createGateway({
+            corsOrigins: readCorsOrigins(env),
+            introspectionSecret: env[INTROSPECTION_SECRET_ENV]?.trim() || undefined,
+          }),
+          {
+            maxBodyBytes: MAX_BODY_BYTES,
+          },
+        ),
+      ),
     );
     database = await openDatabase({
       dataDir: config.dataDir,
       ...(config.dynamodbEndpoint ? { dynamodbEndpoint: config.dynamodbEndpoint } : {}),
     });
+    const baseUrl = `http://${LOCAL_HOST}:${(server.address() as AddressInfo).port}`;
+    const issuer = env[ENV.issuer]?.trim() || baseUrl;
     Object.assign(
       env,
-      handlerEnvironment({ env, dataDir: config.dataDir, endpoint: database.endpoint, tables }),
+      handlerEnvironment({
+        env,
+        dataDir: config.dataDir,
+        endpoint: database.endpoint,
+        tables,
+        baseUrl,
+        earlierIssuers: await rememberIssuer(config.dataDir, issuer),
+      }),
     );
     await createMissingTables(database.endpoint, tables, { external: !embedded });
   } catch (error) {

@@ -19,6 +19,7 @@ import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract
 import { AUTHORIZER, ROUTES } from '../lambdas/contract/routes';
 import { headerValue } from '../lambdas/http/request';
 import { log } from '../lambdas/log';
+import { checkIamStandIn } from './iam-stand-in';
 import { policyAllows } from './policy';
 import {
   type IncomingRequest,
@@ -86,6 +87,8 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[];
   /** Loads a handler module by its `entry`. Default: dynamic `import()` from the repository root. */
   loadModule?: ModuleLoader;
+  /** The shared secret standing in for IAM on `iam` routes (`iam-stand-in.ts`); unset: nobody passes. */
+  introspectionSecret?: string;
 }
 
 type LambdaHandler = (event: unknown, context: Context, callback: Callback) => unknown;
@@ -346,6 +349,12 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       const outcome = await authorize(token, request);
       if (outcome.kind === 'refused') return respond(outcome.response, { requestId, headers });
       authorizerContext = outcome.context;
+    } else if (spec.auth === 'iam') {
+      const refused = checkIamStandIn(
+        headerValue(request.headers, 'authorization'),
+        options.introspectionSecret,
+      );
+      if (refused) return gatewayResponse(refused, { requestId });
     }
     return integrate(spec, proxyEvent(request, spec, pathParameters, authorizerContext), requestId);
   }

@@ -3,7 +3,7 @@
  * in AWS. The local server sets it once before the first handler loads; the
  * gateway itself never touches `process.env`.
  */
-import { ENV, type Env } from '../lambdas/config';
+import { ENV, type Env, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
 import { LOCAL_TABLE_NAMES, type TableNames } from './tables';
 
 /** Loopback engines (embedded, DynamoDB Local, LocalStack) accept any credentials. */
@@ -46,14 +46,42 @@ function dummyAwsEnv(env: Env, endpoint: string): Env {
   };
 }
 
+/**
+ * The token issuer is the server's base URL unless `TOKEN_ISSUER` says
+ * otherwise. Accepted besides it, unless `TOKEN_ACCEPTED_ISSUERS` names the
+ * list itself: the issuers this data folder served under before (another
+ * port; `issuers.ts`) and, when `TOKEN_ISSUER` is unset, the old default
+ * `serverless-jwt-auth` (a data folder from before the issuer became a URL).
+ * Introspection callers use the shared secret (`iam-stand-in.ts`), and the
+ * metadata says so.
+ */
+function oauthEnv(env: Env, baseUrl: string, earlierIssuers: readonly string[]): Env {
+  const configured = env[ENV.issuer]?.trim();
+  const accepted = [...(configured ? [] : [LEGACY_DEFAULT_ISSUER]), ...earlierIssuers];
+  return {
+    [ENV.issuer]: configured || baseUrl,
+    ...(env[ENV.acceptedIssuers] !== undefined || accepted.length === 0
+      ? {}
+      : { [ENV.acceptedIssuers]: [...new Set(accepted)].join(',') }),
+    [ENV.introspectionAuthMethod]: 'client_secret_basic',
+  };
+}
+
 /** The variables to set for the handlers. The signing key lives in the data folder so tokens survive restarts. */
 export function handlerEnvironment(options: {
   env: Env;
   dataDir: string;
   endpoint: string;
   tables: TableNames;
+  /** `http://127.0.0.1:PORT`: the default token issuer. */
+  baseUrl?: string;
+  /** Issuers this data folder served under before (`issuers.ts`). */
+  earlierIssuers?: readonly string[];
 }): Env {
   return {
+    ...(options.baseUrl
+      ? oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? [])
+      : {}),
     ...dummyAwsEnv(options.env, options.endpoint),
     [ENV.usersTable]: options.tables.users,
     [ENV.sessionsTable]: options.tables.sessions,

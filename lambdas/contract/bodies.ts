@@ -76,3 +76,38 @@ export const jwksBody = z.strictObject({
   ),
 });
 export type JwksBody = z.infer<typeof jwksBody>;
+
+/** 200 of `POST /oauth/introspect` for a live access token (RFC 7662 §2.2). */
+export const activeTokenBody = z.strictObject({
+  active: z.literal(true),
+  sub: z.string(),
+  sid: z.string(),
+  jti: z.string(),
+  exp: seconds(),
+  iat: seconds(),
+  iss: z.string(),
+  aud: z.string(),
+  token_type: z.literal('Bearer'),
+  username: z.string(),
+});
+
+/** 200 of `POST /oauth/introspect`: anything but a live access token is `{active: false}`. */
+export const introspectionBody = z.union([
+  activeTokenBody,
+  z.strictObject({ active: z.literal(false) }),
+]);
+export type IntrospectionBody = z.infer<typeof introspectionBody>;
+
+/** 200 of `GET /.well-known/oauth-authorization-server` (RFC 8414 §2). */
+export const authorizationServerMetadataBody = z.strictObject({
+  issuer: z.string(),
+  jwks_uri: z.string(),
+  revocation_endpoint: z.string(),
+  introspection_endpoint: z.string(),
+  response_types_supported: z.array(z.string()),
+  grant_types_supported: z.array(z.string()),
+  token_endpoint_auth_methods_supported: z.array(z.string()),
+  revocation_endpoint_auth_methods_supported: z.array(z.string()),
+  introspection_endpoint_auth_methods_supported: z.array(z.string()),
+});
+export type AuthorizationServerMetadataBody = z.infer<typeof authorizationServerMetadataBody>;

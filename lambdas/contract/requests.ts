@@ -111,3 +111,15 @@ export const changePasswordBody = body({
   current_password: currentPassword,
   new_password: newPassword,
 });
+
+/**
+ * `POST /oauth/revoke` (RFC 7009), form-encoded: the token and an optional
+ * hint; any hint value is accepted (an unknown one is ignored, §2.1).
+ */
+export const revokeForm = z.object({
+  token,
+  token_type_hint: z.optional(text().check(z.maxLength(64, 'is too long'))),
+});
+
+/** `POST /oauth/introspect` (RFC 7662), form-encoded. */
+export const introspectForm = z.object({ token });

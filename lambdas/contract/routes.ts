@@ -27,8 +27,12 @@ export interface RouteSpec extends FunctionSpec {
   method: HttpMethod;
   /** API Gateway resource path; `{name}` is a path parameter. */
   path: string;
-  /** `bearer`: the TOKEN authorizer runs first and the handler reads its context. */
-  auth: 'none' | 'bearer';
+  /**
+   * `bearer`: the TOKEN authorizer runs first and the handler reads its context.
+   * `iam`: AWS_IAM (SigV4) callers named by the stack's resource policy only;
+   * locally a shared secret (docs/local-mode.md).
+   */
+  auth: 'none' | 'bearer' | 'iam';
 }
 
 // The public keys reach every function at deploy time (SIGNING_PUBLIC_KEYS):
@@ -151,6 +155,36 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'lambdas/handlers/jwks.ts',
     tables: {},
     key: VERIFIES_TOKENS,
+  },
+  {
+    // RFC 7009. Public like logout: the token itself is the proof.
+    id: 'OAuthRevoke',
+    method: 'POST',
+    path: '/oauth/revoke',
+    auth: 'none',
+    entry: 'lambdas/handlers/oauth-revoke.ts',
+    tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
+    key: VERIFIES_TOKENS,
+  },
+  {
+    // RFC 7662, for resource servers of the same account: IAM callers only.
+    id: 'OAuthIntrospect',
+    method: 'POST',
+    path: '/oauth/introspect',
+    auth: 'iam',
+    entry: 'lambdas/handlers/oauth-introspect.ts',
+    tables: { revokedTokens: ['GetItem'] },
+    key: VERIFIES_TOKENS,
+  },
+  {
+    // RFC 8414 discovery document.
+    id: 'OAuthMetadata',
+    method: 'GET',
+    path: '/.well-known/oauth-authorization-server',
+    auth: 'none',
+    entry: 'lambdas/handlers/oauth-metadata.ts',
+    tables: {},
+    key: [],
   },
 ];
 

@@ -10,6 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { AppConfig } from '../config';
 import { cors } from './cors';
 import { httpErrorHandler } from './error-handler';
+import { type FormEvent, formBody } from './form-body';
 import { type JsonEvent, jsonBody } from './json-body';
 import { observability } from './observability';
 
@@ -35,4 +36,11 @@ export function jsonHandler(config: HttpConfig, route: RouteFunction<JsonEvent>)
   return withErrorsAndCors(config)
     .use(jsonBody())
     .handler((event, context) => route(event as JsonEvent, context));
+}
+
+/** A route with a form-encoded body (the OAuth endpoints), parsed into `event.formBody`. */
+export function formHandler(config: HttpConfig, route: RouteFunction<FormEvent>) {
+  return withErrorsAndCors(config)
+    .use(formBody())
+    .handler((event, context) => route(event as FormEvent, context));
 }

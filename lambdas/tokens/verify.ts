@@ -33,7 +33,10 @@ const ASCII = /^\p{ASCII}*$/u;
 export interface TokenVerifierDeps {
   /** The trusted public keys; a signer counts as the set of its one key. */
   keys: PublicKeySet | PublicKeySource;
-  settings: Pick<TokenSettings, 'issuer' | 'audience' | 'refreshTokenTtlSeconds'>;
+  settings: Pick<
+    TokenSettings,
+    'issuer' | 'acceptedIssuers' | 'audience' | 'refreshTokenTtlSeconds'
+  >;
   clock?: Clock;
 }
 
@@ -118,6 +121,8 @@ export function createTokenVerifier({
 }: TokenVerifierDeps): TokenVerifier {
   const keySet = keySetOf(keys);
   const maxLifetime = settings.refreshTokenTtlSeconds;
+  // The current issuer, plus any kept for tokens issued under an earlier one.
+  const issuers = new Set([settings.issuer, ...(settings.acceptedIssuers ?? [])]);
   let keysByKid: Map<string, KeyObject> | undefined;
 
   async function loadKeys(): Promise<Map<string, KeyObject>> {
@@ -149,7 +154,7 @@ export function createTokenVerifier({
         invalid(claim === 'iat' ? 'not_yet_valid' : 'claim_invalid');
     }
     const { iss, aud, iat, nbf, exp } = claims;
-    if (iss !== settings.issuer) invalid('claim_invalid');
+    if (typeof iss !== 'string' || !issuers.has(iss)) invalid('claim_invalid');
     const audienceMatches = Array.isArray(aud)
       ? aud.includes(settings.audience)
       : aud === settings.audience;

@@ -39,7 +39,7 @@ describe('REST API', () => {
           AuthorizerId: { Ref: authorizerId },
         });
       } else {
-        expect(props?.AuthorizationType).toBe('NONE');
+        expect(props?.AuthorizationType).toBe(auth === 'iam' ? 'AWS_IAM' : 'NONE');
         expect(props?.AuthorizerId).toBeUndefined();
       }
       // Lambda proxy integration to the route's own function.

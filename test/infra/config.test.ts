@@ -9,7 +9,8 @@ describe('readStackConfig', () => {
     expect(read({})).toEqual({
       stageName: 'prod',
       stackName: 'ServerlessJwtAuth-prod',
-      issuer: 'serverless-jwt-auth',
+      acceptedIssuers: ['serverless-jwt-auth'],
+      introspectionPrincipals: [],
       audience: 'serverless-jwt-auth',
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 2_592_000,

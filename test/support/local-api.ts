@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV, type Env } from '../../lambdas/config';
 import { startEmbeddedDynamo } from '../../local/embedded-dynamo';
-import { createGateway, type Gateway } from '../../local/gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../../local/gateway';
 import { DUMMY_AWS_ENV } from '../../local/handler-env';
 import { ensureTables, LOCAL_TABLE_NAMES } from '../../local/tables';
 
@@ -61,8 +61,14 @@ function parseBody(body: string): unknown {
   }
 }
 
-/** Starts the harness; `overrides` are extra environment variables for the handlers. */
-export async function startLocalApi(overrides: Env = {}): Promise<LocalApi> {
+/**
+ * Starts the harness; `overrides` are extra environment variables for the
+ * handlers, `gatewayOptions` options of the emulated gateway.
+ */
+export async function startLocalApi(
+  overrides: Env = {},
+  gatewayOptions: GatewayOptions = {},
+): Promise<LocalApi> {
   const engine = await startEmbeddedDynamo();
   const keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-local-api-'));
   const unsetDummies = Object.fromEntries(
@@ -83,7 +89,7 @@ export async function startLocalApi(overrides: Env = {}): Promise<LocalApi> {
   } finally {
     client.destroy();
   }
-  const gateway = createGateway();
+  const gateway = createGateway(gatewayOptions);
 
   return {
     gateway,

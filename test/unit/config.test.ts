@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULTS, ENV, loadConfig } from '../../lambdas/config';
+import { ConfigError, DEFAULTS, ENV, loadConfig, readTokenSettings } from '../../lambdas/config';
 
 const base = {
   [ENV.usersTable]: 'Users',
@@ -142,5 +142,15 @@ describe('loadConfig, public key set', () => {
     };
 
     expect(() => loadConfig(env)).toThrow(/must name one key/);
+  });
+});
+
+describe('readTokenSettings: accepted issuers', () => {
+  it('reads the comma-separated earlier issuers, and none when unset', () => {
+    expect(
+      readTokenSettings({ [ENV.acceptedIssuers]: ' serverless-jwt-auth , https://old.example ' })
+        .acceptedIssuers,
+    ).toEqual(['serverless-jwt-auth', 'https://old.example']);
+    expect(readTokenSettings({}).acceptedIssuers).toBeUndefined();
   });
 });

@@ -1,7 +1,12 @@
 /** The local server's configuration and the environment it gives the handlers. */
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, DEFAULTS, ENV } from '../../lambdas/config';
 import { readLocalConfig } from '../../local/config';
 import { handlerEnvironment, tableNames } from '../../local/handler-env';
+import { rememberIssuer } from '../../local/issuers';
 import { LOCAL_TABLE_NAMES } from '../../local/tables';
 
 describe('readLocalConfig', () => {
@@ -116,5 +121,48 @@ describe('tableNames', () => {
       ...LOCAL_TABLE_NAMES,
       users: 'prod-users',
     });
+  });
+});
+
+describe('handlerEnvironment: the token issuer', () => {
+  const base = {
+    dataDir: '/data',
+    endpoint: 'http://127.0.0.1:4567',
+    tables: LOCAL_TABLE_NAMES,
+    baseUrl: 'http://127.0.0.1:3000',
+  };
+
+  it('is the server URL by default, and tokens of the old default issuer stay valid', () => {
+    const env = handlerEnvironment({ ...base, env: {} });
+
+    expect(env[ENV.issuer]).toBe('http://127.0.0.1:3000');
+    expect(env[ENV.acceptedIssuers]).toBe('serverless-jwt-auth');
+    expect(env[ENV.introspectionAuthMethod]).toBe('client_secret_basic');
+  });
+
+  it('is TOKEN_ISSUER when set, with no earlier issuer accepted', () => {
+    const env = handlerEnvironment({ ...base, env: { [ENV.issuer]: 'https://auth.example' } });
+
+    expect(env[ENV.issuer]).toBe('https://auth.example');
+    expect(env[ENV.acceptedIssuers]).toBeUndefined();
+  });
+});
+
+describe('rememberIssuer and the earlier issuers of a data folder', () => {
+  it('records each issuer once and returns the earlier ones, which the handlers accept', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'issuers-'));
+    expect(await rememberIssuer(dir, 'http://127.0.0.1:3000')).toEqual([]);
+    expect(await rememberIssuer(dir, 'http://127.0.0.1:4000')).toEqual(['http://127.0.0.1:3000']);
+    expect(await rememberIssuer(dir, 'http://127.0.0.1:3000')).toEqual(['http://127.0.0.1:4000']);
+
+    const env = handlerEnvironment({
+      env: {},
+      dataDir: dir,
+      endpoint: 'http://127.0.0.1:4567',
+      tables: LOCAL_TABLE_NAMES,
+      baseUrl: 'http://127.0.0.1:3000',
+      earlierIssuers: ['http://127.0.0.1:4000'],
+    });
+    expect(env[ENV.acceptedIssuers]).toBe('serverless-jwt-auth,http://127.0.0.1:4000');
   });
 });

@@ -1,0 +1,335 @@
+/**
+ * The OpenAPI 3.1 description of the whole API, generated from the contract
+ * the code runs on: the route table (`routes.ts`: methods, paths, auth) and
+ * the zod schemas the handlers validate requests with (`requests.ts`) and
+ * build answers to (`bodies.ts`), turned into JSON Schema by zod itself.
+ * What a schema cannot say (summaries, which errors a route answers) is
+ * written here, per route id; a route without an entry fails the build, so
+ * the document cannot silently miss one. `npm run openapi` writes it to
+ * docs/openapi.json and a test fails when that file drifts from this.
+ *
+ * Never imported by a handler: zod's full JSON Schema generator stays out
+ * of the Lambda bundles.
+ */
+import * as z from 'zod/mini';
+import { SESSIONS_PAGE } from '../auth/sessions';
+import {
+  authorizationServerMetadataBody,
+  errorBody,
+  introspectionBody,
+  jwksBody,
+  meBody,
+  registeredBody,
+  sessionsBody,
+  tokensBody,
+} from './bodies';
+import { INVALID_TOKEN_CHALLENGE } from './errors';
+import {
+  changePasswordBody,
+  introspectForm,
+  loginBody,
+  logoutBody,
+  refreshBody,
+  registrationBody,
+  revokeForm,
+} from './requests';
+import { ROUTES, type RouteSpec } from './routes';
+
+type JsonObject = Record<string, unknown>;
+
+/** The error answers, by the name each route lists them with. */
+const ERROR_RESPONSES = {
+  invalidRequest: { status: 400, description: 'invalid_request: malformed or missing input' },
+  invalidCredentials: {
+    status: 401,
+    description: 'invalid_credentials: wrong username or password',
+  },
+  invalidToken: {
+    status: 401,
+    description: 'invalid_token: bad, expired, revoked or reused token',
+  },
+  forbidden: {
+    status: 403,
+    description: 'forbidden: refused by the firewall or the access policy',
+  },
+  notFound: { status: 404, description: 'not_found: no such route or session' },
+  usernameTaken: { status: 409, description: 'username_taken' },
+  tooManyRequests: { status: 429, description: 'too_many_requests: throttled or locked out' },
+  internalError: { status: 500, description: 'internal_error' },
+  unavailable: { status: 503, description: 'unavailable: a store could not be reached' },
+} as const;
+type ErrorName = keyof typeof ERROR_RESPONSES;
+
+type MediaType = 'application/json' | 'application/x-www-form-urlencoded';
+
+interface RouteDoc {
+  summary: string;
+  description?: string;
+  request?: { schema: z.ZodMiniType; mediaType: MediaType; required: boolean };
+  query?: { name: string; description: string; schema: JsonObject }[];
+  success: { status: number; description: string; schema?: z.ZodMiniType; cacheable?: boolean };
+  errors: ErrorName[];
+}
+
+const json = 'application/json';
+const formEncoded = 'application/x-www-form-urlencoded';
+
+/** Every answer can be throttled or fail; these come on top of each route's own list. */
+const ALWAYS: ErrorName[] = ['tooManyRequests', 'internalError'];
+
+const ROUTE_DOCS: Record<string, RouteDoc> = {
+  Register: {
+    summary: 'Create an account',
+    request: { schema: registrationBody, mediaType: json, required: true },
+    success: { status: 201, description: 'The new user', schema: registeredBody },
+    errors: ['invalidRequest', 'usernameTaken', 'unavailable'],
+  },
+  Login: {
+    summary: 'Log in: open a session and get its token pair',
+    request: { schema: loginBody, mediaType: json, required: true },
+    success: { status: 200, description: 'The token pair', schema: tokensBody },
+    errors: ['invalidRequest', 'invalidCredentials', 'unavailable'],
+  },
+  Refresh: {
+    summary: 'Rotate the refresh token: a new pair, the old one revoked',
+    request: { schema: refreshBody, mediaType: json, required: true },
+    success: { status: 200, description: 'The new token pair', schema: tokensBody },
+    errors: ['invalidRequest', 'invalidToken', 'unavailable'],
+  },
+  Logout: {
+    summary: 'End the session of the access token (Bearer) and/or the refresh token',
+    description: 'The Bearer header is optional here: a refresh token in the body is enough.',
+    request: { schema: logoutBody, mediaType: json, required: false },
+    success: { status: 204, description: 'The session is over (also when it already was)' },
+    errors: ['invalidRequest', 'invalidToken', 'unavailable'],
+  },
+  LogoutAll: {
+    summary: "End every session of the caller's user",
+    success: { status: 204, description: 'Every session is over' },
+    errors: ['invalidToken', 'unavailable'],
+  },
+  Me: {
+    summary: 'Who the access token belongs to',
+    success: { status: 200, description: 'The caller', schema: meBody },
+    errors: ['invalidToken', 'unavailable'],
+  },
+  ListSessions: {
+    summary: "The caller's live sessions, newest first, paginated",
+    query: [
+      {
+        name: 'limit',
+        description: `Page size (default ${SESSIONS_PAGE.defaultLimit})`,
+        schema: { type: 'integer', minimum: 1, maximum: SESSIONS_PAGE.maxLimit },
+      },
+      {
+        name: 'next',
+        description: 'The `next` of the previous page',
+        schema: { type: 'string' },
+      },
+    ],
+    success: { status: 200, description: 'One page of sessions', schema: sessionsBody },
+    errors: ['invalidRequest', 'invalidToken', 'unavailable'],
+  },
+  DeleteSession: {
+    summary: 'End one session of the caller',
+    success: { status: 204, description: 'The session is over' },
+    errors: ['invalidToken', 'notFound', 'unavailable'],
+  },
+  ChangePassword: {
+    summary: 'Change the password; every other session ends',
+    request: { schema: changePasswordBody, mediaType: json, required: true },
+    success: { status: 204, description: 'Password changed' },
+    errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
+  },
+  Jwks: {
+    summary: 'The public signing keys (RFC 7517)',
+    success: { status: 200, description: 'The key set', schema: jwksBody, cacheable: true },
+    errors: ['unavailable'],
+  },
+  OAuthRevoke: {
+    summary: 'Revoke a token and its whole session (RFC 7009)',
+    description:
+      'Answers 200 with an empty body for any token, valid or not (RFC 7009 §2.2). ' +
+      'An unknown token_type_hint is ignored.',
+    request: { schema: revokeForm, mediaType: formEncoded, required: true },
+    success: { status: 200, description: 'Revoked, or nothing to revoke (empty body)' },
+    errors: ['invalidRequest', 'unavailable'],
+  },
+  OAuthIntrospect: {
+    summary: 'Introspect a token (RFC 7662), for resource servers of the same AWS account',
+    description:
+      'Only a live access token is active. Callers sign with SigV4 (AWS_IAM) and must be ' +
+      'listed in the stack context introspectionPrincipals; locally HTTP Basic with ' +
+      'INTROSPECTION_SECRET as the password.',
+    request: { schema: introspectForm, mediaType: formEncoded, required: true },
+    success: { status: 200, description: 'The token state', schema: introspectionBody },
+    errors: ['invalidRequest', 'forbidden', 'unavailable'],
+  },
+  OAuthMetadata: {
+    summary: 'Authorization server metadata (RFC 8414)',
+    success: {
+      status: 200,
+      description: 'The metadata document',
+      schema: authorizationServerMetadataBody,
+      cacheable: true,
+    },
+    errors: [],
+  },
+};
+
+/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as a client sends or receives it. */
+function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonObject {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+    // Rules that only code can check (the username rules, say) are not in the schema.
+    unrepresentable: 'any',
+  }) as JsonObject;
+  return rest;
+}
+
+const ref = (kind: 'responses' | 'schemas', name: string) => ({
+  $ref: `#/components/${kind}/${name}`,
+});
+
+function operation(route: RouteSpec): JsonObject {
+  const doc = ROUTE_DOCS[route.id];
+  if (!doc) throw new Error(`No OpenAPI entry for route ${route.id}: add one to ROUTE_DOCS.`);
+  const parameters = [
+    ...[...route.path.matchAll(/\{([^{}]+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
+    })),
+    ...(doc.query ?? []).map((query) => ({ ...query, in: 'query', required: false })),
+  ];
+  const security =
+    route.auth === 'bearer'
+      ? [{ bearerJwt: [] }]
+      : route.auth === 'iam'
+        ? [{ awsSigV4: [] }, { localIntrospectionSecret: [] }]
+        : route.id === 'Logout'
+          ? [{}, { bearerJwt: [] }]
+          : [];
+  const successHeaders = doc.success.cacheable
+    ? { 'Cache-Control': { schema: { type: 'string' }, description: 'public, max-age=…' } }
+    : undefined;
+  const errors = [...new Set([...doc.errors, ...ALWAYS])].sort(
+    (a, b) => ERROR_RESPONSES[a].status - ERROR_RESPONSES[b].status,
+  );
+  const responses: JsonObject = {
+    [doc.success.status]: {
+      description: doc.success.description,
+      ...(successHeaders ? { headers: successHeaders } : {}),
+      ...(doc.success.schema
+        ? { content: { [json]: { schema: jsonSchema(doc.success.schema, 'output') } } }
+        : {}),
+    },
+  };
+  // Two answers share 401 (credentials, token): both bodies are the error body, described once.
+  for (const name of errors) {
+    const { status } = ERROR_RESPONSES[name];
+    responses[status] ??= ref('responses', name);
+  }
+  return {
+    operationId: route.id.charAt(0).toLowerCase() + route.id.slice(1),
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(doc.request
+      ? {
+          requestBody: {
+            required: doc.request.required,
+            content: {
+              [doc.request.mediaType]: { schema: jsonSchema(doc.request.schema, 'input') },
+            },
+          },
+        }
+      : {}),
+    responses,
+    security,
+  };
+}
+
+function errorResponses(): JsonObject {
+  return Object.fromEntries(
+    Object.entries(ERROR_RESPONSES).map(([name, { description, status }]) => [
+      name,
+      {
+        description,
+        ...(name === 'invalidToken'
+          ? {
+              headers: {
+                'WWW-Authenticate': { schema: { type: 'string', const: INVALID_TOKEN_CHALLENGE } },
+              },
+            }
+          : {}),
+        ...(status === 429
+          ? { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 } } } }
+          : {}),
+        content: { [json]: { schema: ref('schemas', 'Error') } },
+      },
+    ]),
+  );
+}
+
+/** The whole document, deterministic: same code, same bytes. */
+export function openApiDocument(version: string): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const route of ROUTES) {
+    paths[route.path] ??= {};
+    (paths[route.path] as JsonObject)[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'serverless-jwt-auth',
+      version,
+      description:
+        'JWT authentication whose logout really logs out. Generated from the route table and ' +
+        'schemas in lambdas/contract/ by `npm run openapi`; do not edit by hand.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: 'Deployed stage (the stack output ApiUrl)',
+        variables: {
+          apiId: { default: 'abc123' },
+          region: { default: 'us-east-1' },
+          stage: { default: 'prod' },
+        },
+      },
+      { url: 'http://127.0.0.1:3000', description: 'npm start' },
+    ],
+    paths,
+    components: {
+      schemas: { Error: jsonSchema(errorBody, 'output') },
+      responses: errorResponses(),
+      securitySchemes: {
+        bearerJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'An access token (ES256, typ at+jwt), checked by the API Gateway authorizer.',
+        },
+        awsSigV4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description:
+            'AWS Signature Version 4 (API Gateway AWS_IAM authorization), by a principal listed ' +
+            'in the stack context introspectionPrincipals.',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+        localIntrospectionSecret: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'Local mode only: HTTP Basic with INTROSPECTION_SECRET as the password.',
+        },
+      },
+    },
+  };
+}
