@@ -90,7 +90,7 @@ describe('OAuth routes in the template', () => {
 
   it('sets the token issuer to the stage URL built from the API id, without a cycle', () => {
     const apiId = closed.logicalId(closed.stack.authApi.api);
-    closed.template.allResourcesProperties('AWS::Lambda::Function', {
+    closed.apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           [ENV.issuer]: {

@@ -5,6 +5,7 @@
  * and introspection reads revocations with ConsistentRead. The rules
  * themselves are tested on the fakes (test/unit/auth/oauth.test.ts).
  */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -83,14 +84,14 @@ describe('revoke handler', () => {
 describe('introspect handler', () => {
   it('reads the revocation with ConsistentRead and describes a live access token', async () => {
     const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({});
+    ddb.on(GetItemCommand).resolves({});
 
     const response = await call(introspect, formEvent({ token: pair.access.token }));
 
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ active: true, sub: subject.sub, username: 'alice' });
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
-      Key: { jti: pair.access.claims.jti },
+    expect(ddb).toHaveReceivedCommandWith(GetItemCommand, {
+      Key: { jti: { S: pair.access.claims.jti } },
       ConsistentRead: true,
     });
     expectOnlyGrantedActions(ddb, 'OAuthIntrospect');
