@@ -9,6 +9,8 @@ export const ENV = {
   usersTable: 'USERS_TABLE',
   sessionsTable: 'SESSIONS_TABLE',
   revokedTokensTable: 'REVOKED_TOKENS_TABLE',
+  /** Failed-login counts per username (the lockout). */
+  loginAttemptsTable: 'LOGIN_ATTEMPTS_TABLE',
   /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
   kmsKeyId: 'SIGNING_KMS_KEY_ID',
   /** Folder holding the local ES256 key pair (local mode); used when no KMS key is set. */
@@ -35,6 +37,10 @@ export const ENV = {
   refreshGraceSeconds: 'REFRESH_GRACE_SECONDS',
   /** Live sessions a user may have; a login beyond it ends the oldest (1-1000, default 100). */
   maxSessionsPerUser: 'MAX_SESSIONS_PER_USER',
+  /** Consecutive failed logins of a username before it is locked (1-100, default 5). */
+  loginLockoutThreshold: 'LOGIN_LOCKOUT_THRESHOLD',
+  /** The longest lock of a username, in seconds (1-3600, default 900). */
+  loginLockoutMaxSeconds: 'LOGIN_LOCKOUT_MAX_SECONDS',
 } as const;
 
 export const DEFAULTS = {
@@ -44,6 +50,14 @@ export const DEFAULTS = {
   refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
   refreshGraceSeconds: 30,
   maxSessionsPerUser: 100,
+  loginLockoutThreshold: 5,
+  loginLockoutMaxSeconds: 15 * 60,
+} as const;
+
+/** The bounds of the lockout settings: a lock of more than an hour is a denial of service. */
+export const LOGIN_LOCKOUT_RANGE = {
+  threshold: { min: 1, max: 100 },
+  maxLockSeconds: { min: 1, max: 3600 },
 } as const;
 
 /** The bounds of the refresh grace window, in seconds (Cognito's RetryGracePeriodSeconds has the same). */
@@ -67,7 +81,7 @@ export interface TokenSettings {
 export type SigningSettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
 
 export interface AppConfig {
-  tables: { users: string; sessions: string; revokedTokens: string };
+  tables: { users: string; sessions: string; revokedTokens: string; loginAttempts: string };
   tokens: TokenSettings;
   signing: SigningSettings;
   signupOpen: boolean;
@@ -78,6 +92,8 @@ export interface AppConfig {
   refreshGraceSeconds: number;
   /** Live sessions per user; login ends the oldest beyond it. */
   maxSessionsPerUser: number;
+  /** Per-username login throttling (`auth/lockout.ts`). */
+  lockout: { threshold: number; maxLockSeconds: number };
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
   /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
@@ -171,6 +187,41 @@ function readMaxSessionsPerUser(env: Env): number {
   return value;
 }
 
+function integerIn(
+  env: Env,
+  name: string,
+  fallback: number,
+  { min, max }: { min: number; max: number },
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}".`,
+    );
+  }
+  return value;
+}
+
+/** The lockout thresholds of {@link ENV.loginLockoutThreshold} and {@link ENV.loginLockoutMaxSeconds}. */
+export function readLockout(env: Env): AppConfig['lockout'] {
+  return {
+    threshold: integerIn(
+      env,
+      ENV.loginLockoutThreshold,
+      DEFAULTS.loginLockoutThreshold,
+      LOGIN_LOCKOUT_RANGE.threshold,
+    ),
+    maxLockSeconds: integerIn(
+      env,
+      ENV.loginLockoutMaxSeconds,
+      DEFAULTS.loginLockoutMaxSeconds,
+      LOGIN_LOCKOUT_RANGE.maxLockSeconds,
+    ),
+  };
+}
+
 /** Reads and checks the whole configuration. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const endpoint = env[ENV.dynamodbEndpoint]?.trim();
@@ -179,6 +230,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       users: required(env, ENV.usersTable),
       sessions: required(env, ENV.sessionsTable),
       revokedTokens: required(env, ENV.revokedTokensTable),
+      loginAttempts: required(env, ENV.loginAttemptsTable),
     },
     tokens: readTokenSettings(env),
     signing: readSigningSettings(env),
@@ -186,6 +238,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshGraceSeconds: readRefreshGraceSeconds(env),
     corsOrigins: readCorsOrigins(env),
     maxSessionsPerUser: readMaxSessionsPerUser(env),
+    lockout: readLockout(env),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
   };
 }

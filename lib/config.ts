@@ -4,7 +4,12 @@
  * with a message naming the context key, long before anything is deployed.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULTS, MAX_SESSIONS_PER_USER_LIMIT, REFRESH_GRACE_RANGE } from '../lambdas/config';
+import {
+  DEFAULTS,
+  LOGIN_LOCKOUT_RANGE,
+  MAX_SESSIONS_PER_USER_LIMIT,
+  REFRESH_GRACE_RANGE,
+} from '../lambdas/config';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 
 export interface StackConfig {
@@ -54,6 +59,10 @@ export interface StackConfig {
   alarmReuseDetections: number;
   /** Live sessions per user; a login beyond it ends the oldest (1-1000). */
   maxSessionsPerUser: number;
+  /** Consecutive failed logins of a username before it is locked. */
+  loginLockoutThreshold: number;
+  /** The longest lock of a username after failed logins, in seconds. */
+  loginLockoutMaxSeconds: number;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -86,6 +95,8 @@ export const CONTEXT_KEYS = {
   alarmFailedLogins: 'alarmFailedLogins',
   alarmReuseDetections: 'alarmReuseDetections',
   maxSessionsPerUser: 'maxSessionsPerUser',
+  loginLockoutThreshold: 'loginLockoutThreshold',
+  loginLockoutMaxSeconds: 'loginLockoutMaxSeconds',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -330,6 +341,18 @@ export function readStackConfig(read: ContextReader): StackConfig {
       min: 1,
       max: MAX_SESSIONS_PER_USER_LIMIT,
     }),
+    loginLockoutThreshold: integer(
+      read,
+      k.loginLockoutThreshold,
+      DEFAULTS.loginLockoutThreshold,
+      LOGIN_LOCKOUT_RANGE.threshold,
+    ),
+    loginLockoutMaxSeconds: integer(
+      read,
+      k.loginLockoutMaxSeconds,
+      DEFAULTS.loginLockoutMaxSeconds,
+      LOGIN_LOCKOUT_RANGE.maxLockSeconds,
+    ),
     ...readObservability(read),
   };
 }

@@ -22,6 +22,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   users: TABLES.users.logicalName,
   sessions: TABLES.sessions.logicalName,
   revokedTokens: TABLES.revokedTokens.logicalName,
+  loginAttempts: TABLES.loginAttempts.logicalName,
 };
 
 async function exists(client: DynamoDBClient, name: string): Promise<boolean> {

@@ -58,6 +58,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
+      // The lockout: read the count, add a failure, forget it at a success.
+      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
     },
     key: SIGNS_TOKENS,
     hashesPasswords: true,
@@ -137,6 +139,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
+      // A wrong current password counts toward the login lockout; a right one resets it.
+      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
     },
     key: [],
     hashesPasswords: true,

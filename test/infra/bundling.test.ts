@@ -25,6 +25,7 @@ const LOAD_ENV = {
   [ENV.usersTable]: 'Users',
   [ENV.sessionsTable]: 'Sessions',
   [ENV.revokedTokensTable]: 'RevokedTokens',
+  [ENV.loginAttemptsTable]: 'LoginAttempts',
   [ENV.kmsKeyId]: 'alias/test',
 };
 

@@ -24,10 +24,12 @@ import {
   expectOnlyGrantedActions,
   issueTokens,
   loadHandlers,
+  mockLoginAttempts,
   networkError,
   type ProxyHandler,
   proxyEvent,
   sessionItem,
+  TABLE_NAMES,
 } from './harness';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -49,6 +51,7 @@ beforeAll(async () => {
   };
 });
 
+beforeEach(() => mockLoginAttempts(ddb));
 afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
 
@@ -101,7 +104,32 @@ describe('change-password handler', () => {
       message: ERROR_MESSAGES.wrongCurrentPassword,
     });
     expect(response.headers['WWW-Authenticate']).toBeUndefined();
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    // The failure is counted toward the login lockout; the user is not touched.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE_NAMES.loginAttempts,
+      Key: { username: 'alice' },
+    });
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { TableName: TABLE_NAMES.users });
+    expectOnlyGrantedActions(ddb, 'ChangePassword');
+  });
+
+  it('returns 429 too_many_requests with Retry-After while the name is locked, reading no user', async () => {
+    const { current } = await setup();
+    mockLoginAttempts(ddb, { failures: 6, lastFailureAt: Date.now() });
+
+    const response = await change(authorizerContext(current), {
+      current_password: 'old password',
+      new_password: 'a brand new passphrase',
+    });
+
+    expect(response.status).toBe(429);
+    expect(errorBody.parse(response.json)).toEqual({
+      error: 'too_many_requests',
+      message: ERROR_MESSAGES.accountLocked,
+    });
+    expect(Number(response.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    expect(Number(response.headers['Retry-After'])).toBeLessThanOrEqual(2);
+    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_NAMES.users });
   });
 
   it.each([
