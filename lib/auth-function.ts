@@ -10,6 +10,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
+  type ICommandHooks,
   LogLevel,
   NodejsFunction,
   OutputFormat,
@@ -42,6 +43,16 @@ export interface AuthFunctionProps {
   logRetention: RetentionDays;
   /** Keep the log group when the stack is deleted (context `retain`). */
   retainLogs: boolean;
+}
+
+/** Bundling hooks that copy `assets` (paths relative to the project root) beside the bundle. */
+function copyAssets(assets: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      assets.map((asset) => `cp "${path.join(inputDir, asset)}" "${outputDir}/"`),
+  };
 }
 
 /** One function of the API (or the authorizer), built from its shared spec. */
@@ -103,6 +114,8 @@ export class AuthFunction extends Construct {
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         // Provided by the Node.js 24 runtime: smaller bundles, faster cold starts.
         externalModules: ['@aws-sdk/*'],
+        // Data files (the common-password list) ship beside the bundle, not inside it.
+        ...(spec.assets?.length ? { commandHooks: copyAssets(spec.assets) } : {}),
       },
     });
 

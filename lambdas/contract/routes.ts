@@ -21,7 +21,16 @@ export interface FunctionSpec {
   key: readonly KeyAction[];
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
+  /**
+   * Data files the function reads at run time, relative to the repository
+   * root; each is copied beside the bundle (the code finds it there with
+   * `require.resolve('./<name>')`).
+   */
+  assets?: readonly string[];
 }
+
+/** The list of common and breached passwords that a new password is checked against. */
+export const COMMON_PASSWORDS_ASSET = 'lambdas/auth/common-passwords.txt';
 
 export interface RouteSpec extends FunctionSpec {
   method: HttpMethod;
@@ -44,6 +53,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tables: { users: ['PutItem'] },
     key: [],
     hashesPasswords: true,
+    assets: [COMMON_PASSWORDS_ASSET],
   },
   {
     id: 'Login',
@@ -144,6 +154,7 @@ export const ROUTES: readonly RouteSpec[] = [
     },
     key: [],
     hashesPasswords: true,
+    assets: [COMMON_PASSWORDS_ASSET],
   },
   {
     id: 'Jwks',

@@ -4,6 +4,7 @@
  * caller's kept, a concurrent change winning) are tested on the fakes
  * (test/unit/auth/change-password.test.ts).
  */
+
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -13,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { COMMON_PASSWORD_PROBLEM } from '../../../lambdas/auth/credentials-rules';
 import { newId } from '../../../lambdas/clock';
 import { errorBody } from '../../../lambdas/contract/bodies';
 import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
@@ -151,6 +153,22 @@ describe('change-password handler', () => {
 
     expect(response.status).toBe(400);
     expect(errorBody.parse(response.json).error).toBe('invalid_request');
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('refuses a common new password with a 400 that says why, before checking anything', async () => {
+    const { current } = await setup();
+
+    const response = await change(authorizerContext(current), {
+      current_password: 'old password',
+      new_password: 'TrustNo1',
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({
+      error: 'invalid_request',
+      message: `Invalid field "new_password": ${COMMON_PASSWORD_PROBLEM}`,
+    });
     expect(ddb.calls()).toHaveLength(0);
   });
 
