@@ -120,6 +120,7 @@ describe('observability', () => {
           'UsersTableErrors',
           'SessionsTableErrors',
           'RevokedTokensTableErrors',
+          'LoginAttemptsTableErrors',
           'RefreshReuse',
           'FailedLogins',
         ].sort(),
