@@ -14,7 +14,11 @@ import { login } from '../../../lambdas/auth/login';
 import { refresh } from '../../../lambdas/auth/refresh';
 import { register } from '../../../lambdas/auth/register';
 import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
-import { InvalidCredentialsError, TooManyRequestsError } from '../../../lambdas/errors';
+import {
+  InvalidCredentialsError,
+  TooManyRequestsError,
+  UnavailableError,
+} from '../../../lambdas/errors';
 import { type DomainWorld, domainWorld } from '../../support/fakes';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
@@ -209,6 +213,45 @@ describe('login lockout', () => {
     const world = await domainWorld();
     await Promise.all(Array.from({ length: 7 }, () => recordFailure(world, 'carol')));
     expect(world.loginAttempts.items.get('carol')?.failures).toBe(7);
+  });
+});
+
+describe('lockout store failures', () => {
+  it('fails closed with 503 when the count cannot be read, before any hashing', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    world.loginAttempts.get = async () => {
+      throw new UnavailableError();
+    };
+    const verify = jest.spyOn(world.passwords, 'verify');
+
+    await expect(attempt(world, 'alice', PASSWORD)).rejects.toBeInstanceOf(UnavailableError);
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('fails closed with 503, not 401, when a failure cannot be counted', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    world.loginAttempts.recordFailure = async () => {
+      throw new UnavailableError();
+    };
+
+    await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('still logs in when the count cannot be reset; the count stays', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    await fail(world, 'alice', 2);
+    world.loginAttempts.reset = async () => {
+      throw new UnavailableError();
+    };
+    const warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    await expect(attempt(world, 'alice', PASSWORD)).resolves.toBeDefined();
+    expect(world.loginAttempts.items.get('alice')?.failures).toBe(2);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
   });
 });
 
