@@ -16,6 +16,7 @@ import type { SessionRecord } from '../lambdas/auth/ports';
 import { systemClock } from '../lambdas/clock';
 import { DEFAULTS } from '../lambdas/config';
 import { createDocumentClient } from '../lambdas/store/dynamo';
+import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserStore } from '../lambdas/store/users';
@@ -51,7 +52,8 @@ export async function benchSessions(endpoint: string, runs = 3): Promise<Figures
   const revokedTokens = createRevokedTokenStore(documents, LOCAL_TABLE_NAMES.revokedTokens);
   const passwords = createPasswordHasher();
   const passwordHash = await passwords.hash(PASSWORD);
-  const deps = { users, sessions, revokedTokens, passwords, clock: systemClock };
+  const loginAttempts = createLoginAttemptStore(documents, LOCAL_TABLE_NAMES.loginAttempts);
+  const deps = { users, sessions, revokedTokens, loginAttempts, passwords, clock: systemClock };
   let seeded = 0;
 
   /** A new user with `count` live sessions; the first is the caller's. */

@@ -11,6 +11,8 @@ export const ENV = {
   usersTable: 'USERS_TABLE',
   sessionsTable: 'SESSIONS_TABLE',
   revokedTokensTable: 'REVOKED_TOKENS_TABLE',
+  /** Failed-login counts per username (the lockout). */
+  loginAttemptsTable: 'LOGIN_ATTEMPTS_TABLE',
   /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
   kmsKeyId: 'SIGNING_KMS_KEY_ID',
   /**
@@ -53,6 +55,10 @@ export const ENV = {
   refreshGraceSeconds: 'REFRESH_GRACE_SECONDS',
   /** Live sessions a user may have; a login beyond it ends the oldest (1-1000, default 100). */
   maxSessionsPerUser: 'MAX_SESSIONS_PER_USER',
+  /** Consecutive failed logins of a username before it is locked (1-100, default 5). */
+  loginLockoutThreshold: 'LOGIN_LOCKOUT_THRESHOLD',
+  /** The longest lock of a username, in seconds (1-3600, default 900). */
+  loginLockoutMaxSeconds: 'LOGIN_LOCKOUT_MAX_SECONDS',
 } as const;
 
 export const DEFAULTS = {
@@ -62,6 +68,14 @@ export const DEFAULTS = {
   refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
   refreshGraceSeconds: 30,
   maxSessionsPerUser: 100,
+  loginLockoutThreshold: 5,
+  loginLockoutMaxSeconds: 15 * 60,
+} as const;
+
+/** The bounds of the lockout settings: a lock of more than an hour is a denial of service. */
+export const LOGIN_LOCKOUT_RANGE = {
+  threshold: { min: 1, max: 100 },
+  maxLockSeconds: { min: 1, max: 3600 },
 } as const;
 
 /**
@@ -102,7 +116,7 @@ export interface KeySetSettings {
 }
 
 export interface AppConfig {
-  tables: { users: string; sessions: string; revokedTokens: string };
+  tables: { users: string; sessions: string; revokedTokens: string; loginAttempts: string };
   tokens: TokenSettings;
   signing: SigningSettings;
   /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
@@ -115,6 +129,8 @@ export interface AppConfig {
   refreshGraceSeconds: number;
   /** Live sessions per user; login ends the oldest beyond it. */
   maxSessionsPerUser: number;
+  /** Per-username login throttling (`auth/lockout.ts`). */
+  lockout: { threshold: number; maxLockSeconds: number };
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
   /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
@@ -239,6 +255,41 @@ function readKeySet(env: Env): KeySetSettings | undefined {
   return { keys, current };
 }
 
+function integerIn(
+  env: Env,
+  name: string,
+  fallback: number,
+  { min, max }: { min: number; max: number },
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}".`,
+    );
+  }
+  return value;
+}
+
+/** The lockout thresholds of {@link ENV.loginLockoutThreshold} and {@link ENV.loginLockoutMaxSeconds}. */
+export function readLockout(env: Env): AppConfig['lockout'] {
+  return {
+    threshold: integerIn(
+      env,
+      ENV.loginLockoutThreshold,
+      DEFAULTS.loginLockoutThreshold,
+      LOGIN_LOCKOUT_RANGE.threshold,
+    ),
+    maxLockSeconds: integerIn(
+      env,
+      ENV.loginLockoutMaxSeconds,
+      DEFAULTS.loginLockoutMaxSeconds,
+      LOGIN_LOCKOUT_RANGE.maxLockSeconds,
+    ),
+  };
+}
+
 /** Reads and checks the whole configuration. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const endpoint = env[ENV.dynamodbEndpoint]?.trim();
@@ -248,6 +299,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       users: required(env, ENV.usersTable),
       sessions: required(env, ENV.sessionsTable),
       revokedTokens: required(env, ENV.revokedTokensTable),
+      loginAttempts: required(env, ENV.loginAttemptsTable),
     },
     tokens: readTokenSettings(env),
     signing: readSigningSettings(env),
@@ -256,6 +308,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshGraceSeconds: readRefreshGraceSeconds(env),
     corsOrigins: readCorsOrigins(env),
     maxSessionsPerUser: readMaxSessionsPerUser(env),
+    lockout: readLockout(env),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
   };
 }

@@ -100,3 +100,21 @@ export class UnavailableError extends AuthError {
     super(message, options);
   }
 }
+
+/**
+ * 429: too many attempts (an account locked after failed logins). The answer
+ * carries `Retry-After` with {@link retryAfterSeconds}.
+ */
+export class TooManyRequestsError extends AuthError {
+  readonly code = 'too_many_requests';
+  readonly status = 429;
+  override readonly name = 'TooManyRequestsError';
+
+  constructor(
+    /** Whole seconds until a new attempt may succeed; at least 1. */
+    readonly retryAfterSeconds: number,
+    message: string = ERROR_MESSAGES.accountLocked,
+  ) {
+    super(message);
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
-import type { RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
+import type { LoginAttemptStore, RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
@@ -14,6 +14,7 @@ import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
 import { keySetOf, type PublicKeySet, staticKeySet, type TokenSigner } from './signing/signer';
 import { createDocumentClient } from './store/dynamo';
+import { createLoginAttemptStore } from './store/login-attempts';
 import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
@@ -37,6 +38,7 @@ export interface Runtime {
   revokedTokens: () => RevokedTokenStore;
   users: () => UserStore;
   sessions: () => SessionStore;
+  loginAttempts: () => LoginAttemptStore;
   passwords: () => PasswordHasher;
   signer: () => TokenSigner;
   /** Every public key verifiers trust (the JWKS serves them all). */
@@ -68,6 +70,7 @@ export function createRuntime(env: Env = process.env): Runtime {
     ),
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
+    loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
     // Parameters are read here, at cold start, so a bad value fails the instance, not a request.
     passwords: lazy(() => createPasswordHasher(readScryptParams(env))),
     signer,

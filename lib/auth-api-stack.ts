@@ -76,6 +76,8 @@ export class AuthApiStack extends Stack {
       [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
       [ENV.signupOpen]: String(config.signupOpen),
       [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
+      [ENV.loginLockoutThreshold]: String(config.loginLockoutThreshold),
+      [ENV.loginLockoutMaxSeconds]: String(config.loginLockoutMaxSeconds),
       // The handlers add CORS headers to their own answers for these origins.
       ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
       // Powertools Logger and Metrics (docs/operations.md).

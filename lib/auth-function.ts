@@ -10,6 +10,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
+  type ICommandHooks,
   LogLevel,
   NodejsFunction,
   OutputFormat,
@@ -45,6 +46,16 @@ export interface AuthFunctionProps {
   retainLogs: boolean;
   /** Reserved concurrency: guaranteed to this function, and its ceiling. Unset: none. */
   reservedConcurrency?: number;
+}
+
+/** Bundling hooks that copy `assets` (paths relative to the project root) beside the bundle. */
+function copyAssets(assets: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      assets.map((asset) => `cp "${path.join(inputDir, asset)}" "${outputDir}/"`),
+  };
 }
 
 /** One function of the API (or the authorizer), built from its shared spec. */
@@ -110,6 +121,8 @@ export class AuthFunction extends Construct {
         banner: BUNDLE_BANNER,
         // Nothing from the runtime, not even the AWS SDK: bundled, it loads faster.
         externalModules: BUNDLE_EXTERNAL_MODULES,
+        // Data files (the common-password list) ship beside the bundle, not inside it.
+        ...(spec.assets?.length ? { commandHooks: copyAssets(spec.assets) } : {}),
       },
     });
 

@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   DEFAULTS,
   LEGACY_DEFAULT_ISSUER,
+  LOGIN_LOCKOUT_RANGE,
   MAX_SESSIONS_PER_USER_LIMIT,
   REFRESH_GRACE_RANGE,
 } from '../lambdas/config';
@@ -87,6 +88,10 @@ export interface StackConfig {
   authorizerReservedConcurrency?: number;
   /** Reserved concurrency, i.e. ceiling, of each password-hashing function; unset = none. */
   passwordHashingReservedConcurrency?: number;
+  /** Consecutive failed logins of a username before it is locked. */
+  loginLockoutThreshold: number;
+  /** The longest lock of a username after failed logins, in seconds. */
+  loginLockoutMaxSeconds: number;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -127,6 +132,8 @@ export const CONTEXT_KEYS = {
   wafRateLimit: 'wafRateLimit',
   authorizerReservedConcurrency: 'authorizerReservedConcurrency',
   passwordHashingReservedConcurrency: 'passwordHashingReservedConcurrency',
+  loginLockoutThreshold: 'loginLockoutThreshold',
+  loginLockoutMaxSeconds: 'loginLockoutMaxSeconds',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -414,6 +421,18 @@ export function readStackConfig(read: ContextReader): StackConfig {
       min: 1,
       max: MAX_SESSIONS_PER_USER_LIMIT,
     }),
+    loginLockoutThreshold: integer(
+      read,
+      k.loginLockoutThreshold,
+      DEFAULTS.loginLockoutThreshold,
+      LOGIN_LOCKOUT_RANGE.threshold,
+    ),
+    loginLockoutMaxSeconds: integer(
+      read,
+      k.loginLockoutMaxSeconds,
+      DEFAULTS.loginLockoutMaxSeconds,
+      LOGIN_LOCKOUT_RANGE.maxLockSeconds,
+    ),
     ...readObservability(read),
     ...readAbuseLimits(read, { stageName, throttleRateLimit, throttleBurstLimit }),
   };

@@ -19,6 +19,7 @@ export function tableNames(env: Env): TableNames {
     users: env[ENV.usersTable]?.trim() || LOCAL_TABLE_NAMES.users,
     sessions: env[ENV.sessionsTable]?.trim() || LOCAL_TABLE_NAMES.sessions,
     revokedTokens: env[ENV.revokedTokensTable]?.trim() || LOCAL_TABLE_NAMES.revokedTokens,
+    loginAttempts: env[ENV.loginAttemptsTable]?.trim() || LOCAL_TABLE_NAMES.loginAttempts,
   };
 }
 
@@ -86,6 +87,7 @@ export function handlerEnvironment(options: {
     [ENV.usersTable]: options.tables.users,
     [ENV.sessionsTable]: options.tables.sessions,
     [ENV.revokedTokensTable]: options.tables.revokedTokens,
+    [ENV.loginAttemptsTable]: options.tables.loginAttempts,
     [ENV.dynamodbEndpoint]: options.endpoint,
     [ENV.localKeyDir]: options.dataDir,
   };

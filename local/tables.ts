@@ -23,6 +23,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   users: TABLES.users.logicalName,
   sessions: TABLES.sessions.logicalName,
   revokedTokens: TABLES.revokedTokens.logicalName,
+  loginAttempts: TABLES.loginAttempts.logicalName,
 };
 
 /** True when the table `name` exists at the client's endpoint. */

@@ -7,14 +7,19 @@
  * sessions are listed: a login that checked the old password and creates its
  * session after the listing sees the bump when it re-reads the user, and
  * gives its session up (see `login.ts`).
+ *
+ * The current password is guessable through this route too (with a stolen
+ * access token), so a wrong one counts toward the account's login lockout,
+ * and while the account is locked the route answers 429 without hashing.
  */
 import { InvalidCredentialsError } from '../errors';
+import { assertNotLocked, clearFailures, type LockoutDeps, recordFailure } from './lockout';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
 import { revokeSessions } from './sessions';
 
-export interface ChangePasswordDeps extends RevokeSessionDeps {
+export interface ChangePasswordDeps extends RevokeSessionDeps, LockoutDeps {
   users: Pick<UserStore, 'find' | 'changePassword'>;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
   passwords: PasswordHasher;
@@ -32,7 +37,11 @@ export interface PasswordChangeRequest {
   newPassword: string;
 }
 
-/** A wrong current password throws `InvalidCredentialsError` (401, no `WWW-Authenticate`). */
+/**
+ * A wrong current password throws `InvalidCredentialsError` (401, no
+ * `WWW-Authenticate`) and counts as a failed login of the caller's name; a
+ * locked name throws `TooManyRequestsError` (429).
+ */
 export async function changePassword(
   deps: ChangePasswordDeps,
   caller: Caller,
@@ -40,11 +49,16 @@ export async function changePassword(
   client: ClientInfo,
 ): Promise<void> {
   const { users, sessions, passwords } = deps;
+  const seen = await assertNotLocked(deps, caller.username);
   const found = await users.find(caller.username);
   // The name could in principle belong to someone else now: treat it as unknown.
   const user = found?.userId === caller.userId ? found : undefined;
   const valid = await passwords.verify(currentPassword, user?.passwordHash);
-  if (!user || !valid) throw new InvalidCredentialsError('The current password is wrong.');
+  if (!user || !valid) {
+    await recordFailure(deps, caller.username);
+    throw new InvalidCredentialsError('The current password is wrong.');
+  }
+  await clearFailures(deps, caller.username, seen);
 
   const changed = await users.changePassword({
     username: user.username,

@@ -66,6 +66,10 @@ export function usernameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Why a password is refused when it is on the list of common and breached passwords. */
+export const COMMON_PASSWORD_PROBLEM =
+  'is on a list of common or breached passwords; choose another one (a few unrelated words make a good one)';
+
 /** Why `password` cannot be chosen; `undefined` when it can. No composition rules (NIST SP 800-63B). */
 export function passwordProblem(password: string): string | undefined {
   const length = codePoints(password);

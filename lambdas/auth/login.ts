@@ -8,12 +8,16 @@
  * its session up and answers 401), or it came before the bump, so the
  * session existed before the revoker listed them and is revoked with the
  * rest. No order of the steps leaves a usable session behind.
+ *
+ * Failed attempts are counted per username (`lockout.ts`): a locked name is
+ * refused with 429 before any hashing, and a success forgets the count.
  */
 import { type Clock, newId } from '../clock';
 import { DEFAULTS } from '../config';
 import { InvalidCredentialsError } from '../errors';
 import { log } from '../log';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
+import { assertNotLocked, clearFailures, type LockoutDeps, recordFailure } from './lockout';
 import type { PasswordHasher } from './passwords';
 import {
   type ClientInfo,
@@ -26,7 +30,7 @@ import {
 } from './ports';
 import { newestFirst, revokeSessions } from './sessions';
 
-export interface LoginDeps {
+export interface LoginDeps extends LockoutDeps {
   users: Pick<UserStore, 'find' | 'rehashPassword'>;
   sessions: Pick<SessionStore, 'create' | 'listByUser' | 'get' | 'remove'>;
   revokedTokens: Pick<RevokedTokenStore, 'revoke'>;
@@ -55,6 +59,8 @@ export const MAX_EVICTIONS_PER_LOGIN = 50;
  * Unknown user and wrong password throw the same `InvalidCredentialsError`
  * after the same scrypt work, so neither the body nor the time tells them apart.
  * So does a login overtaken by a password change or logout-all of the user.
+ * While the name is locked, `TooManyRequestsError` (429) comes first, with no
+ * scrypt run, for known and unknown names alike.
  */
 export async function login(
   deps: LoginDeps,
@@ -62,9 +68,14 @@ export async function login(
   client: ClientInfo,
 ): Promise<TokenPair> {
   const { users, sessions, passwords, issuer, clock, newId: makeId = newId } = deps;
+  const seen = await assertNotLocked(deps, username);
   const user = await users.find(username);
   const valid = await passwords.verify(password, user?.passwordHash);
-  if (!user || !valid) throw new InvalidCredentialsError();
+  if (!user || !valid) {
+    await recordFailure(deps, username);
+    throw new InvalidCredentialsError();
+  }
+  await clearFailures(deps, username, seen);
   if (passwords.needsRehash(user.passwordHash)) await upgradeHash(users, passwords, user, password);
 
   const sessionId = makeId();

@@ -181,3 +181,36 @@ export interface UserStore {
    */
   bumpCredentialsVersion(user: { username: string; userId: string }): Promise<boolean>;
 }
+
+/**
+ * The failed logins of one normalised username, whether or not a user has it
+ * (so the lockout tells nobody which names exist). Absent: no failure since
+ * the last success, or none for {@link LoginAttemptTimes.expiresAt}'s memory.
+ */
+export interface LoginAttempts {
+  /** Consecutive failures since the last success. */
+  failures: number;
+  /** When the last failure was recorded, epoch milliseconds. */
+  lastFailureAt: number;
+}
+
+/** When a failure is recorded, and until when the count is remembered. */
+export interface LoginAttemptTimes {
+  /** Epoch milliseconds. */
+  now: number;
+  /** The record's TTL (epoch seconds): a count is forgotten after this long without a failure. */
+  expiresAt: number;
+}
+
+export interface LoginAttemptStore {
+  /** The live record of `username`, strongly consistent; `undefined` when none or past its TTL. */
+  get(username: string): Promise<LoginAttempts | undefined>;
+  /**
+   * Counts one more failure in one atomic single-item write and returns the
+   * record as that write left it: concurrent calls are each counted exactly
+   * once, each seeing a different count. A record past its TTL starts again at 1.
+   */
+  recordFailure(username: string, times: LoginAttemptTimes): Promise<LoginAttempts>;
+  /** Forgets the failures of `username` (a successful login). */
+  reset(username: string): Promise<void>;
+}

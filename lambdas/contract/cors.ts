@@ -9,8 +9,8 @@ import { ROUTES } from './routes';
 /** Request headers a browser may send: the bearer token and the JSON body. */
 export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type'] as const;
 
-/** Response headers a browser app may read: why a token was refused. */
-export const CORS_EXPOSE_HEADERS = ['WWW-Authenticate'] as const;
+/** Response headers a browser app may read: why a token was refused, when to retry after a 429. */
+export const CORS_EXPOSE_HEADERS = ['WWW-Authenticate', 'Retry-After'] as const;
 
 /** How long a browser may cache a preflight answer. */
 export const CORS_MAX_AGE_SECONDS = 3600;

@@ -35,6 +35,7 @@ export const ERROR_MESSAGES = {
   noSuchSession: 'No such session.',
   usernameTaken: 'That username is taken.',
   tooManyRequests: 'Too many requests; slow down and retry.',
+  accountLocked: 'Too many failed attempts for this account; retry later.',
   internalError: 'An unexpected error occurred.',
   unavailable: 'The service is temporarily unavailable.',
 } as const;

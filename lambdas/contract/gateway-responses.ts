@@ -9,6 +9,9 @@ import { SECURITY_HEADERS } from './headers';
 
 export { INVALID_TOKEN_CHALLENGE };
 
+/** `Retry-After` of API Gateway's own 429 (throttling): a hint, the bucket refills continuously. */
+export const THROTTLED_RETRY_AFTER_SECONDS = '1';
+
 export type GatewayResponseType =
   | 'UNAUTHORIZED'
   | 'ACCESS_DENIED'
@@ -65,9 +68,11 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseSpec>
     headers: { ...SECURITY_HEADERS },
     body: { error: 'not_found', message: ERROR_MESSAGES.noSuchRoute },
   },
+  // Stage or method throttling. A token bucket refills continuously: a second is a fair hint,
+  // and every 429 of the service says when to retry.
   THROTTLED: {
     status: 429,
-    headers: { ...SECURITY_HEADERS },
+    headers: { ...SECURITY_HEADERS, 'Retry-After': THROTTLED_RETRY_AFTER_SECONDS },
     body: { error: 'too_many_requests', message: ERROR_MESSAGES.tooManyRequests },
   },
   REQUEST_TOO_LARGE: {

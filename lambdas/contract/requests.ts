@@ -7,7 +7,9 @@
  * chosen. Login only normalises.
  */
 import * as z from 'zod/mini';
+import { isCommonPassword } from '../auth/common-passwords';
 import {
+  COMMON_PASSWORD_PROBLEM,
   isWellFormed,
   legacyNormaliseUsername,
   normaliseUsername,
@@ -50,8 +52,14 @@ export const newUsername = z
   .pipe(text().check(wellFormed), z.transform(normaliseUsername))
   .check(rule(usernameProblem));
 
-/** A password being chosen: 8–256 code points of well-formed text. */
-export const newPassword = text().check(rule(passwordProblem), wellFormed);
+/** Not on the shipped list of common and breached passwords (read on the first check). */
+const notCommon = rule((value) => (isCommonPassword(value) ? COMMON_PASSWORD_PROBLEM : undefined));
+
+/**
+ * A password being chosen (register, `new_password`): 8–256 code points of
+ * well-formed text, not a common or breached password.
+ */
+export const newPassword = text().check(rule(passwordProblem), wellFormed, notCommon);
 
 /**
  * A username given at login: both normalisations of it, current and legacy,

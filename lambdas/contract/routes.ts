@@ -21,7 +21,16 @@ export interface FunctionSpec {
   key: readonly KeyAction[];
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
+  /**
+   * Data files the function reads at run time, relative to the repository
+   * root; each is copied beside the bundle (the code finds it there with
+   * `require.resolve('./<name>')`).
+   */
+  assets?: readonly string[];
 }
+
+/** The list of common and breached passwords that a new password is checked against. */
+export const COMMON_PASSWORDS_ASSET = 'lambdas/auth/common-passwords.txt';
 
 export interface RouteSpec extends FunctionSpec {
   method: HttpMethod;
@@ -50,6 +59,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tables: { users: ['PutItem'] },
     key: [],
     hashesPasswords: true,
+    assets: [COMMON_PASSWORDS_ASSET],
   },
   {
     id: 'Login',
@@ -64,6 +74,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
+      // The lockout: read the count, add a failure, forget it at a success.
+      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
     },
     key: SIGNS_TOKENS,
     hashesPasswords: true,
@@ -143,9 +155,12 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
+      // A wrong current password counts toward the login lockout; a right one resets it.
+      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
     },
     key: [],
     hashesPasswords: true,
+    assets: [COMMON_PASSWORDS_ASSET],
   },
   {
     id: 'Jwks',

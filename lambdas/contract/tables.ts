@@ -44,6 +44,17 @@ export const TABLES = {
     partitionKey: { name: 'jti', type: 'S' },
     ttlAttribute: 'expiresAt',
   },
+  /**
+   * One item per username with recent failed logins (existing or not):
+   * `failures` (an atomic counter), `lastFailureAt`; gone a day after the last
+   * failure, or at the next success. The login lockout reads it.
+   */
+  loginAttempts: {
+    logicalName: 'LoginAttempts',
+    envVar: ENV.loginAttemptsTable,
+    partitionKey: { name: 'username', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;

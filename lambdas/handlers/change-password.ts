@@ -16,6 +16,8 @@ export const handler = jsonHandler(runtime.config, async (event) => {
     sessions: runtime.sessions(),
     revokedTokens: runtime.revokedTokens(),
     passwords: runtime.passwords(),
+    loginAttempts: runtime.loginAttempts(),
+    lockout: runtime.config.lockout,
     clock: systemClock,
   };
   const body = parseInput(changePasswordBody, event.jsonBody);

@@ -20,6 +20,8 @@ export const handler = jsonHandler(runtime.config, async (event) => {
     revokedTokens: runtime.revokedTokens(),
     maxSessionsPerUser: runtime.config.maxSessionsPerUser,
     passwords: runtime.passwords(),
+    loginAttempts: runtime.loginAttempts(),
+    lockout: runtime.config.lockout,
     issuer: runtime.issuer(),
     clock: systemClock,
   };

@@ -1,12 +1,12 @@
 /**
  * The one error middleware: an {@link AuthError} becomes the contract's
  * `{"error", "message"}` with its status; anything else is logged and answered
- * with a generic 500 that reveals nothing.
+ * with a generic 500 that reveals nothing. A 429 always carries `Retry-After`.
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_MESSAGES, INVALID_TOKEN_CHALLENGE } from '../contract/errors';
-import { AuthError, InvalidTokenError } from '../errors';
+import { AuthError, InvalidTokenError, TooManyRequestsError } from '../errors';
 import { log } from '../log';
 import { errorResponse } from './responses';
 
@@ -17,6 +17,13 @@ export function toErrorResponse(error: unknown, requestId?: string): APIGatewayP
       log('info', 'token refused', { requestId, reason: error.reason });
       return errorResponse(error.status, error.code, error.message, {
         'WWW-Authenticate': INVALID_TOKEN_CHALLENGE,
+      });
+    }
+    if (error instanceof TooManyRequestsError) {
+      log('info', 'request refused', { requestId, code: error.code });
+      // Every 429 of the service says when to come back (RFC 9110 §10.2.3), in whole seconds.
+      return errorResponse(error.status, error.code, error.message, {
+        'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterSeconds))),
       });
     }
     if (error.expose) {

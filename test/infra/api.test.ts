@@ -139,6 +139,14 @@ describe('REST API', () => {
       },
     );
 
+    it('answers throttling 429 with Retry-After, like every 429 of the service', () => {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'THROTTLED',
+        StatusCode: '429',
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
+      });
+    });
+
     it('answers ACCESS_DENIED 403, unknown routes 404 and throttling 429', () => {
       for (const [type, status] of [
         ['ACCESS_DENIED', '403'],
@@ -257,7 +265,7 @@ describe('REST API', () => {
   });
 
   describe('outputs', () => {
-    it('prints the API URL, the three table names, the key id and alias, the alarm topic and dashboard', () => {
+    it('prints the API URL, every table name, the key id and alias, the alarm topic and dashboard', () => {
       const outputs = template.findOutputs('*');
       expect(Object.keys(outputs).sort()).toEqual(
         [
@@ -265,6 +273,7 @@ describe('REST API', () => {
           'UsersTableName',
           'SessionsTableName',
           'RevokedTokensTableName',
+          'LoginAttemptsTableName',
           'SigningKeyId',
           'SigningKeyAlias',
           'AlarmTopicArn',

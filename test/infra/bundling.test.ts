@@ -1,12 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { build, type Metafile } from 'esbuild';
 import { ENV } from '../../lambdas/config';
-import { AUTHORIZER, PUBLIC_KEY_READER, ROUTES } from '../../lambdas/contract/routes';
+import {
+  AUTHORIZER,
+  COMMON_PASSWORDS_ASSET,
+  PUBLIC_KEY_READER,
+  ROUTES,
+} from '../../lambdas/contract/routes';
 import { AuthApiStack } from '../../lib/auth-api-stack';
 import { PROJECT_ROOT } from '../../lib/auth-function';
 import { esbuildOptions } from '../../lib/bundling';
@@ -28,6 +33,7 @@ const LOAD_ENV = {
   [ENV.usersTable]: 'Users',
   [ENV.sessionsTable]: 'Sessions',
   [ENV.revokedTokensTable]: 'RevokedTokens',
+  [ENV.loginAttemptsTable]: 'LoginAttempts',
   [ENV.kmsKeyId]: 'alias/test',
   // The authorizer refuses to start without the public keys the stack hands it.
   [ENV.publicKeys]: JSON.stringify([
@@ -47,6 +53,28 @@ function handlerTypeOf(bundle: string): string {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
 }
+/** Calls a bundle's handler with a JSON POST body in a fresh Node process; returns the status and body. */
+function invoke(bundle: string, body: unknown): { statusCode: number; body: string } {
+  const event = {
+    httpMethod: 'POST',
+    resource: '/',
+    path: '/',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    requestContext: { identity: { sourceIp: '203.0.113.7' } },
+  };
+  const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+const r = await m.handler(${JSON.stringify(event)}, { awsRequestId: 'bundle-test' });
+process.stdout.write('\\n' + JSON.stringify({ statusCode: r.statusCode, body: r.body }));`;
+  // The handler's own log lines come first; the answer is the last line.
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: LOAD_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '');
+}
+
 describe('function bundling', () => {
   let outdir: string;
 
@@ -98,6 +126,18 @@ describe('function bundling', () => {
       // Source maps ship next to the bundle for --enable-source-maps.
       expect(files).toContain('index.mjs.map');
       expect(handlerTypeOf(join(dir, 'index.mjs'))).toBe('function');
+      // Data files ship beside the bundle, and only with the functions that read them.
+      for (const asset of spec.assets ?? []) expect(files).toContain(basename(asset));
+      if (!spec.assets) expect(files).not.toContain(basename(COMMON_PASSWORDS_ASSET));
+      if (spec.id === 'Register') {
+        // The bundled handler finds its list: a common password is refused before any I/O.
+        const refused = invoke(join(dir, 'index.mjs'), {
+          username: 'alice',
+          password: 'iloveyou123',
+        });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.body).toContain('common or breached');
+      }
     }
   }, 240_000);
 });

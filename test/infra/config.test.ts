@@ -36,6 +36,8 @@ describe('readStackConfig', () => {
       credentialThrottleBurstLimit: 20,
       waf: true,
       wafRateLimit: 300,
+      loginLockoutThreshold: 5,
+      loginLockoutMaxSeconds: 900,
     });
   });
 
@@ -124,6 +126,16 @@ describe('readStackConfig', () => {
     ],
     ['a stage name with a slash', { stage: 'prod/v2' }, /stage/],
     ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 and 1000/],
+    [
+      'a lockout threshold of 0',
+      { loginLockoutThreshold: '0' },
+      /loginLockoutThreshold.*1 and 100/,
+    ],
+    [
+      'a lock above an hour',
+      { loginLockoutMaxSeconds: '3601' },
+      /loginLockoutMaxSeconds.*1 and 3600/,
+    ],
     ['an empty issuer', { issuer: ' ' }, /issuer/],
     ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
     [

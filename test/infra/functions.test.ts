@@ -53,6 +53,7 @@ describe('Lambda functions', () => {
           [ENV.usersTable]: { Ref: Match.anyValue() },
           [ENV.sessionsTable]: { Ref: Match.anyValue() },
           [ENV.revokedTokensTable]: { Ref: Match.anyValue() },
+          [ENV.loginAttemptsTable]: { Ref: Match.anyValue() },
           [ENV.kmsKeyId]: { Ref: Match.anyValue() },
           [ENV.issuer]: Match.anyValue(),
           [ENV.acceptedIssuers]: 'serverless-jwt-auth',
@@ -62,19 +63,23 @@ describe('Lambda functions', () => {
           [ENV.refreshGraceSeconds]: '30',
           [ENV.signupOpen]: 'true',
           [ENV.maxSessionsPerUser]: '100',
+          [ENV.loginLockoutThreshold]: '5',
+          [ENV.loginLockoutMaxSeconds]: '900',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
   });
 
-  it('passes configured issuer, audience, lifetimes and grace window through', () => {
+  it('passes configured issuer, audience, lifetimes, grace window and lockout through', () => {
     const custom = synthStack({
       issuer: 'https://auth.example.com',
       audience: 'api.example.com',
       accessTokenTtlSeconds: '300',
       refreshTokenTtlSeconds: '86400',
       refreshGraceSeconds: '0',
+      loginLockoutThreshold: '10',
+      loginLockoutMaxSeconds: '60',
     });
     custom.apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
@@ -84,6 +89,8 @@ describe('Lambda functions', () => {
           [ENV.accessTokenTtl]: '300',
           [ENV.refreshTokenTtl]: '86400',
           [ENV.refreshGraceSeconds]: '0',
+          [ENV.loginLockoutThreshold]: '10',
+          [ENV.loginLockoutMaxSeconds]: '60',
         }),
       },
     });

@@ -121,6 +121,7 @@ describe('observability', () => {
           'UsersTableErrors',
           'SessionsTableErrors',
           'RevokedTokensTableErrors',
+          'LoginAttemptsTableErrors',
           'RefreshReuse',
           'FailedLogins',
         ].sort(),

@@ -31,6 +31,14 @@ describe('DynamoDB tables', () => {
     });
   });
 
+  it('keys LoginAttempts by username with expiresAt as its TTL attribute', () => {
+    expect(tableResource('loginAttempts').Properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'username', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('gives Users no TTL, because a user never expires', () => {
     expect(tableResource('users').Properties).toMatchObject({
       KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],

@@ -25,6 +25,7 @@ beforeAll(async () => {
     [ENV.usersTable]: dynamo.tables.users,
     [ENV.sessionsTable]: dynamo.tables.sessions,
     [ENV.revokedTokensTable]: dynamo.tables.revokedTokens,
+    [ENV.loginAttemptsTable]: dynamo.tables.loginAttempts,
     [ENV.localKeyDir]: keyDir,
     [ENV.dynamodbEndpoint]: dynamo.endpoint,
     [ENV.issuer]: TEST_SETTINGS.issuer,

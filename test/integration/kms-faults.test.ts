@@ -35,6 +35,7 @@ describe('the KMS signer behind a fault', () => {
         [ENV.usersTable]: 'Users',
         [ENV.sessionsTable]: 'Sessions',
         [ENV.revokedTokensTable]: 'RevokedTokens',
+        [ENV.loginAttemptsTable]: 'LoginAttempts',
         [ENV.kmsKeyId]: 'alias/test-signing-key',
       });
       const started = performance.now();

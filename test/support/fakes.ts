@@ -9,6 +9,8 @@
 import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
 import {
   credentialsVersionOf,
+  type LoginAttemptStore,
+  type LoginAttempts,
   type Revocation,
   type RevokedTokenStore,
   type SessionRecord,
@@ -126,6 +128,35 @@ export function memoryRevokedTokenStore(): MemoryRevokedTokenStore {
   };
 }
 
+export interface MemoryLoginAttemptStore extends LoginAttemptStore {
+  /** Every record, live or past its TTL, by username. */
+  readonly items: Map<string, LoginAttempts & { expiresAt: number }>;
+}
+
+/** Like the table: a record past its `expiresAt` is gone, and a failure on it starts again at 1. */
+export function memoryLoginAttemptStore(clock: Clock): MemoryLoginAttemptStore {
+  const items = new Map<string, LoginAttempts & { expiresAt: number }>();
+  const live = (username: string) => {
+    const item = items.get(username);
+    return item && item.expiresAt > epochSeconds(clock()) ? item : undefined;
+  };
+  return {
+    items,
+    async get(username) {
+      const item = live(username);
+      return item && { failures: item.failures, lastFailureAt: item.lastFailureAt };
+    },
+    async recordFailure(username, { now, expiresAt }) {
+      const failures = (live(username)?.failures ?? 0) + 1;
+      items.set(username, { failures, lastFailureAt: now, expiresAt });
+      return { failures, lastFailureAt: now };
+    },
+    async reset(username) {
+      items.delete(username);
+    },
+  };
+}
+
 /** A clock that stands still until a test moves it. */
 export interface ManualClock extends Clock {
   advance(seconds: number): void;
@@ -158,6 +189,7 @@ export async function domainWorld() {
     users: memoryUserStore(),
     sessions: memorySessionStore(clock),
     revokedTokens: memoryRevokedTokenStore(),
+    loginAttempts: memoryLoginAttemptStore(clock),
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
     issuer: createTokenIssuer({ signer, settings: TEST_SETTINGS, clock }),
     verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock }),

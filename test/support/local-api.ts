@@ -79,6 +79,7 @@ export async function startLocalApi(
     [ENV.usersTable]: LOCAL_TABLE_NAMES.users,
     [ENV.sessionsTable]: LOCAL_TABLE_NAMES.sessions,
     [ENV.revokedTokensTable]: LOCAL_TABLE_NAMES.revokedTokens,
+    [ENV.loginAttemptsTable]: LOCAL_TABLE_NAMES.loginAttempts,
     [ENV.dynamodbEndpoint]: engine.endpoint,
     [ENV.localKeyDir]: keyDir,
     ...overrides,

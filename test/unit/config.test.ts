@@ -4,13 +4,19 @@ const base = {
   [ENV.usersTable]: 'Users',
   [ENV.sessionsTable]: 'Sessions',
   [ENV.revokedTokensTable]: 'RevokedTokens',
+  [ENV.loginAttemptsTable]: 'LoginAttempts',
   [ENV.kmsKeyId]: 'alias/signing',
 };
 
 describe('loadConfig', () => {
   it('reads tables and the KMS key, with the default lifetimes (15 min, 30 days)', () => {
     expect(loadConfig(base)).toEqual({
-      tables: { users: 'Users', sessions: 'Sessions', revokedTokens: 'RevokedTokens' },
+      tables: {
+        users: 'Users',
+        sessions: 'Sessions',
+        revokedTokens: 'RevokedTokens',
+        loginAttempts: 'LoginAttempts',
+      },
       tokens: {
         issuer: DEFAULTS.issuer,
         audience: DEFAULTS.audience,
@@ -22,12 +28,23 @@ describe('loadConfig', () => {
       refreshGraceSeconds: 30,
       corsOrigins: [],
       maxSessionsPerUser: 100,
+      lockout: { threshold: 5, maxLockSeconds: 900 },
     });
   });
 
   it('reads the refresh grace window, 0 (strict) to 60 seconds', () => {
     expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '0' }).refreshGraceSeconds).toBe(0);
     expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '60' }).refreshGraceSeconds).toBe(60);
+  });
+
+  it('reads the lockout threshold (1-100) and longest lock (1-3600 s)', () => {
+    expect(
+      loadConfig({
+        ...base,
+        [ENV.loginLockoutThreshold]: '10',
+        [ENV.loginLockoutMaxSeconds]: '60',
+      }).lockout,
+    ).toEqual({ threshold: 10, maxLockSeconds: 60 });
   });
 
   it('reads the CORS origins, comma-separated', () => {
@@ -67,6 +84,13 @@ describe('loadConfig', () => {
     ],
     ['a sign-up flag that is not a boolean', { [ENV.signupOpen]: 'maybe' }, /true or false/],
     ['a grace window above 60 s', { [ENV.refreshGraceSeconds]: '61' }, /0 to 60/],
+    ['a lockout threshold of 0', { [ENV.loginLockoutThreshold]: '0' }, /1 to 100/],
+    ['a lock above an hour', { [ENV.loginLockoutMaxSeconds]: '3601' }, /1 to 3600/],
+    [
+      'a missing LoginAttempts table',
+      { [ENV.loginAttemptsTable]: undefined },
+      /LOGIN_ATTEMPTS_TABLE/,
+    ],
     ['a negative grace window', { [ENV.refreshGraceSeconds]: '-1' }, /0 to 60/],
     ['a fractional grace window', { [ENV.refreshGraceSeconds]: '1.5' }, /0 to 60/],
     ['a session cap of 0', { [ENV.maxSessionsPerUser]: '0' }, /positive integer/],

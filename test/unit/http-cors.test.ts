@@ -62,7 +62,7 @@ describe('CORS on handler responses', () => {
     expect(response.statusCode).toBe(401);
     expect(response.headers).toMatchObject({
       'Access-Control-Allow-Origin': 'https://app.example.com',
-      'Access-Control-Expose-Headers': 'WWW-Authenticate',
+      'Access-Control-Expose-Headers': 'WWW-Authenticate, Retry-After',
       'WWW-Authenticate': 'Bearer error="invalid_token"',
     });
   });

@@ -80,6 +80,7 @@ describe('handlerEnvironment', () => {
       [ENV.usersTable]: LOCAL_TABLE_NAMES.users,
       [ENV.sessionsTable]: LOCAL_TABLE_NAMES.sessions,
       [ENV.revokedTokensTable]: LOCAL_TABLE_NAMES.revokedTokens,
+      [ENV.loginAttemptsTable]: LOCAL_TABLE_NAMES.loginAttempts,
       [ENV.dynamodbEndpoint]: 'http://127.0.0.1:4567',
       [ENV.localKeyDir]: '/data',
     });

@@ -462,7 +462,7 @@ describe('createGateway CORS', () => {
     expect(response.status).toBe(401);
     expect(response.headers).toMatchObject({
       'Access-Control-Allow-Origin': APP,
-      'Access-Control-Expose-Headers': 'WWW-Authenticate',
+      'Access-Control-Expose-Headers': 'WWW-Authenticate, Retry-After',
     });
   });
 

@@ -8,11 +8,10 @@ import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } fr
 import type { Revocation } from '../../lambdas/auth/ports';
 import { METRIC } from '../../lambdas/contract/metrics';
 import {
-  AuthError,
-  type ErrorCode,
   InvalidCredentialsError,
   InvalidRequestError,
   InvalidTokenError,
+  TooManyRequestsError,
   UnavailableError,
 } from '../../lambdas/errors';
 import { createAuthorizer } from '../../lambdas/http/authorizer';
@@ -153,11 +152,6 @@ describe('authorizer metrics', () => {
 });
 
 describe('HTTP outcome metrics', () => {
-  class TooManyRequestsError extends AuthError {
-    readonly code: ErrorCode = 'too_many_requests';
-    readonly status = 429;
-  }
-
   const event = (httpMethod: string, resource: string) =>
     ({
       httpMethod,
@@ -187,13 +181,9 @@ describe('HTTP outcome metrics', () => {
       [METRIC.loginFailed],
       new InvalidCredentialsError(),
     ],
-    [
-      'POST /auth/login',
-      '429 (locked)',
-      [METRIC.loginLockedOut],
-      new TooManyRequestsError('locked'),
-    ],
+    ['POST /auth/login', '429 (locked)', [METRIC.loginLockedOut], new TooManyRequestsError(4)],
     ['POST /auth/login', '400', [], new InvalidRequestError('bad')],
+    ['POST /auth/password', '429 (locked)', [], new TooManyRequestsError(4)],
     ['POST /auth/register', '201', [METRIC.userRegistered], 201],
     ['POST /auth/refresh', '200', [METRIC.tokenRefreshed], 200],
     [

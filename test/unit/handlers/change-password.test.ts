@@ -4,6 +4,7 @@
  * caller's kept, a concurrent change winning) are tested on the fakes
  * (test/unit/auth/change-password.test.ts).
  */
+
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -13,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { COMMON_PASSWORD_PROBLEM } from '../../../lambdas/auth/credentials-rules';
 import { newId } from '../../../lambdas/clock';
 import { errorBody } from '../../../lambdas/contract/bodies';
 import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
@@ -24,10 +26,12 @@ import {
   expectOnlyGrantedActions,
   issueTokens,
   loadHandlers,
+  mockLoginAttempts,
   networkError,
   type ProxyHandler,
   proxyEvent,
   sessionItem,
+  TABLE_NAMES,
 } from './harness';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -49,6 +53,7 @@ beforeAll(async () => {
   };
 });
 
+beforeEach(() => mockLoginAttempts(ddb));
 afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
 
@@ -101,7 +106,32 @@ describe('change-password handler', () => {
       message: ERROR_MESSAGES.wrongCurrentPassword,
     });
     expect(response.headers['WWW-Authenticate']).toBeUndefined();
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    // The failure is counted toward the login lockout; the user is not touched.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE_NAMES.loginAttempts,
+      Key: { username: 'alice' },
+    });
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { TableName: TABLE_NAMES.users });
+    expectOnlyGrantedActions(ddb, 'ChangePassword');
+  });
+
+  it('returns 429 too_many_requests with Retry-After while the name is locked, reading no user', async () => {
+    const { current } = await setup();
+    mockLoginAttempts(ddb, { failures: 6, lastFailureAt: Date.now() });
+
+    const response = await change(authorizerContext(current), {
+      current_password: 'old password',
+      new_password: 'a brand new passphrase',
+    });
+
+    expect(response.status).toBe(429);
+    expect(errorBody.parse(response.json)).toEqual({
+      error: 'too_many_requests',
+      message: ERROR_MESSAGES.accountLocked,
+    });
+    expect(Number(response.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    expect(Number(response.headers['Retry-After'])).toBeLessThanOrEqual(2);
+    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_NAMES.users });
   });
 
   it.each([
@@ -123,6 +153,22 @@ describe('change-password handler', () => {
 
     expect(response.status).toBe(400);
     expect(errorBody.parse(response.json).error).toBe('invalid_request');
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('refuses a common new password with a 400 that says why, before checking anything', async () => {
+    const { current } = await setup();
+
+    const response = await change(authorizerContext(current), {
+      current_password: 'old password',
+      new_password: 'TrustNo1',
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({
+      error: 'invalid_request',
+      message: `Invalid field "new_password": ${COMMON_PASSWORD_PROBLEM}`,
+    });
     expect(ddb.calls()).toHaveLength(0);
   });
 

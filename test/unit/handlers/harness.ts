@@ -31,6 +31,7 @@ export const TABLE_NAMES: Record<TableName, string> = {
   users: 'test-users',
   sessions: 'test-sessions',
   revokedTokens: 'test-revoked-tokens',
+  loginAttempts: 'test-login-attempts',
 };
 
 /** scrypt at N=2^10 keeps these tests fast; production parameters are tested in passwords.test. */
@@ -43,6 +44,7 @@ export async function handlerEnvironment(extra: Record<string, string> = {}): Pr
     [ENV.usersTable]: TABLE_NAMES.users,
     [ENV.sessionsTable]: TABLE_NAMES.sessions,
     [ENV.revokedTokensTable]: TABLE_NAMES.revokedTokens,
+    [ENV.loginAttemptsTable]: TABLE_NAMES.loginAttempts,
     [ENV.localKeyDir]: keyDir,
     // Never contacted: every DynamoDB call is mocked.
     [ENV.dynamodbEndpoint]: 'http://127.0.0.1:9',
@@ -228,4 +230,20 @@ export function putItems(
     .map((call) => call.args[0].input)
     .filter((input) => input.TableName === TABLE_NAMES[table])
     .map((input) => input.Item as Record<string, unknown>);
+}
+
+/**
+ * The LoginAttempts table as it is for a name without failures: nothing to
+ * read, and a failure stored as the first. `locked` holds a record instead.
+ */
+export function mockLoginAttempts(
+  ddb: AwsClientStub<DynamoDBDocumentClient>,
+  locked?: { failures: number; lastFailureAt: number },
+): void {
+  const table = { TableName: TABLE_NAMES.loginAttempts };
+  ddb.on(GetCommand, table).resolves(locked ? { Item: { username: 'x', ...locked } } : {});
+  ddb
+    .on(UpdateCommand, table)
+    .resolves({ Attributes: { failures: (locked?.failures ?? 0) + 1, lastFailureAt: Date.now() } });
+  ddb.on(DeleteCommand, table).resolves({});
 }

@@ -3,7 +3,12 @@
  * body and its headers, the refusals as statuses. The login rules themselves
  * are tested on the fakes (test/unit/auth/login.test.ts).
  */
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { newId } from '../../../lambdas/clock';
 import { errorBody, tokensBody } from '../../../lambdas/contract/bodies';
@@ -15,6 +20,7 @@ import {
   cheapHasher,
   expectOnlyGrantedActions,
   loadHandlers,
+  mockLoginAttempts,
   networkError,
   type ProxyHandler,
   proxyEvent,
@@ -39,6 +45,7 @@ beforeAll(async () => {
   };
 });
 
+beforeEach(() => mockLoginAttempts(ddb));
 afterEach(() => ddb.reset());
 afterAll(() => jest.restoreAllMocks());
 
@@ -100,6 +107,35 @@ describe('login handler', () => {
     expect(unknownUser.body).toBe(wrongPassword.body);
     expect(wrongPassword.headers['WWW-Authenticate']).toBeUndefined();
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    // Both failures count toward the lockout of the name tried, known or not.
+    for (const username of ['alice', 'mallory']) {
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: TABLE_NAMES.loginAttempts,
+        Key: { username },
+      });
+    }
+    expectOnlyGrantedActions(ddb, 'Login');
+  });
+
+  it('returns 429 too_many_requests with Retry-After for a locked name, before reading the user', async () => {
+    // Seven failures, the last one now: locked for 2^(7-5) = 4 s.
+    mockLoginAttempts(ddb, { failures: 7, lastFailureAt: Date.now() });
+    ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: alice });
+
+    const response = await login({ username: 'Alice', password: 'correct horse' });
+
+    expect(response.status).toBe(429);
+    expect(errorBody.parse(response.json)).toEqual({
+      error: 'too_many_requests',
+      message: ERROR_MESSAGES.accountLocked,
+    });
+    expect(response.headers).toMatchObject({ 'Retry-After': expect.stringMatching(/^[34]$/) });
+    expect(response.headers).toMatchObject(SECURITY_HEADERS);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      TableName: TABLE_NAMES.loginAttempts,
+      Key: { username: 'alice' },
+    });
+    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_NAMES.users });
   });
 
   it.each([

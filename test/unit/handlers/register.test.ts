@@ -4,8 +4,10 @@
  * registration rules are tested on the fakes (test/unit/auth/register.test.ts)
  * and the name rules in test/unit/contract/requests.test.ts.
  */
+
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { COMMON_PASSWORD_PROBLEM } from '../../../lambdas/auth/credentials-rules';
 import { ENV } from '../../../lambdas/config';
 import { errorBody, registeredBody } from '../../../lambdas/contract/bodies';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
@@ -74,6 +76,20 @@ describe('register handler', () => {
     expect(errorBody.parse(response.json).error).toBe('invalid_request');
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
+
+  it.each(['password1', 'Password123', 'iloveyou', 'QWERTYUIOP'])(
+    'refuses the common password %s with a 400 that says why, writing nothing',
+    async (password) => {
+      const response = await register({ username: 'alice', password });
+
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({
+        error: 'invalid_request',
+        message: `Invalid field "password": ${COMMON_PASSWORD_PROBLEM}`,
+      });
+      expect(ddb.calls()).toHaveLength(0);
+    },
+  );
 
   it('names the offending field in the 400 message', async () => {
     const response = await register({ username: 'alice', password: 12345678 });
