@@ -5,6 +5,7 @@ const tables = {
   [ENV.usersTable]: 'Users',
   [ENV.sessionsTable]: 'Sessions',
   [ENV.revokedTokensTable]: 'RevokedTokens',
+  [ENV.loginAttemptsTable]: 'LoginAttempts',
 };
 
 describe('createAuthorizerRuntime', () => {
