@@ -35,6 +35,7 @@ describe('readStackConfig', () => {
       credentialThrottleBurstLimit: 20,
       waf: true,
       wafRateLimit: 300,
+      signingKeys: ['k1'],
     });
   });
 
