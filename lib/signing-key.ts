@@ -1,6 +1,7 @@
 /**
- * The ES256 signing key: a KMS asymmetric key whose private half never leaves
- * KMS, and a key policy that makes `kms:Sign` the privilege of the functions
+ * The ES256 signing keys: KMS asymmetric keys whose private halves never leave
+ * KMS (one signs; during a rotation, context `signingKeys`, the others are
+ * still or already trusted), each with a key policy that makes `kms:Sign` the privilege of the functions
  * that issue tokens alone. CDK's default key policy gives the account root
  * `kms:*`, so any administrator or broad IAM policy of the account could mint
  * a token for any user; this one gives the account the administration of the
@@ -10,9 +11,9 @@
  * Tower CT.KMS.PR.3). Residual trust: whoever may call `kms:PutKeyPolicy`
  * can still rewrite this policy and grant themselves Sign (docs/deploy.md).
  *
- * No function reads the public key at run time: a custom resource reads it
- * once per deployment ({@link SigningPublicKey}) and the stack hands it to
- * every function in its environment.
+ * No function reads a public key at run time: a custom resource per key reads
+ * it once per deployment ({@link SigningPublicKey}) and the stack hands the
+ * set to every function in its environment.
  */
 import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import {
