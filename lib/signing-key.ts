@@ -1,8 +1,8 @@
 /**
  * The ES256 signing keys: KMS asymmetric keys whose private halves never leave
  * KMS (one signs; during a rotation, context `signingKeys`, the others are
- * still or already trusted), each with a key policy that makes `kms:Sign` the privilege of the functions
- * that issue tokens alone. CDK's default key policy gives the account root
+ * still or already trusted), each with a key policy that makes `kms:Sign`
+ * the privilege of the functions that issue tokens alone. CDK's default key policy gives the account root
  * `kms:*`, so any administrator or broad IAM policy of the account could mint
  * a token for any user; this one gives the account the administration of the
  * key (through IAM, so CloudFormation and administrators can still manage,
