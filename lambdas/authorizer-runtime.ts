@@ -22,8 +22,9 @@ export function createAuthorizerRuntime(env: Env = process.env): AuthorizerRunti
   const config = loadConfig(env);
   let keys: PublicKeySet | PublicKeySource;
   if (config.keySet) keys = staticKeySet(config.keySet.keys);
-  else if (config.signing.kind === 'local') keys = createLocalSigner(config.signing.keyDir);
-  else {
+  else if (config.signing.kind === 'local') {
+    keys = createLocalSigner(config.signing.keyDir, config.signing.keyFile);
+  } else {
     throw new ConfigError(
       `${ENV.publicKeys} is required with ${ENV.kmsKeyId}: the authorizer has no KMS access.`,
     );

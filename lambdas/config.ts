@@ -25,6 +25,8 @@ export const ENV = {
   currentKid: 'SIGNING_CURRENT_KID',
   /** Folder holding the local ES256 key pair (local mode); used when no KMS key is set. */
   localKeyDir: 'SIGNING_KEY_DIR',
+  /** File name of the local key that signs, in {@link ENV.localKeyDir}; default `signing-key.pem`. */
+  localKeyFile: 'SIGNING_KEY_FILE',
   issuer: 'TOKEN_ISSUER',
   /**
    * Comma-separated issuers accepted besides TOKEN_ISSUER (never issued): the
@@ -106,7 +108,9 @@ export interface TokenSettings {
   refreshTokenTtlSeconds: number;
 }
 
-export type SigningSettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
+export type SigningSettings =
+  | { kind: 'kms'; keyId: string }
+  | { kind: 'local'; keyDir: string; keyFile?: string };
 
 /** The public keys verifiers trust, and which of them signs. */
 export interface KeySetSettings {
@@ -220,7 +224,8 @@ function readSigningSettings(env: Env): SigningSettings {
   const keyId = env[ENV.kmsKeyId]?.trim();
   if (keyId) return { kind: 'kms', keyId };
   const keyDir = env[ENV.localKeyDir]?.trim();
-  if (keyDir) return { kind: 'local', keyDir };
+  const keyFile = env[ENV.localKeyFile]?.trim();
+  if (keyDir) return { kind: 'local', keyDir, ...(keyFile ? { keyFile } : {}) };
   throw new ConfigError(`Set ${ENV.kmsKeyId} (AWS) or ${ENV.localKeyDir} (local mode).`);
 }
 

@@ -57,7 +57,7 @@ export function createRuntime(env: Env = process.env): Runtime {
           keyId: config.signing.keyId,
           ...(config.keySet ? { publicKey: config.keySet.current } : {}),
         })
-      : createLocalSigner(config.signing.keyDir),
+      : createLocalSigner(config.signing.keyDir, config.signing.keyFile),
   );
   // Keys handed over at deploy time, else (local mode) the signer's own key.
   const keySet = lazy(() =>

@@ -4,7 +4,7 @@
  * checked context configuration. Environment-agnostic: the region comes from
  * the CLI at deploy time.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
@@ -39,11 +39,16 @@ export class AuthApiStack extends Stack {
     this.signingKey = new SigningKey(this, 'SigningKey', {
       aliasName: `serverless-jwt-auth/${config.stageName}`,
       retainData: config.retainData,
+      names: config.signingKeys,
     });
 
-    const targets = { tables: this.tables.byName, key: this.signingKey.key };
-    this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
+    const targets = {
+      tables: this.tables.byName,
       key: this.signingKey.key,
+      otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
+    };
+    this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
+      keys: this.signingKey.keys,
       targets,
       logRetention: config.logRetention,
       retainLogs: config.retainData,
@@ -62,8 +67,8 @@ export class AuthApiStack extends Stack {
       // An id, never key material: the private key cannot leave KMS.
       [ENV.kmsKeyId]: this.signingKey.key.keyId,
       // The key SET verifiers trust, read at deploy time (public keys are not secret),
-      // and the key that signs. A rotation adds the previous key to the array.
-      [ENV.publicKeys]: `[${this.signingPublicKey.jwk}]`,
+      // and the key that signs: context `signingKeys`, current first.
+      [ENV.publicKeys]: this.signingPublicKey.jwks,
       [ENV.currentKid]: this.signingPublicKey.kid,
       // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
       ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
@@ -129,6 +134,15 @@ export class AuthApiStack extends Stack {
       description: 'KMS key that signs the tokens (ECC_NIST_P256)',
       value: this.signingKey.key.keyId,
     });
+    if (this.signingKey.keys.length > 1) {
+      new CfnOutput(this, 'SigningKeys', {
+        description: 'Every signing key verifiers trust, name=key id, the current one first',
+        value: Fn.join(
+          ',',
+          this.signingKey.keys.map(({ name, key }) => Fn.join('=', [name, key.keyId])),
+        ),
+      });
+    }
     new CfnOutput(this, 'SigningKeyAlias', {
       description: 'Alias of the signing key',
       value: this.signingKey.alias.aliasName,

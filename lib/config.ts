@@ -92,6 +92,11 @@ export interface StackConfig {
   loginLockoutThreshold: number;
   /** The longest lock of a username after failed logins, in seconds. */
   loginLockoutMaxSeconds: number;
+  /**
+   * Logical names of the KMS signing keys, the current (signing) one first;
+   * verifiers trust all of them. A rotation lists the new key before the old.
+   */
+  signingKeys: string[];
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -134,6 +139,7 @@ export const CONTEXT_KEYS = {
   passwordHashingReservedConcurrency: 'passwordHashingReservedConcurrency',
   loginLockoutThreshold: 'loginLockoutThreshold',
   loginLockoutMaxSeconds: 'loginLockoutMaxSeconds',
+  signingKeys: 'signingKeys',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -155,7 +161,21 @@ export const STACK_DEFAULTS = {
   /** The stage that gets a web ACL when `waf` is not set. */
   wafDefaultStage: 'prod',
   wafRateLimit: 300,
+  /**
+   * The key every stack had before key rotation existed: a stack deployed with
+   * this default keeps exactly its key resource (lib/signing-key.ts).
+   */
+  signingKeys: ['k1'],
 } as const;
+
+/** Signing key names: they end up in logical ids, so letters and digits only. */
+const KEY_NAME = /^[A-Za-z][A-Za-z0-9]{0,15}$/;
+/**
+ * The current key, the previous one, and one published ahead of its turn.
+ * More would only crowd Lambda's 4 KB of environment (each public key is
+ * about 200 bytes of SIGNING_PUBLIC_KEYS on every function).
+ */
+export const MAX_SIGNING_KEYS = 3;
 
 /** WAF's bounds for a rate-based rule's limit (per evaluation window). */
 const WAF_RATE_LIMIT_RANGE = { min: 10, max: 2_000_000_000 };
@@ -435,7 +455,39 @@ export function readStackConfig(read: ContextReader): StackConfig {
     ),
     ...readObservability(read),
     ...readAbuseLimits(read, { stageName, throttleRateLimit, throttleBurstLimit }),
+    signingKeys: signingKeyNames(read, k.signingKeys),
   };
+}
+
+/** The ordered signing key names (current first), e.g. `-c signingKeys=k2,k1` (docs/deploy.md). */
+function signingKeyNames(read: ContextReader, key: string): string[] {
+  const raw = read(key);
+  if (raw === undefined || raw === null || raw === '') return [...STACK_DEFAULTS.signingKeys];
+  let list: unknown[];
+  if (typeof raw === 'string') list = raw.split(',');
+  else if (Array.isArray(raw)) list = raw;
+  else {
+    throw new StackConfigError(
+      `Context "${key}" must be a comma-separated list of key names, got ${show(raw)}.`,
+    );
+  }
+  const names = list.map((item) => (typeof item === 'string' ? item.trim() : item));
+  for (const name of names) {
+    if (typeof name !== 'string' || !KEY_NAME.test(name)) {
+      throw new StackConfigError(
+        `Context "${key}": key names are 1-16 letters and digits starting with a letter, got ${show(name)}.`,
+      );
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    throw new StackConfigError(`Context "${key}" names a key twice: ${show(raw)}.`);
+  }
+  if (names.length > MAX_SIGNING_KEYS) {
+    throw new StackConfigError(
+      `Context "${key}" lists ${names.length} keys; at most ${MAX_SIGNING_KEYS} (current, previous, next).`,
+    );
+  }
+  return names as string[];
 }
 
 function optionalInteger(

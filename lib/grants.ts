@@ -13,7 +13,10 @@ import type { TableName } from '../lambdas/contract/tables';
 
 export interface GrantTargets {
   tables: Record<TableName, ITable>;
+  /** The current signing key. */
   key: IKey;
+  /** The other keys still (or already) listed during a rotation: the same key actions apply. */
+  otherKeys?: readonly IKey[];
 }
 
 /** The IAM statements a function spec asks for; empty tables and keys yield none. */
@@ -35,7 +38,7 @@ export function statementsFor(spec: FunctionSpec, targets: GrantTargets): Policy
       new PolicyStatement({
         sid: 'SigningKey',
         actions: [...spec.key],
-        resources: [targets.key.keyArn],
+        resources: [targets.key, ...(targets.otherKeys ?? [])].map((key) => key.keyArn),
       }),
     );
   }

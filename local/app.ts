@@ -70,7 +70,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const tables = tableNames(env);
   const embedded = !config.dynamodbEndpoint;
-  const lock = await prepareDataDir(config.dataDir, { lock: embedded });
+  const lock = await prepareDataDir(config.dataDir, {
+    lock: embedded,
+    ...(config.signingKeyFiles ? { keyFiles: config.signingKeyFiles } : {}),
+  });
 
   let listener: RequestListener | undefined;
   let markReady: () => void = () => undefined;
@@ -118,6 +121,11 @@ export async function startServer(
         earlierIssuers: await rememberIssuer(config.dataDir, issuer),
       }),
     );
+    if (config.signingKeyFiles) {
+      // A key set, as the stack hands it over: LOCAL_SIGNING_KEYS (docs/local-mode.md).
+      const { localKeySetEnvironment } = await import('./signing-keys');
+      Object.assign(env, await localKeySetEnvironment(config.dataDir, config.signingKeyFiles));
+    }
     await createMissingTables(database.endpoint, tables, { external: !embedded });
   } catch (error) {
     // Requests that came in meanwhile are waiting for a start that will not happen.

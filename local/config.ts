@@ -19,7 +19,17 @@ export const LOCAL_ENV = {
   dataDir: 'DATA_DIR',
   /** The handlers read the same variable. */
   dynamodbEndpoint: ENV.dynamodbEndpoint,
+  /**
+   * Key files in DATA_DIR making a key set, the signing one first (a key
+   * rotation, docs/local-mode.md); unset: `signing-key.pem` alone.
+   */
+  signingKeys: 'LOCAL_SIGNING_KEYS',
 } as const;
+
+/** A key file name inside DATA_DIR: no path, a `.pem` extension. */
+const KEY_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}\.pem$/;
+/** As many keys as the stack allows: current, previous and next. */
+const MAX_LOCAL_SIGNING_KEYS = 3;
 
 export const LOCAL_DEFAULTS = { port: 3000, dataDir: '.data' } as const;
 
@@ -36,6 +46,8 @@ export interface LocalConfig {
   /** An external DynamoDB-compatible endpoint; unset: the embedded engine. */
   dynamodbEndpoint?: string;
   tokens: TokenSettings;
+  /** Key files in `dataDir`, the signing one first; unset: the single default key. */
+  signingKeyFiles?: string[];
 }
 
 function readPort(env: Env): number {
@@ -64,9 +76,32 @@ function readEndpoint(env: Env): string | undefined {
   return raw;
 }
 
+function readSigningKeyFiles(env: Env): string[] | undefined {
+  const raw = env[LOCAL_ENV.signingKeys]?.trim();
+  if (!raw) return undefined;
+  const files = raw.split(',').map((file) => file.trim());
+  for (const file of files) {
+    if (!KEY_FILE.test(file)) {
+      throw new ConfigError(
+        `${LOCAL_ENV.signingKeys} must list key file names in DATA_DIR ending in .pem (letters, digits, ".", "_", "-"), got "${file}".`,
+      );
+    }
+  }
+  if (new Set(files).size !== files.length) {
+    throw new ConfigError(`${LOCAL_ENV.signingKeys} names a key file twice: "${raw}".`);
+  }
+  if (files.length > MAX_LOCAL_SIGNING_KEYS) {
+    throw new ConfigError(
+      `${LOCAL_ENV.signingKeys} lists ${files.length} keys; at most ${MAX_LOCAL_SIGNING_KEYS}.`,
+    );
+  }
+  return files;
+}
+
 /** Reads and checks the local server's configuration; relative paths are from `cwd`. */
 export function readLocalConfig(env: Env = process.env, cwd: string = process.cwd()): LocalConfig {
   const endpoint = readEndpoint(env);
+  const signingKeyFiles = readSigningKeyFiles(env);
   // Checked at start like the token settings; the handlers read it themselves.
   readRefreshGraceSeconds(env);
   return {
@@ -74,5 +109,6 @@ export function readLocalConfig(env: Env = process.env, cwd: string = process.cw
     dataDir: resolve(cwd, env[LOCAL_ENV.dataDir]?.trim() || LOCAL_DEFAULTS.dataDir),
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
     tokens: readTokenSettings(env),
+    ...(signingKeyFiles ? { signingKeyFiles } : {}),
   };
 }

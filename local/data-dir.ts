@@ -139,16 +139,19 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
 }
 
 /** Refuses a signing key that other users may read or write, as ssh refuses such a private key. */
-async function checkKeyIsPrivate(dir: string): Promise<void> {
+async function checkKeysArePrivate(dir: string, keyFiles?: readonly string[]): Promise<void> {
   // Loaded here, after the lock: the signer brings in jose, and a refused start should not wait for it.
   const { LOCAL_KEY_FILE } = await import('../lambdas/signing/local-signer');
-  const file = join(dir, LOCAL_KEY_FILE);
+  for (const name of keyFiles ?? [LOCAL_KEY_FILE]) await checkKeyIsPrivate(join(dir, name));
+}
+
+async function checkKeyIsPrivate(file: string): Promise<void> {
   let mode: number;
   try {
     mode = (await stat(file)).mode;
   } catch (error) {
     if (codeOf(error) === 'ENOENT') return;
-    throw cannotWrite(dir, error);
+    throw cannotWrite(dirname(file), error);
   }
   if (POSIX && (mode & NOT_OWNER_BITS) !== 0) {
     const shown = displayPath(file);
@@ -166,7 +169,7 @@ async function checkKeyIsPrivate(dir: string): Promise<void> {
  */
 export async function prepareDataDir(
   dir: string,
-  options: { lock: boolean },
+  options: { lock: boolean; keyFiles?: readonly string[] },
 ): Promise<DataDirLock | undefined> {
   try {
     await makeFolder(dir);
@@ -178,7 +181,7 @@ export async function prepareDataDir(
   }
   const lock = options.lock ? await lockDataDir(dir) : undefined;
   try {
-    await checkKeyIsPrivate(dir);
+    await checkKeysArePrivate(dir, options.keyFiles);
     const database = join(dir, DATABASE_FOLDER);
     const mode = await stat(database).then(
       (stats) => stats.mode,

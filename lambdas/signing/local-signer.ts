@@ -24,9 +24,16 @@ async function readKey(file: string): Promise<KeyObject> {
   return createPrivateKey(await readFile(file, 'utf8'));
 }
 
-/** Reads the private key from `keyDir`, creating it (mode 0600) if there is none. */
-export async function loadOrCreateLocalKey(keyDir: string): Promise<KeyObject> {
-  const file = join(keyDir, LOCAL_KEY_FILE);
+/**
+ * Reads the private key `fileName` from `keyDir`, creating it (mode 0600) if
+ * there is none. Several files make a key set to rehearse a rotation
+ * (`LOCAL_SIGNING_KEYS`, docs/local-mode.md).
+ */
+export async function loadOrCreateLocalKey(
+  keyDir: string,
+  fileName: string = LOCAL_KEY_FILE,
+): Promise<KeyObject> {
+  const file = join(keyDir, fileName);
   try {
     return await readKey(file);
   } catch (error) {
@@ -47,8 +54,9 @@ export async function loadOrCreateLocalKey(keyDir: string): Promise<KeyObject> {
   }
 }
 
-export function createLocalSigner(keyDir: string): TokenSigner {
-  const privateKey = once(() => loadOrCreateLocalKey(keyDir));
+/** Signs with the key file `fileName` (default {@link LOCAL_KEY_FILE}) of `keyDir`. */
+export function createLocalSigner(keyDir: string, fileName: string = LOCAL_KEY_FILE): TokenSigner {
+  const privateKey = once(() => loadOrCreateLocalKey(keyDir, fileName));
   return {
     publicKey: once(async () =>
       toPublicJwk(createPublicKey(await privateKey()).export({ format: 'jwk' })),

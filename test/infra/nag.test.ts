@@ -60,13 +60,14 @@ describe('cdk-nag AwsSolutions checks', () => {
     ['the defaults', {}],
     ['CORS with several origins', { corsOrigins: 'https://a.example.com,https://b.example.com' }],
     [
-      'closed sign-up, no API Gateway logs role, no WAF and reserved concurrency',
+      'closed sign-up, no API Gateway logs role, no WAF, reserved concurrency and two signing keys',
       {
         signupOpen: 'false',
         apiGatewayCloudWatchRole: 'false',
         waf: 'false',
         authorizerReservedConcurrency: '20',
         passwordHashingReservedConcurrency: '10',
+        signingKeys: 'k2,k1',
       },
     ],
   ];
