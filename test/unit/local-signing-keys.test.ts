@@ -12,6 +12,7 @@ const TABLES = {
   [ENV.usersTable]: 'Users',
   [ENV.sessionsTable]: 'Sessions',
   [ENV.revokedTokensTable]: 'RevokedTokens',
+  [ENV.loginAttemptsTable]: 'LoginAttempts',
 };
 
 describe('LOCAL_SIGNING_KEYS', () => {
