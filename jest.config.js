@@ -8,13 +8,19 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The browser test and the rehearsal have their own runs (npm run test:browser,
-  // npm run test:rehearse: jest.browser.config.js, jest.rehearse.config.js).
+  // The slower suites have their own runs, each with its config: the real
+  // bundles (test:bundles), the end-to-end files over child processes
+  // (test:e2e), the demo page in Chromium (test:browser) and the rehearsal
+  // (test:rehearse). `npm test` stays within a minute.
   testPathIgnorePatterns: [
     '/node_modules/',
+    '<rootDir>/test/infra/bundling.test.ts',
+    '<rootDir>/test/e2e/',
     '<rootDir>/test/browser/',
     '<rootDir>/test/rehearsal/',
   ],
+  // Both cores (Jest's default leaves one idle): most files wait on I/O anyway.
+  maxWorkers: '100%',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   transform: {
     '^.+\\.[tj]s$': [

@@ -1,0 +1,16 @@
+/**
+ * `npm run test:bundles`: every function bundled for real by esbuild, the
+ * bundle size ceilings, and the one template validated against
+ * CloudFormation's schemas. About half a minute of esbuild alone, so it runs
+ * as its own step; CI (`.ci/run`) runs it after `npm test`.
+ * @type {import('jest').Config}
+ */
+const main = require('./jest.config.js');
+
+module.exports = {
+  ...main,
+  roots: ['<rootDir>/test/infra'],
+  testMatch: ['**/bundling.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 120000,
+};
