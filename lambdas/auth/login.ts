@@ -18,6 +18,7 @@ import type { PasswordHasher } from './passwords';
 import {
   type ClientInfo,
   credentialsVersionOf,
+  isDisabled,
   type RevokedTokenStore,
   type SessionRecord,
   type SessionStore,
@@ -52,8 +53,9 @@ export interface Credentials {
 export const MAX_EVICTIONS_PER_LOGIN = 50;
 
 /**
- * Unknown user and wrong password throw the same `InvalidCredentialsError`
- * after the same scrypt work, so neither the body nor the time tells them apart.
+ * Unknown user, wrong password and a disabled user throw the same
+ * `InvalidCredentialsError` after the same scrypt work, so neither the body
+ * nor the time tells them apart.
  * So does a login overtaken by a password change or logout-all of the user.
  */
 export async function login(
@@ -64,7 +66,8 @@ export async function login(
   const { users, sessions, passwords, issuer, clock, newId: makeId = newId } = deps;
   const user = await users.find(username);
   const valid = await passwords.verify(password, user?.passwordHash);
-  if (!user || !valid) throw new InvalidCredentialsError();
+  // A user an operator disabled fails here, on the wrong password's own path.
+  if (!user || !valid || isDisabled(user)) throw new InvalidCredentialsError();
   if (passwords.needsRehash(user.passwordHash)) await upgradeHash(users, passwords, user, password);
 
   const sessionId = makeId();

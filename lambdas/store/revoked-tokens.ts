@@ -4,7 +4,7 @@
  * never waits for TTL: an expired token fails on `exp` before any lookup.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RevokedTokenStore } from '../auth/ports';
+import type { Revocation, RevokedTokenStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { conditionalWrite, storeCall } from './dynamo';
 
@@ -41,6 +41,19 @@ export function createRevokedTokenStore(
         ),
       );
       return Item !== undefined;
+    },
+
+    async find(jti) {
+      const { Item } = await storeCall('GetItem', () =>
+        client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { [partitionKey.name]: jti },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      return Item as Revocation | undefined;
     },
   };
 }
