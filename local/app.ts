@@ -11,6 +11,7 @@ import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
+import { publishServerEndpoint } from './server-endpoint';
 import { StartupError } from './startup-error';
 
 export interface RunningServer {
@@ -80,6 +81,7 @@ export async function startServer(
   });
 
   let database: LocalDatabase | undefined;
+  let unpublish: (() => Promise<void>) | undefined;
   try {
     await listen(server, config.port);
     // Loaded only now (the AWS SDK takes a while): a start that fails above fails at once.
@@ -99,6 +101,11 @@ export async function startServer(
       handlerEnvironment({ env, dataDir: config.dataDir, endpoint: database.endpoint, tables }),
     );
     await createMissingTables(database.endpoint, tables, { external: !embedded });
+    // The admin CLI reaches the database through this server while it runs.
+    unpublish = await publishServerEndpoint(config.dataDir, {
+      endpoint: database.endpoint,
+      tables,
+    });
   } catch (error) {
     // Requests that came in meanwhile are waiting for a start that will not happen.
     server.closeAllConnections();
@@ -116,6 +123,7 @@ export async function startServer(
     dynamodbEndpoint: opened.endpoint,
     embedded: opened.embedded,
     async close() {
+      await unpublish?.().catch(() => undefined);
       await closeServer(server);
       await opened.close();
       await lock?.release();

@@ -2,7 +2,7 @@
  * The DynamoDB boundary: building the document client, and turning SDK
  * exceptions into domain errors.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientDefaults } from '../aws-clients';
 import { UnavailableError } from '../errors';
@@ -10,13 +10,22 @@ import { UnavailableError } from '../errors';
 export interface DynamoOptions {
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   endpoint?: string;
+  /**
+   * Overrides of the client's configuration (region, profile, credentials,
+   * timeouts): the admin CLI runs on an operator's machine, not in Lambda.
+   */
+  config?: DynamoDBClientConfig;
 }
 
-export function createDocumentClient({ endpoint }: DynamoOptions = {}): DynamoDBDocumentClient {
+export function createDocumentClient({
+  endpoint,
+  config,
+}: DynamoOptions = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint } : {}),
     // A revocation check sits on every request: bounded timeouts and retries, never a hang.
     ...awsClientDefaults(),
+    ...config,
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
