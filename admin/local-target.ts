@@ -27,7 +27,7 @@ import { cliClient, localActor } from './operator';
 import { AdminError, type Target } from './target';
 
 /** How long to wait for an `npm start` that holds the lock but has not published its endpoint yet. */
-const STARTING_SERVER_WAIT_MS = 5000;
+export const STARTING_SERVER_WAIT_MS = 5000;
 
 interface Opened {
   endpoint: string;
@@ -46,8 +46,8 @@ async function ensureFolder(dataDir: string): Promise<void> {
 }
 
 /** The engine of the `npm start` on `dataDir`, waiting a moment for one that is still starting. */
-async function throughServer(dataDir: string): Promise<Opened | undefined> {
-  const deadline = Date.now() + STARTING_SERVER_WAIT_MS;
+async function throughServer(dataDir: string, waitMs: number): Promise<Opened | undefined> {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const server = await readServerEndpoint(dataDir);
     if (server) {
@@ -105,7 +105,11 @@ async function openFolder(dataDir: string, env: Env): Promise<Opened> {
 }
 
 /** Opens the local data in `dataDir` (absolute) as a target. */
-export async function openLocalTarget(dataDir: string, env: Env = process.env): Promise<Target> {
+export async function openLocalTarget(
+  dataDir: string,
+  env: Env = process.env,
+  { startingServerWaitMs = STARTING_SERVER_WAIT_MS }: { startingServerWaitMs?: number } = {},
+): Promise<Target> {
   const external = env[ENV.dynamodbEndpoint]?.trim();
   let opened: Opened;
   if (external) {
@@ -117,7 +121,8 @@ export async function openLocalTarget(dataDir: string, env: Env = process.env): 
     };
   } else {
     await ensureFolder(dataDir);
-    opened = (await throughServer(dataDir)) ?? (await openFolder(dataDir, env));
+    opened =
+      (await throughServer(dataDir, startingServerWaitMs)) ?? (await openFolder(dataDir, env));
   }
   // A loopback engine wants some credentials and ignores them; never override real ones.
   const dummy = dummyAwsEnv(env, opened.endpoint);
