@@ -469,7 +469,7 @@ function checkCommand(command: Command, parsed: ParsedArgs): string[] {
   return args;
 }
 
-/** Finds the command; `undefined` with the help to print when the line asks for a group's help. */
+/** The command the positionals name; a `UsageError` saying what is wrong otherwise. */
 function findCommand(parsed: ParsedArgs): Command {
   const [group, name] = parsed.positionals;
   const command = COMMANDS.find(

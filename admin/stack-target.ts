@@ -53,6 +53,11 @@ function explain(action: string, spec: StackSpec, error: unknown): AdminError {
       `No usable AWS credentials to ${action} (${message}); sign in (aws sso login, or set AWS_PROFILE / --profile).`,
     );
   }
+  if (/region is missing/i.test(message)) {
+    return new AdminError(
+      'No AWS region: pass --region, or set AWS_REGION or a region in your profile.',
+    );
+  }
   if (name === 'ValidationError' && /does not exist/.test(message)) {
     return new AdminError(
       `No stack named ${spec.stackName}${spec.region ? ` in ${spec.region}` : ''}; check --stack and --region.`,

@@ -112,3 +112,12 @@ describe('openStackTarget', () => {
     );
   });
 });
+
+describe('openStackTarget without a region', () => {
+  it('asks for one', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(new Error('Region is missing'));
+    await expect(openStackTarget({ stackName: 'Prod' })).rejects.toThrow(
+      'No AWS region: pass --region, or set AWS_REGION or a region in your profile.',
+    );
+  });
+});
