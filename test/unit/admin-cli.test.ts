@@ -27,9 +27,17 @@ interface Run {
 let world: DomainWorld;
 let userId: string;
 
+let logLines: jest.SpyInstance;
+
 beforeEach(async () => {
+  // The audit lines (checked in test/unit/auth/admin.test.ts) stay out of the test output.
+  logLines = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   world = await domainWorld();
   ({ userId } = await register(world, { username: 'alice', password: PASSWORD }));
+});
+
+afterEach(() => {
+  logLines.mockRestore();
 });
 
 async function run(

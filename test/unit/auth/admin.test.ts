@@ -35,6 +35,17 @@ const OPERATOR: Operator = {
   client: { userAgent: 'serverless-jwt-auth-admin (ops-laptop)' },
 };
 
+let logLines: jest.SpyInstance;
+
+beforeEach(() => {
+  // The audit lines go to the console (INFO → console.log here); keep them out of the test output.
+  logLines = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  logLines.mockRestore();
+});
+
 async function setUp() {
   const world = await domainWorld();
   const { userId } = await register(world, { username: 'alice', password: PASSWORD });
@@ -367,15 +378,9 @@ describe('audit log', () => {
   it('writes one structured line per action with the operator, the reason and the user', async () => {
     const { world, userId, session } = await setUp();
     await session();
-    const lines: string[] = [];
-    const spy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
-      lines.push(String(line));
-    });
-    try {
-      await disableUser(world, 'alice', OPERATOR);
-    } finally {
-      spy.mockRestore();
-    }
+    logLines.mockClear();
+    await disableUser(world, 'alice', OPERATOR);
+    const lines = logLines.mock.calls.map((call) => String(call[0]));
     const entries = lines
       .map((line) => JSON.parse(line))
       .filter((e) => e.message === 'admin action');
