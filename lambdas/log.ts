@@ -11,6 +11,7 @@
  * instead. As a second line of defence, fields whose name says they hold a
  * secret are replaced by `[redacted]` before a line is written.
  */
+import { Console } from 'node:console';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ENV } from './config';
@@ -51,4 +52,13 @@ export function startInvocation(context: Context | undefined): void {
  */
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
   logger[level](message, fields);
+}
+
+/**
+ * Sends every following line to `stream` (both levels), for a command-line
+ * tool whose stdout carries its results: the admin CLI logs to stderr.
+ */
+export function writeLogsTo(stream: NodeJS.WritableStream): void {
+  // Powertools keeps its Console in a field it sets once; replacing it is the only way to redirect.
+  Object.assign(logger, { console: new Console({ stdout: stream, stderr: stream }) });
 }

@@ -18,5 +18,6 @@ export function countingRevocations(store: RevokedTokenStore): RevokedTokenStore
       return revoked;
     },
     isRevoked: (jti) => store.isRevoked(jti),
+    find: (jti) => store.find(jti),
   };
 }

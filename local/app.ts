@@ -14,6 +14,7 @@ import { handlerEnvironment, tableNames } from './handler-env';
 import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
 import { rememberIssuer } from './issuers';
 import { withOpenApi } from './openapi';
+import { publishServerEndpoint } from './server-endpoint';
 import { StartupError } from './startup-error';
 
 export interface RunningServer {
@@ -86,6 +87,7 @@ export async function startServer(
   });
 
   let database: LocalDatabase | undefined;
+  let unpublish: (() => Promise<void>) | undefined;
   try {
     await listen(server, config.port);
     // Loaded only now (the AWS SDK takes a while): a start that fails above fails at once.
@@ -127,6 +129,11 @@ export async function startServer(
       Object.assign(env, await localKeySetEnvironment(config.dataDir, config.signingKeyFiles));
     }
     await createMissingTables(database.endpoint, tables, { external: !embedded });
+    // The admin CLI reaches the database through this server while it runs.
+    unpublish = await publishServerEndpoint(config.dataDir, {
+      endpoint: database.endpoint,
+      tables,
+    });
   } catch (error) {
     // Requests that came in meanwhile are waiting for a start that will not happen.
     server.closeAllConnections();
@@ -144,6 +151,7 @@ export async function startServer(
     dynamodbEndpoint: opened.endpoint,
     embedded: opened.embedded,
     async close() {
+      await unpublish?.().catch(() => undefined);
       await closeServer(server);
       await opened.close();
       await lock?.release();

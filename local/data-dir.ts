@@ -81,7 +81,8 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid runs (possibly as another user). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -91,7 +92,8 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function lockHolder(file: string): Promise<number | undefined> {
+/** The pid in a lock file; `undefined` when there is none or it holds no pid. */
+export async function lockHolder(file: string): Promise<number | undefined> {
   try {
     const pid = Number((await readFile(file, 'utf8')).trim());
     return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;

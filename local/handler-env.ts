@@ -34,7 +34,7 @@ function isLoopback(endpoint: string): boolean {
  * engine ignores them. Against any other endpoint (a real region) the usual
  * credential chain stays in charge.
  */
-function dummyAwsEnv(env: Env, endpoint: string): Env {
+export function dummyAwsEnv(env: Env, endpoint: string): Env {
   if (!isLoopback(endpoint)) return {};
   return {
     ...(env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { AWS_REGION: DUMMY_AWS_ENV.AWS_REGION }),

@@ -22,6 +22,7 @@ import type { PasswordHasher } from './passwords';
 import {
   type ClientInfo,
   credentialsVersionOf,
+  isDisabled,
   type RevokedTokenStore,
   type SessionRecord,
   type SessionStore,
@@ -56,8 +57,9 @@ export interface Credentials {
 export const MAX_EVICTIONS_PER_LOGIN = 50;
 
 /**
- * Unknown user and wrong password throw the same `InvalidCredentialsError`
- * after the same scrypt work, so neither the body nor the time tells them apart.
+ * Unknown user, wrong password and a disabled user throw the same
+ * `InvalidCredentialsError` after the same scrypt work, so neither the body
+ * nor the time tells them apart.
  * So does a login overtaken by a password change or logout-all of the user.
  * While the name is locked, `TooManyRequestsError` (429) comes first, with no
  * scrypt run, for known and unknown names alike.
@@ -71,7 +73,8 @@ export async function login(
   const seen = await assertNotLocked(deps, username);
   const user = await users.find(username);
   const valid = await passwords.verify(password, user?.passwordHash);
-  if (!user || !valid) {
+  // A user an operator disabled fails here, on the wrong password's own path.
+  if (!user || !valid || isDisabled(user)) {
     await recordFailure(deps, username);
     throw new InvalidCredentialsError();
   }

@@ -13,7 +13,27 @@ export type RevocationReason =
   | 'password_changed'
   | 'session_revoked'
   /** The user's oldest session, ended by a login beyond `maxSessionsPerUser`. */
-  | 'session_evicted';
+  | 'session_evicted'
+  /** Every session of a user an operator disabled (admin CLI). */
+  | 'user_disabled'
+  /** Sessions an operator revoked, or ended by an operator's password reset (admin CLI). */
+  | 'admin_revoked';
+
+/** What an operator did, recorded on the revocations it writes. */
+export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password';
+
+/**
+ * Who revoked a token by hand, and why: present only on revocations written
+ * by an operator (the admin CLI). Items without it (every other revocation,
+ * and those stored before it existed) read as before.
+ */
+export interface RevocationAudit {
+  /** The operator: an IAM principal ARN, or `user@host` against local data. */
+  actor?: string;
+  action?: AdminAction;
+  /** The operator's `--reason`. */
+  note?: string;
+}
 
 /** The client that asked for the revocation, where the request says. */
 export interface ClientInfo {
@@ -21,7 +41,7 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
-export interface Revocation extends ClientInfo {
+export interface Revocation extends ClientInfo, RevocationAudit {
   jti: string;
   sub: string;
   sid: string;
@@ -45,6 +65,11 @@ export interface RevokedTokenStore {
   revoke(revocation: Revocation): Promise<boolean>;
   /** One strongly consistent read: a revocation is seen on the very next request. */
   isRevoked(jti: string): Promise<boolean>;
+  /**
+   * The whole revocation item (strongly consistent), for operators; `undefined`
+   * when the token was never revoked or its item is gone (TTL).
+   */
+  find(jti: string): Promise<Revocation | undefined>;
 }
 
 /** The ids and expiries of a session's current token pair. */
@@ -145,6 +170,32 @@ export interface UserRecord {
    * users stored before it existed: read as 0 ({@link credentialsVersionOf}).
    */
   credentialsVersion?: number;
+  /**
+   * Set by an operator: the user cannot log in (its login fails exactly like
+   * a wrong password). Absent on items stored before it existed: not disabled.
+   */
+  disabled?: boolean;
+  /** The last time an operator disabled or enabled the user (ISO 8601). */
+  statusChangedAt?: string;
+  /** The operator who did (an IAM principal ARN, or `user@host`). */
+  statusChangedBy?: string;
+  /** The operator's reason, if given. */
+  statusNote?: string;
+}
+
+/** Whether an operator disabled the user; false for items stored before the attribute existed. */
+export function isDisabled(user: Pick<UserRecord, 'disabled'>): boolean {
+  return user.disabled === true;
+}
+
+/** An operator disabling or enabling a user: who, when, why. */
+export interface StatusChange {
+  username: string;
+  userId: string;
+  /** ISO 8601. */
+  at: string;
+  by: string;
+  note?: string;
 }
 
 /** A user's credentials version; 0 for an item stored before the attribute existed. */
@@ -180,6 +231,14 @@ export interface UserStore {
    * no user `userId` has this name.
    */
   bumpCredentialsVersion(user: { username: string; userId: string }): Promise<boolean>;
+  /**
+   * Marks the user disabled and bumps `credentialsVersion` in the same
+   * conditional write (so a login in flight gives its session up); false when
+   * no user `userId` has this name.
+   */
+  disable(change: StatusChange): Promise<boolean>;
+  /** Clears the disabled mark, one conditional write; false when no user `userId` has this name. */
+  enable(change: StatusChange): Promise<boolean>;
 }
 
 /**

@@ -4,10 +4,10 @@
  * never waits for TTL: an expired token fails on `exp` before any lookup.
  * The lookup itself lives in `revocation-lookup.ts`, the authorizer's one read.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RevokedTokenStore } from '../auth/ports';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Revocation, RevokedTokenStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
-import { conditionalWrite } from './dynamo';
+import { conditionalWrite, storeCall } from './dynamo';
 import { createRevocationLookup } from './revocation-lookup';
 
 const { partitionKey } = TABLES.revokedTokens;
@@ -31,5 +31,18 @@ export function createRevokedTokenStore(
     },
 
     isRevoked: createRevocationLookup(client, tableName).isRevoked,
+
+    async find(jti) {
+      const { Item } = await storeCall('GetItem', () =>
+        client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { [partitionKey.name]: jti },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      return Item as Revocation | undefined;
+    },
   };
 }

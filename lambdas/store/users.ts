@@ -3,6 +3,8 @@
  * Uniqueness is a conditional put, so two registrations of one name can never
  * both succeed. `credentialsVersion` (a Number, absent on old items = 0) is
  * bumped by password change and logout-all, each one conditional update.
+ * `disabled` (a Boolean, absent on old items = not disabled) is set by an
+ * operator (the admin CLI), with who did it, when and why.
  */
 import {
   type DynamoDBDocumentClient,
@@ -10,7 +12,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PasswordChange, UserRecord, UserStore } from '../auth/ports';
+import type { PasswordChange, StatusChange, UserRecord, UserStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { UsernameTakenError } from '../errors';
 import { conditionalWrite, storeCall } from './dynamo';
@@ -41,6 +43,44 @@ function replaceHash(
           ':userId': userId,
           ':previous': previousHash,
           ...(bumpVersion ? { ':zero': 0, ':one': 1 } : {}),
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * Sets the operator's disabled mark (with who, when, why); disabling also
+ * bumps `credentialsVersion` in the same write. Conditional on `userId`, so
+ * it never creates an item.
+ */
+function setStatus(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  { username, userId, at, by, note }: StatusChange,
+  disabled: boolean,
+): Promise<boolean> {
+  const set = [
+    'disabled = :disabled',
+    'statusChangedAt = :at',
+    'statusChangedBy = :by',
+    ...(note !== undefined ? ['statusNote = :note'] : []),
+    ...(disabled ? [BUMP_VERSION] : []),
+  ];
+  return conditionalWrite('UpdateItem', () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [KEY]: username },
+        UpdateExpression: `SET ${set.join(', ')}${note === undefined ? ' REMOVE statusNote' : ''}`,
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: {
+          ':userId': userId,
+          ':disabled': disabled,
+          ':at': at,
+          ':by': by,
+          ...(note !== undefined ? { ':note': note } : {}),
+          ...(disabled ? { ':zero': 0, ':one': 1 } : {}),
         },
       }),
     ),
@@ -93,6 +133,14 @@ export function createUserStore(client: DynamoDBDocumentClient, tableName: strin
           }),
         ),
       );
+    },
+
+    disable(change) {
+      return setStatus(client, tableName, change, true);
+    },
+
+    enable(change) {
+      return setStatus(client, tableName, change, false);
     },
   };
 }

@@ -63,6 +63,24 @@ export function memoryUserStore(): MemoryUserStore {
       user.credentialsVersion = credentialsVersionOf(user) + 1;
       return true;
     },
+    async disable({ username, userId, at, by, note }) {
+      const user = items.get(username);
+      if (user?.userId !== userId) return false;
+      // Like the store's single UpdateItem: the mark and the version bump at once.
+      Object.assign(user, { disabled: true, statusChangedAt: at, statusChangedBy: by });
+      if (note === undefined) delete user.statusNote;
+      else user.statusNote = note;
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
+    async enable({ username, userId, at, by, note }) {
+      const user = items.get(username);
+      if (user?.userId !== userId) return false;
+      Object.assign(user, { disabled: false, statusChangedAt: at, statusChangedBy: by });
+      if (note === undefined) delete user.statusNote;
+      else user.statusNote = note;
+      return true;
+    },
   };
 }
 
@@ -124,6 +142,10 @@ export function memoryRevokedTokenStore(): MemoryRevokedTokenStore {
     },
     async isRevoked(jti) {
       return items.has(jti);
+    },
+    async find(jti) {
+      const revocation = items.get(jti);
+      return revocation && copy(revocation);
     },
   };
 }

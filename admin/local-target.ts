@@ -1,0 +1,159 @@
+/**
+ * `--local [DATA_DIR]`: the data of `npm start`. The embedded engine can be
+ * open in one process only, so:
+ * - when `npm start` runs on the folder, the CLI goes through it: the server
+ *   publishes its engine's endpoint next to its lock (local/server-endpoint.ts)
+ *   and the CLI talks to that engine over loopback;
+ * - otherwise the CLI takes the folder's lock itself (the same lock
+ *   `npm start` takes, so neither can open it while the other has it) and
+ *   runs the engine in this process for the duration of the command.
+ * `DYNAMODB_ENDPOINT` and the table-name variables are honoured as
+ * `npm start` honours them.
+ */
+import { stat } from 'node:fs/promises';
+import { createPasswordHasher, readScryptParams } from '../lambdas/auth/passwords';
+import { systemClock } from '../lambdas/clock';
+import { ENV, type Env } from '../lambdas/config';
+import { createDocumentClient } from '../lambdas/store/dynamo';
+import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
+import { createSessionStore } from '../lambdas/store/sessions';
+import { createUserStore } from '../lambdas/store/users';
+import { displayPath, LOCK_FILE, lockDataDir, lockHolder } from '../local/data-dir';
+import { dummyAwsEnv, tableNames } from '../local/handler-env';
+import { readServerEndpoint } from '../local/server-endpoint';
+import { StartupError } from '../local/startup-error';
+import type { TableNames } from '../local/tables';
+import { cliClient, localActor } from './operator';
+import { AdminError, type Target } from './target';
+
+/** How long to wait for an `npm start` that holds the lock but has not published its endpoint yet. */
+export const STARTING_SERVER_WAIT_MS = 5000;
+
+interface Opened {
+  endpoint: string;
+  tables: TableNames;
+  via: string;
+  close(): Promise<void>;
+}
+
+async function ensureFolder(dataDir: string): Promise<void> {
+  const stats = await stat(dataDir).catch(() => undefined);
+  if (!stats?.isDirectory()) {
+    throw new AdminError(
+      `No data folder at ${displayPath(dataDir)}: run npm start once to create it, or name another with --local=DATA_DIR.`,
+    );
+  }
+}
+
+/** The engine of the `npm start` on `dataDir`, waiting a moment for one that is still starting. */
+async function throughServer(dataDir: string, waitMs: number): Promise<Opened | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const server = await readServerEndpoint(dataDir);
+    if (server) {
+      return {
+        endpoint: server.endpoint,
+        tables: server.tables,
+        via: `through npm start (pid ${server.pid})`,
+        close: async () => undefined,
+      };
+    }
+    const holder = await lockHolder(`${dataDir}/${LOCK_FILE}`).catch(() => undefined);
+    // No server at all (or a stale lock): open the folder ourselves.
+    if (holder === undefined || Date.now() > deadline) return undefined;
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
+}
+
+async function openFolder(dataDir: string, env: Env): Promise<Opened> {
+  let lock: Awaited<ReturnType<typeof lockDataDir>>;
+  try {
+    lock = await lockDataDir(dataDir);
+  } catch (error) {
+    if (error instanceof StartupError) {
+      throw new AdminError(
+        `${error.message.replace(/; stop it.*$/, '')}, which has not published its database endpoint; wait for it to finish starting, or stop it.`,
+      );
+    }
+    throw error;
+  }
+  try {
+    const { createMissingTables, openDatabase } = await import('../local/database');
+    const database = await openDatabase({ dataDir });
+    const tables = tableNames(env);
+    // Table creation reads credentials from the environment, as npm start's does.
+    Object.assign(env, dummyAwsEnv(env, database.endpoint));
+    try {
+      await createMissingTables(database.endpoint, tables);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    return {
+      endpoint: database.endpoint,
+      tables,
+      via: 'opened by this command',
+      async close() {
+        await database.close();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/** Opens the local data in `dataDir` (absolute) as a target. */
+export async function openLocalTarget(
+  dataDir: string,
+  env: Env = process.env,
+  { startingServerWaitMs = STARTING_SERVER_WAIT_MS }: { startingServerWaitMs?: number } = {},
+): Promise<Target> {
+  const external = env[ENV.dynamodbEndpoint]?.trim();
+  let opened: Opened;
+  if (external) {
+    opened = {
+      endpoint: external,
+      tables: tableNames(env),
+      via: `DynamoDB at ${external}`,
+      close: async () => undefined,
+    };
+  } else {
+    await ensureFolder(dataDir);
+    opened =
+      (await throughServer(dataDir, startingServerWaitMs)) ?? (await openFolder(dataDir, env));
+  }
+  // A loopback engine wants some credentials and ignores them; never override real ones.
+  const dummy = dummyAwsEnv(env, opened.endpoint);
+  const client = createDocumentClient({
+    endpoint: opened.endpoint,
+    config: {
+      ...(dummy.AWS_REGION ? { region: dummy.AWS_REGION } : {}),
+      ...(dummy.AWS_ACCESS_KEY_ID
+        ? {
+            credentials: {
+              accessKeyId: dummy.AWS_ACCESS_KEY_ID,
+              secretAccessKey: dummy.AWS_SECRET_ACCESS_KEY ?? '',
+            },
+          }
+        : {}),
+    },
+  });
+  return {
+    description: `local data ${displayPath(dataDir)} (${opened.via})`,
+    operator: { actor: localActor(), client: cliClient() },
+    deps: {
+      users: createUserStore(client, opened.tables.users),
+      sessions: createSessionStore(client, opened.tables.sessions),
+      revokedTokens: createRevokedTokenStore(client, opened.tables.revokedTokens),
+      // As npm start hashes: PASSWORD_SCRYPT_LOG2_N applies locally.
+      passwords: createPasswordHasher(readScryptParams(env)),
+      clock: systemClock,
+    },
+    async close() {
+      client.destroy();
+      await opened.close();
+    },
+  };
+}

@@ -1,0 +1,371 @@
+/**
+ * What an operator does to an account during an incident: look at it,
+ * disable or enable it, list and end its sessions, reset its password, look
+ * up a revocation. Plain functions over the ports, like the rest of the
+ * domain: the admin CLI (`admin/`) is a thin adapter that picks the stores
+ * (local data or a deployed stack) and prints the results.
+ *
+ * Disabling follows logout-all's order: one conditional write marks the user
+ * disabled and bumps its `credentialsVersion`, then its sessions are listed
+ * and revoked. A login in flight either created its session before the
+ * listing (and is revoked with the rest) or re-reads the user after the bump
+ * and gives its session up (see `login.ts`); any later login reads the mark
+ * and fails like a wrong password. Refresh and every protected route refuse
+ * the revoked tokens on the next request, with no extra read on their path.
+ *
+ * Every action is audited twice: on the revocation items it writes (`actor`,
+ * `action`, `note`) and as one structured log line.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock';
+import { InvalidRequestError, NotFoundError, UnavailableError } from '../errors';
+import { log } from '../log';
+import { legacyNormaliseUsername, normaliseUsername, passwordProblem } from './credentials-rules';
+import type { PasswordHasher } from './passwords';
+import {
+  type AdminAction,
+  type ClientInfo,
+  credentialsVersionOf,
+  isDisabled,
+  type Revocation,
+  type RevocationReason,
+  type RevokedTokenStore,
+  type SessionRecord,
+  type SessionStore,
+  type UserRecord,
+  type UserStore,
+} from './ports';
+import type { RevokeSessionDeps } from './revoke-session';
+import { newestFirst, REVOCATION_CONCURRENCY, revokeSessions } from './sessions';
+
+/** Who acts, and why: written on every revocation and log line of the action. */
+export interface Operator {
+  /** An IAM principal ARN (deployed stack) or `user@host` (local data). */
+  actor: string;
+  /** The operator's `--reason`, if given. */
+  note?: string;
+  /** Where the action comes from, recorded as the revocations' client (e.g. the CLI and host). */
+  client?: ClientInfo;
+}
+
+/** Failed logins and lockout of a user, as the login lockout records them. */
+export interface LockoutState {
+  /** Consecutive failed logins. */
+  failures: number;
+  /** ISO 8601 end of the current lockout; absent when not locked. */
+  lockedUntil?: string;
+}
+
+/**
+ * Reads a user's lockout state. Optional: where no lockout is tracked (or the
+ * adapter does not wire it), `showUser` says so instead of guessing.
+ */
+export interface LockoutReader {
+  lockoutOf(username: string): Promise<LockoutState | undefined>;
+}
+
+export interface AdminDeps extends RevokeSessionDeps {
+  users: Pick<UserStore, 'find' | 'disable' | 'enable' | 'changePassword'>;
+  sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
+  revokedTokens: Pick<RevokedTokenStore, 'revoke' | 'find'>;
+  clock: Clock;
+  /** Needed by {@link resetPassword} only. */
+  passwords?: PasswordHasher;
+  lockouts?: LockoutReader;
+  /** Told after each batch of a long revocation: `done` of `total` sessions. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The user as `users show` presents it. */
+export interface UserOverview {
+  username: string;
+  userId: string;
+  createdAt: string;
+  disabled: boolean;
+  statusChangedAt?: string;
+  statusChangedBy?: string;
+  statusNote?: string;
+  credentialsVersion: number;
+  liveSessions: number;
+  /** `null` when lockout is not tracked here; `undefined` fields: no failures recorded. */
+  lockout: LockoutState | null;
+}
+
+/** A session as an operator sees it. */
+export interface AdminSessionSummary {
+  sessionId: string;
+  createdAt: string;
+  refreshedAt: string | null;
+  /** ISO 8601 end of the session. */
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What an action that ends sessions did. */
+export interface SessionsEnded {
+  username: string;
+  userId: string;
+  sessionsRevoked: number;
+}
+
+/**
+ * The user named `rawName` as an operator typed it: normalised like a login
+ * (and found under the first releases' normalisation too). `NotFoundError`
+ * when there is none.
+ */
+export async function findUser(
+  users: Pick<UserStore, 'find'>,
+  rawName: string,
+): Promise<UserRecord> {
+  const username = normaliseUsername(rawName);
+  const legacy = legacyNormaliseUsername(rawName);
+  const user =
+    (await users.find(username)) ?? (legacy !== username ? await users.find(legacy) : undefined);
+  if (!user) throw new NotFoundError(`No user named "${username}".`);
+  return user;
+}
+
+/** The user, its status, its lockout state and how many live sessions it has. */
+export async function showUser(deps: AdminDeps, rawName: string): Promise<UserOverview> {
+  const user = await findUser(deps.users, rawName);
+  const [sessions, lockout] = await Promise.all([
+    deps.sessions.listByUser(user.userId),
+    deps.lockouts ? deps.lockouts.lockoutOf(user.username) : Promise.resolve(null),
+  ]);
+  return {
+    username: user.username,
+    userId: user.userId,
+    createdAt: user.createdAt,
+    disabled: isDisabled(user),
+    ...(user.statusChangedAt ? { statusChangedAt: user.statusChangedAt } : {}),
+    ...(user.statusChangedBy ? { statusChangedBy: user.statusChangedBy } : {}),
+    ...(user.statusNote ? { statusNote: user.statusNote } : {}),
+    credentialsVersion: credentialsVersionOf(user),
+    liveSessions: sessions.length,
+    lockout: lockout === null ? null : (lockout ?? { failures: 0 }),
+  };
+}
+
+/** Every live session of the user, newest first. */
+export async function listUserSessions(
+  deps: Pick<AdminDeps, 'users' | 'sessions'>,
+  rawName: string,
+): Promise<{ username: string; userId: string; sessions: AdminSessionSummary[] }> {
+  const user = await findUser(deps.users, rawName);
+  const sessions = (await deps.sessions.listByUser(user.userId)).sort(newestFirst);
+  return {
+    username: user.username,
+    userId: user.userId,
+    sessions: sessions.map((session) => ({
+      sessionId: session.sessionId,
+      createdAt: session.createdAt,
+      refreshedAt: session.refreshedAt ?? null,
+      expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+      ip: session.ip ?? null,
+      userAgent: session.userAgent ?? null,
+    })),
+  };
+}
+
+/** The revocation store of `deps`, writing the operator's audit fields on every revocation. */
+function audited(deps: AdminDeps, operator: Operator, action: AdminAction): AdminDeps {
+  const audit = {
+    actor: operator.actor,
+    action,
+    ...(operator.note !== undefined ? { note: operator.note } : {}),
+  };
+  return {
+    ...deps,
+    revokedTokens: {
+      ...deps.revokedTokens,
+      revoke: (revocation) => deps.revokedTokens.revoke({ ...revocation, ...audit }),
+    },
+  };
+}
+
+/**
+ * Ends `targets` with `reason`, a batch at a time so that a long run reports
+ * its progress; each batch runs {@link REVOCATION_CONCURRENCY} sessions at once.
+ */
+async function endSessions(
+  deps: AdminDeps,
+  targets: readonly SessionRecord[],
+  reason: RevocationReason,
+  operator: Operator,
+): Promise<void> {
+  const batch = REVOCATION_CONCURRENCY * 4;
+  for (let start = 0; start < targets.length; start += batch) {
+    await revokeSessions(deps, targets.slice(start, start + batch), reason, operator.client ?? {});
+    deps.onProgress?.(Math.min(start + batch, targets.length), targets.length);
+  }
+}
+
+function audit(
+  action: string,
+  operator: Operator,
+  user: Pick<UserRecord, 'username' | 'userId'>,
+  fields: Record<string, unknown> = {},
+): void {
+  log('info', 'admin action', {
+    action,
+    actor: operator.actor,
+    ...(operator.note !== undefined ? { note: operator.note } : {}),
+    username: user.username,
+    sub: user.userId,
+    ...fields,
+  });
+}
+
+/**
+ * Disables the user: it can no longer log in (401 `invalid_credentials`,
+ * exactly like a wrong password), a login in flight gives up, and every one
+ * of its sessions is revoked (reason `user_disabled`). Running it again on a
+ * disabled user revokes whatever session is left: a retry finishes the job.
+ */
+export async function disableUser(
+  deps: AdminDeps,
+  rawName: string,
+  operator: Operator,
+): Promise<SessionsEnded & { wasDisabled: boolean }> {
+  const user = await findUser(deps.users, rawName);
+  const marked = await deps.users.disable({
+    username: user.username,
+    userId: user.userId,
+    at: deps.clock().toISOString(),
+    by: operator.actor,
+    ...(operator.note !== undefined ? { note: operator.note } : {}),
+  });
+  if (!marked) throw new NotFoundError(`No user named "${user.username}".`);
+  const sessions = await deps.sessions.listByUser(user.userId);
+  await endSessions(audited(deps, operator, 'disable_user'), sessions, 'user_disabled', operator);
+  audit('disable_user', operator, user, { sessionsRevoked: sessions.length });
+  return {
+    username: user.username,
+    userId: user.userId,
+    wasDisabled: isDisabled(user),
+    sessionsRevoked: sessions.length,
+  };
+}
+
+/** Lets a disabled user log in again. Its ended sessions stay ended. */
+export async function enableUser(
+  deps: AdminDeps,
+  rawName: string,
+  operator: Operator,
+): Promise<{ username: string; userId: string; wasDisabled: boolean }> {
+  const user = await findUser(deps.users, rawName);
+  const cleared = await deps.users.enable({
+    username: user.username,
+    userId: user.userId,
+    at: deps.clock().toISOString(),
+    by: operator.actor,
+    ...(operator.note !== undefined ? { note: operator.note } : {}),
+  });
+  if (!cleared) throw new NotFoundError(`No user named "${user.username}".`);
+  audit('enable_user', operator, user);
+  return { username: user.username, userId: user.userId, wasDisabled: isDisabled(user) };
+}
+
+/** Which sessions {@link revokeUserSessions} ends. */
+export type SessionSelection = { all: true } | { sessionId: string };
+
+/**
+ * Ends one session of the user, or all of them (reason `admin_revoked`). An
+ * unknown session id (or one of another user) is `NotFoundError`. Unlike
+ * disabling, the user may log in again at once.
+ */
+export async function revokeUserSessions(
+  deps: AdminDeps,
+  rawName: string,
+  selection: SessionSelection,
+  operator: Operator,
+): Promise<SessionsEnded> {
+  const user = await findUser(deps.users, rawName);
+  let targets: SessionRecord[];
+  if ('all' in selection) {
+    targets = await deps.sessions.listByUser(user.userId);
+  } else {
+    const session = await deps.sessions.get(user.userId, selection.sessionId);
+    if (!session) {
+      throw new NotFoundError(`${user.username} has no live session ${selection.sessionId}.`);
+    }
+    targets = [session];
+  }
+  await endSessions(audited(deps, operator, 'revoke_sessions'), targets, 'admin_revoked', operator);
+  audit('revoke_sessions', operator, user, {
+    sessionsRevoked: targets.length,
+    ...('sessionId' in selection ? { sid: selection.sessionId } : { all: true }),
+  });
+  return { username: user.username, userId: user.userId, sessionsRevoked: targets.length };
+}
+
+/** Bytes of a generated password: 144 bits, 24 base64url characters. */
+const GENERATED_PASSWORD_BYTES = 18;
+
+/** A random password for an operator to hand over once. */
+export function generatePassword(): string {
+  return randomBytes(GENERATED_PASSWORD_BYTES).toString('base64url');
+}
+
+/** Concurrent password changes a reset retries through before giving up. */
+const RESET_ATTEMPTS = 3;
+
+/**
+ * Sets a new password (the given one, or a generated one when `password` is
+ * undefined) and ends every session of the user (reason `admin_revoked`).
+ * The write bumps `credentialsVersion`, so a login in flight with the old
+ * password gives up. A disabled user stays disabled. A given password that
+ * breaks the password rules is `InvalidRequestError`. Returns the password
+ * set: the caller shows it once.
+ */
+export async function resetPassword(
+  deps: AdminDeps,
+  rawName: string,
+  password: string | undefined,
+  operator: Operator,
+): Promise<SessionsEnded & { password: string; disabled: boolean }> {
+  if (!deps.passwords) throw new Error('resetPassword needs a password hasher.');
+  const next = password ?? generatePassword();
+  const problem = passwordProblem(next);
+  if (problem) throw new InvalidRequestError(`The password ${problem}.`);
+  const passwordHash = await deps.passwords.hash(next);
+
+  let user = await findUser(deps.users, rawName);
+  for (let attempt = 1; ; attempt++) {
+    const changed = await deps.users.changePassword({
+      username: user.username,
+      userId: user.userId,
+      previousHash: user.passwordHash,
+      passwordHash,
+    });
+    if (changed) break;
+    // The user changed its password (or re-hashed it at login) meanwhile: read it again.
+    if (attempt >= RESET_ATTEMPTS) throw new UnavailableError();
+    user = await findUser(deps.users, user.username);
+  }
+  const sessions = await deps.sessions.listByUser(user.userId);
+  await endSessions(audited(deps, operator, 'reset_password'), sessions, 'admin_revoked', operator);
+  audit('reset_password', operator, user, { sessionsRevoked: sessions.length });
+  return {
+    username: user.username,
+    userId: user.userId,
+    password: next,
+    disabled: isDisabled(user),
+    sessionsRevoked: sessions.length,
+  };
+}
+
+/** The revocation item of `jti`: who, when, why, from where. `NotFoundError` when none. */
+export async function showRevocation(
+  deps: { revokedTokens: Pick<RevokedTokenStore, 'find'> },
+  jti: string,
+): Promise<Revocation> {
+  const revocation = await deps.revokedTokens.find(jti);
+  if (!revocation) {
+    throw new NotFoundError(
+      `No revocation for ${jti}: the token was never revoked, or it expired and its item is gone.`,
+    );
+  }
+  return revocation;
+}
