@@ -11,10 +11,12 @@
  * `npm start` honours them.
  */
 import { stat } from 'node:fs/promises';
+import { lockoutReader } from '../lambdas/auth/lockout';
 import { createPasswordHasher, readScryptParams } from '../lambdas/auth/passwords';
 import { systemClock } from '../lambdas/clock';
-import { ENV, type Env } from '../lambdas/config';
+import { ENV, type Env, readLockout } from '../lambdas/config';
 import { createDocumentClient } from '../lambdas/store/dynamo';
+import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserStore } from '../lambdas/store/users';
@@ -147,6 +149,11 @@ export async function openLocalTarget(
       users: createUserStore(client, opened.tables.users),
       sessions: createSessionStore(client, opened.tables.sessions),
       revokedTokens: createRevokedTokenStore(client, opened.tables.revokedTokens),
+      lockouts: lockoutReader({
+        loginAttempts: createLoginAttemptStore(client, opened.tables.loginAttempts),
+        clock: systemClock,
+        lockout: readLockout(env),
+      }),
       // As npm start hashes: PASSWORD_SCRYPT_LOG2_N applies locally.
       passwords: createPasswordHasher(readScryptParams(env)),
       clock: systemClock,

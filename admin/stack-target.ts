@@ -9,10 +9,12 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { lockoutReader } from '../lambdas/auth/lockout';
 import { createPasswordHasher, OWASP_SCRYPT } from '../lambdas/auth/passwords';
 import { systemClock } from '../lambdas/clock';
 import { TABLES, type TableName } from '../lambdas/contract/tables';
 import { createDocumentClient } from '../lambdas/store/dynamo';
+import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserStore } from '../lambdas/store/users';
@@ -102,6 +104,7 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
       users: tableName('users'),
       sessions: tableName('sessions'),
       revokedTokens: tableName('revokedTokens'),
+      loginAttempts: tableName('loginAttempts'),
     };
     const region = spec.region ?? (await cloudFormation.config.region());
     const client = createDocumentClient({ config });
@@ -112,6 +115,11 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
         users: createUserStore(client, tables.users),
         sessions: createSessionStore(client, tables.sessions),
         revokedTokens: createRevokedTokenStore(client, tables.revokedTokens),
+        // The stack's default thresholds: `lockedUntil` is exact unless the stack changed them.
+        lockouts: lockoutReader({
+          loginAttempts: createLoginAttemptStore(client, tables.loginAttempts),
+          clock: systemClock,
+        }),
         // Always the production cost: a test variable must never weaken a deployed hash.
         passwords: createPasswordHasher(OWASP_SCRYPT),
         clock: systemClock,

@@ -21,6 +21,7 @@ import { type Clock, epochSeconds } from '../clock';
 import { DEFAULTS } from '../config';
 import { TooManyRequestsError } from '../errors';
 import { log } from '../log';
+import type { LockoutReader } from './admin';
 import type { LoginAttemptStore, LoginAttempts } from './ports';
 
 export interface LockoutPolicy {
@@ -112,4 +113,26 @@ export async function clearFailures(
   } catch (error) {
     log('warn', 'failed-login count not reset; it stays until the next success', { error });
   }
+}
+
+/**
+ * The lockout state of a name as an operator sees it (`npm run admin -- users
+ * show`): the consecutive failures, and when the current lock ends if any.
+ */
+export function lockoutReader({
+  loginAttempts,
+  clock,
+  lockout = DEFAULT_LOCKOUT,
+}: LockoutDeps): LockoutReader {
+  return {
+    async lockoutOf(username) {
+      const attempts = await loginAttempts.get(username);
+      if (!attempts) return undefined;
+      const until = lockedUntil(attempts, lockout);
+      return {
+        failures: attempts.failures,
+        ...(until > clock().getTime() ? { lockedUntil: new Date(until).toISOString() } : {}),
+      };
+    },
+  };
 }

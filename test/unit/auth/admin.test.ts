@@ -15,6 +15,7 @@ import {
   showUser,
 } from '../../../lambdas/auth/admin';
 import { authenticateAccessToken } from '../../../lambdas/auth/authenticate';
+import { lockoutReader } from '../../../lambdas/auth/lockout';
 import { login } from '../../../lambdas/auth/login';
 import { refresh } from '../../../lambdas/auth/refresh';
 import { register } from '../../../lambdas/auth/register';
@@ -216,6 +217,26 @@ describe('showUser', () => {
       'alice',
     );
     expect(none.lockout).toEqual({ failures: 0 });
+  });
+});
+
+describe('lockoutReader (what users show reads in both targets)', () => {
+  it('shows the failures recorded by wrong passwords and when the lock ends, then none after it', async () => {
+    const { world } = await setUp();
+    const lockouts = lockoutReader(world);
+    for (let i = 0; i < 5; i++) {
+      await expect(
+        login(world, { username: 'alice', password: 'wrong password' }, CLIENT),
+      ).rejects.toThrow();
+    }
+
+    // Five failures, the default threshold: locked for 2^(5-5) = 1 s.
+    expect((await showUser({ ...world, lockouts }, 'alice')).lockout).toEqual({
+      failures: 5,
+      lockedUntil: new Date(world.clock().getTime() + 1000).toISOString(),
+    });
+    world.clock.advance(2);
+    expect(await lockouts.lockoutOf('alice')).toEqual({ failures: 5 });
   });
 });
 
