@@ -32,6 +32,7 @@ import {
   type RevokedTokenStore,
   type SessionRecord,
   type SessionStore,
+  type StatusChange,
   type UserRecord,
   type UserStore,
 } from './ports';
@@ -229,13 +230,7 @@ export async function disableUser(
   operator: Operator,
 ): Promise<SessionsEnded & { wasDisabled: boolean }> {
   const user = await findUser(deps.users, rawName);
-  const marked = await deps.users.disable({
-    username: user.username,
-    userId: user.userId,
-    at: deps.clock().toISOString(),
-    by: operator.actor,
-    ...(operator.note !== undefined ? { note: operator.note } : {}),
-  });
+  const marked = await deps.users.disable(statusChange(deps, user, operator));
   if (!marked) throw new NotFoundError(`No user named "${user.username}".`);
   const sessions = await deps.sessions.listByUser(user.userId);
   await endSessions(audited(deps, operator, 'disable_user'), sessions, 'user_disabled', operator);
@@ -248,6 +243,21 @@ export async function disableUser(
   };
 }
 
+/** Who changes the status of `user`, when and why, as the Users item records it. */
+function statusChange(
+  { clock }: Pick<AdminDeps, 'clock'>,
+  user: Pick<UserRecord, 'username' | 'userId'>,
+  operator: Operator,
+): StatusChange {
+  return {
+    username: user.username,
+    userId: user.userId,
+    at: clock().toISOString(),
+    by: operator.actor,
+    ...(operator.note !== undefined ? { note: operator.note } : {}),
+  };
+}
+
 /** Lets a disabled user log in again. Its ended sessions stay ended. */
 export async function enableUser(
   deps: AdminDeps,
@@ -255,13 +265,7 @@ export async function enableUser(
   operator: Operator,
 ): Promise<{ username: string; userId: string; wasDisabled: boolean }> {
   const user = await findUser(deps.users, rawName);
-  const cleared = await deps.users.enable({
-    username: user.username,
-    userId: user.userId,
-    at: deps.clock().toISOString(),
-    by: operator.actor,
-    ...(operator.note !== undefined ? { note: operator.note } : {}),
-  });
+  const cleared = await deps.users.enable(statusChange(deps, user, operator));
   if (!cleared) throw new NotFoundError(`No user named "${user.username}".`);
   audit('enable_user', operator, user);
   return { username: user.username, userId: user.userId, wasDisabled: isDisabled(user) };
