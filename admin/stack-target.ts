@@ -104,8 +104,9 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
       users: tableName('users'),
       sessions: tableName('sessions'),
       revokedTokens: tableName('revokedTokens'),
-      loginAttempts: tableName('loginAttempts'),
     };
+    // A stack deployed before the login lockout has no such table: its lockout is not tracked.
+    const loginAttempts = outputs.get(tableOutputKey('loginAttempts'));
     const region = spec.region ?? (await cloudFormation.config.region());
     const client = createDocumentClient({ config });
     return {
@@ -116,10 +117,14 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
         sessions: createSessionStore(client, tables.sessions),
         revokedTokens: createRevokedTokenStore(client, tables.revokedTokens),
         // The stack's default thresholds: `lockedUntil` is exact unless the stack changed them.
-        lockouts: lockoutReader({
-          loginAttempts: createLoginAttemptStore(client, tables.loginAttempts),
-          clock: systemClock,
-        }),
+        ...(loginAttempts
+          ? {
+              lockouts: lockoutReader({
+                loginAttempts: createLoginAttemptStore(client, loginAttempts),
+                clock: systemClock,
+              }),
+            }
+          : {}),
         // Always the production cost: a test variable must never weaken a deployed hash.
         passwords: createPasswordHasher(OWASP_SCRYPT),
         clock: systemClock,

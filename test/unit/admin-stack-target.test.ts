@@ -20,6 +20,7 @@ const OUTPUTS = [
   { OutputKey: 'UsersTableName', OutputValue: 'Prod-AuthUsers-1' },
   { OutputKey: 'SessionsTableName', OutputValue: 'Prod-AuthSessions-2' },
   { OutputKey: 'RevokedTokensTableName', OutputValue: 'Prod-AuthRevokedTokens-3' },
+  { OutputKey: 'LoginAttemptsTableName', OutputValue: 'Prod-AuthLoginAttempts-4' },
 ];
 
 beforeEach(() => {
@@ -68,6 +69,10 @@ describe('openStackTarget', () => {
       });
       expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.TableName).toBe(
         'Prod-AuthSessions-2',
+      );
+      await target.deps.lockouts?.lockoutOf('alice');
+      expect(ddb.commandCalls(GetCommand)[1]?.args[0].input.TableName).toBe(
+        'Prod-AuthLoginAttempts-4',
       );
       // A deployed hash is never weakened by the test variable.
       expect(await target.deps.passwords?.hash('whatever password')).toMatch(/^scrypt\$N=131072,/);
