@@ -1,7 +1,9 @@
 /**
- * Jest runs the TypeScript sources through ts-jest as CommonJS. `jose` and
- * `@middy/core` ship only ES modules, so they are transformed too (allowJs).
- * Type errors are the job of `npm run typecheck`, not of the test run.
+ * Jest runs the TypeScript sources as CommonJS, transformed by esbuild
+ * (test/support/esbuild-transform.js); the ES-module-only dependencies are
+ * transformed too. Type errors are the job of `npm run typecheck`, not of the
+ * test run. Nothing hoists `jest.mock` calls: a test that mocks a module
+ * requires what depends on it after the mock.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -22,21 +24,7 @@ module.exports = {
   // Both cores (Jest's default leaves one idle): most files wait on I/O anyway.
   maxWorkers: '100%',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
-  transform: {
-    '^.+\\.[tj]s$': [
-      'ts-jest',
-      {
-        tsconfig: {
-          module: 'commonjs',
-          moduleResolution: 'node10',
-          allowJs: true,
-          isolatedModules: true,
-          esModuleInterop: true,
-        },
-        diagnostics: false,
-      },
-    ],
-  },
+  transform: { '^.+\\.[tj]s$': '<rootDir>/test/support/esbuild-transform.js' },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@middy|oauth4webapi)/)'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

@@ -1,9 +1,8 @@
 /** scrypt password hashes: format, verify, the unknown-user path, timing-safe compare, parameters. */
-import { scrypt, timingSafeEqual } from 'node:crypto';
-import { createPasswordHasher, OWASP_SCRYPT, readScryptParams } from '../../lambdas/auth/passwords';
 import { ConfigError, ENV } from '../../lambdas/config';
 
 // Node's built-ins cannot be spied on in place: wrap the two functions, keep their behaviour.
+// The module under test is required after the mock, so it sees the wrapped ones.
 jest.mock('node:crypto', () => {
   const actual = jest.requireActual('node:crypto');
   return {
@@ -12,8 +11,12 @@ jest.mock('node:crypto', () => {
     timingSafeEqual: jest.fn(actual.timingSafeEqual),
   };
 });
-const derive = scrypt as unknown as jest.Mock;
-const compare = timingSafeEqual as unknown as jest.Mock;
+const { scrypt: derive, timingSafeEqual: compare } = jest.requireMock<{
+  scrypt: jest.Mock;
+  timingSafeEqual: jest.Mock;
+}>('node:crypto');
+const { createPasswordHasher, OWASP_SCRYPT, readScryptParams } =
+  require('../../lambdas/auth/passwords') as typeof import('../../lambdas/auth/passwords');
 
 const CHEAP = { ...OWASP_SCRYPT, N: 2 ** 10 };
 
