@@ -37,7 +37,13 @@ import {
   type UserStore,
 } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
-import { newestFirst, REVOCATION_CONCURRENCY, revokeSessions } from './sessions';
+import {
+  newestFirst,
+  overview,
+  REVOCATION_CONCURRENCY,
+  revokeSessions,
+  type SessionOverview,
+} from './sessions';
 
 /** Who acts, and why: written on every revocation and log line of the action. */
 export interface Operator {
@@ -93,15 +99,7 @@ export interface UserOverview {
 }
 
 /** A session as an operator sees it. */
-export interface AdminSessionSummary {
-  sessionId: string;
-  createdAt: string;
-  refreshedAt: string | null;
-  /** ISO 8601 end of the session. */
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-}
+export type AdminSessionSummary = SessionOverview;
 
 /** What an action that ends sessions did. */
 export interface SessionsEnded {
@@ -158,14 +156,7 @@ export async function listUserSessions(
   return {
     username: user.username,
     userId: user.userId,
-    sessions: sessions.map((session) => ({
-      sessionId: session.sessionId,
-      createdAt: session.createdAt,
-      refreshedAt: session.refreshedAt ?? null,
-      expiresAt: new Date(session.expiresAt * 1000).toISOString(),
-      ip: session.ip ?? null,
-      userAgent: session.userAgent ?? null,
-    })),
+    sessions: sessions.map(overview),
   };
 }
 

@@ -12,7 +12,8 @@ import { InvalidRequestError, NotFoundError } from '../errors';
 import type { ClientInfo, RevocationReason, SessionRecord, SessionStore } from './ports';
 import { type RevokeSessionDeps, revokeSession } from './revoke-session';
 
-export interface SessionSummary {
+/** A session as its user or an operator sees it. */
+export interface SessionOverview {
   sessionId: string;
   createdAt: string;
   /** `null` until the first refresh. */
@@ -21,11 +22,15 @@ export interface SessionSummary {
   expiresAt: string;
   ip: string | null;
   userAgent: string | null;
+}
+
+export interface SessionSummary extends SessionOverview {
   /** The session of the token making the request. */
   current: boolean;
 }
 
-function summarise(session: SessionRecord, currentSessionId: string): SessionSummary {
+/** What a session item shows of itself: no token ids. */
+export function overview(session: SessionRecord): SessionOverview {
   return {
     sessionId: session.sessionId,
     createdAt: session.createdAt,
@@ -33,8 +38,11 @@ function summarise(session: SessionRecord, currentSessionId: string): SessionSum
     expiresAt: new Date(session.expiresAt * 1000).toISOString(),
     ip: session.ip ?? null,
     userAgent: session.userAgent ?? null,
-    current: session.sessionId === currentSessionId,
   };
+}
+
+function summarise(session: SessionRecord, currentSessionId: string): SessionSummary {
+  return { ...overview(session), current: session.sessionId === currentSessionId };
 }
 
 type Ordered = Pick<SessionRecord, 'createdAt' | 'sessionId'>;
