@@ -16,6 +16,7 @@ import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
 import { createPasswordHasher } from '../lambdas/auth/passwords';
 import { DEFAULTS, ENV } from '../lambdas/config';
+import { tableEnvironment } from '../lambdas/contract/tables';
 import { createAuthorizer } from '../lambdas/http/authorizer';
 import { createLocalSigner } from '../lambdas/signing/local-signer';
 import { staticKeySet } from '../lambdas/signing/signer';
@@ -94,9 +95,7 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    [ENV.usersTable]: 'Users',
-    [ENV.sessionsTable]: 'Sessions',
-    [ENV.revokedTokensTable]: 'RevokedTokens',
+    ...tableEnvironment(),
     [ENV.kmsKeyId]: 'alias/bench',
     [ENV.publicKeys]: JSON.stringify([publicKey]),
     [ENV.currentKid]: publicKey.kid,

@@ -58,3 +58,14 @@ export const TABLES = {
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;
+
+/**
+ * The environment that names every table, each by its logical name (what
+ * the local server creates): for anything that loads a function outside
+ * the stack, so a new table can never be left out of it.
+ */
+export function tableEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.values(TABLES).map((table) => [table.envVar, table.logicalName]),
+  );
+}

@@ -12,6 +12,7 @@ import {
   PUBLIC_KEY_READER,
   ROUTES,
 } from '../../lambdas/contract/routes';
+import { tableEnvironment } from '../../lambdas/contract/tables';
 import { AuthApiStack } from '../../lib/auth-api-stack';
 import { PROJECT_ROOT } from '../../lib/auth-function';
 import { esbuildOptions } from '../../lib/bundling';
@@ -30,10 +31,7 @@ const LOAD_ENV = {
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_EC2_METADATA_DISABLED: 'true',
-  [ENV.usersTable]: 'Users',
-  [ENV.sessionsTable]: 'Sessions',
-  [ENV.revokedTokensTable]: 'RevokedTokens',
-  [ENV.loginAttemptsTable]: 'LoginAttempts',
+  ...tableEnvironment(),
   [ENV.kmsKeyId]: 'alias/test',
   // The authorizer refuses to start without the public keys the stack hands it.
   [ENV.publicKeys]: JSON.stringify([

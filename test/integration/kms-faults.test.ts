@@ -4,6 +4,7 @@
  * signature with 503 `unavailable` in bounded time instead of waiting forever.
  */
 import { ENV } from '../../lambdas/config';
+import { tableEnvironment } from '../../lambdas/contract/tables';
 import { UnavailableError } from '../../lambdas/errors';
 import { createRuntime } from '../../lambdas/runtime';
 import { type FaultMode, startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
@@ -32,10 +33,7 @@ describe('the KMS signer behind a fault', () => {
     async (mode) => {
       await proxy.setMode(mode);
       const runtime = createRuntime({
-        [ENV.usersTable]: 'Users',
-        [ENV.sessionsTable]: 'Sessions',
-        [ENV.revokedTokensTable]: 'RevokedTokens',
-        [ENV.loginAttemptsTable]: 'LoginAttempts',
+        ...tableEnvironment(),
         [ENV.kmsKeyId]: 'alias/test-signing-key',
       });
       const started = performance.now();

@@ -1,12 +1,8 @@
 import { createAuthorizerRuntime } from '../../lambdas/authorizer-runtime';
 import { ConfigError, ENV } from '../../lambdas/config';
+import { tableEnvironment } from '../../lambdas/contract/tables';
 
-const tables = {
-  [ENV.usersTable]: 'Users',
-  [ENV.sessionsTable]: 'Sessions',
-  [ENV.revokedTokensTable]: 'RevokedTokens',
-  [ENV.loginAttemptsTable]: 'LoginAttempts',
-};
+const tables = tableEnvironment();
 
 describe('createAuthorizerRuntime', () => {
   it('refuses to start with a KMS key but no public keys: it has no KMS access', () => {

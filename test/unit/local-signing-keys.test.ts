@@ -2,18 +2,14 @@ import { copyFile, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, ENV, loadConfig } from '../../lambdas/config';
+import { tableEnvironment } from '../../lambdas/contract/tables';
 import { createRuntime } from '../../lambdas/runtime';
 import { createLocalSigner, LOCAL_KEY_FILE } from '../../lambdas/signing/local-signer';
 import { readLocalConfig } from '../../local/config';
 import { localKeySetEnvironment } from '../../local/signing-keys';
 import { StartupError } from '../../local/startup-error';
 
-const TABLES = {
-  [ENV.usersTable]: 'Users',
-  [ENV.sessionsTable]: 'Sessions',
-  [ENV.revokedTokensTable]: 'RevokedTokens',
-  [ENV.loginAttemptsTable]: 'LoginAttempts',
-};
+const TABLES = tableEnvironment();
 
 describe('LOCAL_SIGNING_KEYS', () => {
   it('is unset by default: no key set, the single signing-key.pem', () => {
