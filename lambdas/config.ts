@@ -57,10 +57,12 @@ export const ENV = {
   refreshGraceSeconds: 'REFRESH_GRACE_SECONDS',
   /** Live sessions a user may have; a login beyond it ends the oldest (1-1000, default 100). */
   maxSessionsPerUser: 'MAX_SESSIONS_PER_USER',
-  /** Consecutive failed logins of a username before it is locked (1-100, default 5). */
+  /** Attempts of an (account, address) pair before each failure locks it (1-100, default 5). */
   loginLockoutThreshold: 'LOGIN_LOCKOUT_THRESHOLD',
-  /** The longest lock of a username, in seconds (1-3600, default 900). */
+  /** The longest lock of an (account, address) pair, in seconds (1-3600, default 900). */
   loginLockoutMaxSeconds: 'LOGIN_LOCKOUT_MAX_SECONDS',
+  /** Counted login attempts per hour on one account over all addresses without a recent success (1-10000, default 30). */
+  loginAccountCeilingPerHour: 'LOGIN_ACCOUNT_CEILING_PER_HOUR',
 } as const;
 
 export const DEFAULTS = {
@@ -72,12 +74,14 @@ export const DEFAULTS = {
   maxSessionsPerUser: 100,
   loginLockoutThreshold: 5,
   loginLockoutMaxSeconds: 15 * 60,
+  loginAccountCeilingPerHour: 30,
 } as const;
 
 /** The bounds of the lockout settings: a lock of more than an hour is a denial of service. */
 export const LOGIN_LOCKOUT_RANGE = {
   threshold: { min: 1, max: 100 },
   maxLockSeconds: { min: 1, max: 3600 },
+  accountCeilingPerHour: { min: 1, max: 10_000 },
 } as const;
 
 /**
@@ -133,8 +137,8 @@ export interface AppConfig {
   refreshGraceSeconds: number;
   /** Live sessions per user; login ends the oldest beyond it. */
   maxSessionsPerUser: number;
-  /** Per-username login throttling (`auth/lockout.ts`). */
-  lockout: { threshold: number; maxLockSeconds: number };
+  /** Login throttling per account and address (`auth/lockout.ts`). */
+  lockout: { threshold: number; maxLockSeconds: number; accountCeilingPerHour: number };
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
   /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
@@ -291,6 +295,12 @@ export function readLockout(env: Env): AppConfig['lockout'] {
       ENV.loginLockoutMaxSeconds,
       DEFAULTS.loginLockoutMaxSeconds,
       LOGIN_LOCKOUT_RANGE.maxLockSeconds,
+    ),
+    accountCeilingPerHour: integerIn(
+      env,
+      ENV.loginAccountCeilingPerHour,
+      DEFAULTS.loginAccountCeilingPerHour,
+      LOGIN_LOCKOUT_RANGE.accountCeilingPerHour,
     ),
   };
 }

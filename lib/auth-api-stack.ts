@@ -83,6 +83,7 @@ export class AuthApiStack extends Stack {
       [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
       [ENV.loginLockoutThreshold]: String(config.loginLockoutThreshold),
       [ENV.loginLockoutMaxSeconds]: String(config.loginLockoutMaxSeconds),
+      [ENV.loginAccountCeilingPerHour]: String(config.loginAccountCeilingPerHour),
       // The handlers add CORS headers to their own answers for these origins.
       ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
       // Powertools Logger and Metrics (docs/operations.md).

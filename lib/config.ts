@@ -88,10 +88,12 @@ export interface StackConfig {
   authorizerReservedConcurrency?: number;
   /** Reserved concurrency, i.e. ceiling, of each password-hashing function; unset = none. */
   passwordHashingReservedConcurrency?: number;
-  /** Consecutive failed logins of a username before it is locked. */
+  /** Attempts of an (account, address) pair before each failure locks it. */
   loginLockoutThreshold: number;
-  /** The longest lock of a username after failed logins, in seconds. */
+  /** The longest lock of an (account, address) pair after failed logins, in seconds. */
   loginLockoutMaxSeconds: number;
+  /** Counted login attempts per hour on one account over all addresses without a recent login. */
+  loginAccountCeilingPerHour: number;
   /**
    * Logical names of the KMS signing keys, the current (signing) one first;
    * verifiers trust all of them. A rotation lists the new key before the old.
@@ -139,6 +141,7 @@ export const CONTEXT_KEYS = {
   passwordHashingReservedConcurrency: 'passwordHashingReservedConcurrency',
   loginLockoutThreshold: 'loginLockoutThreshold',
   loginLockoutMaxSeconds: 'loginLockoutMaxSeconds',
+  loginAccountCeilingPerHour: 'loginAccountCeilingPerHour',
   signingKeys: 'signingKeys',
 } as const satisfies Record<keyof StackConfig, string>;
 
@@ -452,6 +455,12 @@ export function readStackConfig(read: ContextReader): StackConfig {
       k.loginLockoutMaxSeconds,
       DEFAULTS.loginLockoutMaxSeconds,
       LOGIN_LOCKOUT_RANGE.maxLockSeconds,
+    ),
+    loginAccountCeilingPerHour: integer(
+      read,
+      k.loginAccountCeilingPerHour,
+      DEFAULTS.loginAccountCeilingPerHour,
+      LOGIN_LOCKOUT_RANGE.accountCeilingPerHour,
     ),
     ...readObservability(read),
     ...readAbuseLimits(read, { stageName, throttleRateLimit, throttleBurstLimit }),

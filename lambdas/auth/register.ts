@@ -1,10 +1,16 @@
-/** Registration: a new user with a unique normalised username and a hashed password. */
+/**
+ * Registration: a new user with a unique normalised username and a hashed
+ * password. Unique under both normalisations: a name whose first-releases
+ * normalisation is an existing account's is taken too, or the newcomer
+ * would shadow that account at login.
+ */
 import { type Clock, newId } from '../clock';
+import { UsernameTakenError } from '../errors';
 import type { PasswordHasher } from './passwords';
 import type { UserStore } from './ports';
 
 export interface RegisterDeps {
-  users: Pick<UserStore, 'create'>;
+  users: Pick<UserStore, 'create' | 'find'>;
   passwords: Pick<PasswordHasher, 'hash'>;
   clock: Clock;
   newId?: () => string;
@@ -13,6 +19,8 @@ export interface RegisterDeps {
 export interface Registration {
   /** Already normalised and checked by the caller (see `contract/requests.ts`). */
   username: string;
+  /** The legacy normalisation of the same input, when it differs (`credentials-rules.ts`). */
+  legacyUsername?: string | undefined;
   password: string;
 }
 
@@ -24,8 +32,11 @@ export interface RegisteredUser {
 /** Creates the user; throws `UsernameTakenError` (409) when the name exists. */
 export async function register(
   { users, passwords, clock, newId: makeId = newId }: RegisterDeps,
-  { username, password }: Registration,
+  { username, legacyUsername, password }: Registration,
 ): Promise<RegisteredUser> {
+  if (legacyUsername !== undefined && legacyUsername !== username) {
+    if (await users.find(legacyUsername)) throw new UsernameTakenError();
+  }
   const user = {
     username,
     userId: makeId(),

@@ -47,10 +47,26 @@ const wellFormed = rule((value) =>
   isWellFormed(value) ? undefined : 'must be well-formed Unicode text (no unpaired surrogates)',
 );
 
-/** A username being chosen: well-formed, normalised, then the rules. */
+/**
+ * A username being chosen: well-formed, normalised, then the rules. It comes
+ * with the first releases' normalisation of the same input where that
+ * differs, since an account stored under it must not be shadowed.
+ */
 export const newUsername = z
-  .pipe(text().check(wellFormed), z.transform(normaliseUsername))
-  .check(rule(usernameProblem));
+  .pipe(
+    text().check(wellFormed),
+    z.transform((raw: string) => {
+      const username = normaliseUsername(raw);
+      const legacy = legacyNormaliseUsername(raw);
+      return { username, legacyUsername: legacy !== username ? legacy : undefined };
+    }),
+  )
+  .check(
+    z.superRefine((names, ctx) => {
+      const message = usernameProblem(names.username);
+      if (message !== undefined) ctx.addIssue(message);
+    }),
+  );
 
 /** Not on the shipped list of common and breached passwords (read on the first check). */
 const notCommon = rule((value) => (isCommonPassword(value) ? COMMON_PASSWORD_PROBLEM : undefined));

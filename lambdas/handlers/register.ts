@@ -15,7 +15,8 @@ const runtime = createRuntime();
 export const handler = runtime.config.signupOpen
   ? jsonHandler(runtime.config, async (event) => {
       const deps = { users: runtime.users(), passwords: runtime.passwords(), clock: systemClock };
-      const user = await register(deps, parseInput(registrationBody, event.jsonBody));
+      const { username, password } = parseInput(registrationBody, event.jsonBody);
+      const user = await register(deps, { ...username, password });
       return json(201, {
         user_id: user.userId,
         username: user.username,

@@ -22,6 +22,21 @@ describe('register', () => {
     await expect(world.passwords.verify('correct horse', stored?.passwordHash)).resolves.toBe(true);
   });
 
+  it('refuses a name whose first-releases normalisation is an existing account (409), so it cannot shadow it (F5)', async () => {
+    const world = await domainWorld();
+    // Stored by the first releases, which trimmed before NFKC: "\u00a8bob" became " \u0308bob".
+    await register(world, { username: ' \u0308bob', password: 'correct horse' });
+
+    await expect(
+      register(world, {
+        username: '\u0308bob',
+        legacyUsername: ' \u0308bob',
+        password: 'another horse',
+      }),
+    ).rejects.toBeInstanceOf(UsernameTakenError);
+    expect(world.users.items.has('\u0308bob')).toBe(false);
+  });
+
   it('refuses a taken name and leaves the first account as it was', async () => {
     const world = await domainWorld();
     await register(world, { username: 'alice', password: 'correct horse' });

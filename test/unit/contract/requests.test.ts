@@ -23,8 +23,16 @@ describe('usernames being chosen', () => {
     ['\u00a8bob', '\u0308bob'],
     ['ﬁle', 'file'],
   ])('normalises %p to %p, which normalises to itself', (raw, expected) => {
-    expect(register(raw).username).toBe(expected);
+    expect(register(raw).username.username).toBe(expected);
     expect(normaliseUsername(expected)).toBe(expected);
+  });
+
+  it('carries the first releases’ normalisation of the same input where it differs', () => {
+    expect(register('\u00a8bob').username).toEqual({
+      username: '\u0308bob',
+      legacyUsername: ' \u0308bob',
+    });
+    expect(register(' Alice ').username).toEqual({ username: 'alice', legacyUsername: undefined });
   });
 
   it.each([
@@ -41,7 +49,7 @@ describe('usernames being chosen', () => {
   });
 
   it('counts code points, not UTF-16 units: 64 emoji are a valid name', () => {
-    expect(register('😀'.repeat(64)).username).toBe('😀'.repeat(64));
+    expect(register('😀'.repeat(64)).username.username).toBe('😀'.repeat(64));
   });
 });
 

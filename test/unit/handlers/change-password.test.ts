@@ -106,18 +106,18 @@ describe('change-password handler', () => {
       message: ERROR_MESSAGES.wrongCurrentPassword,
     });
     expect(response.headers['WWW-Authenticate']).toBeUndefined();
-    // The failure is counted toward the login lockout; the user is not touched.
+    // The attempt is counted on the caller's lockout pair; the user is not touched.
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: TABLE_NAMES.loginAttempts,
-      Key: { username: 'alice' },
+      Key: { account: 'alice', address: expect.any(String) },
     });
     expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { TableName: TABLE_NAMES.users });
     expectOnlyGrantedActions(ddb, 'ChangePassword');
   });
 
-  it('returns 429 too_many_requests with Retry-After while the name is locked, reading no user', async () => {
+  it('returns 429 too_many_requests with Retry-After while the pair is locked, reading no user', async () => {
     const { current } = await setup();
-    mockLoginAttempts(ddb, { failures: 6, lastFailureAt: Date.now() });
+    mockLoginAttempts(ddb, { attempts: 6, lockedUntil: Date.now() + 2000 });
 
     const response = await change(authorizerContext(current), {
       current_password: 'old password',

@@ -238,12 +238,15 @@ export function putItems(
  */
 export function mockLoginAttempts(
   ddb: AwsClientStub<DynamoDBDocumentClient>,
-  locked?: { failures: number; lastFailureAt: number },
+  locked?: { attempts: number; lockedUntil: number },
 ): void {
   const table = { TableName: TABLE_NAMES.loginAttempts };
-  ddb.on(GetCommand, table).resolves(locked ? { Item: { username: 'x', ...locked } } : {});
+  ddb
+    .on(GetCommand, table)
+    .resolves(
+      locked ? { Item: { account: 'x', address: 'y', lastAttemptAt: Date.now(), ...locked } } : {},
+    );
   ddb
     .on(UpdateCommand, table)
-    .resolves({ Attributes: { failures: (locked?.failures ?? 0) + 1, lastFailureAt: Date.now() } });
-  ddb.on(DeleteCommand, table).resolves({});
+    .resolves({ Attributes: { attempts: (locked?.attempts ?? 0) + 1, lastAttemptAt: Date.now() } });
 }

@@ -107,19 +107,19 @@ describe('login handler', () => {
     expect(unknownUser.body).toBe(wrongPassword.body);
     expect(wrongPassword.headers['WWW-Authenticate']).toBeUndefined();
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
-    // Both failures count toward the lockout of the name tried, known or not.
-    for (const username of ['alice', 'mallory']) {
+    // Both attempts count on the pair of the name tried, known or not, and the client's address.
+    for (const account of ['alice', 'mallory']) {
       expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
         TableName: TABLE_NAMES.loginAttempts,
-        Key: { username },
+        Key: { account, address: expect.any(String) },
       });
     }
     expectOnlyGrantedActions(ddb, 'Login');
   });
 
-  it('returns 429 too_many_requests with Retry-After for a locked name, before reading the user', async () => {
-    // Seven failures, the last one now: locked for 2^(7-5) = 4 s.
-    mockLoginAttempts(ddb, { failures: 7, lastFailureAt: Date.now() });
+  it('returns 429 too_many_requests with Retry-After for a locked pair, before hashing', async () => {
+    // Seven attempts, the last one now: locked for 2^(7-5) = 4 s.
+    mockLoginAttempts(ddb, { attempts: 7, lockedUntil: Date.now() + 4000 });
     ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: alice });
 
     const response = await login({ username: 'Alice', password: 'correct horse' });
@@ -133,9 +133,10 @@ describe('login handler', () => {
     expect(response.headers).toMatchObject(SECURITY_HEADERS);
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
       TableName: TABLE_NAMES.loginAttempts,
-      Key: { username: 'alice' },
+      Key: { account: 'alice', address: expect.any(String) },
     });
-    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_NAMES.users });
+    // Refused before anything is counted.
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it.each([
