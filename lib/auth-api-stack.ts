@@ -13,6 +13,7 @@ import { AuthApi, deployedRoutes } from './auth-api';
 import type { StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
+import { RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 import { WebAcl } from './waf';
@@ -26,6 +27,7 @@ export class AuthApiStack extends Stack {
   readonly tables: AuthTables;
   readonly signingKey: SigningKey;
   readonly signingPublicKey: SigningPublicKey;
+  readonly refreshTokenKey: RefreshTokenKey;
   readonly authApi: AuthApi;
   readonly observability: Observability;
   /** The web application firewall; absent when context `waf` is false. */
@@ -42,10 +44,15 @@ export class AuthApiStack extends Stack {
       names: config.signingKeys,
     });
 
+    this.refreshTokenKey = new RefreshTokenKey(this, 'RefreshTokenKey', {
+      retainData: config.retainData,
+    });
+
     const targets = {
       tables: this.tables.byName,
       key: this.signingKey.key,
       otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
+      refreshKey: this.refreshTokenKey.key,
     };
     this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
       keys: this.signingKey.keys,
@@ -70,6 +77,9 @@ export class AuthApiStack extends Stack {
       // and the key that signs: context `signingKeys`, current first.
       [ENV.publicKeys]: this.signingPublicKey.jwks,
       [ENV.currentKid]: this.signingPublicKey.kid,
+      // Opaque refresh tokens: the HMAC key's id, and what is issued (both formats are read).
+      [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
+      [ENV.refreshTokenFormat]: config.refreshTokenFormat,
       // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
       ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
       ...(config.acceptedIssuers.length > 0
@@ -98,10 +108,18 @@ export class AuthApiStack extends Stack {
       targets,
     });
 
-    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else.
+    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else;
+    // kms:GenerateMac likewise (login, refresh, logout, RFC 7009 revocation).
+    const allFunctions = [
+      this.authApi.authorizerFunction,
+      ...Object.values(this.authApi.functions),
+    ];
     this.signingKey.allowSigningOnlyBy(
-      [this.authApi.authorizerFunction, ...Object.values(this.authApi.functions)]
-        .filter((fn) => fn.spec.key.includes('kms:Sign'))
+      allFunctions.filter((fn) => fn.spec.key.includes('kms:Sign')).map((fn) => fn.role),
+    );
+    this.refreshTokenKey.allowOnlyBy(
+      allFunctions
+        .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
         .map((fn) => fn.role),
     );
     if (config.waf) {
@@ -143,6 +161,10 @@ export class AuthApiStack extends Stack {
         ),
       });
     }
+    new CfnOutput(this, 'RefreshTokenKeyId', {
+      description: 'KMS HMAC key behind the opaque refresh tokens (HMAC_256)',
+      value: this.refreshTokenKey.key.keyId,
+    });
     new CfnOutput(this, 'SigningKeyAlias', {
       description: 'Alias of the signing key',
       value: this.signingKey.alias.aliasName,
