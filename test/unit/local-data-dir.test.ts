@@ -69,17 +69,18 @@ const lockOf = (identity: object, dir: string) =>
   `${JSON.stringify({ ...identity, dataDir: dir })}\n`;
 
 /**
- * A zombie: `sh` starts a short child, then becomes a `sleep` that never
- * reaps it. Resolves with the zombie's pid once it has exited, and a stopper.
+ * A zombie: `sh` starts a child that ends a moment later (after `sh` has
+ * become a `sleep`, which never reaps it; a child that ended earlier could
+ * be reaped by `sh` itself). Resolves with the zombie's pid once it has exited, and a stopper.
  */
 async function zombie(): Promise<{ pid: number; stop(): void }> {
-  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], {
+  const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const pid = await new Promise<number>((resolvePid) =>
     parent.stdout.once('data', (chunk: Buffer) => resolvePid(Number(chunk.toString().trim()))),
   );
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 10_000;
   // Wait until the child has exited: its stat says Z.
   while (!(await readFile(`/proc/${pid}/stat`, 'utf8')).includes(') Z ')) {
     if (Date.now() > deadline) throw new Error('no zombie');
