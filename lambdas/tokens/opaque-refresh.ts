@@ -118,6 +118,17 @@ export function readOpaqueRefreshToken(
   return { token_use: 'refresh', format: 'opaque', sub, sid, jti: referenceOf(nonce), exp };
 }
 
+/**
+ * The key of an opaque refresh token's revocation and of its session's
+ * `refreshJti` (its reference), from the token alone, without checking its
+ * tag: what an operator looks a token up by. `undefined` for anything else.
+ */
+export function referenceOfToken(token: string): string | undefined {
+  const secret = token.split('.')[4] ?? '';
+  if (!isOpaqueRefreshToken(token) || !SECRET.test(secret)) return undefined;
+  return referenceOf(Buffer.from(secret, 'base64url').subarray(0, NONCE_BYTES));
+}
+
 /** Compares two references (or `jti`s) in constant time. */
 export function sameReference(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
