@@ -64,7 +64,9 @@ function authorizerPermissions(template: Template) {
     template.findResources('AWS::Lambda::Permission', {
       Properties: { Principal: 'apigateway.amazonaws.com' },
     }),
-  ).filter((permission) => JSON.stringify(permission.Properties.SourceArn).includes('authorizers/'));
+  ).filter((permission) =>
+    JSON.stringify(permission.Properties.SourceArn).includes('authorizers/'),
+  );
 }
 
 /** The SSM-typed CloudFormation parameters of a template, by the parameter name they read. */
@@ -257,7 +259,7 @@ describe('JwtAuth', () => {
     const template = Template.fromStack(stack);
 
     it('reads the issuer, JWKS URL, table name and function ARN from SSM', () => {
-            for (const value of [auth.issuer, auth.jwksUrl, auth.revocationTableName]) {
+      for (const value of [auth.issuer, auth.jwksUrl, auth.revocationTableName]) {
         expect(stack.resolve(value)).toEqual({ Ref: expect.stringMatching(/^SsmParameterValue/) });
       }
       expect(ssmParameters(template)).toEqual(
