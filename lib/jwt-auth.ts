@@ -195,7 +195,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
         this.authorizerFunction.functionArn,
       );
     }
-    if (there.node.root === here.node.root) there.addDependency(here);
+    if (there.node.root === here.node.root) there.addStackDependency(here);
     return importAuthorizerFunction(
       scope,
       Names.uniqueId(this),

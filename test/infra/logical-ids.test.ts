@@ -17,13 +17,24 @@ interface Pinned {
 
 const PINNED_FILE = path.join(__dirname, 'logical-ids.json');
 
+/**
+ * A REST API deployment's logical id ends with a hash of the API's content:
+ * a new one on every API change is how CDK redeploys the stage (the stage
+ * and its URL stay). Pinned is the id without that hash.
+ */
+function pinnedId(id: string, type: string): string {
+  return type === 'AWS::ApiGateway::Deployment'
+    ? id.replace(/[0-9a-f]{32}$/, '<content hash>')
+    : id;
+}
+
 /** Every logical id with its resource type, and every output key, of a template. */
 function logicalIdsOf(template: Record<string, unknown>): Pinned {
   const resources = (template.Resources ?? {}) as Record<string, { Type: string }>;
   return {
     resources: Object.fromEntries(
       Object.entries(resources)
-        .map(([id, resource]) => [id, resource.Type] as const)
+        .map(([id, resource]) => [pinnedId(id, resource.Type), resource.Type] as const)
         .sort(([a], [b]) => a.localeCompare(b)),
     ),
     outputs: Object.keys((template.Outputs ?? {}) as object).sort(),
