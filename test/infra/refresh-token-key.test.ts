@@ -14,11 +14,11 @@ interface KeyStatement extends Statement {
 
 describe('refresh-token key', () => {
   const { template, stack, logicalId } = synthStack();
-  const resource = template.toJSON().Resources[logicalId(stack.refreshTokenKey.key)];
+  const resource = template.toJSON().Resources[logicalId(stack.auth.refreshTokenKey.key)];
   const statements = resource.Properties.KeyPolicy.Statement as KeyStatement[];
   const macRoles = ROUTES.filter((route) => route.refreshKey?.includes('kms:GenerateMac')).map(
     (route) => ({
-      'Fn::GetAtt': [logicalId(stack.authApi.functions[route.id]?.role as never), 'Arn'],
+      'Fn::GetAtt': [logicalId(stack.auth.authApi.functions[route.id]?.role as never), 'Arn'],
     }),
   );
 
@@ -36,7 +36,8 @@ describe('refresh-token key', () => {
         roleStatements(
           template,
           logicalId(
-            stack.authApi.functions[spec.id]?.role ?? stack.authApi.authorizerFunction.role,
+            stack.auth.authApi.functions[spec.id]?.role ??
+              stack.auth.authApi.authorizerFunction.role,
           ),
         )
           .flatMap(actionsOf)
@@ -64,13 +65,13 @@ describe('refresh-token key', () => {
 
   it('reaches every function by id, with the format to issue', () => {
     for (const fn of [
-      stack.authApi.authorizerFunction,
-      ...Object.values(stack.authApi.functions),
+      stack.auth.authApi.authorizerFunction,
+      ...Object.values(stack.auth.authApi.functions),
     ]) {
       const variables =
         template.toJSON().Resources[logicalId(fn.function)].Properties.Environment.Variables;
       expect(variables[ENV.refreshTokenKeyId]).toEqual({
-        Ref: logicalId(stack.refreshTokenKey.key),
+        Ref: logicalId(stack.auth.refreshTokenKey.key),
       });
       expect(variables[ENV.refreshTokenFormat]).toBe('jwt');
     }
@@ -78,7 +79,7 @@ describe('refresh-token key', () => {
 
   it('issues what context refreshTokenFormat says', () => {
     const opaque = synthStack({ refreshTokenFormat: 'opaque' });
-    const login = opaque.stack.authApi.functions.Login?.function;
+    const login = opaque.stack.auth.authApi.functions.Login?.function;
     expect(
       opaque.template.toJSON().Resources[opaque.logicalId(login as never)].Properties.Environment
         .Variables[ENV.refreshTokenFormat],
