@@ -40,6 +40,7 @@ describe('readStackConfig', () => {
       loginLockoutMaxSeconds: 900,
       loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
+      refreshTokenFormat: 'jwt',
     });
   });
 

@@ -25,11 +25,14 @@ function apiVariables({ apiTemplate }: Synthesized): Record<string, unknown>[] {
 }
 
 const named = (s: Synthesized, name: string) => {
-  const key = s.stack.signingKey.keys.find((k) => k.name === name)?.key;
-  const reading = s.stack.signingPublicKey.keys.find((k) => k.name === name)?.resource;
+  const key = s.stack.auth.signingKey.keys.find((k) => k.name === name)?.key;
+  const reading = s.stack.auth.signingPublicKey.keys.find((k) => k.name === name)?.resource;
   if (!key || !reading) throw new Error(`no key named ${name}`);
   return { key: s.logicalId(key), publicKey: s.logicalId(reading) };
 };
+
+/** Signing keys only: the refresh-token key is another KMS key of the stack. */
+const ES256_KEY = { Properties: { KeySpec: 'ECC_NIST_P256' } };
 
 const jwkOf = (publicKey: string) => ({ 'Fn::GetAtt': [publicKey, 'Jwk'] });
 const kidOf = (publicKey: string) => ({ 'Fn::GetAtt': [publicKey, 'Kid'] });
@@ -68,15 +71,17 @@ describe('signing key set in the template', () => {
   describe('by default (one key)', () => {
     it('keeps the logical ids of the key, its alias, its public key reading and the reader', () => {
       const { template, stack, logicalId } = byDefault;
-      expect(Object.keys(template.findResources('AWS::KMS::Key'))).toEqual([
+      expect(Object.keys(template.findResources('AWS::KMS::Key', ES256_KEY))).toEqual([
         LEGACY_LOGICAL_IDS.key,
       ]);
-      expect(logicalId(stack.signingKey.key)).toBe(LEGACY_LOGICAL_IDS.key);
-      expect(logicalId(stack.signingKey.alias)).toBe(LEGACY_LOGICAL_IDS.alias);
+      expect(logicalId(stack.auth.signingKey.key)).toBe(LEGACY_LOGICAL_IDS.key);
+      expect(logicalId(stack.auth.signingKey.alias)).toBe(LEGACY_LOGICAL_IDS.alias);
       expect(Object.keys(template.findResources('Custom::SigningPublicKey'))).toEqual([
         LEGACY_LOGICAL_IDS.publicKey,
       ]);
-      expect(logicalId(stack.signingPublicKey.reader.function)).toBe(LEGACY_LOGICAL_IDS.reader);
+      expect(logicalId(stack.auth.signingPublicKey.reader.function)).toBe(
+        LEGACY_LOGICAL_IDS.reader,
+      );
     });
 
     it('hands over a set of that one key, and no key list output', () => {
@@ -98,7 +103,7 @@ describe('signing key set in the template', () => {
     it('keeps k1 exactly where it was and adds k2 as a second ES256 key', () => {
       expect(k1.key).toBe(LEGACY_LOGICAL_IDS.key);
       expect(k1.publicKey).toBe(LEGACY_LOGICAL_IDS.publicKey);
-      const keys = rotating.template.findResources('AWS::KMS::Key');
+      const keys = rotating.template.findResources('AWS::KMS::Key', ES256_KEY);
       expect(Object.keys(keys).sort()).toEqual([k1.key, k2.key].sort());
       for (const key of Object.values(keys)) {
         expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
@@ -107,17 +112,19 @@ describe('signing key set in the template', () => {
     });
 
     it('gives every key the same key policy (only login and refresh may sign)', () => {
-      const keys = Object.values(rotating.template.findResources('AWS::KMS::Key'));
+      const keys = Object.values(rotating.template.findResources('AWS::KMS::Key', ES256_KEY));
       const [first, second] = keys.map((key) => key.Properties.KeyPolicy);
       expect(second).toEqual(first);
-      const legacy = byDefault.template.findResources('AWS::KMS::Key')[LEGACY_LOGICAL_IDS.key];
+      const legacy = byDefault.template.findResources('AWS::KMS::Key', ES256_KEY)[
+        LEGACY_LOGICAL_IDS.key
+      ];
       expect(first).toEqual(legacy?.Properties.KeyPolicy);
     });
 
     it('reads each public key with its own custom resource, through one reader', () => {
       const readings = rotating.template.findResources('Custom::SigningPublicKey');
       expect(Object.keys(readings).sort()).toEqual([k1.publicKey, k2.publicKey].sort());
-      const reader = rotating.logicalId(rotating.stack.signingPublicKey.reader.function);
+      const reader = rotating.logicalId(rotating.stack.auth.signingPublicKey.reader.function);
       expect(readings[k1.publicKey]?.Properties).toEqual({
         ServiceToken: { 'Fn::GetAtt': [reader, 'Arn'] },
         KeyId: { Ref: k1.key },
@@ -132,7 +139,9 @@ describe('signing key set in the template', () => {
         Object.keys(byDefault.template.findResources('AWS::Lambda::Function')).length,
       );
       const policy = rotating.logicalId(
-        rotating.stack.signingPublicKey.reader.role.node.tryFindChild('DefaultPolicy') as never,
+        rotating.stack.auth.signingPublicKey.reader.role.node.tryFindChild(
+          'DefaultPolicy',
+        ) as never,
       );
       for (const reading of Object.values(readings)) {
         expect(reading.DependsOn).toEqual(expect.arrayContaining([policy]));
@@ -140,7 +149,7 @@ describe('signing key set in the template', () => {
     });
 
     it('lets the reader read both public keys and nothing else', () => {
-      const role = rotating.logicalId(rotating.stack.signingPublicKey.reader.role);
+      const role = rotating.logicalId(rotating.stack.auth.signingPublicKey.reader.role);
       const kms = roleStatements(rotating.template, role).filter((s) =>
         actionsOf(s).some((a) => a.startsWith('kms:')),
       );
@@ -167,7 +176,9 @@ describe('signing key set in the template', () => {
         AliasName: 'alias/serverless-jwt-auth/prod',
         TargetKeyId: { 'Fn::GetAtt': [k2.key, 'Arn'] },
       });
-      expect(rotating.logicalId(rotating.stack.signingKey.alias)).toBe(LEGACY_LOGICAL_IDS.alias);
+      expect(rotating.logicalId(rotating.stack.auth.signingKey.alias)).toBe(
+        LEGACY_LOGICAL_IDS.alias,
+      );
       const outputs = rotating.template.toJSON().Outputs;
       expect(outputs.SigningKeyId.Value).toEqual({ Ref: k2.key });
       expect(outputs.SigningKeys.Value).toEqual({
@@ -183,7 +194,7 @@ describe('signing key set in the template', () => {
 
     it('lets login and refresh sign with either listed key (a switch never strands an instance)', () => {
       for (const route of ['Login', 'Refresh']) {
-        const fn = rotating.stack.authApi.functions[route];
+        const fn = rotating.stack.auth.authApi.functions[route];
         if (!fn) throw new Error(`no function ${route}`);
         const signing = roleStatements(rotating.template, rotating.logicalId(fn.role)).filter((s) =>
           actionsOf(s).includes('kms:Sign'),
@@ -194,7 +205,7 @@ describe('signing key set in the template', () => {
         ]);
       }
       // The authorizer can touch no key at all.
-      const authorizer = rotating.logicalId(rotating.stack.authApi.authorizerFunction.role);
+      const authorizer = rotating.logicalId(rotating.stack.auth.authApi.authorizerFunction.role);
       expect(
         roleStatements(rotating.template, authorizer)
           .flatMap(actionsOf)
@@ -228,7 +239,9 @@ describe('signing key set in the template', () => {
 
     it('keeps k2 as it was and leaves k1 out of the stack and of the key set', () => {
       expect(k2).toEqual(named(rotating, 'k2'));
-      expect(Object.keys(dropped.template.findResources('AWS::KMS::Key'))).toEqual([k2.key]);
+      expect(Object.keys(dropped.template.findResources('AWS::KMS::Key', ES256_KEY))).toEqual([
+        k2.key,
+      ]);
       expect(Object.keys(dropped.template.findResources('Custom::SigningPublicKey'))).toEqual([
         k2.publicKey,
       ]);
