@@ -8,9 +8,9 @@ import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
-import { TABLES, type TableName } from '../lambdas/contract/tables';
+import { mapTables, TABLES, type TableName, tableEnvironment } from '../lambdas/contract/tables';
 import { AuthApi, deployedRoutes } from './auth-api';
-import type { StackConfig } from './config';
+import { functionEnvironment, type StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
 import { SigningKey, SigningPublicKey } from './signing-key';
@@ -54,12 +54,7 @@ export class AuthApiStack extends Stack {
       retainLogs: config.retainData,
     });
 
-    const tableNames = Object.fromEntries(
-      (Object.keys(TABLES) as TableName[]).map((name) => [
-        TABLES[name].envVar,
-        this.tables.byName[name].tableName,
-      ]),
-    );
+    const tableNames = tableEnvironment(mapTables((_, name) => this.tables.byName[name].tableName));
     // Every function loads the same configuration (loadConfig needs all of it);
     // what it may actually do is decided by its IAM role alone.
     const environment: Record<string, string> = {
@@ -70,26 +65,11 @@ export class AuthApiStack extends Stack {
       // and the key that signs: context `signingKeys`, current first.
       [ENV.publicKeys]: this.signingPublicKey.jwks,
       [ENV.currentKid]: this.signingPublicKey.kid,
-      // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
-      ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
-      ...(config.acceptedIssuers.length > 0
-        ? { [ENV.acceptedIssuers]: config.acceptedIssuers.join(',') }
-        : {}),
-      [ENV.audience]: config.audience,
-      [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
-      [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
-      [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
-      [ENV.signupOpen]: String(config.signupOpen),
-      [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
-      [ENV.loginLockoutThreshold]: String(config.loginLockoutThreshold),
-      [ENV.loginLockoutMaxSeconds]: String(config.loginLockoutMaxSeconds),
-      // The handlers add CORS headers to their own answers for these origins.
-      ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
-      // Powertools Logger and Metrics (docs/operations.md).
+      // Every function setting the context gives (an unset issuer: AuthApi sets the
+      // stage URL, which only exists once the API does); the handlers add CORS
+      // headers to their own answers; Powertools reads the log and metric settings.
+      ...functionEnvironment(config),
       [ENV.serviceName]: SERVICE_NAME,
-      [ENV.logLevel]: config.logLevel,
-      [ENV.logDebugSampleRate]: String(config.logDebugSampleRate),
-      [ENV.metricsNamespace]: config.metricsNamespace,
     };
 
     this.authApi = new AuthApi(this, 'Auth', {
