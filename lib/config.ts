@@ -31,6 +31,11 @@ function withContext<R extends Registry>(registry: R): WithContext<R> {
 /** Every setting the stack reads from context: the function settings that have a key, and its own. */
 export const CONTEXT_SETTINGS = { ...withContext(FUNCTION_SETTINGS), ...STACK_SETTINGS };
 
+/** The context key of each stack setting, by its `StackConfig` name. */
+export const CONTEXT_KEYS = Object.fromEntries(
+  Object.entries(CONTEXT_SETTINGS).map(([name, setting]) => [name, setting.context]),
+) as { [K in keyof typeof CONTEXT_SETTINGS]: (typeof CONTEXT_SETTINGS)[K]['context'] };
+
 /** The function settings the stack hands to every function, from its context. */
 const FORWARDED = withContext(FUNCTION_SETTINGS);
 
