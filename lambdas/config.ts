@@ -48,6 +48,23 @@ export interface TokenSettings {
   refreshTokenTtlSeconds: number;
 }
 
+/** What a refresh token issued now looks like (docs/design.md, "Tokens"). */
+export const REFRESH_TOKEN_FORMATS = FUNCTION_SETTINGS.refreshTokenFormat.choices;
+export type RefreshTokenFormat = (typeof REFRESH_TOKEN_FORMATS)[number];
+export const DEFAULT_REFRESH_TOKEN_FORMAT: RefreshTokenFormat =
+  FUNCTION_SETTINGS.refreshTokenFormat.default;
+
+/** Where the HMAC key of opaque refresh tokens comes from. */
+export type RefreshTokenKeySettings =
+  | { kind: 'kms'; keyId: string }
+  | { kind: 'local'; keyDir: string };
+
+export interface RefreshTokenSettings {
+  format: RefreshTokenFormat;
+  /** Absent: opaque refresh tokens are refused (a deployment without the key). */
+  key?: RefreshTokenKeySettings;
+}
+
 export type SigningSettings =
   | { kind: 'kms'; keyId: string }
   | { kind: 'local'; keyDir: string; keyFile?: string };
@@ -63,6 +80,7 @@ export interface AppConfig {
   tables: TableNames;
   tokens: TokenSettings;
   signing: SigningSettings;
+  refreshTokens: RefreshTokenSettings;
   /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
   keySet?: KeySetSettings;
   signupOpen: boolean;
@@ -131,6 +149,23 @@ function signingSettings(settings: FunctionSettings): SigningSettings {
   throw new ConfigError(`Set ${ENV.kmsKeyId} (AWS) or ${ENV.localKeyDir} (local mode).`);
 }
 
+function refreshTokenSettings(
+  settings: FunctionSettings,
+  signing: SigningSettings,
+): RefreshTokenSettings {
+  const format = settings.refreshTokenFormat;
+  const keyId = settings.refreshTokenKeyId;
+  const key: RefreshTokenKeySettings | undefined = keyId
+    ? { kind: 'kms', keyId }
+    : signing.kind === 'local'
+      ? { kind: 'local', keyDir: signing.keyDir }
+      : undefined;
+  if (format === 'opaque' && !key) {
+    throw new ConfigError(`${ENV.refreshTokenFormat}=opaque needs ${ENV.refreshTokenKeyId}.`);
+  }
+  return { format, ...(key ? { key } : {}) };
+}
+
 function readKeySet({ publicKeys, currentKid }: FunctionSettings): KeySetSettings | undefined {
   if (!publicKeys) {
     if (currentKid) throw new ConfigError(`${ENV.currentKid} needs ${ENV.publicKeys}.`);
@@ -162,10 +197,12 @@ export function lockoutSettings(settings: FunctionSettings): AppConfig['lockout'
 export function loadConfig(env: Env = process.env): AppConfig {
   const settings = readFunctionSettings(env);
   const keySet = readKeySet(settings);
+  const signing = signingSettings(settings);
   return {
     tables: tableNamesIn(env),
     tokens: tokenSettings(settings),
-    signing: signingSettings(settings),
+    signing,
+    refreshTokens: refreshTokenSettings(settings, signing),
     ...(keySet ? { keySet } : {}),
     signupOpen: settings.signupOpen,
     refreshGraceSeconds: settings.refreshGraceSeconds,

@@ -53,7 +53,9 @@ export type ValueOf<S extends Setting> = S['type'] extends 'int' | 'number'
     ? boolean
     : S['type'] extends 'list' | 'origins'
       ? string[]
-      : string;
+      : S extends { choices: readonly (infer C)[] }
+        ? C
+        : string;
 
 /** Each setting's value, `undefined` where it is unset and has no default. */
 export type Values<R extends Registry> = {

@@ -25,6 +25,19 @@ const DAY = 24 * 60 * 60;
 export const MAX_SIGNING_KEYS = 3;
 
 export const FUNCTION_SETTINGS = {
+  refreshTokenFormat: {
+    env: 'REFRESH_TOKEN_FORMAT',
+    context: 'refreshTokenFormat',
+    type: 'choice',
+    choices: ['jwt', 'opaque'],
+    default: 'jwt',
+    doc: 'the refresh tokens issued: `jwt` or `opaque`; both are always accepted',
+  },
+  refreshTokenKeyId: {
+    env: 'REFRESH_TOKEN_KMS_KEY_ID',
+    type: 'string',
+    doc: 'KMS HMAC_256 key of opaque refresh tokens (deployed); local mode: a key file',
+  },
   issuer: {
     env: 'TOKEN_ISSUER',
     context: 'issuer',

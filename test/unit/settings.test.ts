@@ -101,6 +101,7 @@ describe('docs/local-mode.md, variables', () => {
   /** Function settings that are no knob of local mode, and why. */
   const notLocal: Partial<Record<keyof typeof FUNCTION_SETTINGS, string>> = {
     kmsKeyId: 'AWS only: local mode signs with a key in DATA_DIR',
+    refreshTokenKeyId: 'AWS only: local mode keeps the key in DATA_DIR',
     publicKeys: 'set by npm start from LOCAL_SIGNING_KEYS',
     currentKid: 'set by npm start from LOCAL_SIGNING_KEYS',
     localKeyDir: 'set by npm start: DATA_DIR',
