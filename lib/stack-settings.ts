@@ -20,6 +20,7 @@ const CONCURRENCY = { type: 'int', min: 1, max: 100_000 } as const;
 const ALARM_COUNT = { type: 'int', min: 1, max: 1_000_000 } as const;
 
 export const STACK_SETTINGS = {
+  /** API Gateway stage name; also names the stack and the key alias. */
   stageName: {
     context: 'stage',
     type: 'string',
@@ -27,23 +28,23 @@ export const STACK_SETTINGS = {
     // Stage names end up in URLs, the stack name and the key alias.
     pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
     shape: '1-64 letters, digits, "-" or "_"',
-    doc: 'API Gateway stage name; also names the stack and the key alias',
   },
+  /** CloudFormation stack name; default `ServerlessJwtAuth-<stage>`. */
   stackName: {
     context: 'stackName',
     type: 'string',
     pattern: /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
     shape: 'a letter, then letters, digits and "-"',
-    doc: 'CloudFormation stack name; default `ServerlessJwtAuth-<stage>`',
   },
+  /** IAM principals allowed to call `POST /oauth/introspect`. */
   introspectionPrincipals: {
     context: 'introspectionPrincipals',
     type: 'list',
     default: [],
     pattern: /^arn:aws[a-z-]*:iam::\d{12}:(?:root|(?:role|user)\/[\w+=,.@/-]+)$/,
     shape: 'IAM role, user or account root ARNs',
-    doc: 'IAM principals allowed to call `POST /oauth/introspect`',
   },
+  /** API Gateway’s authorizer result cache; 0 = off. */
   authorizerCacheTtlSeconds: {
     context: 'authorizerCacheTtlSeconds',
     type: 'int',
@@ -51,30 +52,30 @@ export const STACK_SETTINGS = {
     // API Gateway's upper bound for an authorizer's result cache.
     min: 0,
     max: 3600,
-    doc: 'API Gateway’s authorizer result cache; 0 = off',
   },
+  /** Keep the tables and the signing key when the stack is deleted. */
   retainData: {
     context: 'retain',
     type: 'bool',
     default: true,
-    doc: 'keep the tables and the signing key when the stack is deleted',
   },
+  /** Stage-wide steady rate, requests per second. */
   throttleRateLimit: {
     context: 'throttleRateLimit',
     type: 'int',
     default: 50,
     min: 1,
     max: 10_000,
-    doc: 'stage-wide steady rate, requests per second',
   },
+  /** Stage-wide burst. */
   throttleBurstLimit: {
     context: 'throttleBurstLimit',
     type: 'int',
     default: 100,
     min: 1,
     max: 5_000,
-    doc: 'stage-wide burst',
   },
+  /** Retention of every log group, one of CloudWatch’s periods. */
   logRetention: {
     context: 'logRetentionDays',
     type: 'int',
@@ -82,77 +83,77 @@ export const STACK_SETTINGS = {
     min: 1,
     max: 3653,
     allowed: RETENTION_PERIODS,
-    doc: 'retention of every log group, one of CloudWatch’s periods',
   },
+  /** Create the account-wide role API Gateway needs to write logs. */
   apiGatewayCloudWatchRole: {
     context: 'apiGatewayCloudWatchRole',
     type: 'bool',
     default: true,
-    doc: 'create the account-wide role API Gateway needs to write logs',
   },
+  /** E-mail address subscribed to the alarm topic. */
   alarmEmail: {
     context: 'alarmEmail',
     type: 'string',
     // Nothing more is checked: SNS asks the address to confirm.
     pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
     shape: 'an e-mail address',
-    doc: 'e-mail address subscribed to the alarm topic',
   },
+  /** Alarm when more than this percentage of requests answer 5XX. */
   alarmServerErrorRatePercent: {
     context: 'alarmServerErrorRatePercent',
     type: 'int',
     default: 1,
     min: 1,
     max: 100,
-    doc: 'alarm when more than this percentage of requests answer 5XX',
   },
+  /** Alarm when the API’s p99 latency exceeds this many milliseconds. */
   alarmP99LatencyMs: {
     context: 'alarmP99LatencyMs',
     type: 'int',
     default: 2500,
     min: 100,
     max: 29_000,
-    doc: 'alarm when the API’s p99 latency exceeds this many milliseconds',
   },
+  /** Alarm when the authorizer fails closed this often in 5 minutes. */
   alarmAuthorizerFailures: {
     context: 'alarmAuthorizerFailures',
     ...ALARM_COUNT,
     default: 1,
-    doc: 'alarm when the authorizer fails closed this often in 5 minutes',
   },
+  /** Alarm when more logins than this fail in 5 minutes. */
   alarmFailedLogins: {
     context: 'alarmFailedLogins',
     ...ALARM_COUNT,
     default: 100,
-    doc: 'alarm when more logins than this fail in 5 minutes',
   },
+  /** Alarm when more refresh tokens than this are reused in 5 minutes. */
   alarmReuseDetections: {
     context: 'alarmReuseDetections',
     ...ALARM_COUNT,
     default: 10,
-    doc: 'alarm when more refresh tokens than this are reused in 5 minutes',
   },
+  /** Method-level steady rate of each credential route; at most the stage’s. */
   credentialThrottleRateLimit: {
     context: 'credentialThrottleRateLimit',
     type: 'int',
     default: 10,
     min: 1,
     max: 10_000,
-    doc: 'method-level steady rate of each credential route; at most the stage’s',
   },
+  /** Method-level burst of each credential route; at most the stage’s. */
   credentialThrottleBurstLimit: {
     context: 'credentialThrottleBurstLimit',
     type: 'int',
     default: 20,
     min: 1,
     max: 5_000,
-    doc: 'method-level burst of each credential route; at most the stage’s',
   },
+  /** Attach the WAFv2 web ACL to the stage; default: on for the stage `prod`. */
   waf: {
     context: 'waf',
     type: 'bool',
-    doc: 'attach the WAFv2 web ACL to the stage; default: on for the stage `prod`',
   },
+  /** Requests one IP may send to the credential routes per 5 minutes. */
   wafRateLimit: {
     context: 'wafRateLimit',
     type: 'int',
@@ -160,18 +161,18 @@ export const STACK_SETTINGS = {
     // WAF's bounds for a rate-based rule's limit.
     min: 10,
     max: 2_000_000_000,
-    doc: 'requests one IP may send to the credential routes per 5 minutes',
   },
+  /** Reserved concurrency (also the ceiling) of the authorizer. */
   authorizerReservedConcurrency: {
     context: 'authorizerReservedConcurrency',
     ...CONCURRENCY,
-    doc: 'reserved concurrency (also the ceiling) of the authorizer',
   },
+  /** Reserved concurrency (also the ceiling) of each password-hashing function. */
   passwordHashingReservedConcurrency: {
     context: 'passwordHashingReservedConcurrency',
     ...CONCURRENCY,
-    doc: 'reserved concurrency (also the ceiling) of each password-hashing function',
   },
+  /** The signing keys by name, the current (signing) one first. */
   signingKeys: {
     context: 'signingKeys',
     type: 'list',
@@ -182,6 +183,5 @@ export const STACK_SETTINGS = {
     shape: 'key names of 1-16 letters and digits starting with a letter',
     distinct: true,
     maxItems: MAX_SIGNING_KEYS,
-    doc: 'the signing keys by name, the current (signing) one first',
   },
 } as const satisfies Registry;

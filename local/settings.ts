@@ -8,6 +8,7 @@ import type { Registry } from '../lambdas/contract/setting-values';
 import { FUNCTION_SETTINGS, MAX_SIGNING_KEYS } from '../lambdas/contract/settings';
 
 export const LOCAL_SETTINGS = {
+  /** Port to listen on, on 127.0.0.1 only; 0 lets the system pick one. */
   port: {
     env: 'PORT',
     type: 'int',
@@ -15,19 +16,19 @@ export const LOCAL_SETTINGS = {
     // 0 asks the system for a free port.
     min: 0,
     max: 65535,
-    doc: 'port to listen on, on 127.0.0.1 only; 0 lets the system pick one',
   },
+  /** Folder of the embedded database and the local signing key. */
   dataDir: {
     env: 'DATA_DIR',
     type: 'string',
     default: '.data',
-    doc: 'folder of the embedded database and the local signing key',
   },
+  /** The shared secret that stands in for IAM on `POST /oauth/introspect`. */
   introspectionSecret: {
     env: 'INTROSPECTION_SECRET',
     type: 'string',
-    doc: 'the shared secret that stands in for IAM on `POST /oauth/introspect`',
   },
+  /** Key files in DATA_DIR making a key set, the signing one first. */
   signingKeys: {
     env: 'LOCAL_SIGNING_KEYS',
     type: 'list',
@@ -35,6 +36,5 @@ export const LOCAL_SETTINGS = {
     shape: 'key file names in DATA_DIR ending in .pem (letters, digits, ".", "_", "-")',
     distinct: true,
     maxItems: MAX_SIGNING_KEYS,
-    doc: 'key files in DATA_DIR making a key set, the signing one first',
   },
 } as const satisfies Registry;

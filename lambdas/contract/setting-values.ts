@@ -15,8 +15,6 @@ interface Declared {
   env?: string;
   /** The CDK context key (`-c key=value`, `cdk.json`) of a setting the stack reads. */
   context?: string;
-  /** One line of documentation; the settings tables of the docs are checked against it. */
-  doc: string;
 }
 
 export type Setting = Declared &

@@ -1,7 +1,9 @@
 /**
  * Every setting the functions read, declared once as plain data: its
  * environment variable, its CDK context key when the stack sets it from one,
- * its type, default, bounds and one line of documentation. The functions
+ * its type, default and bounds, and a one-line doc comment (a comment, not a
+ * string: this data is in every function bundle, the authorizer's near its
+ * ceiling). The functions
  * parse all of them at cold start (`lambdas/config.ts`), `npm start` before it
  * serves (`local/config.ts`), the stack from its context (`lib/config.ts`),
  * each with the one parser of `setting-values.ts`; a bound exists here alone.
@@ -25,38 +27,39 @@ const DAY = 24 * 60 * 60;
 export const MAX_SIGNING_KEYS = 3;
 
 export const FUNCTION_SETTINGS = {
+  /** The refresh tokens issued: `jwt` or `opaque`; both are always accepted. */
   refreshTokenFormat: {
     env: 'REFRESH_TOKEN_FORMAT',
     context: 'refreshTokenFormat',
     type: 'choice',
     choices: ['jwt', 'opaque'],
     default: 'jwt',
-    doc: 'the refresh tokens issued: `jwt` or `opaque`; both are always accepted',
   },
+  /** KMS HMAC_256 key of opaque refresh tokens (deployed); local mode: a key file. */
   refreshTokenKeyId: {
     env: 'REFRESH_TOKEN_KMS_KEY_ID',
     type: 'string',
-    doc: 'KMS HMAC_256 key of opaque refresh tokens (deployed); local mode: a key file',
   },
+  /** `iss` of issued tokens, checked on verification; the stack and npm start default to the API URL. */
   issuer: {
     env: 'TOKEN_ISSUER',
     context: 'issuer',
     type: 'string',
-    doc: '`iss` of issued tokens, checked on verification; the stack and npm start default to the API URL',
   },
+  /** Issuers also accepted on verification, never issued. */
   acceptedIssuers: {
     env: 'TOKEN_ACCEPTED_ISSUERS',
     context: 'acceptedIssuers',
     type: 'list',
-    doc: 'issuers also accepted on verification, never issued',
   },
+  /** `aud` of issued tokens, checked on verification. */
   audience: {
     env: 'TOKEN_AUDIENCE',
     context: 'audience',
     type: 'string',
     default: 'serverless-jwt-auth',
-    doc: '`aud` of issued tokens, checked on verification',
   },
+  /** Access token lifetime, not above the refresh lifetime. */
   accessTokenTtlSeconds: {
     env: 'ACCESS_TOKEN_TTL_SECONDS',
     context: 'accessTokenTtlSeconds',
@@ -64,8 +67,8 @@ export const FUNCTION_SETTINGS = {
     default: 15 * 60,
     min: 1,
     max: DAY,
-    doc: 'access token lifetime, not above the refresh lifetime',
   },
+  /** Absolute session lifetime, counted from login. */
   refreshTokenTtlSeconds: {
     env: 'REFRESH_TOKEN_TTL_SECONDS',
     context: 'refreshTokenTtlSeconds',
@@ -73,8 +76,8 @@ export const FUNCTION_SETTINGS = {
     default: 30 * DAY,
     min: 60,
     max: 365 * DAY,
-    doc: 'absolute session lifetime, counted from login',
   },
+  /** How long a refresh token just rotated away still gets its successor pair; 0 = strict. */
   refreshGraceSeconds: {
     env: 'REFRESH_GRACE_SECONDS',
     context: 'refreshGraceSeconds',
@@ -83,15 +86,15 @@ export const FUNCTION_SETTINGS = {
     // Cognito's RetryGracePeriodSeconds has the same bounds.
     min: 0,
     max: 60,
-    doc: 'how long a refresh token just rotated away still gets its successor pair; 0 = strict',
   },
+  /** Whether `POST /auth/register` accepts new users. */
   signupOpen: {
     env: 'SIGNUP_OPEN',
     context: 'signupOpen',
     type: 'bool',
     default: true,
-    doc: 'whether `POST /auth/register` accepts new users',
   },
+  /** Live sessions a user may have; a login beyond it ends the oldest. */
   maxSessionsPerUser: {
     env: 'MAX_SESSIONS_PER_USER',
     context: 'maxSessionsPerUser',
@@ -100,8 +103,8 @@ export const FUNCTION_SETTINGS = {
     // Password change and logout-all revoke every session in one invocation.
     min: 1,
     max: 1000,
-    doc: 'live sessions a user may have; a login beyond it ends the oldest',
   },
+  /** Consecutive failed logins of a username before it is locked. */
   loginLockoutThreshold: {
     env: 'LOGIN_LOCKOUT_THRESHOLD',
     context: 'loginLockoutThreshold',
@@ -109,8 +112,8 @@ export const FUNCTION_SETTINGS = {
     default: 5,
     min: 1,
     max: 100,
-    doc: 'consecutive failed logins of a username before it is locked',
   },
+  /** The longest lock of a username, in seconds. */
   loginLockoutMaxSeconds: {
     env: 'LOGIN_LOCKOUT_MAX_SECONDS',
     context: 'loginLockoutMaxSeconds',
@@ -119,22 +122,22 @@ export const FUNCTION_SETTINGS = {
     // A lock of more than an hour is a denial of service.
     min: 1,
     max: 3600,
-    doc: 'the longest lock of a username, in seconds',
   },
+  /** Browser origins allowed by CORS, or `*`; none: no CORS headers. */
   corsOrigins: {
     env: 'CORS_ALLOWED_ORIGINS',
     context: 'corsOrigins',
     type: 'origins',
-    doc: 'browser origins allowed by CORS, or `*`; none: no CORS headers',
   },
+  /** The functions’ log level (Powertools Logger). */
   logLevel: {
     env: 'POWERTOOLS_LOG_LEVEL',
     context: 'logLevel',
     type: 'choice',
     choices: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
     default: 'INFO',
-    doc: 'the functions’ log level (Powertools Logger)',
   },
+  /** Fraction of invocations logged at DEBUG anyway. */
   logDebugSampleRate: {
     env: 'POWERTOOLS_LOGGER_SAMPLE_RATE',
     context: 'logDebugSampleRate',
@@ -142,66 +145,65 @@ export const FUNCTION_SETTINGS = {
     default: 0.01,
     min: 0,
     max: 1,
-    doc: 'fraction of invocations logged at DEBUG anyway',
   },
+  /** CloudWatch namespace of the application metrics. */
   metricsNamespace: {
     env: 'POWERTOOLS_METRICS_NAMESPACE',
     context: 'metricsNamespace',
     type: 'string',
     default: DEFAULT_METRICS_NAMESPACE,
-    doc: 'CloudWatch namespace of the application metrics',
   },
+  /** `service` of every log line and metric. */
   serviceName: {
     env: 'POWERTOOLS_SERVICE_NAME',
     type: 'string',
     default: SERVICE_NAME,
-    doc: '`service` of every log line and metric',
   },
+  /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
   kmsKeyId: {
     env: 'SIGNING_KMS_KEY_ID',
     type: 'string',
-    doc: 'KMS key id, ARN or alias of the ES256 signing key (deployed)',
   },
+  /** JSON array of the public JWKs verifiers trust (deployed: set by the stack). */
   publicKeys: {
     env: 'SIGNING_PUBLIC_KEYS',
     type: 'string',
-    doc: 'JSON array of the public JWKs verifiers trust (deployed: set by the stack)',
   },
+  /** `kid` of the key that signs now, one of the public keys. */
   currentKid: {
     env: 'SIGNING_CURRENT_KID',
     type: 'string',
-    doc: '`kid` of the key that signs now, one of the public keys',
   },
+  /** Folder of the local ES256 key pair, used when no KMS key is set. */
   localKeyDir: {
     env: 'SIGNING_KEY_DIR',
     type: 'string',
-    doc: 'folder of the local ES256 key pair, used when no KMS key is set',
   },
+  /** The local key that signs, in the key folder. */
   localKeyFile: {
     env: 'SIGNING_KEY_FILE',
     type: 'string',
     pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}\.pem$/,
     shape: 'a file name ending in .pem',
-    doc: 'the local key that signs, in the key folder',
   },
+  /** How introspection callers authenticate, as the metadata says. */
   introspectionAuthMethod: {
     env: 'OAUTH_INTROSPECTION_AUTH_METHOD',
     type: 'choice',
     choices: ['aws_sigv4', 'client_secret_basic'],
     default: 'aws_sigv4',
-    doc: 'how introspection callers authenticate, as the metadata says',
   },
+  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint: {
     env: 'DYNAMODB_ENDPOINT',
     type: 'url',
-    doc: 'a DynamoDB-compatible endpoint (local mode); unset in AWS',
   },
+  /** Log2 of scrypt’s N for tests and local mode; refused with a KMS key (default 17). */
   passwordHashCost: {
     env: 'PASSWORD_SCRYPT_LOG2_N',
     type: 'int',
     min: 1,
     max: 20,
-    doc: 'log2 of scrypt’s N for tests and local mode; refused with a KMS key (default 17)',
   },
 } as const satisfies Registry;
 
