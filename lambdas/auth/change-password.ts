@@ -16,6 +16,7 @@
  */
 import { InvalidCredentialsError } from '../errors';
 import { addressKey } from './client-address';
+import { assertNewPassword } from './credential-policy';
 import { admitAttempt, type LockoutDeps, settleAttempt } from './lockout';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
@@ -41,7 +42,8 @@ export interface PasswordChangeRequest {
 }
 
 /**
- * A wrong current password throws `InvalidCredentialsError` (401, no
+ * A new password the policy refuses throws `InvalidRequestError` (400)
+ * before anything else. A wrong current password throws `InvalidCredentialsError` (401, no
  * `WWW-Authenticate`) and counts as a failed attempt of the caller's name
  * from its address; a locked pair throws `TooManyRequestsError` (429).
  */
@@ -51,6 +53,7 @@ export async function changePassword(
   { currentPassword, newPassword }: PasswordChangeRequest,
   client: ClientInfo,
 ): Promise<void> {
+  assertNewPassword(newPassword, 'new_password');
   const { users, sessions, passwords } = deps;
   const admission = await admitAttempt(
     deps,

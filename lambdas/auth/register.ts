@@ -6,6 +6,8 @@
  */
 import { type Clock, newId } from '../clock';
 import { UsernameTakenError } from '../errors';
+import { assertNewPassword, assertNewUsername } from './credential-policy';
+import { legacyNormaliseUsername } from './credentials-rules';
 import type { PasswordHasher } from './passwords';
 import type { UserStore } from './ports';
 
@@ -17,10 +19,8 @@ export interface RegisterDeps {
 }
 
 export interface Registration {
-  /** Already normalised and checked by the caller (see `contract/requests.ts`). */
+  /** As the user typed it: normalised and checked here (`credential-policy.ts`). */
   username: string;
-  /** The legacy normalisation of the same input, when it differs (`credentials-rules.ts`). */
-  legacyUsername?: string | undefined;
   password: string;
 }
 
@@ -29,14 +29,19 @@ export interface RegisteredUser {
   username: string;
 }
 
-/** Creates the user; throws `UsernameTakenError` (409) when the name exists. */
+/**
+ * Creates the user; throws `InvalidRequestError` (400) when the policy
+ * refuses the name or the password, `UsernameTakenError` (409) when the name
+ * exists under either normalisation.
+ */
 export async function register(
   { users, passwords, clock, newId: makeId = newId }: RegisterDeps,
-  { username, legacyUsername, password }: Registration,
+  { username: raw, password }: Registration,
 ): Promise<RegisteredUser> {
-  if (legacyUsername !== undefined && legacyUsername !== username) {
-    if (await users.find(legacyUsername)) throw new UsernameTakenError();
-  }
+  const username = assertNewUsername(raw);
+  assertNewPassword(password);
+  const legacy = legacyNormaliseUsername(raw);
+  if (legacy !== username && (await users.find(legacy))) throw new UsernameTakenError();
   const user = {
     username,
     userId: makeId(),

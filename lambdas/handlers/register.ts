@@ -15,8 +15,7 @@ const runtime = createRuntime();
 export const handler = runtime.config.signupOpen
   ? jsonHandler(runtime.config, async (event) => {
       const deps = { users: runtime.users(), passwords: runtime.passwords(), clock: systemClock };
-      const { username, password } = parseInput(registrationBody, event.jsonBody);
-      const user = await register(deps, { ...username, password });
+      const user = await register(deps, parseInput(registrationBody, event.jsonBody));
       return json(201, {
         user_id: user.userId,
         username: user.username,
