@@ -45,7 +45,6 @@ function recording<T extends object>(name: StoreName, store: T, calls: string[])
  * configuration loader.
  */
 export async function fakeRuntime(env: Record<string, string> = {}): Promise<FakeRuntime> {
-  const world = await domainWorld();
   const calls: string[] = [];
   const config = loadConfig({
     ...tableEnvironment(),
@@ -55,6 +54,8 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     [ENV.audience]: TEST_SETTINGS.audience,
     ...env,
   });
+  // Refresh tokens issued in the configured format, as the function would.
+  const world = await domainWorld({ refreshFormat: config.refreshTokens.format });
   const runtime: Runtime = {
     config,
     clock: world.clock,
