@@ -3,7 +3,6 @@
  * its Lambda entry is `lambdas/handlers/oauth-metadata.ts`.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ENV } from '../../config';
 import { PUBLIC_DOCUMENT_CACHE_CONTROL } from '../../contract/headers';
 import {
   authorizationServerMetadata,
@@ -27,10 +26,7 @@ function apiBaseUrl(event: APIGatewayProxyEvent, issuer: string): string {
 }
 
 export function createOauthMetadataHandler(runtime: Runtime) {
-  const introspectionAuth: IntrospectionAuthMethod =
-    process.env[ENV.introspectionAuthMethod] === 'client_secret_basic'
-      ? 'client_secret_basic'
-      : 'aws_sigv4';
+  const introspectionAuth: IntrospectionAuthMethod = runtime.config.introspectionAuthMethod;
   return httpHandler(runtime.config, async (event) => {
     const { issuer } = runtime.config.tokens;
     return json(
