@@ -24,7 +24,7 @@ import { createDynamoClient } from '../lambdas/store/dynamo-client';
 import { createRevocationLookup } from '../lambdas/store/revocation-lookup';
 import { createTokenIssuer } from '../lambdas/tokens/issue';
 import { createTokenVerifier } from '../lambdas/tokens/verify';
-import { esbuildOptions } from '../lib/bundling';
+import { esbuildOptions } from '../tools/esbuild-options';
 import { startEmbeddedDynamo } from '../local/embedded-dynamo';
 import { ensureTables } from '../local/tables';
 import { createCannedDynamoClient } from './canned-dynamo';

@@ -15,7 +15,7 @@ import {
 import { tableEnvironment } from '../../lambdas/contract/tables';
 import { AuthApiStack } from '../../lib/auth-api-stack';
 import { PROJECT_ROOT } from '../../lib/auth-function';
-import { esbuildOptions } from '../../lib/bundling';
+import { esbuildOptions } from '../../tools/esbuild-options';
 import { readStackConfig } from '../../lib/config';
 
 /**
