@@ -5,11 +5,14 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  DEFAULT_REFRESH_TOKEN_FORMAT,
   DEFAULTS,
   LEGACY_DEFAULT_ISSUER,
   LOGIN_LOCKOUT_RANGE,
   MAX_SESSIONS_PER_USER_LIMIT,
   REFRESH_GRACE_RANGE,
+  REFRESH_TOKEN_FORMATS,
+  type RefreshTokenFormat,
 } from '../lambdas/config';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 
@@ -97,6 +100,12 @@ export interface StackConfig {
    * verifiers trust all of them. A rotation lists the new key before the old.
    */
   signingKeys: string[];
+  /**
+   * What refresh tokens are issued as (both are always accepted): `opaque`
+   * (no KMS call) or `jwt` (KMS-signed, as before). An upgrade first deploys
+   * with `jwt` (docs/deploy.md, "Opaque refresh tokens").
+   */
+  refreshTokenFormat: RefreshTokenFormat;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -140,6 +149,7 @@ export const CONTEXT_KEYS = {
   loginLockoutThreshold: 'loginLockoutThreshold',
   loginLockoutMaxSeconds: 'loginLockoutMaxSeconds',
   signingKeys: 'signingKeys',
+  refreshTokenFormat: 'refreshTokenFormat',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export const STACK_DEFAULTS = {
@@ -237,6 +247,18 @@ function fraction(read: ContextReader, key: string, fallback: number): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
     throw new StackConfigError(`Context "${key}" must be a number from 0 to 1, got ${show(raw)}.`);
   }
+  return value;
+}
+
+function oneOf<const T extends string>(
+  read: ContextReader,
+  key: string,
+  values: readonly T[],
+  fallback: T,
+): T {
+  const raw = text(read, key, fallback);
+  const value = values.find((candidate) => candidate === raw);
+  if (!value) throw new StackConfigError(`Context "${key}" must be one of ${values.join(', ')}.`);
   return value;
 }
 
@@ -456,6 +478,12 @@ export function readStackConfig(read: ContextReader): StackConfig {
     ...readObservability(read),
     ...readAbuseLimits(read, { stageName, throttleRateLimit, throttleBurstLimit }),
     signingKeys: signingKeyNames(read, k.signingKeys),
+    refreshTokenFormat: oneOf(
+      read,
+      k.refreshTokenFormat,
+      REFRESH_TOKEN_FORMATS,
+      DEFAULT_REFRESH_TOKEN_FORMAT,
+    ),
   };
 }
 
