@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
 import { createPasswordHasher } from '../lambdas/auth/passwords';
-import { DEFAULTS, ENV } from '../lambdas/config';
+import { DEFAULTS, ENV, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
 import { tableEnvironment } from '../lambdas/contract/tables';
 import { createAuthorizer } from '../lambdas/http/authorizer';
 import { createLocalSigner } from '../lambdas/signing/local-signer';
@@ -24,9 +24,9 @@ import { createDynamoClient } from '../lambdas/store/dynamo-client';
 import { createRevocationLookup } from '../lambdas/store/revocation-lookup';
 import { createTokenIssuer } from '../lambdas/tokens/issue';
 import { createTokenVerifier } from '../lambdas/tokens/verify';
-import { esbuildOptions } from '../tools/esbuild-options';
 import { startEmbeddedDynamo } from '../local/embedded-dynamo';
 import { ensureTables } from '../local/tables';
+import { esbuildOptions } from '../tools/esbuild-options';
 import { createCannedDynamoClient } from './canned-dynamo';
 import { type Comparison, coldStarts, compare, perOperation } from './compare';
 import { printTable as printFigures } from './measure';
@@ -84,7 +84,7 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const settings = { ...DEFAULTS };
+  const settings = { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER };
   const keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-bench-'));
   const signer = createLocalSigner(keyDir);
   const publicKey = await signer.publicKey();

@@ -5,9 +5,10 @@
  * actually needs. Every AWS client takes its timeouts from `aws-clients.ts`.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
+import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
 import type { LoginAttemptStore, RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
+import { type Clock, systemClock } from './clock';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
 import { createKmsSigner } from './signing/kms-signer';
@@ -35,8 +36,10 @@ function lazy<T>(build: () => T): () => T {
   };
 }
 
+/** What a handler is built over (`lambdas/http/routes/`): tests hand it fakes. */
 export interface Runtime {
   config: AppConfig;
+  clock: Clock;
   revokedTokens: () => RevokedTokenStore;
   users: () => UserStore;
   sessions: () => SessionStore;
@@ -76,14 +79,15 @@ export function createRuntime(env: Env = process.env): Runtime {
   );
   return {
     config,
+    clock: systemClock,
     revokedTokens: lazy(() =>
       countingRevocations(createRevokedTokenStore(dynamo(), config.tables.revokedTokens)),
     ),
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
-    // Parameters are read here, at cold start, so a bad value fails the instance, not a request.
-    passwords: lazy(() => createPasswordHasher(readScryptParams(env))),
+    // Its parameter was parsed at cold start with every other setting (loadConfig).
+    passwords: lazy(() => createPasswordHasher(scryptParams(config.passwordHashCost))),
     signer,
     keySet,
     verifier: lazy(() => {
