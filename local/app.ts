@@ -6,6 +6,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ENV, type Env, readCorsOrigins } from '../lambdas/config';
+import { answerClientErrors } from './client-errors';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
@@ -82,9 +83,11 @@ export async function startServer(
     markReady = resolve;
   });
   // A request that arrives while the database opens waits; none reaches a handler before its environment is set.
-  const server = createServer((request, response) => {
-    ready.then(() => listener?.(request, response));
-  });
+  const server = answerClientErrors(
+    createServer((request, response) => {
+      ready.then(() => listener?.(request, response));
+    }),
+  );
 
   let database: LocalDatabase | undefined;
   let unpublish: (() => Promise<void>) | undefined;

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Env } from '../../lambdas/config';
+import { answerClientErrors } from '../../local/client-errors';
 import { openDatabase } from '../../local/database';
 import { createGateway } from '../../local/gateway';
 import { createRequestListener } from '../../local/http-adapter';
@@ -239,8 +240,8 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
         };
       },
     });
-    const server = createServer(
-      createRequestListener(gateway, { maxBodyBytes: MAX_BODY_BYTES, respond }),
+    const server = answerClientErrors(
+      createServer(createRequestListener(gateway, { maxBodyBytes: MAX_BODY_BYTES, respond })),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
