@@ -121,6 +121,7 @@ export async function startServer(
         env,
         dataDir: config.dataDir,
         endpoint: database.endpoint,
+        ...(database.credential ? { credential: database.credential } : {}),
         tables,
         baseUrl,
         earlierIssuers: await rememberIssuer(config.dataDir, issuer),
@@ -131,10 +132,14 @@ export async function startServer(
       const { localKeySetEnvironment } = await import('./signing-keys');
       Object.assign(env, await localKeySetEnvironment(config.dataDir, config.signingKeyFiles));
     }
-    await createMissingTables(database.endpoint, tables, { external: !embedded });
-    // The admin CLI reaches the database through this server while it runs.
+    await createMissingTables(database.endpoint, tables, {
+      external: !embedded,
+      ...(database.credential ? { credential: database.credential } : {}),
+    });
+    // The admin CLI reaches the database through this server while it runs, signing with its credential.
     unpublish = await publishServerEndpoint(config.dataDir, {
       endpoint: database.endpoint,
+      ...(database.credential ? { credential: database.credential } : {}),
       tables,
     });
   } catch (error) {

@@ -21,12 +21,20 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 interface MemorySample {
   rssMb: number;
+  /**
+   * The parts of RSS (Linux, /proc/self/status): anonymous memory (heaps,
+   * buffers: what a leak grows) and file pages mapped in (LevelDB maps its
+   * table files; the kernel drops those pages when memory is short).
+   */
+  rssAnonMb?: number;
+  rssFileMb?: number;
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
@@ -40,10 +48,26 @@ interface ServerReport {
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+/** A line of /proc/self/status, in MB; `undefined` where there is none. */
+function statusMb(text: string | undefined, field: string): number | undefined {
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text ?? '')?.[1];
+  return kb === undefined ? undefined : mb(Number(kb) * 1024);
+}
+
 function sample(): MemorySample {
   const usage = process.memoryUsage();
+  let status: string | undefined;
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    status = undefined;
+  }
+  const rssAnonMb = statusMb(status, 'RssAnon');
+  const rssFileMb = statusMb(status, 'RssFile');
   return {
     rssMb: mb(usage.rss),
+    ...(rssAnonMb === undefined ? {} : { rssAnonMb }),
+    ...(rssFileMb === undefined ? {} : { rssFileMb }),
     heapUsedMb: mb(usage.heapUsed),
     heapTotalMb: mb(usage.heapTotal),
     externalMb: mb(usage.external),
@@ -167,7 +191,8 @@ async function worker(url: string, until: number, counts: Map<string, number>): 
 
 function line(label: string, report: ServerReport): string {
   const { beforeGc: b, afterGc: a } = report;
-  return `${label.padEnd(16)} rss ${String(b.rssMb).padStart(6)} MB  heapUsed ${String(b.heapUsedMb).padStart(6)} MB  after gc: rss ${String(a.rssMb).padStart(6)} MB heapUsed ${String(a.heapUsedMb).padStart(6)} MB external ${String(a.externalMb).padStart(5)} MB`;
+  const n = (value: number | undefined) => String(value ?? '-').padStart(6);
+  return `${label.padEnd(16)} rss ${n(b.rssMb)} heapUsed ${n(b.heapUsedMb)} | after gc: rss ${n(a.rssMb)} (anon ${n(a.rssAnonMb)}, file ${n(a.rssFileMb)}) heapUsed ${n(a.heapUsedMb)} external ${n(a.externalMb)} (MB)`;
 }
 
 async function main(): Promise<void> {

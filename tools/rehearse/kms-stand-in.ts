@@ -8,8 +8,10 @@
  * standard `AWS_ENDPOINT_URL_KMS`, so the deployed signer code runs unchanged.
  *
  * Keys are P-256 pairs kept as PKCS #8 PEM files (0600) in a folder, so tokens
- * signed before a restart still verify after it. Requests are not
- * authenticated and no key policy is enforced: IAM is what only AWS can check.
+ * signed before a restart still verify after it. Given a `credential`, it
+ * serves only requests signed with it (SigV4, local/request-signature.ts), so
+ * no other local user can have it sign a token; no key policy is enforced:
+ * IAM is what only AWS can check.
  */
 import {
   createHash,
@@ -23,6 +25,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { type LocalCredential, requireSignature } from '../../local/request-signature';
 
 /** A key of the synthesized template, by the ids a function may use to name it. */
 export interface StandInKey {
@@ -90,6 +93,8 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
 export async function startKmsStandIn(options: {
   keys: readonly StandInKey[];
   keyDir: string;
+  /** The credential every request must be signed with; absent: any is accepted (tests). */
+  credential?: LocalCredential;
 }): Promise<KmsStandIn> {
   await mkdir(options.keyDir, { recursive: true, mode: 0o700 });
   const privateKeys = new Map<string, KeyObject>();
@@ -179,6 +184,7 @@ export async function startKmsStandIn(options: {
       },
     );
   });
+  if (options.credential) requireSignature(server, options.credential);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
