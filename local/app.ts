@@ -5,14 +5,13 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ENV, type Env, readCorsOrigins } from '../lambdas/config';
+import { ENV, type Env } from '../lambdas/config';
 import { answerClientErrors } from './client-errors';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
-import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
 import { rememberIssuer } from './issuers';
 import { withOpenApi } from './openapi';
 import { publishServerEndpoint } from './server-endpoint';
@@ -100,8 +99,8 @@ export async function startServer(
       withDemoPage(
         createRequestListener(
           createGateway({
-            corsOrigins: readCorsOrigins(env),
-            introspectionSecret: env[INTROSPECTION_SECRET_ENV]?.trim() || undefined,
+            corsOrigins: config.corsOrigins,
+            introspectionSecret: config.introspectionSecret,
           }),
           {
             maxBodyBytes: MAX_BODY_BYTES,

@@ -18,6 +18,7 @@
  *   npm run memory                      five minutes, 32 workers
  *   npm run memory -- --seconds 60 --workers 16 --json out.json
  *   PASSWORD_SCRYPT_LOG2_N=12 npm run memory   cheap hashes: many more requests per second
+ *   npm run memory -- --snapshots DIR  a heap snapshot at each sample, to compare
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -89,6 +90,10 @@ async function runServer(): Promise<void> {
       gc?.();
       gc?.();
       process.send?.({ beforeGc, afterGc: sample() } satisfies ServerReport);
+    } else if (message.startsWith('snapshot ')) {
+      gc?.();
+      const { writeHeapSnapshot } = await import('node:v8');
+      process.send?.({ file: writeHeapSnapshot(message.slice('snapshot '.length)) });
     } else if (message === 'stop') {
       await server.close();
       process.exit(0);
@@ -97,14 +102,23 @@ async function runServer(): Promise<void> {
   process.send?.({ url: server.url });
 }
 
-function readArgs(argv: readonly string[]): { seconds: number; workers: number; json?: string } {
-  const args: { seconds: number; workers: number; json?: string } = { seconds: 300, workers: 32 };
+interface Args {
+  seconds: number;
+  workers: number;
+  json?: string;
+  /** A folder for a heap snapshot of the server at each sample (after a GC). */
+  snapshots?: string;
+}
+
+function readArgs(argv: readonly string[]): Args {
+  const args: Args = { seconds: 300, workers: 32 };
   for (let index = 0; index < argv.length; index += 2) {
     const [flag, value] = [argv[index], argv[index + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value.`);
     if (flag === '--seconds') args.seconds = Number(value);
     else if (flag === '--workers') args.workers = Number(value);
     else if (flag === '--json') args.json = value;
+    else if (flag === '--snapshots') args.snapshots = value;
     else throw new Error(`Unknown argument ${flag}.`);
   }
   return args;
@@ -215,6 +229,13 @@ async function main(): Promise<void> {
     const report = await ask(child);
     samples.push({ second, requests: total(), report });
     console.log(line(label, report));
+    if (args.snapshots) {
+      const file = join(args.snapshots, `server-${String(second).padStart(4, '0')}s.heapsnapshot`);
+      await new Promise((resolve) => {
+        child.once('message', resolve);
+        child.send(`snapshot ${file}`);
+      });
+    }
   };
   try {
     await record('idle, started', 0);
@@ -227,10 +248,13 @@ async function main(): Promise<void> {
         await worker(url, until, counts);
       }),
     );
-    const timer = setInterval(() => {
-      const second = Math.round((Date.now() - started) / 1000);
-      void record(`${second} s, ${total()} req`, second);
-    }, 10_000);
+    const timer = setInterval(
+      () => {
+        const second = Math.round((Date.now() - started) / 1000);
+        void record(`${second} s, ${total()} req`, second);
+      },
+      args.snapshots ? 60_000 : 10_000,
+    );
     await load;
     clearInterval(timer);
     const seconds = (Date.now() - started) / 1000;
