@@ -231,3 +231,6 @@ export const PUBLIC_KEY_READER: FunctionSpec = {
   tables: {},
   key: ['kms:GetPublicKey'],
 };
+
+/** Every function the stack deploys: the routes, the authorizer and the deploy-time key reader. */
+export const EVERY_FUNCTION: readonly FunctionSpec[] = [...ROUTES, AUTHORIZER, PUBLIC_KEY_READER];
