@@ -16,6 +16,9 @@ import { closeOnSignals } from '../../local/shutdown';
 import { startRehearsal } from './app';
 import { PROJECT_ROOT, readAssembly, synthesize } from './assembly';
 
+// Everything it stores (database, stand-in keys) is its user's alone, as with npm start.
+process.umask(0o077);
+
 const OUTDIR = 'cdk.out';
 
 /** The rehearsal's settings: npm start's, with a data folder of its own. */
