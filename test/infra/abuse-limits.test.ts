@@ -162,12 +162,10 @@ describe('abuse limits', () => {
 
     it('needs at least 100 client addresses at their per-IP limit to use up a route (item 7)', () => {
       const rules = webAclRules(defaults);
-      const limitOf = (name: string) =>
-        (
-          rules.find((rule) => rule.Name === name)?.Statement.RateBasedStatement as {
-            Limit: number;
-          }
-        ).Limit;
+      const limitOf = (name: string) => {
+        const statement = rules.find((rule) => rule.Name === name)?.Statement.RateBasedStatement;
+        return (statement as { Limit?: number } | undefined)?.Limit ?? 0;
+      };
       const perRoute = methodSettings(defaults);
       const rateOf = (path: string) =>
         perRoute.find((s) => routePath(s.ResourcePath) === path)?.ThrottlingRateLimit ?? 0;
