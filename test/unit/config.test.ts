@@ -21,6 +21,7 @@ describe('loadConfig', () => {
         sessions: 'Sessions',
         revokedTokens: 'RevokedTokens',
         loginAttempts: 'LoginAttemptsByAddress',
+        adminAudit: 'AdminAudit',
       },
       tokens: {
         issuer: LEGACY_DEFAULT_ISSUER,
