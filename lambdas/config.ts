@@ -33,7 +33,10 @@ export const ENV = {
    * or, with neither, opaque refresh tokens are neither read nor issued.
    */
   refreshTokenKeyId: 'REFRESH_TOKEN_KMS_KEY_ID',
-  /** The refresh tokens issued: `opaque` (default) or `jwt`; both are always accepted. */
+  /**
+   * The refresh tokens issued: `opaque` or `jwt`; both are always accepted.
+   * Unset: `opaque` where a refresh-token key is configured, else `jwt`.
+   */
   refreshTokenFormat: 'REFRESH_TOKEN_FORMAT',
   issuer: 'TOKEN_ISSUER',
   /**
@@ -119,7 +122,7 @@ export interface TokenSettings {
 /** What a refresh token issued now looks like (docs/design.md, "Tokens"). */
 export const REFRESH_TOKEN_FORMATS = ['jwt', 'opaque'] as const;
 export type RefreshTokenFormat = (typeof REFRESH_TOKEN_FORMATS)[number];
-export const DEFAULT_REFRESH_TOKEN_FORMAT: RefreshTokenFormat = 'jwt';
+export const DEFAULT_REFRESH_TOKEN_FORMAT: RefreshTokenFormat = 'opaque';
 
 /** Where the HMAC key of opaque refresh tokens comes from. */
 export type RefreshTokenKeySettings =
@@ -255,21 +258,21 @@ function readSigningSettings(env: Env): SigningSettings {
 }
 
 export function readRefreshTokenSettings(env: Env, signing: SigningSettings): RefreshTokenSettings {
-  const raw = env[ENV.refreshTokenFormat]?.trim();
-  const format = raw
-    ? REFRESH_TOKEN_FORMATS.find((name) => name === raw)
-    : DEFAULT_REFRESH_TOKEN_FORMAT;
-  if (!format) {
-    throw new ConfigError(
-      `Environment variable ${ENV.refreshTokenFormat} must be ${REFRESH_TOKEN_FORMATS.join(' or ')}, got "${raw}".`,
-    );
-  }
   const keyId = env[ENV.refreshTokenKeyId]?.trim();
   const key: RefreshTokenKeySettings | undefined = keyId
     ? { kind: 'kms', keyId }
     : signing.kind === 'local'
       ? { kind: 'local', keyDir: signing.keyDir }
       : undefined;
+  const raw = env[ENV.refreshTokenFormat]?.trim();
+  // Unset: opaque wherever there is a key to mint them with (the stack always sets both).
+  const fallback = key ? DEFAULT_REFRESH_TOKEN_FORMAT : 'jwt';
+  const format = raw ? REFRESH_TOKEN_FORMATS.find((name) => name === raw) : fallback;
+  if (!format) {
+    throw new ConfigError(
+      `Environment variable ${ENV.refreshTokenFormat} must be ${REFRESH_TOKEN_FORMATS.join(' or ')}, got "${raw}".`,
+    );
+  }
   if (format === 'opaque' && !key) {
     throw new ConfigError(`${ENV.refreshTokenFormat}=opaque needs ${ENV.refreshTokenKeyId}.`);
   }

@@ -34,7 +34,7 @@ import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
 import { DeploymentParameters, parameterPrefix, readParameter } from './parameters';
-import { RefreshTokenKey } from './refresh-token-key';
+import { orderRefreshTokenUpdates, RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 import { WebAcl } from './waf';
@@ -137,6 +137,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
         .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
         .map((fn) => fn.role),
     );
+    orderRefreshTokenUpdates(allFunctions);
     if (config.waf) {
       this.webAcl = new WebAcl(this, 'Waf', {
         config,

@@ -26,6 +26,12 @@ export interface FunctionSpec {
    * opaque refresh tokens (login, refresh, logout, RFC 7009 revocation).
    */
   refreshKey?: readonly RefreshKeyAction[];
+  /**
+   * Takes a refresh token from the client (refresh, logout, RFC 7009
+   * revocation): a deployment updates it before any function that issues
+   * tokens, so a token of a new format never reaches one that cannot read it.
+   */
+  readsRefreshTokens?: boolean;
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
   /**
@@ -103,6 +109,7 @@ export const ROUTES: readonly RouteSpec[] = [
     },
     key: SIGNS_TOKENS,
     refreshKey: READS_REFRESH_TOKENS,
+    readsRefreshTokens: true,
   },
   {
     // Not behind the authorizer: logout accepts a refresh token alone, and an
@@ -115,6 +122,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
     key: VERIFIES_TOKENS,
     refreshKey: READS_REFRESH_TOKENS,
+    readsRefreshTokens: true,
   },
   {
     id: 'LogoutAll',
@@ -193,6 +201,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
     key: VERIFIES_TOKENS,
     refreshKey: READS_REFRESH_TOKENS,
+    readsRefreshTokens: true,
   },
   {
     // RFC 7662, for resource servers of the same account: IAM callers only.
