@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { DEFAULTS, type RefreshTokenFormat } from '../lambdas/config';
+import { DEFAULTS, LEGACY_DEFAULT_ISSUER, type RefreshTokenFormat } from '../lambdas/config';
 import { createKmsSigner } from '../lambdas/signing/kms-signer';
 import { kmsRefreshTokenKey } from '../lambdas/signing/refresh-token-key';
 import type { TokenSigner } from '../lambdas/signing/signer';
@@ -81,7 +81,7 @@ async function measureMode(
 ): Promise<IssueFigures> {
   const issuer = createTokenIssuer({
     signer: await mode.signer(client, keys),
-    settings: DEFAULTS,
+    settings: { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER },
     refreshFormat: mode.refreshFormat,
     refreshKey: kmsRefreshTokenKey(client, keys.mac),
   });
