@@ -6,15 +6,18 @@
  * one pair, and the ceiling of logins plus refreshes per second that KMS's
  * ECC quota leaves (docs/deploy.md, "KMS request quotas").
  */
+import { createPublicKey } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { GenerateDataKeyPairWithoutPlaintextCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DEFAULTS, LEGACY_DEFAULT_ISSUER, type RefreshTokenFormat } from '../lambdas/config';
+import { ENVELOPE_ENCRYPTION_CONTEXT } from '../lambdas/signing/envelope-context';
+import { createEnvelopeSigner } from '../lambdas/signing/envelope-signer';
 import { createKmsSigner } from '../lambdas/signing/kms-signer';
 import { kmsRefreshTokenKey } from '../lambdas/signing/refresh-token-key';
-import type { TokenSigner } from '../lambdas/signing/signer';
+import { type TokenSigner, toPublicJwk } from '../lambdas/signing/signer';
 import { createTokenIssuer } from '../lambdas/tokens/issue';
 import { type KmsStandIn, standInKeyId, startKmsStandIn } from '../tools/rehearse/kms-stand-in';
 
@@ -56,7 +59,36 @@ export const KMS_MODES: IssueMode[] = [
     refreshFormat: 'opaque',
     signer: (client, keys) => createKmsSigner({ client, keyId: keys.signing }),
   },
+  {
+    name: 'envelope mode (signingMode=envelope), opaque refresh token',
+    refreshFormat: 'opaque',
+    signer: (client, keys) => envelopeSigner(client, keys.symmetric),
+  },
 ];
+
+/** What the stack's key-pair resource does at deploy time, then the envelope signer over it. */
+export async function envelopeSigner(client: KMSClient, keyId: string): Promise<TokenSigner> {
+  const pair = await client.send(
+    new GenerateDataKeyPairWithoutPlaintextCommand({
+      KeyId: keyId,
+      KeyPairSpec: 'ECC_NIST_P256',
+      EncryptionContext: { ...ENVELOPE_ENCRYPTION_CONTEXT },
+    }),
+  );
+  const publicKey = await toPublicJwk(
+    createPublicKey({
+      key: Buffer.from(pair.PublicKey as Uint8Array),
+      format: 'der',
+      type: 'spki',
+    }).export({ format: 'jwk' }),
+  );
+  return createEnvelopeSigner({
+    client,
+    keyId,
+    ciphertext: Buffer.from(pair.PrivateKeyCiphertextBlob as Uint8Array).toString('base64'),
+    publicKey,
+  });
+}
 
 const total = (calls: Record<string, number>) =>
   Object.values(calls).reduce((sum, count) => sum + count, 0);

@@ -67,6 +67,8 @@ export interface RefreshTokenSettings {
 
 export type SigningSettings =
   | { kind: 'kms'; keyId: string }
+  /** Envelope mode: a private key KMS encrypted, decrypted once per instance (docs/deploy.md). */
+  | { kind: 'envelope'; keyId: string; ciphertext: string }
   | { kind: 'local'; keyDir: string; keyFile?: string };
 
 /** The public keys verifiers trust, and which of them signs. */
@@ -143,6 +145,15 @@ export function readTokenSettings(env: Env): TokenSettings {
 }
 
 function signingSettings(settings: FunctionSettings): SigningSettings {
+  const { envelopeKeyId, privateKeyCiphertext } = settings;
+  if (envelopeKeyId || privateKeyCiphertext) {
+    if (!envelopeKeyId || !privateKeyCiphertext || !settings.publicKeys) {
+      throw new ConfigError(
+        `Envelope mode needs ${ENV.envelopeKeyId}, ${ENV.privateKeyCiphertext} and ${ENV.publicKeys}.`,
+      );
+    }
+    return { kind: 'envelope', keyId: envelopeKeyId, ciphertext: privateKeyCiphertext };
+  }
   if (settings.kmsKeyId) return { kind: 'kms', keyId: settings.kmsKeyId };
   const { localKeyDir: keyDir, localKeyFile: keyFile } = settings;
   if (keyDir) return { kind: 'local', keyDir, ...(keyFile ? { keyFile } : {}) };

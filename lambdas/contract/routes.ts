@@ -9,6 +9,8 @@ import type { TableName } from './tables';
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 export type KeyAction = 'kms:Sign' | 'kms:GetPublicKey';
+/** Envelope mode: decrypting the signing key (the issuers), generating the pair (deploy time). */
+export type EnvelopeKeyAction = 'kms:Decrypt' | 'kms:GenerateDataKeyPairWithoutPlaintext';
 /** The one action on the refresh-token key: deriving the HMAC key, once per instance. */
 export type RefreshKeyAction = 'kms:GenerateMac';
 
@@ -32,6 +34,8 @@ export interface FunctionSpec {
    * tokens, so a token of a new format never reaches one that cannot read it.
    */
   readsRefreshTokens?: boolean;
+  /** KMS actions on the envelope key, granted in envelope mode only (context `signingMode`). */
+  envelopeKey?: readonly EnvelopeKeyAction[];
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
   /**
@@ -60,6 +64,8 @@ export interface RouteSpec extends FunctionSpec {
 // The public keys reach every function at deploy time (SIGNING_PUBLIC_KEYS):
 // only the stack's public key reader may call kms:GetPublicKey.
 const SIGNS_TOKENS: readonly KeyAction[] = ['kms:Sign'];
+// Envelope mode: the token issuers decrypt the signing key once per instance.
+const DECRYPTS_SIGNING_KEY: readonly EnvelopeKeyAction[] = ['kms:Decrypt'];
 const VERIFIES_TOKENS: readonly KeyAction[] = [];
 // Whoever may derive the refresh-token key can mint a refresh token for any session.
 const READS_REFRESH_TOKENS: readonly RefreshKeyAction[] = ['kms:GenerateMac'];
@@ -93,6 +99,7 @@ export const ROUTES: readonly RouteSpec[] = [
       loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
     },
     key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
     refreshKey: READS_REFRESH_TOKENS,
     hashesPasswords: true,
   },
@@ -108,6 +115,7 @@ export const ROUTES: readonly RouteSpec[] = [
       revokedTokens: ['PutItem', 'GetItem'],
     },
     key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
     refreshKey: READS_REFRESH_TOKENS,
     readsRefreshTokens: true,
   },
@@ -239,4 +247,13 @@ export const PUBLIC_KEY_READER: FunctionSpec = {
   entry: 'lambdas/signing/public-key-resource.ts',
   tables: {},
   key: ['kms:GetPublicKey'],
+};
+
+/** Deploy time only, envelope mode: the custom resource that has KMS generate the signing key pair. */
+export const KEY_PAIR_CREATOR: FunctionSpec = {
+  id: 'KeyPairCreator',
+  entry: 'lambdas/signing/key-pair-resource.ts',
+  tables: {},
+  key: [],
+  envelopeKey: ['kms:GenerateDataKeyPairWithoutPlaintext'],
 };

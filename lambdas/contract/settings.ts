@@ -159,6 +159,16 @@ export const FUNCTION_SETTINGS = {
     type: 'string',
     default: SERVICE_NAME,
   },
+  /** Envelope mode: the symmetric KMS key the signing private key is encrypted under. */
+  envelopeKeyId: {
+    env: 'SIGNING_ENVELOPE_KMS_KEY_ID',
+    type: 'string',
+  },
+  /** Envelope mode: the signing private key as KMS encrypted it (base64), decrypted once per instance. */
+  privateKeyCiphertext: {
+    env: 'SIGNING_PRIVATE_KEY_CIPHERTEXT',
+    type: 'string',
+  },
   /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
   kmsKeyId: {
     env: 'SIGNING_KMS_KEY_ID',

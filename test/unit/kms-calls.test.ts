@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { envelopeSigner } from '../../bench/token-issue';
 import { login } from '../../lambdas/auth/login';
 import { logout } from '../../lambdas/auth/logout';
 import { refresh } from '../../lambdas/auth/refresh';
@@ -24,6 +25,7 @@ import { TEST_SETTINGS } from '../support/keys';
 
 const SIGNING = standInKeyId('kms-calls/signing');
 const MAC = standInKeyId('kms-calls/refresh-token');
+const ENVELOPE = standInKeyId('kms-calls/envelope');
 const arn = (id: string) => `arn:aws:kms:us-east-1:000000000000:key/${id}`;
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 const CREDENTIALS = { username: 'alice', password: 'correct horse battery' };
@@ -39,6 +41,7 @@ beforeAll(async () => {
     keys: [
       { keyId: SIGNING, arn: arn(SIGNING), aliases: [] },
       { keyId: MAC, arn: arn(MAC), aliases: [], spec: 'HMAC_256' },
+      { keyId: ENVELOPE, arn: arn(ENVELOPE), aliases: [], spec: 'SYMMETRIC_DEFAULT' },
     ],
   });
   client = new KMSClient({
@@ -55,9 +58,12 @@ afterAll(async () => {
 });
 
 /** A fresh function instance of the given format, on in-memory stores, signing through KMS. */
-async function instance(refreshFormat: RefreshTokenFormat) {
+async function instance(refreshFormat: RefreshTokenFormat, mode: 'kms' | 'envelope' = 'kms') {
   const world = await domainWorld();
-  const signer = createKmsSigner({ client, keyId: SIGNING });
+  const signer =
+    mode === 'kms'
+      ? createKmsSigner({ client, keyId: SIGNING })
+      : await envelopeSigner(client, ENVELOPE);
   const refreshKey = kmsRefreshTokenKey(client, MAC);
   const settings = TEST_SETTINGS;
   const clock = world.clock;
@@ -106,6 +112,23 @@ describe('KMS calls per token pair', () => {
     expect(
       await callsOf(() => logout(world, { refreshToken: next.refresh.token }, CLIENT)),
     ).toEqual({});
+  });
+
+  it('envelope mode: one Decrypt per instance, then no KMS call per login or refresh', async () => {
+    const world = await instance('opaque', 'envelope');
+
+    expect(await callsOf(() => login(world, CREDENTIALS, CLIENT))).toEqual({
+      Decrypt: 1,
+      GenerateMac: 1,
+    });
+    const pair = await login(world, CREDENTIALS, CLIENT);
+    expect(await callsOf(() => login(world, CREDENTIALS, CLIENT))).toEqual({});
+    const next = await refresh(world, pair.refresh.token, CLIENT);
+    expect(await callsOf(() => refresh(world, next.refresh.token, CLIENT))).toEqual({});
+    // The tokens it signs verify with the public key the stack hands over.
+    await expect(world.verifier.verify(next.access.token, 'access')).resolves.toMatchObject({
+      username: 'alice',
+    });
   });
 
   it('JWT refresh tokens: two Signs per login and per refresh', async () => {
