@@ -95,8 +95,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
-      // The lockout: read the count, add a failure, forget it at a success.
-      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      // The lockout: count the attempt (conditional updates), read a refused one's lock.
+      loginAttempts: ['GetItem', 'UpdateItem'],
     },
     key: SIGNS_TOKENS,
     envelopeKey: DECRYPTS_SIGNING_KEY,
@@ -183,8 +183,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
-      // A wrong current password counts toward the login lockout; a right one resets it.
-      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      // The current password counts on the caller's lockout pair; a right one resets it.
+      loginAttempts: ['GetItem', 'UpdateItem'],
     },
     key: [],
     hashesPasswords: true,
@@ -257,3 +257,14 @@ export const KEY_PAIR_CREATOR: FunctionSpec = {
   key: [],
   envelopeKey: ['kms:GenerateDataKeyPairWithoutPlaintext'],
 };
+
+/**
+ * Every function the stack deploys: the routes, the authorizer, the deploy-time
+ * key reader and (envelope mode) the key pair creator.
+ */
+export const EVERY_FUNCTION: readonly FunctionSpec[] = [
+  ...ROUTES,
+  AUTHORIZER,
+  PUBLIC_KEY_READER,
+  KEY_PAIR_CREATOR,
+];
