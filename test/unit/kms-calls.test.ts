@@ -18,6 +18,7 @@ import type { RefreshTokenFormat } from '../../lambdas/config';
 import { createKmsSigner } from '../../lambdas/signing/kms-signer';
 import { kmsRefreshTokenKey } from '../../lambdas/signing/refresh-token-key';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
+import { opaqueRefreshReader } from '../../lambdas/tokens/opaque-refresh';
 import { createTokenVerifier } from '../../lambdas/tokens/verify';
 import { type KmsStandIn, standInKeyId, startKmsStandIn } from '../../tools/rehearse/kms-stand-in';
 import { domainWorld } from '../support/fakes';
@@ -70,7 +71,12 @@ async function instance(refreshFormat: RefreshTokenFormat, mode: 'kms' | 'envelo
   const wired = {
     ...world,
     issuer: createTokenIssuer({ signer, settings, clock, refreshFormat, refreshKey }),
-    verifier: createTokenVerifier({ keys: signer, settings, clock, refreshKey }),
+    verifier: createTokenVerifier({
+      keys: signer,
+      settings,
+      clock,
+      opaqueRefresh: opaqueRefreshReader(refreshKey),
+    }),
   };
   await register(wired, CREDENTIALS);
   return wired;
