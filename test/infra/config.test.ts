@@ -44,7 +44,8 @@ describe('readStackConfig', () => {
       loginLockoutMaxSeconds: 900,
       loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
-      refreshTokenFormat: 'jwt',
+      signingMode: 'kms',
+      refreshTokenFormat: 'opaque',
     });
   });
 
