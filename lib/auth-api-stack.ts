@@ -10,6 +10,7 @@ import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
 import { TABLES, type TableName } from '../lambdas/contract/tables';
 import { AuthApi, deployedRoutes } from './auth-api';
+import { applyComplianceProfile } from './compliance';
 import type { StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
@@ -157,6 +158,21 @@ export class AuthApiStack extends Stack {
       value: this.observability.dashboard.dashboardName,
     });
 
+    applyComplianceProfile(this, {
+      config,
+      tables: this.tables.byName,
+      api: this.authApi.api,
+      authorizer: this.authApi.authorizerFunction,
+      customResourceFunctions: [this.signingPublicKey.reader],
+      functions: [
+        this.authApi.authorizerFunction,
+        ...Object.values(this.authApi.functions),
+        this.signingPublicKey.reader,
+      ],
+      alarmTopic: this.observability.topic,
+      signingKeys: this.signingKey.keys.map(({ key }) => key),
+      ...(this.webAcl ? { webAcl: this.webAcl } : {}),
+    });
     acknowledgeAcceptedFindings(this.authApi, {
       webAcl: this.webAcl !== undefined,
       extraFunctions: [this.signingPublicKey.reader],

@@ -97,6 +97,25 @@ export interface StackConfig {
    * verifiers trust all of them. A rotation lists the new key before the old.
    */
   signingKeys: string[];
+  /**
+   * The compliance profile (lib/compliance.ts): encrypted logs kept a year,
+   * an encrypted alarm topic, backups, WAF logging, optional VPC placement,
+   * and the NIST 800-53, HIPAA, PCI DSS and Control Tower checks at synth.
+   */
+  compliance: boolean;
+  /** Explicit ids of the VPC to place the functions in (compliance profile only); unset: none. */
+  vpc?: VpcIds;
+}
+
+/** A VPC given by its ids, never looked up: synth needs no AWS credentials. */
+export interface VpcIds {
+  vpcId: string;
+  /** Private subnets for the functions and the interface endpoints (one per AZ). */
+  subnetIds: string[];
+  /** Route tables of those subnets, for the S3 and DynamoDB gateway endpoints. */
+  routeTableIds: string[];
+  /** The region's S3 and DynamoDB managed prefix lists: the functions' only way out besides the interface endpoints. */
+  prefixListIds: string[];
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -140,7 +159,19 @@ export const CONTEXT_KEYS = {
   loginLockoutThreshold: 'loginLockoutThreshold',
   loginLockoutMaxSeconds: 'loginLockoutMaxSeconds',
   signingKeys: 'signingKeys',
+  compliance: 'compliance',
+  vpc: 'vpcId',
 } as const satisfies Record<keyof StackConfig, string>;
+
+/** The context keys of the VPC ids besides `vpcId` (docs/deploy.md, "Compliance profile"). */
+export const VPC_CONTEXT_KEYS = {
+  subnetIds: 'vpcSubnetIds',
+  routeTableIds: 'vpcRouteTableIds',
+  prefixListIds: 'vpcPrefixListIds',
+} as const;
+
+/** The shortest log retention the compliance profile allows (one year), and its default. */
+export const COMPLIANCE_MIN_LOG_RETENTION_DAYS = 365;
 
 export const STACK_DEFAULTS = {
   stageName: 'prod',
@@ -340,8 +371,16 @@ function origins(read: ContextReader, key: string): string[] {
   return [...new Set(values.map((origin) => checkOrigin(key, origin)))];
 }
 
-function retention(read: ContextReader, key: string): RetentionDays {
-  const days = integer(read, key, STACK_DEFAULTS.logRetentionDays, { min: 1, max: 3653 });
+function retention(read: ContextReader, key: string, compliance: boolean): RetentionDays {
+  const fallback = compliance
+    ? Math.max(STACK_DEFAULTS.logRetentionDays, COMPLIANCE_MIN_LOG_RETENTION_DAYS)
+    : STACK_DEFAULTS.logRetentionDays;
+  const days = integer(read, key, fallback, { min: 1, max: 3653 });
+  if (compliance && days < COMPLIANCE_MIN_LOG_RETENTION_DAYS) {
+    throw new StackConfigError(
+      `Context "${key}" must be at least ${COMPLIANCE_MIN_LOG_RETENTION_DAYS} under "${CONTEXT_KEYS.compliance}=true" (the compliance profile keeps logs a year), got ${days}.`,
+    );
+  }
   // CloudWatch Logs accepts only a fixed set of periods; "never expire" is not offered here.
   const allowed = Object.values(RetentionDays).filter(
     (value): value is RetentionDays =>
@@ -407,6 +446,8 @@ export function readStackConfig(read: ContextReader): StackConfig {
     { min: 1, max: 5_000 },
   );
   const issuer = read(k.issuer) === undefined ? undefined : text(read, k.issuer, '');
+  const compliance = flag(read, k.compliance, false);
+  const vpc = vpcIds(read, compliance);
   return {
     stageName,
     stackName,
@@ -435,7 +476,7 @@ export function readStackConfig(read: ContextReader): StackConfig {
     retainData: flag(read, k.retainData, true),
     throttleRateLimit,
     throttleBurstLimit,
-    logRetention: retention(read, k.logRetention),
+    logRetention: retention(read, k.logRetention, compliance),
     apiGatewayCloudWatchRole: flag(read, k.apiGatewayCloudWatchRole, true),
     maxSessionsPerUser: integer(read, k.maxSessionsPerUser, DEFAULTS.maxSessionsPerUser, {
       min: 1,
@@ -456,6 +497,48 @@ export function readStackConfig(read: ContextReader): StackConfig {
     ...readObservability(read),
     ...readAbuseLimits(read, { stageName, throttleRateLimit, throttleBurstLimit }),
     signingKeys: signingKeyNames(read, k.signingKeys),
+    compliance,
+    ...(vpc ? { vpc } : {}),
+  };
+}
+
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
+const PREFIX_LIST_ID = /^pl-[0-9a-f]{8,17}$/;
+
+/** The VPC ids (`vpcId` and the three lists), all or none, and only with the compliance profile. */
+function vpcIds(read: ContextReader, compliance: boolean): VpcIds | undefined {
+  const k = CONTEXT_KEYS.vpc;
+  const raw = read(k);
+  const others = Object.values(VPC_CONTEXT_KEYS);
+  if (raw === undefined || raw === null || raw === '') {
+    const stray = others.find((key) => read(key) !== undefined);
+    if (stray) throw new StackConfigError(`Context "${stray}" needs "${k}" as well.`);
+    return undefined;
+  }
+  if (!compliance) {
+    throw new StackConfigError(
+      `Context "${k}" takes effect only with "${CONTEXT_KEYS.compliance}=true" (VPC placement is part of the compliance profile).`,
+    );
+  }
+  const vpcId = text(read, k, '');
+  if (!VPC_ID.test(vpcId)) {
+    throw new StackConfigError(
+      `Context "${k}" must be a VPC id like vpc-0abc12345, got ${show(raw)}.`,
+    );
+  }
+  const ids = (key: string, pattern: RegExp) => {
+    const values = list(read, key, [], (id) => pattern.test(id));
+    if (values.length === 0)
+      throw new StackConfigError(`Context "${key}" is required with "${k}".`);
+    return values;
+  };
+  return {
+    vpcId,
+    subnetIds: ids(VPC_CONTEXT_KEYS.subnetIds, SUBNET_ID),
+    routeTableIds: ids(VPC_CONTEXT_KEYS.routeTableIds, ROUTE_TABLE_ID),
+    prefixListIds: ids(VPC_CONTEXT_KEYS.prefixListIds, PREFIX_LIST_ID),
   };
 }
 
