@@ -11,12 +11,13 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The slower suites have their own runs, each with its config: the real
-  // bundles (test:bundles), the end-to-end files over child processes
+  // bundles and the compliance packs (test:bundles), the end-to-end files over child processes
   // (test:e2e), the demo page in Chromium (test:browser) and the rehearsal
   // (test:rehearse). `npm test` stays within a minute.
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/infra/bundling.test.ts',
+    '<rootDir>/test/infra/compliance-checks.test.ts',
     '<rootDir>/test/e2e/',
     '<rootDir>/test/browser/',
     '<rootDir>/test/rehearsal/',

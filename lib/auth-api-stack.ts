@@ -10,7 +10,7 @@ import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
 import { TABLES, type TableName } from '../lambdas/contract/tables';
 import { AuthApi, deployedRoutes } from './auth-api';
-import { applyComplianceProfile } from './compliance';
+import { applyComplianceProfile, type ComplianceProfile } from './compliance';
 import type { StackConfig } from './config';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
@@ -31,6 +31,8 @@ export class AuthApiStack extends Stack {
   readonly observability: Observability;
   /** The web application firewall; absent when context `waf` is false. */
   readonly webAcl?: WebAcl;
+  /** The compliance profile's parts; absent unless context `compliance` is true. */
+  readonly compliance?: ComplianceProfile;
 
   constructor(scope: Construct, id: string, props: AuthApiStackProps) {
     super(scope, id, props);
@@ -158,7 +160,7 @@ export class AuthApiStack extends Stack {
       value: this.observability.dashboard.dashboardName,
     });
 
-    applyComplianceProfile(this, {
+    this.compliance = applyComplianceProfile(this, {
       config,
       tables: this.tables.byName,
       api: this.authApi.api,

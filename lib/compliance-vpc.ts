@@ -116,7 +116,7 @@ export class ComplianceVpc extends Construct {
     fn.role.addManagedPolicy(
       ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'),
     );
-    for (const endpoint of Object.values(this.endpoints)) cfn.addDependency(endpoint);
+    for (const endpoint of Object.values(this.endpoints)) cfn.node.addDependency(endpoint);
   }
 }
 

@@ -39,6 +39,7 @@ describe('readStackConfig', () => {
       loginLockoutThreshold: 5,
       loginLockoutMaxSeconds: 900,
       signingKeys: ['k1'],
+      compliance: false,
     });
   });
 
