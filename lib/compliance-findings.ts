@@ -83,8 +83,9 @@ export const COMPLIANCE_FINDINGS = {
     controlTower: 'lambda_function_public_access_prohibited_check',
     controlId: 'CT.LAMBDA.PR.2',
     reason:
-      'API Gateway invoke permissions: each has a SourceArn naming this API, stage and method, but the rule accepts only a literal string or a plain reference, and the ARN needs the account and region an account-agnostic template learns at deploy time.',
+      "API Gateway's invoke permissions name their source (this API's methods; for the authorizer, the account's API authorizers, with SourceAccount too), but the rule accepts only literal strings or plain references, and those ARNs need the account and region an account-agnostic template learns at deploy time.",
   },
+
   controlTowerOutsideVpc: {
     controlTower: 'lambda_inside_vpc_check',
     controlId: 'CT.LAMBDA.PR.3',

@@ -4,7 +4,7 @@
  * of this stack, applied to the parts already built, so the default template
  * stays exactly as it is without the profile.
  *
- * - Logs: one customer-managed key encrypts every log group of the stack;
+ * - Logs: one customer-managed key encrypts every log group of the deployment;
  *   its key policy lets CloudWatch Logs of this region use it for this
  *   account's log groups. Retention is at least a year (`lib/config.ts`
  *   refuses less).
@@ -64,8 +64,9 @@ export interface ComplianceParts {
 }
 
 /**
- * Applies the profile when context `compliance` is true; call it once, after
- * every other part of the stack exists (it encrypts every log group it finds).
+ * Applies the profile when `compliance` is true; call it once, after every
+ * other part of the deployment exists in `scope` (it encrypts every log group
+ * it finds there).
  */
 export function applyComplianceProfile(
   scope: Construct,
@@ -159,7 +160,7 @@ export class ComplianceProfile extends Construct {
     }
 
     for (const key of parts.signingKeys) key.addToResourcePolicy(grantsOnlyForAwsServices());
-    this.encryptEveryLogGroup(stack);
+    this.encryptEveryLogGroup(scope);
 
     acknowledgeComplianceFindings({
       api: parts.api,
@@ -205,9 +206,9 @@ export class ComplianceProfile extends Construct {
     return logs;
   }
 
-  /** Every log group of the stack, whoever created it, encrypted with the logs key. */
-  private encryptEveryLogGroup(stack: Stack): void {
-    for (const construct of stack.node.findAll()) {
+  /** Every log group of the deployment, whoever created it, encrypted with the logs key. */
+  private encryptEveryLogGroup(deployment: Construct): void {
+    for (const construct of deployment.node.findAll()) {
       if (construct instanceof CfnLogGroup) construct.kmsKeyId = this.logsKey.keyArn;
     }
   }

@@ -508,9 +508,20 @@ const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
 const PREFIX_LIST_ID = /^pl-[0-9a-f]{8,17}$/;
 
 /** The VPC ids (`vpcId` and the three lists), all or none, and only with the compliance profile. */
-function vpcIds(read: ContextReader, compliance: boolean): VpcIds | undefined {
+function vpcIds(context: ContextReader, compliance: boolean): VpcIds | undefined {
   const k = CONTEXT_KEYS.vpc;
-  const raw = read(k);
+  const raw = context(k);
+  // The JwtAuth construct passes its `vpc` prop, a VpcIds, under the same key.
+  const read: ContextReader =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+      ? (key) => {
+          const ids = raw as Partial<VpcIds>;
+          if (key === k) return ids.vpcId;
+          const field = Object.entries(VPC_CONTEXT_KEYS).find(([, name]) => name === key)?.[0];
+          return field ? ids[field as keyof typeof VPC_CONTEXT_KEYS] : undefined;
+        }
+      : context;
+  if (read !== context) return vpcIds(read, compliance);
   const others = Object.values(VPC_CONTEXT_KEYS);
   if (raw === undefined || raw === null || raw === '') {
     const stray = others.find((key) => read(key) !== undefined);

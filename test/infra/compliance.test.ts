@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { TABLES } from '../../lambdas/contract/tables';
 import {
@@ -14,6 +15,7 @@ import {
   findingIds,
 } from '../../lib/compliance-findings';
 import { readStackConfig, StackConfigError } from '../../lib/config';
+import { JwtAuth } from '../../lib/jwt-auth';
 import { synthStack } from './stack';
 
 const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
@@ -48,7 +50,7 @@ function profile(context: Record<string, unknown> = {}) {
   const { stack, template, logicalId } = synthesized;
   const resources = template.toJSON().Resources as Resources;
   const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
-  const profileParts = stack.compliance;
+  const profileParts = stack.auth.compliance;
   if (!profileParts) throw new Error('the profile is off');
   const keyStatements = (key: Parameters<typeof logicalId>[0]): PolicyStatement[] => {
     const policy = resources[logicalId(key)]?.Properties.KeyPolicy as
@@ -64,7 +66,7 @@ describe('the compliance profile', () => {
     const { stack, template } = synthStack({ waf: 'true' });
 
     it('adds nothing: no backup, no extra key, no encrypted log group, no VPC', () => {
-      expect(stack.compliance).toBeUndefined();
+      expect(stack.auth.compliance).toBeUndefined();
       template.resourceCountIs('AWS::Backup::BackupPlan', 0);
       template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
       template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
@@ -114,7 +116,7 @@ describe('the compliance profile', () => {
     });
 
     it('encrypts the alarm topic with a key CloudWatch alarms of this account may use', () => {
-      const topic = resources[logicalId(stack.observability.topic)];
+      const topic = resources[logicalId(stack.auth.observability.topic)];
       expect(topic?.Properties.KmsMasterKeyId).toEqual({
         'Fn::GetAtt': [logicalId(parts.alarmTopicKey), 'Arn'],
       });
@@ -150,10 +152,10 @@ describe('the compliance profile', () => {
       expect(resources[logicalId(parts.backupKey)]?.DeletionPolicy).toBe('Retain');
       const selection = ofType('AWS::Backup::BackupSelection')[0];
       const selected = JSON.stringify(selection?.Properties.BackupSelection);
-      for (const table of Object.values(stack.tables.byName)) {
+      for (const table of Object.values(stack.auth.tables.byName)) {
         expect(selected).toContain(logicalId(table));
       }
-      expect(Object.keys(stack.tables.byName)).toHaveLength(Object.keys(TABLES).length);
+      expect(Object.keys(stack.auth.tables.byName)).toHaveLength(Object.keys(TABLES).length);
     });
 
     it('rotates every key it adds and lets grants be made only for AWS services (Control Tower)', () => {
@@ -164,7 +166,7 @@ describe('the compliance profile', () => {
         parts.logsKey,
         parts.alarmTopicKey,
         parts.backupKey,
-        stack.signingKey.key,
+        stack.auth.signingKey.key,
       ]) {
         expect(keyStatements(key)).toContainEqual(
           expect.objectContaining({
@@ -183,9 +185,9 @@ describe('the compliance profile', () => {
 
     it('logs the web ACL to an aws-waf-logs- group without the Authorization header', () => {
       const [logging] = ofType('AWS::WAFv2::LoggingConfiguration');
-      if (!stack.webAcl || !parts.wafLogs) throw new Error('no web ACL or no WAF logs');
+      if (!stack.auth.webAcl || !parts.wafLogs) throw new Error('no web ACL or no WAF logs');
       expect(logging?.Properties.ResourceArn).toEqual({
-        'Fn::GetAtt': [logicalId(stack.webAcl.acl), 'Arn'],
+        'Fn::GetAtt': [logicalId(stack.auth.webAcl.acl), 'Arn'],
       });
       expect(logging?.Properties.RedactedFields).toEqual([
         { SingleHeader: { Name: 'authorization' } },
@@ -300,6 +302,26 @@ describe('the compliance profile', () => {
       );
       expect(destinations).toHaveLength(3);
       expect(egress.some((rule) => rule.CidrIp === '0.0.0.0/0')).toBe(false);
+    });
+  });
+
+  describe('as JwtAuth props', () => {
+    it('takes compliance and the VPC ids as props, through the same checks', () => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const stack = new Stack(app, 'Host');
+      const ids = {
+        vpcId: VPC.vpcId,
+        subnetIds: VPC.vpcSubnetIds.split(','),
+        routeTableIds: VPC.vpcRouteTableIds.split(','),
+        prefixListIds: VPC.vpcPrefixListIds.split(','),
+      };
+      const auth = new JwtAuth(stack, 'Auth', { compliance: true, vpc: ids });
+      expect(auth.config.vpc).toEqual(ids);
+      expect(auth.compliance?.network).toBeDefined();
+      expect(auth.config.logRetention).toBe(365);
+      expect(() => new JwtAuth(new Stack(app, 'Other'), 'Auth', { vpc: ids })).toThrow(
+        'takes effect only with "compliance=true"',
+      );
     });
   });
 
