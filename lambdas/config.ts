@@ -27,6 +27,14 @@ export const ENV = {
   localKeyDir: 'SIGNING_KEY_DIR',
   /** File name of the local key that signs, in {@link ENV.localKeyDir}; default `signing-key.pem`. */
   localKeyFile: 'SIGNING_KEY_FILE',
+  /**
+   * KMS key id or ARN of the HMAC_256 key behind opaque refresh tokens
+   * (deployed). Unset: the key file in {@link ENV.localKeyDir} (local mode),
+   * or, with neither, opaque refresh tokens are neither read nor issued.
+   */
+  refreshTokenKeyId: 'REFRESH_TOKEN_KMS_KEY_ID',
+  /** The refresh tokens issued: `opaque` (default) or `jwt`; both are always accepted. */
+  refreshTokenFormat: 'REFRESH_TOKEN_FORMAT',
   issuer: 'TOKEN_ISSUER',
   /**
    * Comma-separated issuers accepted besides TOKEN_ISSUER (never issued): the
@@ -108,6 +116,22 @@ export interface TokenSettings {
   refreshTokenTtlSeconds: number;
 }
 
+/** What a refresh token issued now looks like (docs/design.md, "Tokens"). */
+export const REFRESH_TOKEN_FORMATS = ['jwt', 'opaque'] as const;
+export type RefreshTokenFormat = (typeof REFRESH_TOKEN_FORMATS)[number];
+export const DEFAULT_REFRESH_TOKEN_FORMAT: RefreshTokenFormat = 'jwt';
+
+/** Where the HMAC key of opaque refresh tokens comes from. */
+export type RefreshTokenKeySettings =
+  | { kind: 'kms'; keyId: string }
+  | { kind: 'local'; keyDir: string };
+
+export interface RefreshTokenSettings {
+  format: RefreshTokenFormat;
+  /** Absent: opaque refresh tokens are refused (a deployment without the key). */
+  key?: RefreshTokenKeySettings;
+}
+
 export type SigningSettings =
   | { kind: 'kms'; keyId: string }
   | { kind: 'local'; keyDir: string; keyFile?: string };
@@ -123,6 +147,7 @@ export interface AppConfig {
   tables: { users: string; sessions: string; revokedTokens: string; loginAttempts: string };
   tokens: TokenSettings;
   signing: SigningSettings;
+  refreshTokens: RefreshTokenSettings;
   /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
   keySet?: KeySetSettings;
   signupOpen: boolean;
@@ -229,6 +254,28 @@ function readSigningSettings(env: Env): SigningSettings {
   throw new ConfigError(`Set ${ENV.kmsKeyId} (AWS) or ${ENV.localKeyDir} (local mode).`);
 }
 
+export function readRefreshTokenSettings(env: Env, signing: SigningSettings): RefreshTokenSettings {
+  const raw = env[ENV.refreshTokenFormat]?.trim();
+  const format = raw
+    ? REFRESH_TOKEN_FORMATS.find((name) => name === raw)
+    : DEFAULT_REFRESH_TOKEN_FORMAT;
+  if (!format) {
+    throw new ConfigError(
+      `Environment variable ${ENV.refreshTokenFormat} must be ${REFRESH_TOKEN_FORMATS.join(' or ')}, got "${raw}".`,
+    );
+  }
+  const keyId = env[ENV.refreshTokenKeyId]?.trim();
+  const key: RefreshTokenKeySettings | undefined = keyId
+    ? { kind: 'kms', keyId }
+    : signing.kind === 'local'
+      ? { kind: 'local', keyDir: signing.keyDir }
+      : undefined;
+  if (format === 'opaque' && !key) {
+    throw new ConfigError(`${ENV.refreshTokenFormat}=opaque needs ${ENV.refreshTokenKeyId}.`);
+  }
+  return { format, ...(key ? { key } : {}) };
+}
+
 function readMaxSessionsPerUser(env: Env): number {
   const value = positiveInteger(env, ENV.maxSessionsPerUser, DEFAULTS.maxSessionsPerUser);
   if (value > MAX_SESSIONS_PER_USER_LIMIT) {
@@ -299,6 +346,7 @@ export function readLockout(env: Env): AppConfig['lockout'] {
 export function loadConfig(env: Env = process.env): AppConfig {
   const endpoint = env[ENV.dynamodbEndpoint]?.trim();
   const keySet = readKeySet(env);
+  const signing = readSigningSettings(env);
   return {
     tables: {
       users: required(env, ENV.usersTable),
@@ -307,7 +355,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       loginAttempts: required(env, ENV.loginAttemptsTable),
     },
     tokens: readTokenSettings(env),
-    signing: readSigningSettings(env),
+    signing,
+    refreshTokens: readRefreshTokenSettings(env, signing),
     ...(keySet ? { keySet } : {}),
     signupOpen: flag(env, ENV.signupOpen, true),
     refreshGraceSeconds: readRefreshGraceSeconds(env),

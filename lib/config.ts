@@ -5,11 +5,14 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  DEFAULT_REFRESH_TOKEN_FORMAT,
   DEFAULTS,
   LEGACY_DEFAULT_ISSUER,
   LOGIN_LOCKOUT_RANGE,
   MAX_SESSIONS_PER_USER_LIMIT,
   REFRESH_GRACE_RANGE,
+  REFRESH_TOKEN_FORMATS,
+  type RefreshTokenFormat,
 } from '../lambdas/config';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 
@@ -98,6 +101,12 @@ export interface StackConfig {
    */
   signingKeys: string[];
   /**
+   * What refresh tokens are issued as (both are always accepted): `opaque`
+   * (no KMS call) or `jwt` (KMS-signed, as before). An upgrade first deploys
+   * with `jwt` (docs/deploy.md, "Opaque refresh tokens").
+   */
+  refreshTokenFormat: RefreshTokenFormat;
+  /**
    * The compliance profile (lib/compliance.ts): encrypted logs kept a year,
    * an encrypted alarm topic, backups, WAF logging, optional VPC placement,
    * and the NIST 800-53, HIPAA, PCI DSS and Control Tower checks at synth.
@@ -159,6 +168,7 @@ export const CONTEXT_KEYS = {
   loginLockoutThreshold: 'loginLockoutThreshold',
   loginLockoutMaxSeconds: 'loginLockoutMaxSeconds',
   signingKeys: 'signingKeys',
+  refreshTokenFormat: 'refreshTokenFormat',
   compliance: 'compliance',
   vpc: 'vpcId',
 } as const satisfies Record<keyof StackConfig, string>;
@@ -268,6 +278,18 @@ function fraction(read: ContextReader, key: string, fallback: number): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
     throw new StackConfigError(`Context "${key}" must be a number from 0 to 1, got ${show(raw)}.`);
   }
+  return value;
+}
+
+function oneOf<const T extends string>(
+  read: ContextReader,
+  key: string,
+  values: readonly T[],
+  fallback: T,
+): T {
+  const raw = text(read, key, fallback);
+  const value = values.find((candidate) => candidate === raw);
+  if (!value) throw new StackConfigError(`Context "${key}" must be one of ${values.join(', ')}.`);
   return value;
 }
 
@@ -497,6 +519,12 @@ export function readStackConfig(read: ContextReader): StackConfig {
     ...readObservability(read),
     ...readAbuseLimits(read, { stageName, throttleRateLimit, throttleBurstLimit }),
     signingKeys: signingKeyNames(read, k.signingKeys),
+    refreshTokenFormat: oneOf(
+      read,
+      k.refreshTokenFormat,
+      REFRESH_TOKEN_FORMATS,
+      DEFAULT_REFRESH_TOKEN_FORMAT,
+    ),
     compliance,
     ...(vpc ? { vpc } : {}),
   };

@@ -35,6 +35,7 @@ import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
 import { DeploymentParameters, parameterPrefix, readParameter } from './parameters';
+import { RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 import { WebAcl } from './waf';
@@ -75,6 +76,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
   readonly tables: AuthTables;
   readonly signingKey: SigningKey;
   readonly signingPublicKey: SigningPublicKey;
+  readonly refreshTokenKey: RefreshTokenKey;
   readonly authApi: AuthApi;
   readonly observability: Observability;
   /** The web application firewall; absent when `waf` is false. */
@@ -101,10 +103,15 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       names: config.signingKeys,
     });
 
+    this.refreshTokenKey = new RefreshTokenKey(this, 'RefreshTokenKey', {
+      retainData: config.retainData,
+    });
+
     const targets = {
       tables: this.tables.byName,
       key: this.signingKey.key,
       otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
+      refreshKey: this.refreshTokenKey.key,
     };
     this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
       keys: this.signingKey.keys,
@@ -119,10 +126,18 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       targets,
     });
 
-    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else.
+    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else;
+    // kms:GenerateMac likewise (login, refresh, logout, RFC 7009 revocation).
+    const allFunctions = [
+      this.authApi.authorizerFunction,
+      ...Object.values(this.authApi.functions),
+    ];
     this.signingKey.allowSigningOnlyBy(
-      [this.authApi.authorizerFunction, ...Object.values(this.authApi.functions)]
-        .filter((fn) => fn.spec.key.includes('kms:Sign'))
+      allFunctions.filter((fn) => fn.spec.key.includes('kms:Sign')).map((fn) => fn.role),
+    );
+    this.refreshTokenKey.allowOnlyBy(
+      allFunctions
+        .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
         .map((fn) => fn.role),
     );
     if (config.waf) {
@@ -240,6 +255,9 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       // and the key that signs: `signingKeys`, current first.
       [ENV.publicKeys]: this.signingPublicKey.jwks,
       [ENV.currentKid]: this.signingPublicKey.kid,
+      // Opaque refresh tokens: the HMAC key's id, and what is issued (both formats are read).
+      [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
+      [ENV.refreshTokenFormat]: config.refreshTokenFormat,
       // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
       ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
       ...(config.acceptedIssuers.length > 0
@@ -291,6 +309,10 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     new CfnOutput(this, 'SigningKeyAlias', {
       description: 'Alias of the signing key',
       value: this.signingKey.alias.aliasName,
+    });
+    new CfnOutput(this, 'RefreshTokenKeyId', {
+      description: 'KMS HMAC key behind the opaque refresh tokens (HMAC_256)',
+      value: this.refreshTokenKey.key.keyId,
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic every alarm notifies (subscribe a pager or chat here)',

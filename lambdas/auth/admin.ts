@@ -16,10 +16,12 @@
  * Every action is audited twice: on the revocation items it writes (`actor`,
  * `action`, `note`) and as one structured log line.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import { InvalidRequestError, NotFoundError, UnavailableError } from '../errors';
 import { log } from '../log';
+import { referenceOfToken } from '../tokens/opaque-refresh';
 import { legacyNormaliseUsername, normaliseUsername, passwordProblem } from './credentials-rules';
 import type { PasswordHasher } from './passwords';
 import {
@@ -351,11 +353,17 @@ export async function resetPassword(
   };
 }
 
-/** The revocation item of `jti`: who, when, why, from where. `NotFoundError` when none. */
+/**
+ * The revocation item of `key`: who, when, why, from where. `NotFoundError`
+ * when none. Items are keyed by a JWT's `jti`; an opaque refresh token has
+ * none, its item is keyed by its reference (the SHA-256 of its nonce), so the
+ * token itself may be given instead and its reference is looked up.
+ */
 export async function showRevocation(
   deps: { revokedTokens: Pick<RevokedTokenStore, 'find'> },
-  jti: string,
+  key: string,
 ): Promise<Revocation> {
+  const jti = referenceOfToken(key) ?? key;
   const revocation = await deps.revokedTokens.find(jti);
   if (!revocation) {
     throw new NotFoundError(

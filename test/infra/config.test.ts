@@ -40,6 +40,7 @@ describe('readStackConfig', () => {
       loginLockoutMaxSeconds: 900,
       signingKeys: ['k1'],
       compliance: false,
+      refreshTokenFormat: 'jwt',
     });
   });
 

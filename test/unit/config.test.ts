@@ -24,11 +24,33 @@ describe('loadConfig', () => {
         refreshTokenTtlSeconds: 2_592_000,
       },
       signing: { kind: 'kms', keyId: 'alias/signing' },
+      refreshTokens: { format: 'jwt' },
       signupOpen: true,
       refreshGraceSeconds: 30,
       corsOrigins: [],
       maxSessionsPerUser: 100,
       lockout: { threshold: 5, maxLockSeconds: 900 },
+    });
+  });
+
+  it('reads the refresh token format and its key: opaque needs the KMS key in AWS', () => {
+    expect(
+      loadConfig({
+        ...base,
+        [ENV.refreshTokenFormat]: 'opaque',
+        [ENV.refreshTokenKeyId]: 'key-id',
+      }).refreshTokens,
+    ).toEqual({ format: 'opaque', key: { kind: 'kms', keyId: 'key-id' } });
+    expect(() => loadConfig({ ...base, [ENV.refreshTokenFormat]: 'opaque' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, [ENV.refreshTokenFormat]: 'paseto' })).toThrow(
+      /REFRESH_TOKEN_FORMAT must be jwt or opaque/,
+    );
+  });
+
+  it('keeps the local refresh-token key beside the local signing key', () => {
+    const local = { ...base, [ENV.kmsKeyId]: undefined, [ENV.localKeyDir]: '/tmp/keys' };
+    expect(loadConfig(local).refreshTokens).toMatchObject({
+      key: { kind: 'local', keyDir: '/tmp/keys' },
     });
   });
 
