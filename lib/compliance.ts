@@ -58,8 +58,6 @@ export interface ComplianceParts {
   /** The functions CloudFormation invokes (custom resources), not the API. */
   customResourceFunctions: readonly AuthFunction[];
   alarmTopic: Topic;
-  /** The signing keys; they get Control Tower's grant statement too. */
-  signingKeys: readonly Key[];
   webAcl?: WebAcl;
 }
 
@@ -159,7 +157,7 @@ export class ComplianceProfile extends Construct {
       this.network = network;
     }
 
-    for (const key of parts.signingKeys) key.addToResourcePolicy(grantsOnlyForAwsServices());
+    this.limitGrantsOfEveryKey(scope);
     this.encryptEveryLogGroup(scope);
 
     acknowledgeComplianceFindings({
@@ -204,6 +202,16 @@ export class ComplianceProfile extends Construct {
       redactedFields: [{ singleHeader: { Name: WAF_REDACTED_HEADER } }],
     });
     return logs;
+  }
+
+  /** Control Tower's grant statement on the deployment's other keys (signing, refresh tokens). */
+  private limitGrantsOfEveryKey(deployment: Construct): void {
+    const own: readonly Key[] = [this.logsKey, this.alarmTopicKey, this.backupKey];
+    for (const construct of deployment.node.findAll()) {
+      if (construct instanceof Key && !own.includes(construct)) {
+        construct.addToResourcePolicy(grantsOnlyForAwsServices());
+      }
+    }
   }
 
   /** Every log group of the deployment, whoever created it, encrypted with the logs key. */

@@ -196,7 +196,6 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
         this.signingPublicKey.reader,
       ],
       alarmTopic: this.observability.topic,
-      signingKeys: this.signingKey.keys.map(({ key }) => key),
       ...(this.webAcl ? { webAcl: this.webAcl } : {}),
     });
     acknowledgeAcceptedFindings(this.authApi, {
