@@ -5,7 +5,7 @@
  * actually needs. Every AWS client takes its timeouts from `aws-clients.ts`.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
+import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
 import type { LoginAttemptStore, RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import { type AppConfig, type Env, loadConfig } from './config';
@@ -82,8 +82,8 @@ export function createRuntime(env: Env = process.env): Runtime {
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
-    // Parameters are read here, at cold start, so a bad value fails the instance, not a request.
-    passwords: lazy(() => createPasswordHasher(readScryptParams(env))),
+    // Its parameter was parsed at cold start with every other setting (loadConfig).
+    passwords: lazy(() => createPasswordHasher(scryptParams(config.passwordHashCost))),
     signer,
     keySet,
     verifier: lazy(() => {

@@ -15,7 +15,7 @@ import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { AuthFunction } from './auth-function';
-import type { VpcIds } from './config';
+import type { StackConfig } from './config';
 
 /** Gateway endpoints (free): the tables, and S3 for the custom resource's answer. */
 export const GATEWAY_ENDPOINT_SERVICES = ['dynamodb', 's3'] as const;
@@ -26,6 +26,28 @@ export const GATEWAY_ENDPOINT_SERVICES = ['dynamodb', 's3'] as const;
  * send e-mail.
  */
 export const INTERFACE_ENDPOINT_SERVICES = ['kms', 'ssm'] as const;
+
+/** A VPC given by its ids, never looked up: synth needs no AWS credentials. */
+export interface VpcIds {
+  vpcId: string;
+  /** Private subnets for the functions and the interface endpoints (one per AZ). */
+  subnetIds: string[];
+  /** Route tables of those subnets, for the gateway endpoints. */
+  routeTableIds: string[];
+  /** The region's S3 and DynamoDB managed prefix lists. */
+  prefixListIds: string[];
+}
+
+/** The VPC ids of a configuration; undefined without `vpcId` (the lists are checked with it). */
+export function vpcIdsOf(config: StackConfig): VpcIds | undefined {
+  if (config.vpcId === undefined) return undefined;
+  return {
+    vpcId: config.vpcId,
+    subnetIds: config.vpcSubnetIds,
+    routeTableIds: config.vpcRouteTableIds,
+    prefixListIds: config.vpcPrefixListIds,
+  };
+}
 
 export interface ComplianceVpcProps {
   ids: VpcIds;

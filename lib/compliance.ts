@@ -34,7 +34,7 @@ import { Construct } from 'constructs';
 import type { TableName } from '../lambdas/contract/tables';
 import type { AuthFunction } from './auth-function';
 import { acknowledgeComplianceFindings } from './compliance-findings';
-import { ComplianceVpc } from './compliance-vpc';
+import { ComplianceVpc, vpcIdsOf } from './compliance-vpc';
 import type { StackConfig } from './config';
 import type { WebAcl } from './waf';
 
@@ -151,8 +151,9 @@ export class ComplianceProfile extends Construct {
 
     if (parts.webAcl) this.wafLogs = this.wafLogging(parts.webAcl, config, removalPolicy);
 
-    if (config.vpc) {
-      const network = new ComplianceVpc(this, 'Network', { ids: config.vpc });
+    const vpcIds = vpcIdsOf(config);
+    if (vpcIds) {
+      const network = new ComplianceVpc(this, 'Network', { ids: vpcIds });
       for (const fn of parts.functions) network.place(fn);
       this.network = network;
     }

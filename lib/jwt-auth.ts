@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
 import { OAUTH_PATHS } from '../lambdas/contract/oauth-metadata';
-import { TABLES, type TableName } from '../lambdas/contract/tables';
+import { mapTables, TABLES, type TableName, tableEnvironment } from '../lambdas/contract/tables';
 import { AuthApi, deployedRoutes } from './auth-api';
 import {
   type AuthorizerSource,
@@ -30,7 +30,7 @@ import {
   restAuthorizer,
 } from './authorizers';
 import { applyComplianceProfile, type ComplianceProfile } from './compliance';
-import { CONTEXT_KEYS, readStackConfig, type StackConfig } from './config';
+import { CONTEXT_KEYS, functionEnvironment, readStackConfig, type StackConfig } from './config';
 import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
@@ -240,43 +240,21 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
    * a function may actually do is decided by its IAM role alone.
    */
   private functionEnvironment(config: StackConfig): Record<string, string> {
-    const tableNames = Object.fromEntries(
-      (Object.keys(TABLES) as TableName[]).map((name) => [
-        TABLES[name].envVar,
-        this.tables.byName[name].tableName,
-      ]),
-    );
     return {
-      ...tableNames,
+      ...tableEnvironment(mapTables((_, name) => this.tables.byName[name].tableName)),
       // An id, never key material: the private key cannot leave KMS.
       [ENV.kmsKeyId]: this.signingKey.key.keyId,
       // The key SET verifiers trust, read at deploy time (public keys are not secret),
       // and the key that signs: `signingKeys`, current first.
       [ENV.publicKeys]: this.signingPublicKey.jwks,
       [ENV.currentKid]: this.signingPublicKey.kid,
-      // Opaque refresh tokens: the HMAC key's id, and what is issued (both formats are read).
+      // The HMAC key of opaque refresh tokens (what is issued is a function setting below).
       [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
-      [ENV.refreshTokenFormat]: config.refreshTokenFormat,
-      // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
-      ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
-      ...(config.acceptedIssuers.length > 0
-        ? { [ENV.acceptedIssuers]: config.acceptedIssuers.join(',') }
-        : {}),
-      [ENV.audience]: config.audience,
-      [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
-      [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
-      [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
-      [ENV.signupOpen]: String(config.signupOpen),
-      [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
-      [ENV.loginLockoutThreshold]: String(config.loginLockoutThreshold),
-      [ENV.loginLockoutMaxSeconds]: String(config.loginLockoutMaxSeconds),
-      // The handlers add CORS headers to their own answers for these origins.
-      ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
-      // Powertools Logger and Metrics (docs/operations.md).
+      // Every function setting the configuration gives (an unset issuer: AuthApi sets
+      // the stage URL, which only exists once the API does); Powertools reads the
+      // log and metric settings (docs/operations.md).
+      ...functionEnvironment(config),
       [ENV.serviceName]: SERVICE_NAME,
-      [ENV.logLevel]: config.logLevel,
-      [ENV.logDebugSampleRate]: String(config.logDebugSampleRate),
-      [ENV.metricsNamespace]: config.metricsNamespace,
     };
   }
 

@@ -314,18 +314,16 @@ describe('the compliance profile', () => {
   describe('as JwtAuth props', () => {
     it('takes compliance and the VPC ids as props, through the same checks', () => {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-      const stack = new Stack(app, 'Host');
       const ids = {
         vpcId: VPC.vpcId,
-        subnetIds: VPC.vpcSubnetIds.split(','),
-        routeTableIds: VPC.vpcRouteTableIds.split(','),
-        prefixListIds: VPC.vpcPrefixListIds.split(','),
+        vpcSubnetIds: VPC.vpcSubnetIds.split(','),
+        vpcRouteTableIds: VPC.vpcRouteTableIds.split(','),
+        vpcPrefixListIds: VPC.vpcPrefixListIds.split(','),
       };
-      const auth = new JwtAuth(stack, 'Auth', { compliance: true, vpc: ids });
-      expect(auth.config.vpc).toEqual(ids);
+      const auth = new JwtAuth(new Stack(app, 'Host'), 'Auth', { compliance: true, ...ids });
       expect(auth.compliance?.network).toBeDefined();
       expect(auth.config.logRetention).toBe(365);
-      expect(() => new JwtAuth(new Stack(app, 'Other'), 'Auth', { vpc: ids })).toThrow(
+      expect(() => new JwtAuth(new Stack(app, 'Other'), 'Auth', ids)).toThrow(
         'takes effect only with "compliance=true"',
       );
     });
@@ -352,11 +350,11 @@ describe('the compliance profile', () => {
     });
 
     it('reads the VPC ids from context, all of them or none, and only with the profile', () => {
-      expect(read({ compliance: 'true', ...VPC }).vpc).toEqual({
+      expect(read({ compliance: 'true', ...VPC })).toMatchObject({
         vpcId: VPC.vpcId,
-        subnetIds: VPC.vpcSubnetIds.split(','),
-        routeTableIds: VPC.vpcRouteTableIds.split(','),
-        prefixListIds: VPC.vpcPrefixListIds.split(','),
+        vpcSubnetIds: VPC.vpcSubnetIds.split(','),
+        vpcRouteTableIds: VPC.vpcRouteTableIds.split(','),
+        vpcPrefixListIds: VPC.vpcPrefixListIds.split(','),
       });
       expect(() => read(VPC)).toThrow('takes effect only with "compliance=true"');
       expect(() => read({ compliance: 'true', ...VPC, vpcRouteTableIds: undefined })).toThrow(
@@ -369,7 +367,7 @@ describe('the compliance profile', () => {
         'must be a VPC id',
       );
       expect(() => read({ compliance: 'true', ...VPC, vpcSubnetIds: 'subnet-1,x' })).toThrow(
-        'Context "vpcSubnetIds" holds an invalid item',
+        'Context "vpcSubnetIds" must list subnet ids like subnet-0abc12345, got "subnet-1".',
       );
     });
   });

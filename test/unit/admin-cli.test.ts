@@ -319,7 +319,7 @@ describe('commands on the fakes', () => {
       stdin: 'short\n',
     });
     expect(short.code).toBe(EXIT.usage);
-    expect(short.stderr).toMatch(/The password must be 8 to 256 characters/);
+    expect(short.stderr).toMatch(/"password": must be 8 to 256 characters/);
     const empty = await run(['users', 'reset-password', 'alice', '--stdin', '--local']);
     expect(empty.code).toBe(EXIT.usage);
     expect(empty.stderr).toMatch(/standard input holds no password/);
