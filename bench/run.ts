@@ -16,7 +16,7 @@ import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
 import { createPasswordHasher } from '../lambdas/auth/passwords';
 import { DEFAULTS, ENV, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
-import { tableEnvironment } from '../lambdas/contract/tables';
+import { TABLES, tableEnvironment } from '../lambdas/contract/tables';
 import { createAuthorizer } from '../lambdas/http/authorizer';
 import { createLocalSigner } from '../lambdas/signing/local-signer';
 import { staticKeySet } from '../lambdas/signing/signer';
@@ -123,7 +123,10 @@ async function main(): Promise<void> {
   );
 
   const verifier = createTokenVerifier({ keys: staticKeySet([publicKey]), settings });
-  const lookup = createRevocationLookup(createCannedDynamoClient(), 'RevokedTokens');
+  const lookup = createRevocationLookup(
+    createCannedDynamoClient(),
+    TABLES.revokedTokens.logicalName,
+  );
   const ours = createAuthorizer({ verifier, revokedTokens: lookup });
   const peer = createPeerAuthorizer(process.env, createCannedDynamoClient());
   const peerWithDocuments = createPeerAuthorizer(process.env, createCannedDynamoClient(), {

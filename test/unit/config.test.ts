@@ -6,7 +6,7 @@ import {
   loadConfig,
   readTokenSettings,
 } from '../../lambdas/config';
-import { TABLES, tableEnvironment } from '../../lambdas/contract/tables';
+import { LOGICAL_TABLE_NAMES, TABLES, tableEnvironment } from '../../lambdas/contract/tables';
 
 const base = {
   ...tableEnvironment(),
@@ -16,12 +16,7 @@ const base = {
 describe('loadConfig', () => {
   it('reads tables and the KMS key, with the default lifetimes (15 min, 30 days)', () => {
     expect(loadConfig(base)).toEqual({
-      tables: {
-        users: 'Users',
-        sessions: 'Sessions',
-        revokedTokens: 'RevokedTokens',
-        loginAttempts: 'LoginAttemptsByAddress',
-      },
+      tables: LOGICAL_TABLE_NAMES,
       tokens: {
         issuer: LEGACY_DEFAULT_ISSUER,
         audience: DEFAULTS.audience,
