@@ -44,7 +44,8 @@ describe('readStackConfig', () => {
       vpcSubnetIds: [],
       vpcRouteTableIds: [],
       vpcPrefixListIds: [],
-      refreshTokenFormat: 'jwt',
+      signingMode: 'kms',
+      refreshTokenFormat: 'opaque',
     });
   });
 
