@@ -51,7 +51,7 @@ export const COMPLIANCE_FINDINGS = {
   customResourceDeadLetters: {
     nag: 'LambdaDLQ',
     reason:
-      'The public key reader answers a CloudFormation custom resource: a failure fails the deployment at once and CloudFormation rolls back, and an event parked in a dead-letter queue could never answer the deployment it belonged to.',
+      'The deploy-time functions (the public key reader, the envelope key creator) answer CloudFormation custom resources: a failure fails the deployment at once and CloudFormation rolls back, and an event parked in a dead-letter queue could never answer the deployment it belonged to.',
   },
   outsideVpc: {
     nag: 'LambdaInsideVPC',

@@ -213,26 +213,28 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     });
 
     this.outputs();
+    // The functions CloudFormation invokes at deploy time (custom resources).
+    const deployTimeFunctions = [
+      this.signingPublicKey.reader,
+      ...(this.envelopeKey ? [this.envelopeKey.creator] : []),
+    ];
     this.compliance = applyComplianceProfile(this, {
       config,
       tables: this.tables.byName,
       api: this.authApi.api,
       authorizer: this.authApi.authorizerFunction,
-      customResourceFunctions: [this.signingPublicKey.reader],
+      customResourceFunctions: deployTimeFunctions,
       functions: [
         this.authApi.authorizerFunction,
         ...Object.values(this.authApi.functions),
-        this.signingPublicKey.reader,
+        ...deployTimeFunctions,
       ],
       alarmTopic: this.observability.topic,
       ...(this.webAcl ? { webAcl: this.webAcl } : {}),
     });
     acknowledgeAcceptedFindings(this.authApi, {
       webAcl: this.webAcl !== undefined,
-      extraFunctions: [
-        this.signingPublicKey.reader,
-        ...(this.envelopeKey ? [this.envelopeKey.creator] : []),
-      ],
+      extraFunctions: deployTimeFunctions,
     });
   }
 

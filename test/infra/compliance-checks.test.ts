@@ -24,8 +24,14 @@ describe('the compliance checks', () => {
   describe.each([
     ['the profile', { compliance: 'true' }],
     [
-      'the profile in a VPC, with the web ACL and alarm e-mail',
-      { compliance: 'true', waf: 'true', alarmEmail: 'oncall@example.com', ...EXAMPLE_VPC },
+      'the profile in a VPC, with the web ACL, alarm e-mail and envelope signing',
+      {
+        compliance: 'true',
+        waf: 'true',
+        alarmEmail: 'oncall@example.com',
+        signingMode: 'envelope',
+        ...EXAMPLE_VPC,
+      },
     ],
   ])('with %s', (_name, context) => {
     const { error, reports } = synthWithEveryPack(context);
