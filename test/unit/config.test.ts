@@ -20,7 +20,7 @@ describe('loadConfig', () => {
         users: 'Users',
         sessions: 'Sessions',
         revokedTokens: 'RevokedTokens',
-        loginAttempts: 'LoginAttempts',
+        loginAttempts: 'LoginAttemptsByAddress',
       },
       tokens: {
         issuer: LEGACY_DEFAULT_ISSUER,
@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       introspectionAuthMethod: 'aws_sigv4',
       maxSessionsPerUser: 100,
-      lockout: { threshold: 5, maxLockSeconds: 900 },
+      lockout: { threshold: 5, maxLockSeconds: 900, accountCeilingPerHour: 30 },
     });
   });
 
@@ -65,14 +65,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '60' }).refreshGraceSeconds).toBe(60);
   });
 
-  it('reads the lockout threshold (1-100) and longest lock (1-3600 s)', () => {
+  it('reads the lockout threshold (1-100), longest lock (1-3600 s) and account ceiling (1-10000/h)', () => {
     expect(
       loadConfig({
         ...base,
         [ENV.loginLockoutThreshold]: '10',
         [ENV.loginLockoutMaxSeconds]: '60',
+        [ENV.loginAccountCeilingPerHour]: '100',
       }).lockout,
-    ).toEqual({ threshold: 10, maxLockSeconds: 60 });
+    ).toEqual({ threshold: 10, maxLockSeconds: 60, accountCeilingPerHour: 100 });
   });
 
   it('reads the CORS origins, comma-separated', () => {
@@ -122,6 +123,7 @@ describe('loadConfig', () => {
     ['a grace window above 60 s', { [ENV.refreshGraceSeconds]: '61' }, /0 to 60/],
     ['a lockout threshold of 0', { [ENV.loginLockoutThreshold]: '0' }, /1 to 100/],
     ['a lock above an hour', { [ENV.loginLockoutMaxSeconds]: '3601' }, /1 to 3600/],
+    ['an account ceiling of 0', { [ENV.loginAccountCeilingPerHour]: '0' }, /1 to 10000/],
     [
       'a missing LoginAttempts table',
       { [TABLES.loginAttempts.envVar]: undefined },

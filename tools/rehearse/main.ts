@@ -13,6 +13,9 @@ import { closeOnSignals } from '../../local/shutdown';
 import { startRehearsal } from './app';
 import { PROJECT_ROOT, readAssembly, synthesize } from './assembly';
 
+// Everything it stores (database, stand-in keys) is its user's alone, as with npm start.
+process.umask(0o077);
+
 const DEFAULTS = { port: 3000, dataDir: '.data/rehearsal', outdir: 'cdk.out' };
 
 interface Arguments {

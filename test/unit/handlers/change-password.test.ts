@@ -86,21 +86,22 @@ describe('change-password handler', () => {
       message: ERROR_MESSAGES.wrongCurrentPassword,
     });
     expect(response.headers['WWW-Authenticate']).toBeUndefined();
-    // The failure is counted toward the login lockout; the user is not touched.
-    expect(fake.calls).toContain('loginAttempts.recordFailure');
+    // The attempt is counted on the caller's lockout pair; the user is not touched.
+    expect(fake.world.loginAttempts.pair('alice', '203.0.113.7')?.attempts).toBe(1);
     expect(await fake.world.users.find('alice')).toEqual(user);
   });
 
-  it('returns 429 too_many_requests with Retry-After while the name is locked, reading no user', async () => {
+  it('returns 429 too_many_requests with Retry-After while the pair is locked, reading no user', async () => {
     const { current } = await setup();
-    // Six failures, the last one now: locked for 2^(6-5) = 2 s.
-    const now = fake.world.clock();
-    for (let failure = 0; failure < 6; failure += 1) {
-      await fake.world.loginAttempts.recordFailure('alice', {
-        now: now.getTime(),
-        expiresAt: now.getTime() / 1000 + 3600,
-      });
-    }
+    // Six failures from this address, the last one now: locked for 2^(6-5) = 2 s.
+    const now = fake.world.clock().getTime();
+    fake.world.loginAttempts.pairs.set('alice|203.0.113.7', {
+      attempts: 6,
+      attemptIds: new Set(),
+      lastAttemptAt: now,
+      lockedUntil: now + 2000,
+      expiresAt: now / 1000 + 3600,
+    });
 
     const response = await change(authorizerContextOf(current), {
       current_password: 'old password',

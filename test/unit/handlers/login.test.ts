@@ -77,19 +77,21 @@ describe('login handler', () => {
     expect(unknownUser.body).toBe(wrongPassword.body);
     expect(wrongPassword.headers['WWW-Authenticate']).toBeUndefined();
     expect(fake.world.sessions.items.size).toBe(0);
-    // Both failures count toward the lockout of the name tried, known or not.
-    expect(fake.calls.filter((name) => name === 'loginAttempts.recordFailure')).toHaveLength(2);
+    // Both attempts count on the lockout pair of the name tried, known or not, and the address.
+    expect(fake.calls.filter((name) => name === 'loginAttempts.admitPair')).toHaveLength(2);
+    expect(fake.world.loginAttempts.pair('mallory', '203.0.113.7')?.attempts).toBe(1);
   });
 
-  it('returns 429 too_many_requests with Retry-After for a locked name, before reading the user', async () => {
-    // Seven failures, the last one now: locked for 2^(7-5) = 4 s.
-    const now = fake.world.clock();
-    for (let failure = 0; failure < 7; failure += 1) {
-      await fake.world.loginAttempts.recordFailure('alice', {
-        now: now.getTime(),
-        expiresAt: now.getTime() / 1000 + 3600,
-      });
-    }
+  it('returns 429 too_many_requests with Retry-After for a locked pair, before hashing', async () => {
+    // Seven failures from this address, the last one now: locked for 2^(7-5) = 4 s.
+    const now = fake.world.clock().getTime();
+    fake.world.loginAttempts.pairs.set('alice|203.0.113.7', {
+      attempts: 7,
+      attemptIds: new Set(),
+      lastAttemptAt: now,
+      lockedUntil: now + 4000,
+      expiresAt: now / 1000 + 3600,
+    });
 
     const response = await login({ username: 'Alice', password: 'correct horse' });
 
@@ -100,7 +102,7 @@ describe('login handler', () => {
     });
     expect(response.headers).toMatchObject({ 'Retry-After': '4' });
     expect(response.headers).toMatchObject(SECURITY_HEADERS);
-    expect(fake.calls).not.toContain('users.find');
+    expect(fake.world.loginAttempts.pair('alice', '203.0.113.7')?.attempts).toBe(7);
     expect(fake.world.sessions.items.size).toBe(0);
   });
 
