@@ -40,7 +40,12 @@ describe('readStackConfig', () => {
       loginLockoutMaxSeconds: 900,
       loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
-      refreshTokenFormat: 'jwt',
+      compliance: false,
+      vpcSubnetIds: [],
+      vpcRouteTableIds: [],
+      vpcPrefixListIds: [],
+      signingMode: 'kms',
+      refreshTokenFormat: 'opaque',
     });
   });
 
