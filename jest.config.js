@@ -26,6 +26,11 @@ module.exports = {
   ],
   // Both cores (Jest's default leaves one idle): most files wait on I/O anyway.
   maxWorkers: '100%',
+  // The package by its name, as examples/ imports it (tsconfig.json `paths`).
+  moduleNameMapper: {
+    '^serverless-jwt-auth$': '<rootDir>/lib/index.ts',
+    '^serverless-jwt-auth/identity$': '<rootDir>/lambdas/identity.ts',
+  },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   transform: { '^.+\\.[tj]s$': '<rootDir>/test/support/esbuild-transform.js' },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@middy|oauth4webapi)/)'],

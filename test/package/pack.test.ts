@@ -135,6 +135,31 @@ describe('the packed package in a fresh CDK app', () => {
     }
   });
 
+  it('exports identityOf on its own, for handlers: serverless-jwt-auth/identity', () => {
+    const event = {
+      requestContext: {
+        authorizer: {
+          lambda: { sub: 'u1', sid: 's1', jti: 'j1', username: 'alice', exp: '4102444800' },
+        },
+      },
+    };
+    const script = `const { identityOf } = require('serverless-jwt-auth/identity');
+      process.stdout.write(JSON.stringify(identityOf(${JSON.stringify(event)})));`;
+    expect(JSON.parse(run(process.execPath, ['-e', script], app))).toEqual({
+      sub: 'u1',
+      sid: 's1',
+      jti: 'j1',
+      username: 'alice',
+      exp: 4102444800,
+    });
+    // The identity helper ships apart from the construct library: no CDK in a handler's bundle.
+    const shipped = readFileSync(
+      join(app, 'node_modules', 'serverless-jwt-auth', 'dist', 'lambdas', 'identity.js'),
+      'utf8',
+    );
+    expect(shipped).not.toMatch(/require\(/);
+  });
+
   it('attaches the authorizer to both APIs in their own stack, by the ARN in SSM', () => {
     const orders = readFileSync(join(app, 'cdk.out', 'Orders.template.json'), 'utf8');
     expect(orders).toContain('AWS::ApiGateway::Authorizer');
