@@ -6,8 +6,12 @@
  * memory (`canned-dynamo.ts`): the figures are the authorizer's own CPU.
  * Every request carries a distinct token (no cache could help either side).
  *
+ * Then token pair issue per signing mode against the KMS stand-in
+ * (`token-issue.ts`): KMS calls per login and refresh, issue time, and the
+ * ceiling KMS's ECC quota leaves.
+ *
  * BENCH_ITERATIONS (default 20000) requests per round, BENCH_ROUNDS (3),
- * BENCH_COLD_STARTS (20) fresh processes per bundle.
+ * BENCH_COLD_STARTS (20) fresh processes per bundle, BENCH_PAIRS (200) pairs per mode.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -31,6 +35,7 @@ import { createCannedDynamoClient } from './canned-dynamo';
 import { type Comparison, coldStarts, compare, perOperation } from './compare';
 import { printTable as printFigures } from './measure';
 import { benchSessions } from './sessions';
+import { benchTokenIssue } from './token-issue';
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -250,6 +255,7 @@ async function main(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await rm(keyDir, { recursive: true, force: true });
   await benchRevokingSessions();
+  await benchTokenIssue();
 }
 
 /**

@@ -11,6 +11,7 @@ import { awsClientDefaults } from './aws-clients';
 import { type Clock, systemClock } from './clock';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
+import { createEnvelopeSigner } from './signing/envelope-signer';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
 import { kmsRefreshTokenKey, localRefreshTokenKey } from './signing/refresh-token-key';
@@ -21,7 +22,7 @@ import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
 import { createTokenIssuer, type TokenIssuer } from './tokens/issue';
-import type { RefreshTokenKey } from './tokens/opaque-refresh';
+import { opaqueRefreshReader, type RefreshTokenKey } from './tokens/opaque-refresh';
 import { createTokenVerifier, type TokenVerifier } from './tokens/verify';
 
 function lazy<T>(build: () => T): () => T {
@@ -56,15 +57,27 @@ export function createRuntime(env: Env = process.env): Runtime {
   const config = loadConfig(env);
   const dynamo = lazy(() => createDocumentClient({ endpoint: config.dynamodbEndpoint }));
   const kms = lazy(() => new KMSClient(awsClientDefaults()));
-  const signer = lazy(() =>
-    config.signing.kind === 'kms'
-      ? createKmsSigner({
+  const signer = lazy((): TokenSigner => {
+    const signing = config.signing;
+    switch (signing.kind) {
+      case 'kms':
+        return createKmsSigner({
           client: kms(),
-          keyId: config.signing.keyId,
+          keyId: signing.keyId,
           ...(config.keySet ? { publicKey: config.keySet.current } : {}),
-        })
-      : createLocalSigner(config.signing.keyDir, config.signing.keyFile),
-  );
+        });
+      case 'envelope':
+        return createEnvelopeSigner({
+          client: kms(),
+          keyId: signing.keyId,
+          ciphertext: signing.ciphertext,
+          // Envelope mode needs the public keys (checked by loadConfig).
+          publicKey: (config.keySet as NonNullable<typeof config.keySet>).current,
+        });
+      case 'local':
+        return createLocalSigner(signing.keyDir, signing.keyFile);
+    }
+  });
   // Loaded on first use only: by the first opaque refresh token read or issued.
   const refreshKey = lazy((): RefreshTokenKey | undefined => {
     const key = config.refreshTokens.key;
@@ -95,7 +108,7 @@ export function createRuntime(env: Env = process.env): Runtime {
       return createTokenVerifier({
         keys: keySet(),
         settings: config.tokens,
-        ...(key ? { refreshKey: key } : {}),
+        ...(key ? { opaqueRefresh: opaqueRefreshReader(key) } : {}),
       });
     }),
     issuer: lazy(() => {

@@ -129,6 +129,16 @@ export function referenceOfToken(token: string): string | undefined {
   return referenceOf(Buffer.from(secret, 'base64url').subarray(0, NONCE_BYTES));
 }
 
+/** Reads opaque refresh tokens with the key, loaded at the first one. */
+export type OpaqueRefreshReader = (
+  token: string,
+  options: ReadOptions,
+) => Promise<OpaqueRefreshClaims>;
+
+export function opaqueRefreshReader(key: RefreshTokenKey): OpaqueRefreshReader {
+  return async (token, options) => readOpaqueRefreshToken(await key(), token, options);
+}
+
 /** Compares two references (or `jti`s) in constant time. */
 export function sameReference(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
