@@ -100,7 +100,7 @@ describe('npm start refuses to start, and says why', () => {
     [
       'CORS_ALLOWED_ORIGINS',
       'http://app.example.com',
-      'Environment variable CORS_ALLOWED_ORIGINS holds an origin that is not allowed: "http://app.example.com" must use https (http only for localhost).',
+      'Environment variable CORS_ALLOWED_ORIGINS holds "http://app.example.com", not a bare https origin like "https://app.example.com" (http only for localhost).',
     ],
   ])('when %s is %p', async (variable, value, sentence) => {
     const result = await runFailingStart({ env: { [variable]: value } });

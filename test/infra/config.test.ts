@@ -132,7 +132,11 @@ describe('readStackConfig', () => {
       /logRetentionDays.*one of/,
     ],
     ['an http origin that is not localhost', { corsOrigins: 'http://app.example.com' }, /https/],
-    ['an origin with a path', { corsOrigins: 'https://app.example.com/' }, /bare origin/],
+    [
+      'an origin with a path',
+      { corsOrigins: 'https://app.example.com/' },
+      /not a bare https origin/,
+    ],
     [
       'a wildcard mixed with origins',
       { corsOrigins: '*,https://a.example.com' },
