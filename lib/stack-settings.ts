@@ -191,4 +191,50 @@ export const STACK_SETTINGS = {
     distinct: true,
     maxItems: MAX_SIGNING_KEYS,
   },
+  /** The compliance profile (lib/compliance.ts); raises the log retention to a year. */
+  compliance: {
+    context: 'compliance',
+    type: 'bool',
+    default: false,
+  },
+  /** With `compliance`: the VPC the functions run in, by id (never looked up). */
+  vpcId: {
+    context: 'vpcId',
+    type: 'string',
+    pattern: /^vpc-[0-9a-f]{8,17}$/,
+    shape: 'a VPC id like vpc-0abc12345',
+  },
+  /** The private subnets of `vpcId` for the functions and interface endpoints, one per AZ. */
+  vpcSubnetIds: {
+    context: 'vpcSubnetIds',
+    type: 'list',
+    default: [],
+    pattern: /^subnet-[0-9a-f]{8,17}$/,
+    shape: 'subnet ids like subnet-0abc12345',
+    distinct: true,
+  },
+  /** The route tables of those subnets, for the S3 and DynamoDB gateway endpoints. */
+  vpcRouteTableIds: {
+    context: 'vpcRouteTableIds',
+    type: 'list',
+    default: [],
+    pattern: /^rtb-[0-9a-f]{8,17}$/,
+    shape: 'route table ids like rtb-0abc12345',
+    distinct: true,
+  },
+  /** The region's S3 and DynamoDB managed prefix lists: with the interface endpoints, the functions' only way out. */
+  vpcPrefixListIds: {
+    context: 'vpcPrefixListIds',
+    type: 'list',
+    default: [],
+    pattern: /^pl-[0-9a-f]{8,17}$/,
+    shape: 'prefix list ids like pl-63a5400a',
+    distinct: true,
+  },
 } as const satisfies Registry;
+
+/** The shortest log retention the compliance profile allows (a year), and its default there. */
+export const COMPLIANCE_MIN_LOG_RETENTION_DAYS = 365;
+
+/** The VPC id lists that go with `vpcId`: all of them, or none. */
+export const VPC_ID_LISTS = ['vpcSubnetIds', 'vpcRouteTableIds', 'vpcPrefixListIds'] as const;

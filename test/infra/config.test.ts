@@ -40,6 +40,10 @@ describe('readStackConfig', () => {
       loginLockoutMaxSeconds: 900,
       loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
+      compliance: false,
+      vpcSubnetIds: [],
+      vpcRouteTableIds: [],
+      vpcPrefixListIds: [],
       signingMode: 'kms',
       refreshTokenFormat: 'opaque',
     });
