@@ -41,6 +41,28 @@ async function ensureNotOpenElsewhere(path: string): Promise<void> {
   await db.close();
 }
 
+/**
+ * dynalite turns each Query and Scan into a stream over a LevelDB iterator
+ * and, when the stream ends, closes it with `iterator.return()`, which
+ * abstract-level's iterators do not have (they have `close()`). So every
+ * Query left an open iterator that pins native LevelDB memory: RSS grew
+ * with the number of queries (issue R2, `npm run memory`). Giving dynalite's
+ * copy the method it calls closes them.
+ */
+function closeIteratorsOnReturn(): void {
+  const abstractLevel = require(
+    require.resolve('abstract-level', { paths: [dirname(require.resolve('dynalite'))] }),
+  ) as Record<string, { prototype: { close(): Promise<void>; return?: () => Promise<void> } }>;
+  for (const name of ['AbstractIterator', 'AbstractKeyIterator', 'AbstractValueIterator']) {
+    const prototype = abstractLevel[name]?.prototype;
+    if (prototype && prototype.return === undefined) {
+      prototype.return = function (this: { close(): Promise<void> }) {
+        return this.close();
+      };
+    }
+  }
+}
+
 export interface EmbeddedDynamo {
   endpoint: string;
   /** The credential every request must be signed with; absent: any is accepted (tests). */
@@ -61,6 +83,7 @@ export async function startEmbeddedDynamo(
     await mkdir(options.path, { recursive: true, mode: 0o700 });
     await ensureNotOpenElsewhere(options.path);
   }
+  closeIteratorsOnReturn();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     // dynalite's default simulated table-creation delay slows every start.
