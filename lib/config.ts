@@ -113,7 +113,11 @@ function checked(read: ContextReader): StackConfig {
   }
   // A method limit above the stage's would never bind: the stage throttles first.
   const belowStage = (
-    name: 'credentialThrottleRateLimit' | 'credentialThrottleBurstLimit',
+    name:
+      | 'credentialThrottleRateLimit'
+      | 'credentialThrottleBurstLimit'
+      | 'refreshThrottleRateLimit'
+      | 'refreshThrottleBurstLimit',
     max: number,
   ): number => {
     const setting = { ...s[name], max, default: Math.min(s[name].default, max) };
@@ -136,6 +140,8 @@ function checked(read: ContextReader): StackConfig {
       'credentialThrottleBurstLimit',
       values.throttleBurstLimit,
     ),
+    refreshThrottleRateLimit: belowStage('refreshThrottleRateLimit', values.throttleRateLimit),
+    refreshThrottleBurstLimit: belowStage('refreshThrottleBurstLimit', values.throttleBurstLimit),
     signingKeys: values.signingKeys.length > 0 ? values.signingKeys : [...s.signingKeys.default],
   }) as StackConfig;
 }
