@@ -1,0 +1,143 @@
+/**
+ * The four events API Gateway sends a Lambda authorizer, and the answer each
+ * one expects. The authorizer decides once; this module finds the token in
+ * the event and phrases the decision in the event's own shape:
+ *
+ * | shape | from | allowed | refused | store failure |
+ * |---|---|---|---|---|
+ * | `rest-token` | REST API, TOKEN authorizer | Allow policy + context | throw `Unauthorized` → our 401 | throw → our 503 |
+ * | `rest-request` | REST API, REQUEST authorizer | Allow policy + context | throw `Unauthorized` → our 401 | throw → our 503 |
+ * | `http-1.0` | HTTP API, REQUEST, payload 1.0 | Allow policy + context | Deny policy → 403 | throw → 500 |
+ * | `http-2.0` | HTTP API, REQUEST, payload 2.0, simple responses | `isAuthorized: true` + context | `isAuthorized: false` → 403 | throw → 500 |
+ *
+ * An HTTP API has no gateway responses: its 403 and 500 are API Gateway's
+ * own, `{"message":"Forbidden"}` and `{"message":"Internal Server Error"}`,
+ * without `WWW-Authenticate`.
+ */
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerResult,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  APIGatewayTokenAuthorizerEvent,
+  PolicyDocument,
+} from 'aws-lambda';
+import type { IdentityContext } from '../identity';
+import { headerValue } from './request';
+
+/** An HTTP API's REQUEST event with payload 1.0: REST's REQUEST event plus a version. */
+export type HttpApiV1AuthorizerEvent = APIGatewayRequestAuthorizerEvent & { version: '1.0' };
+
+export type AuthorizerEvent =
+  | APIGatewayTokenAuthorizerEvent
+  | APIGatewayRequestAuthorizerEvent
+  | HttpApiV1AuthorizerEvent
+  | APIGatewayRequestAuthorizerEventV2;
+
+export type AuthorizerResult =
+  | APIGatewayAuthorizerResult
+  | APIGatewaySimpleAuthorizerResult
+  | APIGatewaySimpleAuthorizerWithContextResult<IdentityContext>;
+
+export type EventShape = 'rest-token' | 'rest-request' | 'http-1.0' | 'http-2.0';
+
+/** An authorizer event, read: where it comes from, its token, and how to answer it. */
+export interface AuthorizerRequest {
+  shape: EventShape;
+  /** The `Authorization` header's value (a TOKEN event's `authorizationToken`), if any. */
+  authorization: string | undefined;
+  allow(principalId: string, context: IdentityContext): AuthorizerResult;
+  /** The answer to a bad or revoked token; on a REST API a throw, which API Gateway answers 401. */
+  refuse(): AuthorizerResult;
+}
+
+/** An event this function cannot answer: a deployment fault, answered as a failure (fail closed). */
+export class UnknownAuthorizerEventError extends Error {
+  override readonly name = 'UnknownAuthorizerEventError';
+}
+
+/**
+ * The policy covers every method of the stage, not only the request's ARN:
+ * with result caching turned on, the cached policy is reused for other routes.
+ */
+export function stageWildcardArn(methodArn: string): string {
+  const [prefix, stage] = methodArn.split('/');
+  if (!prefix || !stage)
+    throw new UnknownAuthorizerEventError(`Unexpected method ARN: ${methodArn}`);
+  return `${prefix}/${stage}/*`;
+}
+
+function policy(effect: 'Allow' | 'Deny', methodArn: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Action: 'execute-api:Invoke', Effect: effect, Resource: stageWildcardArn(methodArn) },
+    ],
+  };
+}
+
+/** Exactly this message makes a REST API answer 401 (gateway response UNAUTHORIZED). */
+function unauthorized(): never {
+  throw new Error('Unauthorized');
+}
+
+/** A REST API's event, TOKEN or REQUEST: an IAM policy to allow, a throw to refuse. */
+function restRequest(shape: EventShape, authorization: string | undefined, methodArn: string) {
+  return {
+    shape,
+    authorization,
+    allow: (principalId: string, context: IdentityContext) => ({
+      principalId,
+      policyDocument: policy('Allow', methodArn),
+      context,
+    }),
+    refuse: unauthorized,
+  } satisfies AuthorizerRequest;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/** Recognises the event's shape; throws {@link UnknownAuthorizerEventError} for any other event. */
+export function readAuthorizerEvent(event: unknown): AuthorizerRequest {
+  if (!isRecord(event)) throw new UnknownAuthorizerEventError('The event is not an object.');
+  if (event.type === 'TOKEN' && typeof event.methodArn === 'string') {
+    const token = event as unknown as APIGatewayTokenAuthorizerEvent;
+    return restRequest('rest-token', token.authorizationToken, token.methodArn);
+  }
+  if (event.type !== 'REQUEST') {
+    throw new UnknownAuthorizerEventError(`Unknown authorizer event type ${String(event.type)}.`);
+  }
+  const headers = isRecord(event.headers) ? (event.headers as Record<string, string>) : undefined;
+  const authorization = headerValue(headers, 'authorization');
+  if (event.version === '2.0' && typeof event.routeArn === 'string') {
+    return {
+      shape: 'http-2.0',
+      authorization,
+      allow: (_principalId, context) => ({ isAuthorized: true, context }),
+      refuse: () => ({ isAuthorized: false }),
+    };
+  }
+  if (typeof event.methodArn !== 'string') {
+    throw new UnknownAuthorizerEventError('A REQUEST event without methodArn or routeArn.');
+  }
+  const { methodArn } = event;
+  if (event.version === '1.0') {
+    return {
+      shape: 'http-1.0',
+      authorization,
+      allow: (principalId, context) => ({
+        principalId,
+        policyDocument: policy('Allow', methodArn),
+        context,
+      }),
+      // An HTTP API has no 401 of its own for a refused token: an explicit Deny is its 403.
+      refuse: () => ({ principalId: 'refused', policyDocument: policy('Deny', methodArn) }),
+    };
+  }
+  if (event.version !== undefined) {
+    throw new UnknownAuthorizerEventError(`Unknown payload version ${String(event.version)}.`);
+  }
+  return restRequest('rest-request', authorization, methodArn);
+}
