@@ -7,7 +7,8 @@
  * - on a 401 `invalid_token` (an HTTP API's 403 `Forbidden`) it refreshes at
  *   most once and retries once;
  * - across tabs sharing `localStorage`, one refresh at a time (Web Locks
- *   API), and a tab that waited finds the other's tokens in storage;
+ *   API), and a tab that waited waits for the other's tokens to reach its
+ *   storage (a browser delivers them apart from the lock) and uses them;
  * - only a 401 `invalid_token` from the refresh itself ends the session: the
  *   tokens are forgotten and `session-ended` is emitted, instead of looping;
  *   429 and 5xx are retried with back-off and never end it;
@@ -197,8 +198,24 @@ async function isTokenRefusal(response: Response): Promise<boolean> {
 type Listeners = { [E in keyof AuthClientEvents]: Set<(detail: AuthClientEvents[E]) => void> };
 
 interface LockManagerLike {
-  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  request<T>(
+    name: string,
+    options: { ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
+  ): Promise<T>;
 }
+
+/**
+ * How long a tab that waited for the refresh lock waits for the other tab's
+ * tokens to show up in its storage before it refreshes itself. Chromium
+ * delivers a `localStorage` write to the other tabs asynchronously, apart
+ * from the lock's release: right after the lock, the stored tokens may still
+ * be the stale ones. Within this bound it is tens of milliseconds; past it,
+ * the other tab's refresh most likely failed.
+ */
+const OTHER_TAB_TOKENS_WAIT_MS = 1000;
+/** How often the waiting tab looks at the storage meanwhile. */
+const OTHER_TAB_TOKENS_POLL_MS = 20;
 
 /** The Web Locks API, where the platform has it (browsers; not Node 20). */
 function webLocks(): LockManagerLike | undefined {
@@ -341,14 +358,43 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     throw await errorOf(response);
   }
 
+  /** Waits (bounded) until the stored access token is no longer `stale`: another tab's refresh landed. */
+  async function otherTabsTokens(stale: string): Promise<void> {
+    const deadline = clock.now() + OTHER_TAB_TOKENS_WAIT_MS;
+    while ((await storage.load())?.accessToken === stale && clock.now() < deadline) {
+      await clock.sleep(OTHER_TAB_TOKENS_POLL_MS);
+    }
+  }
+
+  /**
+   * One refresh across the tabs sharing the storage. The lock is free: this
+   * tab refreshes. Another tab holds it: that tab is refreshing, so once it
+   * is done, wait for its tokens to reach this tab's storage, then decide.
+   */
+  async function refreshAcrossTabs(
+    locks: LockManagerLike,
+    name: string,
+    stale: string,
+    startedAt: number,
+  ): Promise<StoredSession> {
+    const alone = await locks.request(name, { ifAvailable: true }, async (lock) =>
+      lock ? { session: await refreshAlone(stale, startedAt) } : null,
+    );
+    if (alone) return alone.session;
+    return locks.request(name, {}, async () => {
+      await otherTabsTokens(stale);
+      return refreshAlone(stale, startedAt);
+    });
+  }
+
   /** Refreshes, single flight: joins the refresh in flight if there is one. */
   function refresh(stale: string): Promise<StoredSession> {
     if (!inflight) {
       const startedAt = generation;
       const locks = storage.sharedName ? webLocks() : undefined;
-      const run = () => refreshAlone(stale, startedAt);
+      const name = `serverless-jwt-auth refresh ${storage.sharedName}`;
       inflight = (
-        locks ? locks.request(`serverless-jwt-auth refresh ${storage.sharedName}`, run) : run()
+        locks ? refreshAcrossTabs(locks, name, stale, startedAt) : refreshAlone(stale, startedAt)
       ).finally(() => {
         inflight = null;
       });

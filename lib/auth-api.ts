@@ -54,9 +54,16 @@ export function deployedRoutes(config: Pick<StackConfig, 'signupOpen'>): RouteSp
   return ROUTES.filter((route) => config.signupOpen || route.id !== SIGNUP_ROUTE_ID);
 }
 
-/** `execute-api:/{stage}/{METHOD}/{path}` of a route, as resource policies name methods. */
-export function routeInvokeResource(stageName: string, route: RouteSpec): string {
-  return `execute-api:/${stageName}/${route.method}${route.path}`;
+/**
+ * The resource-policy patterns that cover a route on every stage and every
+ * sub-path: the route's method and path under any stage, and anything below
+ * that path (a trailing wildcard). A Deny that
+ * named only one stage would let a second stage of the same API (or a path
+ * below the route, should one ever be added) through.
+ */
+export function routeInvokeResources(route: RouteSpec): string[] {
+  const exact = `execute-api:/*/${route.method}${route.path}`;
+  return [exact, `${exact}/*`];
 }
 
 /**
@@ -67,7 +74,7 @@ export function routeInvokeResource(stageName: string, route: RouteSpec): string
  * accident; with no principals configured nobody at all can call it.
  */
 export function apiResourcePolicy(
-  config: Pick<StackConfig, 'stageName' | 'introspectionPrincipals'>,
+  config: Pick<StackConfig, 'introspectionPrincipals'>,
   routes: readonly RouteSpec[],
 ): PolicyDocument {
   const iamRoutes = routes.filter((route) => route.auth === 'iam');
@@ -88,7 +95,7 @@ export function apiResourcePolicy(
         effect: Effect.DENY,
         principals: [new AnyPrincipal()],
         actions: ['execute-api:Invoke'],
-        resources: iamRoutes.map((route) => routeInvokeResource(config.stageName, route)),
+        resources: iamRoutes.flatMap(routeInvokeResources),
         // A missing aws:PrincipalArn (an anonymous call) matches ArnNotEquals too: denied.
         ...(principals.length > 0
           ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': principals } } }

@@ -6,10 +6,16 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lambdas/config';
 import { readStackConfig } from '../../lib/config';
+import { policyAllows } from '../../local/policy';
 import { methodsByRoute, synthStack } from './stack';
 
 const ROLE = 'arn:aws:iam::123456789012:role/resource-server';
 const OTHER = 'arn:aws:iam::123456789012:user/auditor';
+/** The Deny's resources: the route on every stage, and every path below it. */
+const INTROSPECT_DENY = [
+  'execute-api:/*/POST/oauth/introspect',
+  'execute-api:/*/POST/oauth/introspect/*',
+];
 
 interface PolicyStatementJson {
   Sid?: string;
@@ -52,7 +58,7 @@ describe('OAuth routes in the template', () => {
         Effect: 'Deny',
         Principal: { AWS: '*' },
         Action: 'execute-api:Invoke',
-        Resource: 'execute-api:/prod/POST/oauth/introspect',
+        Resource: INTROSPECT_DENY,
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': [ROLE, OTHER] } },
       }),
     ]);
@@ -62,17 +68,42 @@ describe('OAuth routes in the template', () => {
     const deny = resourcePolicy(closed.template).Statement.find((s) => s.Effect === 'Deny');
     expect(deny).toMatchObject({
       Principal: { AWS: '*' },
-      Resource: 'execute-api:/prod/POST/oauth/introspect',
+      Resource: INTROSPECT_DENY,
     });
     expect(deny?.Condition).toBeUndefined();
   });
 
-  it('denies nothing but introspection: no Deny names another route or a wildcard', () => {
+  it('denies nothing but introspection: no Deny names another route', () => {
     for (const { template } of [open, closed]) {
       for (const statement of resourcePolicy(template).Statement) {
         if (statement.Effect !== 'Deny') continue;
-        expect([statement.Resource].flat()).toEqual(['execute-api:/prod/POST/oauth/introspect']);
+        expect([statement.Resource].flat()).toEqual(INTROSPECT_DENY);
       }
+    }
+  });
+
+  it('denies introspection on every stage and every sub-path, and no other route', () => {
+    const policy = resourcePolicy(closed.template) as unknown as Parameters<typeof policyAllows>[0];
+    for (const resource of [
+      'execute-api:/prod/POST/oauth/introspect',
+      'execute-api:/beta/POST/oauth/introspect',
+      'execute-api:/prod/POST/oauth/introspect/x',
+      'execute-api:/prod/POST/oauth/introspect/x/y',
+    ]) {
+      expect({ resource, allowed: policyAllows(policy, resource) }).toEqual({
+        resource,
+        allowed: false,
+      });
+    }
+    for (const resource of [
+      'execute-api:/prod/POST/oauth/revoke',
+      'execute-api:/beta/POST/auth/login',
+      'execute-api:/prod/GET/oauth/introspect',
+    ]) {
+      expect({ resource, allowed: policyAllows(policy, resource) }).toEqual({
+        resource,
+        allowed: true,
+      });
     }
   });
 

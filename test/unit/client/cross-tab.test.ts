@@ -9,7 +9,7 @@ import {
   type WebStorageArea,
   webStorage,
 } from '../../../client';
-import { fakeApi, manualClock } from './fake-api';
+import { deferred, fakeApi, manualClock } from './fake-api';
 
 const BASE = 'https://api.example.test/prod';
 const alice = { username: 'alice', password: 'correct horse battery' };
@@ -23,15 +23,25 @@ type StorageListener = (event: {
 /**
  * One origin's shared values, seen by each tab through its own area object.
  * As in browsers, a write is announced to the other tabs only, and later:
- * the announcements wait in a queue until `deliver()`.
+ * the announcements wait in a queue until `deliver()`. `lagging`: as in
+ * Chromium, each tab reads its own copy of the values, and another tab's
+ * write reaches it only with the announcement.
  */
-function sharedArea() {
-  const values = new Map<string, string>();
-  const tabs: Array<{ area: WebStorageArea; listeners: Set<StorageListener> }> = [];
+function sharedArea(options: { lagging?: boolean } = {}) {
+  const tabs: Array<{
+    area: WebStorageArea;
+    values: Map<string, string>;
+    listeners: Set<StorageListener>;
+  }> = [];
+  const common = new Map<string, string>();
   const queue: Array<() => void> = [];
   function announce(from: WebStorageArea, key: string, newValue: string | null) {
     for (const tab of tabs) {
       if (tab.area === from) continue;
+      queue.push(() => {
+        if (newValue === null) tab.values.delete(key);
+        else tab.values.set(key, newValue);
+      });
       for (const listener of tab.listeners) {
         queue.push(() => listener({ key, newValue, storageArea: tab.area }));
       }
@@ -40,6 +50,7 @@ function sharedArea() {
   return {
     /** A new tab's area and the set its `storage` listeners go into. */
     openTab() {
+      const values = options.lagging ? new Map(tabs[0]?.values) : common;
       const area: WebStorageArea = {
         getItem: (key) => values.get(key) ?? null,
         setItem(key, value) {
@@ -51,7 +62,7 @@ function sharedArea() {
           announce(area, key, null);
         },
       };
-      const tab = { area, listeners: new Set<StorageListener>() };
+      const tab = { area, values, listeners: new Set<StorageListener>() };
       tabs.push(tab);
       return tab;
     },
@@ -61,18 +72,35 @@ function sharedArea() {
   };
 }
 
-/** The Web Locks API: exclusive locks by name, granted in request order. */
+type LockCallback<T> = (lock: { name: string } | null) => Promise<T>;
+
+/**
+ * The Web Locks API: exclusive locks by name, granted in request order;
+ * `ifAvailable` is answered at once, with `null` when the lock is held or
+ * asked for.
+ */
 function fakeLocks() {
   const tails = new Map<string, Promise<unknown>>();
+  const pending = new Map<string, number>();
   let requests = 0;
   return {
     get requests() {
       return requests;
     },
-    request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+    request<T>(
+      name: string,
+      ...args: [LockCallback<T>] | [{ ifAvailable?: boolean }, LockCallback<T>]
+    ): Promise<T> {
       requests += 1;
-      const previous = tails.get(name) ?? Promise.resolve();
-      const run = previous.then(callback, callback);
+      const [options, callback] = args.length === 1 ? [{}, args[0]] : args;
+      if (options.ifAvailable && (pending.get(name) ?? 0) > 0) {
+        return Promise.resolve().then(() => callback(null));
+      }
+      pending.set(name, (pending.get(name) ?? 0) + 1);
+      const granted = () => callback({ name });
+      const run = (tails.get(name) ?? Promise.resolve())
+        .then(granted, granted)
+        .finally(() => pending.set(name, (pending.get(name) ?? 1) - 1));
       tails.set(
         name,
         run.catch(() => undefined),
@@ -81,6 +109,8 @@ function fakeLocks() {
     },
   };
 }
+
+const LOCK_NAME = `serverless-jwt-auth refresh ${DEFAULT_STORAGE_KEY}`;
 
 const globals = globalThis as Record<string, unknown>;
 let saved: Record<string, unknown>;
@@ -101,13 +131,29 @@ afterEach(() => {
   globals.removeEventListener = saved.removeEventListener;
 });
 
-/** Two tabs of one browser, each with its own client and `storage` listeners. */
-function twoTabs() {
+/**
+ * Two tabs of one browser, each with its own client and `storage` listeners.
+ * `lagging`: writes reach the other tab as in Chromium, apart from the lock,
+ * once the waiting tab lets time pass (sleeps).
+ */
+function twoTabs(options: { lagging?: boolean } = {}) {
   const locks = fakeLocks();
   Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
-  const shared = sharedArea();
+  const shared = sharedArea(options);
   const api = fakeApi();
-  const time = manualClock();
+  const manual = manualClock();
+  const time = options.lagging
+    ? {
+        ...manual,
+        clock: {
+          ...manual.clock,
+          sleep: async (ms: number) => {
+            await manual.clock.sleep(ms);
+            shared.deliver();
+          },
+        },
+      }
+    : manual;
   const tab = () => {
     const { area, listeners } = shared.openTab();
     globals.addEventListener = (_type: string, listener: StorageListener) =>
@@ -145,8 +191,52 @@ describe('across tabs', () => {
 
     expect(results.every((me) => me.username === 'alice')).toBe(true);
     expect(api.count('POST', '/auth/refresh')).toBe(1);
-    // One lock request per tab: each tab's callers shared one flight.
-    expect(locks.requests).toBe(2);
+    // Each tab's callers shared one flight: the tab that refreshed asked for
+    // the lock once, the one that found it held asked again to wait for it.
+    expect(locks.requests).toBe(3);
+  });
+
+  it('refreshes once when the new tokens reach the waiting tab only after the lock', async () => {
+    // Chromium: the lock is released before the other tab's storage shows the write.
+    const { api, time, first, second, deliver } = twoTabs({ lagging: true });
+    await first.client.login(alice);
+    deliver();
+    time.advance(901_000);
+    api.expireAccessTokens();
+    const gate = api.holdRefresh();
+
+    const fromFirst = first.client.me();
+    while (api.count('POST', '/auth/refresh') === 0) await new Promise(setImmediate);
+    const fromSecond = second.client.me();
+    await new Promise(setImmediate);
+    gate.resolve();
+
+    await expect(Promise.all([fromFirst, fromSecond])).resolves.toMatchObject([
+      { username: 'alice' },
+      { username: 'alice' },
+    ]);
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+  });
+
+  it('refreshes itself when the tab that held the lock stored nothing, within a second', async () => {
+    const { api, time, locks, first } = twoTabs({ lagging: true });
+    await first.client.login(alice);
+    time.advance(901_000);
+    api.expireAccessTokens();
+    // Another tab holds the lock and ends without new tokens (its refresh failed).
+    const release = deferred();
+    const held = locks.request(LOCK_NAME, {}, () => release.promise);
+
+    const asked = first.client.me();
+    await new Promise(setImmediate);
+    release.resolve();
+    await held;
+
+    await expect(asked).resolves.toMatchObject({ username: 'alice' });
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    const waited = time.sleeps.reduce((sum, ms) => sum + ms, 0);
+    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(waited).toBeLessThanOrEqual(1050);
   });
 
   it('tells the other tab about new tokens and about the end of the session', async () => {
