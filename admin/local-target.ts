@@ -20,7 +20,7 @@ import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserStore } from '../lambdas/store/users';
-import { displayPath, LOCK_FILE, lockDataDir, lockHolder } from '../local/data-dir';
+import { displayPath, holdsFolder, LOCK_FILE, lockDataDir, readLock } from '../local/data-dir';
 import { dummyAwsEnv, tableNames } from '../local/handler-env';
 import { readServerEndpoint } from '../local/server-endpoint';
 import { StartupError } from '../local/startup-error';
@@ -60,9 +60,11 @@ async function throughServer(dataDir: string, waitMs: number): Promise<Opened | 
         close: async () => undefined,
       };
     }
-    const holder = await lockHolder(`${dataDir}/${LOCK_FILE}`).catch(() => undefined);
+    const holder = await readLock(`${dataDir}/${LOCK_FILE}`).catch(() => undefined);
     // No server at all (or a stale lock): open the folder ourselves.
-    if (holder === undefined || Date.now() > deadline) return undefined;
+    if (holder === undefined || !holdsFolder(holder, dataDir) || Date.now() > deadline) {
+      return undefined;
+    }
     await new Promise((wait) => setTimeout(wait, 200));
   }
 }

@@ -35,7 +35,7 @@ const OPERATOR_CLIENT = {
   },
 } as const;
 
-/** The stack output that names a table: `<logical name>TableName` (lib/auth-api-stack.ts). */
+/** The stack output that names a table: `<logical name>TableName` (lib/jwt-auth.ts). */
 export function tableOutputKey(table: TableName): string {
   return `${TABLES[table].logicalName}TableName`;
 }

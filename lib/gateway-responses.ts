@@ -4,7 +4,7 @@
  * deployed API and the local server answer alike: the API's JSON error body,
  * `Content-Type: application/json`, and `WWW-Authenticate` on 401.
  */
-import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { ResponseType, type RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import {
   GATEWAY_RESPONSES,
   type GatewayResponseSpec,
@@ -48,7 +48,7 @@ export function corsHeaders(corsOrigins: readonly string[]): Record<string, stri
 }
 
 /** Adds one gateway response per entry of `GATEWAY_RESPONSES`. */
-export function addGatewayResponses(api: RestApi, corsOrigins: readonly string[]) {
+export function addGatewayResponses(api: RestApiBase, corsOrigins: readonly string[]) {
   for (const [type, spec] of Object.entries(GATEWAY_RESPONSES) as [
     GatewayResponseType,
     GatewayResponseSpec,

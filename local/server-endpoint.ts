@@ -6,17 +6,18 @@
  * this small file instead and talks to the server's engine over loopback,
  * like the handlers do. The file sits next to the lock (`npm-start.lock`),
  * private to its owner, and is removed when the server stops; one left by a
- * crash names a process that no longer runs and is ignored.
+ * crash names a process that no longer runs (or a pid now used by another
+ * process) and is ignored.
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRunning } from './data-dir';
+import { identityOf, isAlive, type ProcessIdentity, parseIdentity } from './process-identity';
 import type { TableNames } from './tables';
 
 export const ENDPOINT_FILE = 'npm-start.endpoint.json';
 
-export interface ServerEndpoint {
-  /** The `npm start` process serving it. */
+export interface ServerEndpoint extends ProcessIdentity {
+  /** The `npm start` process serving it (pid, boot id, start time). */
   pid: number;
   /** Its DynamoDB endpoint (the embedded engine, or the external one it uses). */
   endpoint: string;
@@ -43,11 +44,11 @@ function isServerEndpoint(value: unknown): value is ServerEndpoint {
  */
 export async function publishServerEndpoint(
   dataDir: string,
-  endpoint: Omit<ServerEndpoint, 'pid'>,
+  endpoint: Omit<ServerEndpoint, keyof ProcessIdentity>,
 ): Promise<() => Promise<void>> {
   const file = join(dataDir, ENDPOINT_FILE);
   const draft = `${file}.${process.pid}.tmp`;
-  const content: ServerEndpoint = { pid: process.pid, ...endpoint };
+  const content: ServerEndpoint = { ...(identityOf() ?? { pid: process.pid }), ...endpoint };
   await writeFile(draft, `${JSON.stringify(content)}\n`, { mode: 0o600 });
   await rename(draft, file);
   return async () => {
@@ -67,6 +68,8 @@ export async function readServerEndpoint(dataDir: string): Promise<ServerEndpoin
   } catch {
     return undefined;
   }
-  if (!isServerEndpoint(value) || !isRunning(value.pid)) return undefined;
+  if (!isServerEndpoint(value)) return undefined;
+  const server = parseIdentity(value);
+  if (!server || !isAlive(server)) return undefined;
   return value;
 }

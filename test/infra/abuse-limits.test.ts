@@ -52,8 +52,8 @@ function reservedConcurrency(
 ): Record<string, number | undefined> {
   const { stack } = synth;
   const functions = {
-    Authorizer: stack.authApi.authorizerFunction,
-    ...stack.authApi.functions,
+    Authorizer: stack.auth.authApi.authorizerFunction,
+    ...stack.auth.authApi.functions,
   };
   const resources = synth.template.findResources('AWS::Lambda::Function');
   return Object.fromEntries(
@@ -132,14 +132,14 @@ describe('abuse limits', () => {
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },
       });
-      const aclId = logicalId(stack.webAcl?.acl ?? stack);
-      const stageId = logicalId(stack.authApi.api.deploymentStage);
+      const aclId = logicalId(stack.auth.webAcl?.acl ?? stack);
+      const stageId = logicalId(stack.auth.authApi.api.deploymentStage);
       const association = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'));
       expect(association).toHaveLength(1);
       expect(association[0]?.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
       const resourceArn = JSON.stringify(association[0]?.Properties.ResourceArn);
       expect(resourceArn).toContain(`/restapis/`);
-      expect(resourceArn).toContain(logicalId(stack.authApi.api));
+      expect(resourceArn).toContain(logicalId(stack.auth.authApi.api));
       expect(resourceArn).toContain('/stages/');
       expect(association[0]?.DependsOn).toContain(stageId);
     });
@@ -273,7 +273,7 @@ describe('abuse limits', () => {
     it('reserves for the authorizer and caps each password-hashing function from context', () => {
       const reserved = reservedConcurrency(dev);
       const hashing = ROUTES.filter(
-        (r) => r.hashesPasswords && r.id in dev.stack.authApi.functions,
+        (r) => r.hashesPasswords && r.id in dev.stack.auth.authApi.functions,
       );
       expect(hashing.map((r) => r.id).sort()).toEqual(['ChangePassword', 'Login']);
       expect(reserved).toEqual(

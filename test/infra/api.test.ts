@@ -12,7 +12,7 @@ const RESPONSE_TYPES = Object.keys(GATEWAY_RESPONSES) as GatewayResponseType[];
 describe('REST API', () => {
   const { stack, template, logicalId } = synthStack();
   const methods = methodsByRoute(template);
-  const authorizerId = logicalId(stack.authApi.authorizer);
+  const authorizerId = logicalId(stack.auth.authApi.authorizer);
 
   it('is a REST API (API Gateway v1), regional', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
@@ -44,7 +44,7 @@ describe('REST API', () => {
       }
       // Lambda proxy integration to the route's own function.
       const routeId = ROUTES.find((r) => r.path === path)?.id ?? '';
-      const fn = stack.authApi.functions[routeId];
+      const fn = stack.auth.authApi.functions[routeId];
       if (!fn) throw new Error(`no function for ${routeId}`);
       const integration = props?.Integration as { Type: string; Uri: unknown } | undefined;
       expect(integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
@@ -217,7 +217,7 @@ describe('REST API', () => {
     });
 
     it('writes JSON access logs to its own log group, without tokens', () => {
-      const accessLogs = stack.authApi.node.findChild('AccessLogs');
+      const accessLogs = stack.auth.authApi.node.findChild('AccessLogs');
       const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
       const setting = stage?.Properties.AccessLogSetting;
       expect(setting.DestinationArn).toEqual({
@@ -281,9 +281,9 @@ describe('REST API', () => {
         ].sort(),
       );
       expect(outputs.RevokedTokensTableName?.Value).toEqual({
-        Ref: logicalId(stack.tables.byName.revokedTokens),
+        Ref: logicalId(stack.auth.tables.byName.revokedTokens),
       });
-      expect(outputs.SigningKeyId?.Value).toEqual({ Ref: logicalId(stack.signingKey.key) });
+      expect(outputs.SigningKeyId?.Value).toEqual({ Ref: logicalId(stack.auth.signingKey.key) });
     });
   });
 });

@@ -108,10 +108,10 @@ describe('function bundling', () => {
     for (const spec of specs) {
       const fn =
         spec.id === AUTHORIZER.id
-          ? stack.authApi.authorizerFunction
+          ? stack.auth.authApi.authorizerFunction
           : spec.id === PUBLIC_KEY_READER.id
-            ? stack.signingPublicKey.reader
-            : stack.authApi.functions[spec.id];
+            ? stack.auth.signingPublicKey.reader
+            : stack.auth.authApi.functions[spec.id];
       const resource =
         template.Resources[stack.getLogicalId(fn?.function.node.defaultChild as never)];
       // The asset's hash names both the uploaded zip and the directory in the assembly.

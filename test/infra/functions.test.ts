@@ -11,7 +11,9 @@ describe('Lambda functions', () => {
   const resources = template.toJSON().Resources;
   const fnOf = (id: string) => {
     const fn =
-      id === AUTHORIZER.id ? stack.authApi.authorizerFunction : stack.authApi.functions[id];
+      id === AUTHORIZER.id
+        ? stack.auth.authApi.authorizerFunction
+        : stack.auth.authApi.functions[id];
     if (!fn) throw new Error(`no function for ${id}`);
     return fn;
   };
@@ -124,14 +126,14 @@ describe('Lambda functions', () => {
   });
 
   it('points the key id variable at the signing key', () => {
-    const keyId = logicalId(stack.signingKey.key);
+    const keyId = logicalId(stack.auth.signingKey.key);
     apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [ENV.kmsKeyId]: { Ref: keyId } }) },
     });
   });
 
   it('hands every function the public key set read at deploy time, and the current kid', () => {
-    const publicKey = logicalId(stack.signingPublicKey.resource);
+    const publicKey = logicalId(stack.auth.signingPublicKey.resource);
     apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
@@ -146,7 +148,7 @@ describe('Lambda functions', () => {
 
   it('gives the key reader no configuration at all', () => {
     expect(
-      resources[logicalId(stack.signingPublicKey.reader.function)].Properties.Environment,
+      resources[logicalId(stack.auth.signingPublicKey.reader.function)].Properties.Environment,
     ).toEqual({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
   });
 

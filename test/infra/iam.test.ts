@@ -28,19 +28,19 @@ describe('IAM least privilege', () => {
   const fnOf = (spec: FunctionSpec): AuthFunction => {
     const fn =
       spec.id === AUTHORIZER.id
-        ? stack.authApi.authorizerFunction
+        ? stack.auth.authApi.authorizerFunction
         : spec.id === PUBLIC_KEY_READER.id
-          ? stack.signingPublicKey.reader
-          : stack.authApi.functions[spec.id];
+          ? stack.auth.signingPublicKey.reader
+          : stack.auth.authApi.functions[spec.id];
     if (!fn) throw new Error(`no function for ${spec.id}`);
     return fn;
   };
   const statementsOf = (spec: FunctionSpec): Statement[] =>
     roleStatements(template, logicalId(fnOf(spec).role));
   const tableArn = (name: TableName) => ({
-    'Fn::GetAtt': [logicalId(stack.tables.byName[name]), 'Arn'],
+    'Fn::GetAtt': [logicalId(stack.auth.tables.byName[name]), 'Arn'],
   });
-  const keyArn = () => ({ 'Fn::GetAtt': [logicalId(stack.signingKey.key), 'Arn'] });
+  const keyArn = () => ({ 'Fn::GetAtt': [logicalId(stack.auth.signingKey.key), 'Arn'] });
   const logGroupArn = (spec: FunctionSpec) => ({
     'Fn::GetAtt': [logicalId(fnOf(spec).logGroup), 'Arn'],
   });
@@ -143,7 +143,7 @@ describe('IAM least privilege', () => {
 
   it('grants table actions on table ARNs only, never on index or stream ARNs', () => {
     const tableIds = (Object.keys(TABLES) as TableName[]).map((name) =>
-      logicalId(stack.tables.byName[name]),
+      logicalId(stack.auth.tables.byName[name]),
     );
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (policy) => policy.Properties.PolicyDocument.Statement as Statement[],

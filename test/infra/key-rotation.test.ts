@@ -25,8 +25,8 @@ function apiVariables({ apiTemplate }: Synthesized): Record<string, unknown>[] {
 }
 
 const named = (s: Synthesized, name: string) => {
-  const key = s.stack.signingKey.keys.find((k) => k.name === name)?.key;
-  const reading = s.stack.signingPublicKey.keys.find((k) => k.name === name)?.resource;
+  const key = s.stack.auth.signingKey.keys.find((k) => k.name === name)?.key;
+  const reading = s.stack.auth.signingPublicKey.keys.find((k) => k.name === name)?.resource;
   if (!key || !reading) throw new Error(`no key named ${name}`);
   return { key: s.logicalId(key), publicKey: s.logicalId(reading) };
 };
@@ -71,12 +71,14 @@ describe('signing key set in the template', () => {
       expect(Object.keys(template.findResources('AWS::KMS::Key'))).toEqual([
         LEGACY_LOGICAL_IDS.key,
       ]);
-      expect(logicalId(stack.signingKey.key)).toBe(LEGACY_LOGICAL_IDS.key);
-      expect(logicalId(stack.signingKey.alias)).toBe(LEGACY_LOGICAL_IDS.alias);
+      expect(logicalId(stack.auth.signingKey.key)).toBe(LEGACY_LOGICAL_IDS.key);
+      expect(logicalId(stack.auth.signingKey.alias)).toBe(LEGACY_LOGICAL_IDS.alias);
       expect(Object.keys(template.findResources('Custom::SigningPublicKey'))).toEqual([
         LEGACY_LOGICAL_IDS.publicKey,
       ]);
-      expect(logicalId(stack.signingPublicKey.reader.function)).toBe(LEGACY_LOGICAL_IDS.reader);
+      expect(logicalId(stack.auth.signingPublicKey.reader.function)).toBe(
+        LEGACY_LOGICAL_IDS.reader,
+      );
     });
 
     it('hands over a set of that one key, and no key list output', () => {
@@ -117,7 +119,7 @@ describe('signing key set in the template', () => {
     it('reads each public key with its own custom resource, through one reader', () => {
       const readings = rotating.template.findResources('Custom::SigningPublicKey');
       expect(Object.keys(readings).sort()).toEqual([k1.publicKey, k2.publicKey].sort());
-      const reader = rotating.logicalId(rotating.stack.signingPublicKey.reader.function);
+      const reader = rotating.logicalId(rotating.stack.auth.signingPublicKey.reader.function);
       expect(readings[k1.publicKey]?.Properties).toEqual({
         ServiceToken: { 'Fn::GetAtt': [reader, 'Arn'] },
         KeyId: { Ref: k1.key },
@@ -132,7 +134,9 @@ describe('signing key set in the template', () => {
         Object.keys(byDefault.template.findResources('AWS::Lambda::Function')).length,
       );
       const policy = rotating.logicalId(
-        rotating.stack.signingPublicKey.reader.role.node.tryFindChild('DefaultPolicy') as never,
+        rotating.stack.auth.signingPublicKey.reader.role.node.tryFindChild(
+          'DefaultPolicy',
+        ) as never,
       );
       for (const reading of Object.values(readings)) {
         expect(reading.DependsOn).toEqual(expect.arrayContaining([policy]));
@@ -140,7 +144,7 @@ describe('signing key set in the template', () => {
     });
 
     it('lets the reader read both public keys and nothing else', () => {
-      const role = rotating.logicalId(rotating.stack.signingPublicKey.reader.role);
+      const role = rotating.logicalId(rotating.stack.auth.signingPublicKey.reader.role);
       const kms = roleStatements(rotating.template, role).filter((s) =>
         actionsOf(s).some((a) => a.startsWith('kms:')),
       );
@@ -167,7 +171,9 @@ describe('signing key set in the template', () => {
         AliasName: 'alias/serverless-jwt-auth/prod',
         TargetKeyId: { 'Fn::GetAtt': [k2.key, 'Arn'] },
       });
-      expect(rotating.logicalId(rotating.stack.signingKey.alias)).toBe(LEGACY_LOGICAL_IDS.alias);
+      expect(rotating.logicalId(rotating.stack.auth.signingKey.alias)).toBe(
+        LEGACY_LOGICAL_IDS.alias,
+      );
       const outputs = rotating.template.toJSON().Outputs;
       expect(outputs.SigningKeyId.Value).toEqual({ Ref: k2.key });
       expect(outputs.SigningKeys.Value).toEqual({
@@ -183,7 +189,7 @@ describe('signing key set in the template', () => {
 
     it('lets login and refresh sign with either listed key (a switch never strands an instance)', () => {
       for (const route of ['Login', 'Refresh']) {
-        const fn = rotating.stack.authApi.functions[route];
+        const fn = rotating.stack.auth.authApi.functions[route];
         if (!fn) throw new Error(`no function ${route}`);
         const signing = roleStatements(rotating.template, rotating.logicalId(fn.role)).filter((s) =>
           actionsOf(s).includes('kms:Sign'),
@@ -194,7 +200,7 @@ describe('signing key set in the template', () => {
         ]);
       }
       // The authorizer can touch no key at all.
-      const authorizer = rotating.logicalId(rotating.stack.authApi.authorizerFunction.role);
+      const authorizer = rotating.logicalId(rotating.stack.auth.authApi.authorizerFunction.role);
       expect(
         roleStatements(rotating.template, authorizer)
           .flatMap(actionsOf)

@@ -120,7 +120,7 @@ describe('OAuth routes in the template', () => {
   });
 
   it('sets the token issuer to the stage URL built from the API id, without a cycle', () => {
-    const apiId = closed.logicalId(closed.stack.authApi.api);
+    const apiId = closed.logicalId(closed.stack.auth.authApi.api);
     closed.apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({

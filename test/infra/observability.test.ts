@@ -24,13 +24,13 @@ describe('observability', () => {
   >;
   const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
   const alarm = (id: string) => {
-    const construct = stack.observability.alarms[id];
+    const construct = stack.auth.observability.alarms[id];
     if (!construct) throw new Error(`no alarm ${id}`);
     const resource = resources[logicalId(construct)];
     if (!resource) throw new Error(`no resource for alarm ${id}`);
     return resource.Properties;
   };
-  const topicRef = { Ref: logicalId(stack.observability.topic) };
+  const topicRef = { Ref: logicalId(stack.auth.observability.topic) };
 
   describe('tracing', () => {
     it('turns on active X-Ray tracing in every function', () => {
@@ -102,7 +102,7 @@ describe('observability', () => {
         },
       });
       const alarms = ofType('AWS::CloudWatch::Alarm');
-      expect(alarms.length).toBe(Object.keys(stack.observability.alarms).length);
+      expect(alarms.length).toBe(Object.keys(stack.auth.observability.alarms).length);
       for (const resource of alarms) {
         expect(resource.Properties.AlarmActions).toEqual([topicRef]);
         expect(resource.Properties.OKActions).toEqual([topicRef]);
@@ -111,7 +111,7 @@ describe('observability', () => {
     });
 
     it('cover the authorizer, 5XX rate, p99 latency, throttles, tables and attack signals', () => {
-      expect(Object.keys(stack.observability.alarms).sort()).toEqual(
+      expect(Object.keys(stack.auth.observability.alarms).sort()).toEqual(
         [
           'AuthorizerFailures',
           'ServerErrorRate',
@@ -232,7 +232,7 @@ describe('observability', () => {
       const alarms = widgets().find((w) => w.type === 'alarm')?.properties as
         | { alarms?: unknown[] }
         | undefined;
-      expect(alarms?.alarms).toHaveLength(Object.keys(stack.observability.alarms).length);
+      expect(alarms?.alarms).toHaveLength(Object.keys(stack.auth.observability.alarms).length);
     });
   });
 });

@@ -25,7 +25,7 @@ describe('KMS signing key', () => {
   const matches = (pattern: string, action: string) =>
     new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
   const signerRoles = ROUTES.filter((route) => route.key.includes('kms:Sign')).map((route) => {
-    const fn = stack.authApi.functions[route.id];
+    const fn = stack.auth.authApi.functions[route.id];
     if (!fn) throw new Error(`no function ${route.id}`);
     return { 'Fn::GetAtt': [logicalId(fn.role), 'Arn'] };
   });
@@ -58,18 +58,18 @@ describe('KMS signing key', () => {
   });
 
   it('has its public half read at deploy time by a custom resource, once the reader may', () => {
-    const resource = template.toJSON().Resources[logicalId(stack.signingPublicKey.resource)];
+    const resource = template.toJSON().Resources[logicalId(stack.auth.signingPublicKey.resource)];
 
     expect(resource.Type).toBe('Custom::SigningPublicKey');
     expect(resource.Properties).toEqual({
       ServiceToken: {
-        'Fn::GetAtt': [logicalId(stack.signingPublicKey.reader.function), 'Arn'],
+        'Fn::GetAtt': [logicalId(stack.auth.signingPublicKey.reader.function), 'Arn'],
       },
-      KeyId: { Ref: logicalId(stack.signingKey.key) },
+      KeyId: { Ref: logicalId(stack.auth.signingKey.key) },
     });
     // CloudFormation must not call the reader before its GetPublicKey grant exists.
     const policy = logicalId(
-      stack.signingPublicKey.reader.role.node.tryFindChild('DefaultPolicy') as never,
+      stack.auth.signingPublicKey.reader.role.node.tryFindChild('DefaultPolicy') as never,
     );
     expect(resource.DependsOn).toEqual(expect.arrayContaining([policy]));
   });
@@ -154,7 +154,7 @@ describe('KMS signing key', () => {
 
     it('still gives each signer the IAM allow the account principal delegates to', () => {
       for (const route of ['Login', 'Refresh']) {
-        const fn = stack.authApi.functions[route];
+        const fn = stack.auth.authApi.functions[route];
         if (!fn) throw new Error(`no function ${route}`);
         const iam = roleStatements(template, logicalId(fn.role));
         expect(iam.some((s) => actionsOf(s).includes('kms:Sign'))).toBe(true);

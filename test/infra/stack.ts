@@ -36,7 +36,7 @@ export function synthStack(context: Record<string, unknown> = {}): Synthesized {
   const logicalId = (construct: IConstruct) =>
     stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnResource);
   const json = template.toJSON();
-  const { [logicalId(stack.signingPublicKey.reader.function)]: _reader, ...apiResources } =
+  const { [logicalId(stack.auth.signingPublicKey.reader.function)]: _reader, ...apiResources } =
     json.Resources;
   const apiTemplate = Template.fromJSON(
     { ...json, Resources: apiResources },

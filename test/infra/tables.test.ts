@@ -7,7 +7,7 @@ const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 describe('DynamoDB tables', () => {
   const { stack, template, logicalId } = synthStack();
   const tableResource = (name: TableName) =>
-    template.toJSON().Resources[logicalId(stack.tables.byName[name])];
+    template.toJSON().Resources[logicalId(stack.auth.tables.byName[name])];
 
   it('creates exactly the tables of the shared definition', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', TABLE_NAMES.length);

@@ -5,12 +5,12 @@
  * running process holds without publishing an endpoint is refused, naming it.
  * (Through a running `npm start`: test/e2e/admin.test.ts.)
  */
-import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalTarget } from '../../admin/local-target';
 import { AdminError } from '../../admin/target';
-import { LOCK_FILE } from '../../local/data-dir';
+import { LOCK_FILE, readLock } from '../../local/data-dir';
 
 async function dataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'jwt-auth-admin-'));
@@ -25,7 +25,7 @@ describe('openLocalTarget', () => {
       expect(target.operator.actor).toMatch(/.@./);
       // The tables exist (created on first use); the folder's lock names this process.
       await expect(target.deps.users.find('nobody')).resolves.toBeUndefined();
-      await expect(readFile(join(dir, LOCK_FILE), 'utf8')).resolves.toBe(`${process.pid}\n`);
+      await expect(readLock(join(dir, LOCK_FILE))).resolves.toMatchObject({ pid: process.pid });
     } finally {
       await target.close();
     }

@@ -174,19 +174,33 @@ export async function startServerProcess(
     target?: E2eTarget;
     /** The rehearsal's assembly; default the one of REHEARSAL_ASSEMBLY_DIR. */
     assembly?: string;
+    /**
+     * Run the real `npm start` (npm, a shell, tsx, node) as the leader of a
+     * process group of its own, as a terminal or a supervisor runs it;
+     * `stop` then signals the whole group.
+     */
+    processGroup?: boolean;
   } = {},
 ): Promise<ServerProcess> {
   const target = options.target ?? 'npm start';
   const dataDir = options.dataDir ?? (await freshDataDir());
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ...commandOf(target, options.assembly)],
-    {
-      cwd: REPO_ROOT,
-      env: childEnvironment(dataDir, options.env ?? {}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const env = childEnvironment(dataDir, options.env ?? {});
+  const child = options.processGroup
+    ? spawn('npm', ['start', '--silent'], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      })
+    : spawn(process.execPath, ['--import', 'tsx', ...commandOf(target, options.assembly)], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+  const signal = (name: NodeJS.Signals) => {
+    if (options.processGroup && child.pid !== undefined) process.kill(-child.pid, name);
+    else child.kill(name);
+  };
   let printed = '';
   const output = () => printed;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -205,15 +219,13 @@ export async function startServerProcess(
     url,
     dataDir,
     output,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    async stop(name = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) signal(name);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(
-            new Error(`server did not stop on ${signal} in ${STOP_TIMEOUT_MS} ms:\n${printed}`),
-          );
+          signal('SIGKILL');
+          reject(new Error(`server did not stop on ${name} in ${STOP_TIMEOUT_MS} ms:\n${printed}`));
         }, STOP_TIMEOUT_MS);
       });
       try {

@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { identityOf } from '../../local/process-identity';
 import {
   ENDPOINT_FILE,
   publishServerEndpoint,
@@ -20,13 +21,13 @@ async function folder(): Promise<string> {
 }
 
 describe('the npm start endpoint file', () => {
-  it('is published 0600 with this pid, read back, and removed by its remover', async () => {
+  it('is published 0600 with this process (pid, boot, start time), read back, and removed by its remover', async () => {
     const dir = await folder();
     const remove = await publishServerEndpoint(dir, ENDPOINT);
     if (process.platform !== 'win32') {
       expect((await stat(join(dir, ENDPOINT_FILE))).mode & 0o777).toBe(0o600);
     }
-    await expect(readServerEndpoint(dir)).resolves.toEqual({ pid: process.pid, ...ENDPOINT });
+    await expect(readServerEndpoint(dir)).resolves.toEqual({ ...identityOf(), ...ENDPOINT });
     await remove();
     await expect(readServerEndpoint(dir)).resolves.toBeUndefined();
   });
@@ -37,6 +38,13 @@ describe('the npm start endpoint file', () => {
     await writeFile(join(dir, ENDPOINT_FILE), JSON.stringify({ pid: 2 ** 30, ...ENDPOINT }));
     await expect(readServerEndpoint(dir)).resolves.toBeUndefined();
     await writeFile(join(dir, ENDPOINT_FILE), '{"pid":');
+    await expect(readServerEndpoint(dir)).resolves.toBeUndefined();
+    // The parent of this test runs, but is not the process that wrote it (another start time).
+    const parent = identityOf(process.ppid);
+    await writeFile(
+      join(dir, ENDPOINT_FILE),
+      JSON.stringify({ ...parent, startTime: (parent?.startTime ?? 0) + 1, ...ENDPOINT }),
+    );
     await expect(readServerEndpoint(dir)).resolves.toBeUndefined();
     await writeFile(join(dir, ENDPOINT_FILE), JSON.stringify({ pid: process.pid }));
     await expect(readServerEndpoint(dir)).resolves.toBeUndefined();

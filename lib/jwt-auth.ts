@@ -1,0 +1,286 @@
+/**
+ * `JwtAuth`: the whole service as one construct — tables, signing key,
+ * functions, its own REST API, web ACL, alarms, outputs and the SSM
+ * parameters other apps find it by — usable in any stack. Every prop is
+ * optional and defaults to what `cdk deploy` of this repository deploys
+ * (the context keys of docs/deploy.md, by their property names).
+ *
+ * It also guards the user's own APIs: `restAuthorizer(api)` and
+ * `httpAuthorizer()` (lib/authorizers.ts). One invoke permission for
+ * `apigateway.amazonaws.com` covers the authorizers of every API in the
+ * account, so those APIs may live in any stack or app.
+ */
+import { CfnOutput, Fn, Names, Stack } from 'aws-cdk-lib';
+import type { IAuthorizer, RestApiBase } from 'aws-cdk-lib/aws-apigateway';
+import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { ENV } from '../lambdas/config';
+import { SERVICE_NAME } from '../lambdas/contract/metrics';
+import { OAUTH_PATHS } from '../lambdas/contract/oauth-metadata';
+import { TABLES, type TableName } from '../lambdas/contract/tables';
+import { AuthApi, deployedRoutes } from './auth-api';
+import {
+  type AuthorizerSource,
+  type HttpAuthorizerOptions,
+  httpAuthorizer,
+  importAuthorizerFunction,
+  type RestAuthorizerOptions,
+  restAuthorizer,
+} from './authorizers';
+import { CONTEXT_KEYS, readStackConfig, type StackConfig } from './config';
+import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
+import { acknowledgeAcceptedFindings } from './nag-suppressions';
+import { Observability } from './observability';
+import { DeploymentParameters, parameterPrefix, readParameter } from './parameters';
+import { SigningKey, SigningPublicKey } from './signing-key';
+import { AuthTables } from './tables';
+import { WebAcl } from './waf';
+
+/**
+ * The settings of one deployment, each optional with the default of
+ * docs/deploy.md (where each is named by its context key).
+ */
+export type JwtAuthSettings = Partial<Omit<StackConfig, 'stackName'>>;
+
+export interface JwtAuthProps extends JwtAuthSettings {
+  /**
+   * Where the SSM parameters live. Default: `/serverless-jwt-auth/<stack>/<stage>/`,
+   * which two `JwtAuth` of the same stage in one stack would share: give one another.
+   */
+  readonly parameterPrefix?: string;
+}
+
+/** The checked configuration of `props`, through the same checks as the context. */
+export function jwtAuthConfig(props: JwtAuthSettings, stackName: string): StackConfig {
+  const byContextKey = new Map<string, unknown>(
+    Object.entries(CONTEXT_KEYS).map(([prop, key]) => [key, props[prop as keyof JwtAuthSettings]]),
+  );
+  return { ...readStackConfig((key) => byContextKey.get(key)), stackName };
+}
+
+/** serverless-jwt-auth in any stack. */
+export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
+  /**
+   * A deployment made elsewhere (another app, another account's pipeline),
+   * found by the SSM parameters it wrote under `prefix`.
+   */
+  static fromParameters(scope: Construct, id: string, props: { prefix: string }): IJwtAuth {
+    return new JwtAuthReference(scope, id, props);
+  }
+
+  readonly config: StackConfig;
+  readonly tables: AuthTables;
+  readonly signingKey: SigningKey;
+  readonly signingPublicKey: SigningPublicKey;
+  readonly authApi: AuthApi;
+  readonly observability: Observability;
+  /** The web application firewall; absent when `waf` is false. */
+  readonly webAcl?: WebAcl;
+  readonly parameters: DeploymentParameters;
+  /** The Lambda authorizer, in this construct's stack. */
+  readonly authorizerFunction: IFunction;
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  readonly revocationTableName: string;
+
+  constructor(scope: Construct, id: string, props: JwtAuthProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const config = jwtAuthConfig(props, stack.stackName);
+    this.config = config;
+
+    this.tables = new AuthTables(this, 'Tables', { retainData: config.retainData });
+    this.signingKey = new SigningKey(this, 'SigningKey', {
+      aliasName: `serverless-jwt-auth/${config.stageName}`,
+      retainData: config.retainData,
+      names: config.signingKeys,
+    });
+
+    const targets = {
+      tables: this.tables.byName,
+      key: this.signingKey.key,
+      otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
+    };
+    this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
+      keys: this.signingKey.keys,
+      targets,
+      logRetention: config.logRetention,
+      retainLogs: config.retainData,
+    });
+
+    this.authApi = new AuthApi(this, 'Auth', {
+      config,
+      environment: this.functionEnvironment(config),
+      targets,
+    });
+
+    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else.
+    this.signingKey.allowSigningOnlyBy(
+      [this.authApi.authorizerFunction, ...Object.values(this.authApi.functions)]
+        .filter((fn) => fn.spec.key.includes('kms:Sign'))
+        .map((fn) => fn.role),
+    );
+    if (config.waf) {
+      this.webAcl = new WebAcl(this, 'Waf', {
+        config,
+        stage: this.authApi.api.deploymentStage,
+        routes: deployedRoutes(config),
+      });
+    }
+
+    this.observability = new Observability(this, 'Observability', {
+      config,
+      api: this.authApi.api,
+      authorizer: this.authApi.authorizerFunction,
+      functions: this.authApi.functions,
+      tables: this.tables.byName,
+    });
+
+    this.authorizerFunction = this.authApi.authorizerFunction.function;
+    // Every API of the account may invoke the authorizer: one statement instead of
+    // one per API, so the function policy never nears Lambda's 20 KB limit and an
+    // API in another stack or app needs nothing from this one.
+    this.authorizerFunction.addPermission('InvokeFromAnyApiAuthorizer', {
+      principal: new ServicePrincipal('apigateway.amazonaws.com'),
+      sourceAccount: stack.account,
+      sourceArn: stack.formatArn({
+        service: 'execute-api',
+        resource: '*',
+        resourceName: 'authorizers/*',
+      }),
+    });
+
+    this.issuer = this.authApi.environment[ENV.issuer] as string;
+    this.jwksUrl = this.authApi.api.urlForPath(OAUTH_PATHS.jwks);
+    this.revocationTableName = this.tables.byName.revokedTokens.tableName;
+    this.parameters = new DeploymentParameters(this, 'Parameters', {
+      prefix: props.parameterPrefix ?? parameterPrefix(stack.stackName, config.stageName),
+      values: {
+        authorizerFunctionArn: this.authorizerFunction.functionArn,
+        issuer: this.issuer,
+        jwksUrl: this.jwksUrl,
+        revocationTableName: this.revocationTableName,
+      },
+    });
+
+    this.outputs();
+    acknowledgeAcceptedFindings(this.authApi, {
+      webAcl: this.webAcl !== undefined,
+      extraFunctions: [this.signingPublicKey.reader],
+    });
+  }
+
+  restAuthorizer(api: RestApiBase, options?: RestAuthorizerOptions): IAuthorizer {
+    return restAuthorizer(this, api, options);
+  }
+
+  httpAuthorizer(options?: HttpAuthorizerOptions): IHttpRouteAuthorizer {
+    return httpAuthorizer(this, options);
+  }
+
+  /**
+   * In this stack, the function by its ARN. In another stack of the app, its
+   * ARN from SSM (that stack then deploys after this one): no export, and
+   * neither stack can block the other's update.
+   */
+  authorizerFunctionIn(scope: Construct): IFunction {
+    const here = Stack.of(this);
+    const there = Stack.of(scope);
+    if (there === here) {
+      return importAuthorizerFunction(
+        scope,
+        Names.uniqueId(this),
+        this.authorizerFunction.functionArn,
+      );
+    }
+    if (there.node.root === here.node.root) there.addStackDependency(here);
+    return importAuthorizerFunction(
+      scope,
+      Names.uniqueId(this),
+      readParameter(scope, this.parameters.prefix, 'authorizerFunctionArn'),
+    );
+  }
+
+  /**
+   * The environment every function loads (loadConfig needs all of it); what
+   * a function may actually do is decided by its IAM role alone.
+   */
+  private functionEnvironment(config: StackConfig): Record<string, string> {
+    const tableNames = Object.fromEntries(
+      (Object.keys(TABLES) as TableName[]).map((name) => [
+        TABLES[name].envVar,
+        this.tables.byName[name].tableName,
+      ]),
+    );
+    return {
+      ...tableNames,
+      // An id, never key material: the private key cannot leave KMS.
+      [ENV.kmsKeyId]: this.signingKey.key.keyId,
+      // The key SET verifiers trust, read at deploy time (public keys are not secret),
+      // and the key that signs: `signingKeys`, current first.
+      [ENV.publicKeys]: this.signingPublicKey.jwks,
+      [ENV.currentKid]: this.signingPublicKey.kid,
+      // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
+      ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
+      ...(config.acceptedIssuers.length > 0
+        ? { [ENV.acceptedIssuers]: config.acceptedIssuers.join(',') }
+        : {}),
+      [ENV.audience]: config.audience,
+      [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
+      [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
+      [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
+      [ENV.signupOpen]: String(config.signupOpen),
+      [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
+      [ENV.loginLockoutThreshold]: String(config.loginLockoutThreshold),
+      [ENV.loginLockoutMaxSeconds]: String(config.loginLockoutMaxSeconds),
+      // The handlers add CORS headers to their own answers for these origins.
+      ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
+      // Powertools Logger and Metrics (docs/operations.md).
+      [ENV.serviceName]: SERVICE_NAME,
+      [ENV.logLevel]: config.logLevel,
+      [ENV.logDebugSampleRate]: String(config.logDebugSampleRate),
+      [ENV.metricsNamespace]: config.metricsNamespace,
+    };
+  }
+
+  /** The outputs the admin CLI and docs/deploy.md read, by these exact names. */
+  private outputs(): void {
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the API (the stage root)',
+      value: this.authApi.api.url,
+    });
+    for (const name of Object.keys(TABLES) as TableName[]) {
+      new CfnOutput(this, `${TABLES[name].logicalName}TableName`, {
+        description: `Physical name of the ${TABLES[name].logicalName} table`,
+        value: this.tables.byName[name].tableName,
+      });
+    }
+    new CfnOutput(this, 'SigningKeyId', {
+      description: 'KMS key that signs the tokens (ECC_NIST_P256)',
+      value: this.signingKey.key.keyId,
+    });
+    if (this.signingKey.keys.length > 1) {
+      new CfnOutput(this, 'SigningKeys', {
+        description: 'Every signing key verifiers trust, name=key id, the current one first',
+        value: Fn.join(
+          ',',
+          this.signingKey.keys.map(({ name, key }) => Fn.join('=', [name, key.keyId])),
+        ),
+      });
+    }
+    new CfnOutput(this, 'SigningKeyAlias', {
+      description: 'Alias of the signing key',
+      value: this.signingKey.alias.aliasName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic every alarm notifies (subscribe a pager or chat here)',
+      value: this.observability.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'CloudWatch dashboard of this deployment',
+      value: this.observability.dashboard.dashboardName,
+    });
+  }
+}

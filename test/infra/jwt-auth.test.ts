@@ -1,0 +1,296 @@
+/**
+ * `JwtAuth` in a user's app: its defaults, the SSM parameters other apps
+ * find it by, the one invoke permission, and the authorizers it attaches to
+ * REST and HTTP APIs in its own stack, in another stack of the app, and in
+ * another app — without an export, a cross-stack reference or a permission
+ * per API.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
+import { readStackConfig } from '../../lib/config';
+import { JwtAuth, jwtAuthConfig } from '../../lib/jwt-auth';
+import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
+
+function newApp(): App {
+  return new App({
+    context: { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
+}
+
+/** A stand-in for the user's own route handler. */
+function userFunction(stack: Stack, id: string): LambdaFunction {
+  return new LambdaFunction(stack, id, {
+    runtime: Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: Code.fromInline('export const handler = async () => ({ statusCode: 200 });'),
+  });
+}
+
+/** A REST API of the user's with `GET /notes` behind the authorizer. */
+function userRestApi(stack: Stack, auth: JwtAuth | ReturnType<typeof JwtAuth.fromParameters>) {
+  const api = new RestApi(stack, 'NotesRest');
+  api.root
+    .addResource('notes')
+    .addMethod('GET', new LambdaIntegration(userFunction(stack, 'ListNotes')), {
+      authorizer: auth.restAuthorizer(api),
+    });
+  return api;
+}
+
+/** An HTTP API of the user's with two routes behind the authorizer. */
+function userHttpApi(stack: Stack, auth: JwtAuth | ReturnType<typeof JwtAuth.fromParameters>) {
+  const api = new HttpApi(stack, 'NotesHttp');
+  const authorizer = auth.httpAuthorizer();
+  const integration = new HttpLambdaIntegration('Notes', userFunction(stack, 'Notes'));
+  api.addRoutes({
+    path: '/notes',
+    methods: [HttpMethod.GET, HttpMethod.POST],
+    integration,
+    authorizer,
+  });
+  api.addRoutes({ path: '/notes/{id}', methods: [HttpMethod.DELETE], integration, authorizer });
+  return api;
+}
+
+/** The Lambda permissions of a template that let API Gateway authorizers invoke a function. */
+function authorizerPermissions(template: Template) {
+  return Object.values(
+    template.findResources('AWS::Lambda::Permission', {
+      Properties: { Principal: 'apigateway.amazonaws.com' },
+    }),
+  ).filter((permission) =>
+    JSON.stringify(permission.Properties.SourceArn).includes('authorizers/'),
+  );
+}
+
+/** The SSM-typed CloudFormation parameters of a template, by the parameter name they read. */
+function ssmParameters(template: Template): string[] {
+  return Object.values(template.toJSON().Parameters ?? {})
+    .filter((p) => (p as { Type: string }).Type === 'AWS::SSM::Parameter::Value<String>')
+    .map((p) => (p as { Default: string }).Default)
+    .filter((name) => !name.startsWith('/cdk-bootstrap/'))
+    .sort();
+}
+
+describe('JwtAuth', () => {
+  describe('with no props, in a stack of the user', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Shop');
+    const auth = new JwtAuth(stack, 'Auth');
+    const template = Template.fromStack(stack);
+
+    it('deploys what the repository deploys: the default configuration', () => {
+      const { stackName: _, ...defaults } = readStackConfig(() => undefined);
+      const { stackName, ...config } = auth.config;
+      expect(config).toEqual(defaults);
+      expect(stackName).toBe('Shop');
+      template.resourceCountIs('AWS::DynamoDB::Table', 4);
+      template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+      template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    });
+
+    it('writes the four parameters under /serverless-jwt-auth/<stack>/<stage>/', () => {
+      const prefix = '/serverless-jwt-auth/Shop/prod/';
+      expect(parameterPrefix('Shop', 'prod')).toBe(prefix);
+      const names = Object.values(template.findResources('AWS::SSM::Parameter')).map(
+        (p) => p.Properties.Name,
+      );
+      expect(names.sort()).toEqual(
+        Object.values(PARAMETERS)
+          .map((name) => `${prefix}${name}`)
+          .sort(),
+      );
+      template.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: `${prefix}${PARAMETERS.authorizerFunctionArn}`,
+        Value: stack.resolve(auth.authorizerFunction.functionArn),
+      });
+      template.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: `${prefix}${PARAMETERS.revocationTableName}`,
+        Value: stack.resolve(auth.tables.byName.revokedTokens.tableName),
+      });
+    });
+
+    it('lets every API authorizer of the account invoke the authorizer, in one statement', () => {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: stack.resolve(auth.authorizerFunction.functionArn),
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':execute-api:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':*/authorizers/*',
+            ],
+          ],
+        },
+      });
+    });
+  });
+
+  it('takes the settings as props, through the same checks as the context', () => {
+    const app = newApp();
+    const auth = new JwtAuth(new Stack(app, 'Dev'), 'Auth', {
+      stageName: 'dev',
+      maxSessionsPerUser: 3,
+    });
+    expect(auth.config).toMatchObject({ stageName: 'dev', maxSessionsPerUser: 3, waf: false });
+    expect(() => new JwtAuth(new Stack(app, 'Bad'), 'Auth', { accessTokenTtlSeconds: 5 })).toThrow(
+      /accessTokenTtlSeconds/,
+    );
+  });
+
+  it('reads a configuration from the context into the very same configuration', () => {
+    const context: Record<string, unknown> = {
+      stage: 'staging',
+      issuer: 'https://auth.example.com',
+      corsOrigins: 'https://app.example.com',
+      signingKeys: 'k2,k1',
+      authorizerReservedConcurrency: '5',
+      alarmEmail: 'ops@example.com',
+    };
+    const config = readStackConfig((key) => context[key]);
+    expect(jwtAuthConfig(config, config.stackName)).toEqual(config);
+  });
+
+  describe('guarding a REST API and an HTTP API in its own stack', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Shop');
+    const auth = new JwtAuth(stack, 'Auth');
+    const alone = new Stack(newApp(), 'Shop');
+    new JwtAuth(alone, 'Auth');
+    const permissionsBefore = authorizerPermissions(Template.fromStack(alone)).length;
+    const rest = userRestApi(stack, auth);
+    userHttpApi(stack, auth);
+    const template = Template.fromStack(stack);
+
+    it('makes a TOKEN authorizer on the Authorization header, cache off, bearer-shaped only', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        RestApiId: stack.resolve(rest.restApiId),
+        Type: 'TOKEN',
+        IdentitySource: 'method.request.header.Authorization',
+        AuthorizerResultTtlInSeconds: 0,
+        IdentityValidationExpression: Match.anyValue(),
+        AuthorizerUri: Match.anyValue(),
+      });
+    });
+
+    it("installs this project's gateway responses on the user's REST API", () => {
+      const responses = Object.values(
+        template.findResources('AWS::ApiGateway::GatewayResponse', {
+          Properties: { RestApiId: stack.resolve(rest.restApiId) },
+        }),
+      );
+      expect(responses.map((r) => r.Properties.ResponseType).sort()).toEqual(
+        Object.keys(GATEWAY_RESPONSES).sort(),
+      );
+      const unauthorized = responses.find((r) => r.Properties.ResponseType === 'UNAUTHORIZED');
+      expect(unauthorized?.Properties.ResponseParameters).toHaveProperty([
+        'gatewayresponse.header.WWW-Authenticate',
+      ]);
+    });
+
+    it('makes one Lambda authorizer per HTTP API: payload 2.0, simple responses, cache 0', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        AuthorizerResultTtlInSeconds: 0,
+        IdentitySource: ['$request.header.Authorization'],
+      });
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+      expect(routes).toHaveLength(3);
+      for (const route of routes) expect(route.Properties.AuthorizationType).toBe('CUSTOM');
+    });
+
+    it('adds no invoke permission: the one statement covers them', () => {
+      expect(authorizerPermissions(template).length - permissionsBefore).toBe(0);
+    });
+  });
+
+  describe('guarding APIs in another stack of the same app', () => {
+    const app = newApp();
+    const authStack = new Stack(app, 'Auth');
+    const auth = new JwtAuth(authStack, 'JwtAuth');
+    const notesStack = new Stack(app, 'Notes');
+    userRestApi(notesStack, auth);
+    userHttpApi(notesStack, auth);
+    const notes = Template.fromStack(notesStack);
+    const authTemplate = Template.fromStack(authStack);
+
+    it('reads the function ARN from SSM in the API stack, which deploys after the auth stack', () => {
+      expect(ssmParameters(notes)).toEqual([
+        `/serverless-jwt-auth/Auth/prod/${PARAMETERS.authorizerFunctionArn}`,
+      ]);
+      expect(notesStack.dependencies).toContain(authStack);
+    });
+
+    it('creates both authorizers in the API stack, with no permission and no export', () => {
+      notes.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+      notes.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      expect(authorizerPermissions(notes)).toEqual([]);
+      expect(JSON.stringify(notes.toJSON())).not.toContain('Fn::ImportValue');
+      const exports = Object.values(authTemplate.toJSON().Outputs ?? {}).filter(
+        (output) => (output as { Export?: unknown }).Export,
+      );
+      expect(exports).toEqual([]);
+    });
+  });
+
+  describe('found by its parameters from another app', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Orders');
+    const prefix = parameterPrefix('ServerlessJwtAuth-prod', 'prod');
+    const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix });
+    userRestApi(stack, auth);
+    const template = Template.fromStack(stack);
+
+    it('reads the issuer, JWKS URL, table name and function ARN from SSM', () => {
+      for (const value of [auth.issuer, auth.jwksUrl, auth.revocationTableName]) {
+        expect(stack.resolve(value)).toEqual({ Ref: expect.stringMatching(/^SsmParameterValue/) });
+      }
+      expect(ssmParameters(template)).toEqual(
+        Object.values(PARAMETERS)
+          .map((name) => `${prefix}${name}`)
+          .sort(),
+      );
+    });
+
+    it('attaches by the ARN it read, with no permission', () => {
+      const authorizer = Object.values(template.findResources('AWS::ApiGateway::Authorizer'))[0];
+      expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain('Parameter');
+      expect(authorizerPermissions(template)).toEqual([]);
+    });
+  });
+
+  it('caches only when asked to, and leaves the gateway responses out when told', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Orders');
+    const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
+    const api = new RestApi(stack, 'Api');
+    api.root.addMethod('GET', new LambdaIntegration(userFunction(stack, 'Fn')), {
+      authorizer: auth.restAuthorizer(api, {
+        resultsCacheTtl: Duration.seconds(30),
+        gatewayResponses: false,
+      }),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      AuthorizerResultTtlInSeconds: 30,
+    });
+    template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 0);
+  });
+});
