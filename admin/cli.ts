@@ -304,11 +304,11 @@ const COMMANDS: Command[] = [
   {
     group: 'revocations',
     name: 'show',
-    args: ['<jti>'],
+    args: ['<jti | refresh token>'],
     options: [],
     summary: 'a revoked token: who, when, why, from where',
     details:
-      "Shows the RevokedTokens item of a token id (jti): whose token (sub, sid), which kind, why and\nwhen it was revoked, the client that asked (ip, user agent) and, for an operator's action,\nwho and why. Items are deleted by TTL some time after the token expired.",
+      "Shows the RevokedTokens item of a token: whose token (sub, sid), which kind, why and when it\nwas revoked, the client that asked (ip, user agent) and, for an operator's action, who and\nwhy. Items are keyed by the token's jti; an opaque refresh token (rt1.…) has none: its item\nis keyed by its reference (SHA-256 of its nonce, shown as jti), and the token itself may be\ngiven. Items are deleted by TTL some time after the token expired.",
     async run({ target, args }) {
       const item = await showRevocation(target.deps, args[0] as string);
       const json = {

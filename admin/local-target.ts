@@ -12,9 +12,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { lockoutReader } from '../lambdas/auth/lockout';
-import { createPasswordHasher, readScryptParams } from '../lambdas/auth/passwords';
+import { createPasswordHasher, scryptParams } from '../lambdas/auth/passwords';
 import { systemClock } from '../lambdas/clock';
-import { ENV, type Env, readLockout } from '../lambdas/config';
+import { type Env, lockoutSettings, readFunctionSettings } from '../lambdas/config';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
@@ -114,7 +114,9 @@ export async function openLocalTarget(
   env: Env = process.env,
   { startingServerWaitMs = STARTING_SERVER_WAIT_MS }: { startingServerWaitMs?: number } = {},
 ): Promise<Target> {
-  const external = env[ENV.dynamodbEndpoint]?.trim();
+  // Every setting checked as npm start checks it; a bad one stops here, naming its variable.
+  const settings = readFunctionSettings(env);
+  const external = settings.dynamodbEndpoint;
   let opened: Opened;
   if (external) {
     opened = {
@@ -154,10 +156,10 @@ export async function openLocalTarget(
       lockouts: lockoutReader({
         loginAttempts: createLoginAttemptStore(client, opened.tables.loginAttempts),
         clock: systemClock,
-        lockout: readLockout(env),
+        lockout: lockoutSettings(settings),
       }),
       // As npm start hashes: PASSWORD_SCRYPT_LOG2_N applies locally.
-      passwords: createPasswordHasher(readScryptParams(env)),
+      passwords: createPasswordHasher(scryptParams(settings.passwordHashCost)),
       clock: systemClock,
     },
     async close() {

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
 import { createPasswordHasher } from '../lambdas/auth/passwords';
-import { DEFAULTS, ENV } from '../lambdas/config';
+import { DEFAULTS, ENV, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
 import { tableEnvironment } from '../lambdas/contract/tables';
 import { createAuthorizer } from '../lambdas/http/authorizer';
 import type { AuthorizerEvent, EventShape } from '../lambdas/http/authorizer-events';
@@ -88,7 +88,7 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const settings = { ...DEFAULTS };
+  const settings = { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER };
   const keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-bench-'));
   const signer = createLocalSigner(keyDir);
   const publicKey = await signer.publicKey();

@@ -5,13 +5,14 @@
  * actually needs. Every AWS client takes its timeouts from `aws-clients.ts`.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { createPasswordHasher, type PasswordHasher, readScryptParams } from './auth/passwords';
+import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
 import type { LoginAttemptStore, RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
+import { kmsRefreshTokenKey, localRefreshTokenKey } from './signing/refresh-token-key';
 import { keySetOf, type PublicKeySet, staticKeySet, type TokenSigner } from './signing/signer';
 import { createDocumentClient } from './store/dynamo';
 import { createLoginAttemptStore } from './store/login-attempts';
@@ -19,6 +20,7 @@ import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
 import { createTokenIssuer, type TokenIssuer } from './tokens/issue';
+import type { RefreshTokenKey } from './tokens/opaque-refresh';
 import { createTokenVerifier, type TokenVerifier } from './tokens/verify';
 
 function lazy<T>(build: () => T): () => T {
@@ -50,15 +52,24 @@ export interface Runtime {
 export function createRuntime(env: Env = process.env): Runtime {
   const config = loadConfig(env);
   const dynamo = lazy(() => createDocumentClient({ endpoint: config.dynamodbEndpoint }));
+  const kms = lazy(() => new KMSClient(awsClientDefaults()));
   const signer = lazy(() =>
     config.signing.kind === 'kms'
       ? createKmsSigner({
-          client: new KMSClient(awsClientDefaults()),
+          client: kms(),
           keyId: config.signing.keyId,
           ...(config.keySet ? { publicKey: config.keySet.current } : {}),
         })
       : createLocalSigner(config.signing.keyDir, config.signing.keyFile),
   );
+  // Loaded on first use only: by the first opaque refresh token read or issued.
+  const refreshKey = lazy((): RefreshTokenKey | undefined => {
+    const key = config.refreshTokens.key;
+    if (!key) return undefined;
+    return key.kind === 'kms'
+      ? kmsRefreshTokenKey(kms(), key.keyId)
+      : localRefreshTokenKey(key.keyDir);
+  });
   // Keys handed over at deploy time, else (local mode) the signer's own key.
   const keySet = lazy(() =>
     config.keySet ? staticKeySet(config.keySet.keys) : keySetOf(signer()),
@@ -71,11 +82,26 @@ export function createRuntime(env: Env = process.env): Runtime {
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
-    // Parameters are read here, at cold start, so a bad value fails the instance, not a request.
-    passwords: lazy(() => createPasswordHasher(readScryptParams(env))),
+    // Its parameter was parsed at cold start with every other setting (loadConfig).
+    passwords: lazy(() => createPasswordHasher(scryptParams(config.passwordHashCost))),
     signer,
     keySet,
-    verifier: lazy(() => createTokenVerifier({ keys: keySet(), settings: config.tokens })),
-    issuer: lazy(() => createTokenIssuer({ signer: signer(), settings: config.tokens })),
+    verifier: lazy(() => {
+      const key = refreshKey();
+      return createTokenVerifier({
+        keys: keySet(),
+        settings: config.tokens,
+        ...(key ? { refreshKey: key } : {}),
+      });
+    }),
+    issuer: lazy(() => {
+      const key = refreshKey();
+      return createTokenIssuer({
+        signer: signer(),
+        settings: config.tokens,
+        refreshFormat: config.refreshTokens.format,
+        ...(key ? { refreshKey: key } : {}),
+      });
+    }),
   };
 }

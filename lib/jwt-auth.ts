@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
 import { OAUTH_PATHS } from '../lambdas/contract/oauth-metadata';
-import { TABLES, type TableName } from '../lambdas/contract/tables';
+import { mapTables, TABLES, type TableName, tableEnvironment } from '../lambdas/contract/tables';
 import { AuthApi, deployedRoutes } from './auth-api';
 import {
   type AuthorizerSource,
@@ -29,11 +29,12 @@ import {
   type RestAuthorizerOptions,
   restAuthorizer,
 } from './authorizers';
-import { CONTEXT_KEYS, readStackConfig, type StackConfig } from './config';
+import { CONTEXT_KEYS, functionEnvironment, readStackConfig, type StackConfig } from './config';
 import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
 import { DeploymentParameters, parameterPrefix, readParameter } from './parameters';
+import { RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 import { WebAcl } from './waf';
@@ -74,6 +75,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
   readonly tables: AuthTables;
   readonly signingKey: SigningKey;
   readonly signingPublicKey: SigningPublicKey;
+  readonly refreshTokenKey: RefreshTokenKey;
   readonly authApi: AuthApi;
   readonly observability: Observability;
   /** The web application firewall; absent when `waf` is false. */
@@ -98,10 +100,15 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       names: config.signingKeys,
     });
 
+    this.refreshTokenKey = new RefreshTokenKey(this, 'RefreshTokenKey', {
+      retainData: config.retainData,
+    });
+
     const targets = {
       tables: this.tables.byName,
       key: this.signingKey.key,
       otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
+      refreshKey: this.refreshTokenKey.key,
     };
     this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
       keys: this.signingKey.keys,
@@ -116,10 +123,18 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       targets,
     });
 
-    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else.
+    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else;
+    // kms:GenerateMac likewise (login, refresh, logout, RFC 7009 revocation).
+    const allFunctions = [
+      this.authApi.authorizerFunction,
+      ...Object.values(this.authApi.functions),
+    ];
     this.signingKey.allowSigningOnlyBy(
-      [this.authApi.authorizerFunction, ...Object.values(this.authApi.functions)]
-        .filter((fn) => fn.spec.key.includes('kms:Sign'))
+      allFunctions.filter((fn) => fn.spec.key.includes('kms:Sign')).map((fn) => fn.role),
+    );
+    this.refreshTokenKey.allowOnlyBy(
+      allFunctions
+        .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
         .map((fn) => fn.role),
     );
     if (config.waf) {
@@ -208,40 +223,21 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
    * a function may actually do is decided by its IAM role alone.
    */
   private functionEnvironment(config: StackConfig): Record<string, string> {
-    const tableNames = Object.fromEntries(
-      (Object.keys(TABLES) as TableName[]).map((name) => [
-        TABLES[name].envVar,
-        this.tables.byName[name].tableName,
-      ]),
-    );
     return {
-      ...tableNames,
+      ...tableEnvironment(mapTables((_, name) => this.tables.byName[name].tableName)),
       // An id, never key material: the private key cannot leave KMS.
       [ENV.kmsKeyId]: this.signingKey.key.keyId,
       // The key SET verifiers trust, read at deploy time (public keys are not secret),
       // and the key that signs: `signingKeys`, current first.
       [ENV.publicKeys]: this.signingPublicKey.jwks,
       [ENV.currentKid]: this.signingPublicKey.kid,
-      // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
-      ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
-      ...(config.acceptedIssuers.length > 0
-        ? { [ENV.acceptedIssuers]: config.acceptedIssuers.join(',') }
-        : {}),
-      [ENV.audience]: config.audience,
-      [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
-      [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
-      [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
-      [ENV.signupOpen]: String(config.signupOpen),
-      [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
-      [ENV.loginLockoutThreshold]: String(config.loginLockoutThreshold),
-      [ENV.loginLockoutMaxSeconds]: String(config.loginLockoutMaxSeconds),
-      // The handlers add CORS headers to their own answers for these origins.
-      ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
-      // Powertools Logger and Metrics (docs/operations.md).
+      // The HMAC key of opaque refresh tokens (what is issued is a function setting below).
+      [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
+      // Every function setting the configuration gives (an unset issuer: AuthApi sets
+      // the stage URL, which only exists once the API does); Powertools reads the
+      // log and metric settings (docs/operations.md).
+      ...functionEnvironment(config),
       [ENV.serviceName]: SERVICE_NAME,
-      [ENV.logLevel]: config.logLevel,
-      [ENV.logDebugSampleRate]: String(config.logDebugSampleRate),
-      [ENV.metricsNamespace]: config.metricsNamespace,
     };
   }
 
@@ -273,6 +269,10 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     new CfnOutput(this, 'SigningKeyAlias', {
       description: 'Alias of the signing key',
       value: this.signingKey.alias.aliasName,
+    });
+    new CfnOutput(this, 'RefreshTokenKeyId', {
+      description: 'KMS HMAC key behind the opaque refresh tokens (HMAC_256)',
+      value: this.refreshTokenKey.key.keyId,
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic every alarm notifies (subscribe a pager or chat here)',

@@ -5,13 +5,12 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ENV, type Env, readCorsOrigins } from '../lambdas/config';
+import { ENV, type Env } from '../lambdas/config';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
-import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
 import { rememberIssuer } from './issuers';
 import { withOpenApi } from './openapi';
 import { publishServerEndpoint } from './server-endpoint';
@@ -97,8 +96,8 @@ export async function startServer(
       withDemoPage(
         createRequestListener(
           createGateway({
-            corsOrigins: readCorsOrigins(env),
-            introspectionSecret: env[INTROSPECTION_SECRET_ENV]?.trim() || undefined,
+            corsOrigins: config.corsOrigins,
+            introspectionSecret: config.introspectionSecret,
           }),
           {
             maxBodyBytes: MAX_BODY_BYTES,

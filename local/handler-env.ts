@@ -4,7 +4,8 @@
  * gateway itself never touches `process.env`.
  */
 import { ENV, type Env, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
-import { LOCAL_TABLE_NAMES, type TableNames } from './tables';
+import { type TableNames, tableEnvironment, tableNamesIn } from '../lambdas/contract/tables';
+import { LOCAL_TABLE_NAMES } from './tables';
 
 /** Loopback engines (embedded, DynamoDB Local, LocalStack) accept any credentials. */
 export const DUMMY_AWS_ENV = {
@@ -15,12 +16,7 @@ export const DUMMY_AWS_ENV = {
 
 /** Table names: the variables when set (an external endpoint may use others), else the local names. */
 export function tableNames(env: Env): TableNames {
-  return {
-    users: env[ENV.usersTable]?.trim() || LOCAL_TABLE_NAMES.users,
-    sessions: env[ENV.sessionsTable]?.trim() || LOCAL_TABLE_NAMES.sessions,
-    revokedTokens: env[ENV.revokedTokensTable]?.trim() || LOCAL_TABLE_NAMES.revokedTokens,
-    loginAttempts: env[ENV.loginAttemptsTable]?.trim() || LOCAL_TABLE_NAMES.loginAttempts,
-  };
+  return tableNamesIn(env, LOCAL_TABLE_NAMES);
 }
 
 function isLoopback(endpoint: string): boolean {
@@ -84,10 +80,7 @@ export function handlerEnvironment(options: {
       ? oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? [])
       : {}),
     ...dummyAwsEnv(options.env, options.endpoint),
-    [ENV.usersTable]: options.tables.users,
-    [ENV.sessionsTable]: options.tables.sessions,
-    [ENV.revokedTokensTable]: options.tables.revokedTokens,
-    [ENV.loginAttemptsTable]: options.tables.loginAttempts,
+    ...tableEnvironment(options.tables),
     [ENV.dynamodbEndpoint]: options.endpoint,
     [ENV.localKeyDir]: options.dataDir,
   };

@@ -18,9 +18,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
-import { InvalidRequestError, NotFoundError, UnavailableError } from '../errors';
+import { NotFoundError, UnavailableError } from '../errors';
 import { log } from '../log';
-import { legacyNormaliseUsername, normaliseUsername, passwordProblem } from './credentials-rules';
+import { referenceOfToken } from '../tokens/opaque-refresh';
+import { assertNewPassword } from './credential-policy';
+import { legacyNormaliseUsername, normaliseUsername } from './credentials-rules';
 import type { PasswordHasher } from './passwords';
 import {
   type AdminAction,
@@ -311,7 +313,8 @@ const RESET_ATTEMPTS = 3;
  * undefined) and ends every session of the user (reason `admin_revoked`).
  * The write bumps `credentialsVersion`, so a login in flight with the old
  * password gives up. A disabled user stays disabled. A given password that
- * breaks the password rules is `InvalidRequestError`. Returns the password
+ * the password policy refuses is `InvalidRequestError` (it used to check the
+ * length alone, and accepted `password123`). Returns the password
  * set: the caller shows it once.
  */
 export async function resetPassword(
@@ -322,8 +325,7 @@ export async function resetPassword(
 ): Promise<SessionsEnded & { password: string; disabled: boolean }> {
   if (!deps.passwords) throw new Error('resetPassword needs a password hasher.');
   const next = password ?? generatePassword();
-  const problem = passwordProblem(next);
-  if (problem) throw new InvalidRequestError(`The password ${problem}.`);
+  assertNewPassword(next);
   const passwordHash = await deps.passwords.hash(next);
 
   let user = await findUser(deps.users, rawName);
@@ -351,11 +353,17 @@ export async function resetPassword(
   };
 }
 
-/** The revocation item of `jti`: who, when, why, from where. `NotFoundError` when none. */
+/**
+ * The revocation item of `key`: who, when, why, from where. `NotFoundError`
+ * when none. Items are keyed by a JWT's `jti`; an opaque refresh token has
+ * none, its item is keyed by its reference (the SHA-256 of its nonce), so the
+ * token itself may be given instead and its reference is looked up.
+ */
 export async function showRevocation(
   deps: { revokedTokens: Pick<RevokedTokenStore, 'find'> },
-  jti: string,
+  key: string,
 ): Promise<Revocation> {
+  const jti = referenceOfToken(key) ?? key;
   const revocation = await deps.revokedTokens.find(jti);
   if (!revocation) {
     throw new NotFoundError(

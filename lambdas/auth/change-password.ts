@@ -13,6 +13,7 @@
  * and while the account is locked the route answers 429 without hashing.
  */
 import { InvalidCredentialsError } from '../errors';
+import { assertNewPassword } from './credential-policy';
 import { assertNotLocked, clearFailures, type LockoutDeps, recordFailure } from './lockout';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
@@ -38,7 +39,8 @@ export interface PasswordChangeRequest {
 }
 
 /**
- * A wrong current password throws `InvalidCredentialsError` (401, no
+ * A new password the policy refuses throws `InvalidRequestError` (400)
+ * before anything else. A wrong current password throws `InvalidCredentialsError` (401, no
  * `WWW-Authenticate`) and counts as a failed login of the caller's name; a
  * locked name throws `TooManyRequestsError` (429).
  */
@@ -48,6 +50,7 @@ export async function changePassword(
   { currentPassword, newPassword }: PasswordChangeRequest,
   client: ClientInfo,
 ): Promise<void> {
+  assertNewPassword(newPassword, 'new_password');
   const { users, sessions, passwords } = deps;
   const seen = await assertNotLocked(deps, caller.username);
   const found = await users.find(caller.username);

@@ -5,7 +5,6 @@
  * hash are known and can be raised later without breaking old ones.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { ConfigError, ENV, type Env } from '../config';
 
 export interface ScryptParams {
   /** CPU/memory cost, a power of two. */
@@ -131,23 +130,12 @@ export function createPasswordHasher(params: ScryptParams = OWASP_SCRYPT): Passw
 }
 
 /**
- * The scrypt parameters from the environment: {@link OWASP_SCRYPT} unless
- * {@link ENV.passwordHashCost} gives another log2(N). Only tests and local
- * experiments set it (hashing at N=2^17 takes most of a second); it is refused
- * wherever tokens are signed with KMS, as every deployed function is.
+ * The scrypt parameters: {@link OWASP_SCRYPT} unless `log2N` (the setting
+ * `PASSWORD_SCRYPT_LOG2_N`, parsed and bounded with every other setting at
+ * cold start) gives another log2(N). Only tests and local experiments set it
+ * (hashing at N=2^17 takes most of a second); it is refused wherever tokens
+ * are signed with KMS, as every deployed function is.
  */
-export function readScryptParams(env: Env): ScryptParams {
-  const raw = env[ENV.passwordHashCost]?.trim();
-  if (!raw) return { ...OWASP_SCRYPT };
-  // A deployed function signs with KMS: never let a stray variable weaken its hashes.
-  if (env[ENV.kmsKeyId]?.trim()) {
-    throw new ConfigError(
-      `${ENV.passwordHashCost} is for tests and local mode only; it is refused with ${ENV.kmsKeyId}.`,
-    );
-  }
-  const log2N = Number(raw);
-  if (!Number.isInteger(log2N) || log2N < 1 || log2N > 20) {
-    throw new ConfigError(`${ENV.passwordHashCost} must be an integer from 1 to 20, got "${raw}".`);
-  }
-  return { ...OWASP_SCRYPT, N: 2 ** log2N };
+export function scryptParams(log2N: number | undefined): ScryptParams {
+  return log2N === undefined ? { ...OWASP_SCRYPT } : { ...OWASP_SCRYPT, N: 2 ** log2N };
 }

@@ -1,5 +1,6 @@
 /** Registration: a new user with a unique normalised username and a hashed password. */
 import { type Clock, newId } from '../clock';
+import { assertNewPassword, assertNewUsername } from './credential-policy';
 import type { PasswordHasher } from './passwords';
 import type { UserStore } from './ports';
 
@@ -11,7 +12,7 @@ export interface RegisterDeps {
 }
 
 export interface Registration {
-  /** Already normalised and checked by the caller (see `contract/requests.ts`). */
+  /** As the user typed it: normalised and checked here (`credential-policy.ts`). */
   username: string;
   password: string;
 }
@@ -21,11 +22,17 @@ export interface RegisteredUser {
   username: string;
 }
 
-/** Creates the user; throws `UsernameTakenError` (409) when the name exists. */
+/**
+ * Creates the user; throws `InvalidRequestError` (400) when the policy
+ * refuses the name or the password, `UsernameTakenError` (409) when the name
+ * exists.
+ */
 export async function register(
   { users, passwords, clock, newId: makeId = newId }: RegisterDeps,
-  { username, password }: Registration,
+  { username: raw, password }: Registration,
 ): Promise<RegisteredUser> {
+  const username = assertNewUsername(raw);
+  assertNewPassword(password);
   const user = {
     username,
     userId: makeId(),

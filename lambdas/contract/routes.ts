@@ -9,6 +9,8 @@ import type { TableName } from './tables';
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 export type KeyAction = 'kms:Sign' | 'kms:GetPublicKey';
+/** The one action on the refresh-token key: deriving the HMAC key, once per instance. */
+export type RefreshKeyAction = 'kms:GenerateMac';
 
 export interface FunctionSpec {
   /** Short id: the CDK construct id and the log name. */
@@ -19,6 +21,11 @@ export interface FunctionSpec {
   tables: Partial<Record<TableName, readonly TableAction[]>>;
   /** KMS actions on the signing key. */
   key: readonly KeyAction[];
+  /**
+   * KMS actions on the refresh-token key: the functions that issue or read
+   * opaque refresh tokens (login, refresh, logout, RFC 7009 revocation).
+   */
+  refreshKey?: readonly RefreshKeyAction[];
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
   /**
@@ -48,6 +55,8 @@ export interface RouteSpec extends FunctionSpec {
 // only the stack's public key reader may call kms:GetPublicKey.
 const SIGNS_TOKENS: readonly KeyAction[] = ['kms:Sign'];
 const VERIFIES_TOKENS: readonly KeyAction[] = [];
+// Whoever may derive the refresh-token key can mint a refresh token for any session.
+const READS_REFRESH_TOKENS: readonly RefreshKeyAction[] = ['kms:GenerateMac'];
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -78,6 +87,7 @@ export const ROUTES: readonly RouteSpec[] = [
       loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
     },
     key: SIGNS_TOKENS,
+    refreshKey: READS_REFRESH_TOKENS,
     hashesPasswords: true,
   },
   {
@@ -92,6 +102,7 @@ export const ROUTES: readonly RouteSpec[] = [
       revokedTokens: ['PutItem', 'GetItem'],
     },
     key: SIGNS_TOKENS,
+    refreshKey: READS_REFRESH_TOKENS,
   },
   {
     // Not behind the authorizer: logout accepts a refresh token alone, and an
@@ -103,6 +114,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'lambdas/handlers/logout.ts',
     tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
     key: VERIFIES_TOKENS,
+    refreshKey: READS_REFRESH_TOKENS,
   },
   {
     id: 'LogoutAll',
@@ -180,6 +192,7 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'lambdas/handlers/oauth-revoke.ts',
     tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
     key: VERIFIES_TOKENS,
+    refreshKey: READS_REFRESH_TOKENS,
   },
   {
     // RFC 7662, for resource servers of the same account: IAM callers only.

@@ -1,6 +1,5 @@
 /** Lambda entry: GET /.well-known/oauth-authorization-server (RFC 8414). */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ENV } from '../config';
 import { PUBLIC_DOCUMENT_CACHE_CONTROL } from '../contract/headers';
 import {
   authorizationServerMetadata,
@@ -13,10 +12,7 @@ import { json } from '../http/responses';
 import { createRuntime } from '../runtime';
 
 const runtime = createRuntime();
-const introspectionAuth: IntrospectionAuthMethod =
-  process.env[ENV.introspectionAuthMethod] === 'client_secret_basic'
-    ? 'client_secret_basic'
-    : 'aws_sigv4';
+const introspectionAuth: IntrospectionAuthMethod = runtime.config.introspectionAuthMethod;
 
 /**
  * Where the API is served: the issuer, which is its base URL unless someone

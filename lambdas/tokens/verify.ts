@@ -19,6 +19,11 @@ import type { TokenSettings } from '../config';
 import { InvalidTokenError } from '../errors';
 import { keySetOf, type PublicKeySet, type PublicKeySource } from '../signing/signer';
 import { CLOCK_TOLERANCE_SECONDS, type ClaimsFor, TOKEN_TYP, type TokenUse } from './claims';
+import {
+  isOpaqueRefreshToken,
+  type RefreshTokenKey,
+  readOpaqueRefreshToken,
+} from './opaque-refresh';
 
 /** Longer than any token this service issues; a longer string is not one of ours. */
 const MAX_TOKEN_LENGTH = 4096;
@@ -38,6 +43,11 @@ export interface TokenVerifierDeps {
     'issuer' | 'acceptedIssuers' | 'audience' | 'refreshTokenTtlSeconds'
   >;
   clock?: Clock;
+  /**
+   * The HMAC key of opaque refresh tokens; without it only JWT refresh tokens
+   * are accepted. Loaded on the first opaque token, never by the authorizer.
+   */
+  refreshKey?: RefreshTokenKey;
 }
 
 export interface VerifyOptions {
@@ -118,6 +128,7 @@ export function createTokenVerifier({
   keys,
   settings,
   clock = systemClock,
+  refreshKey,
 }: TokenVerifierDeps): TokenVerifier {
   const keySet = keySetOf(keys);
   const maxLifetime = settings.refreshTokenTtlSeconds;
@@ -191,6 +202,14 @@ export function createTokenVerifier({
     async verify(token, use, options = {}) {
       if (token.length === 0) invalid('missing');
       if (token.length > MAX_TOKEN_LENGTH) invalid('malformed');
+      if (use === 'refresh' && isOpaqueRefreshToken(token)) {
+        if (!refreshKey) invalid('malformed');
+        const now = Math.floor(clock().getTime() / 1000);
+        return readOpaqueRefreshToken(await (refreshKey as RefreshTokenKey)(), token, {
+          now,
+          allowExpired: options.allowExpired ?? false,
+        }) as never;
+      }
       const segments = token.split('.');
       if (segments.length !== 3) invalid('malformed');
       const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = segments;

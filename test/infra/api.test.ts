@@ -265,7 +265,7 @@ describe('REST API', () => {
   });
 
   describe('outputs', () => {
-    it('prints the API URL, every table name, the key id and alias, the alarm topic and dashboard', () => {
+    it('prints the API URL, every table name, the key ids and alias, the alarm topic and dashboard', () => {
       const outputs = template.findOutputs('*');
       expect(Object.keys(outputs).sort()).toEqual(
         [
@@ -276,6 +276,7 @@ describe('REST API', () => {
           'LoginAttemptsTableName',
           'SigningKeyId',
           'SigningKeyAlias',
+          'RefreshTokenKeyId',
           'AlarmTopicArn',
           'DashboardName',
         ].sort(),

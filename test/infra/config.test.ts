@@ -39,6 +39,7 @@ describe('readStackConfig', () => {
       loginLockoutThreshold: 5,
       loginLockoutMaxSeconds: 900,
       signingKeys: ['k1'],
+      refreshTokenFormat: 'jwt',
     });
   });
 
@@ -98,12 +99,12 @@ describe('readStackConfig', () => {
     [
       'a cache TTL above API Gateway’s 3600 s',
       { authorizerCacheTtlSeconds: '7200' },
-      /authorizerCacheTtlSeconds.*between 0 and 3600/,
+      /authorizerCacheTtlSeconds.*from 0 to 3600/,
     ],
     [
       'a refresh grace window above 60 s',
       { refreshGraceSeconds: '61' },
-      /refreshGraceSeconds.*between 0 and 60/,
+      /refreshGraceSeconds.*from 0 to 60/,
     ],
     ['a negative cache TTL', { authorizerCacheTtlSeconds: '-1' }, /authorizerCacheTtlSeconds/],
     ['a non-numeric lifetime', { accessTokenTtlSeconds: '15m' }, /accessTokenTtlSeconds.*integer/],
@@ -126,35 +127,31 @@ describe('readStackConfig', () => {
       /cannot be combined/,
     ],
     ['a stage name with a slash', { stage: 'prod/v2' }, /stage/],
-    ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 and 1000/],
-    [
-      'a lockout threshold of 0',
-      { loginLockoutThreshold: '0' },
-      /loginLockoutThreshold.*1 and 100/,
-    ],
+    ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 to 1000/],
+    ['a lockout threshold of 0', { loginLockoutThreshold: '0' }, /loginLockoutThreshold.*1 to 100/],
     [
       'a lock above an hour',
       { loginLockoutMaxSeconds: '3601' },
-      /loginLockoutMaxSeconds.*1 and 3600/,
+      /loginLockoutMaxSeconds.*1 to 3600/,
     ],
-    ['an empty issuer', { issuer: ' ' }, /issuer/],
+    ['an issuer that is no string', { issuer: 42 }, /"issuer" must be a string/],
     ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
     [
       'a credential route limit above the stage’s',
       { credentialThrottleRateLimit: '51' },
-      /credentialThrottleRateLimit.*between 1 and 50/,
+      /credentialThrottleRateLimit.*from 1 to 50/,
     ],
     [
       'a credential route burst above the stage’s',
       { throttleBurstLimit: '30', credentialThrottleBurstLimit: '31' },
-      /credentialThrottleBurstLimit.*between 1 and 30/,
+      /credentialThrottleBurstLimit.*from 1 to 30/,
     ],
     ['a waf flag that is not a boolean', { waf: 'prod' }, /"waf".*true or false/],
-    ['a WAF rate limit below WAF’s minimum', { wafRateLimit: '5' }, /wafRateLimit.*between 10/],
+    ['a WAF rate limit below WAF’s minimum', { wafRateLimit: '5' }, /wafRateLimit.*from 10/],
     [
       'a zero reservation (it would stop the authorizer)',
       { authorizerReservedConcurrency: '0' },
-      /authorizerReservedConcurrency.*between 1/,
+      /authorizerReservedConcurrency.*from 1/,
     ],
     [
       'a reservation that is not an integer',

@@ -6,6 +6,7 @@
  * the rules against these; the stores themselves are tested on the embedded
  * engine (test/integration).
  */
+import { randomBytes } from 'node:crypto';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
 import {
   credentialsVersionOf,
@@ -19,9 +20,10 @@ import {
   type UserStore,
 } from '../../lambdas/auth/ports';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
-import { DEFAULTS } from '../../lambdas/config';
+import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
 import { UsernameTakenError } from '../../lambdas/errors';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
+import type { RefreshTokenKey } from '../../lambdas/tokens/opaque-refresh';
 import { createTokenVerifier } from '../../lambdas/tokens/verify';
 import { createTestSigner, FROZEN_NOW, TEST_SETTINGS } from './keys';
 
@@ -180,6 +182,12 @@ export function memoryLoginAttemptStore(clock: Clock): MemoryLoginAttemptStore {
 }
 
 /** A clock that stands still until a test moves it. */
+/** A random HMAC key for opaque refresh tokens, as the local key file or KMS would give. */
+export function testRefreshKey(): RefreshTokenKey {
+  const key = randomBytes(32);
+  return async () => key;
+}
+
 export interface ManualClock extends Clock {
   advance(seconds: number): void;
   set(date: Date): void;
@@ -202,9 +210,14 @@ export function manualClock(start: Date): ManualClock {
  * signing key, cheap scrypt, and a manual clock that starts at `FROZEN_NOW`.
  * Spread it into any `*Deps` argument: `login(world, …)`, `refresh(world, …)`.
  */
-export async function domainWorld() {
+export async function domainWorld({
+  refreshFormat = 'opaque',
+}: {
+  refreshFormat?: RefreshTokenFormat;
+} = {}) {
   const clock = manualClock(FROZEN_NOW);
   const { signer } = await createTestSigner();
+  const refreshKey = testRefreshKey();
   return {
     clock,
     signer,
@@ -213,8 +226,15 @@ export async function domainWorld() {
     revokedTokens: memoryRevokedTokenStore(),
     loginAttempts: memoryLoginAttemptStore(clock),
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
-    issuer: createTokenIssuer({ signer, settings: TEST_SETTINGS, clock }),
-    verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock }),
+    refreshKey,
+    issuer: createTokenIssuer({
+      signer,
+      settings: TEST_SETTINGS,
+      clock,
+      refreshFormat,
+      refreshKey,
+    }),
+    verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock, refreshKey }),
     refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
   };
 }

@@ -133,7 +133,7 @@ describe('help', () => {
       'revoke',
       /sessions revoke <username> \(<session_id> \| --all\)[\s\S]*admin_revoked[\s\S]*--all /,
     ],
-    ['revocations', 'show', /revocations show <jti>[\s\S]*who and why/],
+    ['revocations', 'show', /revocations show <jti \| refresh token>[\s\S]*keyed by its reference/],
   ])('has --help for %s %s, without opening any target', async (group, name, expected) => {
     for (const flag of ['--help', '-h']) {
       const result = await run([group, name, flag, '--stack', 'Prod']);
@@ -319,7 +319,7 @@ describe('commands on the fakes', () => {
       stdin: 'short\n',
     });
     expect(short.code).toBe(EXIT.usage);
-    expect(short.stderr).toMatch(/The password must be 8 to 256 characters/);
+    expect(short.stderr).toMatch(/"password": must be 8 to 256 characters/);
     const empty = await run(['users', 'reset-password', 'alice', '--stdin', '--local']);
     expect(empty.code).toBe(EXIT.usage);
     expect(empty.stderr).toMatch(/standard input holds no password/);
@@ -380,6 +380,12 @@ describe('commands on the fakes', () => {
       note: 'stolen laptop',
       ip: null,
     });
+    // An opaque refresh token has no jti: its item is found from the token itself.
+    const byToken = JSON.parse(
+      (await run(['revocations', 'show', pair.refresh.token, '--local', '--json'])).stdout,
+    );
+    expect(byToken).toMatchObject({ jti, token_use: 'refresh', reason: 'user_disabled' });
+
     const missing = await run(['revocations', 'show', 'nope', '--local']);
     expect(missing.code).toBe(EXIT.failure);
     expect(missing.stderr).toMatch(/No revocation for nope/);

@@ -1,5 +1,5 @@
 /** scrypt password hashes: format, verify, the unknown-user path, timing-safe compare, parameters. */
-import { ConfigError, ENV } from '../../lambdas/config';
+import { ConfigError, ENV, type Env, readFunctionSettings } from '../../lambdas/config';
 
 // Node's built-ins cannot be spied on in place: wrap the two functions, keep their behaviour.
 // The module under test is required after the mock, so it sees the wrapped ones.
@@ -15,8 +15,11 @@ const { scrypt: derive, timingSafeEqual: compare } = jest.requireMock<{
   scrypt: jest.Mock;
   timingSafeEqual: jest.Mock;
 }>('node:crypto');
-const { createPasswordHasher, OWASP_SCRYPT, readScryptParams } =
+const { createPasswordHasher, OWASP_SCRYPT, scryptParams } =
   require('../../lambdas/auth/passwords') as typeof import('../../lambdas/auth/passwords');
+
+/** The scrypt parameters a function with environment `env` hashes with. */
+const readScryptParams = (env: Env) => scryptParams(readFunctionSettings(env).passwordHashCost);
 
 const CHEAP = { ...OWASP_SCRYPT, N: 2 ** 10 };
 
@@ -107,7 +110,7 @@ describe('createPasswordHasher with the production parameters', () => {
   });
 });
 
-describe('readScryptParams', () => {
+describe('the scrypt parameters of PASSWORD_SCRYPT_LOG2_N', () => {
   it('returns the OWASP parameters when the variable is unset', () => {
     expect(readScryptParams({})).toEqual(OWASP_SCRYPT);
     expect(OWASP_SCRYPT).toEqual({ N: 2 ** 17, r: 8, p: 1, keyLength: 64, saltLength: 16 });

@@ -163,6 +163,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
       keyDir: join(options.dataDir, 'kms'),
       keys: keys.map((key) => ({
         keyId: physicalIds[key.logicalId] as string,
+        spec: key.spec,
         arn: resolver.arnOf(key.logicalId, 'AWS::KMS::Key'),
         aliases: key.aliases.flatMap((alias) => (physicalIds[alias] ? [physicalIds[alias]] : [])),
       })),

@@ -23,6 +23,7 @@ import type { SessionRecord } from '../../../lambdas/auth/ports';
 import { ENV } from '../../../lambdas/config';
 import { ROUTES, type TableAction } from '../../../lambdas/contract/routes';
 import type { TableName } from '../../../lambdas/contract/tables';
+import { tableEnvironment } from '../../../lambdas/contract/tables';
 import { createLocalSigner } from '../../../lambdas/signing/local-signer';
 import { createTokenIssuer } from '../../../lambdas/tokens/issue';
 import { TEST_SETTINGS } from '../../support/keys';
@@ -41,10 +42,7 @@ export const CHEAP_SCRYPT_LOG2_N = '10';
 export async function handlerEnvironment(extra: Record<string, string> = {}): Promise<string> {
   const keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-handler-'));
   Object.assign(process.env, {
-    [ENV.usersTable]: TABLE_NAMES.users,
-    [ENV.sessionsTable]: TABLE_NAMES.sessions,
-    [ENV.revokedTokensTable]: TABLE_NAMES.revokedTokens,
-    [ENV.loginAttemptsTable]: TABLE_NAMES.loginAttempts,
+    ...tableEnvironment(TABLE_NAMES),
     [ENV.localKeyDir]: keyDir,
     // Never contacted: every DynamoDB call is mocked.
     [ENV.dynamodbEndpoint]: 'http://127.0.0.1:9',

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { UnavailableError } from '../../../lambdas/errors';
 import { createKmsSigner } from '../../../lambdas/signing/kms-signer';
+import { kmsRefreshTokenKey } from '../../../lambdas/signing/refresh-token-key';
 import {
   type KmsStandIn,
   standInKeyId,
@@ -111,5 +112,46 @@ describe('the KMS stand-in', () => {
       await again.close();
     }
     expect((await stat(join(dir, `${keyId}.pem`))).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('the KMS stand-in’s HMAC key', () => {
+  const macKeyId = standInKeyId('Stack/RefreshTokenKey');
+  const MAC_KEY = {
+    keyId: macKeyId,
+    arn: `arn:aws:kms:us-east-1:000000000000:key/${macKeyId}`,
+    aliases: [],
+    spec: 'HMAC_256' as const,
+  };
+  let macDir: string;
+  let macKms: KmsStandIn;
+  let macClient: KMSClient;
+
+  beforeAll(async () => {
+    macDir = await mkdtemp(join(tmpdir(), 'kms-stand-in-mac-'));
+    macKms = await startKmsStandIn({ keys: [KEY, MAC_KEY], keyDir: macDir });
+    macClient = new KMSClient({ endpoint: macKms.endpoint, region: 'us-east-1' });
+  });
+
+  afterAll(async () => {
+    macClient?.destroy();
+    await macKms?.close();
+    await rm(macDir, { recursive: true, force: true });
+  });
+
+  it('derives the same refresh-token key for every instance, and counts the calls', async () => {
+    const first = await kmsRefreshTokenKey(macClient, macKeyId)();
+    const second = await kmsRefreshTokenKey(macClient, MAC_KEY.arn)();
+
+    expect(first).toHaveLength(32);
+    expect(Buffer.from(second)).toEqual(Buffer.from(first));
+    expect(macKms.calls()).toEqual({ GenerateMac: 2 });
+  });
+
+  it('refuses to MAC with the signing key, or to sign with the HMAC key', async () => {
+    await expect(kmsRefreshTokenKey(macClient, keyId)()).rejects.toThrow(UnavailableError);
+    await expect(
+      createKmsSigner({ client: macClient, keyId: macKeyId }).sign(new Uint8Array([1])),
+    ).rejects.toThrow(UnavailableError);
   });
 });
