@@ -12,14 +12,16 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The slower suites have their own runs, each with its config: the real
   // bundles (test:bundles), the end-to-end files over child processes
-  // (test:e2e), the demo page in Chromium (test:browser) and the rehearsal
-  // (test:rehearse). `npm test` stays within a minute.
+  // (test:e2e), the demo page in Chromium (test:browser), the rehearsal
+  // (test:rehearse) and the packed package in a fresh CDK app (test:package).
+  // `npm test` stays within a minute.
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/infra/bundling.test.ts',
     '<rootDir>/test/e2e/',
     '<rootDir>/test/browser/',
     '<rootDir>/test/rehearsal/',
+    '<rootDir>/test/package/',
   ],
   // Both cores (Jest's default leaves one idle): most files wait on I/O anyway.
   maxWorkers: '100%',

@@ -14,11 +14,13 @@ import {
   type AdminDeps,
   disableUser,
   enableUser,
+  type LockoutState,
   listUserSessions,
   resetPassword,
   revokeUserSessions,
   showRevocation,
   showUser,
+  unlockUser,
 } from '../lambdas/auth/admin';
 import type { Env } from '../lambdas/config';
 import { AuthError, InvalidRequestError } from '../lambdas/errors';
@@ -103,6 +105,18 @@ function statusText(overview: {
   return `${state} (since ${overview.statusChangedAt} by ${overview.statusChangedBy ?? '?'}${note})`;
 }
 
+/** The lockout line of `users show`: its addresses' locks, then the account's ceiling. */
+function lockoutText(lockout: LockoutState): string {
+  const counted = `${lockout.failures} failed login(s) from ${lockout.addresses ?? 0} address(es)`;
+  const locks = lockout.lockedUntil
+    ? `${lockout.lockedAddresses ?? 0} address(es) locked, the last until ${lockout.lockedUntil}`
+    : 'not locked';
+  const ceiling = lockout.ceilingUntil
+    ? `; hourly ceiling reached until ${lockout.ceilingUntil} (addresses with a recent login are exempt)`
+    : '';
+  return `${locks} (${counted})${ceiling}`;
+}
+
 const COMMANDS: Command[] = [
   {
     group: 'users',
@@ -115,11 +129,7 @@ const COMMANDS: Command[] = [
     async run({ target, args }) {
       const user = await showUser(target.deps, args[0] as string);
       const lockout =
-        user.lockout === null
-          ? 'not tracked by this version'
-          : user.lockout.lockedUntil
-            ? `locked until ${user.lockout.lockedUntil} (${user.lockout.failures} failed logins)`
-            : `not locked (${user.lockout.failures} failed logins)`;
+        user.lockout === null ? 'not tracked by this version' : lockoutText(user.lockout);
       return {
         json: {
           username: user.username,
@@ -137,7 +147,11 @@ const COMMANDS: Command[] = [
               : {
                   tracked: true,
                   failures: user.lockout.failures,
+                  addresses: user.lockout.addresses ?? 0,
+                  locked_addresses: user.lockout.lockedAddresses ?? 0,
                   locked_until: user.lockout.lockedUntil ?? null,
+                  attempts_this_hour: user.lockout.attemptsThisHour ?? 0,
+                  ceiling_until: user.lockout.ceilingUntil ?? null,
                 },
         },
         text: [
@@ -202,12 +216,35 @@ const COMMANDS: Command[] = [
   },
   {
     group: 'users',
+    name: 'unlock',
+    args: ['<username>'],
+    options: ['reason'],
+    summary: 'forget the failed-login counts and locks of a user',
+    details:
+      'Deletes every failed-login count and lock of the user, from every address, and its hourly\nceiling: the user may log in at once. Sessions and the password are left alone.',
+    async run(context) {
+      const result = await unlockUser(deps(context), context.args[0] as string, {
+        ...context.target.operator,
+        ...noteOf(context),
+      });
+      return {
+        json: {
+          username: result.username,
+          user_id: result.userId,
+          counters_cleared: result.countersCleared,
+        },
+        text: `${result.username} is unlocked (${result.countersCleared} counter(s) cleared).`,
+      };
+    },
+  },
+  {
+    group: 'users',
     name: 'reset-password',
     args: ['<username>'],
     options: ['stdin', 'reason'],
     summary: 'set a new random password (shown once) and end all sessions',
     details:
-      'Sets a new password and revokes every session of the user (reason admin_revoked); a login in\nflight with the old password gives up. The password is random (24 characters) and printed\nonce: hand it over on a trusted channel and have the user change it. With --stdin it is read\nfrom standard input instead and not printed. A disabled user stays disabled.',
+      'Sets a new password, revokes every session of the user (reason admin_revoked) and clears its\nlogin lockout; a login in flight with the old password gives up. The password is random\n(24 characters) and printed once: hand it over on a trusted channel and have the user change it. With --stdin it is read\nfrom standard input instead and not printed. A disabled user stays disabled.',
     async run(context) {
       let password: string | undefined;
       if (context.options.stdin) {

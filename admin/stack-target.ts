@@ -105,7 +105,8 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
       sessions: tableName('sessions'),
       revokedTokens: tableName('revokedTokens'),
     };
-    // A stack deployed before the login lockout has no such table: its lockout is not tracked.
+    // A stack deployed before the lockout by address (or before any lockout) has no such output:
+    // its lockout is not tracked here.
     const loginAttempts = outputs.get(tableOutputKey('loginAttempts'));
     const region = spec.region ?? (await cloudFormation.config.region());
     const client = createDocumentClient({ config });

@@ -18,7 +18,7 @@ import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
 import { createPasswordHasher } from '../lambdas/auth/passwords';
 import { DEFAULTS, ENV, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
-import { tableEnvironment } from '../lambdas/contract/tables';
+import { TABLES, tableEnvironment } from '../lambdas/contract/tables';
 import { createAuthorizer } from '../lambdas/http/authorizer';
 import type { AuthorizerEvent, EventShape } from '../lambdas/http/authorizer-events';
 import { createLocalSigner } from '../lambdas/signing/local-signer';
@@ -27,10 +27,10 @@ import { createDynamoClient } from '../lambdas/store/dynamo-client';
 import { createRevocationLookup } from '../lambdas/store/revocation-lookup';
 import { createTokenIssuer } from '../lambdas/tokens/issue';
 import { createTokenVerifier } from '../lambdas/tokens/verify';
-import { esbuildOptions } from '../lib/bundling';
 import { startEmbeddedDynamo } from '../local/embedded-dynamo';
 import { ensureTables } from '../local/tables';
 import { authorizerEvent, SHAPES } from '../test/support/authorizer-events';
+import { esbuildOptions } from '../tools/esbuild-options';
 import { createCannedDynamoClient } from './canned-dynamo';
 import { type Comparison, coldStarts, compare, perOperation } from './compare';
 import { printTable as printFigures } from './measure';
@@ -127,7 +127,10 @@ async function main(): Promise<void> {
   );
 
   const verifier = createTokenVerifier({ keys: staticKeySet([publicKey]), settings });
-  const lookup = createRevocationLookup(createCannedDynamoClient(), 'RevokedTokens');
+  const lookup = createRevocationLookup(
+    createCannedDynamoClient(),
+    TABLES.revokedTokens.logicalName,
+  );
   const ours = createAuthorizer({ verifier, revokedTokens: lookup });
   const peer = createPeerAuthorizer(process.env, createCannedDynamoClient());
   const peerWithDocuments = createPeerAuthorizer(process.env, createCannedDynamoClient(), {

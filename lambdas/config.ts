@@ -28,6 +28,7 @@ export const DEFAULTS = {
   maxSessionsPerUser: FUNCTION_SETTINGS.maxSessionsPerUser.default,
   loginLockoutThreshold: FUNCTION_SETTINGS.loginLockoutThreshold.default,
   loginLockoutMaxSeconds: FUNCTION_SETTINGS.loginLockoutMaxSeconds.default,
+  loginAccountCeilingPerHour: FUNCTION_SETTINGS.loginAccountCeilingPerHour.default,
 } as const;
 
 /**
@@ -91,8 +92,8 @@ export interface AppConfig {
   refreshGraceSeconds: number;
   /** Live sessions per user; login ends the oldest beyond it. */
   maxSessionsPerUser: number;
-  /** Per-username login throttling (`auth/lockout.ts`). */
-  lockout: { threshold: number; maxLockSeconds: number };
+  /** Login throttling per account and address (`auth/lockout.ts`). */
+  lockout: { threshold: number; maxLockSeconds: number; accountCeilingPerHour: number };
   /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
   dynamodbEndpoint?: string;
   /** Browser origins allowed by CORS (`*` for any); empty: no CORS headers. */
@@ -190,6 +191,7 @@ export function lockoutSettings(settings: FunctionSettings): AppConfig['lockout'
   return {
     threshold: settings.loginLockoutThreshold,
     maxLockSeconds: settings.loginLockoutMaxSeconds,
+    accountCeilingPerHour: settings.loginAccountCeilingPerHour,
   };
 }
 

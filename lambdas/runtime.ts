@@ -8,6 +8,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
 import type { LoginAttemptStore, RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
+import { type Clock, systemClock } from './clock';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
 import { createKmsSigner } from './signing/kms-signer';
@@ -35,8 +36,10 @@ function lazy<T>(build: () => T): () => T {
   };
 }
 
+/** What a handler is built over (`lambdas/http/routes/`): tests hand it fakes. */
 export interface Runtime {
   config: AppConfig;
+  clock: Clock;
   revokedTokens: () => RevokedTokenStore;
   users: () => UserStore;
   sessions: () => SessionStore;
@@ -76,6 +79,7 @@ export function createRuntime(env: Env = process.env): Runtime {
   );
   return {
     config,
+    clock: systemClock,
     revokedTokens: lazy(() =>
       countingRevocations(createRevokedTokenStore(dynamo(), config.tables.revokedTokens)),
     ),

@@ -18,7 +18,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
-import { OAUTH_PATHS } from '../lambdas/contract/oauth-metadata';
+import { ROUTES } from '../lambdas/contract/routes';
 import { mapTables, TABLES, type TableName, tableEnvironment } from '../lambdas/contract/tables';
 import { AuthApi, deployedRoutes } from './auth-api';
 import {
@@ -51,6 +51,13 @@ export interface JwtAuthProps extends JwtAuthSettings {
    * which two `JwtAuth` of the same stage in one stack would share: give one another.
    */
   readonly parameterPrefix?: string;
+}
+
+/** The JWKS route's path, from the route table. */
+function jwksPath(): string {
+  const route = ROUTES.find((candidate) => candidate.id === 'Jwks');
+  if (!route) throw new Error('The route table has no Jwks route');
+  return route.path;
 }
 
 /** The checked configuration of `props`, through the same checks as the context. */
@@ -168,7 +175,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     });
 
     this.issuer = this.authApi.environment[ENV.issuer] as string;
-    this.jwksUrl = this.authApi.api.urlForPath(OAUTH_PATHS.jwks);
+    this.jwksUrl = this.authApi.api.urlForPath(jwksPath());
     this.revocationTableName = this.tables.byName.revokedTokens.tableName;
     this.parameters = new DeploymentParameters(this, 'Parameters', {
       prefix: props.parameterPrefix ?? parameterPrefix(stack.stackName, config.stageName),

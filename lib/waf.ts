@@ -11,7 +11,7 @@
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ERROR_MESSAGES, type ErrorCode } from '../lambdas/contract/errors';
+import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from '../lambdas/contract/errors';
 import { SECURITY_HEADERS } from '../lambdas/contract/headers';
 import type { RouteSpec } from '../lambdas/contract/routes';
 import type { StackConfig } from './config';
@@ -78,7 +78,7 @@ export class WebAcl extends Construct {
       action: {
         block: {
           customResponse: {
-            responseCode: 429,
+            responseCode: ERROR_STATUS[RATE_LIMITED_BODY],
             customResponseBodyKey: RATE_LIMITED_BODY,
             responseHeaders: [
               { name: 'Retry-After', value: String(WAF_RATE_WINDOW_SECONDS) },

@@ -6,6 +6,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ENV, type Env } from '../lambdas/config';
+import { answerClientErrors } from './client-errors';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
@@ -81,9 +82,11 @@ export async function startServer(
     markReady = resolve;
   });
   // A request that arrives while the database opens waits; none reaches a handler before its environment is set.
-  const server = createServer((request, response) => {
-    ready.then(() => listener?.(request, response));
-  });
+  const server = answerClientErrors(
+    createServer((request, response) => {
+      ready.then(() => listener?.(request, response));
+    }),
+  );
 
   let database: LocalDatabase | undefined;
   let unpublish: (() => Promise<void>) | undefined;
@@ -117,6 +120,7 @@ export async function startServer(
         env,
         dataDir: config.dataDir,
         endpoint: database.endpoint,
+        ...(database.credential ? { credential: database.credential } : {}),
         tables,
         baseUrl,
         earlierIssuers: await rememberIssuer(config.dataDir, issuer),
@@ -127,10 +131,14 @@ export async function startServer(
       const { localKeySetEnvironment } = await import('./signing-keys');
       Object.assign(env, await localKeySetEnvironment(config.dataDir, config.signingKeyFiles));
     }
-    await createMissingTables(database.endpoint, tables, { external: !embedded });
-    // The admin CLI reaches the database through this server while it runs.
+    await createMissingTables(database.endpoint, tables, {
+      external: !embedded,
+      ...(database.credential ? { credential: database.credential } : {}),
+    });
+    // The admin CLI reaches the database through this server while it runs, signing with its credential.
     unpublish = await publishServerEndpoint(config.dataDir, {
       endpoint: database.endpoint,
+      ...(database.credential ? { credential: database.credential } : {}),
       tables,
     });
   } catch (error) {

@@ -8,6 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { type LocalCredential, requireSignature } from './request-signature';
 import { StartupError } from './startup-error';
 
 // dynalite ships no types.
@@ -42,11 +43,18 @@ async function ensureNotOpenElsewhere(path: string): Promise<void> {
 
 export interface EmbeddedDynamo {
   endpoint: string;
+  /** The credential every request must be signed with; absent: any is accepted (tests). */
+  credential?: LocalCredential;
   close(): Promise<void>;
 }
 
+/**
+ * Starts the engine. With a `credential`, every request must carry a valid
+ * SigV4 signature made with it (local/request-signature.ts): the engine on
+ * 127.0.0.1 serves nobody else on the machine.
+ */
 export async function startEmbeddedDynamo(
-  options: { path?: string; port?: number } = {},
+  options: { path?: string; port?: number; credential?: LocalCredential } = {},
 ): Promise<EmbeddedDynamo> {
   // Private to its owner: the tables hold password hashes and session data.
   if (options.path) {
@@ -60,6 +68,7 @@ export async function startEmbeddedDynamo(
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  if (options.credential) requireSignature(server, options.credential);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -67,6 +76,7 @@ export async function startEmbeddedDynamo(
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    ...(options.credential ? { credential: options.credential } : {}),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));

@@ -5,6 +5,7 @@
  */
 import { ENV, type Env, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
 import { type TableNames, tableEnvironment, tableNamesIn } from '../lambdas/contract/tables';
+import type { LocalCredential } from './request-signature';
 import { LOCAL_TABLE_NAMES } from './tables';
 
 /** Loopback engines (embedded, DynamoDB Local, LocalStack) accept any credentials. */
@@ -64,11 +65,26 @@ function oauthEnv(env: Env, baseUrl: string, earlierIssuers: readonly string[]):
   };
 }
 
+/**
+ * The embedded engine's per-start credential as the AWS SDK reads it: the
+ * handlers sign their requests with it (local/request-signature.ts). It
+ * replaces any AWS credentials of the shell for the handlers.
+ */
+export function credentialEnv(env: Env, credential: LocalCredential): Env {
+  return {
+    ...(env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { AWS_REGION: DUMMY_AWS_ENV.AWS_REGION }),
+    AWS_ACCESS_KEY_ID: credential.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credential.secretAccessKey,
+  };
+}
+
 /** The variables to set for the handlers. The signing key lives in the data folder so tokens survive restarts. */
 export function handlerEnvironment(options: {
   env: Env;
   dataDir: string;
   endpoint: string;
+  /** The embedded engine's credential; absent for an external endpoint. */
+  credential?: LocalCredential;
   tables: TableNames;
   /** `http://127.0.0.1:PORT`: the default token issuer. */
   baseUrl?: string;
@@ -79,7 +95,9 @@ export function handlerEnvironment(options: {
     ...(options.baseUrl
       ? oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? [])
       : {}),
-    ...dummyAwsEnv(options.env, options.endpoint),
+    ...(options.credential
+      ? credentialEnv(options.env, options.credential)
+      : dummyAwsEnv(options.env, options.endpoint)),
     ...tableEnvironment(options.tables),
     [ENV.dynamodbEndpoint]: options.endpoint,
     [ENV.localKeyDir]: options.dataDir,

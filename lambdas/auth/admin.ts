@@ -57,20 +57,30 @@ export interface Operator {
   client?: ClientInfo;
 }
 
-/** Failed logins and lockout of a user, as the login lockout records them. */
+/** Failed logins and lockout of a user, as the login lockout records them (per client address). */
 export interface LockoutState {
-  /** Consecutive failed logins. */
+  /** Attempts counted since each address's last success, over all addresses. */
   failures: number;
-  /** ISO 8601 end of the current lockout; absent when not locked. */
+  /** Addresses with counted attempts. */
+  addresses?: number;
+  /** Addresses locked now. */
+  lockedAddresses?: number;
+  /** ISO 8601 end of the latest lock of an address; absent when none is locked. */
   lockedUntil?: string;
+  /** Attempts counted this hour against the account's ceiling. */
+  attemptsThisHour?: number;
+  /** ISO 8601 end of the hour, when the ceiling is reached. */
+  ceilingUntil?: string;
 }
 
 /**
- * Reads a user's lockout state. Optional: where no lockout is tracked (or the
- * adapter does not wire it), `showUser` says so instead of guessing.
+ * Reads and clears a user's lockout. Optional: where no lockout is tracked
+ * (or the adapter does not wire it), `showUser` says so instead of guessing.
  */
 export interface LockoutReader {
   lockoutOf(username: string): Promise<LockoutState | undefined>;
+  /** Forgets every count and lock of the account; returns how many counters it deleted. */
+  clear(username: string): Promise<number>;
 }
 
 export interface AdminDeps extends RevokeSessionDeps {
@@ -343,7 +353,9 @@ export async function resetPassword(
   }
   const sessions = await deps.sessions.listByUser(user.userId);
   await endSessions(audited(deps, operator, 'reset_password'), sessions, 'admin_revoked', operator);
-  audit('reset_password', operator, user, { sessionsRevoked: sessions.length });
+  // The new password is the operator's answer to a lockout too: the user logs in with it at once.
+  const countersCleared = deps.lockouts ? await deps.lockouts.clear(user.username) : 0;
+  audit('reset_password', operator, user, { sessionsRevoked: sessions.length, countersCleared });
   return {
     username: user.username,
     userId: user.userId,
@@ -351,6 +363,23 @@ export async function resetPassword(
     disabled: isDisabled(user),
     sessionsRevoked: sessions.length,
   };
+}
+
+/**
+ * Forgets every failed-login count and lock of the user, on every address
+ * and the account's ceiling: its owner may log in at once. Where the lockout
+ * is not tracked (`lockouts` unset) it is `UnavailableError`.
+ */
+export async function unlockUser(
+  deps: AdminDeps,
+  rawName: string,
+  operator: Operator,
+): Promise<{ username: string; userId: string; countersCleared: number }> {
+  const user = await findUser(deps.users, rawName);
+  if (!deps.lockouts) throw new UnavailableError('This target does not track the login lockout.');
+  const countersCleared = await deps.lockouts.clear(user.username);
+  audit('unlock_user', operator, user, { countersCleared });
+  return { username: user.username, userId: user.userId, countersCleared };
 }
 
 /**

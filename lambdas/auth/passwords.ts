@@ -47,7 +47,51 @@ export interface PasswordHasher {
 
 const HASH_FORMAT = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads unless `UV_THREADPOOL_SIZE`
+ * says otherwise), which file and DNS work share: locally, the embedded
+ * database's disk reads and writes. A burst of logins would take every
+ * thread for hundreds of milliseconds each, and another user's request would
+ * time out on the database (503). So at most half the pool hashes at once;
+ * the other hashes wait their turn in order. A Lambda instance serves one
+ * request at a time, so this never binds there.
+ */
+export const MAX_CONCURRENT_HASHES = Math.max(
+  1,
+  Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2),
+);
+
+/** A counting semaphore: `run` starts `task` when fewer than `limit` run, else queues it. */
+export function concurrencyLimit(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next in line, or give it back.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+/** Shared by every hasher of the process: local mode serves all handlers in one. */
+const hashing = concurrencyLimit(MAX_CONCURRENT_HASHES);
+
 function deriveKey(
+  password: string,
+  salt: Buffer,
+  params: Pick<ScryptParams, 'N' | 'r' | 'p'>,
+  keyLength: number,
+): Promise<Buffer> {
+  return hashing(() => runScrypt(password, salt, params, keyLength));
+}
+
+function runScrypt(
   password: string,
   salt: Buffer,
   { N, r, p }: Pick<ScryptParams, 'N' | 'r' | 'p'>,

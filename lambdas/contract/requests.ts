@@ -15,6 +15,7 @@ import {
   USERNAME_LENGTH_PROBLEM,
   usernameLengthAllowed,
 } from '../auth/credentials-rules';
+import { MAX_TOKEN_FIELD_LENGTH } from './bearer';
 
 /** The type names of what JSON can hold, as the messages name them. */
 function jsonType(value: unknown): string {
@@ -77,7 +78,10 @@ const currentPassword = text().check(
 );
 
 /** An opaque token string; the verifier decides whether it is one of ours. */
-const token = text().check(z.minLength(1, 'must not be empty'), z.maxLength(8192, 'is too long'));
+const token = text().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(MAX_TOKEN_FIELD_LENGTH, 'is too long'),
+);
 
 const body = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.object(shape, { error: 'expected a JSON object' });

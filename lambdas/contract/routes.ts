@@ -83,8 +83,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
-      // The lockout: read the count, add a failure, forget it at a success.
-      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      // The lockout: count the attempt (conditional updates), read a refused one's lock.
+      loginAttempts: ['GetItem', 'UpdateItem'],
     },
     key: SIGNS_TOKENS,
     refreshKey: READS_REFRESH_TOKENS,
@@ -167,8 +167,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
-      // A wrong current password counts toward the login lockout; a right one resets it.
-      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      // The current password counts on the caller's lockout pair; a right one resets it.
+      loginAttempts: ['GetItem', 'UpdateItem'],
     },
     key: [],
     hashesPasswords: true,
@@ -231,3 +231,6 @@ export const PUBLIC_KEY_READER: FunctionSpec = {
   tables: {},
   key: ['kms:GetPublicKey'],
 };
+
+/** Every function the stack deploys: the routes, the authorizer and the deploy-time key reader. */
+export const EVERY_FUNCTION: readonly FunctionSpec[] = [...ROUTES, AUTHORIZER, PUBLIC_KEY_READER];

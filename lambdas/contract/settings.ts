@@ -104,7 +104,7 @@ export const FUNCTION_SETTINGS = {
     min: 1,
     max: 1000,
   },
-  /** Consecutive failed logins of a username before it is locked. */
+  /** Attempts of an (account, client address) pair after which each failure locks that pair. */
   loginLockoutThreshold: {
     env: 'LOGIN_LOCKOUT_THRESHOLD',
     context: 'loginLockoutThreshold',
@@ -113,7 +113,7 @@ export const FUNCTION_SETTINGS = {
     min: 1,
     max: 100,
   },
-  /** The longest lock of a username, in seconds. */
+  /** The longest lock of an (account, client address) pair, in seconds. */
   loginLockoutMaxSeconds: {
     env: 'LOGIN_LOCKOUT_MAX_SECONDS',
     context: 'loginLockoutMaxSeconds',
@@ -122,6 +122,18 @@ export const FUNCTION_SETTINGS = {
     // A lock of more than an hour is a denial of service.
     min: 1,
     max: 3600,
+  },
+  /**
+   * Counted login attempts per clock hour on one account over all addresses;
+   * addresses with a login on the account in the last 30 days are exempt.
+   */
+  loginAccountCeilingPerHour: {
+    env: 'LOGIN_ACCOUNT_CEILING_PER_HOUR',
+    context: 'loginAccountCeilingPerHour',
+    type: 'int',
+    default: 30,
+    min: 1,
+    max: 10_000,
   },
   /** Browser origins allowed by CORS, or `*`; none: no CORS headers. */
   corsOrigins: {

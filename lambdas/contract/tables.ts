@@ -46,14 +46,19 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
-   * One item per username with recent failed logins (existing or not):
-   * `failures` (an atomic counter), `lastFailureAt`; gone a day after the last
-   * failure, or at the next success. The login lockout reads it.
+   * The login lockout's counters (`store/login-attempts.ts`): one item per
+   * account and client address, plus one per account for its hourly
+   * ceiling. The partition is the account, so an unlock or a password reset
+   * finds them all. It replaced the per-username table of earlier releases
+   * (a new logical name: a key schema cannot change in place); the counts
+   * kept there are dropped at the upgrade, and would have expired within a
+   * day anyway.
    */
   loginAttempts: {
-    logicalName: 'LoginAttempts',
+    logicalName: 'LoginAttemptsByAddress',
     envVar: 'LOGIN_ATTEMPTS_TABLE',
-    partitionKey: { name: 'username', type: 'S' },
+    partitionKey: { name: 'account', type: 'S' },
+    sortKey: { name: 'address', type: 'S' },
     ttlAttribute: 'expiresAt',
   },
 } as const satisfies Record<string, TableDefinition>;

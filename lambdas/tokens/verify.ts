@@ -16,6 +16,8 @@
 import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
 import type { TokenSettings } from '../config';
+import { MAX_ISSUED_TOKEN_LENGTH } from '../contract/bearer';
+import { STORED_ID } from '../contract/ids';
 import { InvalidTokenError } from '../errors';
 import { keySetOf, type PublicKeySet, type PublicKeySource } from '../signing/signer';
 import { CLOCK_TOLERANCE_SECONDS, type ClaimsFor, TOKEN_TYP, type TokenUse } from './claims';
@@ -25,12 +27,8 @@ import {
   readOpaqueRefreshToken,
 } from './opaque-refresh';
 
-/** Longer than any token this service issues; a longer string is not one of ours. */
-const MAX_TOKEN_LENGTH = 4096;
 /** 9999-12-31T23:59:59Z: any later date is absurd (and no longer a valid `Date`). */
 const MAX_NUMERIC_DATE = 253_402_300_799;
-/** Our ids are 22 base64url characters; leave room, refuse anything else. */
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Unpadded base64url, as RFC 7515 requires for every segment of a compact JWS. */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const ASCII = /^\p{ASCII}*$/u;
@@ -122,7 +120,8 @@ const isNonEmptyString = (value: unknown): value is string =>
 const isSaneDate = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_NUMERIC_DATE;
 
-const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && STORED_ID.test(value);
 
 export function createTokenVerifier({
   keys,
@@ -201,7 +200,7 @@ export function createTokenVerifier({
   return {
     async verify(token, use, options = {}) {
       if (token.length === 0) invalid('missing');
-      if (token.length > MAX_TOKEN_LENGTH) invalid('malformed');
+      if (token.length > MAX_ISSUED_TOKEN_LENGTH) invalid('malformed');
       if (use === 'refresh' && isOpaqueRefreshToken(token)) {
         if (!refreshKey) invalid('malformed');
         const now = Math.floor(clock().getTime() / 1000);

@@ -273,7 +273,7 @@ describe('REST API', () => {
           'UsersTableName',
           'SessionsTableName',
           'RevokedTokensTableName',
-          'LoginAttemptsTableName',
+          'LoginAttemptsByAddressTableName',
           'SigningKeyId',
           'SigningKeyAlias',
           'RefreshTokenKeyId',

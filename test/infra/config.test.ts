@@ -38,6 +38,7 @@ describe('readStackConfig', () => {
       wafRateLimit: 300,
       loginLockoutThreshold: 5,
       loginLockoutMaxSeconds: 900,
+      loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
       refreshTokenFormat: 'jwt',
     });

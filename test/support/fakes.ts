@@ -11,7 +11,6 @@ import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords
 import {
   credentialsVersionOf,
   type LoginAttemptStore,
-  type LoginAttempts,
   type Revocation,
   type RevokedTokenStore,
   type SessionRecord,
@@ -21,7 +20,7 @@ import {
 } from '../../lambdas/auth/ports';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
 import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
-import { UsernameTakenError } from '../../lambdas/errors';
+import { UnavailableError, UsernameTakenError } from '../../lambdas/errors';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
 import type { RefreshTokenKey } from '../../lambdas/tokens/opaque-refresh';
 import { createTokenVerifier } from '../../lambdas/tokens/verify';
@@ -152,31 +151,121 @@ export function memoryRevokedTokenStore(): MemoryRevokedTokenStore {
   };
 }
 
-export interface MemoryLoginAttemptStore extends LoginAttemptStore {
-  /** Every record, live or past its TTL, by username. */
-  readonly items: Map<string, LoginAttempts & { expiresAt: number }>;
+interface MemoryPair {
+  attempts: number;
+  attemptIds: Set<string>;
+  lastAttemptAt?: number;
+  lockedUntil?: number;
+  lastSuccessAt?: number;
+  expiresAt: number;
 }
 
-/** Like the table: a record past its `expiresAt` is gone, and a failure on it starts again at 1. */
+export interface MemoryLoginAttemptStore extends LoginAttemptStore {
+  /** Every pair, by `account|address`. */
+  readonly pairs: Map<string, MemoryPair>;
+  /** Every account ceiling, by account. */
+  readonly ceilings: Map<string, { window: number; count: number; attemptIds: Set<string> }>;
+  /** The pair of `account` and `address`, if any. */
+  pair(account: string, address: string): MemoryPair | undefined;
+}
+
+/** The table's semantics (`store/login-attempts.ts`) in memory: each call is one atomic step. */
 export function memoryLoginAttemptStore(clock: Clock): MemoryLoginAttemptStore {
-  const items = new Map<string, LoginAttempts & { expiresAt: number }>();
-  const live = (username: string) => {
-    const item = items.get(username);
-    return item && item.expiresAt > epochSeconds(clock()) ? item : undefined;
-  };
+  const pairs = new Map<string, MemoryPair>();
+  const ceilings = new Map<string, { window: number; count: number; attemptIds: Set<string> }>();
+  const keyOf = ({ account, address }: { account: string; address: string }) =>
+    `${account}|${address}`;
   return {
-    items,
-    async get(username) {
-      const item = live(username);
-      return item && { failures: item.failures, lastFailureAt: item.lastFailureAt };
+    pairs,
+    ceilings,
+    pair: (account, address) => pairs.get(keyOf({ account, address })),
+    async admitPair(key, { attemptId, now }, rule) {
+      const item = pairs.get(keyOf(key));
+      if (item?.attemptIds.has(attemptId)) throw new UnavailableError();
+      if (item?.lockedUntil !== undefined && item.lockedUntil > now) {
+        return { admitted: false, lockedUntil: item.lockedUntil };
+      }
+      const stale = item?.lastAttemptAt !== undefined && item.lastAttemptAt <= rule.staleBefore;
+      const attempts = !item || stale ? 1 : item.attempts + 1;
+      const next: MemoryPair = {
+        attempts,
+        attemptIds: new Set([...(stale || !item ? [] : item.attemptIds), attemptId]),
+        lastAttemptAt: now,
+        expiresAt: rule.expiresAt,
+        ...(item?.lastSuccessAt !== undefined ? { lastSuccessAt: item.lastSuccessAt } : {}),
+        ...(attempts >= rule.threshold ? { lockedUntil: rule.checkLeaseUntil } : {}),
+      };
+      pairs.set(keyOf(key), next);
+      return {
+        admitted: true,
+        attempts,
+        ...(next.lastSuccessAt !== undefined ? { lastSuccessAt: next.lastSuccessAt } : {}),
+      };
     },
-    async recordFailure(username, { now, expiresAt }) {
-      const failures = (live(username)?.failures ?? 0) + 1;
-      items.set(username, { failures, lastFailureAt: now, expiresAt });
-      return { failures, lastFailureAt: now };
+    async admitAccount(account, { attemptId }, rule) {
+      const item = ceilings.get(account);
+      if (!item || item.window < rule.window) {
+        ceilings.set(account, { window: rule.window, count: 1, attemptIds: new Set([attemptId]) });
+        return true;
+      }
+      if (item.attemptIds.has(attemptId)) return true;
+      if (item.count >= rule.ceiling) return false;
+      item.count += 1;
+      item.attemptIds.add(attemptId);
+      return true;
     },
-    async reset(username) {
-      items.delete(username);
+    async withdraw(key, { attemptId, now }, heldLock) {
+      const item = pairs.get(keyOf(key));
+      if (!item?.attemptIds.has(attemptId)) return;
+      item.attempts -= 1;
+      item.attemptIds.delete(attemptId);
+      if (heldLock) item.lockedUntil = now;
+    },
+    async settleFailure(key, lockedUntil, expiresAt) {
+      const item = pairs.get(keyOf(key));
+      if (!item) return;
+      item.lockedUntil = lockedUntil;
+      item.expiresAt = expiresAt;
+      item.attemptIds.clear();
+    },
+    async recordSuccess(key, now, expiresAt) {
+      pairs.set(keyOf(key), {
+        attempts: 0,
+        attemptIds: new Set(),
+        lastAttemptAt: now,
+        lastSuccessAt: now,
+        expiresAt,
+      });
+    },
+    async listAccount(account) {
+      const nowSeconds = epochSeconds(clock());
+      const prefix = `${account}|`;
+      const ceiling = ceilings.get(account);
+      return {
+        pairs: [...pairs.entries()]
+          .filter(([key, item]) => key.startsWith(prefix) && item.expiresAt > nowSeconds)
+          .map(([key, item]) => ({
+            account,
+            address: key.slice(prefix.length),
+            attempts: item.attempts,
+            ...(item.lockedUntil !== undefined ? { lockedUntil: item.lockedUntil } : {}),
+            ...(item.lastAttemptAt !== undefined ? { lastAttemptAt: item.lastAttemptAt } : {}),
+            ...(item.lastSuccessAt !== undefined ? { lastSuccessAt: item.lastSuccessAt } : {}),
+          })),
+        ...(ceiling ? { ceiling: { window: ceiling.window, count: ceiling.count } } : {}),
+      };
+    },
+    async clearAccount(account) {
+      const prefix = `${account}|`;
+      let cleared = 0;
+      for (const key of [...pairs.keys()]) {
+        if (key.startsWith(prefix)) {
+          pairs.delete(key);
+          cleared += 1;
+        }
+      }
+      if (ceilings.delete(account)) cleared += 1;
+      return cleared;
     },
   };
 }

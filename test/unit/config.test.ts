@@ -6,7 +6,7 @@ import {
   loadConfig,
   readTokenSettings,
 } from '../../lambdas/config';
-import { TABLES, tableEnvironment } from '../../lambdas/contract/tables';
+import { LOGICAL_TABLE_NAMES, TABLES, tableEnvironment } from '../../lambdas/contract/tables';
 
 const base = {
   ...tableEnvironment(),
@@ -16,12 +16,7 @@ const base = {
 describe('loadConfig', () => {
   it('reads tables and the KMS key, with the default lifetimes (15 min, 30 days)', () => {
     expect(loadConfig(base)).toEqual({
-      tables: {
-        users: 'Users',
-        sessions: 'Sessions',
-        revokedTokens: 'RevokedTokens',
-        loginAttempts: 'LoginAttempts',
-      },
+      tables: LOGICAL_TABLE_NAMES,
       tokens: {
         issuer: LEGACY_DEFAULT_ISSUER,
         audience: DEFAULTS.audience,
@@ -35,7 +30,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       introspectionAuthMethod: 'aws_sigv4',
       maxSessionsPerUser: 100,
-      lockout: { threshold: 5, maxLockSeconds: 900 },
+      lockout: { threshold: 5, maxLockSeconds: 900, accountCeilingPerHour: 30 },
     });
   });
 
@@ -65,14 +60,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '60' }).refreshGraceSeconds).toBe(60);
   });
 
-  it('reads the lockout threshold (1-100) and longest lock (1-3600 s)', () => {
+  it('reads the lockout threshold (1-100), longest lock (1-3600 s) and account ceiling (1-10000/h)', () => {
     expect(
       loadConfig({
         ...base,
         [ENV.loginLockoutThreshold]: '10',
         [ENV.loginLockoutMaxSeconds]: '60',
+        [ENV.loginAccountCeilingPerHour]: '100',
       }).lockout,
-    ).toEqual({ threshold: 10, maxLockSeconds: 60 });
+    ).toEqual({ threshold: 10, maxLockSeconds: 60, accountCeilingPerHour: 100 });
   });
 
   it('reads the CORS origins, comma-separated', () => {
@@ -122,6 +118,7 @@ describe('loadConfig', () => {
     ['a grace window above 60 s', { [ENV.refreshGraceSeconds]: '61' }, /0 to 60/],
     ['a lockout threshold of 0', { [ENV.loginLockoutThreshold]: '0' }, /1 to 100/],
     ['a lock above an hour', { [ENV.loginLockoutMaxSeconds]: '3601' }, /1 to 3600/],
+    ['an account ceiling of 0', { [ENV.loginAccountCeilingPerHour]: '0' }, /1 to 10000/],
     [
       'a missing LoginAttempts table',
       { [TABLES.loginAttempts.envVar]: undefined },

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CfnTemplate, RehearsalError } from './template';
 
-/** The repository root: the CDK app (`cdk.json`) and the node_modules the bundles resolve `@aws-sdk/*` from. */
+/** The repository root: the CDK app (`cdk.json`) and its `cdk` command. */
 export const PROJECT_ROOT = resolve(__dirname, '../..');
 
 export interface Assembly {
@@ -20,8 +20,7 @@ export interface Assembly {
 
 /**
  * Runs `cdk synth` into `outdir` with the given context values (`key=value`).
- * The assembly must lie inside the project: the bundles leave the AWS SDK
- * out (the Lambda runtime provides it) and find it in the project's node_modules.
+ * The bundles are self-contained, the AWS SDK included, as deployed.
  */
 export function synthesize(outdir: string, context: readonly string[] = []): Promise<void> {
   const cdk = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');

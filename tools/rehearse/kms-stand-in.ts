@@ -14,8 +14,10 @@
  * Keys are kept in a folder (0600 files: P-256 pairs as PKCS #8 PEM, HMAC and
  * symmetric keys as 32 random bytes), so tokens issued before a restart still
  * verify after it. Ciphertexts are the stand-in's own (AES-256-GCM under the
- * symmetric key, the key id and encryption context authenticated), not KMS's. Requests are not
- * authenticated and no key policy is enforced: IAM is what only AWS can check.
+ * symmetric key, the key id and encryption context authenticated), not KMS's. Given a
+ * `credential`, it serves only requests signed with it (SigV4,
+ * local/request-signature.ts), so no other local user can have it sign a
+ * token; no key policy is enforced: IAM is what only AWS can check.
  */
 import {
   createCipheriv,
@@ -33,6 +35,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { type LocalCredential, requireSignature } from '../../local/request-signature';
 import type { StandInKeySpec } from './template';
 
 /** A key of the synthesized template, by the ids a function may use to name it. */
@@ -145,6 +148,8 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
 export async function startKmsStandIn(options: {
   keys: readonly StandInKey[];
   keyDir: string;
+  /** The credential every request must be signed with; absent: any is accepted (tests). */
+  credential?: LocalCredential;
 }): Promise<KmsStandIn> {
   await mkdir(options.keyDir, { recursive: true, mode: 0o700 });
   const materials = new Map<string, KeyMaterial>();
@@ -325,6 +330,7 @@ export async function startKmsStandIn(options: {
       },
     );
   });
+  if (options.credential) requireSignature(server, options.credential);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -13,6 +13,7 @@ import {
   revokeUserSessions,
   showRevocation,
   showUser,
+  unlockUser,
 } from '../../../lambdas/auth/admin';
 import { authenticateAccessToken } from '../../../lambdas/auth/authenticate';
 import { lockoutReader } from '../../../lambdas/auth/lockout';
@@ -24,6 +25,8 @@ import {
   InvalidRequestError,
   InvalidTokenError,
   NotFoundError,
+  TooManyRequestsError,
+  UnavailableError,
 } from '../../../lambdas/errors';
 import type { TokenPair } from '../../../lambdas/tokens/issue';
 import { type DomainWorld, domainWorld, pauseAt } from '../../support/fakes';
@@ -208,12 +211,13 @@ describe('showUser', () => {
 
     const lockouts = {
       lockoutOf: jest.fn(async () => ({ failures: 7, lockedUntil: '2026-01-01T00:04:00.000Z' })),
+      clear: async () => 0,
     };
     const shown = await showUser({ ...world, lockouts }, 'alice');
     expect(lockouts.lockoutOf).toHaveBeenCalledWith('alice');
     expect(shown.lockout).toEqual({ failures: 7, lockedUntil: '2026-01-01T00:04:00.000Z' });
     const none = await showUser(
-      { ...world, lockouts: { lockoutOf: async () => undefined } },
+      { ...world, lockouts: { lockoutOf: async () => undefined, clear: async () => 0 } },
       'alice',
     );
     expect(none.lockout).toEqual({ failures: 0 });
@@ -233,10 +237,56 @@ describe('lockoutReader (what users show reads in both targets)', () => {
     // Five failures, the default threshold: locked for 2^(5-5) = 1 s.
     expect((await showUser({ ...world, lockouts }, 'alice')).lockout).toEqual({
       failures: 5,
+      addresses: 1,
+      lockedAddresses: 1,
       lockedUntil: new Date(world.clock().getTime() + 1000).toISOString(),
+      attemptsThisHour: 5,
     });
     world.clock.advance(2);
-    expect(await lockouts.lockoutOf('alice')).toEqual({ failures: 5 });
+    expect(await lockouts.lockoutOf('alice')).toMatchObject({ failures: 5, lockedAddresses: 0 });
+  });
+});
+
+describe('unlock and the lockout at a password reset', () => {
+  async function locked() {
+    const { world } = await setUp();
+    const lockouts = lockoutReader(world);
+    for (let i = 0; i < 5; i++) {
+      await expect(
+        login(world, { username: 'alice', password: 'wrong password' }, CLIENT),
+      ).rejects.toThrow();
+    }
+    await expect(
+      login(world, { username: 'alice', password: PASSWORD }, CLIENT),
+    ).rejects.toBeInstanceOf(TooManyRequestsError);
+    return { world: { ...world, lockouts } };
+  }
+
+  it('users unlock forgets every count and lock of the user: it logs in at once', async () => {
+    const { world } = await locked();
+
+    const result = await unlockUser(world, 'Alice', OPERATOR);
+
+    expect(result).toMatchObject({ username: 'alice', countersCleared: 2 });
+    await expect(
+      login(world, { username: 'alice', password: PASSWORD }, CLIENT),
+    ).resolves.toBeDefined();
+  });
+
+  it('a password reset clears the lockout too', async () => {
+    const { world } = await locked();
+
+    const { password } = await resetPassword(world, 'alice', undefined, OPERATOR);
+
+    await expect(login(world, { username: 'alice', password }, CLIENT)).resolves.toBeDefined();
+  });
+
+  it('users unlock where no lockout is tracked says so (503), and an unknown user is 404', async () => {
+    const { world } = await setUp();
+    await expect(unlockUser(world, 'alice', OPERATOR)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(
+      unlockUser({ ...world, lockouts: lockoutReader(world) }, 'nobody', OPERATOR),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 

@@ -22,6 +22,22 @@ describe('register', () => {
     await expect(world.passwords.verify('correct horse', stored?.passwordHash)).resolves.toBe(true);
   });
 
+  it('refuses a name whose first-releases normalisation is an existing account (409), so it cannot shadow it (F5)', async () => {
+    const world = await domainWorld();
+    // Stored by the first releases, which trimmed before NFKC: "\u00a8bob" became " \u0308bob".
+    await world.users.create({
+      username: ' \u0308bob',
+      userId: 'old-account',
+      passwordHash: await world.passwords.hash('correct horse'),
+      createdAt: FROZEN_NOW.toISOString(),
+    });
+
+    await expect(
+      register(world, { username: '\u00a8bob', password: 'another horse battery' }),
+    ).rejects.toBeInstanceOf(UsernameTakenError);
+    expect(world.users.items.has('\u0308bob')).toBe(false);
+  });
+
   it('refuses a taken name and leaves the first account as it was', async () => {
     const world = await domainWorld();
     await register(world, { username: 'alice', password: 'correct horse' });
