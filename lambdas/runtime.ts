@@ -21,7 +21,7 @@ import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
 import { createTokenIssuer, type TokenIssuer } from './tokens/issue';
-import type { RefreshTokenKey } from './tokens/opaque-refresh';
+import { opaqueRefreshReader, type RefreshTokenKey } from './tokens/opaque-refresh';
 import { createTokenVerifier, type TokenVerifier } from './tokens/verify';
 
 function lazy<T>(build: () => T): () => T {
@@ -95,7 +95,7 @@ export function createRuntime(env: Env = process.env): Runtime {
       return createTokenVerifier({
         keys: keySet(),
         settings: config.tokens,
-        ...(key ? { refreshKey: key } : {}),
+        ...(key ? { readOpaqueRefresh: opaqueRefreshReader(key) } : {}),
       });
     }),
     issuer: lazy(() => {

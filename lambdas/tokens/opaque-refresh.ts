@@ -136,3 +136,18 @@ export function sameReference(a: string, b: string | undefined): boolean {
   const right = createHash('sha256').update(b).digest();
   return timingSafeEqual(left, right);
 }
+
+/** Reads opaque refresh tokens for the verifier, with the key loaded on the first one. */
+export type OpaqueRefreshReader = (
+  token: string,
+  options: ReadOptions,
+) => Promise<OpaqueRefreshClaims>;
+
+/**
+ * The verifier's reader of opaque refresh tokens under `key`. Injected rather
+ * than imported by verify.ts, so the authorizer (which gets none) bundles
+ * none of the reading code.
+ */
+export function opaqueRefreshReader(key: RefreshTokenKey): OpaqueRefreshReader {
+  return async (token, options) => readOpaqueRefreshToken(await key(), token, options);
+}

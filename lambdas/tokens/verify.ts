@@ -21,11 +21,7 @@ import { STORED_ID } from '../contract/ids';
 import { InvalidTokenError } from '../errors';
 import { keySetOf, type PublicKeySet, type PublicKeySource } from '../signing/signer';
 import { CLOCK_TOLERANCE_SECONDS, type ClaimsFor, TOKEN_TYP, type TokenUse } from './claims';
-import {
-  isOpaqueRefreshToken,
-  type RefreshTokenKey,
-  readOpaqueRefreshToken,
-} from './opaque-refresh';
+import { isOpaqueRefreshToken, type OpaqueRefreshReader } from './opaque-refresh';
 
 /** 9999-12-31T23:59:59Z: any later date is absurd (and no longer a valid `Date`). */
 const MAX_NUMERIC_DATE = 253_402_300_799;
@@ -42,10 +38,11 @@ export interface TokenVerifierDeps {
   >;
   clock?: Clock;
   /**
-   * The HMAC key of opaque refresh tokens; without it only JWT refresh tokens
-   * are accepted. Loaded on the first opaque token, never by the authorizer.
+   * Reads opaque refresh tokens (`opaqueRefreshReader(key)`, the key loaded
+   * on the first one); without it only JWT refresh tokens are accepted. The
+   * authorizer gets none, so its bundle carries none of that code.
    */
-  refreshKey?: RefreshTokenKey;
+  readOpaqueRefresh?: OpaqueRefreshReader;
 }
 
 export interface VerifyOptions {
@@ -127,7 +124,7 @@ export function createTokenVerifier({
   keys,
   settings,
   clock = systemClock,
-  refreshKey,
+  readOpaqueRefresh,
 }: TokenVerifierDeps): TokenVerifier {
   const keySet = keySetOf(keys);
   const maxLifetime = settings.refreshTokenTtlSeconds;
@@ -202,12 +199,12 @@ export function createTokenVerifier({
       if (token.length === 0) invalid('missing');
       if (token.length > MAX_ISSUED_TOKEN_LENGTH) invalid('malformed');
       if (use === 'refresh' && isOpaqueRefreshToken(token)) {
-        if (!refreshKey) invalid('malformed');
+        if (!readOpaqueRefresh) invalid('malformed');
         const now = Math.floor(clock().getTime() / 1000);
-        return readOpaqueRefreshToken(await (refreshKey as RefreshTokenKey)(), token, {
+        return (await (readOpaqueRefresh as OpaqueRefreshReader)(token, {
           now,
           allowExpired: options.allowExpired ?? false,
-        }) as never;
+        })) as never;
       }
       const segments = token.split('.');
       if (segments.length !== 3) invalid('malformed');

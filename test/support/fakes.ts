@@ -22,7 +22,7 @@ import { type Clock, epochSeconds } from '../../lambdas/clock';
 import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
 import { UnavailableError, UsernameTakenError } from '../../lambdas/errors';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
-import type { RefreshTokenKey } from '../../lambdas/tokens/opaque-refresh';
+import { opaqueRefreshReader, type RefreshTokenKey } from '../../lambdas/tokens/opaque-refresh';
 import { createTokenVerifier } from '../../lambdas/tokens/verify';
 import { createTestSigner, FROZEN_NOW, TEST_SETTINGS } from './keys';
 
@@ -323,7 +323,12 @@ export async function domainWorld({
       refreshFormat,
       refreshKey,
     }),
-    verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock, refreshKey }),
+    verifier: createTokenVerifier({
+      keys: signer,
+      settings: TEST_SETTINGS,
+      clock,
+      readOpaqueRefresh: opaqueRefreshReader(refreshKey),
+    }),
     refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
   };
 }
