@@ -15,6 +15,7 @@ import {
   disableUser,
   enableUser,
   type LockoutState,
+  listAudit,
   listUserSessions,
   resetPassword,
   revokeUserSessions,
@@ -74,6 +75,7 @@ const OPTION_HELP: Partial<Record<OptionName, string>> = {
   stdin:
     '  --stdin             read the new password from standard input (first line), not printed',
   all: '  --all               every session of the user instead of one',
+  limit: '  --limit N           at most N records, newest first (default 50)',
 };
 
 const TARGET_HELP = `Target (one of):
@@ -383,7 +385,75 @@ const COMMANDS: Command[] = [
   },
 ];
 
-const GROUPS = ['users', 'sessions', 'revocations'];
+/** `audit` and `audit <username>` are short for `audit list …`. */
+function withAuditShorthand(parsed: ParsedArgs): ParsedArgs {
+  const [group, name, ...rest] = parsed.positionals;
+  if (group !== 'audit' || name === 'list') return parsed;
+  return {
+    ...parsed,
+    positionals: ['audit', 'list', ...(name === undefined ? [] : [name]), ...rest],
+  };
+}
+
+/** Records `audit list` shows unless `--limit` says otherwise. */
+const DEFAULT_AUDIT_LIMIT = 50;
+
+function readLimit(value: string | true | undefined): number {
+  if (value === undefined) return DEFAULT_AUDIT_LIMIT;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new UsageError(`--limit must be a whole number from 1 to 10000, got "${value}".`);
+  }
+  return limit;
+}
+
+COMMANDS.push({
+  group: 'audit',
+  name: 'list',
+  args: ['[<username>]'],
+  options: ['limit'],
+  summary: 'the audit record: who did what to whom, when and why',
+  details:
+    'Lists the durable record of every change made with this CLI (disable, enable, session\nrevocation, password reset...), newest first: when, the operator, the action, the user and\nthe --reason. Each record is written before its action runs and kept at least 400 days.\n`npm run admin -- audit` is short for `audit list`.',
+  async run({ target, args, options }) {
+    const entries = await listAudit(target.deps, {
+      limit: readLimit(options.limit),
+      ...(args[0] !== undefined ? { rawName: args[0] } : {}),
+    });
+    return {
+      json: {
+        records: entries.map((entry) => ({
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          username: entry.username,
+          user_id: entry.userId,
+          reason: entry.note ?? null,
+          details: entry.details ?? {},
+        })),
+      },
+      text: entries.length
+        ? [
+            'when  operator  action  user  reason',
+            ...entries.map((entry) =>
+              [
+                entry.at,
+                entry.actor,
+                entry.action +
+                  Object.entries(entry.details ?? {})
+                    .map(([key, value]) => ` ${key}=${value}`)
+                    .join(''),
+                entry.username,
+                entry.note ?? '-',
+              ].join('  '),
+            ),
+          ].join('\n')
+        : 'No audit records.',
+    };
+  },
+});
+
+const GROUPS = ['users', 'sessions', 'revocations', 'audit'];
 
 function noteOf(context: Context): { note?: string } {
   const reason = context.options.reason;
@@ -395,7 +465,13 @@ function usageOf(command: Command): string {
     command.name === 'revoke' ? '<username> (<session_id> | --all)' : command.args.join(' ');
   const extra = command.options
     .filter((option) => option !== 'all')
-    .map((option) => (option === 'reason' ? '[--reason TEXT]' : `[--${option}]`));
+    .map((option) =>
+      option === 'reason'
+        ? '[--reason TEXT]'
+        : option === 'limit'
+          ? '[--limit N]'
+          : `[--${option}]`,
+    );
   return [
     'npm run admin --',
     command.group,
@@ -496,8 +572,9 @@ function checkCommand(command: Command, parsed: ParsedArgs): string[] {
     }
     return args;
   }
-  if (args.length < command.args.length) {
-    throw new UsageError(`Missing ${command.args.slice(args.length).join(' ')}.`);
+  const required = command.args.filter((arg) => !arg.startsWith('['));
+  if (args.length < required.length) {
+    throw new UsageError(`Missing ${required.slice(args.length).join(' ')}.`);
   }
   if (args.length > command.args.length) {
     throw new UsageError(`Too many arguments: ${args.slice(command.args.length).join(' ')}.`);
@@ -560,7 +637,7 @@ export async function runCli(
   let parsed: ParsedArgs;
   let command: Command | undefined;
   try {
-    parsed = parseArgs(argv);
+    parsed = withAuditShorthand(parseArgs(argv));
     if (parsed.options.help) {
       const [group, name] = parsed.positionals;
       const found = COMMANDS.find((c) => c.group === group && c.name === name);

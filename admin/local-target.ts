@@ -16,6 +16,8 @@ import { lockoutReader } from '../lambdas/auth/lockout';
 import { createPasswordHasher, scryptParams } from '../lambdas/auth/passwords';
 import { systemClock } from '../lambdas/clock';
 import { type Env, lockoutSettings, readFunctionSettings } from '../lambdas/config';
+import { TABLES } from '../lambdas/contract/tables';
+import { createAdminAuditStore } from '../lambdas/store/admin-audit';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
@@ -163,6 +165,11 @@ export async function openLocalTarget(
       users: createUserStore(client, opened.tables.users),
       sessions: createSessionStore(client, opened.tables.sessions),
       revokedTokens: createRevokedTokenStore(client, opened.tables.revokedTokens),
+      // An npm start older than the audit table published no name for it: the local one.
+      auditLog: createAdminAuditStore(
+        client,
+        opened.tables.adminAudit ?? TABLES.adminAudit.logicalName,
+      ),
       lockouts: lockoutReader({
         loginAttempts: createLoginAttemptStore(client, opened.tables.loginAttempts),
         clock: systemClock,

@@ -8,8 +8,12 @@
  * Ours runs on each event shape it serves (REST TOKEN and REQUEST, HTTP API
  * payload 1.0 and 2.0), the peer on the TOKEN event of the same token.
  *
+ * Then token pair issue per signing mode against the KMS stand-in
+ * (`token-issue.ts`): KMS calls per login and refresh, issue time, and the
+ * ceiling KMS's ECC quota leaves.
+ *
  * BENCH_ITERATIONS (default 20000) requests per round, BENCH_ROUNDS (3),
- * BENCH_COLD_STARTS (20) fresh processes per bundle.
+ * BENCH_COLD_STARTS (20) fresh processes per bundle, BENCH_PAIRS (200) pairs per mode.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -35,6 +39,7 @@ import { createCannedDynamoClient } from './canned-dynamo';
 import { type Comparison, coldStarts, compare, perOperation } from './compare';
 import { printTable as printFigures } from './measure';
 import { benchSessions } from './sessions';
+import { benchTokenIssue } from './token-issue';
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -267,6 +272,7 @@ async function main(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await rm(keyDir, { recursive: true, force: true });
   await benchRevokingSessions();
+  await benchTokenIssue();
 }
 
 /**

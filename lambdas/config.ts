@@ -68,6 +68,8 @@ export interface RefreshTokenSettings {
 
 export type SigningSettings =
   | { kind: 'kms'; keyId: string }
+  /** Envelope mode: a private key KMS encrypted, decrypted once per instance (docs/deploy.md). */
+  | { kind: 'envelope'; keyId: string; ciphertext: string }
   | { kind: 'local'; keyDir: string; keyFile?: string };
 
 /** The public keys verifiers trust, and which of them signs. */
@@ -144,23 +146,38 @@ export function readTokenSettings(env: Env): TokenSettings {
 }
 
 function signingSettings(settings: FunctionSettings): SigningSettings {
+  const { envelopeKeyId, privateKeyCiphertext } = settings;
+  if (envelopeKeyId || privateKeyCiphertext) {
+    if (!envelopeKeyId || !privateKeyCiphertext || !settings.publicKeys) {
+      throw new ConfigError(
+        `Envelope mode needs ${ENV.envelopeKeyId}, ${ENV.privateKeyCiphertext} and ${ENV.publicKeys}.`,
+      );
+    }
+    return { kind: 'envelope', keyId: envelopeKeyId, ciphertext: privateKeyCiphertext };
+  }
   if (settings.kmsKeyId) return { kind: 'kms', keyId: settings.kmsKeyId };
   const { localKeyDir: keyDir, localKeyFile: keyFile } = settings;
   if (keyDir) return { kind: 'local', keyDir, ...(keyFile ? { keyFile } : {}) };
   throw new ConfigError(`Set ${ENV.kmsKeyId} (AWS) or ${ENV.localKeyDir} (local mode).`);
 }
 
+/**
+ * The refresh token format and its key. Unset, the format is opaque wherever
+ * there is a key to mint them with (the stack always sets both), else JWT.
+ */
 function refreshTokenSettings(
   settings: FunctionSettings,
   signing: SigningSettings,
+  env: Env,
 ): RefreshTokenSettings {
-  const format = settings.refreshTokenFormat;
   const keyId = settings.refreshTokenKeyId;
   const key: RefreshTokenKeySettings | undefined = keyId
     ? { kind: 'kms', keyId }
     : signing.kind === 'local'
       ? { kind: 'local', keyDir: signing.keyDir }
       : undefined;
+  const explicit = Boolean(env[ENV.refreshTokenFormat]?.trim());
+  const format = explicit || key ? settings.refreshTokenFormat : 'jwt';
   if (format === 'opaque' && !key) {
     throw new ConfigError(`${ENV.refreshTokenFormat}=opaque needs ${ENV.refreshTokenKeyId}.`);
   }
@@ -204,7 +221,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tables: tableNamesIn(env),
     tokens: tokenSettings(settings),
     signing,
-    refreshTokens: refreshTokenSettings(settings, signing),
+    refreshTokens: refreshTokenSettings(settings, signing, env),
     ...(keySet ? { keySet } : {}),
     signupOpen: settings.signupOpen,
     refreshGraceSeconds: settings.refreshGraceSeconds,

@@ -11,6 +11,7 @@ import { awsClientDefaults } from './aws-clients';
 import { type Clock, systemClock } from './clock';
 import { type AppConfig, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
+import { createEnvelopeSigner } from './signing/envelope-signer';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
 import { kmsRefreshTokenKey, localRefreshTokenKey } from './signing/refresh-token-key';
@@ -56,15 +57,27 @@ export function createRuntime(env: Env = process.env): Runtime {
   const config = loadConfig(env);
   const dynamo = lazy(() => createDocumentClient({ endpoint: config.dynamodbEndpoint }));
   const kms = lazy(() => new KMSClient(awsClientDefaults()));
-  const signer = lazy(() =>
-    config.signing.kind === 'kms'
-      ? createKmsSigner({
+  const signer = lazy((): TokenSigner => {
+    const signing = config.signing;
+    switch (signing.kind) {
+      case 'kms':
+        return createKmsSigner({
           client: kms(),
-          keyId: config.signing.keyId,
+          keyId: signing.keyId,
           ...(config.keySet ? { publicKey: config.keySet.current } : {}),
-        })
-      : createLocalSigner(config.signing.keyDir, config.signing.keyFile),
-  );
+        });
+      case 'envelope':
+        return createEnvelopeSigner({
+          client: kms(),
+          keyId: signing.keyId,
+          ciphertext: signing.ciphertext,
+          // Envelope mode needs the public keys (checked by loadConfig).
+          publicKey: (config.keySet as NonNullable<typeof config.keySet>).current,
+        });
+      case 'local':
+        return createLocalSigner(signing.keyDir, signing.keyFile);
+    }
+  });
   // Loaded on first use only: by the first opaque refresh token read or issued.
   const refreshKey = lazy((): RefreshTokenKey | undefined => {
     const key = config.refreshTokens.key;
@@ -95,7 +108,7 @@ export function createRuntime(env: Env = process.env): Runtime {
       return createTokenVerifier({
         keys: keySet(),
         settings: config.tokens,
-        ...(key ? { readOpaqueRefresh: opaqueRefreshReader(key) } : {}),
+        ...(key ? { opaqueRefresh: opaqueRefreshReader(key) } : {}),
       });
     }),
     issuer: lazy(() => {

@@ -19,6 +19,8 @@ export interface GrantTargets {
   otherKeys?: readonly IKey[];
   /** The HMAC key of opaque refresh tokens. */
   refreshKey?: IKey;
+  /** Envelope mode: the symmetric key the signing private key is encrypted under. */
+  envelopeKey?: IKey;
 }
 
 /** The IAM statements a function spec asks for; empty tables and keys yield none. */
@@ -51,6 +53,15 @@ export function statementsFor(spec: FunctionSpec, targets: GrantTargets): Policy
         sid: 'RefreshTokenKey',
         actions: [...spec.refreshKey],
         resources: [targets.refreshKey.keyArn],
+      }),
+    );
+  }
+  if (spec.envelopeKey?.length && targets.envelopeKey) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'EnvelopeKey',
+        actions: [...spec.envelopeKey],
+        resources: [targets.envelopeKey.keyArn],
       }),
     );
   }

@@ -30,11 +30,12 @@ import {
   restAuthorizer,
 } from './authorizers';
 import { CONTEXT_KEYS, functionEnvironment, readStackConfig, type StackConfig } from './config';
+import { EnvelopeSigningKey } from './envelope-signing-key';
 import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
 import { DeploymentParameters, parameterPrefix, readParameter } from './parameters';
-import { RefreshTokenKey } from './refresh-token-key';
+import { orderRefreshTokenUpdates, RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 import { WebAcl } from './waf';
@@ -83,6 +84,8 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
   readonly signingKey: SigningKey;
   readonly signingPublicKey: SigningPublicKey;
   readonly refreshTokenKey: RefreshTokenKey;
+  /** Envelope mode only (context `signingMode=envelope`): the key pair that signs. */
+  readonly envelopeKey?: EnvelopeSigningKey;
   readonly authApi: AuthApi;
   readonly observability: Observability;
   /** The web application firewall; absent when `waf` is false. */
@@ -111,11 +114,24 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       retainData: config.retainData,
     });
 
-    const targets = {
+    const baseTargets = {
       tables: this.tables.byName,
       key: this.signingKey.key,
       otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
       refreshKey: this.refreshTokenKey.key,
+    };
+    if (config.signingMode === 'envelope') {
+      this.envelopeKey = new EnvelopeSigningKey(this, 'EnvelopeSigningKey', {
+        retainData: config.retainData,
+        targets: baseTargets,
+        logRetention: config.logRetention,
+        retainLogs: config.retainData,
+        name: config.signingKeys[0] as string,
+      });
+    }
+    const targets = {
+      ...baseTargets,
+      ...(this.envelopeKey ? { envelopeKey: this.envelopeKey.key } : {}),
     };
     this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
       keys: this.signingKey.keys,
@@ -142,6 +158,12 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     this.refreshTokenKey.allowOnlyBy(
       allFunctions
         .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
+        .map((fn) => fn.role),
+    );
+    orderRefreshTokenUpdates(allFunctions);
+    this.envelopeKey?.allowDecryptOnlyBy(
+      allFunctions
+        .filter((fn) => fn.spec.envelopeKey?.includes('kms:Decrypt'))
         .map((fn) => fn.role),
     );
     if (config.waf) {
@@ -190,7 +212,10 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     this.outputs();
     acknowledgeAcceptedFindings(this.authApi, {
       webAcl: this.webAcl !== undefined,
-      extraFunctions: [this.signingPublicKey.reader],
+      extraFunctions: [
+        this.signingPublicKey.reader,
+        ...(this.envelopeKey ? [this.envelopeKey.creator] : []),
+      ],
     });
   }
 
@@ -240,11 +265,28 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       [ENV.currentKid]: this.signingPublicKey.kid,
       // The HMAC key of opaque refresh tokens (what is issued is a function setting below).
       [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
+      ...this.envelopeEnvironment(),
       // Every function setting the configuration gives (an unset issuer: AuthApi sets
       // the stage URL, which only exists once the API does); Powertools reads the
       // log and metric settings (docs/operations.md).
       ...functionEnvironment(config),
       [ENV.serviceName]: SERVICE_NAME,
+    };
+  }
+
+  /**
+   * Envelope mode: the pair signs (its public key first in the set, and
+   * current), the KMS keys of `signingKeys` stay trusted, so switching modes
+   * logs nobody out; the private key travels only as KMS's ciphertext.
+   */
+  private envelopeEnvironment(): Record<string, string> {
+    if (!this.envelopeKey) return {};
+    const trusted = [this.envelopeKey.jwk, ...this.signingPublicKey.keys.map((key) => key.jwk)];
+    return {
+      [ENV.publicKeys]: `[${trusted.join(',')}]`,
+      [ENV.currentKid]: this.envelopeKey.kid,
+      [ENV.envelopeKeyId]: this.envelopeKey.key.keyId,
+      [ENV.privateKeyCiphertext]: this.envelopeKey.ciphertext,
     };
   }
 

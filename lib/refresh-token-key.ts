@@ -14,7 +14,25 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import type { AuthFunction } from './auth-function';
 import { allowOnlyBy, restrictedKeyPolicy } from './signing-key';
+
+/**
+ * CloudFormation updates the functions one by one. Every function that issues
+ * tokens (`kms:Sign`) is made to wait for every other function that reads
+ * refresh tokens, so during a deployment a refresh token of a format new to
+ * this version only ever reaches functions already updated: login after
+ * refresh, logout and revocation; refresh after logout and revocation. (A
+ * rollback undoes this order's guarantee: docs/deploy.md.)
+ */
+export function orderRefreshTokenUpdates(functions: readonly AuthFunction[]): void {
+  const readers = functions.filter((fn) => fn.spec.readsRefreshTokens);
+  for (const issuer of functions.filter((fn) => fn.spec.key.includes('kms:Sign'))) {
+    for (const reader of readers) {
+      if (reader !== issuer) issuer.function.node.addDependency(reader.function);
+    }
+  }
+}
 
 export interface RefreshTokenKeyProps {
   /** Keep the key when the stack is deleted (sessions outlive a redeploy, as with the tables). */

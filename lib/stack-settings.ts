@@ -172,6 +172,13 @@ export const STACK_SETTINGS = {
     context: 'passwordHashingReservedConcurrency',
     ...CONCURRENCY,
   },
+  /** `kms` (KMS signs every access token) or `envelope` (a KMS-encrypted key, signing in process). */
+  signingMode: {
+    context: 'signingMode',
+    type: 'choice',
+    choices: ['kms', 'envelope'],
+    default: 'kms',
+  },
   /** The signing keys by name, the current (signing) one first. */
   signingKeys: {
     context: 'signingKeys',

@@ -13,8 +13,11 @@
  * and fails like a wrong password. Refresh and every protected route refuse
  * the revoked tokens on the next request, with no extra read on their path.
  *
- * Every action is audited twice: on the revocation items it writes (`actor`,
- * `action`, `note`) and as one structured log line.
+ * Every action that changes something is audited: first a durable record
+ * in the AdminAudit table (who, when, what, on whom, why), written before the
+ * action runs so that no change happens unrecorded (an action that fails
+ * afterwards keeps its record); then on the revocation items it writes
+ * (`actor`, `action`, `note`) and as one structured log line with the outcome.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
@@ -26,6 +29,8 @@ import { legacyNormaliseUsername, normaliseUsername } from './credentials-rules'
 import type { PasswordHasher } from './passwords';
 import {
   type AdminAction,
+  type AdminAuditEntry,
+  type AdminAuditStore,
   type ClientInfo,
   credentialsVersionOf,
   isDisabled,
@@ -84,6 +89,12 @@ export interface LockoutReader {
 }
 
 export interface AdminDeps extends RevokeSessionDeps {
+  /**
+   * Where each action is recorded before it runs. Absent only for a stack
+   * deployed before the AdminAudit table existed: the log line is then the
+   * only record, and the CLI says so.
+   */
+  auditLog?: AdminAuditStore;
   users: Pick<UserStore, 'find' | 'disable' | 'enable' | 'changePassword'>;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
   revokedTokens: Pick<RevokedTokenStore, 'revoke' | 'find'>;
@@ -205,6 +216,41 @@ async function endSessions(
   }
 }
 
+/**
+ * Records the action durably before it runs: if the record cannot be written,
+ * the action does not happen (the store's error stands).
+ */
+async function record(
+  deps: Pick<AdminDeps, 'auditLog' | 'clock'>,
+  action: string,
+  operator: Operator,
+  user: Pick<UserRecord, 'username' | 'userId'>,
+  details?: Record<string, string>,
+): Promise<void> {
+  const entry: AdminAuditEntry = {
+    at: deps.clock().toISOString(),
+    actor: operator.actor,
+    action,
+    username: user.username,
+    userId: user.userId,
+    ...(operator.note !== undefined ? { note: operator.note } : {}),
+    ...(details ? { details } : {}),
+  };
+  await deps.auditLog?.record(entry);
+}
+
+/** The newest audit records first (at most `limit`), only those of one user if `rawName` is given. */
+export async function listAudit(
+  deps: Pick<AdminDeps, 'auditLog'>,
+  options: { limit: number; rawName?: string },
+): Promise<AdminAuditEntry[]> {
+  if (!deps.auditLog) throw new NotFoundError('This deployment keeps no audit table.');
+  return deps.auditLog.list({
+    limit: options.limit,
+    ...(options.rawName !== undefined ? { username: normaliseUsername(options.rawName) } : {}),
+  });
+}
+
 function audit(
   action: string,
   operator: Operator,
@@ -233,6 +279,7 @@ export async function disableUser(
   operator: Operator,
 ): Promise<SessionsEnded & { wasDisabled: boolean }> {
   const user = await findUser(deps.users, rawName);
+  await record(deps, 'disable_user', operator, user);
   const marked = await deps.users.disable(statusChange(deps, user, operator));
   if (!marked) throw new NotFoundError(`No user named "${user.username}".`);
   const sessions = await deps.sessions.listByUser(user.userId);
@@ -268,6 +315,7 @@ export async function enableUser(
   operator: Operator,
 ): Promise<{ username: string; userId: string; wasDisabled: boolean }> {
   const user = await findUser(deps.users, rawName);
+  await record(deps, 'enable_user', operator, user);
   const cleared = await deps.users.enable(statusChange(deps, user, operator));
   if (!cleared) throw new NotFoundError(`No user named "${user.username}".`);
   audit('enable_user', operator, user);
@@ -299,6 +347,13 @@ export async function revokeUserSessions(
     }
     targets = [session];
   }
+  await record(
+    deps,
+    'revoke_sessions',
+    operator,
+    user,
+    'sessionId' in selection ? { sessionId: selection.sessionId } : { sessions: 'all' },
+  );
   await endSessions(audited(deps, operator, 'revoke_sessions'), targets, 'admin_revoked', operator);
   audit('revoke_sessions', operator, user, {
     sessionsRevoked: targets.length,
@@ -339,6 +394,7 @@ export async function resetPassword(
   const passwordHash = await deps.passwords.hash(next);
 
   let user = await findUser(deps.users, rawName);
+  await record(deps, 'reset_password', operator, user);
   for (let attempt = 1; ; attempt++) {
     const changed = await deps.users.changePassword({
       username: user.username,
@@ -377,6 +433,7 @@ export async function unlockUser(
 ): Promise<{ username: string; userId: string; countersCleared: number }> {
   const user = await findUser(deps.users, rawName);
   if (!deps.lockouts) throw new UnavailableError('This target does not track the login lockout.');
+  await record(deps, 'unlock_user', operator, user);
   const countersCleared = await deps.lockouts.clear(user.username);
   audit('unlock_user', operator, user, { countersCleared });
   return { username: user.username, userId: user.userId, countersCleared };

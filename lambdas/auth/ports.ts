@@ -22,6 +22,30 @@ export type RevocationReason =
 /** What an operator did, recorded on the revocations it writes. */
 export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password';
 
+/** One operator action as the audit record keeps it. */
+export interface AdminAuditEntry {
+  /** ISO 8601, when the action was asked for (the record is written before it runs). */
+  at: string;
+  /** The operator: an IAM principal ARN, or `user@host` against local data. */
+  actor: string;
+  /** `disable_user`, `enable_user`, `revoke_sessions`, `reset_password`, … */
+  action: string;
+  /** The account acted on. */
+  username: string;
+  userId: string;
+  /** The operator's `--reason`. */
+  note?: string;
+  /** What the command was given besides the user (e.g. one session id). */
+  details?: Record<string, string>;
+}
+
+/** The durable record of operator actions (the AdminAudit table). */
+export interface AdminAuditStore {
+  record(entry: AdminAuditEntry): Promise<void>;
+  /** The newest entries first, at most `limit`, only those of `username` if given. */
+  list(options: { limit: number; username?: string }): Promise<AdminAuditEntry[]>;
+}
+
 /**
  * Who revoked a token by hand, and why: present only on revocations written
  * by an operator (the admin CLI). Items without it (every other revocation,

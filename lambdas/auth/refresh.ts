@@ -27,6 +27,7 @@ import { InvalidTokenError } from '../errors';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import { sameReference } from '../tokens/opaque-refresh';
 import type { TokenVerifier } from '../tokens/verify';
+import { withinGrace } from './grace';
 import type { ClientInfo, RevokedTokenStore, SessionRecord, SessionStore } from './ports';
 import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
 
@@ -146,26 +147,6 @@ async function rotate(
     revokeTokens(deps, [presented], 'rotated', client),
   ]);
   return pair;
-}
-
-/**
- * True when `jti` is the refresh token the session's last rotation replaced,
- * at most `refreshGraceSeconds` ago, and that rotation's pair is still the
- * current one (rotated exactly once since).
- */
-function withinGrace(
-  { refreshGraceSeconds, clock }: Pick<RefreshDeps, 'refreshGraceSeconds' | 'clock'>,
-  session: SessionRecord,
-  jti: string,
-): boolean {
-  const rotation = session.lastRotation;
-  return (
-    refreshGraceSeconds > 0 &&
-    rotation !== undefined &&
-    sameReference(jti, rotation.previousRefreshJti) &&
-    sameReference(rotation.refreshJti, session.refreshJti) &&
-    clock().getTime() - rotation.rotatedAt <= refreshGraceSeconds * 1000
-  );
 }
 
 /** The session's current pair (the last rotation's successor of `presentedToken`), signed again. */

@@ -27,13 +27,13 @@ const DAY = 24 * 60 * 60;
 export const MAX_SIGNING_KEYS = 3;
 
 export const FUNCTION_SETTINGS = {
-  /** The refresh tokens issued: `jwt` or `opaque`; both are always accepted. */
+  /** The refresh tokens issued: `opaque` (unset: where a key is configured) or `jwt`; both are always accepted. */
   refreshTokenFormat: {
     env: 'REFRESH_TOKEN_FORMAT',
     context: 'refreshTokenFormat',
     type: 'choice',
     choices: ['jwt', 'opaque'],
-    default: 'jwt',
+    default: 'opaque',
   },
   /** KMS HMAC_256 key of opaque refresh tokens (deployed); local mode: a key file. */
   refreshTokenKeyId: {
@@ -170,6 +170,16 @@ export const FUNCTION_SETTINGS = {
     env: 'POWERTOOLS_SERVICE_NAME',
     type: 'string',
     default: SERVICE_NAME,
+  },
+  /** Envelope mode: the symmetric KMS key the signing private key is encrypted under. */
+  envelopeKeyId: {
+    env: 'SIGNING_ENVELOPE_KMS_KEY_ID',
+    type: 'string',
+  },
+  /** Envelope mode: the signing private key as KMS encrypted it (base64), decrypted once per instance. */
+  privateKeyCiphertext: {
+    env: 'SIGNING_PRIVATE_KEY_CIPHERTEXT',
+    type: 'string',
   },
   /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
   kmsKeyId: {

@@ -61,6 +61,17 @@ export const TABLES = {
     sortKey: { name: 'address', type: 'S' },
     ttlAttribute: 'expiresAt',
   },
+  /**
+   * One item per operator action of the admin CLI (who, when, what, on whom,
+   * why), written before the action; kept at least 400 days, then deleted by
+   * TTL. No function reads or writes it: only the operator's CLI.
+   */
+  adminAudit: {
+    logicalName: 'AdminAudit',
+    envVar: 'ADMIN_AUDIT_TABLE',
+    partitionKey: { name: 'auditId', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;

@@ -74,7 +74,7 @@ export interface TokenIssuerDeps {
   settings: TokenSettings;
   clock?: Clock;
   newId?: () => string;
-  /** What refresh tokens are issued as; default {@link DEFAULT_REFRESH_TOKEN_FORMAT}. */
+  /** What refresh tokens are issued as; default {@link DEFAULT_REFRESH_TOKEN_FORMAT} with a key, else `jwt`. */
   refreshFormat?: RefreshTokenFormat;
   /** The HMAC key of opaque refresh tokens: required for `opaque`, and to replay an opaque successor. */
   refreshKey?: RefreshTokenKey;
@@ -125,8 +125,9 @@ export function createTokenIssuer({
   settings,
   clock = systemClock,
   newId: makeId = newId,
-  refreshFormat = DEFAULT_REFRESH_TOKEN_FORMAT,
   refreshKey,
+  // Opaque wherever there is a key to mint them with, as the configuration says.
+  refreshFormat = refreshKey ? DEFAULT_REFRESH_TOKEN_FORMAT : 'jwt',
 }: TokenIssuerDeps): TokenIssuer {
   if (refreshFormat === 'opaque' && !refreshKey) {
     throw new Error('Opaque refresh tokens need the refresh-token key.');

@@ -129,25 +129,20 @@ export function referenceOfToken(token: string): string | undefined {
   return referenceOf(Buffer.from(secret, 'base64url').subarray(0, NONCE_BYTES));
 }
 
+/** Reads opaque refresh tokens with the key, loaded at the first one. */
+export type OpaqueRefreshReader = (
+  token: string,
+  options: ReadOptions,
+) => Promise<OpaqueRefreshClaims>;
+
+export function opaqueRefreshReader(key: RefreshTokenKey): OpaqueRefreshReader {
+  return async (token, options) => readOpaqueRefreshToken(await key(), token, options);
+}
+
 /** Compares two references (or `jti`s) in constant time. */
 export function sameReference(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
   const left = createHash('sha256').update(a).digest();
   const right = createHash('sha256').update(b).digest();
   return timingSafeEqual(left, right);
-}
-
-/** Reads opaque refresh tokens for the verifier, with the key loaded on the first one. */
-export type OpaqueRefreshReader = (
-  token: string,
-  options: ReadOptions,
-) => Promise<OpaqueRefreshClaims>;
-
-/**
- * The verifier's reader of opaque refresh tokens under `key`. Injected rather
- * than imported by verify.ts, so the authorizer (which gets none) bundles
- * none of the reading code.
- */
-export function opaqueRefreshReader(key: RefreshTokenKey): OpaqueRefreshReader {
-  return async (token, options) => readOpaqueRefreshToken(await key(), token, options);
 }

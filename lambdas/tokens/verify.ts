@@ -21,7 +21,7 @@ import { STORED_ID } from '../contract/ids';
 import { InvalidTokenError } from '../errors';
 import { keySetOf, type PublicKeySet, type PublicKeySource } from '../signing/signer';
 import { CLOCK_TOLERANCE_SECONDS, type ClaimsFor, TOKEN_TYP, type TokenUse } from './claims';
-import { isOpaqueRefreshToken, type OpaqueRefreshReader } from './opaque-refresh';
+import type { OpaqueRefreshReader } from './opaque-refresh';
 
 /** 9999-12-31T23:59:59Z: any later date is absurd (and no longer a valid `Date`). */
 const MAX_NUMERIC_DATE = 253_402_300_799;
@@ -38,11 +38,11 @@ export interface TokenVerifierDeps {
   >;
   clock?: Clock;
   /**
-   * Reads opaque refresh tokens (`opaqueRefreshReader(key)`, the key loaded
-   * on the first one); without it only JWT refresh tokens are accepted. The
-   * authorizer gets none, so its bundle carries none of that code.
+   * Reads opaque refresh tokens (`opaqueRefreshReader` of `opaque-refresh.ts`,
+   * injected so that the authorizer's bundle never carries it); without it only
+   * JWT refresh tokens are accepted.
    */
-  readOpaqueRefresh?: OpaqueRefreshReader;
+  opaqueRefresh?: OpaqueRefreshReader;
 }
 
 export interface VerifyOptions {
@@ -124,7 +124,7 @@ export function createTokenVerifier({
   keys,
   settings,
   clock = systemClock,
-  readOpaqueRefresh,
+  opaqueRefresh,
 }: TokenVerifierDeps): TokenVerifier {
   const keySet = keySetOf(keys);
   const maxLifetime = settings.refreshTokenTtlSeconds;
@@ -198,13 +198,12 @@ export function createTokenVerifier({
     async verify(token, use, options = {}) {
       if (token.length === 0) invalid('missing');
       if (token.length > MAX_ISSUED_TOKEN_LENGTH) invalid('malformed');
-      if (use === 'refresh' && isOpaqueRefreshToken(token)) {
-        if (!readOpaqueRefresh) invalid('malformed');
+      // The opaque format's prefix (`opaque-refresh.ts`); a JWT never starts so.
+      if (use === 'refresh' && token.startsWith('rt1.')) {
+        if (!opaqueRefresh) invalid('malformed');
         const now = Math.floor(clock().getTime() / 1000);
-        return (await (readOpaqueRefresh as OpaqueRefreshReader)(token, {
-          now,
-          allowExpired: options.allowExpired ?? false,
-        })) as never;
+        const read = opaqueRefresh as OpaqueRefreshReader;
+        return (await read(token, { now, allowExpired: options.allowExpired ?? false })) as never;
       }
       const segments = token.split('.');
       if (segments.length !== 3) invalid('malformed');

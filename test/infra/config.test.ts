@@ -40,7 +40,8 @@ describe('readStackConfig', () => {
       loginLockoutMaxSeconds: 900,
       loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
-      refreshTokenFormat: 'jwt',
+      signingMode: 'kms',
+      refreshTokenFormat: 'opaque',
     });
   });
 

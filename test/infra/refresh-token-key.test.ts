@@ -73,17 +73,37 @@ describe('refresh-token key', () => {
       expect(variables[ENV.refreshTokenKeyId]).toEqual({
         Ref: logicalId(stack.auth.refreshTokenKey.key),
       });
-      expect(variables[ENV.refreshTokenFormat]).toBe('jwt');
+      expect(variables[ENV.refreshTokenFormat]).toBe('opaque');
+    }
+  });
+
+  it('is deployed to the functions that read refresh tokens before those that issue them', () => {
+    const resources = template.toJSON().Resources;
+    const fnId = (id: string) =>
+      logicalId(stack.auth.authApi.functions[id]?.function.node.defaultChild as never);
+    const dependsOn = (id: string) => (resources[fnId(id)].DependsOn ?? []) as string[];
+
+    expect(dependsOn('Login')).toEqual(
+      expect.arrayContaining([fnId('Refresh'), fnId('Logout'), fnId('OAuthRevoke')]),
+    );
+    expect(dependsOn('Refresh')).toEqual(
+      expect.arrayContaining([fnId('Logout'), fnId('OAuthRevoke')]),
+    );
+    expect(dependsOn('Refresh')).not.toContain(fnId('Login'));
+    for (const reader of ['Logout', 'OAuthRevoke']) {
+      expect(dependsOn(reader)).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/Login|Refresh/)]),
+      );
     }
   });
 
   it('issues what context refreshTokenFormat says', () => {
-    const opaque = synthStack({ refreshTokenFormat: 'opaque' });
-    const login = opaque.stack.auth.authApi.functions.Login?.function;
+    const jwt = synthStack({ refreshTokenFormat: 'jwt' });
+    const login = jwt.stack.auth.authApi.functions.Login?.function;
     expect(
-      opaque.template.toJSON().Resources[opaque.logicalId(login as never)].Properties.Environment
+      jwt.template.toJSON().Resources[jwt.logicalId(login as never)].Properties.Environment
         .Variables[ENV.refreshTokenFormat],
-    ).toBe('opaque');
+    ).toBe('jwt');
     expect(() => synthStack({ refreshTokenFormat: 'paseto' })).toThrow(/refreshTokenFormat/);
   });
 });

@@ -9,6 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
 import {
+  type AdminAuditEntry,
+  type AdminAuditStore,
   credentialsVersionOf,
   type LoginAttemptStore,
   type Revocation,
@@ -294,6 +296,31 @@ export function manualClock(start: Date): ManualClock {
   return clock;
 }
 
+export interface MemoryAdminAuditStore extends AdminAuditStore {
+  /** Every record, in the order written. */
+  readonly entries: AdminAuditEntry[];
+}
+
+/** The AdminAudit table in memory; `failing` makes every write fail as an unreachable store does. */
+export function memoryAdminAuditStore(): MemoryAdminAuditStore & { failing: boolean } {
+  const entries: AdminAuditEntry[] = [];
+  return {
+    entries,
+    failing: false,
+    async record(entry) {
+      if (this.failing) throw new UnavailableError();
+      entries.push(copy(entry));
+    },
+    async list({ limit, username }) {
+      return entries
+        .filter((entry) => username === undefined || entry.username === username)
+        .reverse()
+        .slice(0, limit)
+        .map(copy);
+    },
+  };
+}
+
 /**
  * Everything the domain functions take, wired on the fakes: a real test
  * signing key, cheap scrypt, and a manual clock that starts at `FROZEN_NOW`.
@@ -314,6 +341,7 @@ export async function domainWorld({
     sessions: memorySessionStore(clock),
     revokedTokens: memoryRevokedTokenStore(),
     loginAttempts: memoryLoginAttemptStore(clock),
+    auditLog: memoryAdminAuditStore(),
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
     refreshKey,
     issuer: createTokenIssuer({
@@ -327,7 +355,7 @@ export async function domainWorld({
       keys: signer,
       settings: TEST_SETTINGS,
       clock,
-      readOpaqueRefresh: opaqueRefreshReader(refreshKey),
+      opaqueRefresh: opaqueRefreshReader(refreshKey),
     }),
     refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
   };

@@ -230,6 +230,35 @@ describe('targets', () => {
 });
 
 describe('commands on the fakes', () => {
+  it('audit: the durable record of each change, newest first, as text and --json; audit <user> filters', async () => {
+    await run(['users', 'reset-password', 'alice', '--reason', 'INC-9', '--local']);
+    await run(['users', 'disable', 'alice', '--local']);
+
+    const text = await run(['audit', '--local']);
+    expect(text.code).toBe(EXIT.ok);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toBe('when  operator  action  user  reason');
+    expect(lines[1]).toMatch(new RegExp(`^\\S+Z  ${ACTOR}  disable_user  alice  -$`));
+    expect(lines[2]).toMatch(new RegExp(`^\\S+Z  ${ACTOR}  reset_password  alice  INC-9$`));
+
+    const json = await run(['audit', 'list', 'Alice', '--limit', '1', '--local', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      records: [
+        {
+          at: world.clock().toISOString(),
+          actor: ACTOR,
+          action: 'disable_user',
+          username: 'alice',
+          user_id: userId,
+          reason: null,
+          details: {},
+        },
+      ],
+    });
+    expect((await run(['audit', 'bob', '--local'])).stdout).toBe('No audit records.\n');
+    expect((await run(['audit', '--limit', '0', '--local'])).code).toBe(EXIT.usage);
+  });
+
   it('users show: text and --json', async () => {
     await session();
     const text = await run(['users', 'show', 'Alice', '--local']);

@@ -11,6 +11,7 @@ import { LOGICAL_TABLE_NAMES, TABLES, tableEnvironment } from '../../lambdas/con
 const base = {
   ...tableEnvironment(),
   [ENV.kmsKeyId]: 'alias/signing',
+  [ENV.refreshTokenKeyId]: 'refresh-key',
 };
 
 describe('loadConfig', () => {
@@ -24,7 +25,7 @@ describe('loadConfig', () => {
         refreshTokenTtlSeconds: 2_592_000,
       },
       signing: { kind: 'kms', keyId: 'alias/signing' },
-      refreshTokens: { format: 'jwt' },
+      refreshTokens: { format: 'opaque', key: { kind: 'kms', keyId: 'refresh-key' } },
       signupOpen: true,
       refreshGraceSeconds: 30,
       corsOrigins: [],
@@ -42,14 +43,25 @@ describe('loadConfig', () => {
         [ENV.refreshTokenKeyId]: 'key-id',
       }).refreshTokens,
     ).toEqual({ format: 'opaque', key: { kind: 'kms', keyId: 'key-id' } });
-    expect(() => loadConfig({ ...base, [ENV.refreshTokenFormat]: 'opaque' })).toThrow(ConfigError);
+    const withoutKey = { ...base, [ENV.refreshTokenKeyId]: undefined };
+    expect(() => loadConfig({ ...withoutKey, [ENV.refreshTokenFormat]: 'opaque' })).toThrow(
+      ConfigError,
+    );
+    expect(loadConfig({ ...withoutKey, [ENV.refreshTokenFormat]: 'jwt' }).refreshTokens).toEqual({
+      format: 'jwt',
+    });
     expect(() => loadConfig({ ...base, [ENV.refreshTokenFormat]: 'paseto' })).toThrow(
       /REFRESH_TOKEN_FORMAT must be one of jwt, opaque/,
     );
   });
 
   it('keeps the local refresh-token key beside the local signing key', () => {
-    const local = { ...base, [ENV.kmsKeyId]: undefined, [ENV.localKeyDir]: '/tmp/keys' };
+    const local = {
+      ...base,
+      [ENV.kmsKeyId]: undefined,
+      [ENV.refreshTokenKeyId]: undefined,
+      [ENV.localKeyDir]: '/tmp/keys',
+    };
     expect(loadConfig(local).refreshTokens).toMatchObject({
       key: { kind: 'local', keyDir: '/tmp/keys' },
     });

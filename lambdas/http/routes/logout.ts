@@ -17,6 +17,7 @@ export function createLogoutHandler(runtime: Runtime) {
       sessions: runtime.sessions(),
       revokedTokens: runtime.revokedTokens(),
       clock: runtime.clock,
+      refreshGraceSeconds: runtime.config.refreshGraceSeconds,
     };
     const body = parseInput(logoutBody, event.jsonBody);
     await logout(

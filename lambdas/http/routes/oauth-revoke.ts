@@ -17,6 +17,7 @@ export function createOauthRevokeHandler(runtime: Runtime) {
       sessions: runtime.sessions(),
       revokedTokens: runtime.revokedTokens(),
       clock: runtime.clock,
+      refreshGraceSeconds: runtime.config.refreshGraceSeconds,
     };
     const form = parseInput(revokeForm, event.formBody);
     await revokeByToken(deps, form.token, form.token_type_hint, clientInfo(event));

@@ -2,11 +2,13 @@
  * The operator's actions on the in-memory stores with a manual clock:
  * disabling (login fails like a wrong password, every session ends, a login
  * in flight gives up), enabling, listing and revoking sessions, resetting a
- * password, showing a revocation; and the audit each one leaves.
+ * password, showing a revocation; and the audit each one leaves: a durable
+ * record written before the action, and a log line.
  */
 import {
   disableUser,
   enableUser,
+  listAudit,
   listUserSessions,
   type Operator,
   resetPassword,
@@ -30,6 +32,7 @@ import {
 } from '../../../lambdas/errors';
 import type { TokenPair } from '../../../lambdas/tokens/issue';
 import { type DomainWorld, domainWorld, pauseAt } from '../../support/fakes';
+import { FROZEN_NOW } from '../../support/keys';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 const PASSWORD = 'correct horse battery';
@@ -468,5 +471,57 @@ describe('audit log', () => {
         sessionsRevoked: 1,
       }),
     ]);
+  });
+});
+
+describe('the audit record', () => {
+  it('keeps who, when, what and why of every change, even a reset of a user with no sessions', async () => {
+    const { world: base, userId } = await setUp();
+    const world = { ...base, lockouts: lockoutReader(base) };
+
+    await resetPassword(world, 'alice', undefined, OPERATOR);
+    world.clock.advance(60);
+    await disableUser(world, 'alice', OPERATOR);
+    await enableUser(world, 'alice', { ...OPERATOR, note: 'ticket 42 closed' });
+    await revokeUserSessions(world, 'alice', { all: true }, OPERATOR);
+    await unlockUser(world, 'alice', OPERATOR);
+    await revokeUserSessions(world, 'bob', { all: true }, OPERATOR);
+
+    const records = await listAudit(world, { limit: 50, rawName: 'ALICE' });
+    expect(records.map((record) => record.action)).toEqual([
+      'unlock_user',
+      'revoke_sessions',
+      'enable_user',
+      'disable_user',
+      'reset_password',
+    ]);
+    expect(records.at(-1)).toEqual({
+      at: FROZEN_NOW.toISOString(),
+      actor: OPERATOR.actor,
+      action: 'reset_password',
+      username: 'alice',
+      userId,
+      note: OPERATOR.note,
+    });
+    expect(records[1]?.details).toEqual({ sessions: 'all' });
+    expect(records[2]?.note).toBe('ticket 42 closed');
+    expect(await listAudit(world, { limit: 2 })).toHaveLength(2);
+  });
+
+  it('records before acting: when the record cannot be written, nothing changes', async () => {
+    const { world, session } = await setUp();
+    const pair = await session();
+    world.auditLog.failing = true;
+
+    await expect(disableUser(world, 'alice', OPERATOR)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(resetPassword(world, 'alice', undefined, OPERATOR)).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+
+    expect((await showUser(world, 'alice')).disabled).toBe(false);
+    await expect(authenticateAccessToken(world, pair.access.token)).resolves.toBeDefined();
+    await expect(
+      login(world, { username: 'alice', password: PASSWORD }, CLIENT),
+    ).resolves.toBeDefined();
   });
 });

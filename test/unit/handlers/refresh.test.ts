@@ -6,6 +6,7 @@
  * embedded engine (test/integration/sessions-store.test.ts).
  */
 import { newId } from '../../../lambdas/clock';
+import { ENV } from '../../../lambdas/config';
 import { createRefreshHandler } from '../../../lambdas/http/routes/refresh';
 import { CLOCK_TOLERANCE_SECONDS } from '../../../lambdas/tokens/claims';
 import {
@@ -15,7 +16,7 @@ import {
   unavailable,
 } from '../../support/fake-runtime';
 import { pauseAt } from '../../support/fakes';
-import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
+import { claimsOfToken, decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
 import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
 
 quietLogs();
@@ -44,7 +45,7 @@ describe('refresh handler', () => {
     const response = await refresh({ refresh_token: pair.refresh.token });
 
     expect(response.status).toBe(200);
-    const next = decodeJwt(String(response.json?.refresh_token)).payload;
+    const next = claimsOfToken(String(response.json?.refresh_token));
     expect(next.exp).toBe(pair.refresh.claims.exp);
     expect(next.jti).not.toBe(pair.refresh.claims.jti);
     const stored = await fake.world.sessions.get(subject.sub, subject.sid);
@@ -73,7 +74,7 @@ describe('refresh handler', () => {
     const response = await refresh({ refresh_token: rotatedAway.refresh.token });
 
     expectInvalidToken(response);
-    const currentRefresh = decodeJwt(String(current.json?.refresh_token)).payload;
+    const currentRefresh = claimsOfToken(String(current.json?.refresh_token));
     expect(await fake.world.revokedTokens.find(String(currentRefresh.jti))).toMatchObject({
       reason: 'reuse_detected',
     });
@@ -98,8 +99,8 @@ describe('refresh handler', () => {
     expect(response.status).toBe(200);
     // The same pair (re-signed: an ES256 signature differs each time).
     for (const token of ['access_token', 'refresh_token']) {
-      expect(decodeJwt(String(response.json?.[token])).payload).toEqual(
-        decodeJwt(String(winner.json?.[token])).payload,
+      expect(claimsOfToken(String(response.json?.[token]))).toEqual(
+        claimsOfToken(String(winner.json?.[token])),
       );
     }
     expect(await fake.world.sessions.get(subject.sub, subject.sid)).toBeDefined();
@@ -151,7 +152,9 @@ describe('refresh handler', () => {
     expect(fake.calls).toEqual([]);
   });
 
-  it('returns 401 for a token signed with another key', async () => {
+  it('returns 401 for a JWT refresh token signed with another key', async () => {
+    fake = await fakeRuntime({ [ENV.refreshTokenFormat]: 'jwt' });
+    handler = createRefreshHandler(fake.runtime);
     const pair = await storedSession(fake.world, subject);
     const { header, payload } = decodeJwt(pair.refresh.token);
     const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
