@@ -24,7 +24,6 @@ import type {
   PolicyDocument,
 } from 'aws-lambda';
 import type { IdentityContext } from '../identity';
-import { headerValue } from './request';
 
 /** An HTTP API's REQUEST event with payload 1.0: REST's REQUEST event plus a version. */
 export type HttpApiV1AuthorizerEvent = APIGatewayRequestAuthorizerEvent & { version: '1.0' };
@@ -42,9 +41,8 @@ export type AuthorizerResult =
 
 export type EventShape = 'rest-token' | 'rest-request' | 'http-1.0' | 'http-2.0';
 
-/** An authorizer event, read: where it comes from, its token, and how to answer it. */
+/** An authorizer event, read: its token, and how to answer it in its shape. */
 export interface AuthorizerRequest {
-  shape: EventShape;
   /** The `Authorization` header's value (a TOKEN event's `authorizationToken`), if any. */
   authorization: string | undefined;
   allow(principalId: string, context: IdentityContext): AuthorizerResult;
@@ -78,13 +76,11 @@ function unauthorized(): never {
 
 /** An event answered with an IAM policy: REST TOKEN and REQUEST, HTTP API payload 1.0. */
 function policyRequest(
-  shape: EventShape,
   authorization: string | undefined,
   methodArn: string,
   refuse: () => AuthorizerResult,
 ): AuthorizerRequest {
   return {
-    shape,
     authorization,
     allow: (principalId, context) => ({
       principalId,
@@ -95,26 +91,19 @@ function policyRequest(
   };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
-
 /** Recognises the event's shape; throws for any other event. */
 export function readAuthorizerEvent(event: unknown): AuthorizerRequest {
-  const fields: Record<string, unknown> = isRecord(event) ? event : {};
+  const fields = Object(event) as Record<string, unknown>;
   const { type, version, methodArn } = fields;
   if (type === 'TOKEN' && typeof methodArn === 'string') {
-    return policyRequest(
-      'rest-token',
-      String(fields.authorizationToken ?? ''),
-      methodArn,
-      unauthorized,
-    );
+    return policyRequest(fields.authorizationToken as string | undefined, methodArn, unauthorized);
   }
-  const headers = isRecord(fields.headers) ? (fields.headers as Record<string, string>) : undefined;
-  const authorization = headerValue(headers, 'authorization');
+  // Any case: payload 2.0 lower-cases header names, REST and 1.0 keep the client's.
+  const authorization = Object.entries(Object(fields.headers)).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1] as string | undefined;
   if (type === 'REQUEST' && version === '2.0' && typeof fields.routeArn === 'string') {
     return {
-      shape: 'http-2.0',
       authorization,
       allow: (_principalId, context) => ({ isAuthorized: true, context }),
       refuse: () => ({ isAuthorized: false }),
@@ -122,12 +111,12 @@ export function readAuthorizerEvent(event: unknown): AuthorizerRequest {
   }
   if (type === 'REQUEST' && typeof methodArn === 'string') {
     if (version === undefined) {
-      return policyRequest('rest-request', authorization, methodArn, unauthorized);
+      return policyRequest(authorization, methodArn, unauthorized);
     }
     // An HTTP API has no 401 of its own for a refused token: an explicit Deny is its 403.
     const deny = () => ({ principalId: 'refused', policyDocument: policy('Deny', methodArn) });
-    if (version === '1.0') return policyRequest('http-1.0', authorization, methodArn, deny);
+    if (version === '1.0') return policyRequest(authorization, methodArn, deny);
   }
   // No known shape: a deployment fault, answered as a failure (fail closed).
-  throw new Error(`Event ${type} ${version}`);
+  throw new Error('Unknown event');
 }

@@ -38,14 +38,13 @@ export function createAuthorizer(deps: AuthenticateDeps) {
       countMetric(METRIC.authorizerAllowed);
       return request.allow(claims.sub, identityContext(claims));
     } catch (error) {
-      const shape = request?.shape;
       if (request && error instanceof InvalidTokenError) {
-        log('info', 'token refused', { reason: error.reason, shape });
+        log('info', 'token refused', { reason: error.reason });
         countMetric(METRIC.authorizerDenied, error.reason);
         return request.refuse();
       }
       // Fail closed: API Gateway answers a throw other than Unauthorized with a 5xx.
-      log('error', 'authorizer failed: denying', { error, shape });
+      log('error', 'authorizer failed: denying', { error });
       countMetric(METRIC.authorizerFailed);
       if (error instanceof UnavailableError) countMetric(METRIC.storeUnavailable);
       throw new Error('Authorizer failure');
