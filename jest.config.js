@@ -11,13 +11,14 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The slower suites have their own runs, each with its config: the real
-  // bundles (test:bundles), the end-to-end files over child processes
-  // (test:e2e), the demo page in Chromium (test:browser), the rehearsal
-  // (test:rehearse) and the packed package in a fresh CDK app (test:package).
-  // `npm test` stays within a minute.
+  // bundles and the compliance packs (test:bundles), the end-to-end files over
+  // child processes (test:e2e), the demo page in Chromium (test:browser), the
+  // rehearsal (test:rehearse) and the packed package in a fresh CDK app
+  // (test:package). `npm test` stays within a minute.
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/infra/bundling.test.ts',
+    '<rootDir>/test/infra/compliance-checks.test.ts',
     '<rootDir>/test/e2e/',
     '<rootDir>/test/browser/',
     '<rootDir>/test/rehearsal/',

@@ -16,7 +16,7 @@ import {
   type Values,
 } from '../lambdas/contract/setting-values';
 import { FUNCTION_SETTINGS } from '../lambdas/contract/settings';
-import { STACK_SETTINGS } from './stack-settings';
+import { COMPLIANCE_MIN_LOG_RETENTION_DAYS, STACK_SETTINGS, VPC_ID_LISTS } from './stack-settings';
 
 type WithContext<R extends Registry> = {
   [K in keyof R as R[K] extends { context: string } ? K : never]: R[K];
@@ -113,20 +113,25 @@ function checked(read: ContextReader): StackConfig {
   }
   // A method limit above the stage's would never bind: the stage throttles first.
   const belowStage = (
-    name: 'credentialThrottleRateLimit' | 'credentialThrottleBurstLimit',
+    name:
+      | 'credentialThrottleRateLimit'
+      | 'credentialThrottleBurstLimit'
+      | 'refreshThrottleRateLimit'
+      | 'refreshThrottleBurstLimit',
     max: number,
   ): number => {
     const setting = { ...s[name], max, default: Math.min(s[name].default, max) };
     return parseSetting(setting, read(setting.context), 'context') as number;
   };
+  checkVpcIds(values);
   return withoutUndefined({
     ...values,
+    logRetention: logRetention(values, read),
     issuer,
     acceptedIssuers: values.acceptedIssuers ?? (issuer ? [] : [LEGACY_DEFAULT_ISSUER]),
     corsOrigins: values.corsOrigins ?? [],
     stackName: values.stackName ?? `ServerlessJwtAuth-${values.stageName.replace(/_/g, '-')}`,
     waf: values.waf ?? values.stageName === 'prod',
-    logRetention: values.logRetention as RetentionDays,
     credentialThrottleRateLimit: belowStage(
       'credentialThrottleRateLimit',
       values.throttleRateLimit,
@@ -135,8 +140,50 @@ function checked(read: ContextReader): StackConfig {
       'credentialThrottleBurstLimit',
       values.throttleBurstLimit,
     ),
+    refreshThrottleRateLimit: belowStage('refreshThrottleRateLimit', values.throttleRateLimit),
+    refreshThrottleBurstLimit: belowStage('refreshThrottleBurstLimit', values.throttleBurstLimit),
     signingKeys: values.signingKeys.length > 0 ? values.signingKeys : [...s.signingKeys.default],
   }) as StackConfig;
+}
+
+/** The log retention: at least a year under the compliance profile, and a year by default there. */
+function logRetention(values: ContextValues, read: ContextReader): RetentionDays {
+  const s = CONTEXT_SETTINGS;
+  if (!values.compliance) return values.logRetention as RetentionDays;
+  if (read(s.logRetention.context) === undefined) {
+    return Math.max(values.logRetention, COMPLIANCE_MIN_LOG_RETENTION_DAYS) as RetentionDays;
+  }
+  if (values.logRetention < COMPLIANCE_MIN_LOG_RETENTION_DAYS) {
+    throw new StackConfigError(
+      `Context "${s.logRetention.context}" must be at least ${COMPLIANCE_MIN_LOG_RETENTION_DAYS} under "${s.compliance.context}=true" (the compliance profile keeps logs a year), got ${values.logRetention}.`,
+    );
+  }
+  return values.logRetention as RetentionDays;
+}
+
+/** The VPC ids: `vpcId` with all three lists or nothing, and only with the compliance profile. */
+function checkVpcIds(values: ContextValues): void {
+  const s = CONTEXT_SETTINGS;
+  if (values.vpcId === undefined) {
+    const stray = VPC_ID_LISTS.find((name) => values[name].length > 0);
+    if (stray) {
+      throw new StackConfigError(
+        `Context "${s[stray].context}" needs "${s.vpcId.context}" as well.`,
+      );
+    }
+    return;
+  }
+  if (!values.compliance) {
+    throw new StackConfigError(
+      `Context "${s.vpcId.context}" takes effect only with "${s.compliance.context}=true" (VPC placement is part of the compliance profile).`,
+    );
+  }
+  const missing = VPC_ID_LISTS.find((name) => values[name].length === 0);
+  if (missing) {
+    throw new StackConfigError(
+      `Context "${s[missing].context}" is required with "${s.vpcId.context}".`,
+    );
+  }
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   type RestAuthorizerOptions,
   restAuthorizer,
 } from './authorizers';
+import { applyComplianceProfile, type ComplianceProfile } from './compliance';
 import { CONTEXT_KEYS, functionEnvironment, readStackConfig, type StackConfig } from './config';
 import { EnvelopeSigningKey } from './envelope-signing-key';
 import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
@@ -90,6 +91,8 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
   readonly observability: Observability;
   /** The web application firewall; absent when `waf` is false. */
   readonly webAcl?: WebAcl;
+  /** The compliance profile's parts; absent unless `compliance` is true. */
+  readonly compliance?: ComplianceProfile;
   readonly parameters: DeploymentParameters;
   /** The Lambda authorizer, in this construct's stack. */
   readonly authorizerFunction: IFunction;
@@ -210,6 +213,20 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     });
 
     this.outputs();
+    this.compliance = applyComplianceProfile(this, {
+      config,
+      tables: this.tables.byName,
+      api: this.authApi.api,
+      authorizer: this.authApi.authorizerFunction,
+      customResourceFunctions: [this.signingPublicKey.reader],
+      functions: [
+        this.authApi.authorizerFunction,
+        ...Object.values(this.authApi.functions),
+        this.signingPublicKey.reader,
+      ],
+      alarmTopic: this.observability.topic,
+      ...(this.webAcl ? { webAcl: this.webAcl } : {}),
+    });
     acknowledgeAcceptedFindings(this.authApi, {
       webAcl: this.webAcl !== undefined,
       extraFunctions: [

@@ -6,6 +6,7 @@
  * bundles.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ABUSE_BUDGET } from '../lambdas/contract/abuse-budget';
 import type { Registry } from '../lambdas/contract/setting-values';
 import { MAX_SIGNING_KEYS } from '../lambdas/contract/settings';
 
@@ -63,7 +64,7 @@ export const STACK_SETTINGS = {
   throttleRateLimit: {
     context: 'throttleRateLimit',
     type: 'int',
-    default: 50,
+    default: ABUSE_BUDGET.stageRate,
     min: 1,
     max: 10_000,
   },
@@ -71,7 +72,7 @@ export const STACK_SETTINGS = {
   throttleBurstLimit: {
     context: 'throttleBurstLimit',
     type: 'int',
-    default: 100,
+    default: ABUSE_BUDGET.stageBurst,
     min: 1,
     max: 5_000,
   },
@@ -132,19 +133,35 @@ export const STACK_SETTINGS = {
     ...ALARM_COUNT,
     default: 10,
   },
-  /** Method-level steady rate of each credential route; at most the stage’s. */
+  /** Method-level steady rate of login, register and password change each; at most the stage’s. */
   credentialThrottleRateLimit: {
     context: 'credentialThrottleRateLimit',
     type: 'int',
-    default: 10,
+    default: ABUSE_BUDGET.credentialRate,
     min: 1,
     max: 10_000,
   },
-  /** Method-level burst of each credential route; at most the stage’s. */
+  /** Method-level burst of login, register and password change each; at most the stage’s. */
   credentialThrottleBurstLimit: {
     context: 'credentialThrottleBurstLimit',
     type: 'int',
-    default: 20,
+    default: ABUSE_BUDGET.credentialBurst,
+    min: 1,
+    max: 5_000,
+  },
+  /** Method-level steady rate of refresh; at most the stage’s. */
+  refreshThrottleRateLimit: {
+    context: 'refreshThrottleRateLimit',
+    type: 'int',
+    default: ABUSE_BUDGET.refreshRate,
+    min: 1,
+    max: 10_000,
+  },
+  /** Method-level burst of refresh; at most the stage’s. */
+  refreshThrottleBurstLimit: {
+    context: 'refreshThrottleBurstLimit',
+    type: 'int',
+    default: ABUSE_BUDGET.refreshBurst,
     min: 1,
     max: 5_000,
   },
@@ -153,12 +170,20 @@ export const STACK_SETTINGS = {
     context: 'waf',
     type: 'bool',
   },
-  /** Requests one IP may send to the credential routes per 5 minutes. */
+  /** Requests one IP may send to login, register and password change together per 5 minutes. */
   wafRateLimit: {
     context: 'wafRateLimit',
     type: 'int',
-    default: 300,
+    default: ABUSE_BUDGET.credentialWafLimit,
     // WAF's bounds for a rate-based rule's limit.
+    min: 10,
+    max: 2_000_000_000,
+  },
+  /** Requests one IP may send to refresh per 5 minutes. */
+  refreshWafRateLimit: {
+    context: 'refreshWafRateLimit',
+    type: 'int',
+    default: ABUSE_BUDGET.refreshWafLimit,
     min: 10,
     max: 2_000_000_000,
   },
@@ -191,4 +216,50 @@ export const STACK_SETTINGS = {
     distinct: true,
     maxItems: MAX_SIGNING_KEYS,
   },
+  /** The compliance profile (lib/compliance.ts); raises the log retention to a year. */
+  compliance: {
+    context: 'compliance',
+    type: 'bool',
+    default: false,
+  },
+  /** With `compliance`: the VPC the functions run in, by id (never looked up). */
+  vpcId: {
+    context: 'vpcId',
+    type: 'string',
+    pattern: /^vpc-[0-9a-f]{8,17}$/,
+    shape: 'a VPC id like vpc-0abc12345',
+  },
+  /** The private subnets of `vpcId` for the functions and interface endpoints, one per AZ. */
+  vpcSubnetIds: {
+    context: 'vpcSubnetIds',
+    type: 'list',
+    default: [],
+    pattern: /^subnet-[0-9a-f]{8,17}$/,
+    shape: 'subnet ids like subnet-0abc12345',
+    distinct: true,
+  },
+  /** The route tables of those subnets, for the S3 and DynamoDB gateway endpoints. */
+  vpcRouteTableIds: {
+    context: 'vpcRouteTableIds',
+    type: 'list',
+    default: [],
+    pattern: /^rtb-[0-9a-f]{8,17}$/,
+    shape: 'route table ids like rtb-0abc12345',
+    distinct: true,
+  },
+  /** The region's S3 and DynamoDB managed prefix lists: with the interface endpoints, the functions' only way out. */
+  vpcPrefixListIds: {
+    context: 'vpcPrefixListIds',
+    type: 'list',
+    default: [],
+    pattern: /^pl-[0-9a-f]{8,17}$/,
+    shape: 'prefix list ids like pl-63a5400a',
+    distinct: true,
+  },
 } as const satisfies Registry;
+
+/** The shortest log retention the compliance profile allows (a year), and its default there. */
+export const COMPLIANCE_MIN_LOG_RETENTION_DAYS = 365;
+
+/** The VPC id lists that go with `vpcId`: all of them, or none. */
+export const VPC_ID_LISTS = ['vpcSubnetIds', 'vpcRouteTableIds', 'vpcPrefixListIds'] as const;

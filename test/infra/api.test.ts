@@ -190,8 +190,8 @@ describe('REST API', () => {
           Match.objectLike({
             HttpMethod: '*',
             ResourcePath: '/*',
-            ThrottlingRateLimit: 50,
-            ThrottlingBurstLimit: 100,
+            ThrottlingRateLimit: 250,
+            ThrottlingBurstLimit: 500,
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
           }),

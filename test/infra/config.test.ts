@@ -32,14 +32,22 @@ describe('readStackConfig', () => {
       alarmFailedLogins: 100,
       alarmReuseDetections: 10,
       maxSessionsPerUser: 100,
-      credentialThrottleRateLimit: 10,
-      credentialThrottleBurstLimit: 20,
+      // The abuse budget (lambdas/contract/abuse-budget.ts): KMS and 100 addresses.
+      credentialThrottleRateLimit: 25,
+      credentialThrottleBurstLimit: 25,
+      refreshThrottleRateLimit: 50,
+      refreshThrottleBurstLimit: 50,
       waf: true,
-      wafRateLimit: 300,
+      wafRateLimit: 75,
+      refreshWafRateLimit: 150,
       loginLockoutThreshold: 5,
       loginLockoutMaxSeconds: 900,
       loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
+      compliance: false,
+      vpcSubnetIds: [],
+      vpcRouteTableIds: [],
+      vpcPrefixListIds: [],
       signingMode: 'kms',
       refreshTokenFormat: 'opaque',
     });
@@ -56,6 +64,8 @@ describe('readStackConfig', () => {
     expect(read({ throttleRateLimit: '4', throttleBurstLimit: '6' })).toMatchObject({
       credentialThrottleRateLimit: 4,
       credentialThrottleBurstLimit: 6,
+      refreshThrottleRateLimit: 4,
+      refreshThrottleBurstLimit: 6,
     });
   });
 
@@ -140,8 +150,8 @@ describe('readStackConfig', () => {
     ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
     [
       'a credential route limit above the stage’s',
-      { credentialThrottleRateLimit: '51' },
-      /credentialThrottleRateLimit.*from 1 to 50/,
+      { credentialThrottleRateLimit: '251' },
+      /credentialThrottleRateLimit.*from 1 to 250/,
     ],
     [
       'a credential route burst above the stage’s',
