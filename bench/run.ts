@@ -5,6 +5,8 @@
  * The DynamoDB client is real down to its HTTP layer, which answers from
  * memory (`canned-dynamo.ts`): the figures are the authorizer's own CPU.
  * Every request carries a distinct token (no cache could help either side).
+ * Ours runs on each event shape it serves (REST TOKEN and REQUEST, HTTP API
+ * payload 1.0 and 2.0), the peer on the TOKEN event of the same token.
  *
  * Then token pair issue per signing mode against the KMS stand-in
  * (`token-issue.ts`): KMS calls per login and refresh, issue time, and the
@@ -22,6 +24,7 @@ import { createPasswordHasher } from '../lambdas/auth/passwords';
 import { DEFAULTS, ENV, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
 import { TABLES, tableEnvironment } from '../lambdas/contract/tables';
 import { createAuthorizer } from '../lambdas/http/authorizer';
+import type { AuthorizerEvent, EventShape } from '../lambdas/http/authorizer-events';
 import { createLocalSigner } from '../lambdas/signing/local-signer';
 import { staticKeySet } from '../lambdas/signing/signer';
 import { createDynamoClient } from '../lambdas/store/dynamo-client';
@@ -30,6 +33,7 @@ import { createTokenIssuer } from '../lambdas/tokens/issue';
 import { createTokenVerifier } from '../lambdas/tokens/verify';
 import { startEmbeddedDynamo } from '../local/embedded-dynamo';
 import { ensureTables } from '../local/tables';
+import { authorizerEvent, SHAPES } from '../test/support/authorizer-events';
 import { esbuildOptions } from '../tools/esbuild-options';
 import { createCannedDynamoClient } from './canned-dynamo';
 import { type Comparison, coldStarts, compare, perOperation } from './compare';
@@ -155,12 +159,23 @@ async function main(): Promise<void> {
 
   const at = (i: number) => events[i] as APIGatewayTokenAuthorizerEvent;
   const tokenAt = (i: number) => tokens[i] as string;
-  const authorizer = await compare(
-    ROUNDS,
-    N,
-    (i) => ours(at(i)),
-    (i) => peer(at(i)),
-  );
+  // Ours in each event shape, the peer on the TOKEN event of the same token: the dispatch's cost shows.
+  const byShape: [EventShape, Comparison][] = [];
+  for (const shape of SHAPES) {
+    const shaped = tokens.map(
+      (token) => authorizerEvent(shape, `Bearer ${token}`) as AuthorizerEvent,
+    );
+    for (let i = 0; i < 200; i++) await ours(shaped[i % shaped.length] as AuthorizerEvent);
+    byShape.push([
+      shape,
+      await compare(
+        ROUNDS,
+        N,
+        (i) => ours(shaped[i] as AuthorizerEvent),
+        (i) => peer(at(i)),
+      ),
+    ]);
+  }
   const authorizerVsDocuments = await compare(
     ROUNDS,
     N,
@@ -205,7 +220,9 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [
     ['figure', 'ours', 'peer', 'ours/peer'],
-    ...comparisonRows('authorizer, peer with our exact GetItem', authorizer),
+    ...byShape.flatMap(([shape, comparison]) =>
+      comparisonRows(`authorizer, ${shape} event, peer with our exact GetItem`, comparison),
+    ),
     ...comparisonRows('authorizer, peer reading with the DocumentClient', authorizerVsDocuments),
     ...comparisonRows('verify only', verifyOnly),
     [

@@ -4,7 +4,8 @@
  * - single flight: every caller that needs a fresh token while a refresh is
  *   running waits for that one refresh;
  * - proactive: a token close to its expiry is refreshed before it is sent;
- * - on a 401 `invalid_token` it refreshes at most once and retries once;
+ * - on a 401 `invalid_token` (an HTTP API's 403 `Forbidden`) it refreshes at
+ *   most once and retries once;
  * - across tabs sharing `localStorage`, one refresh at a time (Web Locks
  *   API), and a tab that waited waits for the other's tokens to reach its
  *   storage (a browser delivers them apart from the lock) and uses them;
@@ -176,6 +177,22 @@ async function isInvalidToken(response: Response): Promise<boolean> {
   if (/invalid_token/.test(response.headers.get('www-authenticate') ?? '')) return true;
   const body = (await readJson(response.clone())) as { error?: unknown } | undefined;
   return body?.error === 'invalid_token';
+}
+
+/**
+ * Whether a response is an HTTP API's refusal of a token: a Lambda authorizer
+ * behind an HTTP API cannot answer 401, so API Gateway's own 403
+ * `{"message":"Forbidden"}` is how it refuses a revoked or expired token.
+ */
+async function isHttpApiRefusal(response: Response): Promise<boolean> {
+  if (response.status !== 403) return false;
+  const body = (await readJson(response.clone())) as { message?: unknown } | undefined;
+  return body?.message === 'Forbidden';
+}
+
+/** Whether a request sent with the access token was refused for the token, by a REST or an HTTP API. */
+async function isTokenRefusal(response: Response): Promise<boolean> {
+  return (await isInvalidToken(response)) || (await isHttpApiRefusal(response));
 }
 
 type Listeners = { [E in keyof AuthClientEvents]: Set<(detail: AuthClientEvents[E]) => void> };
@@ -415,14 +432,17 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return (await refresh(used)).accessToken;
   }
 
-  /** Sends with the access token; on a 401 invalid_token, one refresh and one retry. */
+  /**
+   * Sends with the access token; on a 401 invalid_token (or an HTTP API's
+   * 403 Forbidden), one refresh and one retry.
+   */
   async function authorized(
     make: (token: string) => Request,
     idempotent: boolean,
   ): Promise<Response> {
     const token = await getAccessToken();
     const response = await sendWithRetry(() => make(token), idempotent);
-    if (!(await isInvalidToken(response))) return response;
+    if (!(await isTokenRefusal(response))) return response;
     const fresh = await tokenAfterRefusal(token);
     await response.body?.cancel().catch(() => undefined);
     return sendWithRetry(() => make(fresh), idempotent);

@@ -1,10 +1,9 @@
 /** What handlers read from a REST proxy event besides the body. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
 import type { ClientInfo } from '../auth/ports';
 import { isIssuedId } from '../contract/ids';
 import { NotFoundError } from '../errors';
-import type { AuthorizerContext } from './authorizer';
+import { identityOf } from '../identity';
 import { parseBearer } from './bearer';
 
 /** Long enough for any real browser; bounds what a session item stores. */
@@ -19,7 +18,7 @@ export function clientInfo(event: APIGatewayProxyEvent): ClientInfo {
   };
 }
 
-/** The identity of the access token, as the TOKEN authorizer put it in the context. */
+/** The identity of the access token, in the domain's names. */
 export interface AuthorizedCaller {
   userId: string;
   sessionId: string;
@@ -29,25 +28,13 @@ export interface AuthorizedCaller {
   exp: number;
 }
 
-// API Gateway hands every context value over as a string. `satisfies` keeps
-// these keys exactly those the authorizer puts in (AuthorizerContext).
-const present = () => z.string().check(z.minLength(1));
-const authorizerContext = z.object({
-  sub: present(),
-  sid: present(),
-  jti: present(),
-  username: present(),
-  exp: z.coerce.number().check(z.int(), z.positive()),
-} satisfies Record<keyof AuthorizerContext, z.ZodMiniType>);
-
 /**
- * The caller of a protected route. A missing or malformed context means the
- * route is deployed without the authorizer: a server fault (500), never a pass.
+ * The caller of a protected route, read through the identity contract
+ * ({@link identityOf}). A missing or malformed context means the route is
+ * deployed without the authorizer: a server fault (500), never a pass.
  */
 export function authorizedCaller(event: APIGatewayProxyEvent): AuthorizedCaller {
-  const parsed = authorizerContext.safeParse(event.requestContext?.authorizer);
-  if (!parsed.success) throw new Error('Protected route called without the authorizer context.');
-  const { sub, sid, jti, username, exp } = parsed.data;
+  const { sub, sid, jti, username, exp } = identityOf(event);
   return { userId: sub, sessionId: sid, jti, username, exp };
 }
 

@@ -115,7 +115,7 @@ describe('TOKEN authorizer', () => {
         sid: 'session-1',
         jti: pair.access.claims.jti,
         username: 'alice',
-        exp: pair.access.claims.exp,
+        exp: String(pair.access.claims.exp),
       },
     });
   });

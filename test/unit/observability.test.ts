@@ -18,6 +18,7 @@ import { createAuthorizer } from '../../lambdas/http/authorizer';
 import { httpHandler } from '../../lambdas/http/handler';
 import { log, startInvocation } from '../../lambdas/log';
 import { countingRevocations } from '../../lambdas/revocation-metrics';
+import { authorizerEvent, SHAPES } from '../support/authorizer-events';
 import { domainWorld, memoryRevokedTokenStore } from '../support/fakes';
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/auth/me';
@@ -148,6 +149,36 @@ describe('authorizer metrics', () => {
     const { authorize, pair, event } = await setup(store);
     await expect(authorize(event(pair.access.token))).rejects.toThrow('Authorizer failure');
     expect(metrics()).toEqual([emitted(METRIC.authorizerFailed), emitted(METRIC.storeUnavailable)]);
+  });
+});
+
+describe('authorizer metrics in every event shape', () => {
+  it.each(SHAPES)('counts the same metrics for a %s event', async (shape) => {
+    const world = await domainWorld();
+    const revokedTokens = memoryRevokedTokenStore();
+    const authorize = createAuthorizer({ verifier: world.verifier, revokedTokens });
+    const pair = await world.issuer.issuePair({
+      sub: 'user-1',
+      sid: 'session-1',
+      username: 'alice',
+      sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
+    });
+    const event = () => authorizerEvent(shape, `Bearer ${pair.access.token}`);
+
+    await authorize(event());
+    revokedTokens.items.set(pair.access.claims.jti, {} as Revocation);
+    await authorize(event()).catch(() => undefined);
+    revokedTokens.isRevoked = async () => {
+      throw new UnavailableError();
+    };
+    await authorize(event()).catch(() => undefined);
+
+    expect(metrics()).toEqual([
+      emitted(METRIC.authorizerAllowed),
+      emitted(METRIC.authorizerDenied, { reason: 'revoked' }),
+      emitted(METRIC.authorizerFailed),
+      emitted(METRIC.storeUnavailable),
+    ]);
   });
 });
 

@@ -123,6 +123,59 @@ describe('a 401 invalid_token', () => {
   });
 });
 
+describe("an HTTP API's 403 Forbidden (its Lambda authorizer cannot answer 401)", () => {
+  const httpApiForbidden = () => json(403, { message: 'Forbidden' });
+
+  it('is followed by one refresh and one retry with the new token', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('GET /notes', httpApiForbidden);
+
+    const response = await client.fetch('/notes');
+
+    expect(response.status).toBe(204);
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    const calls = api.requests.filter((r) => r.path === '/notes');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.authorization).not.toBe(calls[1]?.authorization);
+  });
+
+  it('reaches the caller when the retry is refused too: one refresh, no loop', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('GET /notes', httpApiForbidden, httpApiForbidden, httpApiForbidden);
+
+    const response = await client.fetch('/notes');
+
+    expect(response.status).toBe(403);
+    await expect(response.json()).resolves.toEqual({ message: 'Forbidden' });
+    expect(api.count('POST', '/auth/refresh')).toBe(1);
+    expect(api.count('GET', '/notes')).toBe(2);
+    await expect(client.isLoggedIn()).resolves.toBe(true);
+  });
+
+  it('ends the session when the refresh is refused', async () => {
+    const { api, client, ended } = setup();
+    await client.login(alice);
+    api.script('GET /notes', httpApiForbidden);
+    api.script('POST /auth/refresh', invalidToken);
+
+    await expect(client.fetch('/notes')).rejects.toBeInstanceOf(SessionEndedError);
+    expect(ended).toEqual(['refresh_refused']);
+  });
+
+  it("that is the REST API's own 403 forbidden (a Deny) does not refresh", async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('GET /notes', () => json(403, { error: 'forbidden', message: 'Forbidden.' }));
+
+    const response = await client.fetch('/notes');
+
+    expect(response.status).toBe(403);
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+});
+
 describe('proactive refresh', () => {
   it('refreshes shortly before exp, never earlier', async () => {
     const { api, time, client } = setup();
