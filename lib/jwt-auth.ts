@@ -10,13 +10,14 @@
  * `apigateway.amazonaws.com` covers the authorizers of every API in the
  * account, so those APIs may live in any stack or app.
  */
-import { CfnOutput, Fn, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Fn, Names, Stack } from 'aws-cdk-lib';
 import type { IAuthorizer, RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
+import { KMS_ECC_SIGN_QUOTA_PER_SECOND, kmsBudgetExceeded } from '../lambdas/contract/abuse-budget';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
 import { ROUTES } from '../lambdas/contract/routes';
 import { mapTables, TABLES, type TableName, tableEnvironment } from '../lambdas/contract/tables';
@@ -105,6 +106,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     const stack = Stack.of(this);
     const config = jwtAuthConfig(props, stack.stackName);
     this.config = config;
+    warnOfKmsBudget(this, config);
 
     this.tables = new AuthTables(this, 'Tables', { retainData: config.retainData });
     this.signingKey = new SigningKey(this, 'SigningKey', {
@@ -351,4 +353,23 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       value: this.observability.dashboard.dashboardName,
     });
   }
+}
+
+/**
+ * The throttles' defaults are made for one KMS signature per issued pair
+ * (lambdas/contract/abuse-budget.ts); JWT refresh tokens cost two, so say so
+ * at synth when login plus refresh could then use more than half the quota.
+ */
+function warnOfKmsBudget(scope: Construct, config: StackConfig): void {
+  if (config.refreshTokenFormat !== 'jwt' || config.signingMode === 'envelope') return;
+  const signs = kmsBudgetExceeded(
+    'jwt',
+    config.credentialThrottleRateLimit,
+    config.refreshThrottleRateLimit,
+  );
+  if (signs === undefined) return;
+  Annotations.of(scope).addWarningV2(
+    'serverless-jwt-auth:kmsBudget',
+    `refreshTokenFormat=jwt signs twice per login or refresh: at their throttles they could ask KMS for ${signs} signatures/s, more than half the ${KMS_ECC_SIGN_QUOTA_PER_SECOND}/s ECC quota; lower credentialThrottleRateLimit and refreshThrottleRateLimit, or issue opaque refresh tokens.`,
+  );
 }

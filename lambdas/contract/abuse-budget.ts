@@ -13,14 +13,32 @@
  * Plain data: the stack's defaults read it, and a test checks the template.
  */
 
-/** KMS `Sign` calls per issued pair, by refresh-token format; the budget takes the largest. */
+/** KMS `Sign` calls per issued pair, by refresh-token format (envelope signing mode: none). */
 export const KMS_SIGNATURES_PER_ISSUE = { jwt: 2, opaque: 1 } as const;
 
-/** The signatures per issued pair the budget is made for: the format that costs most. */
-export const kmsSignaturesPerIssue = Math.max(...Object.values(KMS_SIGNATURES_PER_ISSUE));
+/**
+ * The signatures per issued pair the budget is made for: the default format's
+ * (opaque refresh tokens, one signature). A stack that issues JWT refresh
+ * tokens costs twice that; the stack warns at synth when its throttles then
+ * exceed half the quota ({@link kmsBudgetExceeded}).
+ */
+export const kmsSignaturesPerIssue = KMS_SIGNATURES_PER_ISSUE.opaque;
 
 /** The account's ECC `Sign` quota per second, as older AWS documents give it (newer: 1,000). */
 export const KMS_ECC_SIGN_QUOTA_PER_SECOND = 300;
+
+/**
+ * The KMS `Sign` calls per second that login plus refresh at their throttles
+ * would cost in `format`, when that is more than half the quota; else undefined.
+ */
+export function kmsBudgetExceeded(
+  format: keyof typeof KMS_SIGNATURES_PER_ISSUE,
+  loginRate: number,
+  refreshRate: number,
+): number | undefined {
+  const signsPerSecond = (loginRate + refreshRate) * KMS_SIGNATURES_PER_ISSUE[format];
+  return signsPerSecond > KMS_ECC_SIGN_QUOTA_PER_SECOND / 2 ? signsPerSecond : undefined;
+}
 
 /** Client addresses, each at its per-IP limit, needed to use up one credential route. */
 export const ADDRESSES_TO_EXHAUST_A_ROUTE = 100;

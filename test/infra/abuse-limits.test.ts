@@ -4,7 +4,7 @@
  * validation expression and reserved concurrency. Three configurations, each
  * synthesized once.
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import {
   ABUSE_BUDGET,
   ADDRESSES_TO_EXHAUST_A_ROUTE,
@@ -80,6 +80,7 @@ describe('abuse limits', () => {
     credentialThrottleBurstLimit: '8',
     refreshThrottleRateLimit: '7',
     refreshThrottleBurstLimit: '9',
+    refreshTokenFormat: 'jwt',
     authorizerReservedConcurrency: '50',
     passwordHashingReservedConcurrency: '10',
   });
@@ -158,6 +159,28 @@ describe('abuse limits', () => {
       expect(
         signing.reduce((sum, path) => sum + burstOf(path), 0) * kmsSignaturesPerIssue,
       ).toBeLessThanOrEqual(half);
+    });
+
+    it('warns at synth when JWT refresh tokens, at the default throttles, could use more than half the KMS quota', () => {
+      const KMS_BUDGET_WARNING = /serverless-jwt-auth:kmsBudget/;
+      const jwtAtDefaults = synthStack({ refreshTokenFormat: 'jwt' });
+      Annotations.fromStack(jwtAtDefaults.stack).hasWarning(
+        '*',
+        Match.stringLikeRegexp('300 signatures/s'),
+      );
+      Annotations.fromStack(jwtAtDefaults.stack).hasWarning(
+        '*',
+        Match.stringLikeRegexp(KMS_BUDGET_WARNING.source),
+      );
+      // The default (opaque) format, and JWT under lowered throttles (5 + 7 pairs/s), stay quiet.
+      Annotations.fromStack(defaults.stack).hasNoWarning(
+        '*',
+        Match.stringLikeRegexp(KMS_BUDGET_WARNING.source),
+      );
+      Annotations.fromStack(dev.stack).hasNoWarning(
+        '*',
+        Match.stringLikeRegexp(KMS_BUDGET_WARNING.source),
+      );
     });
 
     it('needs at least 100 client addresses at their per-IP limit to use up a route (item 7)', () => {

@@ -190,8 +190,8 @@ describe('REST API', () => {
           Match.objectLike({
             HttpMethod: '*',
             ResourcePath: '/*',
-            ThrottlingRateLimit: 250,
-            ThrottlingBurstLimit: 500,
+            ThrottlingRateLimit: 500,
+            ThrottlingBurstLimit: 1000,
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
           }),
