@@ -11,18 +11,26 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The slower suites have their own runs, each with its config: the real
-  // bundles (test:bundles), the end-to-end files over child processes
-  // (test:e2e), the demo page in Chromium (test:browser) and the rehearsal
-  // (test:rehearse). `npm test` stays within a minute.
+  // bundles and the compliance packs (test:bundles), the end-to-end files over
+  // child processes (test:e2e), the demo page in Chromium (test:browser), the
+  // rehearsal (test:rehearse) and the packed package in a fresh CDK app
+  // (test:package). `npm test` stays within a minute.
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/infra/bundling.test.ts',
+    '<rootDir>/test/infra/compliance-checks.test.ts',
     '<rootDir>/test/e2e/',
     '<rootDir>/test/browser/',
     '<rootDir>/test/rehearsal/',
+    '<rootDir>/test/package/',
   ],
   // Both cores (Jest's default leaves one idle): most files wait on I/O anyway.
   maxWorkers: '100%',
+  // The package by its name, as examples/ imports it (tsconfig.json `paths`).
+  moduleNameMapper: {
+    '^serverless-jwt-auth$': '<rootDir>/lib/index.ts',
+    '^serverless-jwt-auth/identity$': '<rootDir>/lambdas/identity.ts',
+  },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   transform: { '^.+\\.[tj]s$': '<rootDir>/test/support/esbuild-transform.js' },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@middy|oauth4webapi)/)'],

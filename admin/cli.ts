@@ -14,11 +14,14 @@ import {
   type AdminDeps,
   disableUser,
   enableUser,
+  type LockoutState,
+  listAudit,
   listUserSessions,
   resetPassword,
   revokeUserSessions,
   showRevocation,
   showUser,
+  unlockUser,
 } from '../lambdas/auth/admin';
 import type { Env } from '../lambdas/config';
 import { AuthError, InvalidRequestError } from '../lambdas/errors';
@@ -72,6 +75,7 @@ const OPTION_HELP: Partial<Record<OptionName, string>> = {
   stdin:
     '  --stdin             read the new password from standard input (first line), not printed',
   all: '  --all               every session of the user instead of one',
+  limit: '  --limit N           at most N records, newest first (default 50)',
 };
 
 const TARGET_HELP = `Target (one of):
@@ -103,6 +107,18 @@ function statusText(overview: {
   return `${state} (since ${overview.statusChangedAt} by ${overview.statusChangedBy ?? '?'}${note})`;
 }
 
+/** The lockout line of `users show`: its addresses' locks, then the account's ceiling. */
+function lockoutText(lockout: LockoutState): string {
+  const counted = `${lockout.failures} failed login(s) from ${lockout.addresses ?? 0} address(es)`;
+  const locks = lockout.lockedUntil
+    ? `${lockout.lockedAddresses ?? 0} address(es) locked, the last until ${lockout.lockedUntil}`
+    : 'not locked';
+  const ceiling = lockout.ceilingUntil
+    ? `; hourly ceiling reached until ${lockout.ceilingUntil} (addresses with a recent login are exempt)`
+    : '';
+  return `${locks} (${counted})${ceiling}`;
+}
+
 const COMMANDS: Command[] = [
   {
     group: 'users',
@@ -115,11 +131,7 @@ const COMMANDS: Command[] = [
     async run({ target, args }) {
       const user = await showUser(target.deps, args[0] as string);
       const lockout =
-        user.lockout === null
-          ? 'not tracked by this version'
-          : user.lockout.lockedUntil
-            ? `locked until ${user.lockout.lockedUntil} (${user.lockout.failures} failed logins)`
-            : `not locked (${user.lockout.failures} failed logins)`;
+        user.lockout === null ? 'not tracked by this version' : lockoutText(user.lockout);
       return {
         json: {
           username: user.username,
@@ -137,7 +149,11 @@ const COMMANDS: Command[] = [
               : {
                   tracked: true,
                   failures: user.lockout.failures,
+                  addresses: user.lockout.addresses ?? 0,
+                  locked_addresses: user.lockout.lockedAddresses ?? 0,
                   locked_until: user.lockout.lockedUntil ?? null,
+                  attempts_this_hour: user.lockout.attemptsThisHour ?? 0,
+                  ceiling_until: user.lockout.ceilingUntil ?? null,
                 },
         },
         text: [
@@ -202,12 +218,35 @@ const COMMANDS: Command[] = [
   },
   {
     group: 'users',
+    name: 'unlock',
+    args: ['<username>'],
+    options: ['reason'],
+    summary: 'forget the failed-login counts and locks of a user',
+    details:
+      'Deletes every failed-login count and lock of the user, from every address, and its hourly\nceiling: the user may log in at once. Sessions and the password are left alone.',
+    async run(context) {
+      const result = await unlockUser(deps(context), context.args[0] as string, {
+        ...context.target.operator,
+        ...noteOf(context),
+      });
+      return {
+        json: {
+          username: result.username,
+          user_id: result.userId,
+          counters_cleared: result.countersCleared,
+        },
+        text: `${result.username} is unlocked (${result.countersCleared} counter(s) cleared).`,
+      };
+    },
+  },
+  {
+    group: 'users',
     name: 'reset-password',
     args: ['<username>'],
     options: ['stdin', 'reason'],
     summary: 'set a new random password (shown once) and end all sessions',
     details:
-      'Sets a new password and revokes every session of the user (reason admin_revoked); a login in\nflight with the old password gives up. The password is random (24 characters) and printed\nonce: hand it over on a trusted channel and have the user change it. With --stdin it is read\nfrom standard input instead and not printed. A disabled user stays disabled.',
+      'Sets a new password, revokes every session of the user (reason admin_revoked) and clears its\nlogin lockout; a login in flight with the old password gives up. The password is random\n(24 characters) and printed once: hand it over on a trusted channel and have the user change it. With --stdin it is read\nfrom standard input instead and not printed. A disabled user stays disabled.',
     async run(context) {
       let password: string | undefined;
       if (context.options.stdin) {
@@ -304,11 +343,11 @@ const COMMANDS: Command[] = [
   {
     group: 'revocations',
     name: 'show',
-    args: ['<jti>'],
+    args: ['<jti | refresh token>'],
     options: [],
     summary: 'a revoked token: who, when, why, from where',
     details:
-      "Shows the RevokedTokens item of a token id (jti): whose token (sub, sid), which kind, why and\nwhen it was revoked, the client that asked (ip, user agent) and, for an operator's action,\nwho and why. Items are deleted by TTL some time after the token expired.",
+      "Shows the RevokedTokens item of a token: whose token (sub, sid), which kind, why and when it\nwas revoked, the client that asked (ip, user agent) and, for an operator's action, who and\nwhy. Items are keyed by the token's jti; an opaque refresh token (rt1.…) has none: its item\nis keyed by its reference (SHA-256 of its nonce, shown as jti), and the token itself may be\ngiven. Items are deleted by TTL some time after the token expired.",
     async run({ target, args }) {
       const item = await showRevocation(target.deps, args[0] as string);
       const json = {
@@ -346,7 +385,75 @@ const COMMANDS: Command[] = [
   },
 ];
 
-const GROUPS = ['users', 'sessions', 'revocations'];
+/** `audit` and `audit <username>` are short for `audit list …`. */
+function withAuditShorthand(parsed: ParsedArgs): ParsedArgs {
+  const [group, name, ...rest] = parsed.positionals;
+  if (group !== 'audit' || name === 'list') return parsed;
+  return {
+    ...parsed,
+    positionals: ['audit', 'list', ...(name === undefined ? [] : [name]), ...rest],
+  };
+}
+
+/** Records `audit list` shows unless `--limit` says otherwise. */
+const DEFAULT_AUDIT_LIMIT = 50;
+
+function readLimit(value: string | true | undefined): number {
+  if (value === undefined) return DEFAULT_AUDIT_LIMIT;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new UsageError(`--limit must be a whole number from 1 to 10000, got "${value}".`);
+  }
+  return limit;
+}
+
+COMMANDS.push({
+  group: 'audit',
+  name: 'list',
+  args: ['[<username>]'],
+  options: ['limit'],
+  summary: 'the audit record: who did what to whom, when and why',
+  details:
+    'Lists the durable record of every change made with this CLI (disable, enable, session\nrevocation, password reset...), newest first: when, the operator, the action, the user and\nthe --reason. Each record is written before its action runs and kept at least 400 days.\n`npm run admin -- audit` is short for `audit list`.',
+  async run({ target, args, options }) {
+    const entries = await listAudit(target.deps, {
+      limit: readLimit(options.limit),
+      ...(args[0] !== undefined ? { rawName: args[0] } : {}),
+    });
+    return {
+      json: {
+        records: entries.map((entry) => ({
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          username: entry.username,
+          user_id: entry.userId,
+          reason: entry.note ?? null,
+          details: entry.details ?? {},
+        })),
+      },
+      text: entries.length
+        ? [
+            'when  operator  action  user  reason',
+            ...entries.map((entry) =>
+              [
+                entry.at,
+                entry.actor,
+                entry.action +
+                  Object.entries(entry.details ?? {})
+                    .map(([key, value]) => ` ${key}=${value}`)
+                    .join(''),
+                entry.username,
+                entry.note ?? '-',
+              ].join('  '),
+            ),
+          ].join('\n')
+        : 'No audit records.',
+    };
+  },
+});
+
+const GROUPS = ['users', 'sessions', 'revocations', 'audit'];
 
 function noteOf(context: Context): { note?: string } {
   const reason = context.options.reason;
@@ -358,7 +465,13 @@ function usageOf(command: Command): string {
     command.name === 'revoke' ? '<username> (<session_id> | --all)' : command.args.join(' ');
   const extra = command.options
     .filter((option) => option !== 'all')
-    .map((option) => (option === 'reason' ? '[--reason TEXT]' : `[--${option}]`));
+    .map((option) =>
+      option === 'reason'
+        ? '[--reason TEXT]'
+        : option === 'limit'
+          ? '[--limit N]'
+          : `[--${option}]`,
+    );
   return [
     'npm run admin --',
     command.group,
@@ -459,8 +572,9 @@ function checkCommand(command: Command, parsed: ParsedArgs): string[] {
     }
     return args;
   }
-  if (args.length < command.args.length) {
-    throw new UsageError(`Missing ${command.args.slice(args.length).join(' ')}.`);
+  const required = command.args.filter((arg) => !arg.startsWith('['));
+  if (args.length < required.length) {
+    throw new UsageError(`Missing ${required.slice(args.length).join(' ')}.`);
   }
   if (args.length > command.args.length) {
     throw new UsageError(`Too many arguments: ${args.slice(command.args.length).join(' ')}.`);
@@ -523,7 +637,7 @@ export async function runCli(
   let parsed: ParsedArgs;
   let command: Command | undefined;
   try {
-    parsed = parseArgs(argv);
+    parsed = withAuditShorthand(parseArgs(argv));
     if (parsed.options.help) {
       const [group, name] = parsed.positionals;
       const found = COMMANDS.find((c) => c.group === group && c.name === name);

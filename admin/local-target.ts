@@ -2,8 +2,9 @@
  * `--local [DATA_DIR]`: the data of `npm start`. The embedded engine can be
  * open in one process only, so:
  * - when `npm start` runs on the folder, the CLI goes through it: the server
- *   publishes its engine's endpoint next to its lock (local/server-endpoint.ts)
- *   and the CLI talks to that engine over loopback;
+ *   publishes its engine's endpoint and per-start credential next to its lock
+ *   (local/server-endpoint.ts) and the CLI talks to that engine over loopback,
+ *   signing with that credential;
  * - otherwise the CLI takes the folder's lock itself (the same lock
  *   `npm start` takes, so neither can open it while the other has it) and
  *   runs the engine in this process for the duration of the command.
@@ -12,16 +13,19 @@
  */
 import { stat } from 'node:fs/promises';
 import { lockoutReader } from '../lambdas/auth/lockout';
-import { createPasswordHasher, readScryptParams } from '../lambdas/auth/passwords';
+import { createPasswordHasher, scryptParams } from '../lambdas/auth/passwords';
 import { systemClock } from '../lambdas/clock';
-import { ENV, type Env, readLockout } from '../lambdas/config';
+import { type Env, lockoutSettings, readFunctionSettings } from '../lambdas/config';
+import { TABLES } from '../lambdas/contract/tables';
+import { createAdminAuditStore } from '../lambdas/store/admin-audit';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserStore } from '../lambdas/store/users';
 import { displayPath, holdsFolder, LOCK_FILE, lockDataDir, readLock } from '../local/data-dir';
-import { dummyAwsEnv, tableNames } from '../local/handler-env';
+import { credentialEnv, dummyAwsEnv, tableNames } from '../local/handler-env';
+import type { LocalCredential } from '../local/request-signature';
 import { readServerEndpoint } from '../local/server-endpoint';
 import { StartupError } from '../local/startup-error';
 import type { TableNames } from '../local/tables';
@@ -33,6 +37,8 @@ export const STARTING_SERVER_WAIT_MS = 5000;
 
 interface Opened {
   endpoint: string;
+  /** The embedded engine's credential (from the endpoint file, or of the engine this command runs). */
+  credential?: LocalCredential;
   tables: TableNames;
   via: string;
   close(): Promise<void>;
@@ -55,6 +61,7 @@ async function throughServer(dataDir: string, waitMs: number): Promise<Opened | 
     if (server) {
       return {
         endpoint: server.endpoint,
+        ...(server.credential ? { credential: server.credential } : {}),
         tables: server.tables,
         via: `through npm start (pid ${server.pid})`,
         close: async () => undefined,
@@ -88,13 +95,16 @@ async function openFolder(dataDir: string, env: Env): Promise<Opened> {
     // Table creation reads credentials from the environment, as npm start's does.
     Object.assign(env, dummyAwsEnv(env, database.endpoint));
     try {
-      await createMissingTables(database.endpoint, tables);
+      await createMissingTables(database.endpoint, tables, {
+        ...(database.credential ? { credential: database.credential } : {}),
+      });
     } catch (error) {
       await database.close();
       throw error;
     }
     return {
       endpoint: database.endpoint,
+      ...(database.credential ? { credential: database.credential } : {}),
       tables,
       via: 'opened by this command',
       async close() {
@@ -114,7 +124,9 @@ export async function openLocalTarget(
   env: Env = process.env,
   { startingServerWaitMs = STARTING_SERVER_WAIT_MS }: { startingServerWaitMs?: number } = {},
 ): Promise<Target> {
-  const external = env[ENV.dynamodbEndpoint]?.trim();
+  // Every setting checked as npm start checks it; a bad one stops here, naming its variable.
+  const settings = readFunctionSettings(env);
+  const external = settings.dynamodbEndpoint;
   let opened: Opened;
   if (external) {
     opened = {
@@ -129,16 +141,18 @@ export async function openLocalTarget(
       (await throughServer(dataDir, startingServerWaitMs)) ?? (await openFolder(dataDir, env));
   }
   // A loopback engine wants some credentials and ignores them; never override real ones.
-  const dummy = dummyAwsEnv(env, opened.endpoint);
+  const aws = opened.credential
+    ? credentialEnv(env, opened.credential)
+    : dummyAwsEnv(env, opened.endpoint);
   const client = createDocumentClient({
     endpoint: opened.endpoint,
     config: {
-      ...(dummy.AWS_REGION ? { region: dummy.AWS_REGION } : {}),
-      ...(dummy.AWS_ACCESS_KEY_ID
+      ...(aws.AWS_REGION ? { region: aws.AWS_REGION } : {}),
+      ...(aws.AWS_ACCESS_KEY_ID
         ? {
             credentials: {
-              accessKeyId: dummy.AWS_ACCESS_KEY_ID,
-              secretAccessKey: dummy.AWS_SECRET_ACCESS_KEY ?? '',
+              accessKeyId: aws.AWS_ACCESS_KEY_ID,
+              secretAccessKey: aws.AWS_SECRET_ACCESS_KEY ?? '',
             },
           }
         : {}),
@@ -151,13 +165,18 @@ export async function openLocalTarget(
       users: createUserStore(client, opened.tables.users),
       sessions: createSessionStore(client, opened.tables.sessions),
       revokedTokens: createRevokedTokenStore(client, opened.tables.revokedTokens),
+      // An npm start older than the audit table published no name for it: the local one.
+      auditLog: createAdminAuditStore(
+        client,
+        opened.tables.adminAudit ?? TABLES.adminAudit.logicalName,
+      ),
       lockouts: lockoutReader({
         loginAttempts: createLoginAttemptStore(client, opened.tables.loginAttempts),
         clock: systemClock,
-        lockout: readLockout(env),
+        lockout: lockoutSettings(settings),
       }),
       // As npm start hashes: PASSWORD_SCRYPT_LOG2_N applies locally.
-      passwords: createPasswordHasher(readScryptParams(env)),
+      passwords: createPasswordHasher(scryptParams(settings.passwordHashCost)),
       clock: systemClock,
     },
     async close() {

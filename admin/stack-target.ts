@@ -13,6 +13,7 @@ import { lockoutReader } from '../lambdas/auth/lockout';
 import { createPasswordHasher, OWASP_SCRYPT } from '../lambdas/auth/passwords';
 import { systemClock } from '../lambdas/clock';
 import { TABLES, type TableName } from '../lambdas/contract/tables';
+import { createAdminAuditStore } from '../lambdas/store/admin-audit';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
@@ -105,8 +106,11 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
       sessions: tableName('sessions'),
       revokedTokens: tableName('revokedTokens'),
     };
-    // A stack deployed before the login lockout has no such table: its lockout is not tracked.
+    // A stack deployed before the lockout by address (or before any lockout) has no such output:
+    // its lockout is not tracked here.
     const loginAttempts = outputs.get(tableOutputKey('loginAttempts'));
+    // Nor one deployed before the audit table: the audit log line is then the only record.
+    const adminAudit = outputs.get(tableOutputKey('adminAudit'));
     const region = spec.region ?? (await cloudFormation.config.region());
     const client = createDocumentClient({ config });
     return {
@@ -116,6 +120,7 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
         users: createUserStore(client, tables.users),
         sessions: createSessionStore(client, tables.sessions),
         revokedTokens: createRevokedTokenStore(client, tables.revokedTokens),
+        ...(adminAudit ? { auditLog: createAdminAuditStore(client, adminAudit) } : {}),
         // The stack's default thresholds: `lockedUntil` is exact unless the stack changed them.
         ...(loginAttempts
           ? {

@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { ENV, type Env, readTokenSettings } from '../lambdas/config';
+import { TABLES } from '../lambdas/contract/tables';
 import { createDynamoClient } from '../lambdas/store/dynamo-client';
 import { createRevocationLookup } from '../lambdas/store/revocation-lookup';
 
@@ -36,7 +37,7 @@ export function createPeerAuthorizer(
     },
   });
   verifier.cacheJwks({ keys: JSON.parse(env[ENV.publicKeys] ?? '[]') });
-  const table = env[ENV.revokedTokensTable] ?? '';
+  const table = env[TABLES.revokedTokens.envVar] ?? '';
   const documents = DynamoDBDocumentClient.from(dynamo);
   const revocations = documentClient
     ? {

@@ -8,8 +8,12 @@
  * Ours runs on each event shape it serves (REST TOKEN and REQUEST, HTTP API
  * payload 1.0 and 2.0), the peer on the TOKEN event of the same token.
  *
+ * Then token pair issue per signing mode against the KMS stand-in
+ * (`token-issue.ts`): KMS calls per login and refresh, issue time, and the
+ * ceiling KMS's ECC quota leaves.
+ *
  * BENCH_ITERATIONS (default 20000) requests per round, BENCH_ROUNDS (3),
- * BENCH_COLD_STARTS (20) fresh processes per bundle.
+ * BENCH_COLD_STARTS (20) fresh processes per bundle, BENCH_PAIRS (200) pairs per mode.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -17,8 +21,8 @@ import { join, resolve } from 'node:path';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
 import { createPasswordHasher } from '../lambdas/auth/passwords';
-import { DEFAULTS, ENV } from '../lambdas/config';
-import { tableEnvironment } from '../lambdas/contract/tables';
+import { DEFAULTS, ENV, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
+import { TABLES, tableEnvironment } from '../lambdas/contract/tables';
 import { createAuthorizer } from '../lambdas/http/authorizer';
 import type { AuthorizerEvent, EventShape } from '../lambdas/http/authorizer-events';
 import { createLocalSigner } from '../lambdas/signing/local-signer';
@@ -27,14 +31,15 @@ import { createDynamoClient } from '../lambdas/store/dynamo-client';
 import { createRevocationLookup } from '../lambdas/store/revocation-lookup';
 import { createTokenIssuer } from '../lambdas/tokens/issue';
 import { createTokenVerifier } from '../lambdas/tokens/verify';
-import { esbuildOptions } from '../lib/bundling';
 import { startEmbeddedDynamo } from '../local/embedded-dynamo';
 import { ensureTables } from '../local/tables';
 import { authorizerEvent, SHAPES } from '../test/support/authorizer-events';
+import { esbuildOptions } from '../tools/esbuild-options';
 import { createCannedDynamoClient } from './canned-dynamo';
 import { type Comparison, coldStarts, compare, perOperation } from './compare';
 import { printTable as printFigures } from './measure';
 import { benchSessions } from './sessions';
+import { benchTokenIssue } from './token-issue';
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -88,7 +93,7 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const settings = { ...DEFAULTS };
+  const settings = { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER };
   const keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-bench-'));
   const signer = createLocalSigner(keyDir);
   const publicKey = await signer.publicKey();
@@ -127,7 +132,10 @@ async function main(): Promise<void> {
   );
 
   const verifier = createTokenVerifier({ keys: staticKeySet([publicKey]), settings });
-  const lookup = createRevocationLookup(createCannedDynamoClient(), 'RevokedTokens');
+  const lookup = createRevocationLookup(
+    createCannedDynamoClient(),
+    TABLES.revokedTokens.logicalName,
+  );
   const ours = createAuthorizer({ verifier, revokedTokens: lookup });
   const peer = createPeerAuthorizer(process.env, createCannedDynamoClient());
   const peerWithDocuments = createPeerAuthorizer(process.env, createCannedDynamoClient(), {
@@ -264,6 +272,7 @@ async function main(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await rm(keyDir, { recursive: true, force: true });
   await benchRevokingSessions();
+  await benchTokenIssue();
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * CDK app entry (`cdk.json` runs it): reads the context into a checked
  * configuration, creates the one stack and runs cdk-nag's AwsSolutions pack on
- * it, so an unacknowledged finding fails `cdk synth` and `cdk deploy`. No
+ * it (with context `compliance=true`, also the compliance profile's packs), so
+ * an unacknowledged finding fails `cdk synth` and `cdk deploy`. No
  * account or region is pinned: `cdk deploy` uses the CLI's profile and region.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AuthApiStack } from '../lib/auth-api-stack';
+import { complianceChecks } from '../lib/compliance-checks';
 import { readStackConfig, type StackConfig, StackConfigError } from '../lib/config';
 
 const app = new App();
@@ -26,3 +28,5 @@ new AuthApiStack(app, config.stackName, {
   description: `serverless-jwt-auth (${config.stageName}): JWT auth API with revocable tokens`,
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// The compliance profile's packs: NIST 800-53 R5, HIPAA, PCI DSS and Control Tower.
+if (config.compliance) Validations.of(app).addPlugins(...complianceChecks(app));

@@ -1,7 +1,10 @@
 /**
  * The API's JSON bodies as they travel (snake_case, as in docs/api.md): the
  * client hands them over unchanged, so the documentation of the HTTP API is
- * the documentation of these types.
+ * the documentation of these types. Written out (the client has no
+ * dependencies), and checked against the server's schemas
+ * (test/unit/client/api-types.test.ts): a drift fails `npm run typecheck`
+ * and that test.
  */
 
 /** 200 from `POST /auth/login` and `POST /auth/refresh`. */
@@ -34,10 +37,12 @@ export interface Me {
 export interface SessionInfo {
   session_id: string;
   created_at: string;
-  refreshed_at?: string;
+  /** `null` until the first refresh. */
+  refreshed_at: string | null;
   expires_at: string;
-  ip?: string;
-  user_agent?: string;
+  /** `null` when the login's address or user agent was not known. */
+  ip: string | null;
+  user_agent: string | null;
   /** The session of the token that asked. */
   current: boolean;
 }
@@ -51,6 +56,7 @@ export interface SessionPage {
 
 /** Every error body: `{error, message}`. */
 export interface ErrorBody {
+  /** One of the codes of docs/api.md; a string, so a code added later breaks no client. */
   error: string;
   message: string;
 }

@@ -6,27 +6,12 @@
  * `?storage=session` or `?storage=local` keeps the tokens in Web Storage
  * instead of memory, to try reloads and several tabs.
  */
-import {
-  ApiError,
-  AuthClientError,
-  createAuthClient,
-  localStorageAdapter,
-  memoryStorage,
-  type SessionInfo,
-  sessionStorageAdapter,
-  type TokenStorage,
-} from '../client';
+import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
+import { storageChoice } from './storage-choice';
 
-const storageChoice = new URLSearchParams(location.search).get('storage');
-const MEMORY: [string, () => TokenStorage] = ['in memory', memoryStorage];
-const storages: Record<string, [string, () => TokenStorage]> = {
-  memory: MEMORY,
-  session: ['in sessionStorage', () => sessionStorageAdapter()],
-  local: ['in localStorage (shared by tabs)', () => localStorageAdapter()],
-};
-const [storageLabel, makeStorage] = storages[storageChoice ?? 'memory'] ?? MEMORY;
+const storage = storageChoice(location.search);
 
-const auth = createAuthClient({ baseUrl: location.origin, storage: makeStorage() });
+const auth = createAuthClient({ baseUrl: location.origin, storage: storage.make() });
 
 function element<T extends Element>(selector: string, root: ParentNode = document): T {
   const found = root.querySelector<T>(selector);
@@ -242,5 +227,5 @@ auth.on('session-ended', ({ reason }) => {
   void showState();
 });
 
-element('#storage-kind').textContent = storageLabel;
+element('#storage-kind').textContent = storage.label;
 void showState();

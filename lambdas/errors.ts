@@ -4,13 +4,17 @@
  * an HTTP `status`; anything else is unexpected and becomes a generic 500.
  * Codes and fixed messages are the contract's (`contract/errors.ts`).
  */
-import { ERROR_MESSAGES, type ErrorCode } from './contract/errors';
+import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from './contract/errors';
 
 export type { ErrorCode };
 
 export abstract class AuthError extends Error {
   abstract readonly code: ErrorCode;
-  abstract readonly status: number;
+
+  /** The code's one status (`ERROR_STATUS`). */
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
 
   /** Client errors carry a message meant for the client; server errors never do. */
   get expose(): boolean {
@@ -21,14 +25,12 @@ export abstract class AuthError extends Error {
 /** 400: malformed JSON, a missing or ill-typed field, a body too large. */
 export class InvalidRequestError extends AuthError {
   readonly code = 'invalid_request';
-  readonly status = 400;
   override readonly name = 'InvalidRequestError';
 }
 
 /** 401 without `WWW-Authenticate`: unknown user, wrong password. */
 export class InvalidCredentialsError extends AuthError {
   readonly code = 'invalid_credentials';
-  readonly status = 401;
   override readonly name = 'InvalidCredentialsError';
 
   constructor(message: string = ERROR_MESSAGES.invalidCredentials) {
@@ -57,7 +59,6 @@ export type TokenFailure =
 /** 401 with `WWW-Authenticate: Bearer error="invalid_token"`. */
 export class InvalidTokenError extends AuthError {
   readonly code = 'invalid_token';
-  readonly status = 401;
   override readonly name = 'InvalidTokenError';
 
   constructor(
@@ -72,14 +73,12 @@ export class InvalidTokenError extends AuthError {
 /** 404: unknown route, or a session that is not the caller's. */
 export class NotFoundError extends AuthError {
   readonly code = 'not_found';
-  readonly status = 404;
   override readonly name = 'NotFoundError';
 }
 
 /** 409: register with a username that already exists. */
 export class UsernameTakenError extends AuthError {
   readonly code = 'username_taken';
-  readonly status = 409;
   override readonly name = 'UsernameTakenError';
 
   constructor(message: string = ERROR_MESSAGES.usernameTaken) {
@@ -93,7 +92,6 @@ export class UsernameTakenError extends AuthError {
  */
 export class UnavailableError extends AuthError {
   readonly code = 'unavailable';
-  readonly status = 503;
   override readonly name = 'UnavailableError';
 
   constructor(message: string = ERROR_MESSAGES.unavailable, options?: ErrorOptions) {
@@ -107,7 +105,6 @@ export class UnavailableError extends AuthError {
  */
 export class TooManyRequestsError extends AuthError {
   readonly code = 'too_many_requests';
-  readonly status = 429;
   override readonly name = 'TooManyRequestsError';
 
   constructor(

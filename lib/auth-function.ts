@@ -4,11 +4,24 @@
  * maps, the AWS SDK bundled and tree-shaken (`bundling.ts` says why), its own
  * log group with bounded retention, X-Ray active tracing, its own role with
  * exactly the permissions of its `FunctionSpec`.
+ *
+ * Installed as a package, the functions come prebuilt (`npm pack` bundles
+ * them with the same settings, tools/build-package.ts): a consumer's app
+ * needs neither esbuild nor Docker, nor this repository's sources.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Code,
+  type FunctionProps,
+  type Function as LambdaFunction,
+  Function as PrebuiltFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import {
   type ICommandHooks,
   LogLevel,
@@ -24,6 +37,22 @@ import { type GrantTargets, grantSpec } from './grants';
 
 /** The repository root: handler entries in the route table are relative to it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Where the package holds each function's bundle, `<id>/index.mjs` with its
+ * assets: `dist/functions` beside the compiled `dist/lib`. In the repository
+ * there is none, and the function is bundled from its source.
+ */
+export const PREBUILT_FUNCTIONS_DIR = path.resolve(__dirname, '..', 'functions');
+
+/** The file name of a bundle: `.mjs`, so the Lambda runtime loads it as an ES module. */
+export const BUNDLE_FILE = 'index.mjs';
+
+/** The folder of a function's prebuilt bundle, when this is an installed package. */
+export function prebuiltBundle(spec: Pick<FunctionSpec, 'id'>): string | undefined {
+  const dir = path.join(PREBUILT_FUNCTIONS_DIR, spec.id);
+  return existsSync(path.join(dir, BUNDLE_FILE)) ? dir : undefined;
+}
 
 /**
  * scrypt at N=2^17, r=8 needs 128 MiB for the hash alone, and Lambda hands out
@@ -60,7 +89,7 @@ function copyAssets(assets: readonly string[]): ICommandHooks {
 
 /** One function of the API (or the authorizer), built from its shared spec. */
 export class AuthFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
   /** The shared spec this function was built from. */
@@ -84,11 +113,7 @@ export class AuthFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, spec.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    const common: Omit<FunctionProps, 'code' | 'handler'> = {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.hashesPasswords ? PASSWORD_HASHING_MEMORY_MB : DEFAULT_MEMORY_MB,
@@ -106,25 +131,39 @@ export class AuthFunction extends Construct {
         // Stack traces of the minified bundle point at the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        forceDockerBundling: false,
-        // Eleven bundle size listings per synth drown the output; warnings still show.
-        logLevel: LogLevel.WARNING,
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
-        // The map is for line numbers; the sources themselves need not ship.
-        sourcesContent: false,
-        // The same settings the size test and the bench build with (bundling.ts).
-        format: OutputFormat.ESM,
-        mainFields: BUNDLE_MAIN_FIELDS,
-        banner: BUNDLE_BANNER,
-        // Nothing from the runtime, not even the AWS SDK: bundled, it loads faster.
-        externalModules: BUNDLE_EXTERNAL_MODULES,
-        // Data files (the common-password list) ship beside the bundle, not inside it.
-        ...(spec.assets?.length ? { commandHooks: copyAssets(spec.assets) } : {}),
-      },
-    });
+    };
+    const prebuilt = prebuiltBundle(spec);
+    this.function = prebuilt
+      ? new PrebuiltFunction(this, 'Function', {
+          ...common,
+          code: Code.fromAsset(prebuilt),
+          handler: 'index.handler',
+        })
+      : new NodejsFunction(this, 'Function', {
+          ...common,
+          entry: path.join(PROJECT_ROOT, spec.entry),
+          handler: 'handler',
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          bundling: {
+            forceDockerBundling: false,
+            // Eleven bundle size listings per synth drown the output; warnings still show.
+            logLevel: LogLevel.WARNING,
+            minify: true,
+            sourceMap: true,
+            sourceMapMode: SourceMapMode.EXTERNAL,
+            // The map is for line numbers; the sources themselves need not ship.
+            sourcesContent: false,
+            // The same settings the size test, the bench and the package build use (bundling.ts).
+            format: OutputFormat.ESM,
+            mainFields: BUNDLE_MAIN_FIELDS,
+            banner: BUNDLE_BANNER,
+            // Nothing from the runtime, not even the AWS SDK: bundled, it loads faster.
+            externalModules: BUNDLE_EXTERNAL_MODULES,
+            // Data files (the common-password list) ship beside the bundle, not inside it.
+            ...(spec.assets?.length ? { commandHooks: copyAssets(spec.assets) } : {}),
+          },
+        });
 
     grantSpec(this.role, spec, props.targets);
   }

@@ -1,16 +1,15 @@
 /**
  * How every function is bundled, in one place: `AuthFunction` hands these
- * settings to `NodejsFunction`, and the bundle-size test and `npm run bench`
- * run esbuild with the very same ones (`esbuildOptions`), so the sizes and
- * cold starts they measure are the deployed ones.
+ * settings to `NodejsFunction`, and the bundle-size test, `npm run bench` and
+ * the package build run esbuild with the very same ones
+ * (`tools/esbuild-options.ts`), so the sizes and cold starts they measure are
+ * the deployed ones, and so is what the package ships.
  *
  * The AWS SDK is bundled, minified and tree-shaken, instead of loaded from
  * the Lambda runtime: the runtime's copy is the full CommonJS distribution of
  * every client, and loading it is most of a cold start (docs/performance.md:
  * authorizer import 219 ms with the SDK left to the runtime, 106 ms bundled).
  */
-import type { BuildOptions } from 'esbuild';
-
 /** Node.js 24, as `Runtime.NODEJS_24_X`; esbuild's target for it. */
 export const BUNDLE_TARGET = 'node24';
 
@@ -23,21 +22,3 @@ export const BUNDLE_BANNER =
 
 /** Nothing is left to the runtime: the SDK is bundled too (see the file comment). */
 export const BUNDLE_EXTERNAL_MODULES: string[] = [];
-
-/** esbuild options equivalent to the deployed bundling of `entry`. */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
-  return {
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: BUNDLE_TARGET,
-    format: 'esm',
-    minify: true,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    banner: { js: BUNDLE_BANNER },
-    external: BUNDLE_EXTERNAL_MODULES,
-    metafile: true,
-    logLevel: 'warning',
-  };
-}

@@ -2,7 +2,9 @@
  * The routes that take a password or a refresh token and hand out tokens:
  * what credential stuffing and token guessing aim at, and what runs scrypt or
  * KMS `Sign` per request. They get a method-level throttle below the stage's
- * (docs/deploy.md, "Abuse limits") and the web ACL's per-IP rate rule.
+ * (docs/deploy.md, "Abuse limits") and a per-IP rate rule of the web ACL:
+ * refresh its own throttle and rule, the others one each. The defaults come
+ * from `lambdas/contract/abuse-budget.ts`.
  */
 import type { MethodDeploymentOptions } from 'aws-cdk-lib/aws-apigateway';
 import type { RouteSpec } from '../lambdas/contract/routes';
@@ -16,6 +18,9 @@ export const CREDENTIAL_ROUTE_IDS: readonly string[] = [
   'Refresh',
 ];
 
+/** The route id of refresh: its own throttle and WAF rule. */
+export const REFRESH_ROUTE_ID = 'Refresh';
+
 /** The credential routes among `routes` (register is absent when sign-up is closed). */
 export function credentialRoutes(routes: readonly RouteSpec[]): RouteSpec[] {
   return routes.filter((route) => CREDENTIAL_ROUTE_IDS.includes(route.id));
@@ -27,15 +32,26 @@ export function credentialRoutes(routes: readonly RouteSpec[]): RouteSpec[] {
  */
 export function credentialMethodThrottling(
   routes: readonly RouteSpec[],
-  config: Pick<StackConfig, 'credentialThrottleRateLimit' | 'credentialThrottleBurstLimit'>,
+  config: Pick<
+    StackConfig,
+    | 'credentialThrottleRateLimit'
+    | 'credentialThrottleBurstLimit'
+    | 'refreshThrottleRateLimit'
+    | 'refreshThrottleBurstLimit'
+  >,
 ): Record<string, MethodDeploymentOptions> {
   return Object.fromEntries(
     credentialRoutes(routes).map((route) => [
       `${route.path}/${route.method}`,
-      {
-        throttlingRateLimit: config.credentialThrottleRateLimit,
-        throttlingBurstLimit: config.credentialThrottleBurstLimit,
-      },
+      route.id === REFRESH_ROUTE_ID
+        ? {
+            throttlingRateLimit: config.refreshThrottleRateLimit,
+            throttlingBurstLimit: config.refreshThrottleBurstLimit,
+          }
+        : {
+            throttlingRateLimit: config.credentialThrottleRateLimit,
+            throttlingBurstLimit: config.credentialThrottleBurstLimit,
+          },
     ]),
   );
 }
@@ -45,9 +61,13 @@ export function credentialMethodThrottling(
  * credential route, with or without the stage prefix (`/prod/auth/login` on
  * the execute-api URL, `/auth/login` behind a custom domain) and a trailing slash.
  */
-export function credentialPathPattern(routes: readonly RouteSpec[]): string {
-  const paths = credentialRoutes(routes).map((route) =>
-    route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+export function credentialPathPattern(
+  routes: readonly RouteSpec[],
+  which: 'refresh' | 'others' = 'others',
+): string {
+  const chosen = credentialRoutes(routes).filter(
+    (route) => (route.id === REFRESH_ROUTE_ID) === (which === 'refresh'),
   );
+  const paths = chosen.map((route) => route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return `(${paths.join('|')})/?$`;
 }

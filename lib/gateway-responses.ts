@@ -2,9 +2,11 @@
  * What API Gateway answers by itself (authorizer said no, unknown route,
  * throttled, ...), installed from the shared `GATEWAY_RESPONSES` so the
  * deployed API and the local server answer alike: the API's JSON error body,
- * `Content-Type: application/json`, and `WWW-Authenticate` on 401.
+ * `Content-Type: application/json`, `WWW-Authenticate` on 401, and the CORS
+ * headers of `lambdas/contract/cors.ts` (`gatewayCorsHeaders`).
  */
 import { ResponseType, type RestApiBase } from 'aws-cdk-lib/aws-apigateway';
+import { gatewayCorsHeaders } from '../lambdas/contract/cors';
 import {
   GATEWAY_RESPONSES,
   type GatewayResponseSpec,
@@ -31,20 +33,16 @@ export function bodyTemplate(spec: GatewayResponseSpec): string {
   return body;
 }
 
-/**
- * CORS headers for answers that never reach a function, so a browser can read
- * them. One origin is named; several are echoed from the request's `Origin`
- * (these bodies hold nothing secret and no credentials are allowed).
- */
+/** The CORS headers of the gateway's own answers, in API Gateway's mapping syntax. */
 export function corsHeaders(corsOrigins: readonly string[]): Record<string, string> {
-  if (corsOrigins.length === 0) return {};
-  if (corsOrigins.length === 1 && corsOrigins[0] !== undefined) {
-    return { 'Access-Control-Allow-Origin': staticHeaderValue(corsOrigins[0]) };
-  }
-  return {
-    'Access-Control-Allow-Origin': 'method.request.header.Origin',
-    Vary: staticHeaderValue('Origin'),
-  };
+  return Object.fromEntries(
+    Object.entries(gatewayCorsHeaders(corsOrigins)).map(([name, mapped]) => [
+      name,
+      'value' in mapped
+        ? staticHeaderValue(mapped.value)
+        : `method.request.header.${mapped.requestHeader}`,
+    ]),
+  );
 }
 
 /** Adds one gateway response per entry of `GATEWAY_RESPONSES`. */

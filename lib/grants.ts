@@ -17,6 +17,10 @@ export interface GrantTargets {
   key: IKey;
   /** The other keys still (or already) listed during a rotation: the same key actions apply. */
   otherKeys?: readonly IKey[];
+  /** The HMAC key of opaque refresh tokens. */
+  refreshKey?: IKey;
+  /** Envelope mode: the symmetric key the signing private key is encrypted under. */
+  envelopeKey?: IKey;
 }
 
 /** The IAM statements a function spec asks for; empty tables and keys yield none. */
@@ -39,6 +43,25 @@ export function statementsFor(spec: FunctionSpec, targets: GrantTargets): Policy
         sid: 'SigningKey',
         actions: [...spec.key],
         resources: [targets.key, ...(targets.otherKeys ?? [])].map((key) => key.keyArn),
+      }),
+    );
+  }
+  if (spec.refreshKey?.length) {
+    if (!targets.refreshKey) throw new Error(`${spec.id} needs the refresh-token key.`);
+    statements.push(
+      new PolicyStatement({
+        sid: 'RefreshTokenKey',
+        actions: [...spec.refreshKey],
+        resources: [targets.refreshKey.keyArn],
+      }),
+    );
+  }
+  if (spec.envelopeKey?.length && targets.envelopeKey) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'EnvelopeKey',
+        actions: [...spec.envelopeKey],
+        resources: [targets.envelopeKey.keyArn],
       }),
     );
   }

@@ -10,16 +10,17 @@
  * `apigateway.amazonaws.com` covers the authorizers of every API in the
  * account, so those APIs may live in any stack or app.
  */
-import { CfnOutput, Fn, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Fn, Names, Stack } from 'aws-cdk-lib';
 import type { IAuthorizer, RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/config';
+import { KMS_ECC_SIGN_QUOTA_PER_SECOND, kmsBudgetExceeded } from '../lambdas/contract/abuse-budget';
 import { SERVICE_NAME } from '../lambdas/contract/metrics';
-import { OAUTH_PATHS } from '../lambdas/contract/oauth-metadata';
-import { TABLES, type TableName } from '../lambdas/contract/tables';
+import { ROUTES } from '../lambdas/contract/routes';
+import { mapTables, TABLES, type TableName, tableEnvironment } from '../lambdas/contract/tables';
 import { AuthApi, deployedRoutes } from './auth-api';
 import {
   type AuthorizerSource,
@@ -29,11 +30,14 @@ import {
   type RestAuthorizerOptions,
   restAuthorizer,
 } from './authorizers';
-import { CONTEXT_KEYS, readStackConfig, type StackConfig } from './config';
+import { applyComplianceProfile, type ComplianceProfile } from './compliance';
+import { CONTEXT_KEYS, functionEnvironment, readStackConfig, type StackConfig } from './config';
+import { EnvelopeSigningKey } from './envelope-signing-key';
 import { type IJwtAuth, JwtAuthReference } from './jwt-auth-reference';
 import { acknowledgeAcceptedFindings } from './nag-suppressions';
 import { Observability } from './observability';
 import { DeploymentParameters, parameterPrefix, readParameter } from './parameters';
+import { orderRefreshTokenUpdates, RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
 import { WebAcl } from './waf';
@@ -50,6 +54,13 @@ export interface JwtAuthProps extends JwtAuthSettings {
    * which two `JwtAuth` of the same stage in one stack would share: give one another.
    */
   readonly parameterPrefix?: string;
+}
+
+/** The JWKS route's path, from the route table. */
+function jwksPath(): string {
+  const route = ROUTES.find((candidate) => candidate.id === 'Jwks');
+  if (!route) throw new Error('The route table has no Jwks route');
+  return route.path;
 }
 
 /** The checked configuration of `props`, through the same checks as the context. */
@@ -74,10 +85,15 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
   readonly tables: AuthTables;
   readonly signingKey: SigningKey;
   readonly signingPublicKey: SigningPublicKey;
+  readonly refreshTokenKey: RefreshTokenKey;
+  /** Envelope mode only (context `signingMode=envelope`): the key pair that signs. */
+  readonly envelopeKey?: EnvelopeSigningKey;
   readonly authApi: AuthApi;
   readonly observability: Observability;
   /** The web application firewall; absent when `waf` is false. */
   readonly webAcl?: WebAcl;
+  /** The compliance profile's parts; absent unless `compliance` is true. */
+  readonly compliance?: ComplianceProfile;
   readonly parameters: DeploymentParameters;
   /** The Lambda authorizer, in this construct's stack. */
   readonly authorizerFunction: IFunction;
@@ -90,6 +106,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     const stack = Stack.of(this);
     const config = jwtAuthConfig(props, stack.stackName);
     this.config = config;
+    warnOfKmsBudget(this, config);
 
     this.tables = new AuthTables(this, 'Tables', { retainData: config.retainData });
     this.signingKey = new SigningKey(this, 'SigningKey', {
@@ -98,10 +115,28 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       names: config.signingKeys,
     });
 
-    const targets = {
+    this.refreshTokenKey = new RefreshTokenKey(this, 'RefreshTokenKey', {
+      retainData: config.retainData,
+    });
+
+    const baseTargets = {
       tables: this.tables.byName,
       key: this.signingKey.key,
       otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
+      refreshKey: this.refreshTokenKey.key,
+    };
+    if (config.signingMode === 'envelope') {
+      this.envelopeKey = new EnvelopeSigningKey(this, 'EnvelopeSigningKey', {
+        retainData: config.retainData,
+        targets: baseTargets,
+        logRetention: config.logRetention,
+        retainLogs: config.retainData,
+        name: config.signingKeys[0] as string,
+      });
+    }
+    const targets = {
+      ...baseTargets,
+      ...(this.envelopeKey ? { envelopeKey: this.envelopeKey.key } : {}),
     };
     this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
       keys: this.signingKey.keys,
@@ -116,10 +151,24 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       targets,
     });
 
-    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else.
+    // kms:Sign for the functions whose spec asks for it (login, refresh) and nobody else;
+    // kms:GenerateMac likewise (login, refresh, logout, RFC 7009 revocation).
+    const allFunctions = [
+      this.authApi.authorizerFunction,
+      ...Object.values(this.authApi.functions),
+    ];
     this.signingKey.allowSigningOnlyBy(
-      [this.authApi.authorizerFunction, ...Object.values(this.authApi.functions)]
-        .filter((fn) => fn.spec.key.includes('kms:Sign'))
+      allFunctions.filter((fn) => fn.spec.key.includes('kms:Sign')).map((fn) => fn.role),
+    );
+    this.refreshTokenKey.allowOnlyBy(
+      allFunctions
+        .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
+        .map((fn) => fn.role),
+    );
+    orderRefreshTokenUpdates(allFunctions);
+    this.envelopeKey?.allowDecryptOnlyBy(
+      allFunctions
+        .filter((fn) => fn.spec.envelopeKey?.includes('kms:Decrypt'))
         .map((fn) => fn.role),
     );
     if (config.waf) {
@@ -153,7 +202,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     });
 
     this.issuer = this.authApi.environment[ENV.issuer] as string;
-    this.jwksUrl = this.authApi.api.urlForPath(OAUTH_PATHS.jwks);
+    this.jwksUrl = this.authApi.api.urlForPath(jwksPath());
     this.revocationTableName = this.tables.byName.revokedTokens.tableName;
     this.parameters = new DeploymentParameters(this, 'Parameters', {
       prefix: props.parameterPrefix ?? parameterPrefix(stack.stackName, config.stageName),
@@ -166,9 +215,28 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     });
 
     this.outputs();
+    // The functions CloudFormation invokes at deploy time (custom resources).
+    const deployTimeFunctions = [
+      this.signingPublicKey.reader,
+      ...(this.envelopeKey ? [this.envelopeKey.creator] : []),
+    ];
+    this.compliance = applyComplianceProfile(this, {
+      config,
+      tables: this.tables.byName,
+      api: this.authApi.api,
+      authorizer: this.authApi.authorizerFunction,
+      customResourceFunctions: deployTimeFunctions,
+      functions: [
+        this.authApi.authorizerFunction,
+        ...Object.values(this.authApi.functions),
+        ...deployTimeFunctions,
+      ],
+      alarmTopic: this.observability.topic,
+      ...(this.webAcl ? { webAcl: this.webAcl } : {}),
+    });
     acknowledgeAcceptedFindings(this.authApi, {
       webAcl: this.webAcl !== undefined,
-      extraFunctions: [this.signingPublicKey.reader],
+      extraFunctions: deployTimeFunctions,
     });
   }
 
@@ -208,40 +276,38 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
    * a function may actually do is decided by its IAM role alone.
    */
   private functionEnvironment(config: StackConfig): Record<string, string> {
-    const tableNames = Object.fromEntries(
-      (Object.keys(TABLES) as TableName[]).map((name) => [
-        TABLES[name].envVar,
-        this.tables.byName[name].tableName,
-      ]),
-    );
     return {
-      ...tableNames,
+      ...tableEnvironment(mapTables((_, name) => this.tables.byName[name].tableName)),
       // An id, never key material: the private key cannot leave KMS.
       [ENV.kmsKeyId]: this.signingKey.key.keyId,
       // The key SET verifiers trust, read at deploy time (public keys are not secret),
       // and the key that signs: `signingKeys`, current first.
       [ENV.publicKeys]: this.signingPublicKey.jwks,
       [ENV.currentKid]: this.signingPublicKey.kid,
-      // Unset issuer: AuthApi sets the stage URL, which only exists once the API does.
-      ...(config.issuer ? { [ENV.issuer]: config.issuer } : {}),
-      ...(config.acceptedIssuers.length > 0
-        ? { [ENV.acceptedIssuers]: config.acceptedIssuers.join(',') }
-        : {}),
-      [ENV.audience]: config.audience,
-      [ENV.accessTokenTtl]: String(config.accessTokenTtlSeconds),
-      [ENV.refreshTokenTtl]: String(config.refreshTokenTtlSeconds),
-      [ENV.refreshGraceSeconds]: String(config.refreshGraceSeconds),
-      [ENV.signupOpen]: String(config.signupOpen),
-      [ENV.maxSessionsPerUser]: String(config.maxSessionsPerUser),
-      [ENV.loginLockoutThreshold]: String(config.loginLockoutThreshold),
-      [ENV.loginLockoutMaxSeconds]: String(config.loginLockoutMaxSeconds),
-      // The handlers add CORS headers to their own answers for these origins.
-      ...(config.corsOrigins.length > 0 ? { [ENV.corsOrigins]: config.corsOrigins.join(',') } : {}),
-      // Powertools Logger and Metrics (docs/operations.md).
+      // The HMAC key of opaque refresh tokens (what is issued is a function setting below).
+      [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
+      ...this.envelopeEnvironment(),
+      // Every function setting the configuration gives (an unset issuer: AuthApi sets
+      // the stage URL, which only exists once the API does); Powertools reads the
+      // log and metric settings (docs/operations.md).
+      ...functionEnvironment(config),
       [ENV.serviceName]: SERVICE_NAME,
-      [ENV.logLevel]: config.logLevel,
-      [ENV.logDebugSampleRate]: String(config.logDebugSampleRate),
-      [ENV.metricsNamespace]: config.metricsNamespace,
+    };
+  }
+
+  /**
+   * Envelope mode: the pair signs (its public key first in the set, and
+   * current), the KMS keys of `signingKeys` stay trusted, so switching modes
+   * logs nobody out; the private key travels only as KMS's ciphertext.
+   */
+  private envelopeEnvironment(): Record<string, string> {
+    if (!this.envelopeKey) return {};
+    const trusted = [this.envelopeKey.jwk, ...this.signingPublicKey.keys.map((key) => key.jwk)];
+    return {
+      [ENV.publicKeys]: `[${trusted.join(',')}]`,
+      [ENV.currentKid]: this.envelopeKey.kid,
+      [ENV.envelopeKeyId]: this.envelopeKey.key.keyId,
+      [ENV.privateKeyCiphertext]: this.envelopeKey.ciphertext,
     };
   }
 
@@ -274,6 +340,10 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       description: 'Alias of the signing key',
       value: this.signingKey.alias.aliasName,
     });
+    new CfnOutput(this, 'RefreshTokenKeyId', {
+      description: 'KMS HMAC key behind the opaque refresh tokens (HMAC_256)',
+      value: this.refreshTokenKey.key.keyId,
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic every alarm notifies (subscribe a pager or chat here)',
       value: this.observability.topic.topicArn,
@@ -283,4 +353,23 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       value: this.observability.dashboard.dashboardName,
     });
   }
+}
+
+/**
+ * The throttles' defaults are made for one KMS signature per issued pair
+ * (lambdas/contract/abuse-budget.ts); JWT refresh tokens cost two, so say so
+ * at synth when login plus refresh could then use more than half the quota.
+ */
+function warnOfKmsBudget(scope: Construct, config: StackConfig): void {
+  if (config.refreshTokenFormat !== 'jwt' || config.signingMode === 'envelope') return;
+  const signs = kmsBudgetExceeded(
+    'jwt',
+    config.credentialThrottleRateLimit,
+    config.refreshThrottleRateLimit,
+  );
+  if (signs === undefined) return;
+  Annotations.of(scope).addWarningV2(
+    'serverless-jwt-auth:kmsBudget',
+    `refreshTokenFormat=jwt signs twice per login or refresh: at their throttles they could ask KMS for ${signs} signatures/s, more than half the ${KMS_ECC_SIGN_QUOTA_PER_SECOND}/s ECC quota; lower credentialThrottleRateLimit and refreshThrottleRateLimit, or issue opaque refresh tokens.`,
+  );
 }

@@ -141,13 +141,30 @@ export class SigningKey extends Construct {
  * key must not fail meanwhile. The code signs with the current key alone.
  */
 function allowSigningOnlyBy(key: Key, signers: readonly IRole[]): void {
-  const arns = signers.map((role) => role.roleArn);
+  allowOnlyBy(key, 'kms:Sign', signers, {
+    allow: 'TokenIssuersSign',
+    deny: 'DenySigningToEveryoneElse',
+  });
+}
+
+/**
+ * Lets exactly `roles` call `action` on `key` and denies it to every other
+ * principal (the roles named by ARN in conditions: see
+ * {@link SigningKey.allowSigningOnlyBy}). The sids name the two statements.
+ */
+export function allowOnlyBy(
+  key: Key,
+  action: string,
+  roles: readonly IRole[],
+  sids: { allow: string; deny: string },
+): void {
+  const arns = roles.map((role) => role.roleArn);
   if (arns.length > 0) {
     key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'TokenIssuersSign',
+        sid: sids.allow,
         principals: [new AccountRootPrincipal()],
-        actions: ['kms:Sign'],
+        actions: [action],
         resources: ['*'],
         conditions: { ArnEquals: { 'aws:PrincipalArn': arns } },
       }),
@@ -155,19 +172,46 @@ function allowSigningOnlyBy(key: Key, signers: readonly IRole[]): void {
   }
   key.addToResourcePolicy(
     new PolicyStatement({
-      sid: 'DenySigningToEveryoneElse',
+      sid: sids.deny,
       effect: Effect.DENY,
       principals: [new AnyPrincipal()],
-      actions: ['kms:Sign'],
+      actions: [action],
       resources: ['*'],
       ...(arns.length > 0 ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': arns } } } : {}),
     }),
   );
 }
 
+/**
+ * The key policy of a key whose one use only some functions may make: the
+ * account administers it without that use (`KEY_ADMIN_ACTIONS`), plus
+ * `extra`, and grants only go through AWS services.
+ */
+export function restrictedKeyPolicy(extra: readonly PolicyStatement[] = []): PolicyDocument {
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'AccountAdministersTheKeyWithoutSigning',
+        principals: [new AccountRootPrincipal()],
+        actions: [...KEY_ADMIN_ACTIONS],
+        resources: ['*'],
+      }),
+      ...extra,
+      // AWS Control Tower CT.KMS.PR.3: grants only through AWS services.
+      new PolicyStatement({
+        sid: 'DenyGrantsNotForAwsResources',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'false' } },
+      }),
+    ],
+  });
+}
+
 /** One ES256 KMS key with the policy described at the top of this file. */
 function createKey(scope: Construct, id: string, retainData: boolean): Key {
-  const account = new AccountRootPrincipal();
   return new Key(scope, id, {
     description: 'ES256 (ECC_NIST_P256) key that signs the JWTs of serverless-jwt-auth',
     keySpec: KeySpec.ECC_NIST_P256,
@@ -177,31 +221,14 @@ function createKey(scope: Construct, id: string, retainData: boolean): Key {
     enableKeyRotation: false,
     removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     // Replaces CDK's default (the account root may do `kms:*`).
-    policy: new PolicyDocument({
-      statements: [
-        new PolicyStatement({
-          sid: 'AccountAdministersTheKeyWithoutSigning',
-          principals: [account],
-          actions: [...KEY_ADMIN_ACTIONS],
-          resources: ['*'],
-        }),
-        new PolicyStatement({
-          sid: 'AccountReadsThePublicKey',
-          principals: [account],
-          actions: [...KEY_PUBLIC_ACTIONS],
-          resources: ['*'],
-        }),
-        // AWS Control Tower CT.KMS.PR.3: grants only through AWS services.
-        new PolicyStatement({
-          sid: 'DenyGrantsNotForAwsResources',
-          effect: Effect.DENY,
-          principals: [new AnyPrincipal()],
-          actions: ['kms:CreateGrant'],
-          resources: ['*'],
-          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'false' } },
-        }),
-      ],
-    }),
+    policy: restrictedKeyPolicy([
+      new PolicyStatement({
+        sid: 'AccountReadsThePublicKey',
+        principals: [new AccountRootPrincipal()],
+        actions: [...KEY_PUBLIC_ACTIONS],
+        resources: ['*'],
+      }),
+    ]),
   });
 }
 

@@ -11,14 +11,15 @@
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ERROR_MESSAGES, type ErrorCode } from '../lambdas/contract/errors';
+import { WAF_RATE_WINDOW_SECONDS } from '../lambdas/contract/abuse-budget';
+import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from '../lambdas/contract/errors';
 import { SECURITY_HEADERS } from '../lambdas/contract/headers';
 import type { RouteSpec } from '../lambdas/contract/routes';
 import type { StackConfig } from './config';
 import { credentialPathPattern } from './credential-routes';
 
 /** WAF counts requests per IP over this window (seconds); Retry-After says the same. */
-export const WAF_RATE_WINDOW_SECONDS = 300;
+export { WAF_RATE_WINDOW_SECONDS };
 
 /**
  * The managed rule groups, in evaluation order after the rate rule, with the
@@ -41,7 +42,7 @@ export const MANAGED_RULE_GROUPS = [
 const RATE_LIMITED_BODY: ErrorCode = 'too_many_requests';
 
 export interface WebAclProps {
-  config: Pick<StackConfig, 'stageName' | 'wafRateLimit'>;
+  config: Pick<StackConfig, 'stageName' | 'wafRateLimit' | 'refreshWafRateLimit'>;
   stage: Stage;
   /** The deployed routes; the credential routes among them get the rate rule. */
   routes: readonly RouteSpec[];
@@ -57,18 +58,23 @@ export class WebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
-    const rateRule: CfnWebACL.RuleProperty = {
-      name: 'CredentialRoutesPerIp',
-      priority: 0,
+    const rateRule = (
+      name: string,
+      priority: number,
+      limit: number,
+      pattern: string,
+    ): CfnWebACL.RuleProperty => ({
+      name,
+      priority,
       statement: {
         rateBasedStatement: {
           aggregateKeyType: 'IP',
-          limit: props.config.wafRateLimit,
+          limit,
           evaluationWindowSec: WAF_RATE_WINDOW_SECONDS,
           scopeDownStatement: {
             regexMatchStatement: {
               fieldToMatch: { uriPath: {} },
-              regexString: credentialPathPattern(props.routes),
+              regexString: pattern,
               // An encoded path must not slip past the count.
               textTransformations: [{ priority: 0, type: 'URL_DECODE' }],
             },
@@ -78,7 +84,7 @@ export class WebAcl extends Construct {
       action: {
         block: {
           customResponse: {
-            responseCode: 429,
+            responseCode: ERROR_STATUS[RATE_LIMITED_BODY],
             customResponseBodyKey: RATE_LIMITED_BODY,
             responseHeaders: [
               { name: 'Retry-After', value: String(WAF_RATE_WINDOW_SECONDS) },
@@ -87,12 +93,26 @@ export class WebAcl extends Construct {
           },
         },
       },
-      visibilityConfig: visibility('CredentialRoutesPerIp'),
-    };
+      visibilityConfig: visibility(name),
+    });
+    const rateRules = [
+      rateRule(
+        'CredentialRoutesPerIp',
+        0,
+        props.config.wafRateLimit,
+        credentialPathPattern(props.routes),
+      ),
+      rateRule(
+        'RefreshPerIp',
+        1,
+        props.config.refreshWafRateLimit,
+        credentialPathPattern(props.routes, 'refresh'),
+      ),
+    ];
     const managedRules = MANAGED_RULE_GROUPS.map(
       (group, index): CfnWebACL.RuleProperty => ({
         name: group.name,
-        priority: index + 1,
+        priority: index + 2,
         overrideAction: { none: {} },
         statement: {
           managedRuleGroupStatement: {
@@ -126,7 +146,7 @@ export class WebAcl extends Construct {
           }),
         },
       },
-      rules: [rateRule, ...managedRules],
+      rules: [...rateRules, ...managedRules],
       visibilityConfig: visibility(`serverless-jwt-auth-${props.config.stageName}`),
     });
 

@@ -5,13 +5,13 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ENV, type Env, readCorsOrigins } from '../lambdas/config';
+import { ENV, type Env } from '../lambdas/config';
+import { answerClientErrors } from './client-errors';
 import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
 import { handlerEnvironment, tableNames } from './handler-env';
-import { INTROSPECTION_SECRET_ENV } from './iam-stand-in';
 import { rememberIssuer } from './issuers';
 import { withOpenApi } from './openapi';
 import { publishServerEndpoint } from './server-endpoint';
@@ -82,9 +82,11 @@ export async function startServer(
     markReady = resolve;
   });
   // A request that arrives while the database opens waits; none reaches a handler before its environment is set.
-  const server = createServer((request, response) => {
-    ready.then(() => listener?.(request, response));
-  });
+  const server = answerClientErrors(
+    createServer((request, response) => {
+      ready.then(() => listener?.(request, response));
+    }),
+  );
 
   let database: LocalDatabase | undefined;
   let unpublish: (() => Promise<void>) | undefined;
@@ -97,8 +99,8 @@ export async function startServer(
       withDemoPage(
         createRequestListener(
           createGateway({
-            corsOrigins: readCorsOrigins(env),
-            introspectionSecret: env[INTROSPECTION_SECRET_ENV]?.trim() || undefined,
+            corsOrigins: config.corsOrigins,
+            introspectionSecret: config.introspectionSecret,
           }),
           {
             maxBodyBytes: MAX_BODY_BYTES,
@@ -118,6 +120,7 @@ export async function startServer(
         env,
         dataDir: config.dataDir,
         endpoint: database.endpoint,
+        ...(database.credential ? { credential: database.credential } : {}),
         tables,
         baseUrl,
         earlierIssuers: await rememberIssuer(config.dataDir, issuer),
@@ -128,10 +131,14 @@ export async function startServer(
       const { localKeySetEnvironment } = await import('./signing-keys');
       Object.assign(env, await localKeySetEnvironment(config.dataDir, config.signingKeyFiles));
     }
-    await createMissingTables(database.endpoint, tables, { external: !embedded });
-    // The admin CLI reaches the database through this server while it runs.
+    await createMissingTables(database.endpoint, tables, {
+      external: !embedded,
+      ...(database.credential ? { credential: database.credential } : {}),
+    });
+    // The admin CLI reaches the database through this server while it runs, signing with its credential.
     unpublish = await publishServerEndpoint(config.dataDir, {
       endpoint: database.endpoint,
+      ...(database.credential ? { credential: database.credential } : {}),
       tables,
     });
   } catch (error) {

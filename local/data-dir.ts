@@ -202,10 +202,13 @@ async function checkFolderIsOwn(dir: string, what: string): Promise<void> {
 async function checkKeysArePrivate(dir: string, keyFiles?: readonly string[]): Promise<void> {
   // Loaded here, after the lock: the signer brings in jose, and a refused start should not wait for it.
   const { LOCAL_KEY_FILE } = await import('../lambdas/signing/local-signer');
+  const { LOCAL_REFRESH_KEY_FILE } = await import('../lambdas/signing/refresh-token-key');
   for (const name of keyFiles ?? [LOCAL_KEY_FILE]) await checkKeyIsPrivate(join(dir, name));
+  // Whoever holds the refresh-token key can mint a refresh token for any session.
+  await checkKeyIsPrivate(join(dir, LOCAL_REFRESH_KEY_FILE), 'refresh-token key');
 }
 
-async function checkKeyIsPrivate(file: string): Promise<void> {
+async function checkKeyIsPrivate(file: string, what = 'signing key'): Promise<void> {
   let stats: Stats;
   try {
     stats = await stat(file);
@@ -217,13 +220,13 @@ async function checkKeyIsPrivate(file: string): Promise<void> {
   const owner = foreignOwner(stats);
   if (owner !== undefined) {
     throw new StartupError(
-      `The signing key ${displayPath(file)} belongs to another user (uid ${owner}), who could sign tokens with it; delete it to create a new key of your own (issued tokens then stop working).`,
+      `The ${what} ${displayPath(file)} belongs to another user (uid ${owner}), who could sign tokens with it; delete it to create a new key of your own (issued tokens then stop working).`,
     );
   }
   if (POSIX && (mode & NOT_OWNER_BITS) !== 0) {
     const shown = displayPath(file);
     throw new StartupError(
-      `The signing key ${shown} is accessible to other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${shown}, or delete it to create a new key (issued tokens then stop working).`,
+      `The ${what} ${shown} is accessible to other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${shown}, or delete it to create a new key (issued tokens then stop working).`,
     );
   }
 }

@@ -8,11 +8,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { awsClientDefaults } from '../lambdas/aws-clients';
 import { DATABASE_FOLDER } from './data-dir';
 import { startEmbeddedDynamo } from './embedded-dynamo';
+import { DUMMY_AWS_ENV } from './handler-env';
+import { type LocalCredential, newLocalCredential } from './request-signature';
 import { StartupError } from './startup-error';
 import { ensureTables, type TableNames } from './tables';
 
 export interface LocalDatabase {
   endpoint: string;
+  /**
+   * What requests to the embedded engine must be signed with: random for
+   * each start. Absent for an external endpoint (its own credentials apply).
+   */
+  credential?: LocalCredential;
   /** True when this process runs the engine (and so must close it). */
   embedded: boolean;
   /** Closes the embedded engine; nothing to do for an external endpoint. */
@@ -27,8 +34,12 @@ export async function openDatabase(options: {
   if (options.dynamodbEndpoint) {
     return { endpoint: options.dynamodbEndpoint, embedded: false, close: async () => undefined };
   }
-  const engine = await startEmbeddedDynamo({ path: join(options.dataDir, DATABASE_FOLDER) });
-  return { endpoint: engine.endpoint, embedded: true, close: () => engine.close() };
+  const credential = newLocalCredential();
+  const engine = await startEmbeddedDynamo({
+    path: join(options.dataDir, DATABASE_FOLDER),
+    credential,
+  });
+  return { endpoint: engine.endpoint, credential, embedded: true, close: () => engine.close() };
 }
 
 /** True when the SDK got no HTTP answer at all (refused, reset, timed out, unknown host). */
@@ -48,9 +59,15 @@ function gotNoAnswer(error: unknown): boolean {
 export async function createMissingTables(
   endpoint: string,
   tables: TableNames,
-  options: { external?: boolean } = {},
+  options: { external?: boolean; credential?: LocalCredential } = {},
 ): Promise<string[]> {
-  const client = new DynamoDBClient({ endpoint, ...awsClientDefaults() });
+  const client = new DynamoDBClient({
+    endpoint,
+    ...awsClientDefaults(),
+    ...(options.credential
+      ? { credentials: options.credential, region: DUMMY_AWS_ENV.AWS_REGION }
+      : {}),
+  });
   try {
     return await ensureTables(client, tables);
   } catch (error) {

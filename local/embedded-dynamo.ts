@@ -8,6 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { type LocalCredential, requireSignature } from './request-signature';
 import { StartupError } from './startup-error';
 
 // dynalite ships no types.
@@ -40,19 +41,49 @@ async function ensureNotOpenElsewhere(path: string): Promise<void> {
   await db.close();
 }
 
+/**
+ * dynalite turns each Query and Scan into a stream over a LevelDB iterator
+ * and, when the stream ends, closes it with `iterator.return()`, which
+ * abstract-level's iterators do not have (they have `close()`). So every
+ * Query left an open iterator that pins native LevelDB memory: RSS grew
+ * with the number of queries (issue R2, `npm run memory`). Giving dynalite's
+ * copy the method it calls closes them.
+ */
+function closeIteratorsOnReturn(): void {
+  const abstractLevel = require(
+    require.resolve('abstract-level', { paths: [dirname(require.resolve('dynalite'))] }),
+  ) as Record<string, { prototype: { close(): Promise<void>; return?: () => Promise<void> } }>;
+  for (const name of ['AbstractIterator', 'AbstractKeyIterator', 'AbstractValueIterator']) {
+    const prototype = abstractLevel[name]?.prototype;
+    if (prototype && prototype.return === undefined) {
+      prototype.return = function (this: { close(): Promise<void> }) {
+        return this.close();
+      };
+    }
+  }
+}
+
 export interface EmbeddedDynamo {
   endpoint: string;
+  /** The credential every request must be signed with; absent: any is accepted (tests). */
+  credential?: LocalCredential;
   close(): Promise<void>;
 }
 
+/**
+ * Starts the engine. With a `credential`, every request must carry a valid
+ * SigV4 signature made with it (local/request-signature.ts): the engine on
+ * 127.0.0.1 serves nobody else on the machine.
+ */
 export async function startEmbeddedDynamo(
-  options: { path?: string; port?: number } = {},
+  options: { path?: string; port?: number; credential?: LocalCredential } = {},
 ): Promise<EmbeddedDynamo> {
   // Private to its owner: the tables hold password hashes and session data.
   if (options.path) {
     await mkdir(options.path, { recursive: true, mode: 0o700 });
     await ensureNotOpenElsewhere(options.path);
   }
+  closeIteratorsOnReturn();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     // dynalite's default simulated table-creation delay slows every start.
@@ -60,6 +91,7 @@ export async function startEmbeddedDynamo(
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  if (options.credential) requireSignature(server, options.credential);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -67,6 +99,7 @@ export async function startEmbeddedDynamo(
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    ...(options.credential ? { credential: options.credential } : {}),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));

@@ -14,7 +14,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { BEARER_HEADER_PATTERN } from '../lambdas/contract/bearer';
-import { corsPreflightHeaders, corsResponseHeaders } from '../lambdas/contract/cors';
+import { corsPreflightHeaders, gatewayCorsHeaders } from '../lambdas/contract/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lambdas/contract/gateway-responses';
 import { AUTHORIZER, ROUTES } from '../lambdas/contract/routes';
 import { headerValue } from '../lambdas/http/request';
@@ -104,6 +104,28 @@ export const importFromRepo: ModuleLoader = async (entry) => {
     loaded.handler ?? (loaded.default as Record<string, unknown> | undefined)?.handler;
   return { handler };
 };
+
+/**
+ * A responder whose answers carry the CORS headers the stack gives every
+ * gateway response (`gatewayCorsHeaders`), resolved against the request as
+ * API Gateway resolves them.
+ */
+export function withGatewayCors(
+  respond: GatewayResponder,
+  corsOrigins: readonly string[],
+): GatewayResponder {
+  const mapped = Object.entries(gatewayCorsHeaders(corsOrigins));
+  return (type, options = {}) => {
+    const response = respond(type, options);
+    const cors: Record<string, string> = {};
+    for (const [name, source] of mapped) {
+      const value =
+        'value' in source ? source.value : headerValue(options.headers ?? {}, source.requestHeader);
+      if (value !== undefined) cors[name] = value;
+    }
+    return { ...response, headers: { ...response.headers, ...cors } };
+  };
+}
 
 /** What API Gateway answers itself, from the one shared definition. */
 export function gatewayResponse(
@@ -258,7 +280,9 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     ...AUTHORIZER,
     validationExpression: BEARER_HEADER_PATTERN,
   };
-  const respond = options.respond ?? gatewayResponse;
+  const corsOrigins = options.corsOrigins ?? [];
+  // By default the shared definitions with the CORS headers the stack gives them.
+  const respond = options.respond ?? withGatewayCors(gatewayResponse, corsOrigins);
   /** Authorizer results by token, while their TTL lasts; the policy is re-read for every method ARN. */
   const resultCache = new Map<string, { result: unknown; until: number }>();
 
@@ -305,11 +329,13 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     });
   }
 
-  const corsOrigins = options.corsOrigins ?? [];
   const methods = [...new Set((options.routes ?? ROUTES).map((spec) => spec.method))];
   const pathExists = (path: string) => methods.some((m) => route(m, path).kind === 'matched');
 
-  /** API Gateway's side of CORS: the preflight, and the headers on every answer. */
+  /**
+   * API Gateway's side of CORS: the preflight. Its own answers carry the
+   * headers of their definitions (`respond`); the handlers add theirs.
+   */
   async function handleWithCors(request: IncomingRequest): Promise<GatewayResponse> {
     const origin = headerValue(request.headers, 'origin');
     if (corsOrigins.length > 0 && request.method === 'OPTIONS' && pathExists(request.path)) {
@@ -322,12 +348,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         body: '',
       };
     }
-    const response = await dispatch(request);
-    // The handlers add the same headers to their own answers; the gateway's get them here.
-    return {
-      ...response,
-      headers: { ...corsResponseHeaders(corsOrigins, origin), ...response.headers },
-    };
+    return dispatch(request);
   }
 
   async function dispatch(request: IncomingRequest): Promise<GatewayResponse> {
@@ -354,7 +375,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         headerValue(request.headers, 'authorization'),
         options.introspectionSecret,
       );
-      if (refused) return gatewayResponse(refused, { requestId });
+      if (refused) return respond(refused, { requestId, headers });
     }
     return integrate(spec, proxyEvent(request, spec, pathParameters, authorizerContext), requestId);
   }

@@ -4,7 +4,9 @@
  * gateway itself never touches `process.env`.
  */
 import { ENV, type Env, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
-import { LOCAL_TABLE_NAMES, type TableNames } from './tables';
+import { type TableNames, tableEnvironment, tableNamesIn } from '../lambdas/contract/tables';
+import type { LocalCredential } from './request-signature';
+import { LOCAL_TABLE_NAMES } from './tables';
 
 /** Loopback engines (embedded, DynamoDB Local, LocalStack) accept any credentials. */
 export const DUMMY_AWS_ENV = {
@@ -15,12 +17,7 @@ export const DUMMY_AWS_ENV = {
 
 /** Table names: the variables when set (an external endpoint may use others), else the local names. */
 export function tableNames(env: Env): TableNames {
-  return {
-    users: env[ENV.usersTable]?.trim() || LOCAL_TABLE_NAMES.users,
-    sessions: env[ENV.sessionsTable]?.trim() || LOCAL_TABLE_NAMES.sessions,
-    revokedTokens: env[ENV.revokedTokensTable]?.trim() || LOCAL_TABLE_NAMES.revokedTokens,
-    loginAttempts: env[ENV.loginAttemptsTable]?.trim() || LOCAL_TABLE_NAMES.loginAttempts,
-  };
+  return tableNamesIn(env, LOCAL_TABLE_NAMES);
 }
 
 function isLoopback(endpoint: string): boolean {
@@ -68,11 +65,26 @@ function oauthEnv(env: Env, baseUrl: string, earlierIssuers: readonly string[]):
   };
 }
 
+/**
+ * The embedded engine's per-start credential as the AWS SDK reads it: the
+ * handlers sign their requests with it (local/request-signature.ts). It
+ * replaces any AWS credentials of the shell for the handlers.
+ */
+export function credentialEnv(env: Env, credential: LocalCredential): Env {
+  return {
+    ...(env.AWS_REGION || env.AWS_DEFAULT_REGION ? {} : { AWS_REGION: DUMMY_AWS_ENV.AWS_REGION }),
+    AWS_ACCESS_KEY_ID: credential.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credential.secretAccessKey,
+  };
+}
+
 /** The variables to set for the handlers. The signing key lives in the data folder so tokens survive restarts. */
 export function handlerEnvironment(options: {
   env: Env;
   dataDir: string;
   endpoint: string;
+  /** The embedded engine's credential; absent for an external endpoint. */
+  credential?: LocalCredential;
   tables: TableNames;
   /** `http://127.0.0.1:PORT`: the default token issuer. */
   baseUrl?: string;
@@ -83,11 +95,10 @@ export function handlerEnvironment(options: {
     ...(options.baseUrl
       ? oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? [])
       : {}),
-    ...dummyAwsEnv(options.env, options.endpoint),
-    [ENV.usersTable]: options.tables.users,
-    [ENV.sessionsTable]: options.tables.sessions,
-    [ENV.revokedTokensTable]: options.tables.revokedTokens,
-    [ENV.loginAttemptsTable]: options.tables.loginAttempts,
+    ...(options.credential
+      ? credentialEnv(options.env, options.credential)
+      : dummyAwsEnv(options.env, options.endpoint)),
+    ...tableEnvironment(options.tables),
     [ENV.dynamodbEndpoint]: options.endpoint,
     [ENV.localKeyDir]: options.dataDir,
   };

@@ -46,8 +46,31 @@ function sourceIpOf(request: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
-export function toGatewayRequest(request: IncomingMessage, body: string): GatewayRequest {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+/**
+ * The path and query of a request target: the origin form (`/path?query`) or
+ * the absolute form (`http://host/path`), as HTTP/1.1 allows.
+ * `undefined` for anything else (`*`, `http://[`, a bare word): such a
+ * request is answered 400. The path is never taken for an authority: in
+ * `//x/auth/me` the `x` is part of the path, not a host to drop.
+ */
+export function requestTarget(target: string | undefined): URL | undefined {
+  const raw = target ?? '/';
+  try {
+    if (raw.startsWith('/')) return new URL(`http://localhost${raw}`);
+    if (/^https?:\/\//i.test(raw)) return new URL(raw);
+  } catch {
+    // Malformed: answered 400 below.
+  }
+  return undefined;
+}
+
+/** The gateway's request; `undefined` when the request target is malformed. */
+export function toGatewayRequest(
+  request: IncomingMessage,
+  body: string,
+): GatewayRequest | undefined {
+  const url = requestTarget(request.url);
+  if (!url) return undefined;
   return {
     method: request.method ?? 'GET',
     path: url.pathname,
@@ -67,8 +90,8 @@ function write(response: ServerResponse, answer: GatewayResponse): void {
 }
 
 /**
- * A request listener serving `gateway`; bodies above `maxBodyBytes` get 400
- * invalid_request. `respond` builds the gateway's own answers (default: the shared definitions).
+ * A request listener serving `gateway`; bodies above `maxBodyBytes` and
+ * malformed request targets get 400 invalid_request. `respond` builds the gateway's own answers (default: the shared definitions).
  */
 export function createRequestListener(
   gateway: Gateway,
@@ -80,7 +103,10 @@ export function createRequestListener(
     const serve = async (): Promise<GatewayResponse> => {
       const body = await readBody(request, options.maxBodyBytes);
       if (body === undefined) return respond('REQUEST_TOO_LARGE');
-      return gateway.handle(toGatewayRequest(request, body));
+      const forGateway = toGatewayRequest(request, body);
+      // API Gateway never sees a malformed request line: its front end answers 400.
+      if (!forGateway) return respond('DEFAULT_4XX', { status: 400 });
+      return gateway.handle(forGateway);
     };
     serve()
       .catch((error: unknown) => {
@@ -90,7 +116,7 @@ export function createRequestListener(
       .then((answer) => {
         write(response, answer);
         // The path only: a query string could carry something secret.
-        const path = (request.url ?? '/').split('?')[0];
+        const path = (request.url ?? '/').split('?')[0]?.slice(0, 200);
         log('info', 'request', {
           method: request.method,
           path,

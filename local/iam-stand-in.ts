@@ -14,9 +14,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayResponseType } from '../lambdas/contract/gateway-responses';
 
-/** The variable holding the shared secret of the `iam` routes in local mode. */
-export const INTROSPECTION_SECRET_ENV = 'INTROSPECTION_SECRET';
-
 const BASIC = /^Basic +([A-Za-z0-9+/=]+) *$/i;
 
 const digest = (text: string) => createHash('sha256').update(text).digest();

@@ -4,7 +4,8 @@
  * files can be open in one process only, so the admin CLI (`npm run admin --
  * … --local`) cannot open the data folder while the server runs: it reads
  * this small file instead and talks to the server's engine over loopback,
- * like the handlers do. The file sits next to the lock (`npm-start.lock`),
+ * like the handlers do, signing with the engine's per-start credential that
+ * only this file holds. The file sits next to the lock (`npm-start.lock`),
  * private to its owner, and is removed when the server stops; one left by a
  * crash names a process that no longer runs (or a pid now used by another
  * process) and is ignored.
@@ -12,6 +13,7 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { identityOf, isAlive, type ProcessIdentity, parseIdentity } from './process-identity';
+import type { LocalCredential } from './request-signature';
 import type { TableNames } from './tables';
 
 export const ENDPOINT_FILE = 'npm-start.endpoint.json';
@@ -21,6 +23,8 @@ export interface ServerEndpoint extends ProcessIdentity {
   pid: number;
   /** Its DynamoDB endpoint (the embedded engine, or the external one it uses). */
   endpoint: string;
+  /** What the embedded engine's requests must be signed with; absent for an external endpoint. */
+  credential?: LocalCredential;
   tables: TableNames;
 }
 
@@ -34,7 +38,10 @@ function isServerEndpoint(value: unknown): value is ServerEndpoint {
     typeof candidate.endpoint === 'string' &&
     typeof tables?.users === 'string' &&
     typeof tables.sessions === 'string' &&
-    typeof tables.revokedTokens === 'string'
+    typeof tables.revokedTokens === 'string' &&
+    (candidate.credential === undefined ||
+      (typeof candidate.credential?.accessKeyId === 'string' &&
+        typeof candidate.credential.secretAccessKey === 'string'))
   );
 }
 

@@ -14,17 +14,18 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableDefinition, type TableName } from '../lambdas/contract/tables';
+import {
+  LOGICAL_TABLE_NAMES,
+  TABLES,
+  type TableDefinition,
+  type TableName,
+  type TableNames,
+} from '../lambdas/contract/tables';
 
-export type TableNames = Record<TableName, string>;
+export type { TableNames };
 
 /** The physical names used locally: the logical names of the shared definitions. */
-export const LOCAL_TABLE_NAMES: TableNames = {
-  users: TABLES.users.logicalName,
-  sessions: TABLES.sessions.logicalName,
-  revokedTokens: TABLES.revokedTokens.logicalName,
-  loginAttempts: TABLES.loginAttempts.logicalName,
-};
+export const LOCAL_TABLE_NAMES: TableNames = LOGICAL_TABLE_NAMES;
 
 /** True when the table `name` exists at the client's endpoint. */
 export async function tableExists(client: DynamoDBClient, name: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import 'aws-sdk-client-mock-jest';
+import { failOnViolations, installNetworkGuard } from './support/network-guard';
 
 // No test may reach AWS: fixed dummy credentials and region, and no instance
 // metadata lookups (which would leave loopback).
@@ -20,3 +21,9 @@ process.env.POWERTOOLS_DEV = 'true';
 console.debug = (...args: unknown[]) => console.log(...args);
 console.info = (...args: unknown[]) => console.log(...args);
 console.warn = (...args: unknown[]) => console.error(...args);
+
+// No test may open a connection outside loopback (support/network-guard.ts):
+// the attempt is refused, and the test that made it fails.
+installNetworkGuard();
+afterEach(failOnViolations);
+afterAll(failOnViolations);

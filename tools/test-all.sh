@@ -7,6 +7,8 @@
 #   test:e2e      the end-to-end files over `npm start` child processes
 #   test:browser  the demo page in headless Chromium (Debian's `chromium`)
 #   test:rehearse the end-to-end files against `npm run rehearse`
+#   test:package  `npm pack`, the tarball installed into a fresh CDK app,
+#                 synthesized offline
 # Each run ends with `N passed, N failed` (test/support/summary-reporter.js);
 # their sum is the last line. Exits non-zero if any step failed.
 set -uo pipefail
@@ -18,7 +20,7 @@ status=0
 passed=0
 failed=0
 
-for step in test test:bundles test:e2e test:browser test:rehearse; do
+for step in test test:bundles test:e2e test:browser test:rehearse test:package; do
   echo "== npm run $step"
   npm run --silent "$step" 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}

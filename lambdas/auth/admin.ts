@@ -13,17 +13,24 @@
  * and fails like a wrong password. Refresh and every protected route refuse
  * the revoked tokens on the next request, with no extra read on their path.
  *
- * Every action is audited twice: on the revocation items it writes (`actor`,
- * `action`, `note`) and as one structured log line.
+ * Every action that changes something is audited: first a durable record
+ * in the AdminAudit table (who, when, what, on whom, why), written before the
+ * action runs so that no change happens unrecorded (an action that fails
+ * afterwards keeps its record); then on the revocation items it writes
+ * (`actor`, `action`, `note`) and as one structured log line with the outcome.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
-import { InvalidRequestError, NotFoundError, UnavailableError } from '../errors';
+import { NotFoundError, UnavailableError } from '../errors';
 import { log } from '../log';
-import { legacyNormaliseUsername, normaliseUsername, passwordProblem } from './credentials-rules';
+import { referenceOfToken } from '../tokens/opaque-refresh';
+import { assertNewPassword } from './credential-policy';
+import { legacyNormaliseUsername, normaliseUsername } from './credentials-rules';
 import type { PasswordHasher } from './passwords';
 import {
   type AdminAction,
+  type AdminAuditEntry,
+  type AdminAuditStore,
   type ClientInfo,
   credentialsVersionOf,
   isDisabled,
@@ -55,23 +62,39 @@ export interface Operator {
   client?: ClientInfo;
 }
 
-/** Failed logins and lockout of a user, as the login lockout records them. */
+/** Failed logins and lockout of a user, as the login lockout records them (per client address). */
 export interface LockoutState {
-  /** Consecutive failed logins. */
+  /** Attempts counted since each address's last success, over all addresses. */
   failures: number;
-  /** ISO 8601 end of the current lockout; absent when not locked. */
+  /** Addresses with counted attempts. */
+  addresses?: number;
+  /** Addresses locked now. */
+  lockedAddresses?: number;
+  /** ISO 8601 end of the latest lock of an address; absent when none is locked. */
   lockedUntil?: string;
+  /** Attempts counted this hour against the account's ceiling. */
+  attemptsThisHour?: number;
+  /** ISO 8601 end of the hour, when the ceiling is reached. */
+  ceilingUntil?: string;
 }
 
 /**
- * Reads a user's lockout state. Optional: where no lockout is tracked (or the
- * adapter does not wire it), `showUser` says so instead of guessing.
+ * Reads and clears a user's lockout. Optional: where no lockout is tracked
+ * (or the adapter does not wire it), `showUser` says so instead of guessing.
  */
 export interface LockoutReader {
   lockoutOf(username: string): Promise<LockoutState | undefined>;
+  /** Forgets every count and lock of the account; returns how many counters it deleted. */
+  clear(username: string): Promise<number>;
 }
 
 export interface AdminDeps extends RevokeSessionDeps {
+  /**
+   * Where each action is recorded before it runs. Absent only for a stack
+   * deployed before the AdminAudit table existed: the log line is then the
+   * only record, and the CLI says so.
+   */
+  auditLog?: AdminAuditStore;
   users: Pick<UserStore, 'find' | 'disable' | 'enable' | 'changePassword'>;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
   revokedTokens: Pick<RevokedTokenStore, 'revoke' | 'find'>;
@@ -193,6 +216,41 @@ async function endSessions(
   }
 }
 
+/**
+ * Records the action durably before it runs: if the record cannot be written,
+ * the action does not happen (the store's error stands).
+ */
+async function record(
+  deps: Pick<AdminDeps, 'auditLog' | 'clock'>,
+  action: string,
+  operator: Operator,
+  user: Pick<UserRecord, 'username' | 'userId'>,
+  details?: Record<string, string>,
+): Promise<void> {
+  const entry: AdminAuditEntry = {
+    at: deps.clock().toISOString(),
+    actor: operator.actor,
+    action,
+    username: user.username,
+    userId: user.userId,
+    ...(operator.note !== undefined ? { note: operator.note } : {}),
+    ...(details ? { details } : {}),
+  };
+  await deps.auditLog?.record(entry);
+}
+
+/** The newest audit records first (at most `limit`), only those of one user if `rawName` is given. */
+export async function listAudit(
+  deps: Pick<AdminDeps, 'auditLog'>,
+  options: { limit: number; rawName?: string },
+): Promise<AdminAuditEntry[]> {
+  if (!deps.auditLog) throw new NotFoundError('This deployment keeps no audit table.');
+  return deps.auditLog.list({
+    limit: options.limit,
+    ...(options.rawName !== undefined ? { username: normaliseUsername(options.rawName) } : {}),
+  });
+}
+
 function audit(
   action: string,
   operator: Operator,
@@ -221,6 +279,7 @@ export async function disableUser(
   operator: Operator,
 ): Promise<SessionsEnded & { wasDisabled: boolean }> {
   const user = await findUser(deps.users, rawName);
+  await record(deps, 'disable_user', operator, user);
   const marked = await deps.users.disable(statusChange(deps, user, operator));
   if (!marked) throw new NotFoundError(`No user named "${user.username}".`);
   const sessions = await deps.sessions.listByUser(user.userId);
@@ -256,6 +315,7 @@ export async function enableUser(
   operator: Operator,
 ): Promise<{ username: string; userId: string; wasDisabled: boolean }> {
   const user = await findUser(deps.users, rawName);
+  await record(deps, 'enable_user', operator, user);
   const cleared = await deps.users.enable(statusChange(deps, user, operator));
   if (!cleared) throw new NotFoundError(`No user named "${user.username}".`);
   audit('enable_user', operator, user);
@@ -287,6 +347,13 @@ export async function revokeUserSessions(
     }
     targets = [session];
   }
+  await record(
+    deps,
+    'revoke_sessions',
+    operator,
+    user,
+    'sessionId' in selection ? { sessionId: selection.sessionId } : { sessions: 'all' },
+  );
   await endSessions(audited(deps, operator, 'revoke_sessions'), targets, 'admin_revoked', operator);
   audit('revoke_sessions', operator, user, {
     sessionsRevoked: targets.length,
@@ -311,7 +378,8 @@ const RESET_ATTEMPTS = 3;
  * undefined) and ends every session of the user (reason `admin_revoked`).
  * The write bumps `credentialsVersion`, so a login in flight with the old
  * password gives up. A disabled user stays disabled. A given password that
- * breaks the password rules is `InvalidRequestError`. Returns the password
+ * the password policy refuses is `InvalidRequestError` (it used to check the
+ * length alone, and accepted `password123`). Returns the password
  * set: the caller shows it once.
  */
 export async function resetPassword(
@@ -322,11 +390,11 @@ export async function resetPassword(
 ): Promise<SessionsEnded & { password: string; disabled: boolean }> {
   if (!deps.passwords) throw new Error('resetPassword needs a password hasher.');
   const next = password ?? generatePassword();
-  const problem = passwordProblem(next);
-  if (problem) throw new InvalidRequestError(`The password ${problem}.`);
+  assertNewPassword(next);
   const passwordHash = await deps.passwords.hash(next);
 
   let user = await findUser(deps.users, rawName);
+  await record(deps, 'reset_password', operator, user);
   for (let attempt = 1; ; attempt++) {
     const changed = await deps.users.changePassword({
       username: user.username,
@@ -341,7 +409,9 @@ export async function resetPassword(
   }
   const sessions = await deps.sessions.listByUser(user.userId);
   await endSessions(audited(deps, operator, 'reset_password'), sessions, 'admin_revoked', operator);
-  audit('reset_password', operator, user, { sessionsRevoked: sessions.length });
+  // The new password is the operator's answer to a lockout too: the user logs in with it at once.
+  const countersCleared = deps.lockouts ? await deps.lockouts.clear(user.username) : 0;
+  audit('reset_password', operator, user, { sessionsRevoked: sessions.length, countersCleared });
   return {
     username: user.username,
     userId: user.userId,
@@ -351,11 +421,35 @@ export async function resetPassword(
   };
 }
 
-/** The revocation item of `jti`: who, when, why, from where. `NotFoundError` when none. */
+/**
+ * Forgets every failed-login count and lock of the user, on every address
+ * and the account's ceiling: its owner may log in at once. Where the lockout
+ * is not tracked (`lockouts` unset) it is `UnavailableError`.
+ */
+export async function unlockUser(
+  deps: AdminDeps,
+  rawName: string,
+  operator: Operator,
+): Promise<{ username: string; userId: string; countersCleared: number }> {
+  const user = await findUser(deps.users, rawName);
+  if (!deps.lockouts) throw new UnavailableError('This target does not track the login lockout.');
+  await record(deps, 'unlock_user', operator, user);
+  const countersCleared = await deps.lockouts.clear(user.username);
+  audit('unlock_user', operator, user, { countersCleared });
+  return { username: user.username, userId: user.userId, countersCleared };
+}
+
+/**
+ * The revocation item of `key`: who, when, why, from where. `NotFoundError`
+ * when none. Items are keyed by a JWT's `jti`; an opaque refresh token has
+ * none, its item is keyed by its reference (the SHA-256 of its nonce), so the
+ * token itself may be given instead and its reference is looked up.
+ */
 export async function showRevocation(
   deps: { revokedTokens: Pick<RevokedTokenStore, 'find'> },
-  jti: string,
+  key: string,
 ): Promise<Revocation> {
+  const jti = referenceOfToken(key) ?? key;
   const revocation = await deps.revokedTokens.find(jti);
   if (!revocation) {
     throw new NotFoundError(

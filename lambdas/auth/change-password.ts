@@ -9,11 +9,15 @@
  * gives its session up (see `login.ts`).
  *
  * The current password is guessable through this route too (with a stolen
- * access token), so a wrong one counts toward the account's login lockout,
- * and while the account is locked the route answers 429 without hashing.
+ * access token), so an attempt counts on the lockout's (account, address)
+ * pair of the caller, and while that pair is locked the route answers 429
+ * without hashing. The account's ceiling does not apply: failures from other
+ * addresses never block a signed-in owner's password change.
  */
 import { InvalidCredentialsError } from '../errors';
-import { assertNotLocked, clearFailures, type LockoutDeps, recordFailure } from './lockout';
+import { addressKey } from './client-address';
+import { assertNewPassword } from './credential-policy';
+import { admitAttempt, type LockoutDeps, settleAttempt } from './lockout';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
@@ -38,9 +42,10 @@ export interface PasswordChangeRequest {
 }
 
 /**
- * A wrong current password throws `InvalidCredentialsError` (401, no
- * `WWW-Authenticate`) and counts as a failed login of the caller's name; a
- * locked name throws `TooManyRequestsError` (429).
+ * A new password the policy refuses throws `InvalidRequestError` (400)
+ * before anything else. A wrong current password throws `InvalidCredentialsError` (401, no
+ * `WWW-Authenticate`) and counts as a failed attempt of the caller's name
+ * from its address; a locked pair throws `TooManyRequestsError` (429).
  */
 export async function changePassword(
   deps: ChangePasswordDeps,
@@ -48,17 +53,22 @@ export async function changePassword(
   { currentPassword, newPassword }: PasswordChangeRequest,
   client: ClientInfo,
 ): Promise<void> {
+  assertNewPassword(newPassword, 'new_password');
   const { users, sessions, passwords } = deps;
-  const seen = await assertNotLocked(deps, caller.username);
+  const admission = await admitAttempt(
+    deps,
+    { account: caller.username, address: addressKey(client.ip) },
+    { ceiling: false },
+  );
   const found = await users.find(caller.username);
   // The name could in principle belong to someone else now: treat it as unknown.
   const user = found?.userId === caller.userId ? found : undefined;
   const valid = await passwords.verify(currentPassword, user?.passwordHash);
   if (!user || !valid) {
-    await recordFailure(deps, caller.username);
+    await settleAttempt(deps, admission, false);
     throw new InvalidCredentialsError('The current password is wrong.');
   }
-  await clearFailures(deps, caller.username, seen);
+  await settleAttempt(deps, admission, true);
 
   const changed = await users.changePassword({
     username: user.username,

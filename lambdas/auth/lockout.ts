@@ -1,123 +1,195 @@
 /**
- * Per-account login throttling. Failed logins are counted per normalised
- * username, whether or not a user has that name, so a locked answer says
- * nothing about which names exist. From the `threshold`-th consecutive failure
- * on, the name is locked for 2^(failures - threshold) seconds after the last
- * failure, at most `maxLockSeconds` (Cognito's curve: 1 s, 2 s, 4 s … 15 min).
- * A locked attempt is refused with 429 before any password is hashed, and is
- * not counted. A success forgets the count.
+ * Login throttling by account and client address, so that nobody can lock
+ * an owner out by failing on purpose.
  *
- * The lock is not stored: it follows from the count and the time of the last
- * failure, so a failure is one atomic write (an `ADD` on one item) and
- * concurrent failures are counted exactly, without transactions. A count is
- * forgotten {@link FAILURE_MEMORY_SECONDS} after the last failure (the
- * record's TTL).
- *
- * Trade-off: anyone who knows a username can delay its owner's logins by
- * failing on purpose; the cap bounds the delay, and sessions already open
- * (refresh, every other route) are never affected.
+ * - **The pair.** Attempts are counted per (account, address): the account's
+ *   stored name (or the typed name when nobody has it, so a lock says nothing
+ *   about which names exist), the address by `client-address.ts`. From the
+ *   `threshold`-th attempt on, each failure locks the pair for
+ *   2^(attempts - threshold) seconds, at most `maxLockSeconds` (Cognito's
+ *   curve: 1 s, 2 s, 4 s … 15 min). An attacker's failures lock the
+ *   attacker's address, never the owner's.
+ * - **Count first.** One conditional atomic write counts the attempt, only
+ *   when the pair's lock has ended, and returns the new count; only then is
+ *   the password hashed. The attempt that reaches the threshold holds the
+ *   pair's lock while its password is checked ({@link CHECK_LEASE_SECONDS}),
+ *   so N parallel wrong guesses cause at most `threshold` password checks per
+ *   lock period. A refused attempt is neither counted nor extends the lock. A
+ *   count that cannot be written fails closed (503) before any hashing.
+ * - **The account's ceiling.** Guessing spread over many addresses is bounded
+ *   by `accountCeilingPerHour`: at most that many counted attempts per clock
+ *   hour across all addresses. It never locks longer than the rest of the
+ *   hour. An address with a success on the account within
+ *   {@link SUCCESS_MEMORY_SECONDS} is exempt from it, so the owner's usual
+ *   devices keep logging in while a distributed guesser is held back.
+ * - **A success** resets its own pair only, never another address's or the
+ *   account's ceiling: whether a name is real and in use cannot be read from
+ *   the lockout.
+ * - **A password change** by a signed-in owner counts on its own pair alone:
+ *   others' failures, and the account's ceiling, never block it.
  */
-import { type Clock, epochSeconds } from '../clock';
+import { type Clock, epochSeconds, newId } from '../clock';
 import { DEFAULTS } from '../config';
 import { TooManyRequestsError } from '../errors';
 import { log } from '../log';
 import type { LockoutReader } from './admin';
-import type { LoginAttemptStore, LoginAttempts } from './ports';
+import type { AttemptKey, AttemptTimes, LoginAttemptStore } from './ports';
 
 export interface LockoutPolicy {
-  /** Consecutive failures after which attempts are refused for a while (default 5). */
+  /** Attempts of a pair after which each failure locks it for a while (default 5). */
   threshold: number;
-  /** The longest lock, in seconds (default 900, 15 minutes). */
+  /** The longest lock of a pair, in seconds (default 900, 15 minutes). */
   maxLockSeconds: number;
+  /** Counted attempts per clock hour on one account over all addresses without a recent success (default 30). */
+  accountCeilingPerHour: number;
 }
 
 export const DEFAULT_LOCKOUT: LockoutPolicy = {
   threshold: DEFAULTS.loginLockoutThreshold,
   maxLockSeconds: DEFAULTS.loginLockoutMaxSeconds,
+  accountCeilingPerHour: DEFAULTS.loginAccountCeilingPerHour,
 };
 
 /**
- * How long a count of failures is remembered after the last one (the
- * record's TTL): a day, far longer than any lock, so the back-off keeps
- * growing for someone who waits out each lock and tries again.
+ * How long a pair's count is remembered after its last attempt: a day, far
+ * longer than any lock, so the back-off keeps growing for someone who waits
+ * out each lock and tries again.
  */
 export const FAILURE_MEMORY_SECONDS = 24 * 60 * 60;
+
+/** How long a success exempts its address from the account's ceiling (and keeps the item). */
+export const SUCCESS_MEMORY_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * How long the attempt that reaches the threshold holds the pair's lock
+ * while its password is checked: longer than any function may run (10 s).
+ * It ends earlier as soon as the check's outcome is written.
+ */
+export const CHECK_LEASE_SECONDS = 30;
+
+/** The ceiling's window. */
+const HOUR_MS = 60 * 60 * 1000;
 
 export interface LockoutDeps {
   loginAttempts: LoginAttemptStore;
   clock: Clock;
   /** Thresholds; {@link DEFAULT_LOCKOUT} when unset. */
   lockout?: LockoutPolicy;
+  newId?: () => string;
 }
 
-/** Seconds of lock after `failures` consecutive failures: 0 below the threshold, then doubling up to the cap. */
-export function lockSeconds(failures: number, policy: LockoutPolicy = DEFAULT_LOCKOUT): number {
-  if (failures < policy.threshold) return 0;
-  const exponent = failures - policy.threshold;
+/** Seconds of lock after `attempts` failed attempts: 0 below the threshold, then doubling up to the cap. */
+export function lockSeconds(
+  attempts: number,
+  policy: Pick<LockoutPolicy, 'threshold' | 'maxLockSeconds'> = DEFAULT_LOCKOUT,
+): number {
+  if (attempts < policy.threshold) return 0;
+  const exponent = attempts - policy.threshold;
   // 2^exponent overflows nothing here: past ~20 it is far above any cap.
   return exponent >= 30 ? policy.maxLockSeconds : Math.min(2 ** exponent, policy.maxLockSeconds);
 }
 
-/** When the lock of `attempts` ends, epoch milliseconds (in the past when it is not locked). */
-export function lockedUntil(
-  attempts: LoginAttempts,
-  policy: LockoutPolicy = DEFAULT_LOCKOUT,
-): number {
-  return attempts.lastFailureAt + lockSeconds(attempts.failures, policy) * 1000;
+/** An attempt that was counted and may check its password; settle it with {@link settleAttempt}. */
+export interface Admission {
+  key: AttemptKey;
+  attempt: AttemptTimes;
+  /** The pair's count with this attempt. */
+  attempts: number;
 }
 
-/**
- * Refuses with `TooManyRequestsError` (429, `Retry-After`) while `username` is
- * locked; otherwise returns its record (if any), for {@link clearFailures}.
- */
-export async function assertNotLocked(
-  { loginAttempts, clock, lockout = DEFAULT_LOCKOUT }: LockoutDeps,
-  username: string,
-): Promise<LoginAttempts | undefined> {
-  const attempts = await loginAttempts.get(username);
-  if (!attempts) return undefined;
-  const remainingMs = lockedUntil(attempts, lockout) - clock().getTime();
-  if (remainingMs > 0) throw new TooManyRequestsError(Math.ceil(remainingMs / 1000));
-  return attempts;
+export interface AdmitOptions {
+  /** Whether the account's ceiling applies (login: yes; a signed-in owner's password change: no). */
+  ceiling: boolean;
 }
 
+const retryAfter = (untilMs: number, nowMs: number) =>
+  new TooManyRequestsError(Math.max(1, Math.ceil((untilMs - nowMs) / 1000)));
+
 /**
- * Counts one failed attempt for `username`: a wrong password, an unknown
- * user, a wrong current password at a password change. Every caller that
- * refuses credentials calls this before it answers 401.
+ * Counts one attempt at `key` before any password is checked. Refuses with
+ * `TooManyRequestsError` (429, `Retry-After`) while the pair is locked or the
+ * account's ceiling is reached; `UnavailableError` (503) when the count
+ * cannot be written.
  */
-export async function recordFailure(
-  { loginAttempts, clock }: Pick<LockoutDeps, 'loginAttempts' | 'clock'>,
-  username: string,
-): Promise<LoginAttempts> {
-  const now = clock();
-  return loginAttempts.recordFailure(username, {
-    now: now.getTime(),
-    expiresAt: epochSeconds(now) + FAILURE_MEMORY_SECONDS,
+export async function admitAttempt(
+  deps: LockoutDeps,
+  key: AttemptKey,
+  { ceiling }: AdmitOptions,
+): Promise<Admission> {
+  const { loginAttempts, clock, lockout = DEFAULT_LOCKOUT, newId: makeId = newId } = deps;
+  const now = clock().getTime();
+  const attempt = { attemptId: makeId(), now };
+  const pair = await loginAttempts.admitPair(key, attempt, {
+    threshold: lockout.threshold,
+    checkLeaseUntil: now + CHECK_LEASE_SECONDS * 1000,
+    staleBefore: now - FAILURE_MEMORY_SECONDS * 1000,
+    expiresAt: Math.floor(now / 1000) + SUCCESS_MEMORY_SECONDS,
   });
+  if (!pair.admitted) throw retryAfter(pair.lockedUntil, now);
+  const admission = { key, attempt, attempts: pair.attempts };
+
+  const exempt =
+    pair.lastSuccessAt !== undefined && now - pair.lastSuccessAt < SUCCESS_MEMORY_SECONDS * 1000;
+  if (!ceiling || exempt) return admission;
+  const window = Math.floor(now / HOUR_MS);
+  let admitted: boolean;
+  try {
+    admitted = await loginAttempts.admitAccount(key.account, attempt, {
+      ceiling: lockout.accountCeilingPerHour,
+      window,
+      expiresAt: ((window + 2) * HOUR_MS) / 1000,
+    });
+  } catch (error) {
+    await withdraw(deps, admission);
+    throw error;
+  }
+  if (admitted) return admission;
+  await withdraw(deps, admission);
+  throw retryAfter((window + 1) * HOUR_MS, now);
 }
 
-/**
- * Forgets the failures of `username` after the right password, when
- * {@link assertNotLocked} saw any. Best effort: if the store fails, the login
- * still succeeds and the count stays until the next success or its TTL.
- */
-export async function clearFailures(
-  { loginAttempts }: Pick<LockoutDeps, 'loginAttempts'>,
-  username: string,
-  seen: LoginAttempts | undefined,
+/** Gives back an admitted attempt that went no further. Best effort: the count errs on the safe side. */
+async function withdraw(
+  { loginAttempts, lockout = DEFAULT_LOCKOUT }: LockoutDeps,
+  { key, attempt, attempts }: Admission,
 ): Promise<void> {
-  if (!seen) return;
   try {
-    await loginAttempts.reset(username);
+    await loginAttempts.withdraw(key, attempt, attempts >= lockout.threshold);
   } catch (error) {
-    log('warn', 'failed-login count not reset; it stays until the next success', { error });
+    log('warn', 'an attempt the ceiling refused stays counted on its pair', { error });
   }
 }
 
 /**
- * The lockout state of a name as an operator sees it (`npm run admin -- users
- * show`): the consecutive failures, and when the current lock ends if any.
+ * Ends an admitted attempt once its password was checked. A success resets
+ * its pair (best effort: the login goes on if the write fails). A failure at
+ * or beyond the threshold locks the pair; that write is not optional, so a
+ * failure to make it is `UnavailableError`.
+ */
+export async function settleAttempt(
+  deps: LockoutDeps,
+  { key, attempts }: Admission,
+  succeeded: boolean,
+): Promise<void> {
+  const { loginAttempts, clock, lockout = DEFAULT_LOCKOUT } = deps;
+  const now = clock().getTime();
+  const expiresAt = epochSeconds(clock()) + SUCCESS_MEMORY_SECONDS;
+  if (succeeded) {
+    try {
+      await loginAttempts.recordSuccess(key, now, expiresAt);
+    } catch (error) {
+      log('warn', 'login attempt count not reset; it stays until the next success', { error });
+    }
+    return;
+  }
+  // Below the threshold the count already says everything; no lock to write.
+  if (attempts < lockout.threshold) return;
+  await loginAttempts.settleFailure(key, now + lockSeconds(attempts, lockout) * 1000, expiresAt);
+}
+
+/**
+ * The lockout of an account as an operator sees it (`npm run admin -- users
+ * show`), and the operator's unlock.
  */
 export function lockoutReader({
   loginAttempts,
@@ -126,13 +198,31 @@ export function lockoutReader({
 }: LockoutDeps): LockoutReader {
   return {
     async lockoutOf(username) {
-      const attempts = await loginAttempts.get(username);
-      if (!attempts) return undefined;
-      const until = lockedUntil(attempts, lockout);
+      const { pairs, ceiling } = await loginAttempts.listAccount(username);
+      const now = clock().getTime();
+      const counting = pairs.filter(
+        (pair) =>
+          pair.attempts > 0 && (pair.lastAttemptAt ?? 0) > now - FAILURE_MEMORY_SECONDS * 1000,
+      );
+      const locks = counting
+        .map((pair) => pair.lockedUntil ?? 0)
+        .filter((until) => until > now)
+        .sort((a, b) => b - a);
+      const window = Math.floor(now / HOUR_MS);
+      const thisHour = ceiling && ceiling.window === window ? ceiling.count : 0;
+      if (counting.length === 0 && thisHour === 0) return undefined;
+      const [latest] = locks;
       return {
-        failures: attempts.failures,
-        ...(until > clock().getTime() ? { lockedUntil: new Date(until).toISOString() } : {}),
+        failures: counting.reduce((sum, pair) => sum + pair.attempts, 0),
+        addresses: counting.length,
+        lockedAddresses: locks.length,
+        ...(latest ? { lockedUntil: new Date(latest).toISOString() } : {}),
+        attemptsThisHour: thisHour,
+        ...(thisHour >= lockout.accountCeilingPerHour
+          ? { ceilingUntil: new Date((window + 1) * HOUR_MS).toISOString() }
+          : {}),
       };
     },
+    clear: (username) => loginAttempts.clearAccount(username),
   };
 }

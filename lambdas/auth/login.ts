@@ -9,15 +9,17 @@
  * session existed before the revoker listed them and is revoked with the
  * rest. No order of the steps leaves a usable session behind.
  *
- * Failed attempts are counted per username (`lockout.ts`): a locked name is
- * refused with 429 before any hashing, and a success forgets the count.
+ * Attempts are counted per account and client address before the password
+ * is checked (`lockout.ts`): a locked pair, or an account at its ceiling, is
+ * refused with 429 before any hashing; a success resets its own pair.
  */
 import { type Clock, newId } from '../clock';
 import { DEFAULTS } from '../config';
 import { InvalidCredentialsError } from '../errors';
 import { log } from '../log';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
-import { assertNotLocked, clearFailures, type LockoutDeps, recordFailure } from './lockout';
+import { addressKey } from './client-address';
+import { admitAttempt, type LockoutDeps, settleAttempt } from './lockout';
 import type { PasswordHasher } from './passwords';
 import {
   type ClientInfo,
@@ -61,8 +63,10 @@ export const MAX_EVICTIONS_PER_LOGIN = 50;
  * `InvalidCredentialsError` after the same scrypt work, so neither the body
  * nor the time tells them apart.
  * So does a login overtaken by a password change or logout-all of the user.
- * While the name is locked, `TooManyRequestsError` (429) comes first, with no
- * scrypt run, for known and unknown names alike.
+ * While the pair is locked, `TooManyRequestsError` (429) comes first, with no
+ * scrypt run, for known and unknown names alike. The counters are keyed by
+ * the stored name (the name found, whichever normalisation found it), else
+ * by the name as given.
  */
 export async function login(
   deps: LoginDeps,
@@ -70,15 +74,19 @@ export async function login(
   client: ClientInfo,
 ): Promise<TokenPair> {
   const { users, sessions, passwords, issuer, clock, newId: makeId = newId } = deps;
-  const seen = await assertNotLocked(deps, username);
   const user = await users.find(username);
+  const admission = await admitAttempt(
+    deps,
+    { account: user?.username ?? username, address: addressKey(client.ip) },
+    { ceiling: true },
+  );
   const valid = await passwords.verify(password, user?.passwordHash);
   // A user an operator disabled fails here, on the wrong password's own path.
   if (!user || !valid || isDisabled(user)) {
-    await recordFailure(deps, username);
+    await settleAttempt(deps, admission, false);
     throw new InvalidCredentialsError();
   }
-  await clearFailures(deps, username, seen);
+  await settleAttempt(deps, admission, true);
   if (passwords.needsRehash(user.passwordHash)) await upgradeHash(users, passwords, user, password);
 
   const sessionId = makeId();

@@ -2,11 +2,20 @@
  * Logout: ends the session of the presented access and/or refresh token.
  * Not behind the authorizer, so it works with a refresh token alone and for a
  * session that is already over (idempotent: 204 again).
+ *
+ * Only a token that is still the session's own ends it: its current access
+ * token (expired or not, so logging out after expiry keeps working), its
+ * current refresh token, or the refresh token the last rotation replaced
+ * within the grace window. A superseded token (a leaked old one) revokes
+ * nothing: it is dead already, and must not be a lever to end the live
+ * session.
  */
 import type { Clock } from '../clock';
 import { InvalidRequestError } from '../errors';
+import { sameReference } from '../tokens/opaque-refresh';
 import type { TokenVerifier } from '../tokens/verify';
-import type { ClientInfo, RevokedTokenStore, SessionStore } from './ports';
+import { withinGrace } from './grace';
+import type { ClientInfo, RevokedTokenStore, SessionRecord, SessionStore } from './ports';
 import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
 
 export interface LogoutDeps {
@@ -14,6 +23,8 @@ export interface LogoutDeps {
   sessions: Pick<SessionStore, 'get' | 'remove'>;
   revokedTokens: Pick<RevokedTokenStore, 'revoke'>;
   clock: Clock;
+  /** The refresh grace window (seconds): its predecessor refresh token is still the session's own. */
+  refreshGraceSeconds: number;
 }
 
 export interface LogoutTokens {
@@ -56,7 +67,21 @@ export async function logout(
   }
 
   const session = await sessions.get(first.sub, first.sid);
-  if (session) await revokeSession(deps, session, 'logout', client, presented);
-  // Session already over: the presented tokens are revoked or dead already; make sure.
-  else await revokeTokens(deps, presented, 'logout', client);
+  if (!session) {
+    // Session already over: the presented tokens are revoked or dead already; make sure.
+    await revokeTokens(deps, presented, 'logout', client);
+    return;
+  }
+  if (!presented.some((token) => isSessionsOwn(deps, session, token))) return;
+  await revokeSession(deps, session, 'logout', client, presented);
+}
+
+/** Whether `token` is still one of the session's own: its current pair, or the grace-window predecessor. */
+function isSessionsOwn(
+  deps: Pick<LogoutDeps, 'refreshGraceSeconds' | 'clock'>,
+  session: SessionRecord,
+  token: TokenRef,
+): boolean {
+  if (token.tokenUse === 'access') return token.jti === session.accessJti;
+  return sameReference(token.jti, session.refreshJti) || withinGrace(deps, session, token.jti);
 }

@@ -5,7 +5,6 @@
  * hash are known and can be raised later without breaking old ones.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { ConfigError, ENV, type Env } from '../config';
 
 export interface ScryptParams {
   /** CPU/memory cost, a power of two. */
@@ -48,7 +47,51 @@ export interface PasswordHasher {
 
 const HASH_FORMAT = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads unless `UV_THREADPOOL_SIZE`
+ * says otherwise), which file and DNS work share: locally, the embedded
+ * database's disk reads and writes. A burst of logins would take every
+ * thread for hundreds of milliseconds each, and another user's request would
+ * time out on the database (503). So at most half the pool hashes at once;
+ * the other hashes wait their turn in order. A Lambda instance serves one
+ * request at a time, so this never binds there.
+ */
+export const MAX_CONCURRENT_HASHES = Math.max(
+  1,
+  Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2),
+);
+
+/** A counting semaphore: `run` starts `task` when fewer than `limit` run, else queues it. */
+export function concurrencyLimit(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next in line, or give it back.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+/** Shared by every hasher of the process: local mode serves all handlers in one. */
+const hashing = concurrencyLimit(MAX_CONCURRENT_HASHES);
+
 function deriveKey(
+  password: string,
+  salt: Buffer,
+  params: Pick<ScryptParams, 'N' | 'r' | 'p'>,
+  keyLength: number,
+): Promise<Buffer> {
+  return hashing(() => runScrypt(password, salt, params, keyLength));
+}
+
+function runScrypt(
   password: string,
   salt: Buffer,
   { N, r, p }: Pick<ScryptParams, 'N' | 'r' | 'p'>,
@@ -131,23 +174,12 @@ export function createPasswordHasher(params: ScryptParams = OWASP_SCRYPT): Passw
 }
 
 /**
- * The scrypt parameters from the environment: {@link OWASP_SCRYPT} unless
- * {@link ENV.passwordHashCost} gives another log2(N). Only tests and local
- * experiments set it (hashing at N=2^17 takes most of a second); it is refused
- * wherever tokens are signed with KMS, as every deployed function is.
+ * The scrypt parameters: {@link OWASP_SCRYPT} unless `log2N` (the setting
+ * `PASSWORD_SCRYPT_LOG2_N`, parsed and bounded with every other setting at
+ * cold start) gives another log2(N). Only tests and local experiments set it
+ * (hashing at N=2^17 takes most of a second); it is refused wherever tokens
+ * are signed with KMS, as every deployed function is.
  */
-export function readScryptParams(env: Env): ScryptParams {
-  const raw = env[ENV.passwordHashCost]?.trim();
-  if (!raw) return { ...OWASP_SCRYPT };
-  // A deployed function signs with KMS: never let a stray variable weaken its hashes.
-  if (env[ENV.kmsKeyId]?.trim()) {
-    throw new ConfigError(
-      `${ENV.passwordHashCost} is for tests and local mode only; it is refused with ${ENV.kmsKeyId}.`,
-    );
-  }
-  const log2N = Number(raw);
-  if (!Number.isInteger(log2N) || log2N < 1 || log2N > 20) {
-    throw new ConfigError(`${ENV.passwordHashCost} must be an integer from 1 to 20, got "${raw}".`);
-  }
-  return { ...OWASP_SCRYPT, N: 2 ** log2N };
+export function scryptParams(log2N: number | undefined): ScryptParams {
+  return log2N === undefined ? { ...OWASP_SCRYPT } : { ...OWASP_SCRYPT, N: 2 ** log2N };
 }

@@ -22,6 +22,30 @@ export type RevocationReason =
 /** What an operator did, recorded on the revocations it writes. */
 export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password';
 
+/** One operator action as the audit record keeps it. */
+export interface AdminAuditEntry {
+  /** ISO 8601, when the action was asked for (the record is written before it runs). */
+  at: string;
+  /** The operator: an IAM principal ARN, or `user@host` against local data. */
+  actor: string;
+  /** `disable_user`, `enable_user`, `revoke_sessions`, `reset_password`, … */
+  action: string;
+  /** The account acted on. */
+  username: string;
+  userId: string;
+  /** The operator's `--reason`. */
+  note?: string;
+  /** What the command was given besides the user (e.g. one session id). */
+  details?: Record<string, string>;
+}
+
+/** The durable record of operator actions (the AdminAudit table). */
+export interface AdminAuditStore {
+  record(entry: AdminAuditEntry): Promise<void>;
+  /** The newest entries first, at most `limit`, only those of `username` if given. */
+  list(options: { limit: number; username?: string }): Promise<AdminAuditEntry[]>;
+}
+
 /**
  * Who revoked a token by hand, and why: present only on revocations written
  * by an operator (the admin CLI). Items without it (every other revocation,
@@ -242,34 +266,108 @@ export interface UserStore {
 }
 
 /**
- * The failed logins of one normalised username, whether or not a user has it
- * (so the lockout tells nobody which names exist). Absent: no failure since
- * the last success, or none for {@link LoginAttemptTimes.expiresAt}'s memory.
+ * The lockout's counters are kept per account and client address (a pair):
+ * the account is the stored username (or, for a name nobody has, the name as
+ * typed and normalised), the address the client's IP (IPv6 by its /64).
  */
-export interface LoginAttempts {
-  /** Consecutive failures since the last success. */
-  failures: number;
-  /** When the last failure was recorded, epoch milliseconds. */
-  lastFailureAt: number;
+export interface AttemptKey {
+  account: string;
+  address: string;
 }
 
-/** When a failure is recorded, and until when the count is remembered. */
-export interface LoginAttemptTimes {
+/** One attempt to count: its id (so a retried write never counts it twice) and its time. */
+export interface AttemptTimes {
+  /** Unique per attempt. */
+  attemptId: string;
   /** Epoch milliseconds. */
   now: number;
-  /** The record's TTL (epoch seconds): a count is forgotten after this long without a failure. */
+}
+
+/** The pair's rule, as the store applies it in its conditional write. */
+export interface PairRule {
+  /** The attempt that brings the count to this (or beyond) holds the lock while it is checked. */
+  threshold: number;
+  /** End of the lock an attempt at or beyond the threshold holds while its password is checked, epoch ms. */
+  checkLeaseUntil: number;
+  /** A count whose last attempt is this old (epoch ms) or older is forgotten: it starts again at 1. */
+  staleBefore: number;
+  /** The item's TTL (epoch seconds): garbage collection after a long idle time. */
   expiresAt: number;
 }
 
+/** What the pair's counted attempt returned. */
+export type PairAdmission =
+  | {
+      admitted: true;
+      /** Attempts counted since the last success from this address, this one included. */
+      attempts: number;
+      /** The last success from this address, epoch ms. */
+      lastSuccessAt?: number;
+    }
+  | { admitted: false /** Epoch ms. */; lockedUntil: number };
+
+/** The account's hourly ceiling, as the store applies it in its conditional write. */
+export interface CeilingRule {
+  /** Counted attempts per window, over all addresses. */
+  ceiling: number;
+  /** The current window's number (epoch hours). */
+  window: number;
+  /** The item's TTL (epoch seconds). */
+  expiresAt: number;
+}
+
+/** The lockout state of one pair, as an operator sees it. */
+export interface PairState extends AttemptKey {
+  attempts: number;
+  /** Epoch ms; absent when never locked. */
+  lockedUntil?: number;
+  /** Epoch ms. */
+  lastAttemptAt?: number;
+  /** Epoch ms. */
+  lastSuccessAt?: number;
+}
+
+/** Every counter of an account. */
+export interface AccountAttempts {
+  pairs: PairState[];
+  /** The account-wide count of the current or an earlier window; absent when none. */
+  ceiling?: { window: number; count: number };
+}
+
 export interface LoginAttemptStore {
-  /** The live record of `username`, strongly consistent; `undefined` when none or past its TTL. */
-  get(username: string): Promise<LoginAttempts | undefined>;
   /**
-   * Counts one more failure in one atomic single-item write and returns the
-   * record as that write left it: concurrent calls are each counted exactly
-   * once, each seeing a different count. A record past its TTL starts again at 1.
+   * Counts one attempt of the pair in one conditional atomic write, which
+   * applies only when the pair is not locked, and returns the new count:
+   * concurrent attempts each get a different count. The attempt that reaches
+   * the threshold (or goes beyond it) also locks the pair until
+   * `checkLeaseUntil` in the same write, so no other attempt is admitted while
+   * its password is checked. Refused: the lock's end. A write the SDK retried
+   * after it had applied counts once (attempt ids); the attempt is then
+   * neither admitted nor refused, but `UnavailableError`.
    */
-  recordFailure(username: string, times: LoginAttemptTimes): Promise<LoginAttempts>;
-  /** Forgets the failures of `username` (a successful login). */
-  reset(username: string): Promise<void>;
+  admitPair(key: AttemptKey, attempt: AttemptTimes, rule: PairRule): Promise<PairAdmission>;
+  /**
+   * Counts one attempt against the account's ceiling for `rule.window`, in one
+   * conditional write that applies only below the ceiling; false when the
+   * ceiling is reached. A retried write counts once.
+   */
+  admitAccount(account: string, attempt: AttemptTimes, rule: CeilingRule): Promise<boolean>;
+  /**
+   * Ends the check of a counted attempt that failed: locks the pair until
+   * `lockedUntil` (epoch ms; in the past for no lock) and forgets the
+   * attempt ids, which no retry needs any more.
+   */
+  settleFailure(key: AttemptKey, lockedUntil: number, expiresAt: number): Promise<void>;
+  /**
+   * Gives back an attempt the pair admitted but that went no further (the
+   * account's ceiling refused it): its count, and the check lock it held
+   * (`heldLock`). Applies only while the attempt is still on the item.
+   */
+  withdraw(key: AttemptKey, attempt: AttemptTimes, heldLock: boolean): Promise<void>;
+  /** A success from this address: its count and lock are gone, and the success is remembered. */
+  recordSuccess(key: AttemptKey, now: number, expiresAt: number): Promise<void>;
+  /** Every counter of `account`, strongly consistent, those past their TTL left out. */
+  listAccount(account: string): Promise<AccountAttempts>;
+  /** Deletes every counter of `account` (an operator's unlock or password reset); returns how many. */
+  clearAccount(account: string): Promise<number>;
 }

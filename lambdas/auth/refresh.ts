@@ -9,6 +9,13 @@
  * retry never look like a stolen token. No request waits for another: a loser
  * reads the item once, after the winner's write.
  *
+ * A refresh token is a JWT (issued before opaque ones, or with
+ * `refreshTokenFormat=jwt`) or opaque (`tokens/opaque-refresh.ts`); either way
+ * the session names its current one by `refreshJti` (a `jti`, or an opaque
+ * token's reference) and the comparisons below are the same, in constant time.
+ * The successor is derived from the presented token, so a replay in the
+ * window rebuilds an opaque successor exactly.
+ *
  * Order of the writes, so that a failure at any step leaves no live token the
  * session does not know about: the old access token is revoked BEFORE the
  * rotation write (until then it is the item's current one), and the old
@@ -18,7 +25,9 @@
 import type { Clock } from '../clock';
 import { InvalidTokenError } from '../errors';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
+import { sameReference } from '../tokens/opaque-refresh';
 import type { TokenVerifier } from '../tokens/verify';
+import { withinGrace } from './grace';
 import type { ClientInfo, RevokedTokenStore, SessionRecord, SessionStore } from './ports';
 import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
 
@@ -61,19 +70,21 @@ export async function refresh(
     tokenUse: 'refresh',
     exp: claims.exp,
   };
-  if (claims.jti === session.refreshJti) {
-    if (!revoked) return rotate(deps, session, presented, client);
+  if (sameReference(claims.jti, session.refreshJti)) {
+    if (!revoked) return rotate(deps, session, presented, refreshToken, client);
     // The current token as read, yet revoked: either a concurrent refresh
     // rotated the session between the two reads (it revokes the token it
     // replaced right after its rotation write), which the window covers, or
     // the session is being ended (revocations come before the item's delete).
     // Read again to tell them apart; never rotate a revoked token back to life.
     const current = await sessions.get(claims.sub, claims.sid);
-    if (current && withinGrace(deps, current, claims.jti)) return signSuccessor(deps, current);
+    if (current && withinGrace(deps, current, claims.jti)) {
+      return signSuccessor(deps, current, refreshToken);
+    }
     throw new InvalidTokenError('revoked');
   }
   // Rotated away a moment ago (two tabs, a retry): the same successor again.
-  if (withinGrace(deps, session, claims.jti)) return signSuccessor(deps, session);
+  if (withinGrace(deps, session, claims.jti)) return signSuccessor(deps, session, refreshToken);
 
   // An older token, or the previous one after the window: someone kept a copy.
   // End the session for everyone.
@@ -86,16 +97,20 @@ async function rotate(
   deps: RefreshDeps,
   session: SessionRecord,
   presented: TokenRef,
+  presentedToken: string,
   client: ClientInfo,
 ): Promise<TokenPair> {
   const { issuer, sessions, clock } = deps;
-  const successor = issuer.newPairClaims({
-    sub: session.userId,
-    sid: session.sessionId,
-    username: session.username,
-    // The session never grows: the new refresh token ends when the first one did.
-    sessionExpiresAt: session.expiresAt,
-  });
+  const successor = await issuer.newPairClaims(
+    {
+      sub: session.userId,
+      sid: session.sessionId,
+      username: session.username,
+      // The session never grows: the new refresh token ends when the first one did.
+      sessionExpiresAt: session.expiresAt,
+    },
+    presentedToken,
+  );
   const oldAccess: TokenRef = {
     jti: session.accessJti,
     sub: session.userId,
@@ -121,7 +136,9 @@ async function rotate(
     // A concurrent refresh with this token won: its successor, if the window
     // allows; or the session ended meanwhile. Either way this one leaves it alone.
     const current = await sessions.get(session.userId, session.sessionId);
-    if (current && withinGrace(deps, current, presented.jti)) return signSuccessor(deps, current);
+    if (current && withinGrace(deps, current, presented.jti)) {
+      return signSuccessor(deps, current, presentedToken);
+    }
     throw new InvalidTokenError(current ? 'revoked' : 'session_ended');
   }
 
@@ -132,30 +149,14 @@ async function rotate(
   return pair;
 }
 
-/**
- * True when `jti` is the refresh token the session's last rotation replaced,
- * at most `refreshGraceSeconds` ago, and that rotation's pair is still the
- * current one (rotated exactly once since).
- */
-function withinGrace(
-  { refreshGraceSeconds, clock }: Pick<RefreshDeps, 'refreshGraceSeconds' | 'clock'>,
+/** The session's current pair (the last rotation's successor of `presentedToken`), signed again. */
+async function signSuccessor(
+  { issuer }: Pick<RefreshDeps, 'issuer'>,
   session: SessionRecord,
-  jti: string,
-): boolean {
-  const rotation = session.lastRotation;
-  return (
-    refreshGraceSeconds > 0 &&
-    rotation !== undefined &&
-    rotation.previousRefreshJti === jti &&
-    rotation.refreshJti === session.refreshJti &&
-    clock().getTime() - rotation.rotatedAt <= refreshGraceSeconds * 1000
-  );
-}
-
-/** The session's current pair (the last rotation's successor), signed again. */
-function signSuccessor({ issuer }: Pick<RefreshDeps, 'issuer'>, session: SessionRecord) {
+  presentedToken: string,
+) {
   const rotation = session.lastRotation as NonNullable<SessionRecord['lastRotation']>;
-  const claims = issuer.pairClaims(
+  const claims = await issuer.pairClaims(
     { sub: session.userId, sid: session.sessionId, username: session.username },
     {
       accessJti: session.accessJti,
@@ -164,6 +165,7 @@ function signSuccessor({ issuer }: Pick<RefreshDeps, 'issuer'>, session: Session
       refreshExp: session.refreshExp,
       iat: rotation.issuedAt,
     },
+    presentedToken,
   );
   return issuer.signPair(claims);
 }

@@ -1,17 +1,25 @@
-/** Registration: a new user with a unique normalised username and a hashed password. */
+/**
+ * Registration: a new user with a unique normalised username and a hashed
+ * password. Unique under both normalisations: a name whose first-releases
+ * normalisation is an existing account's is taken too, or the newcomer
+ * would shadow that account at login.
+ */
 import { type Clock, newId } from '../clock';
+import { UsernameTakenError } from '../errors';
+import { assertNewPassword, assertNewUsername } from './credential-policy';
+import { legacyNormaliseUsername } from './credentials-rules';
 import type { PasswordHasher } from './passwords';
 import type { UserStore } from './ports';
 
 export interface RegisterDeps {
-  users: Pick<UserStore, 'create'>;
+  users: Pick<UserStore, 'create' | 'find'>;
   passwords: Pick<PasswordHasher, 'hash'>;
   clock: Clock;
   newId?: () => string;
 }
 
 export interface Registration {
-  /** Already normalised and checked by the caller (see `contract/requests.ts`). */
+  /** As the user typed it: normalised and checked here (`credential-policy.ts`). */
   username: string;
   password: string;
 }
@@ -21,11 +29,19 @@ export interface RegisteredUser {
   username: string;
 }
 
-/** Creates the user; throws `UsernameTakenError` (409) when the name exists. */
+/**
+ * Creates the user; throws `InvalidRequestError` (400) when the policy
+ * refuses the name or the password, `UsernameTakenError` (409) when the name
+ * exists under either normalisation.
+ */
 export async function register(
   { users, passwords, clock, newId: makeId = newId }: RegisterDeps,
-  { username, password }: Registration,
+  { username: raw, password }: Registration,
 ): Promise<RegisteredUser> {
+  const username = assertNewUsername(raw);
+  assertNewPassword(password);
+  const legacy = legacyNormaliseUsername(raw);
+  if (legacy !== username && (await users.find(legacy))) throw new UsernameTakenError();
   const user = {
     username,
     userId: makeId(),

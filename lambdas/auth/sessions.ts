@@ -8,6 +8,7 @@
  * (createdAt + sessionId), so a session created or ended meanwhile never
  * shifts the following pages.
  */
+import { STORED_ID } from '../contract/ids';
 import { InvalidRequestError, NotFoundError } from '../errors';
 import type { ClientInfo, RevocationReason, SessionRecord, SessionStore } from './ports';
 import { type RevokeSessionDeps, revokeSession } from './revoke-session';
@@ -73,7 +74,6 @@ export interface SessionsPage {
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_CURSOR_LENGTH = 512;
 
 /** The opaque cursor: base64url of `[createdAt, sessionId]` of the page's last session. */
@@ -96,7 +96,7 @@ function decodeCursor(cursor: string): Ordered {
     typeof value[0] !== 'string' ||
     typeof value[1] !== 'string' ||
     !ISO_INSTANT.test(value[0]) ||
-    !SESSION_ID.test(value[1])
+    !STORED_ID.test(value[1])
   ) {
     throw invalid();
   }

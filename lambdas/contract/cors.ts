@@ -3,6 +3,13 @@
  * the handlers' own answers and the local server all follow it. Origins are
  * configuration (`corsOrigins` in the stack, `CORS_ALLOWED_ORIGINS` for the
  * functions and locally); none configured means no CORS at all.
+ *
+ * One difference is forced by API Gateway: its own answers (a refused token,
+ * throttling, an unknown route) carry headers that are static or copied from
+ * the request, so they cannot apply the allow-list. With several origins they
+ * echo the request's `Origin` (with `Vary: Origin`); their bodies hold
+ * nothing secret and credentials are never allowed. See
+ * {@link gatewayCorsHeaders}; test/infra/cors.test.ts holds every case.
  */
 import { ROUTES } from './routes';
 
@@ -69,5 +76,26 @@ export function corsPreflightHeaders(
     'Access-Control-Allow-Methods': CORS_ALLOW_METHODS.join(', '),
     'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS.join(', '),
     'Access-Control-Max-Age': String(CORS_MAX_AGE_SECONDS),
+  };
+}
+
+/** A gateway response header value: a fixed string, or a request header copied as it came. */
+export type GatewayHeaderValue = { value: string } | { requestHeader: string };
+
+/**
+ * The CORS headers of API Gateway's own answers for `origins`: the same
+ * expose list as the handlers' answers, the one origin named, or with
+ * several the request's `Origin` echoed (see the file comment).
+ */
+export function gatewayCorsHeaders(origins: readonly string[]): Record<string, GatewayHeaderValue> {
+  const [only] = origins;
+  if (only === undefined) return {};
+  const expose = { 'Access-Control-Expose-Headers': { value: CORS_EXPOSE_HEADERS.join(', ') } };
+  if (only === '*') return { 'Access-Control-Allow-Origin': { value: '*' }, ...expose };
+  return {
+    'Access-Control-Allow-Origin':
+      origins.length === 1 ? { value: only } : { requestHeader: 'Origin' },
+    ...expose,
+    Vary: { value: 'Origin' },
   };
 }

@@ -1,26 +1,33 @@
 /**
  * The client-facing side of every error, defined once: the codes of the
- * `{"error", "message"}` body and the fixed messages that the error classes
+ * `{"error", "message"}` body, the status of each, and the fixed messages that the error classes
  * (`lambdas/errors.ts`), the error middleware and the gateway responses all
  * answer with. Plain constants, no schema library: the authorizer's bundle
  * imports this file too.
  */
 
-/** Every `error` code the API answers with, in the order of the docs' error table. */
-export const ERROR_CODES = [
-  'invalid_request',
-  'invalid_credentials',
-  'invalid_token',
-  'forbidden',
-  'not_found',
-  'username_taken',
-  'too_many_requests',
-  'internal_error',
-  'unavailable',
-] as const;
+/**
+ * Every `error` code the API answers with and its one HTTP status, in the
+ * order of the docs' error table. The error classes (`lambdas/errors.ts`)
+ * and the OpenAPI document (`openapi.ts`) derive their statuses from it.
+ */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  invalid_credentials: 401,
+  invalid_token: 401,
+  forbidden: 403,
+  not_found: 404,
+  username_taken: 409,
+  too_many_requests: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
 
 /** The `error` field of every JSON error body. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Every code, in the order of {@link ERROR_STATUS}. */
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
 /** The fixed messages; a validation failure alone builds its own, naming the field. */
 export const ERROR_MESSAGES = {

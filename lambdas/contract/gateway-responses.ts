@@ -4,7 +4,7 @@
  * with the same status, headers and body. Messages come from `errors.ts`,
  * the headers every answer carries from `headers.ts`.
  */
-import { ERROR_MESSAGES, type ErrorCode, INVALID_TOKEN_CHALLENGE } from './errors';
+import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode, INVALID_TOKEN_CHALLENGE } from './errors';
 import { SECURITY_HEADERS } from './headers';
 
 export { INVALID_TOKEN_CHALLENGE };
@@ -33,67 +33,44 @@ export interface GatewayResponseSpec {
   body: { error: ErrorCode; message: string };
 }
 
+/** An answer with the code's one status (`ERROR_STATUS`) and the security headers. */
+function answer(
+  error: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): GatewayResponseSpec {
+  return {
+    status: ERROR_STATUS[error],
+    headers: { ...SECURITY_HEADERS, ...headers },
+    body: { error, message },
+  };
+}
+
 export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseSpec> = {
   // The authorizer threw `Unauthorized`, or the Authorization header is missing.
-  UNAUTHORIZED: {
-    status: 401,
-    headers: { ...SECURITY_HEADERS, 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
-    body: { error: 'invalid_token', message: ERROR_MESSAGES.invalidToken },
-  },
+  UNAUTHORIZED: answer('invalid_token', ERROR_MESSAGES.invalidToken, {
+    'WWW-Authenticate': INVALID_TOKEN_CHALLENGE,
+  }),
   // The authorizer returned a Deny policy. Ours never does, but a custom one might.
-  ACCESS_DENIED: {
-    status: 403,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'forbidden', message: ERROR_MESSAGES.forbidden },
-  },
+  ACCESS_DENIED: answer('forbidden', ERROR_MESSAGES.forbidden),
   // The authorizer failed (the revocation store could not be read): fail closed.
-  AUTHORIZER_FAILURE: {
-    status: 503,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'unavailable', message: ERROR_MESSAGES.unavailable },
-  },
-  AUTHORIZER_CONFIGURATION_ERROR: {
-    status: 503,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'unavailable', message: ERROR_MESSAGES.unavailable },
-  },
+  AUTHORIZER_FAILURE: answer('unavailable', ERROR_MESSAGES.unavailable),
+  AUTHORIZER_CONFIGURATION_ERROR: answer('unavailable', ERROR_MESSAGES.unavailable),
   // A REST API answers an unknown route with 403 "Missing Authentication Token".
-  MISSING_AUTHENTICATION_TOKEN: {
-    status: 404,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'not_found', message: ERROR_MESSAGES.noSuchRoute },
-  },
-  RESOURCE_NOT_FOUND: {
-    status: 404,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'not_found', message: ERROR_MESSAGES.noSuchRoute },
-  },
+  MISSING_AUTHENTICATION_TOKEN: answer('not_found', ERROR_MESSAGES.noSuchRoute),
+  RESOURCE_NOT_FOUND: answer('not_found', ERROR_MESSAGES.noSuchRoute),
   // Stage or method throttling. A token bucket refills continuously: a second is a fair hint,
   // and every 429 of the service says when to retry.
-  THROTTLED: {
-    status: 429,
-    headers: { ...SECURITY_HEADERS, 'Retry-After': THROTTLED_RETRY_AFTER_SECONDS },
-    body: { error: 'too_many_requests', message: ERROR_MESSAGES.tooManyRequests },
-  },
-  REQUEST_TOO_LARGE: {
-    status: 400,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'invalid_request', message: ERROR_MESSAGES.bodyTooLarge },
-  },
+  THROTTLED: answer('too_many_requests', ERROR_MESSAGES.tooManyRequests, {
+    'Retry-After': THROTTLED_RETRY_AFTER_SECONDS,
+  }),
+  REQUEST_TOO_LARGE: answer('invalid_request', ERROR_MESSAGES.bodyTooLarge),
   // The web application firewall's managed rules blocked the request (its
   // rate rule answers 429 with its own body, built from the same messages).
-  WAF_FILTERED: {
-    status: 403,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'forbidden', message: ERROR_MESSAGES.forbidden },
-  },
+  WAF_FILTERED: answer('forbidden', ERROR_MESSAGES.forbidden),
   // The function could not be invoked, e.g. throttled at its reserved
   // concurrency: temporarily unavailable, not a bug (API Gateway's own default is a bare 5XX).
-  INTEGRATION_FAILURE: {
-    status: 503,
-    headers: { ...SECURITY_HEADERS },
-    body: { error: 'unavailable', message: ERROR_MESSAGES.unavailable },
-  },
+  INTEGRATION_FAILURE: answer('unavailable', ERROR_MESSAGES.unavailable),
   DEFAULT_4XX: {
     headers: { ...SECURITY_HEADERS },
     body: { error: 'invalid_request', message: ERROR_MESSAGES.invalidRequest },

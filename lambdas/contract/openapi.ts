@@ -23,7 +23,8 @@ import {
   sessionsBody,
   tokensBody,
 } from './bodies';
-import { INVALID_TOKEN_CHALLENGE } from './errors';
+import { ERROR_STATUS, type ErrorCode, INVALID_TOKEN_CHALLENGE } from './errors';
+import { ISSUED_ID } from './ids';
 import {
   changePasswordBody,
   introspectForm,
@@ -37,26 +38,23 @@ import { ROUTES, type RouteSpec } from './routes';
 
 type JsonObject = Record<string, unknown>;
 
+/** An error answer: its code's one status (`ERROR_STATUS`) and what it means. */
+const errorAnswer = (code: ErrorCode, meaning?: string) => ({
+  status: ERROR_STATUS[code],
+  description: meaning ? `${code}: ${meaning}` : code,
+});
+
 /** The error answers, by the name each route lists them with. */
 const ERROR_RESPONSES = {
-  invalidRequest: { status: 400, description: 'invalid_request: malformed or missing input' },
-  invalidCredentials: {
-    status: 401,
-    description: 'invalid_credentials: wrong username or password',
-  },
-  invalidToken: {
-    status: 401,
-    description: 'invalid_token: bad, expired, revoked or reused token',
-  },
-  forbidden: {
-    status: 403,
-    description: 'forbidden: refused by the firewall or the access policy',
-  },
-  notFound: { status: 404, description: 'not_found: no such route or session' },
-  usernameTaken: { status: 409, description: 'username_taken' },
-  tooManyRequests: { status: 429, description: 'too_many_requests: throttled or locked out' },
-  internalError: { status: 500, description: 'internal_error' },
-  unavailable: { status: 503, description: 'unavailable: a store could not be reached' },
+  invalidRequest: errorAnswer('invalid_request', 'malformed or missing input'),
+  invalidCredentials: errorAnswer('invalid_credentials', 'wrong username or password'),
+  invalidToken: errorAnswer('invalid_token', 'bad, expired, revoked or reused token'),
+  forbidden: errorAnswer('forbidden', 'refused by the firewall or the access policy'),
+  notFound: errorAnswer('not_found', 'no such route or session'),
+  usernameTaken: errorAnswer('username_taken'),
+  tooManyRequests: errorAnswer('too_many_requests', 'throttled or locked out'),
+  internalError: errorAnswer('internal_error'),
+  unavailable: errorAnswer('unavailable', 'a store could not be reached'),
 } as const;
 type ErrorName = keyof typeof ERROR_RESPONSES;
 
@@ -200,7 +198,7 @@ function operation(route: RouteSpec): JsonObject {
       name,
       in: 'path',
       required: true,
-      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
+      schema: { type: 'string', pattern: ISSUED_ID.source },
     })),
     ...(doc.query ?? []).map((query) => ({ ...query, in: 'query', required: false })),
   ];
@@ -265,7 +263,7 @@ function errorResponses(): JsonObject {
               },
             }
           : {}),
-        ...(status === 429
+        ...(status === ERROR_STATUS.too_many_requests
           ? { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 } } } }
           : {}),
         content: { [json]: { schema: ref('schemas', 'Error') } },

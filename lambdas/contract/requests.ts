@@ -2,23 +2,20 @@
  * The request bodies of the API as schemas (`zod/mini`, which tree-shakes to
  * the few checks used here): handlers validate with them, their types are
  * the handlers' input types, and an API description can be generated from
- * them. The username and password rules are the domain's
- * (`auth/credentials-rules.ts`); they apply where a name or password is
- * chosen. Login only normalises.
+ * them. They only parse: the rules of a username or password being chosen
+ * are the domain's policy (`auth/credential-policy.ts`), which every path
+ * that sets one calls. Login only normalises.
  */
 import * as z from 'zod/mini';
-import { isCommonPassword } from '../auth/common-passwords';
 import {
-  COMMON_PASSWORD_PROBLEM,
-  isWellFormed,
   legacyNormaliseUsername,
   normaliseUsername,
   passwordProblem,
   toWellFormed,
   USERNAME_LENGTH_PROBLEM,
   usernameLengthAllowed,
-  usernameProblem,
 } from '../auth/credentials-rules';
+import { MAX_TOKEN_FIELD_LENGTH } from './bearer';
 
 /** The type names of what JSON can hold, as the messages name them. */
 function jsonType(value: unknown): string {
@@ -42,24 +39,6 @@ const rule = (problem: (value: string) => string | undefined) =>
     const message = problem(value);
     if (message !== undefined) ctx.addIssue(message);
   });
-
-const wellFormed = rule((value) =>
-  isWellFormed(value) ? undefined : 'must be well-formed Unicode text (no unpaired surrogates)',
-);
-
-/** A username being chosen: well-formed, normalised, then the rules. */
-export const newUsername = z
-  .pipe(text().check(wellFormed), z.transform(normaliseUsername))
-  .check(rule(usernameProblem));
-
-/** Not on the shipped list of common and breached passwords (read on the first check). */
-const notCommon = rule((value) => (isCommonPassword(value) ? COMMON_PASSWORD_PROBLEM : undefined));
-
-/**
- * A password being chosen (register, `new_password`): 8–256 code points of
- * well-formed text, not a common or breached password.
- */
-export const newPassword = text().check(rule(passwordProblem), wellFormed, notCommon);
 
 /**
  * A username given at login: both normalisations of it, current and legacy,
@@ -99,13 +78,16 @@ const currentPassword = text().check(
 );
 
 /** An opaque token string; the verifier decides whether it is one of ours. */
-const token = text().check(z.minLength(1, 'must not be empty'), z.maxLength(8192, 'is too long'));
+const token = text().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(MAX_TOKEN_FIELD_LENGTH, 'is too long'),
+);
 
 const body = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.object(shape, { error: 'expected a JSON object' });
 
-/** register: the rules of a new account. */
-export const registrationBody = body({ username: newUsername, password: newPassword });
+/** register: two strings; the domain's policy checks them (`auth/credential-policy.ts`). */
+export const registrationBody = body({ username: text(), password: text() });
 
 /** login: normalisation only, so that every existing account still logs in. */
 export const loginBody = body({ username: loginUsername, password: loginPassword });
@@ -117,7 +99,7 @@ export const logoutBody = z.optional(body({ refresh_token: z.optional(token) }))
 
 export const changePasswordBody = body({
   current_password: currentPassword,
-  new_password: newPassword,
+  new_password: text(),
 });
 
 /**

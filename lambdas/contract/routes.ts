@@ -9,6 +9,10 @@ import type { TableName } from './tables';
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 export type KeyAction = 'kms:Sign' | 'kms:GetPublicKey';
+/** Envelope mode: decrypting the signing key (the issuers), generating the pair (deploy time). */
+export type EnvelopeKeyAction = 'kms:Decrypt' | 'kms:GenerateDataKeyPairWithoutPlaintext';
+/** The one action on the refresh-token key: deriving the HMAC key, once per instance. */
+export type RefreshKeyAction = 'kms:GenerateMac';
 
 export interface FunctionSpec {
   /** Short id: the CDK construct id and the log name. */
@@ -19,6 +23,19 @@ export interface FunctionSpec {
   tables: Partial<Record<TableName, readonly TableAction[]>>;
   /** KMS actions on the signing key. */
   key: readonly KeyAction[];
+  /**
+   * KMS actions on the refresh-token key: the functions that issue or read
+   * opaque refresh tokens (login, refresh, logout, RFC 7009 revocation).
+   */
+  refreshKey?: readonly RefreshKeyAction[];
+  /**
+   * Takes a refresh token from the client (refresh, logout, RFC 7009
+   * revocation): a deployment updates it before any function that issues
+   * tokens, so a token of a new format never reaches one that cannot read it.
+   */
+  readsRefreshTokens?: boolean;
+  /** KMS actions on the envelope key, granted in envelope mode only (context `signingMode`). */
+  envelopeKey?: readonly EnvelopeKeyAction[];
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
   /**
@@ -47,7 +64,11 @@ export interface RouteSpec extends FunctionSpec {
 // The public keys reach every function at deploy time (SIGNING_PUBLIC_KEYS):
 // only the stack's public key reader may call kms:GetPublicKey.
 const SIGNS_TOKENS: readonly KeyAction[] = ['kms:Sign'];
+// Envelope mode: the token issuers decrypt the signing key once per instance.
+const DECRYPTS_SIGNING_KEY: readonly EnvelopeKeyAction[] = ['kms:Decrypt'];
 const VERIFIES_TOKENS: readonly KeyAction[] = [];
+// Whoever may derive the refresh-token key can mint a refresh token for any session.
+const READS_REFRESH_TOKENS: readonly RefreshKeyAction[] = ['kms:GenerateMac'];
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -74,10 +95,12 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
-      // The lockout: read the count, add a failure, forget it at a success.
-      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      // The lockout: count the attempt (conditional updates), read a refused one's lock.
+      loginAttempts: ['GetItem', 'UpdateItem'],
     },
     key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
+    refreshKey: READS_REFRESH_TOKENS,
     hashesPasswords: true,
   },
   {
@@ -92,6 +115,9 @@ export const ROUTES: readonly RouteSpec[] = [
       revokedTokens: ['PutItem', 'GetItem'],
     },
     key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
+    refreshKey: READS_REFRESH_TOKENS,
+    readsRefreshTokens: true,
   },
   {
     // Not behind the authorizer: logout accepts a refresh token alone, and an
@@ -103,6 +129,8 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'lambdas/handlers/logout.ts',
     tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
     key: VERIFIES_TOKENS,
+    refreshKey: READS_REFRESH_TOKENS,
+    readsRefreshTokens: true,
   },
   {
     id: 'LogoutAll',
@@ -155,8 +183,8 @@ export const ROUTES: readonly RouteSpec[] = [
       users: ['GetItem', 'UpdateItem'],
       sessions: ['Query', 'GetItem', 'DeleteItem'],
       revokedTokens: ['PutItem'],
-      // A wrong current password counts toward the login lockout; a right one resets it.
-      loginAttempts: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      // The current password counts on the caller's lockout pair; a right one resets it.
+      loginAttempts: ['GetItem', 'UpdateItem'],
     },
     key: [],
     hashesPasswords: true,
@@ -180,6 +208,8 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'lambdas/handlers/oauth-revoke.ts',
     tables: { sessions: ['GetItem', 'DeleteItem'], revokedTokens: ['PutItem'] },
     key: VERIFIES_TOKENS,
+    refreshKey: READS_REFRESH_TOKENS,
+    readsRefreshTokens: true,
   },
   {
     // RFC 7662, for resource servers of the same account: IAM callers only.
@@ -218,3 +248,23 @@ export const PUBLIC_KEY_READER: FunctionSpec = {
   tables: {},
   key: ['kms:GetPublicKey'],
 };
+
+/** Deploy time only, envelope mode: the custom resource that has KMS generate the signing key pair. */
+export const KEY_PAIR_CREATOR: FunctionSpec = {
+  id: 'KeyPairCreator',
+  entry: 'lambdas/signing/key-pair-resource.ts',
+  tables: {},
+  key: [],
+  envelopeKey: ['kms:GenerateDataKeyPairWithoutPlaintext'],
+};
+
+/**
+ * Every function the stack deploys: the routes, the authorizer, the deploy-time
+ * key reader and (envelope mode) the key pair creator.
+ */
+export const EVERY_FUNCTION: readonly FunctionSpec[] = [
+  ...ROUTES,
+  AUTHORIZER,
+  PUBLIC_KEY_READER,
+  KEY_PAIR_CREATOR,
+];

@@ -24,7 +24,6 @@ import type {
   PolicyDocument,
 } from 'aws-lambda';
 import type { IdentityContext } from '../identity';
-import { headerValue } from './request';
 
 /** An HTTP API's REQUEST event with payload 1.0: REST's REQUEST event plus a version. */
 export type HttpApiV1AuthorizerEvent = APIGatewayRequestAuthorizerEvent & { version: '1.0' };
@@ -42,19 +41,13 @@ export type AuthorizerResult =
 
 export type EventShape = 'rest-token' | 'rest-request' | 'http-1.0' | 'http-2.0';
 
-/** An authorizer event, read: where it comes from, its token, and how to answer it. */
+/** An authorizer event, read: its token, and how to answer it in its shape. */
 export interface AuthorizerRequest {
-  shape: EventShape;
   /** The `Authorization` header's value (a TOKEN event's `authorizationToken`), if any. */
   authorization: string | undefined;
   allow(principalId: string, context: IdentityContext): AuthorizerResult;
   /** The answer to a bad or revoked token; on a REST API a throw, which API Gateway answers 401. */
   refuse(): AuthorizerResult;
-}
-
-/** An event this function cannot answer: a deployment fault, answered as a failure (fail closed). */
-export class UnknownAuthorizerEventError extends Error {
-  override readonly name = 'UnknownAuthorizerEventError';
 }
 
 /**
@@ -63,8 +56,7 @@ export class UnknownAuthorizerEventError extends Error {
  */
 export function stageWildcardArn(methodArn: string): string {
   const [prefix, stage] = methodArn.split('/');
-  if (!prefix || !stage)
-    throw new UnknownAuthorizerEventError(`Unexpected method ARN: ${methodArn}`);
+  if (!prefix || !stage) throw new Error(`Method ARN ${methodArn}`);
   return `${prefix}/${stage}/*`;
 }
 
@@ -82,62 +74,49 @@ function unauthorized(): never {
   throw new Error('Unauthorized');
 }
 
-/** A REST API's event, TOKEN or REQUEST: an IAM policy to allow, a throw to refuse. */
-function restRequest(shape: EventShape, authorization: string | undefined, methodArn: string) {
+/** An event answered with an IAM policy: REST TOKEN and REQUEST, HTTP API payload 1.0. */
+function policyRequest(
+  authorization: string | undefined,
+  methodArn: string,
+  refuse: () => AuthorizerResult,
+): AuthorizerRequest {
   return {
-    shape,
     authorization,
-    allow: (principalId: string, context: IdentityContext) => ({
+    allow: (principalId, context) => ({
       principalId,
       policyDocument: policy('Allow', methodArn),
       context,
     }),
-    refuse: unauthorized,
-  } satisfies AuthorizerRequest;
+    refuse,
+  };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
-
-/** Recognises the event's shape; throws {@link UnknownAuthorizerEventError} for any other event. */
+/** Recognises the event's shape; throws for any other event. */
 export function readAuthorizerEvent(event: unknown): AuthorizerRequest {
-  if (!isRecord(event)) throw new UnknownAuthorizerEventError('The event is not an object.');
-  if (event.type === 'TOKEN' && typeof event.methodArn === 'string') {
-    const token = event as unknown as APIGatewayTokenAuthorizerEvent;
-    return restRequest('rest-token', token.authorizationToken, token.methodArn);
+  const fields = Object(event) as Record<string, unknown>;
+  const { type, version, methodArn } = fields;
+  if (type === 'TOKEN' && typeof methodArn === 'string') {
+    return policyRequest(fields.authorizationToken as string | undefined, methodArn, unauthorized);
   }
-  if (event.type !== 'REQUEST') {
-    throw new UnknownAuthorizerEventError(`Unknown authorizer event type ${String(event.type)}.`);
-  }
-  const headers = isRecord(event.headers) ? (event.headers as Record<string, string>) : undefined;
-  const authorization = headerValue(headers, 'authorization');
-  if (event.version === '2.0' && typeof event.routeArn === 'string') {
+  // Any case: payload 2.0 lower-cases header names, REST and 1.0 keep the client's.
+  const authorization = Object.entries(Object(fields.headers)).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1] as string | undefined;
+  if (type === 'REQUEST' && version === '2.0' && typeof fields.routeArn === 'string') {
     return {
-      shape: 'http-2.0',
       authorization,
       allow: (_principalId, context) => ({ isAuthorized: true, context }),
       refuse: () => ({ isAuthorized: false }),
     };
   }
-  if (typeof event.methodArn !== 'string') {
-    throw new UnknownAuthorizerEventError('A REQUEST event without methodArn or routeArn.');
+  if (type === 'REQUEST' && typeof methodArn === 'string') {
+    if (version === undefined) {
+      return policyRequest(authorization, methodArn, unauthorized);
+    }
+    // An HTTP API has no 401 of its own for a refused token: an explicit Deny is its 403.
+    const deny = () => ({ principalId: 'refused', policyDocument: policy('Deny', methodArn) });
+    if (version === '1.0') return policyRequest(authorization, methodArn, deny);
   }
-  const { methodArn } = event;
-  if (event.version === '1.0') {
-    return {
-      shape: 'http-1.0',
-      authorization,
-      allow: (principalId, context) => ({
-        principalId,
-        policyDocument: policy('Allow', methodArn),
-        context,
-      }),
-      // An HTTP API has no 401 of its own for a refused token: an explicit Deny is its 403.
-      refuse: () => ({ principalId: 'refused', policyDocument: policy('Deny', methodArn) }),
-    };
-  }
-  if (event.version !== undefined) {
-    throw new UnknownAuthorizerEventError(`Unknown payload version ${String(event.version)}.`);
-  }
-  return restRequest('rest-request', authorization, methodArn);
+  // No known shape: a deployment fault, answered as a failure (fail closed).
+  throw new Error('Unknown event');
 }

@@ -19,20 +19,11 @@ import {
   type AuthorizerEvent,
   type AuthorizerRequest,
   type AuthorizerResult,
-  type EventShape,
   readAuthorizerEvent,
 } from './authorizer-events';
 import { parseBearer } from './bearer';
 
 export { stageWildcardArn } from './authorizer-events';
-
-/** Fails closed: logged and counted, then thrown, which API Gateway answers with a 5xx. */
-function failed(error: unknown, shape?: EventShape): never {
-  log('error', 'authorizer failed: denying', { error, shape });
-  countMetric(METRIC.authorizerFailed);
-  if (error instanceof UnavailableError) countMetric(METRIC.storeUnavailable);
-  throw new Error('Authorizer failure');
-}
 
 export function createAuthorizer(deps: AuthenticateDeps) {
   return async function authorize(
@@ -40,21 +31,23 @@ export function createAuthorizer(deps: AuthenticateDeps) {
     lambdaContext?: Context,
   ): Promise<AuthorizerResult> {
     startInvocation(lambdaContext);
-    let request: AuthorizerRequest;
+    let request: AuthorizerRequest | undefined;
     try {
       request = readAuthorizerEvent(event);
-    } catch (error) {
-      return failed(error);
-    }
-    try {
       const claims = await authenticateAccessToken(deps, parseBearer(request.authorization));
       countMetric(METRIC.authorizerAllowed);
       return request.allow(claims.sub, identityContext(claims));
     } catch (error) {
-      if (!(error instanceof InvalidTokenError)) return failed(error, request.shape);
-      log('info', 'token refused', { reason: error.reason, shape: request.shape });
-      countMetric(METRIC.authorizerDenied, error.reason);
-      return request.refuse();
+      if (request && error instanceof InvalidTokenError) {
+        log('info', 'token refused', { reason: error.reason });
+        countMetric(METRIC.authorizerDenied, error.reason);
+        return request.refuse();
+      }
+      // Fail closed: API Gateway answers a throw other than Unauthorized with a 5xx.
+      log('error', 'authorizer failed: denying', { error });
+      countMetric(METRIC.authorizerFailed);
+      if (error instanceof UnavailableError) countMetric(METRIC.storeUnavailable);
+      throw new Error('Authorizer failure');
     }
   };
 }

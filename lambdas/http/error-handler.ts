@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ERROR_MESSAGES, INVALID_TOKEN_CHALLENGE } from '../contract/errors';
+import { ERROR_MESSAGES, ERROR_STATUS, INVALID_TOKEN_CHALLENGE } from '../contract/errors';
 import { AuthError, InvalidTokenError, TooManyRequestsError } from '../errors';
 import { log } from '../log';
 import { errorResponse } from './responses';
@@ -36,7 +36,7 @@ export function toErrorResponse(error: unknown, requestId?: string): APIGatewayP
     return errorResponse(error.status, error.code, message);
   }
   log('error', 'unexpected error', { requestId, error });
-  return errorResponse(500, 'internal_error', ERROR_MESSAGES.internalError);
+  return errorResponse(ERROR_STATUS.internal_error, 'internal_error', ERROR_MESSAGES.internalError);
 }
 
 export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {

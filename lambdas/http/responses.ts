@@ -47,6 +47,7 @@ export function tokenResponse({ access, refresh }: TokenPair): APIGatewayProxyRe
     refresh_token: refresh.token,
     token_type: 'Bearer',
     expires_in: access.claims.exp - access.claims.iat,
-    refresh_expires_in: refresh.claims.exp - refresh.claims.iat,
+    // Both tokens of a pair have the same `iat` (an opaque refresh token carries none).
+    refresh_expires_in: refresh.claims.exp - access.claims.iat,
   } satisfies TokensBody);
 }

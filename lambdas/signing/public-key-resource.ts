@@ -48,10 +48,14 @@ export async function readPublicJwk(client: KMSClient, keyId: string) {
   return toPublicJwk(jwk);
 }
 
-async function respond(
-  event: PublicKeyResourceEvent,
+/** Answers CloudFormation at the request's pre-signed URL. */
+export async function respond(
+  event: Pick<
+    PublicKeyResourceEvent,
+    'ResponseURL' | 'StackId' | 'RequestId' | 'LogicalResourceId'
+  >,
   answer:
-    | { Status: 'SUCCESS'; PhysicalResourceId: string; Data?: PublicKeyResourceData }
+    | { Status: 'SUCCESS'; PhysicalResourceId: string; Data?: Record<string, string> }
     | { Status: 'FAILED'; PhysicalResourceId: string; Reason: string },
 ): Promise<void> {
   const body = JSON.stringify({

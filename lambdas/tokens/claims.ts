@@ -37,6 +37,21 @@ export interface RefreshTokenClaims extends CommonClaims {
   token_use: 'refresh';
 }
 
+/** What an opaque refresh token says (`opaque-refresh.ts`), once its tag is checked. */
+export interface OpaqueRefreshClaims {
+  token_use: 'refresh';
+  format: 'opaque';
+  sub: string;
+  sid: string;
+  /** The token's reference (SHA-256 of its nonce): what the session stores in place of a `jti`. */
+  jti: string;
+  /** Epoch seconds: the session's end. */
+  exp: number;
+}
+
+/** A refresh token as read: a JWT (issued before opaque tokens, or with `refreshTokenFormat=jwt`) or opaque. */
+export type PresentedRefreshClaims = RefreshTokenClaims | OpaqueRefreshClaims;
+
 export type ClaimsFor<U extends TokenUse> = U extends 'access'
   ? AccessTokenClaims
-  : RefreshTokenClaims;
+  : PresentedRefreshClaims;

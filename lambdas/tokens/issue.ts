@@ -8,14 +8,27 @@
  * recorded identity (no raw token is ever stored).
  */
 import { type Clock, epochSeconds, newId, systemClock } from '../clock';
-import type { TokenSettings } from '../config';
+import {
+  DEFAULT_REFRESH_TOKEN_FORMAT,
+  type RefreshTokenFormat,
+  type TokenSettings,
+} from '../config';
 import type { TokenSigner } from '../signing/signer';
 import {
   type AccessTokenClaims,
+  type OpaqueRefreshClaims,
+  type PresentedRefreshClaims,
   type RefreshTokenClaims,
   TOKEN_TYP,
   type TokenUse,
 } from './claims';
+import {
+  mintOpaqueRefreshToken,
+  type RefreshTokenKey,
+  randomNonce,
+  referenceOf,
+  successorNonce,
+} from './opaque-refresh';
 
 export interface IssuedToken<C> {
   token: string;
@@ -24,7 +37,7 @@ export interface IssuedToken<C> {
 
 export interface TokenPair {
   access: IssuedToken<AccessTokenClaims>;
-  refresh: IssuedToken<RefreshTokenClaims>;
+  refresh: IssuedToken<PresentedRefreshClaims>;
 }
 
 /** Who the tokens are for, and when their session ends for good. */
@@ -48,17 +61,23 @@ export interface PairIdentity {
   iat: number;
 }
 
-/** The claims of both tokens of a pair, not yet signed. */
-export interface PairClaims {
-  access: AccessTokenClaims;
-  refresh: RefreshTokenClaims;
-}
+/**
+ * The claims of both tokens of a pair, not yet signed. An opaque refresh
+ * token needs no signing: it is minted with its claims.
+ */
+export type PairClaims =
+  | { access: AccessTokenClaims; refresh: RefreshTokenClaims }
+  | { access: AccessTokenClaims; refresh: OpaqueRefreshClaims; refreshToken: string };
 
 export interface TokenIssuerDeps {
   signer: TokenSigner;
   settings: TokenSettings;
   clock?: Clock;
   newId?: () => string;
+  /** What refresh tokens are issued as; default {@link DEFAULT_REFRESH_TOKEN_FORMAT} with a key, else `jwt`. */
+  refreshFormat?: RefreshTokenFormat;
+  /** The HMAC key of opaque refresh tokens: required for `opaque`, and to replay an opaque successor. */
+  refreshKey?: RefreshTokenKey;
 }
 
 export interface TokenIssuer {
@@ -66,11 +85,23 @@ export interface TokenIssuer {
   sessionExpiresAt(): number;
   /** A fresh access and refresh token for the session; neither outlives it. */
   issuePair(subject: SessionSubject): Promise<TokenPair>;
-  /** The claims of a fresh pair (new ids, `iat` now), unsigned: {@link issuePair} without the signing. */
-  newPairClaims(subject: SessionSubject): PairClaims;
-  /** The claims of the pair with this identity, exactly as {@link newPairClaims} made them. */
-  pairClaims(subject: Omit<SessionSubject, 'sessionExpiresAt'>, identity: PairIdentity): PairClaims;
-  /** Signs both tokens of a pair (ES256 signatures are randomised: the bytes differ each time). */
+  /**
+   * The claims of a fresh pair (new ids, `iat` now), unsigned: {@link issuePair}
+   * without the signing. With `predecessor` (the refresh token being rotated)
+   * an opaque refresh token is derived from it, so that the same predecessor
+   * always gets the same one.
+   */
+  newPairClaims(subject: SessionSubject, predecessor?: string): Promise<PairClaims>;
+  /**
+   * The claims of the pair with this identity, exactly as {@link newPairClaims}
+   * made them from `predecessor`.
+   */
+  pairClaims(
+    subject: Omit<SessionSubject, 'sessionExpiresAt'>,
+    identity: PairIdentity,
+    predecessor: string,
+  ): Promise<PairClaims>;
+  /** Signs the access token of a pair, and a JWT refresh token (ES256 signatures are randomised: the bytes differ each time). */
   signPair(claims: PairClaims): Promise<TokenPair>;
 }
 
@@ -86,57 +117,111 @@ export async function signJwt(signer: TokenSigner, use: TokenUse, claims: object
   return `${signingInput}.${Buffer.from(signature).toString('base64url')}`;
 }
 
+/** A reference (SHA-256 of an opaque token's nonce, 43 characters) is never a 22-character `jti`. */
+const isReference = (refreshJti: string) => refreshJti.length === 43;
+
 export function createTokenIssuer({
   signer,
   settings,
   clock = systemClock,
   newId: makeId = newId,
+  refreshKey,
+  // Opaque wherever there is a key to mint them with, as the configuration says.
+  refreshFormat = refreshKey ? DEFAULT_REFRESH_TOKEN_FORMAT : 'jwt',
 }: TokenIssuerDeps): TokenIssuer {
-  const pairClaims: TokenIssuer['pairClaims'] = ({ sub, sid, username }, identity) => {
-    const common = { iss: settings.issuer, aud: settings.audience, sub, sid, iat: identity.iat };
+  if (refreshFormat === 'opaque' && !refreshKey) {
+    throw new Error('Opaque refresh tokens need the refresh-token key.');
+  }
+
+  const accessClaims = (
+    { sub, sid, username }: Omit<SessionSubject, 'sessionExpiresAt'>,
+    { iat, accessJti, accessExp }: Pick<PairIdentity, 'iat' | 'accessJti' | 'accessExp'>,
+  ): AccessTokenClaims => ({
+    iss: settings.issuer,
+    aud: settings.audience,
+    sub,
+    sid,
+    iat,
+    jti: accessJti,
+    exp: accessExp,
+    token_use: 'access',
+    username,
+  });
+
+  const jwtPair = (
+    subject: Omit<SessionSubject, 'sessionExpiresAt'>,
+    identity: PairIdentity,
+  ): PairClaims => ({
+    access: accessClaims(subject, identity),
+    refresh: {
+      iss: settings.issuer,
+      aud: settings.audience,
+      sub: subject.sub,
+      sid: subject.sid,
+      iat: identity.iat,
+      jti: identity.refreshJti,
+      exp: identity.refreshExp,
+      token_use: 'refresh',
+    },
+  });
+
+  const opaquePair = (
+    subject: Omit<SessionSubject, 'sessionExpiresAt'>,
+    identity: Omit<PairIdentity, 'refreshJti'>,
+    key: Uint8Array,
+    nonce: Uint8Array,
+  ): PairClaims => {
+    const { sub, sid } = subject;
+    const exp = identity.refreshExp;
+    const { token, jti } = mintOpaqueRefreshToken(key, { sub, sid, exp, nonce });
     return {
-      access: {
-        ...common,
-        jti: identity.accessJti,
-        exp: identity.accessExp,
-        token_use: 'access',
-        username,
-      },
-      refresh: {
-        ...common,
-        jti: identity.refreshJti,
-        exp: identity.refreshExp,
-        token_use: 'refresh',
-      },
+      access: accessClaims(subject, identity),
+      refresh: { token_use: 'refresh', format: 'opaque', sub, sid, jti, exp },
+      refreshToken: token,
     };
   };
 
-  const newPairClaims: TokenIssuer['newPairClaims'] = (subject) => {
+  const newPairClaims: TokenIssuer['newPairClaims'] = async (subject, predecessor) => {
     const iat = epochSeconds(clock());
-    return pairClaims(subject, {
+    const identity = {
       iat,
       accessJti: makeId(),
       // Neither token outlives the session.
       accessExp: Math.min(iat + settings.accessTokenTtlSeconds, subject.sessionExpiresAt),
-      refreshJti: makeId(),
       refreshExp: subject.sessionExpiresAt,
-    });
+    };
+    if (refreshFormat === 'jwt') return jwtPair(subject, { ...identity, refreshJti: makeId() });
+    const key = await (refreshKey as RefreshTokenKey)();
+    const nonce = predecessor === undefined ? randomNonce() : successorNonce(key, predecessor);
+    return opaquePair(subject, identity, key, nonce);
   };
 
-  const signPair: TokenIssuer['signPair'] = async ({ access, refresh }) => {
+  const pairClaims: TokenIssuer['pairClaims'] = async (subject, identity, predecessor) => {
+    // The recorded successor's format, whatever is issued now: the same pair again.
+    if (refreshKey && isReference(identity.refreshJti)) {
+      const key = await refreshKey();
+      const nonce = successorNonce(key, predecessor);
+      if (referenceOf(nonce) === identity.refreshJti) {
+        return opaquePair(subject, identity, key, nonce);
+      }
+    }
+    return jwtPair(subject, identity);
+  };
+
+  const signPair: TokenIssuer['signPair'] = async (claims) => {
     const [accessToken, refreshToken] = await Promise.all([
-      signJwt(signer, 'access', access),
-      signJwt(signer, 'refresh', refresh),
+      signJwt(signer, 'access', claims.access),
+      'refreshToken' in claims ? claims.refreshToken : signJwt(signer, 'refresh', claims.refresh),
     ]);
     return {
-      access: { token: accessToken, claims: access },
-      refresh: { token: refreshToken, claims: refresh },
+      access: { token: accessToken, claims: claims.access },
+      refresh: { token: refreshToken, claims: claims.refresh },
     };
   };
 
   return {
     sessionExpiresAt: () => epochSeconds(clock()) + settings.refreshTokenTtlSeconds,
-    issuePair: (subject) => signPair(newPairClaims(subject)),
+    issuePair: async (subject) => signPair(await newPairClaims(subject)),
     newPairClaims,
     pairClaims,
     signPair,

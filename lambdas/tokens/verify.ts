@@ -16,16 +16,15 @@
 import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
 import type { TokenSettings } from '../config';
+import { MAX_ISSUED_TOKEN_LENGTH } from '../contract/bearer';
+import { STORED_ID } from '../contract/ids';
 import { InvalidTokenError } from '../errors';
 import { keySetOf, type PublicKeySet, type PublicKeySource } from '../signing/signer';
 import { CLOCK_TOLERANCE_SECONDS, type ClaimsFor, TOKEN_TYP, type TokenUse } from './claims';
+import type { OpaqueRefreshReader } from './opaque-refresh';
 
-/** Longer than any token this service issues; a longer string is not one of ours. */
-const MAX_TOKEN_LENGTH = 4096;
 /** 9999-12-31T23:59:59Z: any later date is absurd (and no longer a valid `Date`). */
 const MAX_NUMERIC_DATE = 253_402_300_799;
-/** Our ids are 22 base64url characters; leave room, refuse anything else. */
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Unpadded base64url, as RFC 7515 requires for every segment of a compact JWS. */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const ASCII = /^\p{ASCII}*$/u;
@@ -38,6 +37,12 @@ export interface TokenVerifierDeps {
     'issuer' | 'acceptedIssuers' | 'audience' | 'refreshTokenTtlSeconds'
   >;
   clock?: Clock;
+  /**
+   * Reads opaque refresh tokens (`opaqueRefreshReader` of `opaque-refresh.ts`,
+   * injected so that the authorizer's bundle never carries it); without it only
+   * JWT refresh tokens are accepted.
+   */
+  opaqueRefresh?: OpaqueRefreshReader;
 }
 
 export interface VerifyOptions {
@@ -112,12 +117,14 @@ const isNonEmptyString = (value: unknown): value is string =>
 const isSaneDate = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_NUMERIC_DATE;
 
-const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && STORED_ID.test(value);
 
 export function createTokenVerifier({
   keys,
   settings,
   clock = systemClock,
+  opaqueRefresh,
 }: TokenVerifierDeps): TokenVerifier {
   const keySet = keySetOf(keys);
   const maxLifetime = settings.refreshTokenTtlSeconds;
@@ -190,7 +197,14 @@ export function createTokenVerifier({
   return {
     async verify(token, use, options = {}) {
       if (token.length === 0) invalid('missing');
-      if (token.length > MAX_TOKEN_LENGTH) invalid('malformed');
+      if (token.length > MAX_ISSUED_TOKEN_LENGTH) invalid('malformed');
+      // The opaque format's prefix (`opaque-refresh.ts`); a JWT never starts so.
+      if (use === 'refresh' && token.startsWith('rt1.')) {
+        if (!opaqueRefresh) invalid('malformed');
+        const now = Math.floor(clock().getTime() / 1000);
+        const read = opaqueRefresh as OpaqueRefreshReader;
+        return (await read(token, { now, allowExpired: options.allowExpired ?? false })) as never;
+      }
       const segments = token.split('.');
       if (segments.length !== 3) invalid('malformed');
       const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = segments;

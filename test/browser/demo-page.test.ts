@@ -4,30 +4,18 @@
  * devices (two browser contexts), revoke one from the other and see it
  * refused, log out and see the replayed access token refused. Screenshots go
  * to test-output/browser/ (git-ignored). Without a Chromium on the machine
- * the test is skipped, saying so; CI installs one.
+ * the test is skipped, saying so, except under CI=true, where it fails
+ * (test/support/chromium.ts); CI installs one.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { findChromium } from '../support/chromium';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
-const CANDIDATES = [
-  process.env.CHROMIUM_PATH,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/lib/chromium/chromium',
-  '/usr/bin/google-chrome',
-];
-const chromiumPath = CANDIDATES.find((path): path is string => !!path && existsSync(path));
+// Under CI=true a missing Chromium throws here: the suite fails instead of skipping.
+const chromiumPath = findChromium();
 const OUTPUT = resolve(__dirname, '../../test-output/browser');
-
-if (!chromiumPath) {
-  console.warn(
-    `Browser test skipped: no Chromium found (looked at ${CANDIDATES.filter(Boolean).join(', ')}). ` +
-      'Install it with `apt-get install -y chromium` or set CHROMIUM_PATH.',
-  );
-}
 const describeWithChromium = chromiumPath ? describe : describe.skip;
 
 describeWithChromium('the demo page in Chromium', () => {

@@ -1,9 +1,13 @@
 /**
  * End to end over `npm start`: failed logins lock a username (known or not)
- * with 429 `too_many_requests` and `Retry-After`, the password route is locked
- * too, sessions already open keep working, and the lock ends on its own.
- * The threshold comes from the environment (3 here; 5 by default).
+ * from the address they come from, with 429 `too_many_requests` and
+ * `Retry-After`; the password route is locked with that pair; sessions
+ * already open keep working; the lock ends on its own; and attackers at
+ * other addresses never lock the owner out. Several clients are loopback
+ * sources bound on purpose (127.0.0.2, 127.0.0.3 …). The threshold comes
+ * from the environment (3 here; 5 by default).
  */
+import { request } from 'node:http';
 import { ENV } from '../../lambdas/config';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 import { type ApiClient, type ApiResponse, apiClient } from './client';
@@ -26,6 +30,30 @@ afterAll(async () => {
 
 const login = (username: string, password: string) =>
   api.call('POST', '/auth/login', { body: { username, password } });
+
+/** A login sent from the loopback source `from`: the server sees that client address. */
+function loginFrom(from: string, username: string, password: string): Promise<number> {
+  const url = new URL('/auth/login', server.url);
+  const body = JSON.stringify({ username, password });
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
 
 function expectLocked(response: ApiResponse): number {
   expect(response.status).toBe(429);
@@ -97,5 +125,22 @@ describe('login lockout', () => {
     }
 
     expectLocked(await login(carol.username, carol.password));
+  });
+
+  it('never locks the owner out from attackers at other addresses, polling or not (F1)', async () => {
+    const owner = await api.register();
+    const attackers = ['127.0.0.2', '127.0.0.4', '127.0.0.5'];
+    let ownerIn = 0;
+    for (let round = 0; round < 6; round += 1) {
+      const guesses = await Promise.all(
+        attackers.map((from) => loginFrom(from, owner.username, `wrong guess ${round}`)),
+      );
+      expect(guesses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+      if ((await loginFrom('127.0.0.3', owner.username, owner.password)) === 200) ownerIn += 1;
+    }
+
+    expect(ownerIn).toBe(6);
+    // The attackers' own addresses are locked.
+    expect(await loginFrom('127.0.0.2', owner.username, owner.password)).toBe(429);
   });
 });

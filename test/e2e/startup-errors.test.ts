@@ -84,6 +84,30 @@ describe('npm start refuses to start, and says why', () => {
     );
   });
 
+  // Every setting is checked before serving, not only those the server reads itself:
+  // a bad hashing cost once answered 500 on every password route instead.
+  it.each([
+    [
+      'PASSWORD_SCRYPT_LOG2_N',
+      'cheap',
+      'Environment variable PASSWORD_SCRYPT_LOG2_N must be an integer from 1 to 20, got "cheap".',
+    ],
+    [
+      'LOGIN_LOCKOUT_MAX_SECONDS',
+      '7200',
+      'Environment variable LOGIN_LOCKOUT_MAX_SECONDS must be from 1 to 3600, got "7200".',
+    ],
+    [
+      'CORS_ALLOWED_ORIGINS',
+      'http://app.example.com',
+      'Environment variable CORS_ALLOWED_ORIGINS holds "http://app.example.com", not a bare https origin like "https://app.example.com" (http only for localhost).',
+    ],
+  ])('when %s is %p', async (variable, value, sentence) => {
+    const result = await runFailingStart({ env: { [variable]: value } });
+
+    expectRefusedStart(result, sentence);
+  });
+
   it('when DYNAMODB_ENDPOINT does not answer', async () => {
     const result = await runFailingStart({ env: { DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' } });
 

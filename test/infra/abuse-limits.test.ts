@@ -4,7 +4,14 @@
  * validation expression and reserved concurrency. Three configurations, each
  * synthesized once.
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import {
+  ABUSE_BUDGET,
+  ADDRESSES_TO_EXHAUST_A_ROUTE,
+  KMS_ECC_SIGN_QUOTA_PER_SECOND,
+  kmsSignaturesPerIssue,
+  WAF_RATE_WINDOW_SECONDS,
+} from '../../lambdas/contract/abuse-budget';
 import { BEARER_HEADER_PATTERN } from '../../lambdas/contract/bearer';
 import { ERROR_MESSAGES } from '../../lambdas/contract/errors';
 import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
@@ -71,6 +78,9 @@ describe('abuse limits', () => {
     signupOpen: 'false',
     credentialThrottleRateLimit: '5',
     credentialThrottleBurstLimit: '8',
+    refreshThrottleRateLimit: '7',
+    refreshThrottleBurstLimit: '9',
+    refreshTokenFormat: 'jwt',
     authorizerReservedConcurrency: '50',
     passwordHashingReservedConcurrency: '10',
   });
@@ -95,15 +105,23 @@ describe('abuse limits', () => {
     it('gives each credential route its own limit, below the stage default', () => {
       const settings = methodSettings(defaults);
       const stage = settings.find((s) => s.ResourcePath === '/*' && s.HttpMethod === '*');
-      expect(stage).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+      expect(stage).toMatchObject({
+        ThrottlingRateLimit: ABUSE_BUDGET.stageRate,
+        ThrottlingBurstLimit: ABUSE_BUDGET.stageBurst,
+      });
       const perRoute = settings.filter((s) => s !== stage);
       expect(perRoute.map((s) => `${s.HttpMethod} ${routePath(s.ResourcePath)}`).sort()).toEqual(
         CREDENTIAL_PATHS.map((path) => `POST ${path}`).sort(),
       );
       for (const setting of perRoute) {
+        const refresh = routePath(setting.ResourcePath) === '/auth/refresh';
         expect(setting).toMatchObject({
-          ThrottlingRateLimit: STACK_DEFAULTS.credentialThrottleRateLimit,
-          ThrottlingBurstLimit: STACK_DEFAULTS.credentialThrottleBurstLimit,
+          ThrottlingRateLimit: refresh
+            ? STACK_DEFAULTS.refreshThrottleRateLimit
+            : STACK_DEFAULTS.credentialThrottleRateLimit,
+          ThrottlingBurstLimit: refresh
+            ? STACK_DEFAULTS.refreshThrottleBurstLimit
+            : STACK_DEFAULTS.credentialThrottleBurstLimit,
           // A method setting would otherwise switch the stage's execution logs off for it.
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
@@ -119,7 +137,74 @@ describe('abuse limits', () => {
         ['/auth/login', '/auth/password', '/auth/refresh'].sort(),
       );
       for (const setting of perRoute) {
-        expect(setting).toMatchObject({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 8 });
+        expect(setting).toMatchObject(
+          routePath(setting.ResourcePath) === '/auth/refresh'
+            ? { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 }
+            : { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 8 },
+        );
+      }
+    });
+
+    it('keeps login plus refresh, times the KMS signatures per issue, within half the ECC quota (item 7)', () => {
+      const perRoute = methodSettings(defaults);
+      const rateOf = (path: string) =>
+        perRoute.find((s) => routePath(s.ResourcePath) === path)?.ThrottlingRateLimit ?? 0;
+      const burstOf = (path: string) =>
+        perRoute.find((s) => routePath(s.ResourcePath) === path)?.ThrottlingBurstLimit ?? 0;
+      const signing = ['/auth/login', '/auth/refresh'];
+      const half = KMS_ECC_SIGN_QUOTA_PER_SECOND / 2;
+      expect(
+        signing.reduce((sum, path) => sum + rateOf(path), 0) * kmsSignaturesPerIssue,
+      ).toBeLessThanOrEqual(half);
+      expect(
+        signing.reduce((sum, path) => sum + burstOf(path), 0) * kmsSignaturesPerIssue,
+      ).toBeLessThanOrEqual(half);
+    });
+
+    it('warns at synth when JWT refresh tokens, at the default throttles, could use more than half the KMS quota', () => {
+      const KMS_BUDGET_WARNING = /serverless-jwt-auth:kmsBudget/;
+      const jwtAtDefaults = synthStack({ refreshTokenFormat: 'jwt' });
+      Annotations.fromStack(jwtAtDefaults.stack).hasWarning(
+        '*',
+        Match.stringLikeRegexp('300 signatures/s'),
+      );
+      Annotations.fromStack(jwtAtDefaults.stack).hasWarning(
+        '*',
+        Match.stringLikeRegexp(KMS_BUDGET_WARNING.source),
+      );
+      // The default (opaque) format, and JWT under lowered throttles (5 + 7 pairs/s), stay quiet.
+      Annotations.fromStack(defaults.stack).hasNoWarning(
+        '*',
+        Match.stringLikeRegexp(KMS_BUDGET_WARNING.source),
+      );
+      Annotations.fromStack(dev.stack).hasNoWarning(
+        '*',
+        Match.stringLikeRegexp(KMS_BUDGET_WARNING.source),
+      );
+    });
+
+    it('needs at least 100 client addresses at their per-IP limit to use up a route (item 7)', () => {
+      const rules = webAclRules(defaults);
+      const limitOf = (name: string) => {
+        const statement = rules.find((rule) => rule.Name === name)?.Statement.RateBasedStatement;
+        return (statement as { Limit?: number } | undefined)?.Limit ?? 0;
+      };
+      const perRoute = methodSettings(defaults);
+      const rateOf = (path: string) =>
+        perRoute.find((s) => routePath(s.ResourcePath) === path)?.ThrottlingRateLimit ?? 0;
+      const cases = [
+        ['/auth/login', limitOf('CredentialRoutesPerIp')],
+        ['/auth/register', limitOf('CredentialRoutesPerIp')],
+        ['/auth/password', limitOf('CredentialRoutesPerIp')],
+        ['/auth/refresh', limitOf('RefreshPerIp')],
+      ] as const;
+      for (const [path, limit] of cases) {
+        const perIpPerSecond = limit / WAF_RATE_WINDOW_SECONDS;
+        const fewer = (ADDRESSES_TO_EXHAUST_A_ROUTE - 1) * perIpPerSecond;
+        expect({ path, usedUpByFewer: fewer >= rateOf(path) }).toEqual({
+          path,
+          usedUpByFewer: false,
+        });
       }
     });
   });
@@ -197,12 +282,18 @@ describe('abuse limits', () => {
         TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
       });
       const pattern = new RegExp(match.RegexString as string);
-      for (const path of CREDENTIAL_PATHS) {
+      for (const path of CREDENTIAL_PATHS.filter((p) => p !== '/auth/refresh')) {
         expect(pattern.test(path)).toBe(true);
         expect(pattern.test(`/prod${path}`)).toBe(true);
         expect(pattern.test(`/prod${path}/`)).toBe(true);
       }
-      for (const path of ['/prod/auth/me', '/prod/auth/logout', '/auth/sessions', '/']) {
+      for (const path of [
+        '/prod/auth/me',
+        '/prod/auth/logout',
+        '/auth/sessions',
+        '/',
+        '/prod/auth/refresh',
+      ]) {
         expect(pattern.test(path)).toBe(false);
       }
       const closed = new RegExp(scope(webAclRules(devWithWaf)).RegexString as string);
@@ -213,8 +304,21 @@ describe('abuse limits', () => {
       });
     });
 
+    it('gives refresh a per-IP rule of its own', () => {
+      const [, refresh] = webAclRules(defaults);
+      expect(refresh).toMatchObject({ Name: 'RefreshPerIp', Priority: 1 });
+      const statement = refresh?.Statement.RateBasedStatement as {
+        Limit: number;
+        ScopeDownStatement: { RegexMatchStatement: { RegexString: string } };
+      };
+      expect(statement.Limit).toBe(STACK_DEFAULTS.refreshWafRateLimit);
+      const pattern = new RegExp(statement.ScopeDownStatement.RegexMatchStatement.RegexString);
+      expect(pattern.test('/prod/auth/refresh')).toBe(true);
+      expect(pattern.test('/prod/auth/login')).toBe(false);
+    });
+
     it('runs the three AWS managed rule groups, blocking', () => {
-      const managed = webAclRules(defaults).slice(1);
+      const managed = webAclRules(defaults).slice(2);
       expect(managed.map((rule) => rule.Name)).toEqual([
         'AWSManagedRulesAmazonIpReputationList',
         'AWSManagedRulesCommonRuleSet',

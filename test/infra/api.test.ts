@@ -190,8 +190,8 @@ describe('REST API', () => {
           Match.objectLike({
             HttpMethod: '*',
             ResourcePath: '/*',
-            ThrottlingRateLimit: 50,
-            ThrottlingBurstLimit: 100,
+            ThrottlingRateLimit: 500,
+            ThrottlingBurstLimit: 1000,
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
           }),
@@ -265,7 +265,7 @@ describe('REST API', () => {
   });
 
   describe('outputs', () => {
-    it('prints the API URL, every table name, the key id and alias, the alarm topic and dashboard', () => {
+    it('prints the API URL, every table name, the key ids and alias, the alarm topic and dashboard', () => {
       const outputs = template.findOutputs('*');
       expect(Object.keys(outputs).sort()).toEqual(
         [
@@ -273,9 +273,11 @@ describe('REST API', () => {
           'UsersTableName',
           'SessionsTableName',
           'RevokedTokensTableName',
-          'LoginAttemptsTableName',
+          'LoginAttemptsByAddressTableName',
+          'AdminAuditTableName',
           'SigningKeyId',
           'SigningKeyAlias',
+          'RefreshTokenKeyId',
           'AlarmTopicArn',
           'DashboardName',
         ].sort(),

@@ -15,8 +15,8 @@ import {
 import { tableEnvironment } from '../../lambdas/contract/tables';
 import { AuthApiStack } from '../../lib/auth-api-stack';
 import { PROJECT_ROOT } from '../../lib/auth-function';
-import { esbuildOptions } from '../../lib/bundling';
 import { readStackConfig } from '../../lib/config';
+import { esbuildOptions } from '../../tools/esbuild-options';
 
 /**
  * The one infra test that runs esbuild for real (no bundling-stacks context):

@@ -32,13 +32,24 @@ describe('readStackConfig', () => {
       alarmFailedLogins: 100,
       alarmReuseDetections: 10,
       maxSessionsPerUser: 100,
-      credentialThrottleRateLimit: 10,
-      credentialThrottleBurstLimit: 20,
+      // The abuse budget (lambdas/contract/abuse-budget.ts): KMS and 100 addresses.
+      credentialThrottleRateLimit: 50,
+      credentialThrottleBurstLimit: 50,
+      refreshThrottleRateLimit: 100,
+      refreshThrottleBurstLimit: 100,
       waf: true,
-      wafRateLimit: 300,
+      wafRateLimit: 150,
+      refreshWafRateLimit: 300,
       loginLockoutThreshold: 5,
       loginLockoutMaxSeconds: 900,
+      loginAccountCeilingPerHour: 30,
       signingKeys: ['k1'],
+      compliance: false,
+      vpcSubnetIds: [],
+      vpcRouteTableIds: [],
+      vpcPrefixListIds: [],
+      signingMode: 'kms',
+      refreshTokenFormat: 'opaque',
     });
   });
 
@@ -53,6 +64,8 @@ describe('readStackConfig', () => {
     expect(read({ throttleRateLimit: '4', throttleBurstLimit: '6' })).toMatchObject({
       credentialThrottleRateLimit: 4,
       credentialThrottleBurstLimit: 6,
+      refreshThrottleRateLimit: 4,
+      refreshThrottleBurstLimit: 6,
     });
   });
 
@@ -98,12 +111,12 @@ describe('readStackConfig', () => {
     [
       'a cache TTL above API Gateway’s 3600 s',
       { authorizerCacheTtlSeconds: '7200' },
-      /authorizerCacheTtlSeconds.*between 0 and 3600/,
+      /authorizerCacheTtlSeconds.*from 0 to 3600/,
     ],
     [
       'a refresh grace window above 60 s',
       { refreshGraceSeconds: '61' },
-      /refreshGraceSeconds.*between 0 and 60/,
+      /refreshGraceSeconds.*from 0 to 60/,
     ],
     ['a negative cache TTL', { authorizerCacheTtlSeconds: '-1' }, /authorizerCacheTtlSeconds/],
     ['a non-numeric lifetime', { accessTokenTtlSeconds: '15m' }, /accessTokenTtlSeconds.*integer/],
@@ -119,42 +132,42 @@ describe('readStackConfig', () => {
       /logRetentionDays.*one of/,
     ],
     ['an http origin that is not localhost', { corsOrigins: 'http://app.example.com' }, /https/],
-    ['an origin with a path', { corsOrigins: 'https://app.example.com/' }, /bare origin/],
+    [
+      'an origin with a path',
+      { corsOrigins: 'https://app.example.com/' },
+      /not a bare https origin/,
+    ],
     [
       'a wildcard mixed with origins',
       { corsOrigins: '*,https://a.example.com' },
       /cannot be combined/,
     ],
     ['a stage name with a slash', { stage: 'prod/v2' }, /stage/],
-    ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 and 1000/],
-    [
-      'a lockout threshold of 0',
-      { loginLockoutThreshold: '0' },
-      /loginLockoutThreshold.*1 and 100/,
-    ],
+    ['a session cap above 1000', { maxSessionsPerUser: '1001' }, /maxSessionsPerUser.*1 to 1000/],
+    ['a lockout threshold of 0', { loginLockoutThreshold: '0' }, /loginLockoutThreshold.*1 to 100/],
     [
       'a lock above an hour',
       { loginLockoutMaxSeconds: '3601' },
-      /loginLockoutMaxSeconds.*1 and 3600/,
+      /loginLockoutMaxSeconds.*1 to 3600/,
     ],
-    ['an empty issuer', { issuer: ' ' }, /issuer/],
+    ['an issuer that is no string', { issuer: 42 }, /"issuer" must be a string/],
     ['a zero throttle rate', { throttleRateLimit: '0' }, /throttleRateLimit/],
     [
       'a credential route limit above the stage’s',
-      { credentialThrottleRateLimit: '51' },
-      /credentialThrottleRateLimit.*between 1 and 50/,
+      { credentialThrottleRateLimit: '501' },
+      /credentialThrottleRateLimit.*from 1 to 500/,
     ],
     [
       'a credential route burst above the stage’s',
       { throttleBurstLimit: '30', credentialThrottleBurstLimit: '31' },
-      /credentialThrottleBurstLimit.*between 1 and 30/,
+      /credentialThrottleBurstLimit.*from 1 to 30/,
     ],
     ['a waf flag that is not a boolean', { waf: 'prod' }, /"waf".*true or false/],
-    ['a WAF rate limit below WAF’s minimum', { wafRateLimit: '5' }, /wafRateLimit.*between 10/],
+    ['a WAF rate limit below WAF’s minimum', { wafRateLimit: '5' }, /wafRateLimit.*from 10/],
     [
       'a zero reservation (it would stop the authorizer)',
       { authorizerReservedConcurrency: '0' },
-      /authorizerReservedConcurrency.*between 1/,
+      /authorizerReservedConcurrency.*from 1/,
     ],
     [
       'a reservation that is not an integer',

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lambdas/config';
 import { AUTHORIZER, ROUTES } from '../../lambdas/contract/routes';
+import { mapTables, tableEnvironment } from '../../lambdas/contract/tables';
 import { DEFAULT_MEMORY_MB, PASSWORD_HASHING_MEMORY_MB } from '../../lib/auth-function';
 import { synthStack } from './stack';
 
@@ -52,16 +53,13 @@ describe('Lambda functions', () => {
     apiTemplate.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          [ENV.usersTable]: { Ref: Match.anyValue() },
-          [ENV.sessionsTable]: { Ref: Match.anyValue() },
-          [ENV.revokedTokensTable]: { Ref: Match.anyValue() },
-          [ENV.loginAttemptsTable]: { Ref: Match.anyValue() },
+          ...tableEnvironment(mapTables(() => ({ Ref: Match.anyValue() }))),
           [ENV.kmsKeyId]: { Ref: Match.anyValue() },
           [ENV.issuer]: Match.anyValue(),
           [ENV.acceptedIssuers]: 'serverless-jwt-auth',
           [ENV.audience]: 'serverless-jwt-auth',
-          [ENV.accessTokenTtl]: '900',
-          [ENV.refreshTokenTtl]: '2592000',
+          [ENV.accessTokenTtlSeconds]: '900',
+          [ENV.refreshTokenTtlSeconds]: '2592000',
           [ENV.refreshGraceSeconds]: '30',
           [ENV.signupOpen]: 'true',
           [ENV.maxSessionsPerUser]: '100',
@@ -88,8 +86,8 @@ describe('Lambda functions', () => {
         Variables: Match.objectLike({
           [ENV.issuer]: 'https://auth.example.com',
           [ENV.audience]: 'api.example.com',
-          [ENV.accessTokenTtl]: '300',
-          [ENV.refreshTokenTtl]: '86400',
+          [ENV.accessTokenTtlSeconds]: '300',
+          [ENV.refreshTokenTtlSeconds]: '86400',
           [ENV.refreshGraceSeconds]: '0',
           [ENV.loginLockoutThreshold]: '10',
           [ENV.loginLockoutMaxSeconds]: '60',

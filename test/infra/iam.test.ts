@@ -41,6 +41,9 @@ describe('IAM least privilege', () => {
     'Fn::GetAtt': [logicalId(stack.auth.tables.byName[name]), 'Arn'],
   });
   const keyArn = () => ({ 'Fn::GetAtt': [logicalId(stack.auth.signingKey.key), 'Arn'] });
+  const refreshKeyArn = () => ({
+    'Fn::GetAtt': [logicalId(stack.auth.refreshTokenKey.key), 'Arn'],
+  });
   const logGroupArn = (spec: FunctionSpec) => ({
     'Fn::GetAtt': [logicalId(fnOf(spec).logGroup), 'Arn'],
   });
@@ -111,6 +114,9 @@ describe('IAM least privilege', () => {
             resources: [tableArn(name)],
           })),
         ...(spec.key.length > 0 ? [{ actions: [...spec.key], resources: [keyArn()] }] : []),
+        ...(spec.refreshKey?.length
+          ? [{ actions: [...spec.refreshKey], resources: [refreshKeyArn()] }]
+          : []),
       ];
       expect(
         dataStatements(spec).map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s) })),

@@ -90,7 +90,7 @@ describe('JwtAuth', () => {
       const { stackName, ...config } = auth.config;
       expect(config).toEqual(defaults);
       expect(stackName).toBe('Shop');
-      template.resourceCountIs('AWS::DynamoDB::Table', 4);
+      template.resourceCountIs('AWS::DynamoDB::Table', 5);
       template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
       template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     });
@@ -147,7 +147,7 @@ describe('JwtAuth', () => {
       maxSessionsPerUser: 3,
     });
     expect(auth.config).toMatchObject({ stageName: 'dev', maxSessionsPerUser: 3, waf: false });
-    expect(() => new JwtAuth(new Stack(app, 'Bad'), 'Auth', { accessTokenTtlSeconds: 5 })).toThrow(
+    expect(() => new JwtAuth(new Stack(app, 'Bad'), 'Auth', { accessTokenTtlSeconds: 0 })).toThrow(
       /accessTokenTtlSeconds/,
     );
   });

@@ -69,7 +69,7 @@ describe('the template as the rehearsal reads it', () => {
     });
   });
 
-  it('finds the shared tables’ keys and TTL attributes, and one signing key', () => {
+  it('finds the shared tables’ keys and TTL attributes, one signing key and the refresh-token key', () => {
     const tables = readTables(template);
 
     expect(tables.map((table) => table.ttlAttribute ?? null).sort()).toEqual(
@@ -77,7 +77,11 @@ describe('the template as the rehearsal reads it', () => {
         .map((table) => ('ttlAttribute' in table ? table.ttlAttribute : null))
         .sort(),
     );
-    expect(readKeys(template)).toHaveLength(1);
+    expect(
+      readKeys(template)
+        .map((key) => key.spec)
+        .sort(),
+    ).toEqual(['ECC_NIST_P256', 'HMAC_256']);
   });
 
   it('resolves every function’s environment without deploying anything', async () => {

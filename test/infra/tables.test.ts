@@ -31,10 +31,16 @@ describe('DynamoDB tables', () => {
     });
   });
 
-  it('keys LoginAttempts by username with expiresAt as its TTL attribute', () => {
+  it('keys LoginAttempts by account, then client address, with expiresAt as its TTL attribute', () => {
     expect(tableResource('loginAttempts').Properties).toMatchObject({
-      KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'username', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'account', KeyType: 'HASH' },
+        { AttributeName: 'address', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'account', AttributeType: 'S' },
+        { AttributeName: 'address', AttributeType: 'S' },
+      ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });

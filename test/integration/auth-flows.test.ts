@@ -11,7 +11,7 @@ import { ENV } from '../../lambdas/config';
 import { createDocumentClient } from '../../lambdas/store/dynamo';
 import { CLOCK_TOLERANCE_SECONDS } from '../../lambdas/tokens/claims';
 import { LOCAL_TABLE_NAMES } from '../../local/tables';
-import { decodeJwt } from '../support/keys';
+import { claimsOfToken } from '../support/keys';
 import { type LocalApi, type LocalApiResponse, startLocalApi } from '../support/local-api';
 
 interface Tokens {
@@ -67,7 +67,7 @@ function expectInvalidToken(response: LocalApiResponse): void {
   expect(response.json).toEqual({ error: 'invalid_token', message: expect.any(String) });
 }
 
-const claimsOf = (token: string) => decodeJwt(token).payload as Record<string, string | number>;
+const claimsOf = claimsOfToken;
 
 async function revocationOf(token: string) {
   const { Item } = await documents.send(

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { ENV } from '../../lambdas/config';
+import { tableEnvironment } from '../../lambdas/contract/tables';
 import { createLocalSigner } from '../../lambdas/signing/local-signer';
 import { createRevokedTokenStore } from '../../lambdas/store/revoked-tokens';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
@@ -22,10 +23,7 @@ beforeAll(async () => {
   dynamo = await startTestDynamo();
   keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-authorizer-'));
   Object.assign(process.env, {
-    [ENV.usersTable]: dynamo.tables.users,
-    [ENV.sessionsTable]: dynamo.tables.sessions,
-    [ENV.revokedTokensTable]: dynamo.tables.revokedTokens,
-    [ENV.loginAttemptsTable]: dynamo.tables.loginAttempts,
+    ...tableEnvironment(dynamo.tables),
     [ENV.localKeyDir]: keyDir,
     [ENV.dynamodbEndpoint]: dynamo.endpoint,
     [ENV.issuer]: TEST_SETTINGS.issuer,

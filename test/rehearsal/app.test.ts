@@ -75,7 +75,7 @@ describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {
       expect(response.json).toEqual({ message: 'Forbidden' });
     }
   };
-  const session = async (user?: { username: string; password: string }) => {
+  const session = async (user?: { userId: string; username: string; password: string }) => {
     const owner = user ?? (await auth.register());
     return { user: owner, tokens: await auth.login(owner) };
   };

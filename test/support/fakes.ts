@@ -6,11 +6,13 @@
  * the rules against these; the stores themselves are tested on the embedded
  * engine (test/integration).
  */
+import { randomBytes } from 'node:crypto';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
 import {
+  type AdminAuditEntry,
+  type AdminAuditStore,
   credentialsVersionOf,
   type LoginAttemptStore,
-  type LoginAttempts,
   type Revocation,
   type RevokedTokenStore,
   type SessionRecord,
@@ -19,9 +21,10 @@ import {
   type UserStore,
 } from '../../lambdas/auth/ports';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
-import { DEFAULTS } from '../../lambdas/config';
-import { UsernameTakenError } from '../../lambdas/errors';
+import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
+import { UnavailableError, UsernameTakenError } from '../../lambdas/errors';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
+import { opaqueRefreshReader, type RefreshTokenKey } from '../../lambdas/tokens/opaque-refresh';
 import { createTokenVerifier } from '../../lambdas/tokens/verify';
 import { createTestSigner, FROZEN_NOW, TEST_SETTINGS } from './keys';
 
@@ -150,36 +153,132 @@ export function memoryRevokedTokenStore(): MemoryRevokedTokenStore {
   };
 }
 
-export interface MemoryLoginAttemptStore extends LoginAttemptStore {
-  /** Every record, live or past its TTL, by username. */
-  readonly items: Map<string, LoginAttempts & { expiresAt: number }>;
+interface MemoryPair {
+  attempts: number;
+  attemptIds: Set<string>;
+  lastAttemptAt?: number;
+  lockedUntil?: number;
+  lastSuccessAt?: number;
+  expiresAt: number;
 }
 
-/** Like the table: a record past its `expiresAt` is gone, and a failure on it starts again at 1. */
+export interface MemoryLoginAttemptStore extends LoginAttemptStore {
+  /** Every pair, by `account|address`. */
+  readonly pairs: Map<string, MemoryPair>;
+  /** Every account ceiling, by account. */
+  readonly ceilings: Map<string, { window: number; count: number; attemptIds: Set<string> }>;
+  /** The pair of `account` and `address`, if any. */
+  pair(account: string, address: string): MemoryPair | undefined;
+}
+
+/** The table's semantics (`store/login-attempts.ts`) in memory: each call is one atomic step. */
 export function memoryLoginAttemptStore(clock: Clock): MemoryLoginAttemptStore {
-  const items = new Map<string, LoginAttempts & { expiresAt: number }>();
-  const live = (username: string) => {
-    const item = items.get(username);
-    return item && item.expiresAt > epochSeconds(clock()) ? item : undefined;
-  };
+  const pairs = new Map<string, MemoryPair>();
+  const ceilings = new Map<string, { window: number; count: number; attemptIds: Set<string> }>();
+  const keyOf = ({ account, address }: { account: string; address: string }) =>
+    `${account}|${address}`;
   return {
-    items,
-    async get(username) {
-      const item = live(username);
-      return item && { failures: item.failures, lastFailureAt: item.lastFailureAt };
+    pairs,
+    ceilings,
+    pair: (account, address) => pairs.get(keyOf({ account, address })),
+    async admitPair(key, { attemptId, now }, rule) {
+      const item = pairs.get(keyOf(key));
+      if (item?.attemptIds.has(attemptId)) throw new UnavailableError();
+      if (item?.lockedUntil !== undefined && item.lockedUntil > now) {
+        return { admitted: false, lockedUntil: item.lockedUntil };
+      }
+      const stale = item?.lastAttemptAt !== undefined && item.lastAttemptAt <= rule.staleBefore;
+      const attempts = !item || stale ? 1 : item.attempts + 1;
+      const next: MemoryPair = {
+        attempts,
+        attemptIds: new Set([...(stale || !item ? [] : item.attemptIds), attemptId]),
+        lastAttemptAt: now,
+        expiresAt: rule.expiresAt,
+        ...(item?.lastSuccessAt !== undefined ? { lastSuccessAt: item.lastSuccessAt } : {}),
+        ...(attempts >= rule.threshold ? { lockedUntil: rule.checkLeaseUntil } : {}),
+      };
+      pairs.set(keyOf(key), next);
+      return {
+        admitted: true,
+        attempts,
+        ...(next.lastSuccessAt !== undefined ? { lastSuccessAt: next.lastSuccessAt } : {}),
+      };
     },
-    async recordFailure(username, { now, expiresAt }) {
-      const failures = (live(username)?.failures ?? 0) + 1;
-      items.set(username, { failures, lastFailureAt: now, expiresAt });
-      return { failures, lastFailureAt: now };
+    async admitAccount(account, { attemptId }, rule) {
+      const item = ceilings.get(account);
+      if (!item || item.window < rule.window) {
+        ceilings.set(account, { window: rule.window, count: 1, attemptIds: new Set([attemptId]) });
+        return true;
+      }
+      if (item.attemptIds.has(attemptId)) return true;
+      if (item.count >= rule.ceiling) return false;
+      item.count += 1;
+      item.attemptIds.add(attemptId);
+      return true;
     },
-    async reset(username) {
-      items.delete(username);
+    async withdraw(key, { attemptId, now }, heldLock) {
+      const item = pairs.get(keyOf(key));
+      if (!item?.attemptIds.has(attemptId)) return;
+      item.attempts -= 1;
+      item.attemptIds.delete(attemptId);
+      if (heldLock) item.lockedUntil = now;
+    },
+    async settleFailure(key, lockedUntil, expiresAt) {
+      const item = pairs.get(keyOf(key));
+      if (!item) return;
+      item.lockedUntil = lockedUntil;
+      item.expiresAt = expiresAt;
+      item.attemptIds.clear();
+    },
+    async recordSuccess(key, now, expiresAt) {
+      pairs.set(keyOf(key), {
+        attempts: 0,
+        attemptIds: new Set(),
+        lastAttemptAt: now,
+        lastSuccessAt: now,
+        expiresAt,
+      });
+    },
+    async listAccount(account) {
+      const nowSeconds = epochSeconds(clock());
+      const prefix = `${account}|`;
+      const ceiling = ceilings.get(account);
+      return {
+        pairs: [...pairs.entries()]
+          .filter(([key, item]) => key.startsWith(prefix) && item.expiresAt > nowSeconds)
+          .map(([key, item]) => ({
+            account,
+            address: key.slice(prefix.length),
+            attempts: item.attempts,
+            ...(item.lockedUntil !== undefined ? { lockedUntil: item.lockedUntil } : {}),
+            ...(item.lastAttemptAt !== undefined ? { lastAttemptAt: item.lastAttemptAt } : {}),
+            ...(item.lastSuccessAt !== undefined ? { lastSuccessAt: item.lastSuccessAt } : {}),
+          })),
+        ...(ceiling ? { ceiling: { window: ceiling.window, count: ceiling.count } } : {}),
+      };
+    },
+    async clearAccount(account) {
+      const prefix = `${account}|`;
+      let cleared = 0;
+      for (const key of [...pairs.keys()]) {
+        if (key.startsWith(prefix)) {
+          pairs.delete(key);
+          cleared += 1;
+        }
+      }
+      if (ceilings.delete(account)) cleared += 1;
+      return cleared;
     },
   };
 }
 
 /** A clock that stands still until a test moves it. */
+/** A random HMAC key for opaque refresh tokens, as the local key file or KMS would give. */
+export function testRefreshKey(): RefreshTokenKey {
+  const key = randomBytes(32);
+  return async () => key;
+}
+
 export interface ManualClock extends Clock {
   advance(seconds: number): void;
   set(date: Date): void;
@@ -197,14 +296,44 @@ export function manualClock(start: Date): ManualClock {
   return clock;
 }
 
+export interface MemoryAdminAuditStore extends AdminAuditStore {
+  /** Every record, in the order written. */
+  readonly entries: AdminAuditEntry[];
+}
+
+/** The AdminAudit table in memory; `failing` makes every write fail as an unreachable store does. */
+export function memoryAdminAuditStore(): MemoryAdminAuditStore & { failing: boolean } {
+  const entries: AdminAuditEntry[] = [];
+  return {
+    entries,
+    failing: false,
+    async record(entry) {
+      if (this.failing) throw new UnavailableError();
+      entries.push(copy(entry));
+    },
+    async list({ limit, username }) {
+      return entries
+        .filter((entry) => username === undefined || entry.username === username)
+        .reverse()
+        .slice(0, limit)
+        .map(copy);
+    },
+  };
+}
+
 /**
  * Everything the domain functions take, wired on the fakes: a real test
  * signing key, cheap scrypt, and a manual clock that starts at `FROZEN_NOW`.
  * Spread it into any `*Deps` argument: `login(world, …)`, `refresh(world, …)`.
  */
-export async function domainWorld() {
+export async function domainWorld({
+  refreshFormat = 'opaque',
+}: {
+  refreshFormat?: RefreshTokenFormat;
+} = {}) {
   const clock = manualClock(FROZEN_NOW);
   const { signer } = await createTestSigner();
+  const refreshKey = testRefreshKey();
   return {
     clock,
     signer,
@@ -212,9 +341,22 @@ export async function domainWorld() {
     sessions: memorySessionStore(clock),
     revokedTokens: memoryRevokedTokenStore(),
     loginAttempts: memoryLoginAttemptStore(clock),
+    auditLog: memoryAdminAuditStore(),
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
-    issuer: createTokenIssuer({ signer, settings: TEST_SETTINGS, clock }),
-    verifier: createTokenVerifier({ keys: signer, settings: TEST_SETTINGS, clock }),
+    refreshKey,
+    issuer: createTokenIssuer({
+      signer,
+      settings: TEST_SETTINGS,
+      clock,
+      refreshFormat,
+      refreshKey,
+    }),
+    verifier: createTokenVerifier({
+      keys: signer,
+      settings: TEST_SETTINGS,
+      clock,
+      opaqueRefresh: opaqueRefreshReader(refreshKey),
+    }),
     refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
   };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { TokenSettings } from '../../lambdas/config';
 import { createLocalSigner } from '../../lambdas/signing/local-signer';
 import type { TokenSigner } from '../../lambdas/signing/signer';
+import { isOpaqueRefreshToken, referenceOfToken } from '../../lambdas/tokens/opaque-refresh';
 
 export const TEST_SETTINGS: TokenSettings = {
   issuer: 'https://auth.test',
@@ -56,6 +57,17 @@ export function forgeJwt(
         dsaEncoding: 'ieee-p1363',
       }).toString('base64url')}`;
   }
+}
+
+/**
+ * What a test reads of a token of either kind: a JWT's payload, or what an
+ * opaque refresh token says (its reference, the key of its revocation, as `jti`).
+ */
+export function claimsOfToken(token: string): Record<string, string | number> {
+  if (!isOpaqueRefreshToken(token))
+    return decodeJwt(token).payload as Record<string, string | number>;
+  const [, sub = '', sid = '', exp = ''] = token.split('.');
+  return { sub, sid, exp: Number(exp), jti: referenceOfToken(token) ?? '', token_use: 'refresh' };
 }
 
 /** The three segments of a compact JWS, decoded. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV, type Env } from '../../lambdas/config';
+import { tableEnvironment } from '../../lambdas/contract/tables';
 import { startEmbeddedDynamo } from '../../local/embedded-dynamo';
 import { createGateway, type Gateway, type GatewayOptions } from '../../local/gateway';
 import { DUMMY_AWS_ENV } from '../../local/handler-env';
@@ -76,10 +77,7 @@ export async function startLocalApi(
   );
   const previous = setEnv({
     ...unsetDummies,
-    [ENV.usersTable]: LOCAL_TABLE_NAMES.users,
-    [ENV.sessionsTable]: LOCAL_TABLE_NAMES.sessions,
-    [ENV.revokedTokensTable]: LOCAL_TABLE_NAMES.revokedTokens,
-    [ENV.loginAttemptsTable]: LOCAL_TABLE_NAMES.loginAttempts,
+    ...tableEnvironment(LOCAL_TABLE_NAMES),
     [ENV.dynamodbEndpoint]: engine.endpoint,
     [ENV.localKeyDir]: keyDir,
     ...overrides,

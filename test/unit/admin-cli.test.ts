@@ -133,7 +133,7 @@ describe('help', () => {
       'revoke',
       /sessions revoke <username> \(<session_id> \| --all\)[\s\S]*admin_revoked[\s\S]*--all /,
     ],
-    ['revocations', 'show', /revocations show <jti>[\s\S]*who and why/],
+    ['revocations', 'show', /revocations show <jti \| refresh token>[\s\S]*keyed by its reference/],
   ])('has --help for %s %s, without opening any target', async (group, name, expected) => {
     for (const flag of ['--help', '-h']) {
       const result = await run([group, name, flag, '--stack', 'Prod']);
@@ -230,6 +230,35 @@ describe('targets', () => {
 });
 
 describe('commands on the fakes', () => {
+  it('audit: the durable record of each change, newest first, as text and --json; audit <user> filters', async () => {
+    await run(['users', 'reset-password', 'alice', '--reason', 'INC-9', '--local']);
+    await run(['users', 'disable', 'alice', '--local']);
+
+    const text = await run(['audit', '--local']);
+    expect(text.code).toBe(EXIT.ok);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toBe('when  operator  action  user  reason');
+    expect(lines[1]).toMatch(new RegExp(`^\\S+Z  ${ACTOR}  disable_user  alice  -$`));
+    expect(lines[2]).toMatch(new RegExp(`^\\S+Z  ${ACTOR}  reset_password  alice  INC-9$`));
+
+    const json = await run(['audit', 'list', 'Alice', '--limit', '1', '--local', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      records: [
+        {
+          at: world.clock().toISOString(),
+          actor: ACTOR,
+          action: 'disable_user',
+          username: 'alice',
+          user_id: userId,
+          reason: null,
+          details: {},
+        },
+      ],
+    });
+    expect((await run(['audit', 'bob', '--local'])).stdout).toBe('No audit records.\n');
+    expect((await run(['audit', '--limit', '0', '--local'])).code).toBe(EXIT.usage);
+  });
+
   it('users show: text and --json', async () => {
     await session();
     const text = await run(['users', 'show', 'Alice', '--local']);
@@ -319,7 +348,7 @@ describe('commands on the fakes', () => {
       stdin: 'short\n',
     });
     expect(short.code).toBe(EXIT.usage);
-    expect(short.stderr).toMatch(/The password must be 8 to 256 characters/);
+    expect(short.stderr).toMatch(/"password": must be 8 to 256 characters/);
     const empty = await run(['users', 'reset-password', 'alice', '--stdin', '--local']);
     expect(empty.code).toBe(EXIT.usage);
     expect(empty.stderr).toMatch(/standard input holds no password/);
@@ -380,6 +409,12 @@ describe('commands on the fakes', () => {
       note: 'stolen laptop',
       ip: null,
     });
+    // An opaque refresh token has no jti: its item is found from the token itself.
+    const byToken = JSON.parse(
+      (await run(['revocations', 'show', pair.refresh.token, '--local', '--json'])).stdout,
+    );
+    expect(byToken).toMatchObject({ jti, token_use: 'refresh', reason: 'user_disabled' });
+
     const missing = await run(['revocations', 'show', 'nope', '--local']);
     expect(missing.code).toBe(EXIT.failure);
     expect(missing.stderr).toMatch(/No revocation for nope/);

@@ -20,7 +20,7 @@ const OUTPUTS = [
   { OutputKey: 'UsersTableName', OutputValue: 'Prod-AuthUsers-1' },
   { OutputKey: 'SessionsTableName', OutputValue: 'Prod-AuthSessions-2' },
   { OutputKey: 'RevokedTokensTableName', OutputValue: 'Prod-AuthRevokedTokens-3' },
-  { OutputKey: 'LoginAttemptsTableName', OutputValue: 'Prod-AuthLoginAttempts-4' },
+  { OutputKey: 'LoginAttemptsByAddressTableName', OutputValue: 'Prod-AuthLoginAttempts-4' },
 ];
 
 beforeEach(() => {
@@ -71,7 +71,7 @@ describe('openStackTarget', () => {
         'Prod-AuthSessions-2',
       );
       await target.deps.lockouts?.lockoutOf('alice');
-      expect(ddb.commandCalls(GetCommand)[1]?.args[0].input.TableName).toBe(
+      expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.TableName).toBe(
         'Prod-AuthLoginAttempts-4',
       );
       // A deployed hash is never weakened by the test variable.

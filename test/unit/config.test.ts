@@ -1,34 +1,69 @@
-import { ConfigError, DEFAULTS, ENV, loadConfig, readTokenSettings } from '../../lambdas/config';
+import {
+  ConfigError,
+  DEFAULTS,
+  ENV,
+  LEGACY_DEFAULT_ISSUER,
+  loadConfig,
+  readTokenSettings,
+} from '../../lambdas/config';
+import { LOGICAL_TABLE_NAMES, TABLES, tableEnvironment } from '../../lambdas/contract/tables';
 
 const base = {
-  [ENV.usersTable]: 'Users',
-  [ENV.sessionsTable]: 'Sessions',
-  [ENV.revokedTokensTable]: 'RevokedTokens',
-  [ENV.loginAttemptsTable]: 'LoginAttempts',
+  ...tableEnvironment(),
   [ENV.kmsKeyId]: 'alias/signing',
+  [ENV.refreshTokenKeyId]: 'refresh-key',
 };
 
 describe('loadConfig', () => {
   it('reads tables and the KMS key, with the default lifetimes (15 min, 30 days)', () => {
     expect(loadConfig(base)).toEqual({
-      tables: {
-        users: 'Users',
-        sessions: 'Sessions',
-        revokedTokens: 'RevokedTokens',
-        loginAttempts: 'LoginAttempts',
-      },
+      tables: LOGICAL_TABLE_NAMES,
       tokens: {
-        issuer: DEFAULTS.issuer,
+        issuer: LEGACY_DEFAULT_ISSUER,
         audience: DEFAULTS.audience,
         accessTokenTtlSeconds: 900,
         refreshTokenTtlSeconds: 2_592_000,
       },
       signing: { kind: 'kms', keyId: 'alias/signing' },
+      refreshTokens: { format: 'opaque', key: { kind: 'kms', keyId: 'refresh-key' } },
       signupOpen: true,
       refreshGraceSeconds: 30,
       corsOrigins: [],
+      introspectionAuthMethod: 'aws_sigv4',
       maxSessionsPerUser: 100,
-      lockout: { threshold: 5, maxLockSeconds: 900 },
+      lockout: { threshold: 5, maxLockSeconds: 900, accountCeilingPerHour: 30 },
+    });
+  });
+
+  it('reads the refresh token format and its key: opaque needs the KMS key in AWS', () => {
+    expect(
+      loadConfig({
+        ...base,
+        [ENV.refreshTokenFormat]: 'opaque',
+        [ENV.refreshTokenKeyId]: 'key-id',
+      }).refreshTokens,
+    ).toEqual({ format: 'opaque', key: { kind: 'kms', keyId: 'key-id' } });
+    const withoutKey = { ...base, [ENV.refreshTokenKeyId]: undefined };
+    expect(() => loadConfig({ ...withoutKey, [ENV.refreshTokenFormat]: 'opaque' })).toThrow(
+      ConfigError,
+    );
+    expect(loadConfig({ ...withoutKey, [ENV.refreshTokenFormat]: 'jwt' }).refreshTokens).toEqual({
+      format: 'jwt',
+    });
+    expect(() => loadConfig({ ...base, [ENV.refreshTokenFormat]: 'paseto' })).toThrow(
+      /REFRESH_TOKEN_FORMAT must be one of jwt, opaque/,
+    );
+  });
+
+  it('keeps the local refresh-token key beside the local signing key', () => {
+    const local = {
+      ...base,
+      [ENV.kmsKeyId]: undefined,
+      [ENV.refreshTokenKeyId]: undefined,
+      [ENV.localKeyDir]: '/tmp/keys',
+    };
+    expect(loadConfig(local).refreshTokens).toMatchObject({
+      key: { kind: 'local', keyDir: '/tmp/keys' },
     });
   });
 
@@ -37,14 +72,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, [ENV.refreshGraceSeconds]: '60' }).refreshGraceSeconds).toBe(60);
   });
 
-  it('reads the lockout threshold (1-100) and longest lock (1-3600 s)', () => {
+  it('reads the lockout threshold (1-100), longest lock (1-3600 s) and account ceiling (1-10000/h)', () => {
     expect(
       loadConfig({
         ...base,
         [ENV.loginLockoutThreshold]: '10',
         [ENV.loginLockoutMaxSeconds]: '60',
+        [ENV.loginAccountCeilingPerHour]: '100',
       }).lockout,
-    ).toEqual({ threshold: 10, maxLockSeconds: 60 });
+    ).toEqual({ threshold: 10, maxLockSeconds: 60, accountCeilingPerHour: 100 });
   });
 
   it('reads the CORS origins, comma-separated', () => {
@@ -73,28 +109,37 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['a missing table name', { [ENV.usersTable]: undefined }, /USERS_TABLE is required/],
+    ['a missing table name', { [TABLES.users.envVar]: undefined }, /USERS_TABLE is required/],
     ['no signing key at all', { [ENV.kmsKeyId]: undefined }, /SIGNING_KMS_KEY_ID/],
-    ['a non-numeric lifetime', { [ENV.accessTokenTtl]: '15m' }, /positive integer/],
-    ['a zero lifetime', { [ENV.refreshTokenTtl]: '0' }, /positive integer/],
+    [
+      'a non-numeric lifetime',
+      { [ENV.accessTokenTtlSeconds]: '15m' },
+      /ACCESS_TOKEN_TTL_SECONDS must be an integer/,
+    ],
+    [
+      'a zero lifetime',
+      { [ENV.refreshTokenTtlSeconds]: '0' },
+      /REFRESH_TOKEN_TTL_SECONDS must be from 60/,
+    ],
     [
       'an access lifetime longer than the session',
-      { [ENV.accessTokenTtl]: '7200', [ENV.refreshTokenTtl]: '3600' },
+      { [ENV.accessTokenTtlSeconds]: '7200', [ENV.refreshTokenTtlSeconds]: '3600' },
       /must not exceed/,
     ],
     ['a sign-up flag that is not a boolean', { [ENV.signupOpen]: 'maybe' }, /true or false/],
     ['a grace window above 60 s', { [ENV.refreshGraceSeconds]: '61' }, /0 to 60/],
     ['a lockout threshold of 0', { [ENV.loginLockoutThreshold]: '0' }, /1 to 100/],
     ['a lock above an hour', { [ENV.loginLockoutMaxSeconds]: '3601' }, /1 to 3600/],
+    ['an account ceiling of 0', { [ENV.loginAccountCeilingPerHour]: '0' }, /1 to 10000/],
     [
       'a missing LoginAttempts table',
-      { [ENV.loginAttemptsTable]: undefined },
+      { [TABLES.loginAttempts.envVar]: undefined },
       /LOGIN_ATTEMPTS_TABLE/,
     ],
     ['a negative grace window', { [ENV.refreshGraceSeconds]: '-1' }, /0 to 60/],
     ['a fractional grace window', { [ENV.refreshGraceSeconds]: '1.5' }, /0 to 60/],
-    ['a session cap of 0', { [ENV.maxSessionsPerUser]: '0' }, /positive integer/],
-    ['a session cap above 1000', { [ENV.maxSessionsPerUser]: '1001' }, /at most 1000/],
+    ['a session cap of 0', { [ENV.maxSessionsPerUser]: '0' }, /from 1 to 1000/],
+    ['a session cap above 1000', { [ENV.maxSessionsPerUser]: '1001' }, /from 1 to 1000/],
   ])('fails fast on %s', (_, overrides, message) => {
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...overrides })).toThrow(message);

@@ -3,7 +3,7 @@
  * allowed origin can read successes and errors alike; nothing changes without.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ENV, readCorsOrigins } from '../../lambdas/config';
+import { ENV, readFunctionSettings } from '../../lambdas/config';
 import { allowedOrigin } from '../../lambdas/contract/cors';
 import { InvalidTokenError } from '../../lambdas/errors';
 import { httpHandler } from '../../lambdas/http/handler';
@@ -21,7 +21,9 @@ function event(origin?: string): APIGatewayProxyEvent {
 /** Builds handlers configured as CORS_ALLOWED_ORIGINS=`origins` would configure them. */
 function handlersWith(origins: string | undefined) {
   const config = {
-    corsOrigins: readCorsOrigins(origins === undefined ? {} : { [ENV.corsOrigins]: origins }),
+    corsOrigins:
+      readFunctionSettings(origins === undefined ? {} : { [ENV.corsOrigins]: origins })
+        .corsOrigins ?? [],
   };
   return {
     ok: httpHandler(config, async () => json(200, { ok: true })),

@@ -3,7 +3,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULTS, ENV } from '../../lambdas/config';
+import { ConfigError, DEFAULTS, ENV, LEGACY_DEFAULT_ISSUER } from '../../lambdas/config';
+import { TABLES, tableEnvironment } from '../../lambdas/contract/tables';
 import { readLocalConfig } from '../../local/config';
 import { handlerEnvironment, tableNames } from '../../local/handler-env';
 import { rememberIssuer } from '../../local/issuers';
@@ -16,8 +17,9 @@ describe('readLocalConfig', () => {
     expect(config).toEqual({
       port: 3000,
       dataDir: '/srv/app/.data',
+      corsOrigins: [],
       tokens: {
-        issuer: DEFAULTS.issuer,
+        issuer: LEGACY_DEFAULT_ISSUER,
         audience: DEFAULTS.audience,
         accessTokenTtlSeconds: DEFAULTS.accessTokenTtlSeconds,
         refreshTokenTtlSeconds: DEFAULTS.refreshTokenTtlSeconds,
@@ -32,7 +34,7 @@ describe('readLocalConfig', () => {
         DATA_DIR: 'var/data',
         DYNAMODB_ENDPOINT: 'http://localhost:8000',
         [ENV.issuer]: 'https://auth.local',
-        [ENV.accessTokenTtl]: '60',
+        [ENV.accessTokenTtlSeconds]: '60',
       },
       '/srv/app',
     );
@@ -61,7 +63,7 @@ describe('readLocalConfig', () => {
   );
 
   it('throws ConfigError for a token setting the stack would refuse', () => {
-    expect(() => readLocalConfig({ [ENV.accessTokenTtl]: 'soon' })).toThrow(ConfigError);
+    expect(() => readLocalConfig({ [ENV.accessTokenTtlSeconds]: 'soon' })).toThrow(ConfigError);
     expect(() => readLocalConfig({ [ENV.refreshGraceSeconds]: '90' })).toThrow(ConfigError);
   });
 });
@@ -77,10 +79,7 @@ describe('handlerEnvironment', () => {
     const env = handlerEnvironment({ ...base, env: {} });
 
     expect(env).toMatchObject({
-      [ENV.usersTable]: LOCAL_TABLE_NAMES.users,
-      [ENV.sessionsTable]: LOCAL_TABLE_NAMES.sessions,
-      [ENV.revokedTokensTable]: LOCAL_TABLE_NAMES.revokedTokens,
-      [ENV.loginAttemptsTable]: LOCAL_TABLE_NAMES.loginAttempts,
+      ...tableEnvironment(LOCAL_TABLE_NAMES),
       [ENV.dynamodbEndpoint]: 'http://127.0.0.1:4567',
       [ENV.localKeyDir]: '/data',
     });
@@ -118,7 +117,7 @@ describe('handlerEnvironment', () => {
 describe('tableNames', () => {
   it('uses the table variables when set, else the local names', () => {
     expect(tableNames({})).toEqual(LOCAL_TABLE_NAMES);
-    expect(tableNames({ [ENV.usersTable]: 'prod-users' })).toEqual({
+    expect(tableNames({ [TABLES.users.envVar]: 'prod-users' })).toEqual({
       ...LOCAL_TABLE_NAMES,
       users: 'prod-users',
     });

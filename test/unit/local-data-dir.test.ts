@@ -21,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_KEY_FILE } from '../../lambdas/signing/local-signer';
+import { LOCAL_REFRESH_KEY_FILE } from '../../lambdas/signing/refresh-token-key';
 import {
   DATABASE_FOLDER,
   LOCK_FILE,
@@ -133,6 +134,17 @@ describe('prepareDataDir', () => {
     );
     // Refused before anything else: the lock is not left behind.
     await expect(stat(join(dir, LOCK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a refresh-token key that other users can read, as it does a signing key', async () => {
+    const dir = await scratch();
+    const key = join(dir, LOCAL_REFRESH_KEY_FILE);
+    await writeFile(key, 'not read', { mode: 0o640 });
+    await chmod(key, 0o640);
+
+    await expect(prepareDataDir(dir, { lock: false })).rejects.toThrow(
+      `The refresh-token key ${key} is accessible to other users (mode 640)`,
+    );
   });
 
   it('refuses a folder that another user owns, in one sentence', async () => {

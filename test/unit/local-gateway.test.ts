@@ -148,6 +148,8 @@ describe('createGateway routing', () => {
     ['a known path with another method', 'GET', '/auth/login'],
     ['a path parameter left empty', 'DELETE', '/auth/sessions/'],
     ['an extra segment', 'GET', '/auth/me/more'],
+    ['a path of another route behind a double slash', 'GET', '//x/auth/me'],
+    ['a route path with a doubled slash', 'GET', '/auth//me'],
   ])('returns 404 not_found for %s without loading any handler', async (_case, method, path) => {
     const { gateway, loads } = harness(async () => ALLOW_ALL);
 

@@ -1,9 +1,11 @@
 /**
  * The node:http adapter of local mode, over a real loopback server and a fake
- * gateway: what reaches the gateway, what goes back, and the body cap.
+ * gateway: what reaches the gateway, what goes back, the body cap, and the
+ * answers to requests that are malformed before any route is looked at.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
+import { answerClientErrors } from '../../local/client-errors';
 import type { Gateway, GatewayRequest } from '../../local/gateway';
 import { createRequestListener } from '../../local/http-adapter';
 
@@ -14,7 +16,7 @@ let answer: Gateway['handle'];
 
 beforeAll(async () => {
   const gateway: Gateway = { handle: (request) => answer(request) };
-  server = createServer(createRequestListener(gateway, { maxBodyBytes: 64 }));
+  server = answerClientErrors(createServer(createRequestListener(gateway, { maxBodyBytes: 64 })));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -32,6 +34,114 @@ beforeEach(() => {
 afterAll(async () => {
   jest.restoreAllMocks();
   await new Promise((resolve) => server.close(resolve));
+});
+
+/** Sends `raw` bytes over a fresh connection; resolves with everything the server answered. */
+function rawRequest(raw: string): Promise<string> {
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+/** Status, lower-cased headers and body of a raw HTTP/1.1 answer. */
+function parseAnswer(answer: string) {
+  const [head = '', body = ''] = answer.split('\r\n\r\n', 2);
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+    }),
+  );
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: headers['transfer-encoding'] === 'chunked' ? dechunk(body) : body,
+  };
+}
+
+/** The content of a chunked body. */
+function dechunk(body: string): string {
+  let content = '';
+  let rest = body;
+  for (;;) {
+    const end = rest.indexOf('\r\n');
+    const size = Number.parseInt(rest.slice(0, end), 16);
+    if (!size) return content;
+    content += rest.slice(end + 2, end + 2 + size);
+    rest = rest.slice(end + 4 + size);
+  }
+}
+
+const INVALID_REQUEST = { error: 'invalid_request', message: 'The request is invalid.' };
+
+describe('malformed requests', () => {
+  it.each([
+    ['an absolute target that is no URL', 'http://['],
+    ['an asterisk target on GET', '*'],
+  ])(
+    'answers 400 invalid_request as JSON to %s, without calling the gateway',
+    async (_, target) => {
+      const answer = parseAnswer(
+        await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+      );
+
+      expect(answer.status).toBe(400);
+      expect(answer.headers).toMatchObject({
+        'content-type': 'application/json',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
+      expect(JSON.parse(answer.body)).toEqual(INVALID_REQUEST);
+      expect(received).toEqual([]);
+    },
+  );
+
+  it.each([
+    [
+      "headers above Node's limit",
+      431,
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ],
+    ['a request line Node cannot parse', 400, 'GET / HTTP/1.1 extra\r\n\r\n'],
+    ['a header line without a colon', 400, 'GET / HTTP/1.1\r\nnot a header\r\n\r\n'],
+  ])(
+    "answers %s (refused by Node's parser) %i as JSON with the security headers",
+    async (_, status, raw) => {
+      const answer = parseAnswer(await rawRequest(raw));
+
+      expect(answer.status).toBe(status);
+      expect(answer.headers).toMatchObject({
+        'content-type': 'application/json',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+        connection: 'close',
+      });
+      expect(JSON.parse(answer.body)).toEqual(INVALID_REQUEST);
+      expect(received).toEqual([]);
+    },
+  );
+
+  it('keeps a path that starts with // whole: the first segment is no host to drop', async () => {
+    await fetch(`${url}//x/auth/me`);
+    await rawRequest('GET //x/auth/me?a=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+
+    expect(received.map((request) => request.path)).toEqual(['//x/auth/me', '//x/auth/me']);
+    expect(received[1]?.query).toEqual({ a: '1' });
+  });
+
+  it('takes the path of an absolute target (HTTP/1.1 allows it)', async () => {
+    await rawRequest('GET http://x/auth/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+
+    expect(received.map((request) => request.path)).toEqual(['/auth/me']);
+  });
 });
 
 describe('createRequestListener', () => {

@@ -1,5 +1,5 @@
 /** scrypt password hashes: format, verify, the unknown-user path, timing-safe compare, parameters. */
-import { ConfigError, ENV } from '../../lambdas/config';
+import { ConfigError, ENV, type Env, readFunctionSettings } from '../../lambdas/config';
 
 // Node's built-ins cannot be spied on in place: wrap the two functions, keep their behaviour.
 // The module under test is required after the mock, so it sees the wrapped ones.
@@ -15,8 +15,16 @@ const { scrypt: derive, timingSafeEqual: compare } = jest.requireMock<{
   scrypt: jest.Mock;
   timingSafeEqual: jest.Mock;
 }>('node:crypto');
-const { createPasswordHasher, OWASP_SCRYPT, readScryptParams } =
-  require('../../lambdas/auth/passwords') as typeof import('../../lambdas/auth/passwords');
+const {
+  concurrencyLimit,
+  createPasswordHasher,
+  MAX_CONCURRENT_HASHES,
+  OWASP_SCRYPT,
+  scryptParams,
+} = require('../../lambdas/auth/passwords') as typeof import('../../lambdas/auth/passwords');
+
+/** The scrypt parameters a function with environment `env` hashes with. */
+const readScryptParams = (env: Env) => scryptParams(readFunctionSettings(env).passwordHashCost);
 
 const CHEAP = { ...OWASP_SCRYPT, N: 2 ** 10 };
 
@@ -107,7 +115,7 @@ describe('createPasswordHasher with the production parameters', () => {
   });
 });
 
-describe('readScryptParams', () => {
+describe('the scrypt parameters of PASSWORD_SCRYPT_LOG2_N', () => {
   it('returns the OWASP parameters when the variable is unset', () => {
     expect(readScryptParams({})).toEqual(OWASP_SCRYPT);
     expect(OWASP_SCRYPT).toEqual({ N: 2 ** 17, r: 8, p: 1, keyLength: 64, saltLength: 16 });
@@ -136,5 +144,47 @@ describe('readScryptParams', () => {
 
   it.each(['0', '21', '12.5', 'cheap'])('throws a ConfigError for %p', (value) => {
     expect(() => readScryptParams({ [ENV.passwordHashCost]: value })).toThrow(ConfigError);
+  });
+});
+
+describe('concurrent hashes', () => {
+  it('runs at most half of libuv’s pool at once, so the embedded database keeps threads (F3)', async () => {
+    expect(MAX_CONCURRENT_HASHES).toBe(
+      Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2)),
+    );
+    const run = concurrencyLimit(2);
+    let running = 0;
+    let most = 0;
+    const task = (id: number) => async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return id;
+    };
+
+    const results = await Promise.all(Array.from({ length: 10 }, (_, id) => run(task(id))));
+
+    expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(most).toBe(2);
+  });
+
+  it('starts no more scrypt runs than that, however many logins arrive at once', async () => {
+    const hasher = createPasswordHasher(CHEAP);
+    const stored = await hasher.hash('correct horse battery');
+    derive.mockClear();
+
+    const checks = Array.from({ length: 6 }, () => hasher.verify('wrong horse', stored));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(derive.mock.calls.length).toBeLessThanOrEqual(MAX_CONCURRENT_HASHES);
+    await Promise.all(checks);
+    expect(derive).toHaveBeenCalledTimes(6);
+  });
+
+  it('frees the slot of a task that fails', async () => {
+    const run = concurrencyLimit(1);
+    await expect(run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(run(async () => 'next')).resolves.toBe('next');
   });
 });

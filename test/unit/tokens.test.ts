@@ -101,13 +101,17 @@ describe('signing a pair again from its identity', () => {
     const original = await issuer.issuePair(subject);
     const { access, refresh } = original;
 
-    const claims = issuer.pairClaims(subject, {
-      accessJti: access.claims.jti,
-      accessExp: access.claims.exp,
-      refreshJti: refresh.claims.jti,
-      refreshExp: refresh.claims.exp,
-      iat: access.claims.iat,
-    });
+    const claims = await issuer.pairClaims(
+      subject,
+      {
+        accessJti: access.claims.jti,
+        accessExp: access.claims.exp,
+        refreshJti: refresh.claims.jti,
+        refreshExp: refresh.claims.exp,
+        iat: access.claims.iat,
+      },
+      'the refresh token it succeeded',
+    );
     const again = await issuer.signPair(claims);
 
     expect(decodeJwt(again.access.token).payload).toEqual(decodeJwt(access.token).payload);
@@ -120,8 +124,8 @@ describe('signing a pair again from its identity', () => {
   it('draws a fresh identity without signing', async () => {
     const { issuer } = await setup();
 
-    const first = issuer.newPairClaims(subject);
-    const second = issuer.newPairClaims(subject);
+    const first = await issuer.newPairClaims(subject);
+    const second = await issuer.newPairClaims(subject);
 
     expect(first.access.jti).not.toBe(second.access.jti);
     expect(first.access).toMatchObject({ iat: NOW, sub: 'user-1', token_use: 'access' });

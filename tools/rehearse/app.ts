@@ -14,9 +14,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Env } from '../../lambdas/config';
+import { answerClientErrors } from '../../local/client-errors';
+import { prepareDataDir } from '../../local/data-dir';
 import { openDatabase } from '../../local/database';
 import { createGateway } from '../../local/gateway';
 import { createRequestListener } from '../../local/http-adapter';
+import { type LocalCredential, newLocalCredential } from '../../local/request-signature';
 import { createTableWith, tableExists } from '../../local/tables';
 import type { AssemblyStacks } from './assembly';
 import { createHttpApi, type HttpApiAuthorizer, ownAnswer } from './http-api';
@@ -37,9 +40,6 @@ import {
 
 /** API Gateway's own payload limit (10 MB): beyond it, REQUEST_TOO_LARGE. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-/** Credentials any loopback engine accepts; the functions get them as Lambda gets its role's. */
-export const REHEARSAL_CREDENTIALS = { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' };
 
 export interface RehearsalOptions {
   assembly: AssemblyStacks;
@@ -80,6 +80,7 @@ function lambdaEnvironment(
   fn: TemplateFunction,
   name: string,
   codeDir: string,
+  credential: LocalCredential,
 ): Record<string, string> {
   const { region } = REHEARSAL_ENV;
   return {
@@ -91,8 +92,9 @@ function lambdaEnvironment(
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: 'rehearsal',
-    AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
+    // As Lambda hands over its role's credentials: the per-start one of the engine and the KMS stand-in.
+    AWS_ACCESS_KEY_ID: credential.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credential.secretAccessKey,
     AWS_SESSION_TOKEN: 'rehearsal',
     LAMBDA_TASK_ROOT: codeDir,
     _HANDLER: fn.handler,
@@ -159,16 +161,20 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
+    // Created private, refused when another user owns it or may write to it (as npm start's).
+    await prepareDataDir(options.dataDir, { lock: false });
     const database = await openDatabase({
       dataDir: options.dataDir,
       ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
     });
     closers.push(() => database.close());
+    // The embedded engine's per-start credential signs for the KMS stand-in too (an external engine takes any).
+    const credential = database.credential ?? newLocalCredential();
 
     const client = new DynamoDBClient({
       endpoint: database.endpoint,
       region: REHEARSAL_ENV.region,
-      credentials: REHEARSAL_CREDENTIALS,
+      credentials: credential,
     });
     try {
       for (const { name, table } of tables) {
@@ -190,11 +196,13 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     );
     const resolverOf = (stackName: string) => resolvers.get(stackName) as TemplateResolver;
     const kms = await startKmsStandIn({
+      credential,
       keyDir: join(options.dataDir, 'kms'),
       keys: keys.map(({ stackName, key }) => {
         const ids = physicalIds.get(stackName) ?? {};
         return {
           keyId: ids[key.logicalId] as string,
+          spec: key.spec,
           arn: resolverOf(stackName).arnOf(key.logicalId, 'AWS::KMS::Key'),
           aliases: key.aliases.flatMap((alias) => (ids[alias] ? [ids[alias]] : [])),
         };
@@ -247,7 +255,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
               ...(hostEnv.PATH ? { PATH: hostEnv.PATH } : {}),
               ...(hostEnv.LANG ? { LANG: hostEnv.LANG } : {}),
               ...environment,
-              ...lambdaEnvironment(fn, name, codeDir),
+              ...lambdaEnvironment(fn, name, codeDir, credential),
               // The SDK's standard per-service endpoints: the code's own client construction is used unchanged.
               AWS_ENDPOINT_URL_KMS: kms.endpoint,
               AWS_ENDPOINT_URL_DYNAMODB: database.endpoint,
@@ -292,11 +300,13 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
       handler: Parameters<typeof createRequestListener>[0],
       respond: Parameters<typeof createRequestListener>[1]['respond'],
     ): Promise<string> {
-      const server = createServer(
-        createRequestListener(handler, {
-          maxBodyBytes: MAX_BODY_BYTES,
-          ...(respond ? { respond } : {}),
-        }),
+      const server = answerClientErrors(
+        createServer(
+          createRequestListener(handler, {
+            maxBodyBytes: MAX_BODY_BYTES,
+            ...(respond ? { respond } : {}),
+          }),
+        ),
       );
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

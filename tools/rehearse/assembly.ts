@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CfnTemplate, RehearsalError } from './template';
 
-/** The repository root: the CDK app (`cdk.json`) and the node_modules the bundles resolve `@aws-sdk/*` from. */
+/** The repository root: the CDK app (`cdk.json`) and its `cdk` command. */
 export const PROJECT_ROOT = resolve(__dirname, '../..');
 
 export interface AssemblyStack {
@@ -25,8 +25,7 @@ export interface AssemblyStacks {
 
 /**
  * Runs `cdk synth` into `outdir` with the given context values (`key=value`).
- * The assembly must lie inside the project: the bundles leave the AWS SDK
- * out (the Lambda runtime provides it) and find it in the project's node_modules.
+ * The bundles are self-contained, the AWS SDK included, as deployed.
  */
 export function synthesize(
   outdir: string,

@@ -10,11 +10,24 @@
  *   npm run rehearse -- --app DIR             synthesize the CDK app in DIR, serve every API of every stack
  */
 import { join, resolve } from 'node:path';
+import { settingsFromEnv } from '../../lambdas/contract/setting-values';
+import { FUNCTION_SETTINGS } from '../../lambdas/contract/settings';
+import { LOCAL_SETTINGS } from '../../local/settings';
 import { closeOnSignals } from '../../local/shutdown';
 import { ENDPOINTS_FILE, startRehearsal } from './app';
 import { PROJECT_ROOT, readAssembly, synthesize } from './assembly';
 
-const DEFAULTS = { port: 3000, dataDir: '.data/rehearsal', outdir: 'cdk.out' };
+// Everything it stores (database, stand-in keys) is its user's alone, as with npm start.
+process.umask(0o077);
+
+const OUTDIR = 'cdk.out';
+
+/** The rehearsal's settings: npm start's, with a data folder of its own. */
+const REHEARSAL_SETTINGS = {
+  port: LOCAL_SETTINGS.port,
+  dataDir: { ...LOCAL_SETTINGS.dataDir, default: '.data/rehearsal' },
+  dynamodbEndpoint: FUNCTION_SETTINGS.dynamodbEndpoint,
+} as const;
 
 interface Arguments {
   assembly?: string;
@@ -39,19 +52,11 @@ function parseArguments(argv: readonly string[]): Arguments {
   return parsed;
 }
 
-function readPort(raw: string | undefined): number {
-  if (!raw?.trim()) return DEFAULTS.port;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number (0-65535), got "${raw}".`);
-  }
-  return port;
-}
-
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
-  const port = readPort(process.env.PORT);
-  const dataDir = resolve(process.env.DATA_DIR?.trim() || DEFAULTS.dataDir);
+  const settings = settingsFromEnv(REHEARSAL_SETTINGS, process.env);
+  const { port, dynamodbEndpoint: endpoint } = settings;
+  const dataDir = resolve(settings.dataDir);
   if (args.app && (args.assembly || args.stack)) {
     throw new Error(
       '--app serves every stack of the app it synthesizes: no --assembly or --stack.',
@@ -60,20 +65,19 @@ async function main(): Promise<void> {
   let dir = args.assembly;
   if (args.app) {
     const appDir = resolve(args.app);
-    dir = join(appDir, DEFAULTS.outdir);
+    dir = join(appDir, OUTDIR);
     console.log(
       `synthesizing the app in ${appDir} into ${dir} (cdk synth, bundling every function)...`,
     );
     await synthesize(dir, args.context, appDir);
   } else if (!dir) {
-    dir = resolve(PROJECT_ROOT, DEFAULTS.outdir);
+    dir = resolve(PROJECT_ROOT, OUTDIR);
     console.log(`synthesizing the stack into ${dir} (cdk synth, bundling every function)...`);
     await synthesize(dir, args.context);
   } else if (args.context.length > 0) {
     throw new Error('-c applies to a synthesis; it cannot change an existing --assembly.');
   }
   const assembly = await readAssembly(dir, args.stack);
-  const endpoint = process.env.DYNAMODB_ENDPOINT?.trim();
   const rehearsal = await startRehearsal({
     assembly,
     port,

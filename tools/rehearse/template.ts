@@ -79,8 +79,17 @@ export interface TemplateTable {
   ttlAttribute?: string;
 }
 
+/** The kinds of KMS key the stand-in keeps. */
+export const STAND_IN_KEY_SPECS = {
+  ECC_NIST_P256: 'SIGN_VERIFY',
+  HMAC_256: 'GENERATE_VERIFY_MAC',
+  SYMMETRIC_DEFAULT: 'ENCRYPT_DECRYPT',
+} as const;
+export type StandInKeySpec = keyof typeof STAND_IN_KEY_SPECS;
+
 export interface TemplateKey {
   logicalId: string;
+  spec: StandInKeySpec;
   /** Logical ids of the `AWS::KMS::Alias`es pointing at it, and their names. */
   aliases: string[];
 }
@@ -337,21 +346,25 @@ export function readTables(template: CfnTemplate): TemplateTable[] {
   });
 }
 
-/** Every `AWS::KMS::Key` with the logical ids of its aliases. */
+/** Every `AWS::KMS::Key` with its spec and the logical ids of its aliases. */
 export function readKeys(template: CfnTemplate): TemplateKey[] {
   const aliases = resourcesOfType(template, 'AWS::KMS::Alias');
   return resourcesOfType(template, 'AWS::KMS::Key').map(([logicalId, resource]) => {
     const props = resource.Properties ?? {};
-    if (
-      (props.KeySpec ?? 'SYMMETRIC_DEFAULT') !== 'ECC_NIST_P256' ||
-      props.KeyUsage !== 'SIGN_VERIFY'
-    ) {
+    const spec = String(props.KeySpec ?? 'SYMMETRIC_DEFAULT');
+    const usage = String(props.KeyUsage ?? 'ENCRYPT_DECRYPT');
+    if (!(spec in STAND_IN_KEY_SPECS) || STAND_IN_KEY_SPECS[spec as StandInKeySpec] !== usage) {
       throw new RehearsalError(
-        `KMS key ${logicalId} is ${String(props.KeySpec)}/${String(props.KeyUsage)}; the stand-in has ECC_NIST_P256 SIGN_VERIFY keys only.`,
+        `KMS key ${logicalId} is ${spec}/${usage}; the stand-in keeps ${Object.entries(
+          STAND_IN_KEY_SPECS,
+        )
+          .map(([known, use]) => `${known} ${use}`)
+          .join(', ')} keys only.`,
       );
     }
     return {
       logicalId,
+      spec: spec as StandInKeySpec,
       aliases: aliases
         .filter(([, alias]) => refOf(alias.Properties?.TargetKeyId) === logicalId)
         .map(([aliasId]) => aliasId),

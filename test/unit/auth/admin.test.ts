@@ -2,17 +2,20 @@
  * The operator's actions on the in-memory stores with a manual clock:
  * disabling (login fails like a wrong password, every session ends, a login
  * in flight gives up), enabling, listing and revoking sessions, resetting a
- * password, showing a revocation; and the audit each one leaves.
+ * password, showing a revocation; and the audit each one leaves: a durable
+ * record written before the action, and a log line.
  */
 import {
   disableUser,
   enableUser,
+  listAudit,
   listUserSessions,
   type Operator,
   resetPassword,
   revokeUserSessions,
   showRevocation,
   showUser,
+  unlockUser,
 } from '../../../lambdas/auth/admin';
 import { authenticateAccessToken } from '../../../lambdas/auth/authenticate';
 import { lockoutReader } from '../../../lambdas/auth/lockout';
@@ -24,9 +27,12 @@ import {
   InvalidRequestError,
   InvalidTokenError,
   NotFoundError,
+  TooManyRequestsError,
+  UnavailableError,
 } from '../../../lambdas/errors';
 import type { TokenPair } from '../../../lambdas/tokens/issue';
 import { type DomainWorld, domainWorld, pauseAt } from '../../support/fakes';
+import { FROZEN_NOW } from '../../support/keys';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 const PASSWORD = 'correct horse battery';
@@ -208,12 +214,13 @@ describe('showUser', () => {
 
     const lockouts = {
       lockoutOf: jest.fn(async () => ({ failures: 7, lockedUntil: '2026-01-01T00:04:00.000Z' })),
+      clear: async () => 0,
     };
     const shown = await showUser({ ...world, lockouts }, 'alice');
     expect(lockouts.lockoutOf).toHaveBeenCalledWith('alice');
     expect(shown.lockout).toEqual({ failures: 7, lockedUntil: '2026-01-01T00:04:00.000Z' });
     const none = await showUser(
-      { ...world, lockouts: { lockoutOf: async () => undefined } },
+      { ...world, lockouts: { lockoutOf: async () => undefined, clear: async () => 0 } },
       'alice',
     );
     expect(none.lockout).toEqual({ failures: 0 });
@@ -233,10 +240,56 @@ describe('lockoutReader (what users show reads in both targets)', () => {
     // Five failures, the default threshold: locked for 2^(5-5) = 1 s.
     expect((await showUser({ ...world, lockouts }, 'alice')).lockout).toEqual({
       failures: 5,
+      addresses: 1,
+      lockedAddresses: 1,
       lockedUntil: new Date(world.clock().getTime() + 1000).toISOString(),
+      attemptsThisHour: 5,
     });
     world.clock.advance(2);
-    expect(await lockouts.lockoutOf('alice')).toEqual({ failures: 5 });
+    expect(await lockouts.lockoutOf('alice')).toMatchObject({ failures: 5, lockedAddresses: 0 });
+  });
+});
+
+describe('unlock and the lockout at a password reset', () => {
+  async function locked() {
+    const { world } = await setUp();
+    const lockouts = lockoutReader(world);
+    for (let i = 0; i < 5; i++) {
+      await expect(
+        login(world, { username: 'alice', password: 'wrong password' }, CLIENT),
+      ).rejects.toThrow();
+    }
+    await expect(
+      login(world, { username: 'alice', password: PASSWORD }, CLIENT),
+    ).rejects.toBeInstanceOf(TooManyRequestsError);
+    return { world: { ...world, lockouts } };
+  }
+
+  it('users unlock forgets every count and lock of the user: it logs in at once', async () => {
+    const { world } = await locked();
+
+    const result = await unlockUser(world, 'Alice', OPERATOR);
+
+    expect(result).toMatchObject({ username: 'alice', countersCleared: 2 });
+    await expect(
+      login(world, { username: 'alice', password: PASSWORD }, CLIENT),
+    ).resolves.toBeDefined();
+  });
+
+  it('a password reset clears the lockout too', async () => {
+    const { world } = await locked();
+
+    const { password } = await resetPassword(world, 'alice', undefined, OPERATOR);
+
+    await expect(login(world, { username: 'alice', password }, CLIENT)).resolves.toBeDefined();
+  });
+
+  it('users unlock where no lockout is tracked says so (503), and an unknown user is 404', async () => {
+    const { world } = await setUp();
+    await expect(unlockUser(world, 'alice', OPERATOR)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(
+      unlockUser({ ...world, lockouts: lockoutReader(world) }, 'nobody', OPERATOR),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
@@ -332,12 +385,14 @@ describe('resetPassword', () => {
     ).resolves.toBeDefined();
   });
 
-  it('takes a given password, refusing one that breaks the rules without changing anything', async () => {
+  it('takes a given password, refusing one the password policy refuses (a common one too) without changing anything', async () => {
     const { world } = await setUp();
     const hash = world.users.items.get('alice')?.passwordHash;
-    await expect(resetPassword(world, 'alice', 'short', OPERATOR)).rejects.toBeInstanceOf(
-      InvalidRequestError,
-    );
+    for (const refused of ['short', 'password123']) {
+      await expect(resetPassword(world, 'alice', refused, OPERATOR)).rejects.toBeInstanceOf(
+        InvalidRequestError,
+      );
+    }
     expect(world.users.items.get('alice')?.passwordHash).toBe(hash);
 
     await resetPassword(world, 'alice', 'a chosen new password', OPERATOR);
@@ -416,5 +471,57 @@ describe('audit log', () => {
         sessionsRevoked: 1,
       }),
     ]);
+  });
+});
+
+describe('the audit record', () => {
+  it('keeps who, when, what and why of every change, even a reset of a user with no sessions', async () => {
+    const { world: base, userId } = await setUp();
+    const world = { ...base, lockouts: lockoutReader(base) };
+
+    await resetPassword(world, 'alice', undefined, OPERATOR);
+    world.clock.advance(60);
+    await disableUser(world, 'alice', OPERATOR);
+    await enableUser(world, 'alice', { ...OPERATOR, note: 'ticket 42 closed' });
+    await revokeUserSessions(world, 'alice', { all: true }, OPERATOR);
+    await unlockUser(world, 'alice', OPERATOR);
+    await revokeUserSessions(world, 'bob', { all: true }, OPERATOR);
+
+    const records = await listAudit(world, { limit: 50, rawName: 'ALICE' });
+    expect(records.map((record) => record.action)).toEqual([
+      'unlock_user',
+      'revoke_sessions',
+      'enable_user',
+      'disable_user',
+      'reset_password',
+    ]);
+    expect(records.at(-1)).toEqual({
+      at: FROZEN_NOW.toISOString(),
+      actor: OPERATOR.actor,
+      action: 'reset_password',
+      username: 'alice',
+      userId,
+      note: OPERATOR.note,
+    });
+    expect(records[1]?.details).toEqual({ sessions: 'all' });
+    expect(records[2]?.note).toBe('ticket 42 closed');
+    expect(await listAudit(world, { limit: 2 })).toHaveLength(2);
+  });
+
+  it('records before acting: when the record cannot be written, nothing changes', async () => {
+    const { world, session } = await setUp();
+    const pair = await session();
+    world.auditLog.failing = true;
+
+    await expect(disableUser(world, 'alice', OPERATOR)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(resetPassword(world, 'alice', undefined, OPERATOR)).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+
+    expect((await showUser(world, 'alice')).disabled).toBe(false);
+    await expect(authenticateAccessToken(world, pair.access.token)).resolves.toBeDefined();
+    await expect(
+      login(world, { username: 'alice', password: PASSWORD }, CLIENT),
+    ).resolves.toBeDefined();
   });
 });

@@ -2,7 +2,7 @@
 import { changePassword } from '../../../lambdas/auth/change-password';
 import { login } from '../../../lambdas/auth/login';
 import { register } from '../../../lambdas/auth/register';
-import { InvalidCredentialsError } from '../../../lambdas/errors';
+import { InvalidCredentialsError, InvalidRequestError } from '../../../lambdas/errors';
 import { type DomainWorld, domainWorld } from '../../support/fakes';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
@@ -20,6 +20,24 @@ async function aliceWithTwoSessions(world: DomainWorld) {
 const storedHash = (world: DomainWorld) => String(world.users.items.get('alice')?.passwordHash);
 
 describe('changePassword', () => {
+  it('refuses a new password the policy refuses, before anything else, and changes nothing', async () => {
+    const world = await domainWorld();
+    const { caller } = await aliceWithTwoSessions(world);
+    const before = storedHash(world);
+
+    const attempt = changePassword(
+      world,
+      caller,
+      { currentPassword: OLD, newPassword: 'password123' },
+      CLIENT,
+    );
+
+    await expect(attempt).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(attempt).rejects.toThrow('Invalid field "new_password"');
+    expect(storedHash(world)).toBe(before);
+    expect(world.revokedTokens.items.size).toBe(0);
+  });
+
   it('stores the new hash, ends every other session and keeps the caller’s', async () => {
     const world = await domainWorld();
     const { userId, current, other, caller } = await aliceWithTwoSessions(world);

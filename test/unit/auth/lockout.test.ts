@@ -1,14 +1,18 @@
 /**
- * Per-account login throttling, on the in-memory stores with a manual clock:
- * the threshold, the doubling back-off and its cap, the reset on success,
- * unknown names locked alike, no scrypt while locked, the password-change path.
+ * Login throttling per account and client address, on the in-memory stores
+ * with a manual clock: the pair's threshold and doubling back-off, count
+ * first (parallel guesses, no hashing while locked), the account's hourly
+ * ceiling and the exemption of addresses with a recent login, a success that
+ * resets its own pair only, unknown names alike, the password-change path,
+ * and failing closed.
  */
 import { changePassword } from '../../../lambdas/auth/change-password';
+import { withLegacyUsername } from '../../../lambdas/auth/credentials-rules';
 import {
   DEFAULT_LOCKOUT,
   FAILURE_MEMORY_SECONDS,
+  lockoutReader,
   lockSeconds,
-  recordFailure,
 } from '../../../lambdas/auth/lockout';
 import { login } from '../../../lambdas/auth/login';
 import { refresh } from '../../../lambdas/auth/refresh';
@@ -21,7 +25,8 @@ import {
 } from '../../../lambdas/errors';
 import { type DomainWorld, domainWorld } from '../../support/fakes';
 
-const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
+const ATTACKER = { ip: '203.0.113.66', userAgent: 'guesser' };
+const OWNER = { ip: '198.51.100.7', userAgent: 'owner' };
 const PASSWORD = 'correct horse battery';
 const WRONG = 'wrong horse battery';
 
@@ -29,20 +34,34 @@ async function withAlice(world: DomainWorld) {
   return register(world, { username: 'alice', password: PASSWORD });
 }
 
-const attempt = (world: DomainWorld, username: string, password: string) =>
-  login(world, { username, password }, CLIENT);
+const attempt = (
+  world: DomainWorld,
+  username: string,
+  password: string,
+  client: { ip: string } = ATTACKER,
+) => login(world, { username, password }, client);
 
-/** Fails `count` logins of `username`, each one allowed (the clock waits out any lock first). */
-async function fail(world: DomainWorld, username: string, count: number): Promise<void> {
+/** The pair's count of `account` at `client`'s address. */
+const countOf = (world: DomainWorld, account: string, client: { ip: string } = ATTACKER) =>
+  world.loginAttempts.pair(account, client.ip)?.attempts ?? 0;
+
+/** Fails `count` logins of `username` from `client`, each one allowed (the clock waits out any lock first). */
+async function fail(
+  world: DomainWorld,
+  username: string,
+  count: number,
+  client: { ip: string } = ATTACKER,
+): Promise<void> {
   for (let i = 0; i < count; i += 1) {
-    await expect(attempt(world, username, WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
-    const failures = world.loginAttempts.items.get(username)?.failures ?? 0;
+    await expect(attempt(world, username, WRONG, client)).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
     // Wait out the lock this failure started, so the next one is counted.
-    world.clock.advance(lockSeconds(failures));
+    world.clock.advance(lockSeconds(countOf(world, username, client)));
   }
 }
 
-/** The refusal of a locked name; the remaining seconds as `Retry-After` will say. */
+/** The refusal of a locked pair or account; the remaining seconds as `Retry-After` will say. */
 async function refusal(promise: Promise<unknown>): Promise<TooManyRequestsError> {
   const error = await promise.then(
     () => undefined,
@@ -57,7 +76,11 @@ describe('lockSeconds', () => {
     const curve = Array.from({ length: 17 }, (_, index) => lockSeconds(index + 1));
     expect(curve).toEqual([0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]);
     expect(lockSeconds(10_000)).toBe(900);
-    expect(DEFAULT_LOCKOUT).toEqual({ threshold: 5, maxLockSeconds: 900 });
+    expect(DEFAULT_LOCKOUT).toEqual({
+      threshold: 5,
+      maxLockSeconds: 900,
+      accountCeilingPerHour: 30,
+    });
   });
 
   it('follows the configured threshold and cap', () => {
@@ -68,14 +91,13 @@ describe('lockSeconds', () => {
   });
 });
 
-describe('login lockout', () => {
-  it('allows four failures, then refuses even the right password for 1 s with 429 and no session', async () => {
+describe('the lock of an (account, address) pair', () => {
+  it('allows four failures, then refuses even the right password from that address for 1 s', async () => {
     const world = await domainWorld();
     await withAlice(world);
-    for (let i = 0; i < 4; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
     }
-    await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
 
     const error = await refusal(attempt(world, 'alice', PASSWORD));
 
@@ -90,19 +112,24 @@ describe('login lockout', () => {
     await expect(attempt(world, 'alice', PASSWORD)).resolves.toBeDefined();
   });
 
-  it('runs no scrypt while locked, and does not count the refused attempts', async () => {
+  it('never locks the owner at another address, however long the attacker keeps at it (F1)', async () => {
     const world = await domainWorld();
     await withAlice(world);
-    await fail(world, 'alice', 4);
-    await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
-    const verify = jest.spyOn(world.passwords, 'verify');
-    const find = jest.spyOn(world.users, 'find');
+    await attempt(world, 'alice', PASSWORD, OWNER);
+    const attackers = Array.from({ length: 8 }, (_, i) => ({ ip: `203.0.113.${10 + i}` }));
 
-    for (let i = 0; i < 10; i += 1) await refusal(attempt(world, 'alice', WRONG));
+    let ownerIn = 0;
+    for (let round = 0; round < 40; round += 1) {
+      for (const attacker of attackers) {
+        await attempt(world, 'alice', `guess ${round}`, attacker).catch(() => undefined);
+      }
+      await attempt(world, 'alice', PASSWORD, OWNER).then(() => {
+        ownerIn += 1;
+      });
+      world.clock.advance(1);
+    }
 
-    expect(verify).not.toHaveBeenCalled();
-    expect(find).not.toHaveBeenCalled();
-    expect(world.loginAttempts.items.get('alice')?.failures).toBe(5);
+    expect(ownerIn).toBe(40);
   });
 
   it('doubles the lock with each further failure: 1, 2, 4, 8 … seconds', async () => {
@@ -122,6 +149,7 @@ describe('login lockout', () => {
   it('caps the lock at 15 minutes however many failures', async () => {
     const world = await domainWorld();
     await withAlice(world);
+    await attempt(world, 'alice', PASSWORD);
     await fail(world, 'alice', 20);
     await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
 
@@ -132,19 +160,7 @@ describe('login lockout', () => {
     await expect(attempt(world, 'alice', PASSWORD)).resolves.toBeDefined();
   });
 
-  it('forgets the count at a successful login', async () => {
-    const world = await domainWorld();
-    await withAlice(world);
-    await fail(world, 'alice', 4);
-
-    await attempt(world, 'alice', PASSWORD);
-
-    expect(world.loginAttempts.items.has('alice')).toBe(false);
-    await fail(world, 'alice', 4);
-    await expect(attempt(world, 'alice', PASSWORD)).resolves.toBeDefined();
-  });
-
-  it('forgets the count a day after the last failure', async () => {
+  it('forgets the count a day after the last attempt', async () => {
     const world = await domainWorld();
     await withAlice(world);
     await fail(world, 'alice', 4);
@@ -152,38 +168,28 @@ describe('login lockout', () => {
 
     await fail(world, 'alice', 1);
 
-    expect(world.loginAttempts.items.get('alice')?.failures).toBe(1);
+    expect(countOf(world, 'alice')).toBe(1);
   });
 
-  it('locks an unknown name exactly like an existing one: same error, same Retry-After', async () => {
+  it('counts an IPv6 client by its /64', async () => {
     const world = await domainWorld();
     await withAlice(world);
-    await fail(world, 'alice', 4);
-    await fail(world, 'mallory', 4);
-    await expect(attempt(world, 'alice', WRONG)).rejects.toEqual(new InvalidCredentialsError());
-    await expect(attempt(world, 'mallory', WRONG)).rejects.toEqual(new InvalidCredentialsError());
+    for (let i = 0; i < 5; i += 1) {
+      await expect(
+        attempt(world, 'alice', WRONG, { ip: `2001:db8:1:2::${i + 1}` }),
+      ).rejects.toBeInstanceOf(InvalidCredentialsError);
+    }
 
-    const known = await refusal(attempt(world, 'alice', PASSWORD));
-    const unknown = await refusal(attempt(world, 'mallory', PASSWORD));
-
-    expect(unknown).toEqual(known);
-    expect(unknown.retryAfterSeconds).toBe(known.retryAfterSeconds);
-  });
-
-  it('locks one name only: other users log in', async () => {
-    const world = await domainWorld();
-    await withAlice(world);
-    await register(world, { username: 'bob', password: PASSWORD });
-    await fail(world, 'alice', 5);
-    world.clock.advance(-1);
-
-    await refusal(attempt(world, 'alice', PASSWORD));
-    await expect(attempt(world, 'bob', PASSWORD)).resolves.toBeDefined();
+    await refusal(attempt(world, 'alice', PASSWORD, { ip: '2001:db8:1:2:ffff::9' }));
+    expect(countOf(world, 'alice', { ip: '2001:db8:1:2::/64' })).toBe(5);
+    await expect(
+      attempt(world, 'alice', PASSWORD, { ip: '2001:db8:1:3::1' }),
+    ).resolves.toBeDefined();
   });
 
   it('follows the configured threshold and cap', async () => {
     const base = await domainWorld();
-    const world = { ...base, lockout: { threshold: 2, maxLockSeconds: 3 } };
+    const world = { ...base, lockout: { ...DEFAULT_LOCKOUT, threshold: 2, maxLockSeconds: 3 } };
     await withAlice(world);
     await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
     await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
@@ -204,23 +210,166 @@ describe('login lockout', () => {
     world.clock.advance(-1);
     await refusal(attempt(world, 'alice', PASSWORD));
 
-    const next = await refresh(world, before.refresh.token, CLIENT);
+    const next = await refresh(world, before.refresh.token, ATTACKER);
 
     expect(next.access.claims.sid).toBe(before.access.claims.sid);
   });
+});
 
-  it('exposes recordFailure as one step: each call counts once', async () => {
+describe('count first', () => {
+  it('checks at most the threshold of 50 parallel wrong guesses, and refuses the rest with 429 (F2)', async () => {
     const world = await domainWorld();
-    await Promise.all(Array.from({ length: 7 }, () => recordFailure(world, 'carol')));
-    expect(world.loginAttempts.items.get('carol')?.failures).toBe(7);
+    await withAlice(world);
+    const verify = jest.spyOn(world.passwords, 'verify');
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => attempt(world, 'alice', WRONG)),
+    );
+
+    const reasons = results.map((result) =>
+      result.status === 'rejected' ? (result.reason as Error).constructor.name : 'fulfilled',
+    );
+    expect(verify).toHaveBeenCalledTimes(5);
+    expect(reasons.filter((name) => name === 'InvalidCredentialsError')).toHaveLength(5);
+    expect(reasons.filter((name) => name === 'TooManyRequestsError')).toHaveLength(45);
+  });
+
+  it('runs no scrypt while locked, and neither counts the refused attempts nor extends the lock', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    await fail(world, 'alice', 9);
+    await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    const lockedUntil = world.loginAttempts.pair('alice', ATTACKER.ip)?.lockedUntil;
+    const verify = jest.spyOn(world.passwords, 'verify');
+
+    for (let i = 0; i < 10; i += 1) {
+      await refusal(attempt(world, 'alice', WRONG));
+      world.clock.advance(1);
+    }
+
+    expect(verify).not.toHaveBeenCalled();
+    expect(countOf(world, 'alice')).toBe(10);
+    expect(world.loginAttempts.pair('alice', ATTACKER.ip)?.lockedUntil).toBe(lockedUntil);
+  });
+});
+
+describe('a success', () => {
+  it('resets its own pair only: the attacker’s count stays', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    await fail(world, 'alice', 4);
+
+    await attempt(world, 'alice', PASSWORD, OWNER);
+
+    expect(countOf(world, 'alice')).toBe(4);
+    await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await refusal(attempt(world, 'alice', WRONG));
+  });
+
+  it('does not tell a real, recently used name from an unknown one (F4)', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    await fail(world, 'alice', 3);
+    await fail(world, 'mallory', 3);
+    await attempt(world, 'alice', PASSWORD, OWNER);
+
+    const answers = async (name: string) => {
+      const seen: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        await attempt(world, name, WRONG).catch((error: Error) =>
+          seen.push(error.constructor.name),
+        );
+      }
+      return seen;
+    };
+
+    expect(await answers('alice')).toEqual(await answers('mallory'));
+  });
+
+  it('resets the count of the right password from the same address', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    await fail(world, 'alice', 4);
+
+    await attempt(world, 'alice', PASSWORD);
+
+    expect(countOf(world, 'alice')).toBe(0);
+    await fail(world, 'alice', 4);
+    await expect(attempt(world, 'alice', PASSWORD)).resolves.toBeDefined();
+  });
+});
+
+describe('the account’s hourly ceiling', () => {
+  /** One wrong guess from each of `count` fresh addresses. */
+  async function spread(world: DomainWorld, name: string, count: number, from = 0) {
+    const seen: string[] = [];
+    for (let i = from; i < from + count; i += 1) {
+      await attempt(world, name, WRONG, { ip: `192.0.2.${i}` }).catch((error: Error) =>
+        seen.push(error.constructor.name),
+      );
+    }
+    return seen;
+  }
+
+  it('bounds guesses spread over many addresses to 30 an hour, then lets them go on the next hour', async () => {
+    const world = await domainWorld();
+    world.clock.set(new Date('2026-12-03T10:00:00Z'));
+    await withAlice(world);
+
+    const first = await spread(world, 'alice', 40);
+
+    expect(first.filter((name) => name === 'InvalidCredentialsError')).toHaveLength(30);
+    const refused = await refusal(attempt(world, 'alice', PASSWORD, { ip: '192.0.2.200' }));
+    expect(refused.retryAfterSeconds).toBe(3600);
+    world.clock.advance(3600);
+    await expect(attempt(world, 'alice', PASSWORD, { ip: '192.0.2.200' })).resolves.toBeDefined();
+  });
+
+  it('exempts an address that logged in recently: the owner gets in while the ceiling is reached', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    await attempt(world, 'alice', PASSWORD, OWNER);
+    world.clock.advance(24 * 60 * 60);
+
+    await spread(world, 'alice', 40);
+
+    await expect(attempt(world, 'alice', PASSWORD, OWNER)).resolves.toBeDefined();
+  });
+
+  it('applies to unknown names alike', async () => {
+    const world = await domainWorld();
+    world.clock.set(new Date('2026-12-03T10:00:00Z'));
+    await withAlice(world);
+    expect(await spread(world, 'alice', 40)).toEqual(await spread(world, 'mallory', 40));
+  });
+});
+
+describe('the account key', () => {
+  it('is the stored name: a login found under the first releases’ normalisation counts there', async () => {
+    const world = await domainWorld();
+    // Stored by the first releases, which trimmed before NFKC.
+    await world.users.create({
+      username: ' \u0308bob',
+      userId: 'old-account',
+      passwordHash: await world.passwords.hash(PASSWORD),
+      createdAt: world.clock().toISOString(),
+    });
+    const users = withLegacyUsername(world.users, ' \u0308bob');
+
+    await expect(
+      login({ ...world, users }, { username: '\u0308bob', password: WRONG }, ATTACKER),
+    ).rejects.toBeInstanceOf(InvalidCredentialsError);
+
+    expect(countOf(world, ' \u0308bob')).toBe(1);
+    expect(countOf(world, '\u0308bob')).toBe(0);
   });
 });
 
 describe('lockout store failures', () => {
-  it('fails closed with 503 when the count cannot be read, before any hashing', async () => {
+  it('fails closed with 503 when the attempt cannot be counted, before any hashing', async () => {
     const world = await domainWorld();
     await withAlice(world);
-    world.loginAttempts.get = async () => {
+    world.loginAttempts.admitPair = async () => {
       throw new UnavailableError();
     };
     const verify = jest.spyOn(world.passwords, 'verify');
@@ -229,27 +378,43 @@ describe('lockout store failures', () => {
     expect(verify).not.toHaveBeenCalled();
   });
 
-  it('fails closed with 503, not 401, when a failure cannot be counted', async () => {
+  it('fails closed with 503 when the ceiling cannot be counted, and gives the pair’s count back', async () => {
     const world = await domainWorld();
     await withAlice(world);
-    world.loginAttempts.recordFailure = async () => {
+    world.loginAttempts.admitAccount = async () => {
+      throw new UnavailableError();
+    };
+    const verify = jest.spyOn(world.passwords, 'verify');
+
+    await expect(attempt(world, 'alice', PASSWORD)).rejects.toBeInstanceOf(UnavailableError);
+    expect(verify).not.toHaveBeenCalled();
+    expect(countOf(world, 'alice')).toBe(0);
+  });
+
+  it('fails closed with 503, not 401, when a lock cannot be written', async () => {
+    const world = await domainWorld();
+    await withAlice(world);
+    await fail(world, 'alice', 4);
+    world.loginAttempts.settleFailure = async () => {
       throw new UnavailableError();
     };
 
     await expect(attempt(world, 'alice', WRONG)).rejects.toBeInstanceOf(UnavailableError);
+    // The check's own lock stays: nothing more is checked meanwhile.
+    await refusal(attempt(world, 'alice', PASSWORD));
   });
 
   it('still logs in when the count cannot be reset; the count stays', async () => {
     const world = await domainWorld();
     await withAlice(world);
     await fail(world, 'alice', 2);
-    world.loginAttempts.reset = async () => {
+    world.loginAttempts.recordSuccess = async () => {
       throw new UnavailableError();
     };
     const warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
 
     await expect(attempt(world, 'alice', PASSWORD)).resolves.toBeDefined();
-    expect(world.loginAttempts.items.get('alice')?.failures).toBe(2);
+    expect(countOf(world, 'alice')).toBe(3);
     expect(warn).toHaveBeenCalledTimes(1);
     warn.mockRestore();
   });
@@ -258,66 +423,81 @@ describe('lockout store failures', () => {
 describe('password change and the lockout', () => {
   async function aliceSignedIn(world: DomainWorld) {
     const { userId } = await withAlice(world);
-    const session = await attempt(world, 'alice', PASSWORD);
+    const session = await attempt(world, 'alice', PASSWORD, OWNER);
     return { userId, username: 'alice', sessionId: session.access.claims.sid };
   }
 
-  it('counts a wrong current password as a failed login of the caller’s name', async () => {
+  const change = (
+    world: DomainWorld,
+    caller: Awaited<ReturnType<typeof aliceSignedIn>>,
+    current: string,
+    client: { ip: string } = OWNER,
+  ) =>
+    changePassword(
+      world,
+      caller,
+      { currentPassword: current, newPassword: 'a brand new passphrase' },
+      client,
+    );
+
+  it('is never blocked by failures from other addresses, nor by the account’s ceiling', async () => {
     const world = await domainWorld();
     const caller = await aliceSignedIn(world);
-    for (let i = 0; i < 3; i += 1) {
-      await expect(
-        changePassword(
-          world,
-          caller,
-          { currentPassword: WRONG, newPassword: 'x'.repeat(12) },
-          CLIENT,
-        ),
-      ).rejects.toBeInstanceOf(InvalidCredentialsError);
-    }
-    await fail(world, 'alice', 2);
+    await fail(world, 'alice', 9);
     world.clock.advance(-1);
-
-    expect(world.loginAttempts.items.get('alice')?.failures).toBe(5);
-    expect((await refusal(attempt(world, 'alice', PASSWORD))).retryAfterSeconds).toBe(1);
+    for (let i = 0; i < 40; i += 1) {
+      await attempt(world, 'alice', WRONG, { ip: `192.0.2.${i}` }).catch(() => undefined);
+    }
+    // A new address of the owner's (no login from it yet).
+    await expect(change(world, caller, PASSWORD, { ip: '198.51.100.99' })).resolves.toBeUndefined();
   });
 
-  it('answers 429 while the name is locked, without hashing, and changes nothing', async () => {
+  it('counts a wrong current password on the caller’s pair, and locks that pair', async () => {
     const world = await domainWorld();
     const caller = await aliceSignedIn(world);
-    await fail(world, 'alice', 5);
+    for (let i = 0; i < 5; i += 1) {
+      await expect(change(world, caller, WRONG)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    }
+
+    expect(countOf(world, 'alice', OWNER)).toBe(5);
+    expect((await refusal(change(world, caller, PASSWORD))).retryAfterSeconds).toBe(1);
+  });
+
+  it('answers 429 while the pair is locked, without hashing, and changes nothing', async () => {
+    const world = await domainWorld();
+    const caller = await aliceSignedIn(world);
+    await fail(world, 'alice', 5, OWNER);
     world.clock.advance(-1);
     const hash = world.users.items.get('alice')?.passwordHash;
     const verify = jest.spyOn(world.passwords, 'verify');
     const hashing = jest.spyOn(world.passwords, 'hash');
 
-    const error = await refusal(
-      changePassword(
-        world,
-        caller,
-        { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
-        CLIENT,
-      ),
-    );
+    const error = await refusal(change(world, caller, PASSWORD));
 
     expect(error.retryAfterSeconds).toBe(1);
     expect(verify).not.toHaveBeenCalled();
     expect(hashing).not.toHaveBeenCalled();
     expect(world.users.items.get('alice')?.passwordHash).toBe(hash);
   });
+});
 
-  it('forgets the count when the current password is right', async () => {
+describe('lockoutReader', () => {
+  it('sums the addresses, names the latest lock, and clears everything of the account', async () => {
     const world = await domainWorld();
-    const caller = await aliceSignedIn(world);
-    await fail(world, 'alice', 4);
+    await withAlice(world);
+    await fail(world, 'alice', 5);
+    world.clock.advance(-1);
+    await fail(world, 'alice', 2, OWNER);
+    const reader = lockoutReader(world);
 
-    await changePassword(
-      world,
-      caller,
-      { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
-      CLIENT,
-    );
-
-    expect(world.loginAttempts.items.has('alice')).toBe(false);
+    expect(await reader.lockoutOf('alice')).toMatchObject({
+      failures: 7,
+      addresses: 2,
+      lockedAddresses: 1,
+      lockedUntil: expect.any(String),
+    });
+    expect(await reader.clear('alice')).toBe(3);
+    expect(await reader.lockoutOf('alice')).toBeUndefined();
+    await expect(attempt(world, 'alice', PASSWORD)).resolves.toBeDefined();
   });
 });

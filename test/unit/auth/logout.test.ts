@@ -1,7 +1,9 @@
 /** The logout rules, on the in-memory stores with a manual clock. */
 import { login } from '../../../lambdas/auth/login';
 import { logout } from '../../../lambdas/auth/logout';
+import { refresh } from '../../../lambdas/auth/refresh';
 import { register } from '../../../lambdas/auth/register';
+import { revokeByToken } from '../../../lambdas/auth/revoke-token';
 import { InvalidRequestError, InvalidTokenError } from '../../../lambdas/errors';
 import { type DomainWorld, domainWorld } from '../../support/fakes';
 
@@ -101,5 +103,61 @@ describe('logout', () => {
       InvalidTokenError,
     );
     expect(world.revokedTokens.items.size).toBe(0);
+  });
+
+  describe('only a token that is still the session’s own ends it (F10)', () => {
+    it('a superseded access token, however old, revokes nothing: the live session goes on', async () => {
+      const world = await domainWorld();
+      const first = await loggedIn(world);
+      world.clock.advance(60);
+      const current = await refresh(world, first.refresh.token, CLIENT);
+      world.clock.advance(30 * 24 * 60 * 60 - 120);
+      const before = [...world.revokedTokens.items.keys()];
+
+      await logout(world, { accessToken: first.access.token }, CLIENT);
+      await revokeByToken(world, first.access.token, 'access_token', CLIENT);
+
+      expect([...world.revokedTokens.items.keys()]).toEqual(before);
+      expect(world.sessions.items.size).toBe(1);
+      expect(await world.revokedTokens.isRevoked(current.refresh.claims.jti)).toBe(false);
+    });
+
+    it('a superseded refresh token past the grace window revokes nothing', async () => {
+      const world = await domainWorld();
+      const first = await loggedIn(world);
+      await refresh(world, first.refresh.token, CLIENT);
+      world.clock.advance(world.refreshGraceSeconds + 1);
+
+      await logout(world, { refreshToken: first.refresh.token }, CLIENT);
+
+      expect(world.sessions.items.size).toBe(1);
+    });
+
+    it('the grace-window predecessor still ends the session', async () => {
+      const world = await domainWorld();
+      const first = await loggedIn(world);
+      const current = await refresh(world, first.refresh.token, CLIENT);
+
+      await logout(world, { refreshToken: first.refresh.token }, CLIENT);
+
+      expect(world.sessions.items.size).toBe(0);
+      expect(await world.revokedTokens.isRevoked(current.refresh.claims.jti)).toBe(true);
+    });
+
+    it('the current access token ends its session even after it expired; the other session stays', async () => {
+      const world = await domainWorld();
+      await loggedIn(world);
+      const current = await login(
+        world,
+        { username: 'alice', password: 'correct horse battery' },
+        CLIENT,
+      );
+      world.clock.advance(3600);
+
+      await logout(world, { accessToken: current.access.token }, CLIENT);
+
+      expect(await world.revokedTokens.isRevoked(current.refresh.claims.jti)).toBe(true);
+      expect(world.sessions.items.size).toBe(1);
+    });
   });
 });

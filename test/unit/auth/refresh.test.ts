@@ -31,13 +31,18 @@ const identity = (pair: TokenPair) => ({
 
 const theSession = (world: DomainWorld) => [...world.sessions.items.values()][0];
 
-/** True when the access token would pass the authorizer: it verifies and is not revoked. */
-async function accessWorks(world: DomainWorld, pair: TokenPair): Promise<boolean> {
+/**
+ * What the authorizer would make of the access token: `accepted` (it verifies
+ * and is not revoked), `revoked`, or `refused: <reason>` (it does not verify).
+ * Any other error is a crash, and is thrown: it never reads as a refusal.
+ */
+async function accessVerdict(world: DomainWorld, pair: TokenPair): Promise<string> {
   try {
     const { jti } = await world.verifier.verify(pair.access.token, 'access');
-    return !(await world.revokedTokens.isRevoked(jti));
-  } catch {
-    return false;
+    return (await world.revokedTokens.isRevoked(jti)) ? 'revoked' : 'accepted';
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return `refused: ${error.reason}`;
+    throw error;
   }
 }
 
@@ -69,7 +74,7 @@ describe('refresh', () => {
         rotatedAt: world.clock().getTime(),
       },
     });
-    expect(await accessWorks(world, second)).toBe(true);
+    expect(await accessVerdict(world, second)).toBe('accepted');
   });
 
   it('answers a double submit with the same pair and keeps the session (the reported false logout)', async () => {
@@ -83,8 +88,8 @@ describe('refresh', () => {
     expect(identity(late)).toEqual(identity(winner));
     // Signed again, not stored: the bytes differ, the claims do not.
     expect(late.access.token).not.toBe(winner.access.token);
-    expect(await accessWorks(world, winner)).toBe(true);
-    expect(await accessWorks(world, late)).toBe(true);
+    expect(await accessVerdict(world, winner)).toBe('accepted');
+    expect(await accessVerdict(world, late)).toBe('accepted');
     expect(world.sessions.items.size).toBe(1);
     await expect(refreshWith(world, winner.refresh.token)).resolves.toBeDefined();
   });
@@ -111,7 +116,7 @@ describe('refresh', () => {
       world.clock.advance(30);
 
       expect(identity(await refreshWith(world, first.refresh.token))).toEqual(identity(second));
-      expect(await accessWorks(world, second)).toBe(true);
+      expect(await accessVerdict(world, second)).toBe('accepted');
     });
 
     it('treats the previous token after the window as reuse: the session ends, 401', async () => {
@@ -128,7 +133,7 @@ describe('refresh', () => {
       expect(world.revokedTokens.items.get(second.access.claims.jti)).toMatchObject({
         reason: 'reuse_detected',
       });
-      expect(await accessWorks(world, second)).toBe(false);
+      expect(await accessVerdict(world, second)).toBe('revoked');
       await expect(refreshWith(world, second.refresh.token)).rejects.toBeInstanceOf(
         InvalidTokenError,
       );
@@ -144,7 +149,7 @@ describe('refresh', () => {
         reason: 'reused',
       });
       expect(world.sessions.items.size).toBe(0);
-      expect(await accessWorks(world, third)).toBe(false);
+      expect(await accessVerdict(world, third)).toBe('revoked');
     });
 
     it('never revives a session logged out within the window', async () => {
@@ -175,8 +180,8 @@ describe('refresh', () => {
       const identities = new Set(pairs.map((pair) => JSON.stringify(identity(pair))));
       expect(identities.size).toBe(1);
       expect(theSession(world)?.refreshJti).toBe(pairs[0]?.refresh.claims.jti);
-      for (const pair of pairs) expect(await accessWorks(world, pair)).toBe(true);
-      expect(await accessWorks(world, first)).toBe(false);
+      for (const pair of pairs) expect(await accessVerdict(world, pair)).toBe('accepted');
+      expect(await accessVerdict(world, first)).toBe('revoked');
     });
 
     it('gives no grace on a record an older version left stale (its pair was rotated since)', async () => {
@@ -251,8 +256,8 @@ describe('refresh', () => {
           expect(result.reason).toMatchObject({ reason: 'revoked' });
       }
       expect(world.sessions.items.size).toBe(1);
-      expect(await accessWorks(world, (won[0] as PromiseFulfilledResult<TokenPair>).value)).toBe(
-        true,
+      expect(await accessVerdict(world, (won[0] as PromiseFulfilledResult<TokenPair>).value)).toBe(
+        'accepted',
       );
     });
   });
@@ -337,7 +342,7 @@ describe('refresh racing another refresh with the same token', () => {
     if (!winner) throw new Error('the winner did not run');
     expect(identity(replayed)).toEqual(identity(winner));
     expect(theSession(world)?.refreshJti).toBe(winner.refresh.claims.jti);
-    expect(await accessWorks(world, winner)).toBe(true);
+    expect(await accessVerdict(world, winner)).toBe('accepted');
   });
 });
 
@@ -426,7 +431,7 @@ describe('refresh under failures (no live token the session does not know about)
     const retried = await refresh(world, first.refresh.token, CLIENT);
 
     expect(retried.refresh.claims.jti).toBe(recorded);
-    expect(await accessWorks(world, retried)).toBe(true);
+    expect(await accessVerdict(world, retried)).toBe('accepted');
   });
 });
 
@@ -483,10 +488,10 @@ describe('refresh racing a revocation', () => {
           if (!revoked) await revoke(world, first, caller);
 
           for (const pair of handedOut) {
-            expect({ at, replay, access: await accessWorks(world, pair) }).toEqual({
+            expect({ at, replay, access: await accessVerdict(world, pair) }).toEqual({
               at,
               replay,
-              access: false,
+              access: 'revoked',
             });
             await expect(refresh(world, pair.refresh.token, CLIENT)).rejects.toBeInstanceOf(
               InvalidTokenError,

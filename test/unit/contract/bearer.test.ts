@@ -11,8 +11,9 @@ import { parseBearer } from '../../../lambdas/http/bearer';
 import { domainWorld } from '../../support/fakes';
 
 describe('bearer header validation expression', () => {
-  it('accepts the access and refresh tokens the service issues, as the parser does', async () => {
-    const world = await domainWorld();
+  it('accepts the access and JWT refresh tokens the service issues, as the parser does', async () => {
+    // An opaque refresh token is no bearer token at all: only JWT ones are checked here.
+    const world = await domainWorld({ refreshFormat: 'jwt' });
     await register(world, { username: 'alice', password: 'correct horse battery' });
     const pair = await login(
       world,

@@ -4,63 +4,47 @@
  * caller's kept, a concurrent change winning) are tested on the fakes
  * (test/unit/auth/change-password.test.ts).
  */
-
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { COMMON_PASSWORD_PROBLEM } from '../../../lambdas/auth/credentials-rules';
 import { newId } from '../../../lambdas/clock';
 import { errorBody } from '../../../lambdas/contract/bodies';
 import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
+import { createChangePasswordHandler } from '../../../lambdas/http/routes/change-password';
 import {
-  authorizerContext,
-  call,
-  cheapHasher,
-  expectOnlyGrantedActions,
-  issueTokens,
-  loadHandlers,
-  mockLoginAttempts,
-  networkError,
-  type ProxyHandler,
-  proxyEvent,
-  sessionItem,
-  TABLE_NAMES,
-} from './harness';
+  authorizerContextOf,
+  type FakeRuntime,
+  fakeRuntime,
+  storedSession,
+  unavailable,
+} from '../../support/fake-runtime';
+import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const hasher = cheapHasher();
+quietLogs();
+
+let fake: FakeRuntime;
 let handler: ProxyHandler;
-let keyDir: string;
-let user: { username: string; userId: string; passwordHash: string; createdAt: string };
+const user = {
+  username: 'alice',
+  userId: newId(),
+  passwordHash: '',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 
 beforeAll(async () => {
-  ({
-    keyDir,
-    handlers: { 'change-password': handler },
-  } = await loadHandlers('change-password'));
-  user = {
-    username: 'alice',
-    userId: newId(),
-    passwordHash: await hasher.hash('old password'),
-    createdAt: '2026-01-01T00:00:00.000Z',
-  };
+  user.passwordHash = await (await fakeRuntime()).world.passwords.hash('old password');
 });
 
-beforeEach(() => mockLoginAttempts(ddb));
-afterEach(() => ddb.reset());
-afterAll(() => jest.restoreAllMocks());
+beforeEach(async () => {
+  fake = await fakeRuntime();
+  handler = createChangePasswordHandler(fake.runtime);
+  await fake.world.users.create(user);
+});
 
+/** Two live sessions of the user; the handler is called from `current`. */
 async function setup() {
   const subject = { sub: user.userId, username: 'alice' };
-  const current = await issueTokens(keyDir, { ...subject, sid: newId() });
-  const other = await issueTokens(keyDir, { ...subject, sid: newId() });
+  const current = await storedSession(fake.world, { ...subject, sid: newId() });
+  const other = await storedSession(fake.world, { ...subject, sid: newId() });
   return { current, other };
 }
 
@@ -70,13 +54,8 @@ const change = (context: Record<string, string>, body: unknown) =>
 describe('change-password handler', () => {
   it('returns 204 with no body, for the caller of the authorizer context', async () => {
     const { current, other } = await setup();
-    ddb.on(GetCommand).resolves({ Item: user });
-    ddb.on(UpdateCommand).resolves({});
-    ddb.on(QueryCommand).resolves({ Items: [sessionItem(current), sessionItem(other)] });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
 
-    const response = await change(authorizerContext(current), {
+    const response = await change(authorizerContextOf(current), {
       current_password: 'old password',
       new_password: 'new password!',
     });
@@ -84,18 +63,19 @@ describe('change-password handler', () => {
     expect(response.status).toBe(204);
     expect(response.body).toBe('');
     expect(response.headers).toEqual(SECURITY_HEADERS);
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { username: 'alice' } });
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: { userId: user.userId, sessionId: other.access.claims.sid },
-    });
-    expectOnlyGrantedActions(ddb, 'ChangePassword');
+    const stored = await fake.world.users.find('alice');
+    expect(await fake.world.passwords.verify('new password!', stored?.passwordHash ?? '')).toBe(
+      true,
+    );
+    // The other session ends; the caller's stays.
+    expect(await fake.world.sessions.get(user.userId, other.access.claims.sid)).toBeUndefined();
+    expect(await fake.world.sessions.get(user.userId, current.access.claims.sid)).toBeDefined();
   });
 
   it('returns 401 invalid_credentials without WWW-Authenticate for a wrong current password', async () => {
     const { current } = await setup();
-    ddb.on(GetCommand).resolves({ Item: user });
 
-    const response = await change(authorizerContext(current), {
+    const response = await change(authorizerContextOf(current), {
       current_password: 'not my password',
       new_password: 'new password!',
     });
@@ -106,20 +86,24 @@ describe('change-password handler', () => {
       message: ERROR_MESSAGES.wrongCurrentPassword,
     });
     expect(response.headers['WWW-Authenticate']).toBeUndefined();
-    // The failure is counted toward the login lockout; the user is not touched.
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      TableName: TABLE_NAMES.loginAttempts,
-      Key: { username: 'alice' },
-    });
-    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { TableName: TABLE_NAMES.users });
-    expectOnlyGrantedActions(ddb, 'ChangePassword');
+    // The attempt is counted on the caller's lockout pair; the user is not touched.
+    expect(fake.world.loginAttempts.pair('alice', '203.0.113.7')?.attempts).toBe(1);
+    expect(await fake.world.users.find('alice')).toEqual(user);
   });
 
-  it('returns 429 too_many_requests with Retry-After while the name is locked, reading no user', async () => {
+  it('returns 429 too_many_requests with Retry-After while the pair is locked, reading no user', async () => {
     const { current } = await setup();
-    mockLoginAttempts(ddb, { failures: 6, lastFailureAt: Date.now() });
+    // Six failures from this address, the last one now: locked for 2^(6-5) = 2 s.
+    const now = fake.world.clock().getTime();
+    fake.world.loginAttempts.pairs.set('alice|203.0.113.7', {
+      attempts: 6,
+      attemptIds: new Set(),
+      lastAttemptAt: now,
+      lockedUntil: now + 2000,
+      expiresAt: now / 1000 + 3600,
+    });
 
-    const response = await change(authorizerContext(current), {
+    const response = await change(authorizerContextOf(current), {
       current_password: 'old password',
       new_password: 'a brand new passphrase',
     });
@@ -129,9 +113,8 @@ describe('change-password handler', () => {
       error: 'too_many_requests',
       message: ERROR_MESSAGES.accountLocked,
     });
-    expect(Number(response.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
-    expect(Number(response.headers['Retry-After'])).toBeLessThanOrEqual(2);
-    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_NAMES.users });
+    expect(response.headers['Retry-After']).toBe('2');
+    expect(fake.calls).not.toContain('users.find');
   });
 
   it.each([
@@ -149,17 +132,17 @@ describe('change-password handler', () => {
   ])('returns 400 invalid_request and touches nothing for %s', async (_, body) => {
     const { current } = await setup();
 
-    const response = await change(authorizerContext(current), body);
+    const response = await change(authorizerContextOf(current), body);
 
     expect(response.status).toBe(400);
     expect(errorBody.parse(response.json).error).toBe('invalid_request');
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('refuses a common new password with a 400 that says why, before checking anything', async () => {
     const { current } = await setup();
 
-    const response = await change(authorizerContext(current), {
+    const response = await change(authorizerContextOf(current), {
       current_password: 'old password',
       new_password: 'TrustNo1',
     });
@@ -169,19 +152,19 @@ describe('change-password handler', () => {
       error: 'invalid_request',
       message: `Invalid field "new_password": ${COMMON_PASSWORD_PROBLEM}`,
     });
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 503 unavailable when the user cannot be read', async () => {
     const { current } = await setup();
-    ddb.on(GetCommand).rejects(networkError());
+    unavailable(fake.world.users, 'find');
 
-    const response = await change(authorizerContext(current), {
+    const response = await change(authorizerContextOf(current), {
       current_password: 'old password',
       new_password: 'new password!',
     });
 
     expect(response.status).toBe(503);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(fake.world.users.items.get('alice')).toEqual(user);
   });
 });

@@ -3,59 +3,40 @@
  * body and its headers, the refusals as statuses. The login rules themselves
  * are tested on the fakes (test/unit/auth/login.test.ts).
  */
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { newId } from '../../../lambdas/clock';
 import { errorBody, tokensBody } from '../../../lambdas/contract/bodies';
 import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
+import { createLoginHandler } from '../../../lambdas/http/routes/login';
+import { type FakeRuntime, fakeRuntime, unavailable } from '../../support/fake-runtime';
 import { decodeJwt } from '../../support/keys';
-import {
-  call,
-  cheapHasher,
-  expectOnlyGrantedActions,
-  loadHandlers,
-  mockLoginAttempts,
-  networkError,
-  type ProxyHandler,
-  proxyEvent,
-  putItems,
-  TABLE_NAMES,
-} from './harness';
+import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const hasher = cheapHasher();
+quietLogs();
+
+let fake: FakeRuntime;
 let handler: ProxyHandler;
-let alice: { username: string; userId: string; passwordHash: string; createdAt: string };
+const alice = {
+  username: 'alice',
+  userId: newId(),
+  passwordHash: '',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 
 beforeAll(async () => {
-  ({
-    handlers: { login: handler },
-  } = await loadHandlers('login'));
-  alice = {
-    username: 'alice',
-    userId: newId(),
-    passwordHash: await hasher.hash('correct horse'),
-    createdAt: '2026-01-01T00:00:00.000Z',
-  };
+  alice.passwordHash = await (await fakeRuntime()).world.passwords.hash('correct horse');
 });
 
-beforeEach(() => mockLoginAttempts(ddb));
-afterEach(() => ddb.reset());
-afterAll(() => jest.restoreAllMocks());
+beforeEach(async () => {
+  fake = await fakeRuntime();
+  handler = createLoginHandler(fake.runtime);
+  await fake.world.users.create(alice);
+});
 
 const login = (body: unknown) => call(handler, proxyEvent({ body }));
 
 describe('login handler', () => {
   it('returns 200 with the token body, no-store and nosniff, for the normalised name', async () => {
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: alice });
-    ddb.on(PutCommand).resolves({});
-
     const response = await login({ username: ' Alice ', password: 'correct horse' });
 
     expect(response.status).toBe(200);
@@ -65,24 +46,18 @@ describe('login handler', () => {
     });
     const body = tokensBody.parse(response.json);
     expect(body).toMatchObject({ expires_in: 900, refresh_expires_in: 30 * 24 * 3600 });
-    expect(decodeJwt(body.access_token).payload).toMatchObject({ sub: alice.userId });
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { username: 'alice' } });
+    expect(decodeJwt(body.access_token).payload).toMatchObject({
+      sub: alice.userId,
+      username: 'alice',
+    });
     // The client as API Gateway saw it goes into the session.
-    expect(putItems(ddb, 'sessions')).toEqual([
+    expect([...fake.world.sessions.items.values()]).toEqual([
       expect.objectContaining({ ip: '203.0.113.7', userAgent: 'jest-agent/1.0' }),
     ]);
-    expectOnlyGrantedActions(ddb, 'Login');
   });
 
   it('looks a name up under the legacy normalisation when the current one finds nobody', async () => {
-    const legacy = { ...alice, username: ' \u0308bob' };
-    ddb
-      .on(GetCommand, { TableName: TABLE_NAMES.users, Key: { username: '\u0308bob' } })
-      .resolves({});
-    ddb
-      .on(GetCommand, { TableName: TABLE_NAMES.users, Key: { username: ' \u0308bob' } })
-      .resolves({ Item: legacy });
-    ddb.on(PutCommand).resolves({});
+    await fake.world.users.create({ ...alice, userId: newId(), username: ' \u0308bob' });
 
     const response = await login({ username: '\u00a8bob', password: 'correct horse' });
 
@@ -90,11 +65,6 @@ describe('login handler', () => {
   });
 
   it('returns the same 401 invalid_credentials, without a challenge, for an unknown user and a wrong password', async () => {
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.users, Key: { username: 'alice' } }).resolves({
-      Item: alice,
-    });
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.users, Key: { username: 'mallory' } }).resolves({});
-
     const wrongPassword = await login({ username: 'alice', password: 'wrong horse' });
     const unknownUser = await login({ username: 'mallory', password: 'correct horse' });
 
@@ -106,21 +76,22 @@ describe('login handler', () => {
     expect(unknownUser.status).toBe(401);
     expect(unknownUser.body).toBe(wrongPassword.body);
     expect(wrongPassword.headers['WWW-Authenticate']).toBeUndefined();
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
-    // Both failures count toward the lockout of the name tried, known or not.
-    for (const username of ['alice', 'mallory']) {
-      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-        TableName: TABLE_NAMES.loginAttempts,
-        Key: { username },
-      });
-    }
-    expectOnlyGrantedActions(ddb, 'Login');
+    expect(fake.world.sessions.items.size).toBe(0);
+    // Both attempts count on the lockout pair of the name tried, known or not, and the address.
+    expect(fake.calls.filter((name) => name === 'loginAttempts.admitPair')).toHaveLength(2);
+    expect(fake.world.loginAttempts.pair('mallory', '203.0.113.7')?.attempts).toBe(1);
   });
 
-  it('returns 429 too_many_requests with Retry-After for a locked name, before reading the user', async () => {
-    // Seven failures, the last one now: locked for 2^(7-5) = 4 s.
-    mockLoginAttempts(ddb, { failures: 7, lastFailureAt: Date.now() });
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.users }).resolves({ Item: alice });
+  it('returns 429 too_many_requests with Retry-After for a locked pair, before hashing', async () => {
+    // Seven failures from this address, the last one now: locked for 2^(7-5) = 4 s.
+    const now = fake.world.clock().getTime();
+    fake.world.loginAttempts.pairs.set('alice|203.0.113.7', {
+      attempts: 7,
+      attemptIds: new Set(),
+      lastAttemptAt: now,
+      lockedUntil: now + 4000,
+      expiresAt: now / 1000 + 3600,
+    });
 
     const response = await login({ username: 'Alice', password: 'correct horse' });
 
@@ -129,13 +100,10 @@ describe('login handler', () => {
       error: 'too_many_requests',
       message: ERROR_MESSAGES.accountLocked,
     });
-    expect(response.headers).toMatchObject({ 'Retry-After': expect.stringMatching(/^[34]$/) });
+    expect(response.headers).toMatchObject({ 'Retry-After': '4' });
     expect(response.headers).toMatchObject(SECURITY_HEADERS);
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
-      TableName: TABLE_NAMES.loginAttempts,
-      Key: { username: 'alice' },
-    });
-    expect(ddb).not.toHaveReceivedCommandWith(GetCommand, { TableName: TABLE_NAMES.users });
+    expect(fake.world.loginAttempts.pair('alice', '203.0.113.7')?.attempts).toBe(7);
+    expect(fake.world.sessions.items.size).toBe(0);
   });
 
   it.each([
@@ -150,21 +118,21 @@ describe('login handler', () => {
     expect(response.status).toBe(400);
     expect(errorBody.parse(response.json).error).toBe('invalid_request');
     expect(response.headers).toMatchObject(SECURITY_HEADERS);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 503 unavailable when the Users table cannot be read', async () => {
-    ddb.on(GetCommand).rejects(networkError());
+    unavailable(fake.world.users, 'find');
 
     const response = await login({ username: 'alice', password: 'correct horse' });
 
     expect(response.status).toBe(503);
     expect(response.json).toEqual({ error: 'unavailable', message: ERROR_MESSAGES.unavailable });
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(fake.world.sessions.items.size).toBe(0);
   });
 
   it('returns 500 internal_error without internals for a corrupt stored hash', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...alice, passwordHash: 'md5$deadbeef' } });
+    fake.world.users.items.set('alice', { ...alice, passwordHash: 'md5$deadbeef' });
 
     const response = await login({ username: 'alice', password: 'correct horse' });
 

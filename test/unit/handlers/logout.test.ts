@@ -5,41 +5,27 @@
  * revoked, expired tokens, idempotence, two sessions) are tested on the fakes
  * (test/unit/auth/logout.test.ts).
  */
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { newId } from '../../../lambdas/clock';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
-import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
+import { createLogoutHandler } from '../../../lambdas/http/routes/logout';
 import {
-  call,
-  expectOnlyGrantedActions,
-  issueTokens,
-  loadHandlers,
-  networkError,
-  type ProxyHandler,
-  proxyEvent,
-  putItems,
-  sessionItem,
-} from './harness';
+  type FakeRuntime,
+  fakeRuntime,
+  storedSession,
+  unavailable,
+} from '../../support/fake-runtime';
+import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
+import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+quietLogs();
+
+let fake: FakeRuntime;
 let handler: ProxyHandler;
-let keyDir: string;
 
-beforeAll(async () => {
-  ({
-    keyDir,
-    handlers: { logout: handler },
-  } = await loadHandlers('logout'));
+beforeEach(async () => {
+  fake = await fakeRuntime();
+  handler = createLogoutHandler(fake.runtime);
 });
-
-afterEach(() => ddb.reset());
-afterAll(() => jest.restoreAllMocks());
 
 const subject = { sub: newId(), sid: newId(), username: 'alice' };
 
@@ -56,32 +42,23 @@ function logout(options: { access?: string; refresh?: string; body?: unknown }) 
 
 describe('logout handler', () => {
   it('returns 204 for an access token and revokes both tokens of its session', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    const pair = await storedSession(fake.world, subject);
 
     const response = await logout({ access: pair.access.token });
 
     expect(response.status).toBe(204);
     expect(response.body).toBe('');
     expect(response.headers).toEqual(SECURITY_HEADERS);
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: { userId: subject.sub, sessionId: subject.sid },
-    });
-    expectOnlyGrantedActions(ddb, 'Logout');
+    expect(await fake.world.sessions.get(subject.sub, subject.sid)).toBeUndefined();
+    expect(await fake.world.revokedTokens.isRevoked(pair.access.claims.jti)).toBe(true);
+    expect(await fake.world.revokedTokens.isRevoked(pair.refresh.claims.jti)).toBe(true);
   });
 
   it('returns 204 for a refresh token alone', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    const pair = await storedSession(fake.world, subject);
 
     expect((await logout({ refresh: pair.refresh.token })).status).toBe(204);
-    expect(putItems(ddb, 'revokedTokens').map((item) => item.jti)).toContain(
-      pair.refresh.claims.jti,
-    );
+    expect(await fake.world.revokedTokens.isRevoked(pair.refresh.claims.jti)).toBe(true);
   });
 
   it('returns 400 invalid_request when no token is given', async () => {
@@ -89,17 +66,17 @@ describe('logout handler', () => {
 
     expect(response.status).toBe(400);
     expect(response.json).toEqual({ error: 'invalid_request', message: expect.any(String) });
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 400 for a malformed body', async () => {
     expect((await logout({ body: '{"refresh_token"' })).status).toBe(400);
     expect((await logout({ body: { refresh_token: 12 } })).status).toBe(400);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 401 invalid_token and writes nothing for a token whose signature does not verify', async () => {
-    const pair = await issueTokens(keyDir, subject);
+    const pair = await storedSession(fake.world, subject);
     const { header, payload } = decodeJwt(pair.access.token);
     const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
 
@@ -108,7 +85,7 @@ describe('logout handler', () => {
     expect(response.status).toBe(401);
     expect(response.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
     expect(response.json).toEqual({ error: 'invalid_token', message: expect.any(String) });
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 401 for a malformed Authorization header', async () => {
@@ -118,18 +95,17 @@ describe('logout handler', () => {
     );
 
     expect(response.status).toBe(401);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 503 unavailable when the revocation cannot be written', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({ Item: sessionItem(pair) });
-    ddb.on(PutCommand).rejects(networkError());
+    const pair = await storedSession(fake.world, subject);
+    unavailable(fake.world.revokedTokens, 'revoke');
 
     const response = await logout({ access: pair.access.token });
 
     expect(response.status).toBe(503);
     // The session item stays, so a retry can finish the logout.
-    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expect(await fake.world.sessions.get(subject.sub, subject.sid)).toBeDefined();
   });
 });

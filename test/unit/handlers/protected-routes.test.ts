@@ -5,93 +5,79 @@
  * session rules are tested on the fakes (test/unit/auth/logout-all.test.ts,
  * sessions.test.ts).
  */
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { newId } from '../../../lambdas/clock';
 import { errorBody, meBody, sessionsBody } from '../../../lambdas/contract/bodies';
 import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
+import { createDeleteSessionHandler } from '../../../lambdas/http/routes/delete-session';
+import { createListSessionsHandler } from '../../../lambdas/http/routes/list-sessions';
+import { createLogoutAllHandler } from '../../../lambdas/http/routes/logout-all';
+import { createMeHandler } from '../../../lambdas/http/routes/me';
 import {
-  authorizerContext,
-  call,
-  expectOnlyGrantedActions,
-  issueTokens,
-  loadHandlers,
-  networkError,
-  type ProxyHandler,
-  proxyEvent,
-  sessionItem,
-} from './harness';
+  authorizerContextOf as authorizerContext,
+  type FakeRuntime,
+  fakeRuntime,
+  storedSession,
+  unavailable,
+} from '../../support/fake-runtime';
+import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-let keyDir: string;
+quietLogs();
+
+let fake: FakeRuntime;
 let logoutAll: ProxyHandler;
 let me: ProxyHandler;
 let listSessions: ProxyHandler;
 let deleteSession: ProxyHandler;
 
-beforeAll(async () => {
-  let handlers: Record<'logout-all' | 'me' | 'list-sessions' | 'delete-session', ProxyHandler>;
-  ({ keyDir, handlers } = await loadHandlers(
-    'logout-all',
-    'me',
-    'list-sessions',
-    'delete-session',
-  ));
-  ({
-    'logout-all': logoutAll,
-    me,
-    'list-sessions': listSessions,
-    'delete-session': deleteSession,
-  } = handlers);
+beforeEach(async () => {
+  fake = await fakeRuntime();
+  logoutAll = createLogoutAllHandler(fake.runtime);
+  me = createMeHandler(fake.runtime);
+  listSessions = createListSessionsHandler(fake.runtime);
+  deleteSession = createDeleteSessionHandler(fake.runtime);
 });
-
-afterEach(() => ddb.reset());
-afterAll(() => jest.restoreAllMocks());
 
 const alice = { sub: newId(), username: 'alice' };
 
+/** Two live sessions of alice, the current one the newer. */
 async function twoSessions() {
-  const current = await issueTokens(keyDir, { ...alice, sid: newId() });
-  const other = await issueTokens(keyDir, { ...alice, sid: newId() });
+  await fake.world.users.create({
+    username: 'alice',
+    userId: alice.sub,
+    passwordHash: 'unused',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+  const other = await storedSession(fake.world, { ...alice, sid: newId() });
+  fake.world.clock.advance(60);
+  const current = await storedSession(fake.world, { ...alice, sid: newId() });
   return { current, other };
 }
 
 describe('logout-all handler', () => {
   it('returns 204 after ending the sessions of the caller named by the context', async () => {
     const { current, other } = await twoSessions();
-    ddb.on(QueryCommand).resolves({ Items: [sessionItem(current), sessionItem(other)] });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
 
     const response = await call(logoutAll, proxyEvent({ authorizer: authorizerContext(current) }));
 
     expect(response.status).toBe(204);
     expect(response.headers).toEqual(SECURITY_HEADERS);
     // The credentials version is bumped first: a login in flight gives its session up.
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { Key: { username: 'alice' } });
-    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
-      ExpressionAttributeValues: { ':userId': alice.sub },
-    });
-    expect(ddb).toHaveReceivedCommandTimes(DeleteCommand, 2);
-    expectOnlyGrantedActions(ddb, 'LogoutAll');
+    expect(fake.calls[0]).toBe('users.bumpCredentialsVersion');
+    expect(await fake.world.sessions.listByUser(alice.sub)).toEqual([]);
+    for (const pair of [current, other]) {
+      expect(await fake.world.revokedTokens.isRevoked(pair.refresh.claims.jti)).toBe(true);
+    }
   });
 
   it('returns 503 unavailable when the sessions cannot be listed', async () => {
     const { current } = await twoSessions();
-    ddb.on(QueryCommand).rejects(networkError());
+    unavailable(fake.world.sessions, 'listByUser');
 
     const response = await call(logoutAll, proxyEvent({ authorizer: authorizerContext(current) }));
 
     expect(response.status).toBe(503);
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(fake.world.revokedTokens.items.size).toBe(0);
   });
 
   it('returns 500 internal_error, never a pass, when called without the authorizer context', async () => {
@@ -102,7 +88,7 @@ describe('logout-all handler', () => {
       error: 'internal_error',
       message: ERROR_MESSAGES.internalError,
     });
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 });
 
@@ -123,25 +109,28 @@ describe('me handler', () => {
       session_id: current.access.claims.sid,
       expires_at: new Date(current.access.claims.exp * 1000).toISOString(),
     });
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 });
 
 describe('list-sessions handler', () => {
   it('returns 200 with the live sessions in snake_case, newest first, the current one marked', async () => {
     const { current, other } = await twoSessions();
-    const ended = sessionItem(other, { sessionId: newId(), expiresAt: 1_000 });
-    ddb.on(QueryCommand).resolves({
-      Items: [
-        sessionItem(other, { createdAt: '2026-01-01T00:00:00.000Z' }),
-        sessionItem(current, {
-          createdAt: '2026-01-02T00:00:00.000Z',
-          refreshedAt: '2026-01-03T00:00:00.000Z',
-        }),
-        // Past its end but not yet deleted by TTL: the store leaves it out.
-        ended,
-      ],
+    const stored = fake.world.sessions.items;
+    const currentKey = `${alice.sub}/${current.access.claims.sid}`;
+    stored.set(currentKey, {
+      ...(stored.get(currentKey) as NonNullable<ReturnType<typeof stored.get>>),
+      refreshedAt: '2026-01-03T00:00:00.000Z',
     });
+    // Past its end but not yet deleted by TTL: the store leaves it out.
+    const ended = {
+      ...(stored.get(`${alice.sub}/${other.access.claims.sid}`) as NonNullable<
+        ReturnType<typeof stored.get>
+      >),
+      sessionId: newId(),
+      expiresAt: 1_000,
+    };
+    stored.set(`${alice.sub}/${ended.sessionId}`, ended);
 
     const response = await call(
       listSessions,
@@ -153,7 +142,7 @@ describe('list-sessions handler', () => {
     expect(sessionsBody.parse(response.json).sessions).toEqual([
       {
         session_id: current.access.claims.sid,
-        created_at: '2026-01-02T00:00:00.000Z',
+        created_at: new Date(current.access.claims.iat * 1000).toISOString(),
         refreshed_at: '2026-01-03T00:00:00.000Z',
         expires_at: new Date(current.refresh.claims.exp * 1000).toISOString(),
         ip: '198.51.100.1',
@@ -167,12 +156,11 @@ describe('list-sessions handler', () => {
       }),
     ]);
     expect(sessionsBody.parse(response.json).next).toBeNull();
-    expectOnlyGrantedActions(ddb, 'ListSessions');
   });
 
   it('returns 503 unavailable when the sessions cannot be listed', async () => {
     const { current } = await twoSessions();
-    ddb.on(QueryCommand).rejects(networkError());
+    unavailable(fake.world.sessions, 'listByUser');
 
     const response = await call(
       listSessions,
@@ -196,28 +184,25 @@ describe('delete-session handler', () => {
 
   it('returns 204 after ending the session of the path, looked up under the caller', async () => {
     const { current, other } = await twoSessions();
-    ddb.on(GetCommand).resolves({ Item: sessionItem(other) });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
 
     const response = await remove(authorizerContext(current), other.access.claims.sid);
 
     expect(response.status).toBe(204);
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
-      Key: { userId: alice.sub, sessionId: other.access.claims.sid },
-    });
-    expectOnlyGrantedActions(ddb, 'DeleteSession');
+    expect(await fake.world.sessions.get(alice.sub, other.access.claims.sid)).toBeUndefined();
+    expect(await fake.world.sessions.get(alice.sub, current.access.claims.sid)).toBeDefined();
   });
 
   it('returns 404 not_found for a session that is not the caller’s', async () => {
     const { current } = await twoSessions();
-    ddb.on(GetCommand).resolves({});
+    const bob = await storedSession(fake.world, { sub: newId(), sid: newId(), username: 'bob' });
 
-    const response = await remove(authorizerContext(current), newId());
+    const response = await remove(authorizerContext(current), bob.access.claims.sid);
 
     expect(response.status).toBe(404);
     expect(response.json).toEqual({ error: 'not_found', message: ERROR_MESSAGES.noSuchSession });
-    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expect(
+      await fake.world.sessions.get(bob.access.claims.sub, bob.access.claims.sid),
+    ).toBeDefined();
   });
 
   it.each([
@@ -233,12 +218,12 @@ describe('delete-session handler', () => {
 
     expect(response.status).toBe(404);
     expect(errorBody.parse(response.json).error).toBe('not_found');
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 503 unavailable when the session cannot be read', async () => {
     const { current } = await twoSessions();
-    ddb.on(GetCommand).rejects(networkError());
+    unavailable(fake.world.sessions, 'get');
 
     expect((await remove(authorizerContext(current), newId())).status).toBe(503);
   });

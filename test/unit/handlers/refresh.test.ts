@@ -1,47 +1,33 @@
 /**
- * POST /auth/refresh: rotation under the Sessions item's conditional update,
- * the grace window for the lost race, reuse detection, and every refusal as
- * 401 invalid_token.
+ * POST /auth/refresh, the HTTP mapping: a rotated pair as the token body, the
+ * grace window's answer for the lost race, and every refusal as 401
+ * invalid_token with its challenge. The rotation rules are tested on the
+ * fakes (test/unit/auth/refresh.test.ts) and the conditional writes on the
+ * embedded engine (test/integration/sessions-store.test.ts).
  */
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { newId } from '../../../lambdas/clock';
+import { ENV } from '../../../lambdas/config';
+import { createRefreshHandler } from '../../../lambdas/http/routes/refresh';
 import { CLOCK_TOLERANCE_SECONDS } from '../../../lambdas/tokens/claims';
-import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
 import {
-  call,
-  conditionFailed,
-  expectOnlyGrantedActions,
-  issueTokens,
-  loadHandlers,
-  networkError,
-  type ProxyHandler,
-  proxyEvent,
-  putItems,
-  sessionItem,
-  TABLE_NAMES,
-} from './harness';
+  type FakeRuntime,
+  fakeRuntime,
+  storedSession,
+  unavailable,
+} from '../../support/fake-runtime';
+import { pauseAt } from '../../support/fakes';
+import { claimsOfToken, decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
+import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+quietLogs();
+
+let fake: FakeRuntime;
 let handler: ProxyHandler;
-let keyDir: string;
 
-beforeAll(async () => {
-  ({
-    keyDir,
-    handlers: { refresh: handler },
-  } = await loadHandlers('refresh'));
+beforeEach(async () => {
+  fake = await fakeRuntime();
+  handler = createRefreshHandler(fake.runtime);
 });
-
-afterEach(() => ddb.reset());
-afterAll(() => jest.restoreAllMocks());
 
 const subject = { sub: newId(), sid: newId(), username: 'alice' };
 const refresh = (body: unknown) => call(handler, proxyEvent({ body }));
@@ -54,160 +40,127 @@ function expectInvalidToken(response: Awaited<ReturnType<typeof refresh>>) {
 
 describe('refresh handler', () => {
   it('returns 200 with a new pair, revokes the old pair as rotated and keeps the session end', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    const session = sessionItem(pair);
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.sessions }).resolves({ Item: session });
-    ddb.on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
-    ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
+    const pair = await storedSession(fake.world, subject);
 
     const response = await refresh({ refresh_token: pair.refresh.token });
 
     expect(response.status).toBe(200);
-    const next = decodeJwt(String(response.json?.refresh_token)).payload;
-    const nextAccess = decodeJwt(String(response.json?.access_token)).payload;
-    expect(next.exp).toBe(session.expiresAt);
+    const next = claimsOfToken(String(response.json?.refresh_token));
+    expect(next.exp).toBe(pair.refresh.claims.exp);
     expect(next.jti).not.toBe(pair.refresh.claims.jti);
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { userId: subject.sub, sessionId: subject.sid },
-      ConditionExpression: 'refreshJti = :previous',
-      ExpressionAttributeValues: expect.objectContaining({
-        ':previous': pair.refresh.claims.jti,
-        ':refreshJti': next.jti,
-        ':accessJti': nextAccess.jti,
-        ':lastRotation': {
-          previousRefreshJti: pair.refresh.claims.jti,
-          refreshJti: next.jti,
-          issuedAt: next.iat,
-          rotatedAt: expect.any(Number),
-        },
-      }),
+    const stored = await fake.world.sessions.get(subject.sub, subject.sid);
+    expect(stored?.refreshJti).toBe(next.jti);
+    expect(await fake.world.revokedTokens.find(pair.access.claims.jti)).toMatchObject({
+      tokenUse: 'access',
+      reason: 'rotated',
     });
-    // The old access token first: until the rotation it is the one the session names.
-    expect(putItems(ddb, 'revokedTokens')).toEqual([
-      expect.objectContaining({
-        jti: pair.access.claims.jti,
-        tokenUse: 'access',
-        reason: 'rotated',
-      }),
-      expect.objectContaining({
-        jti: pair.refresh.claims.jti,
-        tokenUse: 'refresh',
-        reason: 'rotated',
-        expiresAt: pair.refresh.claims.exp + CLOCK_TOLERANCE_SECONDS,
-        sub: subject.sub,
-        sid: subject.sid,
-        ip: '203.0.113.7',
-        userAgent: 'jest-agent/1.0',
-        revokedAt: expect.any(String),
-      }),
-    ]);
-    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
-    expectOnlyGrantedActions(ddb, 'Refresh');
+    // The client as API Gateway saw it goes into the revocation.
+    expect(await fake.world.revokedTokens.find(pair.refresh.claims.jti)).toMatchObject({
+      tokenUse: 'refresh',
+      reason: 'rotated',
+      expiresAt: pair.refresh.claims.exp + CLOCK_TOLERANCE_SECONDS,
+      sub: subject.sub,
+      sid: subject.sid,
+      ip: '203.0.113.7',
+      userAgent: 'jest-agent/1.0',
+    });
   });
 
   it('returns 401 and ends the whole session when a rotated refresh token is reused', async () => {
-    const rotatedAway = await issueTokens(keyDir, subject);
-    const current = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({ Item: sessionItem(current) });
-    ddb.on(GetItemCommand).resolves({});
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    const rotatedAway = await storedSession(fake.world, subject);
+    const current = await refresh({ refresh_token: rotatedAway.refresh.token });
+    fake.world.clock.advance(fake.runtime.config.refreshGraceSeconds + 1);
 
     const response = await refresh({ refresh_token: rotatedAway.refresh.token });
 
     expectInvalidToken(response);
-    const revoked = putItems(ddb, 'revokedTokens');
-    expect(revoked.map((item) => item.jti)).toEqual(
-      expect.arrayContaining([current.access.claims.jti, current.refresh.claims.jti]),
-    );
-    expect(revoked.every((item) => item.reason === 'reuse_detected')).toBe(true);
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: { userId: subject.sub, sessionId: subject.sid },
+    const currentRefresh = claimsOfToken(String(current.json?.refresh_token));
+    expect(await fake.world.revokedTokens.find(String(currentRefresh.jti))).toMatchObject({
+      reason: 'reuse_detected',
     });
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(await fake.world.sessions.get(subject.sub, subject.sid)).toBeUndefined();
   });
 
   it('returns the winner’s pair when another refresh with the token rotated first (grace window)', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    const winner = await issueTokens(keyDir, subject);
-    const rotated = sessionItem(winner, {
-      lastRotation: {
-        previousRefreshJti: pair.refresh.claims.jti,
-        refreshJti: winner.refresh.claims.jti,
-        issuedAt: winner.access.claims.iat,
-        rotatedAt: Date.now(),
-      },
-    });
-    ddb
-      .on(GetCommand, { TableName: TABLE_NAMES.sessions })
-      .resolvesOnce({ Item: sessionItem(pair) })
-      .resolves({ Item: rotated });
-    ddb.on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
-    ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).rejects(conditionFailed());
+    const pair = await storedSession(fake.world, subject);
+    // This refresh reads the session, then waits while another one rotates it.
+    const paused = pauseAt(fake.world.sessions, 'rotate');
+    const loser = refresh({ refresh_token: pair.refresh.token });
+    await paused.reached;
+    const winner = await call(
+      createRefreshHandler(fake.runtime),
+      proxyEvent({ body: { refresh_token: pair.refresh.token } }),
+    );
+    paused.release();
 
-    const response = await refresh({ refresh_token: pair.refresh.token });
+    const response = await loser;
 
+    expect(winner.status).toBe(200);
     expect(response.status).toBe(200);
-    const access = decodeJwt(String(response.json?.access_token)).payload;
-    const next = decodeJwt(String(response.json?.refresh_token)).payload;
-    expect(access).toEqual(winner.access.claims);
-    expect(next).toEqual(winner.refresh.claims);
-    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    // The same pair (re-signed: an ES256 signature differs each time).
+    for (const token of ['access_token', 'refresh_token']) {
+      expect(claimsOfToken(String(response.json?.[token]))).toEqual(
+        claimsOfToken(String(winner.json?.[token])),
+      );
+    }
+    expect(await fake.world.sessions.get(subject.sub, subject.sid)).toBeDefined();
   });
 
   it('returns 401 when the session was revoked between the read and the rotation', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb
-      .on(GetCommand, { TableName: TABLE_NAMES.sessions })
-      .resolvesOnce({ Item: sessionItem(pair) })
-      .resolves({});
-    ddb.on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens }).resolves({});
-    ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).rejects(conditionFailed());
+    const pair = await storedSession(fake.world, subject);
+    const paused = pauseAt(fake.world.sessions, 'rotate');
+    const asked = refresh({ refresh_token: pair.refresh.token });
+    await paused.reached;
+    fake.world.sessions.items.clear();
+    paused.release();
 
-    const response = await refresh({ refresh_token: pair.refresh.token });
+    const response = await asked;
 
     expectInvalidToken(response);
     expect(response.body).not.toContain('access_token');
   });
 
   it('returns 401 and rotates nothing when the current refresh token is already revoked', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand, { TableName: TABLE_NAMES.sessions }).resolves({ Item: sessionItem(pair) });
-    ddb
-      .on(GetItemCommand, { TableName: TABLE_NAMES.revokedTokens })
-      .resolves({ Item: { jti: { S: pair.refresh.claims.jti } } });
+    const pair = await storedSession(fake.world, subject);
+    await fake.world.revokedTokens.revoke({
+      jti: pair.refresh.claims.jti,
+      sub: subject.sub,
+      sid: subject.sid,
+      tokenUse: 'refresh',
+      reason: 'logout',
+      expiresAt: pair.refresh.claims.exp,
+      revokedAt: fake.world.clock().toISOString(),
+    });
 
     expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
-    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expect(fake.calls).not.toContain('sessions.rotate');
+    expect(fake.calls).not.toContain('sessions.remove');
   });
 
   it('returns 401 when the session no longer exists', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).resolves({});
-    ddb.on(GetItemCommand).resolves({});
+    const pair = await storedSession(fake.world, subject);
+    fake.world.sessions.items.clear();
 
     expectInvalidToken(await refresh({ refresh_token: pair.refresh.token }));
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(fake.world.revokedTokens.items.size).toBe(0);
   });
 
   it('returns 401 for an access token presented as a refresh token', async () => {
-    const pair = await issueTokens(keyDir, subject);
+    const pair = await storedSession(fake.world, subject);
 
     expectInvalidToken(await refresh({ refresh_token: pair.access.token }));
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
-  it('returns 401 for a token signed with another key', async () => {
-    const pair = await issueTokens(keyDir, subject);
+  it('returns 401 for a JWT refresh token signed with another key', async () => {
+    fake = await fakeRuntime({ [ENV.refreshTokenFormat]: 'jwt' });
+    handler = createRefreshHandler(fake.runtime);
+    const pair = await storedSession(fake.world, subject);
     const { header, payload } = decodeJwt(pair.refresh.token);
     const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
 
     expectInvalidToken(await refresh({ refresh_token: forged }));
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it.each([
@@ -220,17 +173,17 @@ describe('refresh handler', () => {
 
     expect(response.status).toBe(400);
     expect(response.json).toEqual({ error: 'invalid_request', message: expect.any(String) });
-    expect(ddb.calls()).toHaveLength(0);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 503 unavailable when the session cannot be read', async () => {
-    const pair = await issueTokens(keyDir, subject);
-    ddb.on(GetCommand).rejects(networkError());
+    const pair = await storedSession(fake.world, subject);
+    unavailable(fake.world.sessions, 'get');
 
     const response = await refresh({ refresh_token: pair.refresh.token });
 
     expect(response.status).toBe(503);
     expect(response.json).toEqual({ error: 'unavailable', message: expect.any(String) });
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(fake.world.revokedTokens.items.size).toBe(0);
   });
 });

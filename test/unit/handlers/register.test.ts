@@ -5,42 +5,29 @@
  * and the name rules in test/unit/contract/requests.test.ts.
  */
 
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { COMMON_PASSWORD_PROBLEM } from '../../../lambdas/auth/credentials-rules';
 import { ENV } from '../../../lambdas/config';
 import { errorBody, registeredBody } from '../../../lambdas/contract/bodies';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
-import {
-  call,
-  conditionFailed,
-  expectOnlyGrantedActions,
-  loadHandlers,
-  networkError,
-  type ProxyHandler,
-  proxyEvent,
-  putItems,
-} from './harness';
+import { createRegisterHandler } from '../../../lambdas/http/routes/register';
+import { type FakeRuntime, fakeRuntime, unavailable } from '../../support/fake-runtime';
+import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+quietLogs();
+
+let fake: FakeRuntime;
 let handler: ProxyHandler;
 
-beforeAll(async () => {
-  ({
-    handlers: { register: handler },
-  } = await loadHandlers('register'));
+beforeEach(async () => {
+  fake = await fakeRuntime();
+  handler = createRegisterHandler(fake.runtime);
 });
-
-afterEach(() => ddb.reset());
-afterAll(() => jest.restoreAllMocks());
 
 const register = (body: unknown, headers?: Record<string, string>) =>
   call(handler, proxyEvent({ body, ...(headers ? { headers } : {}) }));
 
 describe('register handler', () => {
   it('returns 201 with the user id and the normalised username', async () => {
-    ddb.on(PutCommand).resolves({});
-
     const response = await register({ username: '  ＡＬＩＣＥ ', password: 'correct horse' });
 
     expect(response.status).toBe(201);
@@ -50,10 +37,9 @@ describe('register handler', () => {
     });
     const body = registeredBody.parse(response.json);
     expect(body.username).toBe('alice');
-    expect(putItems(ddb, 'users')).toEqual([
+    expect([...fake.world.users.items.values()]).toEqual([
       expect.objectContaining({ username: 'alice', userId: body.user_id }),
     ]);
-    expectOnlyGrantedActions(ddb, 'Register');
   });
 
   it.each([
@@ -74,7 +60,7 @@ describe('register handler', () => {
 
     expect(response.status).toBe(400);
     expect(errorBody.parse(response.json).error).toBe('invalid_request');
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(fake.calls).toEqual([]);
   });
 
   it.each(['password1', 'Password123', 'iloveyou', 'QWERTYUIOP'])(
@@ -87,7 +73,7 @@ describe('register handler', () => {
         error: 'invalid_request',
         message: `Invalid field "password": ${COMMON_PASSWORD_PROBLEM}`,
       });
-      expect(ddb.calls()).toHaveLength(0);
+      expect(fake.calls).toEqual([]);
     },
   );
 
@@ -106,11 +92,11 @@ describe('register handler', () => {
     });
 
     expect(response.status).toBe(400);
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(fake.calls).toEqual([]);
   });
 
   it('returns 409 username_taken when the name exists', async () => {
-    ddb.on(PutCommand).rejects(conditionFailed());
+    await register({ username: 'alice', password: 'long enough' });
 
     const response = await register({ username: 'Alice', password: 'long enough' });
 
@@ -119,35 +105,28 @@ describe('register handler', () => {
   });
 
   it('returns 503 unavailable without internals when DynamoDB cannot be reached', async () => {
-    ddb.on(PutCommand).rejects(networkError());
+    unavailable(fake.world.users, 'create');
 
     const response = await register({ username: 'alice', password: 'long enough' });
 
     expect(response.status).toBe(503);
     expect(errorBody.parse(response.json).error).toBe('unavailable');
     expect(response.body).not.toMatch(/ECONNREFUSED|DynamoDB|PutItem/);
+    expect(fake.world.users.items.size).toBe(0);
   });
 });
 
 describe('register handler with SIGNUP_OPEN=false', () => {
   it('returns 404 not_found and writes nothing', async () => {
-    let closed: ProxyHandler | undefined;
-    process.env[ENV.signupOpen] = 'false';
-    try {
-      await jest.isolateModulesAsync(async () => {
-        ({ handler: closed } = await import('../../../lambdas/handlers/register'));
-      });
-    } finally {
-      delete process.env[ENV.signupOpen];
-    }
+    const closed = await fakeRuntime({ [ENV.signupOpen]: 'false' });
 
     const response = await call(
-      closed as ProxyHandler,
+      createRegisterHandler(closed.runtime),
       proxyEvent({ body: { username: 'alice', password: 'long enough' } }),
     );
 
     expect(response.status).toBe(404);
     expect(errorBody.parse(response.json).error).toBe('not_found');
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(closed.calls).toEqual([]);
   });
 });

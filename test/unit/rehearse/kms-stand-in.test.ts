@@ -2,7 +2,8 @@
  * The KMS stand-in speaks the KMS JSON protocol well enough for the project's
  * own KMS signer, through the real SDK client: its JWS signatures (DER from
  * "KMS", converted to r‖s) verify with the stand-in's key, by key id, ARN or
- * alias, and the key survives a restart on the same folder.
+ * alias, and the key survives a restart on the same folder. It signs only
+ * for a client holding the rehearsal's per-start credential.
  */
 import { verify } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { UnavailableError } from '../../../lambdas/errors';
 import { createKmsSigner } from '../../../lambdas/signing/kms-signer';
+import { kmsRefreshTokenKey } from '../../../lambdas/signing/refresh-token-key';
+import { newLocalCredential } from '../../../local/request-signature';
 import {
   type KmsStandIn,
   standInKeyId,
@@ -24,14 +27,15 @@ const KEY = {
   aliases: ['alias/jwt'],
 };
 
+const credential = newLocalCredential();
 let dir: string;
 let kms: KmsStandIn;
 let client: KMSClient;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kms-stand-in-'));
-  kms = await startKmsStandIn({ keys: [KEY], keyDir: dir });
-  client = new KMSClient({ endpoint: kms.endpoint, region: 'us-east-1' });
+  kms = await startKmsStandIn({ keys: [KEY], keyDir: dir, credential });
+  client = new KMSClient({ endpoint: kms.endpoint, region: 'us-east-1', credentials: credential });
 });
 
 afterAll(async () => {
@@ -41,6 +45,40 @@ afterAll(async () => {
 });
 
 describe('the KMS stand-in', () => {
+  it.each([
+    ['another credential', newLocalCredential()],
+    ['the right access key id with another secret', { ...credential, secretAccessKey: 'guess' }],
+  ])(
+    'refuses to sign, or even to say its key, for a client with %s (another local user)',
+    async (_, other) => {
+      const stranger = new KMSClient({
+        endpoint: kms.endpoint,
+        region: 'us-east-1',
+        credentials: other,
+        maxAttempts: 1,
+      });
+      try {
+        await expect(
+          stranger.send(
+            new SignCommand({
+              KeyId: keyId,
+              Message: new Uint8Array(32),
+              MessageType: 'DIGEST',
+              SigningAlgorithm: 'ECDSA_SHA_256',
+            }),
+          ),
+        ).rejects.toMatchObject({ $metadata: expect.objectContaining({ httpStatusCode: 403 }) });
+        await expect(
+          stranger.send(new GetPublicKeyCommand({ KeyId: keyId })),
+        ).rejects.toMatchObject({
+          $metadata: expect.objectContaining({ httpStatusCode: 403 }),
+        });
+      } finally {
+        stranger.destroy();
+      }
+    },
+  );
+
   it('gives the project’s KMS signer ES256 signatures that verify with the stand-in’s key', async () => {
     for (const name of [KEY.keyId, KEY.arn, 'alias/jwt']) {
       const signer = createKmsSigner({ client, keyId: name });
@@ -111,5 +149,46 @@ describe('the KMS stand-in', () => {
       await again.close();
     }
     expect((await stat(join(dir, `${keyId}.pem`))).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('the KMS stand-in’s HMAC key', () => {
+  const macKeyId = standInKeyId('Stack/RefreshTokenKey');
+  const MAC_KEY = {
+    keyId: macKeyId,
+    arn: `arn:aws:kms:us-east-1:000000000000:key/${macKeyId}`,
+    aliases: [],
+    spec: 'HMAC_256' as const,
+  };
+  let macDir: string;
+  let macKms: KmsStandIn;
+  let macClient: KMSClient;
+
+  beforeAll(async () => {
+    macDir = await mkdtemp(join(tmpdir(), 'kms-stand-in-mac-'));
+    macKms = await startKmsStandIn({ keys: [KEY, MAC_KEY], keyDir: macDir });
+    macClient = new KMSClient({ endpoint: macKms.endpoint, region: 'us-east-1' });
+  });
+
+  afterAll(async () => {
+    macClient?.destroy();
+    await macKms?.close();
+    await rm(macDir, { recursive: true, force: true });
+  });
+
+  it('derives the same refresh-token key for every instance, and counts the calls', async () => {
+    const first = await kmsRefreshTokenKey(macClient, macKeyId)();
+    const second = await kmsRefreshTokenKey(macClient, MAC_KEY.arn)();
+
+    expect(first).toHaveLength(32);
+    expect(Buffer.from(second)).toEqual(Buffer.from(first));
+    expect(macKms.calls()).toEqual({ GenerateMac: 2 });
+  });
+
+  it('refuses to MAC with the signing key, or to sign with the HMAC key', async () => {
+    await expect(kmsRefreshTokenKey(macClient, keyId)()).rejects.toThrow(UnavailableError);
+    await expect(
+      createKmsSigner({ client: macClient, keyId: macKeyId }).sign(new Uint8Array([1])),
+    ).rejects.toThrow(UnavailableError);
   });
 });

@@ -54,7 +54,9 @@ describe('reading the template', () => {
         ttlAttribute: 'expiresAt',
       },
     ]);
-    expect(readKeys(fixtureTemplate())).toEqual([{ logicalId: 'Key', aliases: ['KeyAlias'] }]);
+    expect(readKeys(fixtureTemplate())).toEqual([
+      { logicalId: 'Key', spec: 'ECC_NIST_P256', aliases: ['KeyAlias'] },
+    ]);
   });
 
   it('refuses a function without bundled asset metadata, naming it', () => {

@@ -1,0 +1,30 @@
+/**
+ * POST /auth/logout (not behind the authorizer): the handler over an injected runtime; its Lambda
+ * entry is `lambdas/handlers/logout.ts`.
+ */
+import { logout } from '../../auth/logout';
+import { logoutBody } from '../../contract/requests';
+import type { Runtime } from '../../runtime';
+import { jsonHandler } from '../handler';
+import { clientInfo, optionalBearer } from '../request';
+import { noContent } from '../responses';
+import { parseInput } from '../validation';
+
+export function createLogoutHandler(runtime: Runtime) {
+  return jsonHandler(runtime.config, async (event) => {
+    const deps = {
+      verifier: runtime.verifier(),
+      sessions: runtime.sessions(),
+      revokedTokens: runtime.revokedTokens(),
+      clock: runtime.clock,
+      refreshGraceSeconds: runtime.config.refreshGraceSeconds,
+    };
+    const body = parseInput(logoutBody, event.jsonBody);
+    await logout(
+      deps,
+      { accessToken: optionalBearer(event), refreshToken: body?.refresh_token },
+      clientInfo(event),
+    );
+    return noContent();
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * POST /oauth/introspect (RFC 7662; IAM callers only, see routes.ts): the handler over an injected
+ * runtime; its Lambda entry is `lambdas/handlers/oauth-introspect.ts`.
+ */
+import { introspectToken } from '../../auth/introspect';
+import type { IntrospectionBody } from '../../contract/bodies';
+import { introspectForm } from '../../contract/requests';
+import type { Runtime } from '../../runtime';
+import { formHandler } from '../handler';
+import { json } from '../responses';
+import { parseInput } from '../validation';
+
+export function createOauthIntrospectHandler(runtime: Runtime) {
+  return formHandler(runtime.config, async (event) => {
+    const form = parseInput(introspectForm, event.formBody);
+    const deps = { verifier: runtime.verifier(), revokedTokens: runtime.revokedTokens() };
+    return json(200, (await introspectToken(deps, form.token)) satisfies IntrospectionBody);
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The client's wire types are the server's bodies: each is checked against
+ * the schema the handlers answer with (`lambdas/contract/bodies.ts`), at
+ * compile time (a drift fails `npm run typecheck`) and on a real body.
+ */
+import type {
+  ErrorBody,
+  Me,
+  RegisteredUser,
+  SessionInfo,
+  SessionPage,
+  TokenResponse,
+} from '../../../client/api-types';
+import {
+  type MeBody,
+  type RegisteredBody,
+  type ErrorBody as ServerErrorBody,
+  type SessionSummaryBody,
+  type SessionsBody,
+  sessionsBody,
+  type TokensBody,
+} from '../../../lambdas/contract/bodies';
+
+/** `true` exactly when A and B are the same type (optional and `null` included). */
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** `true` when every A is a B. */
+type Fits<A, B> = [A] extends [B] ? true : false;
+
+// Each line fails to compile when the two sides drift apart.
+const checks = {
+  tokens: true satisfies Same<TokenResponse, TokensBody>,
+  registered: true satisfies Same<RegisteredUser, RegisteredBody>,
+  me: true satisfies Same<Me, MeBody>,
+  session: true satisfies Same<SessionInfo, SessionSummaryBody>,
+  // The client returns `next: null` where the API leaves it out.
+  pageFromServer: true satisfies Fits<
+    SessionsBody,
+    Omit<SessionPage, 'next'> & { next?: string | null }
+  >,
+  pageToServer: true satisfies Fits<SessionPage, SessionsBody>,
+  // Wider on purpose: a code added later breaks no client.
+  error: true satisfies Fits<ServerErrorBody, ErrorBody>,
+};
+
+describe('the client wire types', () => {
+  it('match the server schemas', () => {
+    expect(Object.values(checks).every(Boolean)).toBe(true);
+  });
+
+  it('declare null where the server sends null, as a session never refreshed has', () => {
+    const wire = {
+      sessions: [
+        {
+          session_id: 'abcdefghijklmnopqrstuv',
+          created_at: '2026-01-01T00:00:00.000Z',
+          refreshed_at: null,
+          expires_at: '2026-01-31T00:00:00.000Z',
+          ip: null,
+          user_agent: null,
+          current: true,
+        },
+      ],
+      next: null,
+    } satisfies SessionPage;
+
+    expect(sessionsBody.parse(wire)).toEqual(wire);
+  });
+});
