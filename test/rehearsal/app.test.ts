@@ -1,24 +1,20 @@
 /**
- * `npm run rehearse -- --app DIR` end to end: a CDK app with an auth stack
- * and a notes stack (a REST API and an HTTP API behind the shared authorizer)
- * is synthesized and every API of its assembly served. On both notes APIs a
- * logged-out token is refused on the very next request, after logout,
- * logout-all and a password change alike, and a token signed by another key
- * never passes. REHEARSE_APP picks the app (default: the example app,
- * examples/notes-api, when it is there; else the test fixture).
+ * `npm run rehearse -- --app examples/notes-api` end to end: the example app
+ * (an auth stack, and a notes stack whose REST API and HTTP API the shared
+ * authorizer guards) is synthesized once for this file and every API of its
+ * assembly served. On both notes APIs a logged-out token is refused on the
+ * very next request, after logout, logout-all and a password change alike,
+ * and a token signed by another key never passes.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ENDPOINTS_FILE } from '../../tools/rehearse/app';
 import { PROJECT_ROOT, synthesize } from '../../tools/rehearse/assembly';
 import { type ApiClient, apiClient, type Tokens } from '../e2e/client';
 import { decodeJwt, forgeJwt, generateP256 } from '../support/keys';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
-const EXAMPLE = join(PROJECT_ROOT, 'examples', 'notes-api');
-const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'notes-app');
-const APP = resolve(process.env.REHEARSE_APP ?? (existsSync(join(EXAMPLE, 'cdk.json')) ? EXAMPLE : FIXTURE));
+const APP = join(PROJECT_ROOT, 'examples', 'notes-api');
 
 interface Endpoint {
   stack: string;
@@ -33,7 +29,8 @@ let auth: ApiClient;
 let endpoints: Endpoint[];
 
 beforeAll(async () => {
-  // Inside the app folder, so the bundles find the AWS SDK up the tree as the Lambda runtime provides it.
+  // Inside the app folder, as `--app` synthesizes: the example's bundles leave the AWS SDK out
+  // (the Lambda runtime provides it) and find it up the tree.
   await mkdir(join(APP, 'cdk.out'), { recursive: true });
   assembly = await mkdtemp(join(APP, 'cdk.out', 'rehearsal-test-'));
   await synthesize(assembly, [], APP);
@@ -52,15 +49,18 @@ function notesApis(): Endpoint[] {
   return endpoints.filter((endpoint) => endpoint.url !== server.url);
 }
 
-it('serves every API of the assembly and lists each in rehearsal-endpoints.json', () => {
-  expect(endpoints.map(({ type }) => type).sort()).toEqual(['HTTP', 'REST', 'REST']);
+it('serves every API of the assembly, prints one line for each and lists each in rehearsal-endpoints.json', () => {
+  expect(endpoints.map(({ stack, type }) => ({ stack, type }))).toEqual([
+    { stack: 'NotesAuth', type: 'REST' },
+    { stack: 'Notes', type: 'REST' },
+    { stack: 'Notes', type: 'HTTP' },
+  ]);
   expect(endpoints[0]?.url).toBe(server.url);
-  for (const endpoint of endpoints) {
-    expect(endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
-    expect(endpoint.stack).toEqual(expect.any(String));
-    expect(endpoint.api).toEqual(expect.any(String));
+  for (const { stack, api, type, url } of endpoints) {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.output()).toContain(`${type} ${stack}/${api} ${url}`);
   }
-  expect(server.output()).toContain(`HTTP `);
+  expect(new Set(endpoints.map(({ url }) => url)).size).toBe(3);
 });
 
 describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {

@@ -45,6 +45,7 @@ type Json = unknown;
 
 const SERVICES: Record<string, string> = {
   'AWS::DynamoDB::Table': 'dynamodb',
+  'AWS::DynamoDB::GlobalTable': 'dynamodb',
   'AWS::KMS::Key': 'kms',
   'AWS::Lambda::Function': 'lambda',
   'AWS::IAM::Role': 'iam',
@@ -82,6 +83,7 @@ export class TemplateResolver {
     const name = this.physicalId(id);
     switch (type) {
       case 'AWS::DynamoDB::Table':
+      case 'AWS::DynamoDB::GlobalTable':
         return `arn:${partition}:dynamodb:${region}:${accountId}:table/${name}`;
       case 'AWS::KMS::Key':
         return `arn:${partition}:kms:${region}:${accountId}:key/${name}`;

@@ -310,11 +310,22 @@ function readRestApiById(template: CfnTemplate, apiId: string): RestApiModel {
   };
 }
 
-/** Every `AWS::DynamoDB::Table`, as a `CreateTable` input built from its own properties. */
+/**
+ * Every `AWS::DynamoDB::Table`, and every `AWS::DynamoDB::GlobalTable` (CDK's
+ * `TableV2`) as the one table of the region the rehearsal runs in, as a
+ * `CreateTable` input built from its own properties. A global table's
+ * capacity lives in per-replica settings; the engine enforces none, so it is
+ * created on demand.
+ */
 export function readTables(template: CfnTemplate): TemplateTable[] {
-  return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, resource]) => {
+  const tables = [
+    ...resourcesOfType(template, 'AWS::DynamoDB::Table'),
+    ...resourcesOfType(template, 'AWS::DynamoDB::GlobalTable'),
+  ];
+  return tables.map(([logicalId, resource]) => {
     const props = resource.Properties ?? {};
-    const provisioned = props.BillingMode === 'PROVISIONED';
+    const provisioned =
+      resource.Type === 'AWS::DynamoDB::Table' && props.BillingMode === 'PROVISIONED';
     const indexes = (props.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[];
     const ttl = props.TimeToLiveSpecification as
       | { AttributeName?: string; Enabled?: boolean }
