@@ -8,9 +8,11 @@
 /** The `error` codes the API answers with (see docs/api.md); others may be added. */
 export type ApiErrorCode =
   | 'invalid_request'
+  | 'invalid_grant'
   | 'invalid_credentials'
   | 'invalid_token'
   | 'forbidden'
+  | 'mfa_required'
   | 'not_found'
   | 'username_taken'
   | 'too_many_requests'

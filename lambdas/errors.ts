@@ -115,3 +115,26 @@ export class TooManyRequestsError extends AuthError {
     super(message);
   }
 }
+
+/** 400: an MFA token that is malformed, unknown, used up or expired (OAuth 2.0's `invalid_grant`). */
+export class InvalidGrantError extends AuthError {
+  readonly code = 'invalid_grant';
+  override readonly name = 'InvalidGrantError';
+
+  constructor(message: string = ERROR_MESSAGES.invalidGrant) {
+    super(message);
+  }
+}
+
+/**
+ * 403: the right password of an account with a second factor. The answer
+ * carries {@link mfaToken}, which `POST /auth/mfa/verify` takes with a code.
+ */
+export class MfaRequiredError extends AuthError {
+  readonly code = 'mfa_required';
+  override readonly name = 'MfaRequiredError';
+
+  constructor(readonly mfaToken: string) {
+    super(ERROR_MESSAGES.mfaRequired);
+  }
+}

@@ -8,6 +8,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
 import type {
   LoginAttemptStore,
+  MfaChallengeStore,
   MfaStore,
   RevokedTokenStore,
   SessionStore,
@@ -27,6 +28,7 @@ import { kmsTotpSecretCipher, localTotpSecretCipher } from './signing/totp-secre
 import { createDocumentClient } from './store/dynamo';
 import { createLoginAttemptStore } from './store/login-attempts';
 import { createMfaStore } from './store/mfa';
+import { createMfaChallengeStore } from './store/mfa-challenges';
 import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
@@ -56,6 +58,8 @@ export interface Runtime {
   loginAttempts: () => LoginAttemptStore;
   /** The second factor's writes, on the users table. */
   mfa: () => MfaStore;
+  /** Logins waiting for their second factor. */
+  mfaChallenges: () => MfaChallengeStore;
   totpCipher: () => TotpSecretCipher;
   passwords: () => PasswordHasher;
   signer: () => TokenSigner;
@@ -112,6 +116,7 @@ export function createRuntime(env: Env = process.env): Runtime {
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
     mfa: lazy(() => createMfaStore(dynamo(), config.tables.users)),
+    mfaChallenges: lazy(() => createMfaChallengeStore(dynamo(), config.tables.mfaChallenges)),
     totpCipher: lazy(() => {
       const key = config.totpKey;
       if (!key) throw new Error(`${ENV.totpKeyId} is not set: TOTP secrets cannot be kept.`);

@@ -147,11 +147,24 @@ export interface SessionRecord extends SessionTokens {
    * against. Absent on sessions stored before it existed: read as 0.
    */
   credentialsVersion?: number;
+  /**
+   * How the user signed in (RFC 8176), carried by every access token of the
+   * session, a grace-window replay's too; a step-up replaces it. Absent on
+   * sessions stored before it existed: `["pwd"]` ({@link amrOf}).
+   */
+  amr?: string[];
+}
+
+/** A session's `amr`; `["pwd"]` for a session stored before the attribute existed. */
+export function amrOf(session: Pick<SessionRecord, 'amr'>): string[] {
+  return session.amr ?? ['pwd'];
 }
 
 export interface SessionRotation extends SessionTokens {
   /** The refresh token id the caller checked: the write fails if it is no longer current. */
   previousRefreshJti: string;
+  /** A new `amr` for the session (a step-up); absent: it stays. */
+  amr?: string[];
   refreshedAt: string;
   /** The `iat` of the new pair (epoch seconds). */
   issuedAt: number;
@@ -439,4 +452,34 @@ export interface LoginAttemptStore {
   listAccount(account: string): Promise<AccountAttempts>;
   /** Deletes every counter of `account` (an operator's unlock or password reset); returns how many. */
   clearAccount(account: string): Promise<number>;
+}
+
+/** A login waiting for its second factor (`auth/mfa/challenge.ts`). */
+export interface MfaChallenge {
+  /** SHA-256 (hex) of the `mfa_token`; the token itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  username: string;
+  /** The user's credentials version when the password was checked: a change since voids it. */
+  credentialsVersion: number;
+  /** Codes tried so far. */
+  attempts: number;
+  /** Epoch seconds: the TTL attribute, and the end checked in code. */
+  expiresAt: number;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface MfaChallengeStore {
+  create(challenge: MfaChallenge): Promise<void>;
+  /** The challenge, strongly consistent; `undefined` when unknown, used or past `expiresAt` at `now` (epoch s). */
+  find(tokenHash: string, now: number): Promise<MfaChallenge | undefined>;
+  /**
+   * Counts one code attempt, in one conditional write that applies only
+   * while the challenge exists, is live at `now` and has had fewer than
+   * `maxAttempts`; the new count, or `undefined` when refused.
+   */
+  countAttempt(tokenHash: string, now: number, maxAttempts: number): Promise<number | undefined>;
+  /** Uses the challenge up (a conditional delete): of concurrent callers exactly one gets true. */
+  consume(tokenHash: string): Promise<boolean>;
 }

@@ -28,7 +28,13 @@ import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import { sameReference } from '../tokens/opaque-refresh';
 import type { TokenVerifier } from '../tokens/verify';
 import { withinGrace } from './grace';
-import type { ClientInfo, RevokedTokenStore, SessionRecord, SessionStore } from './ports';
+import {
+  amrOf,
+  type ClientInfo,
+  type RevokedTokenStore,
+  type SessionRecord,
+  type SessionStore,
+} from './ports';
 import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
 
 export interface RefreshDeps {
@@ -108,6 +114,8 @@ async function rotate(
       username: session.username,
       // The session never grows: the new refresh token ends when the first one did.
       sessionExpiresAt: session.expiresAt,
+      // How the user signed in stays with the session: a refresh never adds or drops a factor.
+      amr: amrOf(session),
     },
     presentedToken,
   );
@@ -157,7 +165,12 @@ async function signSuccessor(
 ) {
   const rotation = session.lastRotation as NonNullable<SessionRecord['lastRotation']>;
   const claims = await issuer.pairClaims(
-    { sub: session.userId, sid: session.sessionId, username: session.username },
+    {
+      sub: session.userId,
+      sid: session.sessionId,
+      username: session.username,
+      amr: amrOf(session),
+    },
     {
       accessJti: session.accessJti,
       accessExp: session.accessExp,

@@ -13,9 +13,11 @@
  */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  invalid_grant: 400,
   invalid_credentials: 401,
   invalid_token: 401,
   forbidden: 403,
+  mfa_required: 403,
   not_found: 404,
   username_taken: 409,
   too_many_requests: 429,
@@ -38,6 +40,9 @@ export const ERROR_MESSAGES = {
   wrongCurrentPassword: 'The current password is wrong.',
   invalidToken: 'The token is invalid, expired or revoked.',
   forbidden: 'Access to this resource is denied.',
+  mfaRequired: 'A second factor is required: send a code with the mfa_token to /auth/mfa/verify.',
+  invalidGrant: 'The MFA token is invalid, used up or expired; log in again.',
+  wrongCode: 'The code is wrong or was already used.',
   noSuchRoute: 'No such route.',
   noSuchSession: 'No such session.',
   usernameTaken: 'That username is taken.',

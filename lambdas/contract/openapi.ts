@@ -19,6 +19,7 @@ import {
   introspectionBody,
   jwksBody,
   meBody,
+  mfaRequiredBody,
   recoveryCodesBody,
   registeredBody,
   sessionsBody,
@@ -32,6 +33,7 @@ import {
   introspectForm,
   loginBody,
   logoutBody,
+  mfaVerifyBody,
   refreshBody,
   registrationBody,
   revokeForm,
@@ -52,7 +54,12 @@ const errorAnswer = (code: ErrorCode, meaning?: string) => ({
 /** The error answers, by the name each route lists them with. */
 const ERROR_RESPONSES = {
   invalidRequest: errorAnswer('invalid_request', 'malformed or missing input'),
+  invalidGrant: errorAnswer('invalid_grant', 'an MFA token that is bad, used up or expired'),
   invalidCredentials: errorAnswer('invalid_credentials', 'wrong username or password'),
+  mfaRequired: errorAnswer(
+    'mfa_required',
+    'the account has a second factor: the body carries mfa_token',
+  ),
   invalidToken: errorAnswer('invalid_token', 'bad, expired, revoked or reused token'),
   forbidden: errorAnswer('forbidden', 'refused by the firewall or the access policy'),
   notFound: errorAnswer('not_found', 'no such route or session'),
@@ -90,8 +97,11 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
   Login: {
     summary: 'Log in: open a session and get its token pair',
     request: { schema: loginBody, mediaType: json, required: true },
+    description:
+      'An account with a second factor gets 403 mfa_required with an mfa_token instead, ' +
+      'which POST /auth/mfa/verify takes with a code.',
     success: { status: 200, description: 'The token pair', schema: tokensBody },
-    errors: ['invalidRequest', 'invalidCredentials', 'unavailable'],
+    errors: ['invalidRequest', 'invalidCredentials', 'mfaRequired', 'unavailable'],
   },
   Refresh: {
     summary: 'Rotate the refresh token: a new pair, the old one revoked',
@@ -143,6 +153,16 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     request: { schema: changePasswordBody, mediaType: json, required: true },
     success: { status: 204, description: 'Password changed' },
     errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
+  },
+  MfaVerify: {
+    summary: 'Finish a login with a second factor: the mfa_token and a code',
+    description:
+      'The code is a current TOTP code, or an unused recovery code in its place. ' +
+      'The mfa_token lasts 5 minutes and takes 5 codes; a wrong code counts on the ' +
+      'login lockout. The tokens carry amr ["pwd","otp","mfa"], or ["pwd","mfa"] after a recovery code.',
+    request: { schema: mfaVerifyBody, mediaType: json, required: true },
+    success: { status: 200, description: 'The session’s first token pair', schema: tokensBody },
+    errors: ['invalidRequest', 'invalidGrant', 'invalidCredentials', 'unavailable'],
   },
   MfaTotpBegin: {
     summary: 'Start turning TOTP on: a new secret, pending until confirmed',
@@ -301,7 +321,9 @@ function errorResponses(): JsonObject {
         ...(status === ERROR_STATUS.too_many_requests
           ? { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 } } } }
           : {}),
-        content: { [json]: { schema: ref('schemas', 'Error') } },
+        content: {
+          [json]: { schema: ref('schemas', name === 'mfaRequired' ? 'MfaRequired' : 'Error') },
+        },
       },
     ]),
   );
@@ -338,7 +360,10 @@ export function openApiDocument(version: string): JsonObject {
     ],
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorBody, 'output') },
+      schemas: {
+        Error: jsonSchema(errorBody, 'output'),
+        MfaRequired: jsonSchema(mfaRequiredBody, 'output'),
+      },
       responses: errorResponses(),
       securitySchemes: {
         bearerJwt: {

@@ -114,6 +114,9 @@ export const totpConfirmBody = body({ code: mfaCode });
 /** `DELETE /auth/mfa/totp`: the current password and a code (TOTP or recovery). */
 export const totpRemovalBody = body({ current_password: currentPassword, code: mfaCode });
 
+/** `POST /auth/mfa/verify`: the `mfa_token` login answered, and a code. */
+export const mfaVerifyBody = body({ mfa_token: token, code: mfaCode });
+
 /**
  * `POST /oauth/revoke` (RFC 7009), form-encoded: the token and an optional
  * hint; any hint value is accepted (an unknown one is ignored, §2.1).

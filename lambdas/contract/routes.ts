@@ -113,6 +113,8 @@ export const ROUTES: readonly RouteSpec[] = [
       revokedTokens: ['PutItem'],
       // The lockout: count the attempt (conditional updates), read a refused one's lock.
       loginAttempts: ['GetItem', 'UpdateItem'],
+      // An account with a second factor: the challenge its mfa_token names.
+      mfaChallenges: ['PutItem'],
     },
     key: SIGNS_TOKENS,
     envelopeKey: DECRYPTS_SIGNING_KEY,
@@ -205,6 +207,27 @@ export const ROUTES: readonly RouteSpec[] = [
     key: [],
     hashesPasswords: true,
     assets: [COMMON_PASSWORDS_ASSET],
+  },
+  {
+    // The second step of a login with a second factor: the mfa_token and a code.
+    id: 'MfaVerify',
+    method: 'POST',
+    path: '/auth/mfa/verify',
+    auth: 'none',
+    entry: 'lambdas/handlers/mfa-verify.ts',
+    // Login's tables (but the re-hash), the challenge (read, count, use up) and the
+    // user's MFA attributes (the TOTP step, a recovery code).
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      mfaChallenges: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    },
+    key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
+    refreshKey: READS_REFRESH_TOKENS,
+    totpKey: ['kms:Decrypt'],
   },
   {
     // The current password again: a stolen access token alone cannot enrol an authenticator.

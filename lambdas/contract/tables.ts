@@ -62,6 +62,18 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
+   * One item per login waiting for its second factor, keyed by the SHA-256
+   * of its `mfa_token` (the token itself is never stored): the user, the
+   * credentials version its password was checked under, the codes tried.
+   * Deleted when used; expiry is checked in code (TTL deletes late).
+   */
+  mfaChallenges: {
+    logicalName: 'MfaChallenges',
+    envVar: 'MFA_CHALLENGES_TABLE',
+    partitionKey: { name: 'tokenHash', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
+  /**
    * One item per operator action of the admin CLI (who, when, what, on whom,
    * why), written before the action; kept at least 400 days, then deleted by
    * TTL. No function reads or writes it: only the operator's CLI.

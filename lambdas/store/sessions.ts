@@ -82,7 +82,11 @@ export function createSessionStore(
       return sessions.filter(isLive);
     },
 
-    rotate(userId, sessionId, { previousRefreshJti, refreshedAt, issuedAt, rotatedAt, ...tokens }) {
+    rotate(
+      userId,
+      sessionId,
+      { previousRefreshJti, refreshedAt, issuedAt, rotatedAt, amr, ...tokens },
+    ) {
       const lastRotation: RotationRecord = {
         previousRefreshJti,
         refreshJti: tokens.refreshJti,
@@ -96,8 +100,7 @@ export function createSessionStore(
             Key: key(userId, sessionId),
             // One write swaps the pair and records the rotation: a concurrent
             // refresh that loses the condition reads the successor from here.
-            UpdateExpression:
-              'SET accessJti = :accessJti, accessExp = :accessExp, refreshJti = :refreshJti, refreshExp = :refreshExp, refreshedAt = :refreshedAt, lastRotation = :lastRotation',
+            UpdateExpression: `SET accessJti = :accessJti, accessExp = :accessExp, refreshJti = :refreshJti, refreshExp = :refreshExp, refreshedAt = :refreshedAt, lastRotation = :lastRotation${amr ? ', amr = :amr' : ''}`,
             // A missing item has no refreshJti, so this also fails for a deleted session.
             ConditionExpression: 'refreshJti = :previous',
             ExpressionAttributeValues: {
@@ -108,6 +111,7 @@ export function createSessionStore(
               ':refreshedAt': refreshedAt,
               ':lastRotation': lastRotation,
               ':previous': previousRefreshJti,
+              ...(amr ? { ':amr': amr } : {}),
             },
           }),
         ),

@@ -31,6 +31,12 @@ interface CommonClaims {
 export interface AccessTokenClaims extends CommonClaims {
   token_use: 'access';
   username: string;
+  /**
+   * How the user signed in (RFC 8176): `["pwd"]`, or `["pwd", "otp", "mfa"]`
+   * after a TOTP code (`["pwd", "mfa"]` after a recovery code). Absent on
+   * tokens issued before it existed: read as `["pwd"]`.
+   */
+  amr?: string[];
 }
 
 export interface RefreshTokenClaims extends CommonClaims {

@@ -47,6 +47,8 @@ export interface SessionSubject {
   username: string;
   /** Absolute end of the session (epoch seconds): the refresh token's `exp`. */
   sessionExpiresAt: number;
+  /** How the user signed in (RFC 8176), kept by the session; absent: the token says nothing of it. */
+  amr?: readonly string[];
 }
 
 /** Everything that tells one pair from another, besides its subject: what a session stores. */
@@ -134,7 +136,7 @@ export function createTokenIssuer({
   }
 
   const accessClaims = (
-    { sub, sid, username }: Omit<SessionSubject, 'sessionExpiresAt'>,
+    { sub, sid, username, amr }: Omit<SessionSubject, 'sessionExpiresAt'>,
     { iat, accessJti, accessExp }: Pick<PairIdentity, 'iat' | 'accessJti' | 'accessExp'>,
   ): AccessTokenClaims => ({
     iss: settings.issuer,
@@ -146,6 +148,7 @@ export function createTokenIssuer({
     exp: accessExp,
     token_use: 'access',
     username,
+    ...(amr ? { amr: [...amr] } : {}),
   });
 
   const jwtPair = (

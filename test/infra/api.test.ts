@@ -274,6 +274,7 @@ describe('REST API', () => {
           'SessionsTableName',
           'RevokedTokensTableName',
           'LoginAttemptsByAddressTableName',
+          'MfaChallengesTableName',
           'AdminAuditTableName',
           'SigningKeyId',
           'SigningKeyAlias',

@@ -49,7 +49,7 @@ describe('envelope signing mode', () => {
         .flatMap(actionsOf)
         .includes('kms:Decrypt'),
     ).map((route) => route.id);
-    expect(decrypters.sort()).toEqual(['Login', 'Refresh']);
+    expect(decrypters.sort()).toEqual(['Login', 'MfaVerify', 'Refresh']);
 
     const statements = resources[logicalId(envelope?.key as never)].Properties.KeyPolicy
       .Statement as KeyStatement[];

@@ -103,7 +103,7 @@ describe('IAM least privilege', () => {
     const signers = [...ROUTES, AUTHORIZER]
       .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes('kms:Sign'))
       .map((spec) => spec.id);
-    expect(signers.sort()).toEqual(['Login', 'Refresh']);
+    expect(signers.sort()).toEqual(['Login', 'MfaVerify', 'Refresh']);
   });
 
   it('lets only the enrolment encrypt a TOTP secret, and only the code checks decrypt one, in the key policy too', () => {

@@ -90,7 +90,7 @@ describe('JwtAuth', () => {
       const { stackName, ...config } = auth.config;
       expect(config).toEqual(defaults);
       expect(stackName).toBe('Shop');
-      template.resourceCountIs('AWS::DynamoDB::Table', 5);
+      template.resourceCountIs('AWS::DynamoDB::Table', 6);
       template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
       template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     });

@@ -122,6 +122,7 @@ describe('observability', () => {
           'SessionsTableErrors',
           'RevokedTokensTableErrors',
           'LoginAttemptsTableErrors',
+          'MfaChallengesTableErrors',
           'AdminAuditTableErrors',
           'RefreshReuse',
           'FailedLogins',

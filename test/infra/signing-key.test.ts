@@ -81,6 +81,7 @@ describe('KMS signing key', () => {
       expect(ROUTES.filter((r) => r.key.includes('kms:Sign')).map((r) => r.id)).toEqual([
         'Login',
         'Refresh',
+        'MfaVerify',
       ]);
     });
 

@@ -38,6 +38,7 @@ import { createMeHandler } from '../../lambdas/http/routes/me';
 import { createMfaTotpBeginHandler } from '../../lambdas/http/routes/mfa-totp-begin';
 import { createMfaTotpConfirmHandler } from '../../lambdas/http/routes/mfa-totp-confirm';
 import { createMfaTotpRemoveHandler } from '../../lambdas/http/routes/mfa-totp-remove';
+import { createMfaVerifyHandler } from '../../lambdas/http/routes/mfa-verify';
 import { createOauthIntrospectHandler } from '../../lambdas/http/routes/oauth-introspect';
 import { createOauthMetadataHandler } from '../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../lambdas/http/routes/oauth-revoke';
@@ -61,6 +62,7 @@ const FACTORIES: Record<string, (runtime: Runtime) => ProxyHandler> = {
   MfaTotpBegin: createMfaTotpBeginHandler,
   MfaTotpConfirm: createMfaTotpConfirmHandler,
   MfaTotpRemove: createMfaTotpRemoveHandler,
+  MfaVerify: createMfaVerifyHandler,
   Jwks: createJwksHandler,
   OAuthRevoke: createOauthRevokeHandler,
   OAuthIntrospect: createOauthIntrospectHandler,
@@ -216,7 +218,16 @@ describe('the DynamoDB actions of each route', () => {
       body: { code: totpCode(secret, timeStep(new Date())) },
     });
     expect(confirmed.status).toBe(200);
-    const [recoveryCode] = (confirmed.json as { recovery_codes: string[] }).recovery_codes;
+    const [recoveryCode, loginCode] = (confirmed.json as { recovery_codes: string[] })
+      .recovery_codes;
+    const challenged = await ask('Login', {
+      body: { username: 'alice', password: 'a long second passphrase' },
+    });
+    expect(challenged.status).toBe(403);
+    const verified = await ask('MfaVerify', {
+      body: { mfa_token: (challenged.json as { mfa_token: string }).mfa_token, code: loginCode },
+    });
+    expect(verified.status).toBe(200);
     const removed = await ask('MfaTotpRemove', {
       method: 'DELETE',
       authorizer: caller,

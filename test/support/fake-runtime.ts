@@ -23,7 +23,7 @@ export interface FakeRuntime {
   calls: string[];
 }
 
-type StoreName = 'users' | 'sessions' | 'revokedTokens' | 'loginAttempts' | 'mfa';
+type StoreName = 'users' | 'sessions' | 'revokedTokens' | 'loginAttempts' | 'mfa' | 'mfaChallenges';
 
 /** The store as the handler sees it: each call is written down in `calls`. */
 function recording<T extends object>(name: StoreName, store: T, calls: string[]): T {
@@ -64,6 +64,7 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),
     loginAttempts: () => recording('loginAttempts', world.loginAttempts, calls),
     mfa: () => recording('mfa', world.mfa, calls),
+    mfaChallenges: () => recording('mfaChallenges', world.mfaChallenges, calls),
     totpCipher: () => world.totpCipher,
     passwords: () => world.passwords,
     signer: () => world.signer,

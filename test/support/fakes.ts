@@ -13,6 +13,8 @@ import {
   type AdminAuditStore,
   credentialsVersionOf,
   type LoginAttemptStore,
+  type MfaChallenge,
+  type MfaChallengeStore,
   type MfaStore,
   type Revocation,
   type RevokedTokenStore,
@@ -137,6 +139,36 @@ export function memoryMfaStore(users: MemoryUserStore): MfaStore {
       if (!codes || !Object.hasOwn(codes, hash)) return false;
       delete codes[hash];
       return true;
+    },
+  };
+}
+
+export interface MemoryMfaChallengeStore extends MfaChallengeStore {
+  readonly items: Map<string, MfaChallenge>;
+}
+
+/** Challenges by token hash; expiry checked in code, as the store does (TTL never deletes here). */
+export function memoryMfaChallengeStore(): MemoryMfaChallengeStore {
+  const items = new Map<string, MfaChallenge>();
+  return {
+    items,
+    async create(challenge) {
+      if (!items.has(challenge.tokenHash)) items.set(challenge.tokenHash, copy(challenge));
+    },
+    async find(tokenHash, now) {
+      const challenge = items.get(tokenHash);
+      return challenge && challenge.expiresAt > now ? copy(challenge) : undefined;
+    },
+    async countAttempt(tokenHash, now, maxAttempts) {
+      const challenge = items.get(tokenHash);
+      if (!challenge || challenge.expiresAt <= now || challenge.attempts >= maxAttempts) {
+        return undefined;
+      }
+      challenge.attempts += 1;
+      return challenge.attempts;
+    },
+    async consume(tokenHash) {
+      return items.delete(tokenHash);
     },
   };
 }
@@ -413,6 +445,7 @@ export async function domainWorld({
     signer,
     users,
     mfa: memoryMfaStore(users),
+    mfaChallenges: memoryMfaChallengeStore(),
     totpCipher: testTotpCipher(),
     totpIssuer: TEST_SETTINGS.audience,
     sessions: memorySessionStore(clock),

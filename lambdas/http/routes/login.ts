@@ -10,22 +10,13 @@ import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { tokenResponse } from '../responses';
 import { parseInput } from '../validation';
+import { loginDeps } from './login-deps';
 
 export function createLoginHandler(runtime: Runtime) {
   return jsonHandler(runtime.config, async (event) => {
     const { username, password } = parseInput(loginBody, event.jsonBody);
-    const deps = {
-      // An account stored under the first normalisation of its name still logs in.
-      users: withLegacyUsername(runtime.users(), username.legacyUsername),
-      sessions: runtime.sessions(),
-      revokedTokens: runtime.revokedTokens(),
-      maxSessionsPerUser: runtime.config.maxSessionsPerUser,
-      passwords: runtime.passwords(),
-      loginAttempts: runtime.loginAttempts(),
-      lockout: runtime.config.lockout,
-      issuer: runtime.issuer(),
-      clock: runtime.clock,
-    };
+    // An account stored under the first normalisation of its name still logs in.
+    const deps = loginDeps(runtime, withLegacyUsername(runtime.users(), username.legacyUsername));
     const pair = await login(deps, { username: username.username, password }, clientInfo(event));
     return tokenResponse(pair);
   });

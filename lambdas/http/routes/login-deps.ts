@@ -1,0 +1,19 @@
+/** What opening a session takes (login, and the second factor's verify), from the runtime. */
+import type { LoginDeps } from '../../auth/login';
+import type { UserStore } from '../../auth/ports';
+import type { Runtime } from '../../runtime';
+
+export function loginDeps(runtime: Runtime, users: UserStore = runtime.users()): LoginDeps {
+  return {
+    users,
+    sessions: runtime.sessions(),
+    revokedTokens: runtime.revokedTokens(),
+    maxSessionsPerUser: runtime.config.maxSessionsPerUser,
+    passwords: runtime.passwords(),
+    loginAttempts: runtime.loginAttempts(),
+    lockout: runtime.config.lockout,
+    issuer: runtime.issuer(),
+    mfaChallenges: runtime.mfaChallenges(),
+    clock: runtime.clock,
+  };
+}
