@@ -116,12 +116,19 @@ export class TooManyRequestsError extends AuthError {
   }
 }
 
+/** Kept out of `ERROR_MESSAGES`, which the authorizer bundles whole: only the MFA routes answer them. */
+export const MFA_ERROR_MESSAGES = {
+  mfaRequired: 'A second factor is required: send a code with the mfa_token to /auth/mfa/verify.',
+  invalidGrant: 'The MFA token is invalid, used up or expired; log in again.',
+  wrongCode: 'The code is wrong or was already used.',
+} as const;
+
 /** 400: an MFA token that is malformed, unknown, used up or expired (OAuth 2.0's `invalid_grant`). */
 export class InvalidGrantError extends AuthError {
   readonly code = 'invalid_grant';
   override readonly name = 'InvalidGrantError';
 
-  constructor(message: string = ERROR_MESSAGES.invalidGrant) {
+  constructor(message: string = MFA_ERROR_MESSAGES.invalidGrant) {
     super(message);
   }
 }
@@ -135,6 +142,6 @@ export class MfaRequiredError extends AuthError {
   override readonly name = 'MfaRequiredError';
 
   constructor(readonly mfaToken: string) {
-    super(ERROR_MESSAGES.mfaRequired);
+    super(MFA_ERROR_MESSAGES.mfaRequired);
   }
 }

@@ -15,8 +15,7 @@
  *   requests with it exactly one gets a session.
  */
 import { epochSeconds } from '../../clock';
-import { ERROR_MESSAGES } from '../../contract/errors';
-import { InvalidCredentialsError, InvalidGrantError } from '../../errors';
+import { InvalidCredentialsError, InvalidGrantError, MFA_ERROR_MESSAGES } from '../../errors';
 import type { TokenPair } from '../../tokens/issue';
 import { RECOVERY_CODE_AMR, TOTP_AMR } from '../amr';
 import { addressKey } from '../client-address';
@@ -76,7 +75,7 @@ export async function verifyMfa(
   });
   if (!factor) {
     await settleAttempt(deps, admission, false);
-    throw new InvalidCredentialsError(ERROR_MESSAGES.wrongCode);
+    throw new InvalidCredentialsError(MFA_ERROR_MESSAGES.wrongCode);
   }
   // A concurrent request with the same token and another good code won.
   if (!(await challenges.consume(hash))) throw new InvalidGrantError();
