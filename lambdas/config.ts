@@ -19,17 +19,29 @@ export const ENV = envNames(FUNCTION_SETTINGS);
 /** The parsed value of every function setting. */
 export type FunctionSettings = Values<typeof FUNCTION_SETTINGS>;
 
-/** The default of every function setting that has one. */
-export const DEFAULTS = {
-  audience: FUNCTION_SETTINGS.audience.default,
-  accessTokenTtlSeconds: FUNCTION_SETTINGS.accessTokenTtlSeconds.default,
-  refreshTokenTtlSeconds: FUNCTION_SETTINGS.refreshTokenTtlSeconds.default,
-  refreshGraceSeconds: FUNCTION_SETTINGS.refreshGraceSeconds.default,
-  maxSessionsPerUser: FUNCTION_SETTINGS.maxSessionsPerUser.default,
-  loginLockoutThreshold: FUNCTION_SETTINGS.loginLockoutThreshold.default,
-  loginLockoutMaxSeconds: FUNCTION_SETTINGS.loginLockoutMaxSeconds.default,
-  loginAccountCeilingPerHour: FUNCTION_SETTINGS.loginAccountCeilingPerHour.default,
-} as const;
+const DEFAULTED = [
+  'audience',
+  'accessTokenTtlSeconds',
+  'refreshTokenTtlSeconds',
+  'refreshGraceSeconds',
+  'maxSessionsPerUser',
+  'loginLockoutThreshold',
+  'loginLockoutMaxSeconds',
+  'loginAccountCeilingPerHour',
+] as const;
+type Defaulted = (typeof DEFAULTED)[number];
+
+function defaultsOf(): { readonly [K in Defaulted]: (typeof FUNCTION_SETTINGS)[K]['default'] } {
+  return Object.fromEntries(DEFAULTED.map((name) => [name, FUNCTION_SETTINGS[name].default])) as {
+    readonly [K in Defaulted]: (typeof FUNCTION_SETTINGS)[K]['default'];
+  };
+}
+
+/**
+ * The default of every function setting that has one. Built by a call marked
+ * pure, so a bundle that never reads it (the authorizer's) leaves it out.
+ */
+export const DEFAULTS = /* @__PURE__ */ defaultsOf();
 
 /**
  * The issuer every token carried before the issuer became the API's URL.
@@ -60,9 +72,6 @@ export type RefreshTokenKeySettings =
   | { kind: 'kms'; keyId: string }
   | { kind: 'local'; keyDir: string };
 
-/** Where the key of the TOTP secrets is: KMS (deployed) or a file in the data folder. */
-export type TotpKeySettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
-
 export interface RefreshTokenSettings {
   format: RefreshTokenFormat;
   /** Absent: opaque refresh tokens are refused (a deployment without the key). */
@@ -87,8 +96,11 @@ export interface AppConfig {
   tokens: TokenSettings;
   signing: SigningSettings;
   refreshTokens: RefreshTokenSettings;
-  /** Absent: the MFA routes cannot encrypt or read a TOTP secret (a deployment without the key). */
-  totpKey?: TotpKeySettings;
+  /**
+   * The KMS key of the TOTP secrets (deployed). Absent: local mode's key file
+   * beside the signing key, and no TOTP at all elsewhere (`runtime.ts`).
+   */
+  totpKeyId?: string;
   /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
   keySet?: KeySetSettings;
   signupOpen: boolean;
@@ -189,15 +201,6 @@ function refreshTokenSettings(
   return { format, ...(key ? { key } : {}) };
 }
 
-/** The TOTP secrets' key: the KMS key when set, else (local mode) a file beside the signing key. */
-function totpKeySettings(
-  settings: FunctionSettings,
-  signing: SigningSettings,
-): { totpKey?: TotpKeySettings } {
-  if (settings.totpKeyId) return { totpKey: { kind: 'kms', keyId: settings.totpKeyId } };
-  return signing.kind === 'local' ? { totpKey: { kind: 'local', keyDir: signing.keyDir } } : {};
-}
-
 function readKeySet({ publicKeys, currentKid }: FunctionSettings): KeySetSettings | undefined {
   if (!publicKeys) {
     if (currentKid) throw new ConfigError(`${ENV.currentKid} needs ${ENV.publicKeys}.`);
@@ -236,7 +239,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: tokenSettings(settings),
     signing,
     refreshTokens: refreshTokenSettings(settings, signing, env),
-    ...totpKeySettings(settings, signing),
+    ...(settings.totpKeyId ? { totpKeyId: settings.totpKeyId } : {}),
     ...(keySet ? { keySet } : {}),
     signupOpen: settings.signupOpen,
     refreshGraceSeconds: settings.refreshGraceSeconds,

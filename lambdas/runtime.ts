@@ -118,11 +118,10 @@ export function createRuntime(env: Env = process.env): Runtime {
     mfa: lazy(() => createMfaStore(dynamo(), config.tables.users)),
     mfaChallenges: lazy(() => createMfaChallengeStore(dynamo(), config.tables.mfaChallenges)),
     totpCipher: lazy(() => {
-      const key = config.totpKey;
-      if (!key) throw new Error(`${ENV.totpKeyId} is not set: TOTP secrets cannot be kept.`);
-      return key.kind === 'kms'
-        ? kmsTotpSecretCipher(kms(), key.keyId)
-        : localTotpSecretCipher(key.keyDir);
+      if (config.totpKeyId) return kmsTotpSecretCipher(kms(), config.totpKeyId);
+      // Local mode: a key file beside the signing key (the authorizer never parses this).
+      if (config.signing.kind === 'local') return localTotpSecretCipher(config.signing.keyDir);
+      throw new Error(`${ENV.totpKeyId} is not set: TOTP secrets cannot be kept.`);
     }),
     // Its parameter was parsed at cold start with every other setting (loadConfig).
     passwords: lazy(() => createPasswordHasher(scryptParams(config.passwordHashCost))),

@@ -7,25 +7,35 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { METRIC, type MetricName } from '../contract/metrics';
-import { ROUTES } from '../contract/routes';
 import { AuthError, InvalidCredentialsError, InvalidTokenError, UnavailableError } from '../errors';
 import { startInvocation } from '../log';
 import { countMetric } from '../metrics';
 
-/** Route ids by `METHOD /resource`, as API Gateway (and the local server) name them in the event. */
-const ROUTE_IDS = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, route.id]));
+/**
+ * The routes whose answers count, by `METHOD /resource` as API Gateway (and
+ * the local server) name them in the event. Not read from the route table,
+ * which would put every route's grants into every bundle;
+ * test/unit/observability.test.ts checks each against it.
+ */
+export const COUNTED_ROUTES = {
+  login: 'POST /auth/login',
+  mfaVerify: 'POST /auth/mfa/verify',
+  register: 'POST /auth/register',
+  refresh: 'POST /auth/refresh',
+} as const;
 
-/** What a successful answer of each route counts. */
+/** What a successful answer of each route counts: a login with a second factor ends at verify. */
 const SUCCESS: Partial<Record<string, MetricName>> = {
-  Login: METRIC.loginSucceeded,
-  Register: METRIC.userRegistered,
-  Refresh: METRIC.tokenRefreshed,
+  [COUNTED_ROUTES.login]: METRIC.loginSucceeded,
+  [COUNTED_ROUTES.mfaVerify]: METRIC.loginSucceeded,
+  [COUNTED_ROUTES.register]: METRIC.userRegistered,
+  [COUNTED_ROUTES.refresh]: METRIC.tokenRefreshed,
 };
 
 /** The metric an error of this route counts, if any. */
 function failureMetric(routeId: string | undefined, error: unknown): MetricName | undefined {
   if (error instanceof UnavailableError) return METRIC.storeUnavailable;
-  if (routeId === 'Login') {
+  if (routeId === COUNTED_ROUTES.login) {
     if (error instanceof InvalidCredentialsError) return METRIC.loginFailed;
     if (error instanceof AuthError && error.code === 'too_many_requests')
       return METRIC.loginLockedOut;
@@ -37,7 +47,7 @@ function failureMetric(routeId: string | undefined, error: unknown): MetricName 
 }
 
 function routeOf(event: APIGatewayProxyEvent | undefined): string | undefined {
-  return event ? ROUTE_IDS.get(`${event.httpMethod} ${event.resource}`) : undefined;
+  return event ? `${event.httpMethod} ${event.resource}` : undefined;
 }
 
 /** Logger context and outcome metrics for one HTTP handler. */
