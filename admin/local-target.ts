@@ -175,6 +175,8 @@ export async function openLocalTarget(
         clock: systemClock,
         lockout: lockoutSettings(settings),
       }),
+      // As npm start resolves them, when ROLES is the same here.
+      roleScopes: settings.roles ?? {},
       // As npm start hashes: PASSWORD_SCRYPT_LOG2_N applies locally.
       passwords: createPasswordHasher(scryptParams(settings.passwordHashCost)),
       clock: systemClock,

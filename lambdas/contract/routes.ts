@@ -113,6 +113,8 @@ export const ROUTES: readonly RouteSpec[] = [
       sessions: ['GetItem', 'UpdateItem', 'DeleteItem'],
       // GetItem: a current refresh token already revoked means its session is being ended.
       revokedTokens: ['PutItem', 'GetItem'],
+      // The user's roles, resolved again at every rotation.
+      users: ['GetItem'],
     },
     key: SIGNS_TOKENS,
     envelopeKey: DECRYPTS_SIGNING_KEY,

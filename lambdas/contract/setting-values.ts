@@ -36,6 +36,19 @@ export type Setting = Declared &
       }
     /** Browser origins as the `Origin` header sends them, or `*` alone. */
     | { type: 'origins' }
+    /**
+     * A JSON object of names to lists of names (role → scopes): an object in
+     * `cdk.json`, JSON text in a variable or `-c`. Lists come back sorted.
+     */
+    | {
+        type: 'nameMap';
+        pattern: RegExp;
+        shape: string;
+        /** Distinct names over all the lists. */
+        maxValues: number;
+        /** Characters of the whole object as JSON: it travels in a variable. */
+        maxLength: number;
+      }
     | { type: 'url' }
   );
 
@@ -51,9 +64,11 @@ export type ValueOf<S extends Setting> = S['type'] extends 'int' | 'number'
     ? boolean
     : S['type'] extends 'list' | 'origins'
       ? string[]
-      : S extends { choices: readonly (infer C)[] }
-        ? C
-        : string;
+      : S['type'] extends 'nameMap'
+        ? Record<string, string[]>
+        : S extends { choices: readonly (infer C)[] }
+          ? C
+          : string;
 
 /** Each setting's value, `undefined` where it is unset and has no default. */
 export type Values<R extends Registry> = {
@@ -89,6 +104,40 @@ function items(raw: unknown, fail: (what: string) => never): string[] {
   });
 }
 
+/** A `nameMap` value, checked: every key and listed name of the shape, within the bounds. */
+function nameMap(
+  setting: Extract<Setting, { type: 'nameMap' }>,
+  raw: unknown,
+  fail: (what: string) => never,
+): Record<string, string[]> {
+  let value = raw;
+  try {
+    if (typeof raw === 'string') value = JSON.parse(raw);
+  } catch {}
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(`must be a JSON object of names to lists of names, got ${show(raw)}`);
+  }
+  const map: Record<string, string[]> = {};
+  const all = new Set<string>();
+  for (const [key, list] of Object.entries(value)) {
+    if (!Array.isArray(list)) return fail(`must map ${show(key)} to a list, got ${show(list)}`);
+    for (const name of [key, ...list]) {
+      if (typeof name !== 'string' || !setting.pattern.test(name)) {
+        fail(`must hold ${setting.shape}, got ${show(name)}`);
+      }
+    }
+    const names = [...new Set(list as string[])].sort();
+    map[key] = names;
+    for (const name of names) all.add(name);
+  }
+  if (all.size > setting.maxValues)
+    fail(`names ${all.size} distinct items; at most ${setting.maxValues}`);
+  if (JSON.stringify(map).length > setting.maxLength) {
+    fail(`is longer than ${setting.maxLength} characters as JSON`);
+  }
+  return map;
+}
+
 /**
  * Parses one raw value against its declaration; `undefined` (or blank) is
  * the default. Throws a {@link ConfigError} naming the variable or key.
@@ -103,7 +152,7 @@ export function parseSetting(setting: Setting, raw: unknown, source: Source): un
   if (raw === undefined || raw === null) return 'default' in setting ? setting.default : undefined;
   const text = typeof raw === 'string' ? raw.trim() : raw;
   if (text === '' && setting.type !== 'list' && setting.type !== 'origins') {
-    return 'default' in setting ? setting.default : undefined;
+    return 'default' in setting ? setting.default : setting.type === 'nameMap' ? {} : undefined;
   }
   switch (setting.type) {
     case 'int':
@@ -162,6 +211,8 @@ export function parseSetting(setting: Setting, raw: unknown, source: Source): un
       }
       return unique;
     }
+    case 'nameMap':
+      return nameMap(setting, text, fail);
     case 'origins': {
       const values = text === '' ? [] : items(text, fail).filter((value) => value !== '');
       if (values.includes('*') && values.length > 1) {

@@ -20,6 +20,7 @@ import {
   type UserRecord,
   type UserStore,
 } from '../../lambdas/auth/ports';
+import type { RoleScopes } from '../../lambdas/auth/roles';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
 import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
 import { UnavailableError, UsernameTakenError } from '../../lambdas/errors';
@@ -84,6 +85,14 @@ export function memoryUserStore(): MemoryUserStore {
       else user.statusNote = note;
       return true;
     },
+    async setRoles({ username, userId, previous, roles, bumpVersion }) {
+      const user = items.get(username);
+      if (user?.userId !== userId) return false;
+      if (JSON.stringify(user.roles) !== JSON.stringify(previous)) return false;
+      user.roles = [...roles];
+      if (bumpVersion) user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
   };
 }
 
@@ -112,12 +121,18 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
         .filter((session) => session.userId === userId && isLive(session))
         .map(copy);
     },
-    async rotate(userId, sessionId, { previousRefreshJti, issuedAt, rotatedAt, ...next }) {
+    async rotate(userId, sessionId, { previousRefreshJti, issuedAt, rotatedAt, claims, ...next }) {
       const session = items.get(key(userId, sessionId));
       if (session?.refreshJti !== previousRefreshJti) return false;
       // Like the store's single UpdateItem: the new pair and its record at once.
       Object.assign(session, next, {
-        lastRotation: { previousRefreshJti, refreshJti: next.refreshJti, issuedAt, rotatedAt },
+        lastRotation: {
+          previousRefreshJti,
+          refreshJti: next.refreshJti,
+          issuedAt,
+          rotatedAt,
+          ...(claims ? { claims: copy(claims) } : {}),
+        },
       });
       return true;
     },
@@ -358,6 +373,8 @@ export async function domainWorld({
       opaqueRefresh: opaqueRefreshReader(refreshKey),
     }),
     refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
+    /** The role mapping of these tests: `editor` grants two scopes, any other role its own name. */
+    roleScopes: { editor: ['notes:read', 'notes:write'] } as RoleScopes,
   };
 }
 
