@@ -55,7 +55,14 @@ export async function signingPublicKey(target: E2eTarget, dataDir: string): Prom
     createPrivateKey(await readFile(join(dataDir, 'kms', files[0] as string), 'utf8')),
   );
 }
-const START_TIMEOUT_MS = 30_000;
+/**
+ * How long a start may take before the test fails: `npm start` loads the
+ * sources; the rehearsal also starts one process per function of the assembly
+ * and resolves every environment (custom resources included) first, which on
+ * a loaded two-core machine takes far longer. A bound, never a wait: the test
+ * goes on the moment the server answers.
+ */
+const START_TIMEOUT_MS: Record<E2eTarget, number> = { 'npm start': 30_000, rehearsal: 120_000 };
 const STOP_TIMEOUT_MS = 10_000;
 
 export interface ServerProcess {
@@ -86,12 +93,12 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
 }
 
 /** Resolves with the URL the server prints once it listens; rejects if it exits or hangs first. */
-function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
   return new Promise((resolveUrl, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms:\n${output()}`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`server did not start in ${timeoutMs} ms:\n${output()}`));
+    }, timeoutMs);
     const onData = () => {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1];
       if (!url) return;
@@ -108,8 +115,8 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
 }
 
 /** Polls until the server answers HTTP (any status): it is then serving requests. */
-async function waitUntilAnswering(url: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       await (await fetch(`${url}/`)).arrayBuffer();
@@ -152,7 +159,10 @@ export async function runFailingStart(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? START_TIMEOUT_MS);
+  const timer = setTimeout(
+    () => child.kill('SIGKILL'),
+    options.killAfterMs ?? START_TIMEOUT_MS['npm start'],
+  );
   try {
     const code = await new Promise<number | null>((resolveExit) =>
       child.once('close', (exitCode) => resolveExit(exitCode)),
@@ -211,8 +221,8 @@ export async function startServerProcess(
   });
   const exited = waitForExit(child);
 
-  const url = await waitForUrl(child, output);
-  await waitUntilAnswering(url);
+  const url = await waitForUrl(child, output, START_TIMEOUT_MS[target]);
+  await waitUntilAnswering(url, START_TIMEOUT_MS[target]);
 
   return {
     target,
