@@ -102,6 +102,18 @@ export const changePasswordBody = body({
   new_password: text(),
 });
 
+/** A TOTP code (6 digits) or a recovery code (`ABCD-EFGH-IJKL-MNOP`): the domain tells which. */
+const mfaCode = text().check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'is too long'));
+
+/** `POST /auth/mfa/totp`: the current password again, so a stolen access token cannot enrol. */
+export const totpEnrolmentBody = body({ current_password: currentPassword });
+
+/** `POST /auth/mfa/totp/confirm`: a first code of the new secret. */
+export const totpConfirmBody = body({ code: mfaCode });
+
+/** `DELETE /auth/mfa/totp`: the current password and a code (TOTP or recovery). */
+export const totpRemovalBody = body({ current_password: currentPassword, code: mfaCode });
+
 /**
  * `POST /oauth/revoke` (RFC 7009), form-encoded: the token and an optional
  * hint; any hint value is accepted (an unknown one is ignored, §2.1).

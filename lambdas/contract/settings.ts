@@ -42,7 +42,12 @@ export const FUNCTION_SETTINGS = {
     env: 'REFRESH_TOKEN_KMS_KEY_ID',
     type: 'string',
   },
-  /** `client_id` of access tokens (RFC 9068); the stack defaults it to its name, npm start to `local`. */
+  /** KMS symmetric key the TOTP secrets are encrypted under (deployed); local mode: a key file. */
+  totpKeyId: {
+    env: 'TOTP_SECRET_KMS_KEY_ID',
+    type: 'string',
+  },
+  /** `client_id` of access tokens (RFC 9068); the stack defaults it to its name, else the audience. */
   clientId: {
     env: 'TOKEN_CLIENT_ID',
     context: 'clientId',

@@ -23,7 +23,7 @@ export interface FakeRuntime {
   calls: string[];
 }
 
-type StoreName = 'users' | 'sessions' | 'revokedTokens' | 'loginAttempts';
+type StoreName = 'users' | 'sessions' | 'revokedTokens' | 'loginAttempts' | 'mfa';
 
 /** The store as the handler sees it: each call is written down in `calls`. */
 function recording<T extends object>(name: StoreName, store: T, calls: string[]): T {
@@ -63,6 +63,8 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     sessions: () => recording('sessions', world.sessions, calls),
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),
     loginAttempts: () => recording('loginAttempts', world.loginAttempts, calls),
+    mfa: () => recording('mfa', world.mfa, calls),
+    totpCipher: () => world.totpCipher,
     passwords: () => world.passwords,
     signer: () => world.signer,
     keySet: () => keySetOf(world.signer),

@@ -30,6 +30,14 @@ export const E2E_TARGETS: E2eTarget[] = (process.env.E2E_TARGETS ?? 'npm start')
 /** Where the rehearsal target finds its synthesized assembly (set by the rehearsal's global setup). */
 export const REHEARSAL_ASSEMBLY_ENV = 'REHEARSAL_ASSEMBLY_DIR';
 
+/** Context values (space-separated `key=value`) the rehearsal's global setup synthesizes with. */
+export const REHEARSAL_CONTEXT_ENV = 'REHEARSAL_CONTEXT';
+
+/** Whether that context puts the stack in envelope signing mode (`npm run test:rehearse:envelope`). */
+export const ENVELOPE_SIGNING = (process.env[REHEARSAL_CONTEXT_ENV] ?? '')
+  .split(' ')
+  .includes('signingMode=envelope');
+
 /** The command line of each target, run with tsx's loader in a plain node process. */
 function commandOf(target: E2eTarget, assemblyDir?: string): string[] {
   if (target === 'npm start') return ['local/server.ts'];
