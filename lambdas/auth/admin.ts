@@ -42,6 +42,7 @@ import {
   type SessionStore,
   type StatusChange,
   type UserRecord,
+  type UserRoleStore,
   type UserStore,
 } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
@@ -97,7 +98,9 @@ export interface AdminDeps extends RevokeSessionDeps {
    * only record, and the CLI says so.
    */
   auditLog?: AdminAuditStore;
-  users: Pick<UserStore, 'find' | 'disable' | 'enable' | 'changePassword' | 'setRoles'>;
+  users: Pick<UserStore, 'find' | 'disable' | 'enable' | 'changePassword'>;
+  /** Needed by {@link grantRole} and {@link revokeRole} only. */
+  userRoles?: UserRoleStore;
   /** Role → scopes, as the target's functions have it; absent: unknown here (roles only). */
   roleScopes?: RoleScopes;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
@@ -504,18 +507,19 @@ const ROLE_CHANGE_ATTEMPTS = 3;
  * write, read again after a concurrent change. Returns the roles before and after.
  */
 async function changeRoles(
-  deps: Pick<AdminDeps, 'users'>,
+  deps: Pick<AdminDeps, 'users' | 'userRoles'>,
   first: UserRecord,
   change: (roles: string[]) => string[],
   bumpVersion: boolean,
 ): Promise<{ before: string[]; after: string[] }> {
+  if (!deps.userRoles) throw new Error('Changing roles needs the role store.');
   let user = first;
   for (let attempt = 1; ; attempt++) {
     const before = rolesOf(user);
     const after = change(before);
     if (after.join(',') === before.join(',')) return { before, after };
     const { username, userId } = user;
-    const done = await deps.users.setRoles({
+    const done = await deps.userRoles.setRoles({
       username,
       userId,
       previous: user.roles,

@@ -363,6 +363,10 @@ export interface UserStore {
   disable(change: StatusChange): Promise<boolean>;
   /** Clears the disabled mark, one conditional write; false when no user `userId` has this name. */
   enable(change: StatusChange): Promise<boolean>;
+}
+
+/** An operator's writes of roles on the Users item (the admin CLI only: no function changes roles). */
+export interface UserRoleStore {
   /**
    * Replaces the roles, one conditional write; false when no user `userId`
    * has this name or its roles are no longer `previous`.

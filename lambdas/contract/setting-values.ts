@@ -104,40 +104,6 @@ function items(raw: unknown, fail: (what: string) => never): string[] {
   });
 }
 
-/** A `nameMap` value, checked: every key and listed name of the shape, within the bounds. */
-function nameMap(
-  setting: Extract<Setting, { type: 'nameMap' }>,
-  raw: unknown,
-  fail: (what: string) => never,
-): Record<string, string[]> {
-  let value = raw;
-  try {
-    if (typeof raw === 'string') value = JSON.parse(raw);
-  } catch {}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail(`must be a JSON object of names to lists of names, got ${show(raw)}`);
-  }
-  const map: Record<string, string[]> = {};
-  const all = new Set<string>();
-  for (const [key, list] of Object.entries(value)) {
-    if (!Array.isArray(list)) return fail(`must map ${show(key)} to a list, got ${show(list)}`);
-    for (const name of [key, ...list]) {
-      if (typeof name !== 'string' || !setting.pattern.test(name)) {
-        fail(`must hold ${setting.shape}, got ${show(name)}`);
-      }
-    }
-    const names = [...new Set(list as string[])].sort();
-    map[key] = names;
-    for (const name of names) all.add(name);
-  }
-  if (all.size > setting.maxValues)
-    fail(`names ${all.size} distinct items; at most ${setting.maxValues}`);
-  if (JSON.stringify(map).length > setting.maxLength) {
-    fail(`is longer than ${setting.maxLength} characters as JSON`);
-  }
-  return map;
-}
-
 /**
  * Parses one raw value against its declaration; `undefined` (or blank) is
  * the default. Throws a {@link ConfigError} naming the variable or key.
@@ -211,8 +177,31 @@ export function parseSetting(setting: Setting, raw: unknown, source: Source): un
       }
       return unique;
     }
-    case 'nameMap':
-      return nameMap(setting, text, fail);
+    case 'nameMap': {
+      let map: unknown = text;
+      try {
+        if (typeof text === 'string') map = JSON.parse(text);
+      } catch {}
+      if (Object(map) !== map || Array.isArray(map)) {
+        return fail(`must be a JSON object of names to lists of names${got}`);
+      }
+      // Each key, and each list, is checked as a list setting of the same shape.
+      const list = { ...setting, type: 'list' } as Setting;
+      const names = (value: unknown) => parseSetting(list, value, source) as string[];
+      const parsed = Object.fromEntries(
+        Object.entries(map as object).map(([key, value]) => {
+          names([key]);
+          return [key, names(Array.isArray(value) ? value : 0).sort()];
+        }),
+      );
+      if (
+        new Set(Object.values(parsed).flat()).size > setting.maxValues ||
+        JSON.stringify(parsed).length > setting.maxLength
+      ) {
+        fail(`names more than ${setting.maxValues} items, or is longer than ${setting.maxLength}`);
+      }
+      return parsed;
+    }
     case 'origins': {
       const values = text === '' ? [] : items(text, fail).filter((value) => value !== '');
       if (values.includes('*') && values.length > 1) {

@@ -4,9 +4,8 @@
  * both succeed. `credentialsVersion` (a Number, absent on old items = 0) is
  * bumped by password change and logout-all, each one conditional update.
  * `disabled` (a Boolean, absent on old items = not disabled) is set by an
- * operator (the admin CLI), with who did it, when and why. `roles` (a List
- * of Strings, sorted; absent on old items = none) is replaced whole by an
- * operator, conditional on the roles it read.
+ * operator (the admin CLI), with who did it, when and why. `roles` is
+ * written by `user-roles.ts` alone.
  */
 import {
   type DynamoDBDocumentClient,
@@ -14,13 +13,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  PasswordChange,
-  RoleChange,
-  StatusChange,
-  UserRecord,
-  UserStore,
-} from '../auth/ports';
+import type { PasswordChange, StatusChange, UserRecord, UserStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { UsernameTakenError } from '../errors';
 import { conditionalWrite, storeCall } from './dynamo';
@@ -95,41 +88,6 @@ function setStatus(
   );
 }
 
-/**
- * Replaces the roles if they are still the ones read; with `bumpVersion`, as
- * a credentials change. "Still the ones read" is the same count and each of
- * them (the embedded engine compares no lists): roles are a set.
- */
-function replaceRoles(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  { username, userId, previous, roles, bumpVersion }: RoleChange,
-): Promise<boolean> {
-  const held = (previous ?? []).map((_, index) => `contains(#roles, :held${index})`);
-  const unchanged =
-    previous === undefined
-      ? 'attribute_not_exists(#roles)'
-      : ['size(#roles) = :count', ...held].join(' AND ');
-  return conditionalWrite('UpdateItem', () =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [KEY]: username },
-        UpdateExpression: `SET #roles = :roles${bumpVersion ? `, ${BUMP_VERSION}` : ''}`,
-        ConditionExpression: `userId = :userId AND ${unchanged}`,
-        ExpressionAttributeNames: { '#roles': 'roles' },
-        ExpressionAttributeValues: {
-          ':userId': userId,
-          ':roles': roles,
-          ...(previous !== undefined ? { ':count': previous.length } : {}),
-          ...Object.fromEntries((previous ?? []).map((role, index) => [`:held${index}`, role])),
-          ...(bumpVersion ? { ':zero': 0, ':one': 1 } : {}),
-        },
-      }),
-    ),
-  );
-}
-
 export function createUserStore(client: DynamoDBDocumentClient, tableName: string): UserStore {
   return {
     async create(user) {
@@ -184,10 +142,6 @@ export function createUserStore(client: DynamoDBDocumentClient, tableName: strin
 
     enable(change) {
       return setStatus(client, tableName, change, false);
-    },
-
-    setRoles(change) {
-      return replaceRoles(client, tableName, change);
     },
   };
 }

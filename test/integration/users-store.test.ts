@@ -7,6 +7,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserRecord } from '../../lambdas/auth/ports';
 import { UsernameTakenError } from '../../lambdas/errors';
+import { createUserRoleStore } from '../../lambdas/store/user-roles';
 import { createUserStore } from '../../lambdas/store/users';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
 
@@ -133,7 +134,10 @@ describe('Users store: credentials version', () => {
 });
 
 describe('roles on the embedded engine', () => {
-  const store = () => createUserStore(dynamo.documents, dynamo.tables.users);
+  const store = () => ({
+    ...createUserStore(dynamo.documents, dynamo.tables.users),
+    ...createUserRoleStore(dynamo.documents, dynamo.tables.users),
+  });
   const bob: UserRecord = { ...alice, username: 'bob', userId: 'CCCCCCCCCCCCCCCCCCCCCC' };
 
   it('reads an item stored before roles existed as holding none, and replaces them only from the roles read', async () => {

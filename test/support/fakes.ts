@@ -21,6 +21,7 @@ import {
   type TotpSecretCipher,
   type UserRecord,
   type UserRef,
+  type UserRoleStore,
   type UserStore,
 } from '../../lambdas/auth/ports';
 import type { RoleScopes } from '../../lambdas/auth/roles';
@@ -35,7 +36,7 @@ import { createTestSigner, FROZEN_NOW, TEST_SETTINGS } from './keys';
 /** A deep copy, so a caller can never change what the store holds by mutating a result. */
 const copy = <T>(value: T): T => structuredClone(value);
 
-export interface MemoryUserStore extends UserStore {
+export interface MemoryUserStore extends UserStore, UserRoleStore {
   readonly items: Map<string, UserRecord>;
 }
 
@@ -427,6 +428,8 @@ export async function domainWorld({
     clock,
     signer,
     users,
+    /** The same in-memory Users table: roles live on the user's item. */
+    userRoles: users as UserRoleStore,
     mfa: memoryMfaStore(users),
     totpCipher: testTotpCipher(),
     totpIssuer: TEST_SETTINGS.audience,
