@@ -34,11 +34,13 @@ import {
   isDisabled,
   type MfaChallengeStore,
   type RevokedTokenStore,
+  rolesOf,
   type SessionRecord,
   type SessionStore,
   type UserRecord,
   type UserStore,
 } from './ports';
+import { type RoleScopes, sessionClaimsOf } from './roles';
 import { newestFirst, revokeSessions } from './sessions';
 
 export interface LoginDeps extends LockoutDeps {
@@ -48,6 +50,8 @@ export interface LoginDeps extends LockoutDeps {
   passwords: PasswordHasher;
   issuer: TokenIssuer;
   clock: Clock;
+  /** Role → scopes (setting `roles`): the access token's `scope`. */
+  roleScopes: RoleScopes;
   /** Logins of accounts with a second factor wait here for it. */
   mfaChallenges: Pick<MfaChallengeStore, 'create'>;
   /** Live sessions per user; a login beyond it ends the oldest. Default 100. */
@@ -126,6 +130,7 @@ export async function openSession(
     sid: sessionId,
     username: user.username,
     sessionExpiresAt,
+    claims: sessionClaimsOf(rolesOf(user), deps.roleScopes),
     amr,
   });
   const session: SessionRecord = {

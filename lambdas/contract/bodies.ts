@@ -111,6 +111,10 @@ export const activeTokenBody = z.strictObject({
   aud: z.string(),
   token_type: z.literal('Bearer'),
   username: z.string(),
+  scope: z.optional(z.string()),
+  client_id: z.optional(z.string()),
+  /** How the user signed in (RFC 8176): `["pwd"]`, or `["pwd", "otp", "mfa"]`. */
+  amr: z.array(z.string()),
 });
 
 /** 200 of `POST /oauth/introspect`: anything but a live access token is `{active: false}`. */

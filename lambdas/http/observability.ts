@@ -7,35 +7,36 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { METRIC, type MetricName } from '../contract/metrics';
+import { LOGIN_PATH, MFA_VERIFY_PATH, REFRESH_PATH, REGISTER_PATH } from '../contract/routes';
 import { AuthError, InvalidCredentialsError, InvalidTokenError, UnavailableError } from '../errors';
 import { startInvocation } from '../log';
 import { countMetric } from '../metrics';
 
 /**
- * The routes whose answers count, by `METHOD /resource` as API Gateway (and
- * the local server) name them in the event. Not read from the route table,
- * which would put every route's grants into every bundle;
- * test/unit/observability.test.ts checks each against it.
+ * The routes with outcome metrics, by `METHOD /resource` as API Gateway (and
+ * the local server) name them in the event; the route table itself stays out
+ * of the function bundles.
  */
-export const COUNTED_ROUTES = {
-  login: 'POST /auth/login',
-  mfaVerify: 'POST /auth/mfa/verify',
-  register: 'POST /auth/register',
-  refresh: 'POST /auth/refresh',
-} as const;
+const ROUTE_IDS = new Map([
+  [`POST ${LOGIN_PATH}`, 'Login'],
+  [`POST ${REGISTER_PATH}`, 'Register'],
+  [`POST ${REFRESH_PATH}`, 'Refresh'],
+  [`POST ${MFA_VERIFY_PATH}`, 'MfaVerify'],
+]);
 
-/** What a successful answer of each route counts: a login with a second factor ends at verify. */
+/** What a successful answer of each route counts. */
 const SUCCESS: Partial<Record<string, MetricName>> = {
-  [COUNTED_ROUTES.login]: METRIC.loginSucceeded,
-  [COUNTED_ROUTES.mfaVerify]: METRIC.loginSucceeded,
-  [COUNTED_ROUTES.register]: METRIC.userRegistered,
-  [COUNTED_ROUTES.refresh]: METRIC.tokenRefreshed,
+  Login: METRIC.loginSucceeded,
+  Register: METRIC.userRegistered,
+  Refresh: METRIC.tokenRefreshed,
+  // A login with a second factor succeeds at its verify.
+  MfaVerify: METRIC.loginSucceeded,
 };
 
 /** The metric an error of this route counts, if any. */
 function failureMetric(routeId: string | undefined, error: unknown): MetricName | undefined {
   if (error instanceof UnavailableError) return METRIC.storeUnavailable;
-  if (routeId === COUNTED_ROUTES.login) {
+  if (routeId === 'Login') {
     if (error instanceof InvalidCredentialsError) return METRIC.loginFailed;
     if (error instanceof AuthError && error.code === 'too_many_requests')
       return METRIC.loginLockedOut;
@@ -47,7 +48,7 @@ function failureMetric(routeId: string | undefined, error: unknown): MetricName 
 }
 
 function routeOf(event: APIGatewayProxyEvent | undefined): string | undefined {
-  return event ? `${event.httpMethod} ${event.resource}` : undefined;
+  return event ? ROUTE_IDS.get(`${event.httpMethod} ${event.resource}`) : undefined;
 }
 
 /** Logger context and outcome metrics for one HTTP handler. */

@@ -85,13 +85,15 @@ export function createSessionStore(
     rotate(
       userId,
       sessionId,
-      { previousRefreshJti, refreshedAt, issuedAt, rotatedAt, amr, ...tokens },
+      { previousRefreshJti, refreshedAt, issuedAt, rotatedAt, claims, amr, ...tokens },
     ) {
       const lastRotation: RotationRecord = {
         previousRefreshJti,
         refreshJti: tokens.refreshJti,
         issuedAt,
         rotatedAt,
+        // The user's claims of the new pair: a replay signs them again.
+        ...(claims ? { claims } : {}),
       };
       return conditionalWrite('UpdateItem', () =>
         client.send(

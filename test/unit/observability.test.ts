@@ -7,7 +7,6 @@
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import type { Revocation } from '../../lambdas/auth/ports';
 import { METRIC } from '../../lambdas/contract/metrics';
-import { ROUTES } from '../../lambdas/contract/routes';
 import {
   InvalidCredentialsError,
   InvalidRequestError,
@@ -18,7 +17,6 @@ import {
 } from '../../lambdas/errors';
 import { createAuthorizer } from '../../lambdas/http/authorizer';
 import { httpHandler } from '../../lambdas/http/handler';
-import { COUNTED_ROUTES } from '../../lambdas/http/observability';
 import { log, startInvocation } from '../../lambdas/log';
 import { countingRevocations } from '../../lambdas/revocation-metrics';
 import { authorizerEvent, SHAPES } from '../support/authorizer-events';
@@ -233,19 +231,6 @@ describe('HTTP outcome metrics', () => {
     ['POST /auth/login', '403 mfa_required', [], new MfaRequiredError(`mfa1.${'A'.repeat(43)}`)],
   ] as const)('%s answering %s counts %j', async (route, _answer, expected, result) => {
     expect(await outcome(route, result)).toEqual(expected);
-  });
-
-  it('counts routes that the route table has, under the ids it gives them', () => {
-    const keyOf = (id: string) => {
-      const route = ROUTES.find((candidate) => candidate.id === id);
-      return route && `${route.method} ${route.path}`;
-    };
-    expect(COUNTED_ROUTES).toEqual({
-      login: keyOf('Login'),
-      mfaVerify: keyOf('MfaVerify'),
-      register: keyOf('Register'),
-      refresh: keyOf('Refresh'),
-    });
   });
 });
 

@@ -15,5 +15,6 @@ export function loginDeps(runtime: Runtime, users: UserStore = runtime.users()):
     issuer: runtime.issuer(),
     mfaChallenges: runtime.mfaChallenges(),
     clock: runtime.clock,
+    roleScopes: runtime.config.roles.scopes,
   };
 }
