@@ -118,8 +118,8 @@ export class TooManyRequestsError extends AuthError {
 
 /** Kept out of `ERROR_MESSAGES`, which the authorizer bundles whole: only the MFA routes answer them. */
 export const MFA_ERROR_MESSAGES = {
-  mfaRequired: 'A second factor is required: send a code with the mfa_token to /auth/mfa/verify.',
-  invalidGrant: 'The MFA token is invalid, used up or expired; log in again.',
+  mfaRequired: 'Send a code with this mfa_token to /auth/mfa/verify.',
+  invalidGrant: 'The MFA token is invalid, used up or expired.',
   wrongCode: 'The code is wrong or was already used.',
 } as const;
 

@@ -121,7 +121,7 @@ export function createRuntime(env: Env = process.env): Runtime {
       if (config.totpKeyId) return kmsTotpSecretCipher(kms(), config.totpKeyId);
       // Local mode: a key file beside the signing key (the authorizer never parses this).
       if (config.signing.kind === 'local') return localTotpSecretCipher(config.signing.keyDir);
-      throw new Error(`${ENV.totpKeyId} is not set: TOTP secrets cannot be kept.`);
+      throw new Error(`${ENV.totpKeyId} is not set.`);
     }),
     // Its parameter was parsed at cold start with every other setting (loadConfig).
     passwords: lazy(() => createPasswordHasher(scryptParams(config.passwordHashCost))),

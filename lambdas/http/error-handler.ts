@@ -28,7 +28,6 @@ export function toErrorResponse(error: unknown, requestId?: string): APIGatewayP
       });
     }
     if (error instanceof MfaRequiredError) {
-      log('info', 'second factor required', { requestId });
       return json(error.status, {
         error: error.code,
         message: error.message,

@@ -31,7 +31,7 @@ import {
   type UserRecord,
 } from '../ports';
 import { MFA_TOKEN_MAX_ATTEMPTS, mfaTokenHash } from './challenge';
-import { type SecondFactorDeps, useSecondFactor } from './second-factor';
+import { type SecondFactor, type SecondFactorDeps, useSecondFactor } from './second-factor';
 
 export interface VerifyMfaDeps extends LoginDeps, SecondFactorDeps {
   mfaChallenges: MfaChallengeStore;
@@ -54,29 +54,17 @@ export async function verifyMfa(
     { ceiling: false },
   );
   let user: UserRecord | undefined;
+  let factor: SecondFactor | undefined;
   try {
-    const counted = await challenges.countAttempt(
-      hash,
-      epochSeconds(clock()),
-      MFA_TOKEN_MAX_ATTEMPTS,
-    );
+    const now = epochSeconds(clock());
+    const counted = await challenges.countAttempt(hash, now, MFA_TOKEN_MAX_ATTEMPTS);
     user = counted === undefined ? undefined : await currentUser(deps, challenge);
-  } catch (error) {
-    await settleAttempt(deps, admission, false);
-    throw error;
+    factor = user && (await useSecondFactor(deps, user, code));
+  } finally {
+    if (!factor) await settleAttempt(deps, admission, false);
   }
-  if (!user) {
-    await settleAttempt(deps, admission, false);
-    throw new InvalidGrantError();
-  }
-  const factor = await useSecondFactor(deps, user, code).catch(async (error: unknown) => {
-    await settleAttempt(deps, admission, false);
-    throw error;
-  });
-  if (!factor) {
-    await settleAttempt(deps, admission, false);
-    throw new InvalidCredentialsError(MFA_ERROR_MESSAGES.wrongCode);
-  }
+  if (!user) throw new InvalidGrantError();
+  if (!factor) throw new InvalidCredentialsError(MFA_ERROR_MESSAGES.wrongCode);
   // A concurrent request with the same token and another good code won.
   if (!(await challenges.consume(hash))) throw new InvalidGrantError();
   await settleAttempt(deps, admission, true);
