@@ -80,7 +80,9 @@ describe('KMS TOTP secret cipher', () => {
   it('never hands a local ciphertext to KMS', async () => {
     const cipher = kmsTotpSecretCipher(new KMSClient({}), 'alias/totp');
 
-    await expect(cipher.decrypt('local1.a.b.c', ALICE)).rejects.toThrow(/Not a kms1\. TOTP secret|Not a local1\. TOTP secret/);
+    await expect(cipher.decrypt('local1.a.b.c', ALICE)).rejects.toThrow(
+      /Not a kms1\. TOTP secret|Not a local1\. TOTP secret/,
+    );
     expect(kms).not.toHaveReceivedCommand(DecryptCommand);
   });
 });
