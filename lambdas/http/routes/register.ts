@@ -19,6 +19,7 @@ export function createRegisterHandler(runtime: Runtime) {
           users: runtime.users(),
           passwords: runtime.passwords(),
           clock: runtime.clock,
+          defaultRoles: runtime.config.roles.defaultRoles,
         };
         const user = await register(deps, parseInput(registrationBody, event.jsonBody));
         return json(201, {
