@@ -6,7 +6,13 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
-import type { LoginAttemptStore, RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
+import type {
+  LoginAttemptStore,
+  RecoveryStore,
+  RevokedTokenStore,
+  SessionStore,
+  UserStore,
+} from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import { type Clock, systemClock } from './clock';
 import { type AppConfig, type Env, loadConfig } from './config';
@@ -18,6 +24,7 @@ import { kmsRefreshTokenKey, localRefreshTokenKey } from './signing/refresh-toke
 import { keySetOf, type PublicKeySet, staticKeySet, type TokenSigner } from './signing/signer';
 import { createDocumentClient } from './store/dynamo';
 import { createLoginAttemptStore } from './store/login-attempts';
+import { createRecoveryStore } from './store/recovery';
 import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
@@ -45,6 +52,8 @@ export interface Runtime {
   users: () => UserStore;
   sessions: () => SessionStore;
   loginAttempts: () => LoginAttemptStore;
+  /** Verified addresses' owners and outstanding recovery tokens. */
+  recovery: () => RecoveryStore;
   passwords: () => PasswordHasher;
   signer: () => TokenSigner;
   /** Every public key verifiers trust (the JWKS serves them all). */
@@ -99,6 +108,7 @@ export function createRuntime(env: Env = process.env): Runtime {
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
+    recovery: lazy(() => createRecoveryStore(dynamo(), config.tables.recovery)),
     // Its parameter was parsed at cold start with every other setting (loadConfig).
     passwords: lazy(() => createPasswordHasher(scryptParams(config.passwordHashCost))),
     signer,

@@ -8,16 +8,12 @@
  * session after the listing sees the bump when it re-reads the user, and
  * gives its session up (see `login.ts`).
  *
- * The current password is guessable through this route too (with a stolen
- * access token), so an attempt counts on the lockout's (account, address)
- * pair of the caller, and while that pair is locked the route answers 429
- * without hashing. The account's ceiling does not apply: failures from other
- * addresses never block a signed-in owner's password change.
+ * The current password is asked again (`current-password.ts`).
  */
 import { InvalidCredentialsError } from '../errors';
-import { addressKey } from './client-address';
 import { assertNewPassword } from './credential-policy';
-import { admitAttempt, type LockoutDeps, settleAttempt } from './lockout';
+import { type Caller, checkCurrentPassword } from './current-password';
+import type { LockoutDeps } from './lockout';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
@@ -29,12 +25,7 @@ export interface ChangePasswordDeps extends RevokeSessionDeps, LockoutDeps {
   passwords: PasswordHasher;
 }
 
-/** Who is asking: the authorizer's identity of the access token. */
-export interface Caller {
-  userId: string;
-  username: string;
-  sessionId: string;
-}
+export type { Caller };
 
 export interface PasswordChangeRequest {
   currentPassword: string;
@@ -55,20 +46,7 @@ export async function changePassword(
 ): Promise<void> {
   assertNewPassword(newPassword, 'new_password');
   const { users, sessions, passwords } = deps;
-  const admission = await admitAttempt(
-    deps,
-    { account: caller.username, address: addressKey(client.ip) },
-    { ceiling: false },
-  );
-  const found = await users.find(caller.username);
-  // The name could in principle belong to someone else now: treat it as unknown.
-  const user = found?.userId === caller.userId ? found : undefined;
-  const valid = await passwords.verify(currentPassword, user?.passwordHash);
-  if (!user || !valid) {
-    await settleAttempt(deps, admission, false);
-    throw new InvalidCredentialsError('The current password is wrong.');
-  }
-  await settleAttempt(deps, admission, true);
+  const user = await checkCurrentPassword(deps, caller, currentPassword, client);
 
   const changed = await users.changePassword({
     username: user.username,

@@ -5,8 +5,7 @@
  * `kms:Decrypt` for login and refresh alone.
  */
 import { ENV } from '../../lambdas/config';
-import { ROUTES } from '../../lambdas/contract/routes';
-import { actionsOf, roleStatements, type Statement, synthStack } from './stack';
+import { actionsOf, DEFAULT_ROUTES, roleStatements, type Statement, synthStack } from './stack';
 
 interface KeyStatement extends Statement {
   Condition?: Record<string, Record<string, unknown>>;
@@ -39,7 +38,7 @@ describe('envelope signing mode', () => {
   });
 
   it('lets only login and refresh decrypt, and only the creator generate the pair', () => {
-    const decrypters = ROUTES.filter((route) =>
+    const decrypters = DEFAULT_ROUTES.filter((route) =>
       roleStatements(template, logicalId(stack.auth.authApi.functions[route.id]?.role as never))
         .flatMap(actionsOf)
         .includes('kms:Decrypt'),

@@ -1,0 +1,43 @@
+/**
+ * The wiring of the functions that send recovery messages (register and the
+ * e-mail and password-recovery routes): the common runtime plus the e-mail
+ * settings and the mail sender. Apart from `runtime.ts` so that no other
+ * function bundles the SES client or parses the e-mail settings.
+ */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { MailSender } from './auth/ports';
+import { awsClientDefaults } from './aws-clients';
+import type { Env } from './config';
+import { type EmailConfig, loadEmailConfig } from './email-config';
+import { createOutboxMailer } from './mail/outbox';
+import { createSesMailer } from './mail/ses';
+import { createRuntime, type Runtime } from './runtime';
+
+export interface EmailRuntime extends Runtime {
+  email: EmailConfig;
+  /** The configured sender; only called where e-mail is on (`email.delivery` set). */
+  mail: () => MailSender;
+}
+
+export function createEmailRuntime(env: Env = process.env): EmailRuntime {
+  const runtime = createRuntime(env);
+  const email = loadEmailConfig(env);
+  let mail: MailSender | undefined;
+  return {
+    ...runtime,
+    email,
+    mail: () => {
+      const delivery = email.delivery;
+      if (!delivery) throw new Error('E-mail is off: EMAIL_FROM is not set.');
+      mail ??=
+        delivery.kind === 'outbox'
+          ? createOutboxMailer({ dir: delivery.dir, from: delivery.from, clock: runtime.clock })
+          : createSesMailer({
+              client: new SESv2Client(awsClientDefaults()),
+              from: delivery.from,
+              ...(delivery.configurationSet ? { configurationSet: delivery.configurationSet } : {}),
+            });
+      return mail;
+    },
+  };
+}
