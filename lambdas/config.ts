@@ -60,6 +60,9 @@ export type RefreshTokenKeySettings =
   | { kind: 'kms'; keyId: string }
   | { kind: 'local'; keyDir: string };
 
+/** Where the key of the TOTP secrets is: KMS (deployed) or a file in the data folder. */
+export type TotpKeySettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
+
 export interface RefreshTokenSettings {
   format: RefreshTokenFormat;
   /** Absent: opaque refresh tokens are refused (a deployment without the key). */
@@ -84,6 +87,8 @@ export interface AppConfig {
   tokens: TokenSettings;
   signing: SigningSettings;
   refreshTokens: RefreshTokenSettings;
+  /** Absent: the MFA routes cannot encrypt or read a TOTP secret (a deployment without the key). */
+  totpKey?: TotpKeySettings;
   /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
   keySet?: KeySetSettings;
   signupOpen: boolean;
@@ -184,6 +189,15 @@ function refreshTokenSettings(
   return { format, ...(key ? { key } : {}) };
 }
 
+/** The TOTP secrets' key: the KMS key when set, else (local mode) a file beside the signing key. */
+function totpKeySettings(
+  settings: FunctionSettings,
+  signing: SigningSettings,
+): { totpKey?: TotpKeySettings } {
+  if (settings.totpKeyId) return { totpKey: { kind: 'kms', keyId: settings.totpKeyId } };
+  return signing.kind === 'local' ? { totpKey: { kind: 'local', keyDir: signing.keyDir } } : {};
+}
+
 function readKeySet({ publicKeys, currentKid }: FunctionSettings): KeySetSettings | undefined {
   if (!publicKeys) {
     if (currentKid) throw new ConfigError(`${ENV.currentKid} needs ${ENV.publicKeys}.`);
@@ -222,6 +236,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: tokenSettings(settings),
     signing,
     refreshTokens: refreshTokenSettings(settings, signing, env),
+    ...totpKeySettings(settings, signing),
     ...(keySet ? { keySet } : {}),
     signupOpen: settings.signupOpen,
     refreshGraceSeconds: settings.refreshGraceSeconds,

@@ -19,6 +19,8 @@ export interface GrantTargets {
   otherKeys?: readonly IKey[];
   /** The HMAC key of opaque refresh tokens. */
   refreshKey?: IKey;
+  /** The key the TOTP secrets are encrypted under. */
+  totpKey?: IKey;
   /** Envelope mode: the symmetric key the signing private key is encrypted under. */
   envelopeKey?: IKey;
   /**
@@ -68,6 +70,16 @@ export function statementsFor(spec: FunctionSpec, targets: GrantTargets): Policy
         sid: 'SendEmail',
         actions: ['ses:SendEmail'],
         resources: targets.email.resources,
+      }),
+    );
+  }
+  if (spec.totpKey?.length) {
+    if (!targets.totpKey) throw new Error(`${spec.id} needs the TOTP secrets' key.`);
+    statements.push(
+      new PolicyStatement({
+        sid: 'TotpSecretKey',
+        actions: [...spec.totpKey],
+        resources: [targets.totpKey.keyArn],
       }),
     );
   }

@@ -40,6 +40,7 @@ import { DeploymentParameters, parameterPrefix, readParameter } from './paramete
 import { orderRefreshTokenUpdates, RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
+import { TotpSecretKey } from './totp-secret-key';
 import { WebAcl } from './waf';
 
 /**
@@ -86,6 +87,8 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
   readonly signingKey: SigningKey;
   readonly signingPublicKey: SigningPublicKey;
   readonly refreshTokenKey: RefreshTokenKey;
+  /** The key the TOTP secrets are encrypted under. */
+  readonly totpSecretKey: TotpSecretKey;
   /** Envelope mode only (context `signingMode=envelope`): the key pair that signs. */
   readonly envelopeKey?: EnvelopeSigningKey;
   readonly authApi: AuthApi;
@@ -119,11 +122,16 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       retainData: config.retainData,
     });
 
+    this.totpSecretKey = new TotpSecretKey(this, 'TotpSecretKey', {
+      retainData: config.retainData,
+    });
+
     const baseTargets = {
       tables: this.tables.byName,
       key: this.signingKey.key,
       otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
       refreshKey: this.refreshTokenKey.key,
+      totpKey: this.totpSecretKey.key,
     };
     if (config.signingMode === 'envelope') {
       this.envelopeKey = new EnvelopeSigningKey(this, 'EnvelopeSigningKey', {
@@ -166,6 +174,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
         .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
         .map((fn) => fn.role),
     );
+    this.totpSecretKey.allowOnlyBy(allFunctions);
     orderRefreshTokenUpdates(allFunctions);
     this.envelopeKey?.allowDecryptOnlyBy(
       allFunctions
@@ -287,6 +296,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       [ENV.currentKid]: this.signingPublicKey.kid,
       // The HMAC key of opaque refresh tokens (what is issued is a function setting below).
       [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
+      [ENV.totpKeyId]: this.totpSecretKey.key.keyId,
       ...this.envelopeEnvironment(),
       // Every function setting the configuration gives (an unset issuer: AuthApi sets
       // the stage URL, which only exists once the API does); Powertools reads the

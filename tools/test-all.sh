@@ -7,6 +7,7 @@
 #   test:e2e      the end-to-end files over `npm start` child processes
 #   test:browser  the demo page in headless Chromium (Debian's `chromium`)
 #   test:rehearse the end-to-end files against `npm run rehearse`
+#   test:rehearse:envelope  the same contract, the stack in envelope signing mode
 #   test:package  `npm pack`, the tarball installed into a fresh CDK app,
 #                 synthesized offline
 # Each run ends with `N passed, N failed` (test/support/summary-reporter.js);
@@ -20,7 +21,7 @@ status=0
 passed=0
 failed=0
 
-for step in test test:bundles test:e2e test:browser test:rehearse test:package; do
+for step in test test:bundles test:e2e test:browser test:rehearse test:rehearse:envelope test:package; do
   echo "== npm run $step"
   npm run --silent "$step" 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}

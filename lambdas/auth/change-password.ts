@@ -8,24 +8,28 @@
  * session after the listing sees the bump when it re-reads the user, and
  * gives its session up (see `login.ts`).
  *
- * The current password is asked again (`current-password.ts`).
+ * The current password is guessable through this route too (with a stolen
+ * access token), so it is checked as `caller-check.ts` checks every proof of
+ * a signed-in caller: counted on the lockout's (account, address) pair of
+ * the caller, 429 without hashing while that pair is locked, and never
+ * blocked by the account's ceiling.
  */
+import { ERROR_MESSAGES } from '../contract/errors';
 import { InvalidCredentialsError } from '../errors';
+import { type Caller, type CallerCheckDeps, checkCaller, currentPassword } from './caller-check';
 import { assertNewPassword } from './credential-policy';
-import { type Caller, checkCurrentPassword } from './current-password';
-import type { LockoutDeps } from './lockout';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
 import { revokeSessions } from './sessions';
 
-export interface ChangePasswordDeps extends RevokeSessionDeps, LockoutDeps {
+export type { Caller };
+
+export interface ChangePasswordDeps extends RevokeSessionDeps, CallerCheckDeps {
   users: Pick<UserStore, 'find' | 'changePassword'>;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
   passwords: PasswordHasher;
 }
-
-export type { Caller };
 
 export interface PasswordChangeRequest {
   currentPassword: string;
@@ -41,12 +45,18 @@ export interface PasswordChangeRequest {
 export async function changePassword(
   deps: ChangePasswordDeps,
   caller: Caller,
-  { currentPassword, newPassword }: PasswordChangeRequest,
+  { currentPassword: password, newPassword }: PasswordChangeRequest,
   client: ClientInfo,
 ): Promise<void> {
   assertNewPassword(newPassword, 'new_password');
   const { users, sessions, passwords } = deps;
-  const user = await checkCurrentPassword(deps, caller, currentPassword, client);
+  const { user } = await checkCaller(
+    deps,
+    caller,
+    client,
+    currentPassword(passwords, password),
+    ERROR_MESSAGES.wrongCurrentPassword,
+  );
 
   const changed = await users.changePassword({
     username: user.username,
@@ -55,7 +65,7 @@ export async function changePassword(
     passwordHash: await passwords.hash(newPassword),
   });
   // A concurrent change won: the password checked above is no longer current.
-  if (!changed) throw new InvalidCredentialsError('The current password is wrong.');
+  if (!changed) throw new InvalidCredentialsError(ERROR_MESSAGES.wrongCurrentPassword);
 
   const others = (await sessions.listByUser(caller.userId)).filter(
     (session) => session.sessionId !== caller.sessionId,

@@ -16,10 +16,12 @@
  */
 import type { Clock } from '../clock';
 import { epochSeconds } from '../clock';
+import { ERROR_MESSAGES } from '../contract/errors';
 import { InvalidCredentialsError, InvalidGrantError } from '../errors';
-import { type CurrentPasswordDeps, checkCurrentPassword } from './current-password';
+import { type Caller, type CallerCheckDeps, checkCaller, currentPassword } from './caller-check';
 import { assertNewEmail } from './email-address';
 import { addressChangedMail, addressInUseMail, verificationMail } from './email-messages';
+import type { PasswordHasher } from './passwords';
 import type {
   AddressClaim,
   ClientInfo,
@@ -137,13 +139,19 @@ export interface EmailState {
  * `InvalidRequestError` (400) before the password is checked.
  */
 export async function changeEmail(
-  deps: EmailDeps & CurrentPasswordDeps,
-  caller: { userId: string; username: string },
-  { email: raw, currentPassword }: EmailChangeRequest,
+  deps: EmailDeps & CallerCheckDeps & { passwords: PasswordHasher },
+  caller: Caller,
+  { email: raw, currentPassword: password }: EmailChangeRequest,
   client: ClientInfo,
 ): Promise<EmailState> {
   const email = assertNewEmail(raw);
-  const user = await checkCurrentPassword(deps, caller, currentPassword, client);
+  const { user } = await checkCaller(
+    deps,
+    caller,
+    client,
+    currentPassword(deps.passwords, password),
+    ERROR_MESSAGES.wrongCurrentPassword,
+  );
   if (verifiedEmailOf(user) === email) return { email, verified: true };
   await offerAddress(deps, user, email);
   return { email, verified: false };

@@ -17,7 +17,9 @@ export type RevocationReason =
   /** Every session of a user an operator disabled (admin CLI). */
   | 'user_disabled'
   /** Sessions an operator revoked, or ended by an operator's password reset (admin CLI). */
-  | 'admin_revoked';
+  | 'admin_revoked'
+  /** Every other session of a user who turned a second factor on or off. */
+  | 'mfa_changed';
 
 /** What an operator did, recorded on the revocations it writes. */
 export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password';
@@ -222,6 +224,13 @@ export interface UserRecord {
   resetTokenHash?: string;
   /** Its end, epoch seconds. */
   resetTokenExpiresAt?: number;
+  /** The TOTP factor, pending or active. Absent: none (and on items stored before MFA existed). */
+  totp?: TotpFactor;
+  /**
+   * The unused recovery codes of an active factor, by the SHA-256 (hex) of
+   * each: a code is found by its hash and used up by removing its key.
+   */
+  recoveryCodes?: Record<string, string>;
 }
 
 /** Whether the account has a verified address; false for items stored before e-mail existed. */
@@ -254,6 +263,66 @@ export interface EmailConfirmation {
   at: string;
   /** Epoch seconds: the token must end after it. */
   now: number;
+}
+
+/** A user's TOTP factor as stored on the user's item. */
+export interface TotpFactor {
+  /** `pending` from enrolment until a first code confirms it; only `active` is asked at login. */
+  state: 'pending' | 'active';
+  /** The secret, encrypted ({@link TotpSecretCipher}); never stored in plain text. */
+  secret: string;
+  /** ISO 8601, when the secret was made. */
+  createdAt: string;
+  /** ISO 8601, when a first code confirmed it. */
+  confirmedAt?: string;
+  /** The last time step a code was accepted for: a code of it or an earlier one never works again. */
+  lastStep?: number;
+}
+
+/** Whether the user has an active second factor; false for items stored before MFA existed. */
+export function hasActiveMfa(user: Pick<UserRecord, 'totp'>): boolean {
+  return user.totp?.state === 'active';
+}
+
+/**
+ * Encrypts TOTP secrets for storage: under KMS in AWS, under a local key in
+ * the data folder locally. Bound to the user: a ciphertext copied onto
+ * another user's item does not decrypt.
+ */
+export interface TotpSecretCipher {
+  encrypt(secret: Uint8Array, userId: string): Promise<string>;
+  decrypt(ciphertext: string, userId: string): Promise<Uint8Array>;
+}
+
+/** Which user's item an MFA write applies to; every write is conditional on `userId`. */
+export interface UserRef {
+  username: string;
+  userId: string;
+}
+
+/**
+ * The writes of the second factor, on the user's item. Each is one
+ * conditional write, false when its condition no longer holds (the factor
+ * changed meanwhile, or the user is gone).
+ */
+export interface MfaStore {
+  /** Stores a pending factor, replacing a pending one; false while one is active. */
+  beginTotp(user: UserRef, factor: TotpFactor & { state: 'pending' }): Promise<boolean>;
+  /**
+   * Activates the pending factor whose secret is `secret`, records `step` as
+   * used, stores the recovery code hashes and bumps `credentialsVersion` (a
+   * login in flight gives its session up).
+   */
+  confirmTotp(
+    user: UserRef,
+    confirm: { secret: string; step: number; confirmedAt: string; recoveryCodeHashes: string[] },
+  ): Promise<boolean>;
+  /** Removes the factor whose secret is `secret` and every recovery code; bumps `credentialsVersion`. */
+  removeTotp(user: UserRef, secret: string): Promise<boolean>;
+  /** Records `step` as used, only if it is later than the last one of the active factor `secret`. */
+  acceptStep(user: UserRef, secret: string, step: number): Promise<boolean>;
+  /** Uses up the recovery code of this hash; false when it is not (or no longer) one of the user's. */
+  useRecoveryCode(user: UserRef, hash: string): Promise<boolean>;
 }
 
 /** Whether an operator disabled the user; false for items stored before the attribute existed. */

@@ -68,6 +68,19 @@ export const sessionsBody = z.strictObject({
 });
 export type SessionsBody = z.infer<typeof sessionsBody>;
 
+/** 200 of `POST /auth/mfa/totp`: the new secret, shown once; pending until confirmed. */
+export const totpSecretBody = z.strictObject({
+  /** Base32 (RFC 4648), for manual entry. */
+  secret: z.string(),
+  /** `otpauth://totp/…`, for a QR code. */
+  otpauth_uri: z.string(),
+});
+export type TotpSecretBody = z.infer<typeof totpSecretBody>;
+
+/** 200 of `POST /auth/mfa/totp/confirm`: ten one-time codes, shown once. */
+export const recoveryCodesBody = z.strictObject({ recovery_codes: z.array(z.string()) });
+export type RecoveryCodesBody = z.infer<typeof recoveryCodesBody>;
+
 /** 200 of `GET /.well-known/jwks.json`: the public signing keys (RFC 7517). */
 export const jwksBody = z.strictObject({
   keys: z.array(

@@ -20,9 +20,11 @@ import {
   introspectionBody,
   jwksBody,
   meBody,
+  recoveryCodesBody,
   registeredBody,
   sessionsBody,
   tokensBody,
+  totpSecretBody,
 } from './bodies';
 import { ERROR_STATUS, type ErrorCode, INVALID_TOKEN_CHALLENGE } from './errors';
 import { ISSUED_ID } from './ids';
@@ -36,6 +38,9 @@ import {
   refreshBody,
   registrationBody,
   revokeForm,
+  totpConfirmBody,
+  totpEnrolmentBody,
+  totpRemovalBody,
 } from './requests';
 import { ROUTES, type RouteSpec } from './routes';
 
@@ -162,6 +167,36 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     request: { schema: emailVerifyBody, mediaType: json, required: true },
     success: { status: 204, description: 'The address is verified' },
     errors: ['invalidRequest', 'invalidGrant', 'notFound', 'unavailable'],
+  },
+  MfaTotpBegin: {
+    summary: 'Start turning TOTP on: a new secret, pending until confirmed',
+    description:
+      'Takes the current password again, so a stolen access token cannot enrol an ' +
+      'authenticator. Replaces a pending secret; refused (400) while TOTP is on.',
+    request: { schema: totpEnrolmentBody, mediaType: json, required: true },
+    success: {
+      status: 200,
+      description: 'The secret (base32) and its otpauth URI, shown once',
+      schema: totpSecretBody,
+    },
+    errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
+  },
+  MfaTotpConfirm: {
+    summary: 'Turn TOTP on with a first code; every other session ends',
+    request: { schema: totpConfirmBody, mediaType: json, required: true },
+    success: {
+      status: 200,
+      description: 'Ten one-time recovery codes, shown once',
+      schema: recoveryCodesBody,
+    },
+    errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
+  },
+  MfaTotpRemove: {
+    summary: 'Turn TOTP off (the current password and a code); every other session ends',
+    description: 'The code is a current TOTP code or an unused recovery code.',
+    request: { schema: totpRemovalBody, mediaType: json, required: true },
+    success: { status: 204, description: 'TOTP and its recovery codes removed' },
+    errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
   },
   Jwks: {
     summary: 'The public signing keys (RFC 7517)',

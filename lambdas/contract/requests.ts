@@ -120,6 +120,17 @@ export const emailChangeBody = body({ email, current_password: currentPassword }
 
 /** `POST /auth/email/verify`: the token of the message's link. */
 export const emailVerifyBody = body({ token: recoveryToken });
+/** A TOTP code (6 digits) or a recovery code (`ABCD-EFGH-IJKL-MNOP`): the domain tells which. */
+const mfaCode = text().check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'is too long'));
+
+/** `POST /auth/mfa/totp`: the current password again, so a stolen access token cannot enrol. */
+export const totpEnrolmentBody = body({ current_password: currentPassword });
+
+/** `POST /auth/mfa/totp/confirm`: a first code of the new secret. */
+export const totpConfirmBody = body({ code: mfaCode });
+
+/** `DELETE /auth/mfa/totp`: the current password and a code (TOTP or recovery). */
+export const totpRemovalBody = body({ current_password: currentPassword, code: mfaCode });
 
 /**
  * `POST /oauth/revoke` (RFC 7009), form-encoded: the token and an optional

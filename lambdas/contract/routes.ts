@@ -11,6 +11,8 @@ export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 
 export type KeyAction = 'kms:Sign' | 'kms:GetPublicKey';
 /** Envelope mode: decrypting the signing key (the issuers), generating the pair (deploy time). */
 export type EnvelopeKeyAction = 'kms:Decrypt' | 'kms:GenerateDataKeyPairWithoutPlaintext';
+/** On the TOTP secrets' key: encrypting a new secret (enrolment), decrypting one (code checks). */
+export type TotpKeyAction = 'kms:Encrypt' | 'kms:Decrypt';
 /** The one action on the refresh-token key: deriving the HMAC key, once per instance. */
 export type RefreshKeyAction = 'kms:GenerateMac';
 
@@ -34,6 +36,8 @@ export interface FunctionSpec {
    * tokens, so a token of a new format never reaches one that cannot read it.
    */
   readsRefreshTokens?: boolean;
+  /** KMS actions on the key the TOTP secrets are encrypted under. */
+  totpKey?: readonly TotpKeyAction[];
   /** KMS actions on the envelope key, granted in envelope mode only (context `signingMode`). */
   envelopeKey?: readonly EnvelopeKeyAction[];
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
@@ -75,6 +79,18 @@ const DECRYPTS_SIGNING_KEY: readonly EnvelopeKeyAction[] = ['kms:Decrypt'];
 const VERIFIES_TOKENS: readonly KeyAction[] = [];
 // Whoever may derive the refresh-token key can mint a refresh token for any session.
 const READS_REFRESH_TOKENS: readonly RefreshKeyAction[] = ['kms:GenerateMac'];
+
+/**
+ * Turning a second factor on or off: the user's item (its MFA attributes, the
+ * credentials version), the caller's lockout pair (a code counts like a
+ * password), and ending every other session.
+ */
+const MFA_CHANGE_TABLES: FunctionSpec['tables'] = {
+  users: ['GetItem', 'UpdateItem'],
+  loginAttempts: ['GetItem', 'UpdateItem'],
+  sessions: ['Query', 'GetItem', 'DeleteItem'],
+  revokedTokens: ['PutItem'],
+};
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -226,6 +242,41 @@ export const ROUTES: readonly RouteSpec[] = [
     key: [],
     hashesPasswords: true,
     assets: [COMMON_PASSWORDS_ASSET],
+  },
+  {
+    // The current password again: a stolen access token alone cannot enrol an authenticator.
+    id: 'MfaTotpBegin',
+    method: 'POST',
+    path: '/auth/mfa/totp',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-totp-begin.ts',
+    tables: { users: ['GetItem', 'UpdateItem'], loginAttempts: ['GetItem', 'UpdateItem'] },
+    key: [],
+    totpKey: ['kms:Encrypt'],
+    hashesPasswords: true,
+  },
+  {
+    // Turning the factor on ends every other session.
+    id: 'MfaTotpConfirm',
+    method: 'POST',
+    path: '/auth/mfa/totp/confirm',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-totp-confirm.ts',
+    tables: MFA_CHANGE_TABLES,
+    key: [],
+    totpKey: ['kms:Decrypt'],
+  },
+  {
+    // The current password and a code; turning the factor off ends every other session.
+    id: 'MfaTotpRemove',
+    method: 'DELETE',
+    path: '/auth/mfa/totp',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-totp-remove.ts',
+    tables: MFA_CHANGE_TABLES,
+    key: [],
+    totpKey: ['kms:Decrypt'],
+    hashesPasswords: true,
   },
   {
     id: 'Jwks',

@@ -40,6 +40,11 @@ export const FUNCTION_SETTINGS = {
     env: 'REFRESH_TOKEN_KMS_KEY_ID',
     type: 'string',
   },
+  /** KMS symmetric key the TOTP secrets are encrypted under (deployed); local mode: a key file. */
+  totpKeyId: {
+    env: 'TOTP_SECRET_KMS_KEY_ID',
+    type: 'string',
+  },
   /** `iss` of issued tokens, checked on verification; the stack and npm start default to the API URL. */
   issuer: {
     env: 'TOKEN_ISSUER',

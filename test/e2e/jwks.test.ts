@@ -2,10 +2,12 @@
  * End to end, against `npm start` and the rehearsal (E2E_TARGETS): another
  * service can verify our access tokens from `/.well-known/jwks.json` with
  * nothing but `node:crypto` (no jose, no project code), and the key published
- * is the one that signs: the local key file, or the KMS (stand-in) key.
+ * is the one that signs: the local key file, or the KMS (stand-in) key, or
+ * in envelope signing mode (`npm run test:rehearse:envelope`) the key pair
+ * KMS generated at deploy time, beside the KMS key it still trusts.
  */
 import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
-import { E2E_TARGETS, signingPublicKey } from '../support/server-process';
+import { E2E_TARGETS, ENVELOPE_SIGNING, signingPublicKey } from '../support/server-process';
 import { servedTarget } from './client';
 
 const decodeSegment = (segment: string | undefined): Record<string, unknown> =>
@@ -70,13 +72,27 @@ describe.each(E2E_TARGETS)('GET /.well-known/jwks.json (%s)', (target) => {
     expect(verifyEs256(access_token, keys)).toBeDefined();
   });
 
-  it('publishes the public half of the key that signs', async () => {
+  it('publishes the public half of the key that signs, and of each key it still trusts', async () => {
+    const user = await api().register();
+    const { access_token } = await api().login(user);
     const { keys } = (await api().call('GET', '/.well-known/jwks.json')).json as {
       keys: JsonWebKey[];
     };
-    const expected = (await signingPublicKey(target, server().dataDir)).export({ format: 'jwk' });
+    const kmsKey = (await signingPublicKey(target, server().dataDir)).export({ format: 'jwk' });
+    const { kid } = decodeSegment(access_token.split('.')[0]);
+    const signer = keys.find((key) => key.kid === kid);
+    const point = (key: JsonWebKey | undefined) => ({ x: key?.x, y: key?.y });
 
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', x: expected.x, y: expected.y });
+    if (ENVELOPE_SIGNING) {
+      // The pair KMS generated at deploy time signs; the KMS key stays trusted,
+      // so that switching modes logs nobody out (docs/deploy.md).
+      expect(keys).toHaveLength(2);
+      expect(keys.map(point)).toContainEqual(point(kmsKey));
+      expect(signer).toMatchObject({ kty: 'EC', crv: 'P-256' });
+      expect(point(signer)).not.toEqual(point(kmsKey));
+    } else {
+      expect(keys).toHaveLength(1);
+      expect(signer).toMatchObject({ kty: 'EC', crv: 'P-256', x: kmsKey.x, y: kmsKey.y });
+    }
   });
 });

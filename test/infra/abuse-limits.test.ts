@@ -393,7 +393,12 @@ describe('abuse limits', () => {
       const hashing = ROUTES.filter(
         (r) => r.hashesPasswords && r.id in dev.stack.auth.authApi.functions,
       );
-      expect(hashing.map((r) => r.id).sort()).toEqual(['ChangePassword', 'Login']);
+      expect(hashing.map((r) => r.id).sort()).toEqual([
+        'ChangePassword',
+        'Login',
+        'MfaTotpBegin',
+        'MfaTotpRemove',
+      ]);
       expect(reserved).toEqual(
         Object.fromEntries(
           Object.keys(reserved).map((id) => [

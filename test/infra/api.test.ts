@@ -43,7 +43,7 @@ describe('REST API', () => {
         expect(props?.AuthorizerId).toBeUndefined();
       }
       // Lambda proxy integration to the route's own function.
-      const routeId = DEFAULT_ROUTES.find((r) => r.path === path)?.id ?? '';
+      const routeId = DEFAULT_ROUTES.find((r) => r.path === path && r.method === method)?.id ?? '';
       const fn = stack.auth.authApi.functions[routeId];
       if (!fn) throw new Error(`no function for ${routeId}`);
       const integration = props?.Integration as { Type: string; Uri: unknown } | undefined;

@@ -4,10 +4,12 @@
  * plan, WAF logging, the VPC placement from explicit ids, and the findings
  * table. The packs themselves run in compliance-checks.test.ts (slow).
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { ROUTES } from '../../lambdas/contract/routes';
 import { TABLES } from '../../lambdas/contract/tables';
 import {
   COMPLIANCE_FINDINGS,
@@ -244,7 +246,8 @@ describe('the compliance profile', () => {
 
     it('places every function in the given subnets behind the functions security group', () => {
       const functions = ofType('AWS::Lambda::Function');
-      expect(functions).toHaveLength(15);
+      // Every route's function, the authorizer and the public key reader.
+      expect(functions).toHaveLength(ROUTES.length + 2);
       for (const fn of functions) {
         expect(fn.Properties.VpcConfig).toEqual({
           SubnetIds: VPC.vpcSubnetIds.split(','),

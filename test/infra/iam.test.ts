@@ -46,6 +46,9 @@ describe('IAM least privilege', () => {
   const refreshKeyArn = () => ({
     'Fn::GetAtt': [logicalId(stack.auth.refreshTokenKey.key), 'Arn'],
   });
+  const totpKeyArn = () => ({
+    'Fn::GetAtt': [logicalId(stack.auth.totpSecretKey.key), 'Arn'],
+  });
   const logGroupArn = (spec: FunctionSpec) => ({
     'Fn::GetAtt': [logicalId(fnOf(spec).logGroup), 'Arn'],
   });
@@ -105,6 +108,32 @@ describe('IAM least privilege', () => {
     expect(signers.sort()).toEqual(['Login', 'Refresh']);
   });
 
+  it('lets only the enrolment encrypt a TOTP secret, and only the code checks decrypt one, in the key policy too', () => {
+    const using = (action: string) =>
+      [...DEFAULT_ROUTES, AUTHORIZER]
+        .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes(action))
+        .map((spec) => spec.id)
+        .sort();
+    expect(using('kms:Encrypt')).toEqual(['MfaTotpBegin']);
+    expect(using('kms:Decrypt').filter((id) => id.startsWith('Mfa'))).toEqual(
+      DEFAULT_ROUTES.filter((route) => route.totpKey?.includes('kms:Decrypt'))
+        .map((route) => route.id)
+        .sort(),
+    );
+    const policy = template.toJSON().Resources[logicalId(stack.auth.totpSecretKey.key)].Properties
+      .KeyPolicy.Statement as { Sid?: string; Effect: string; Action: string | string[] }[];
+    expect(
+      policy
+        .filter((statement) => statement.Effect === 'Deny')
+        .map((statement) => statement.Sid)
+        .sort(),
+    ).toEqual([
+      'DenyDecryptToEveryoneElse',
+      'DenyEncryptToEveryoneElse',
+      'DenyGrantsNotForAwsResources',
+    ]);
+  });
+
   it.each(DEFAULT_ROUTES.map((route) => [route.id, route] as const))(
     'grants %s exactly the table and key actions of its spec',
     (_id, spec) => {
@@ -118,6 +147,9 @@ describe('IAM least privilege', () => {
         ...(spec.key.length > 0 ? [{ actions: [...spec.key], resources: [keyArn()] }] : []),
         ...(spec.refreshKey?.length
           ? [{ actions: [...spec.refreshKey], resources: [refreshKeyArn()] }]
+          : []),
+        ...(spec.totpKey?.length
+          ? [{ actions: [...spec.totpKey], resources: [totpKeyArn()] }]
           : []),
       ];
       expect(

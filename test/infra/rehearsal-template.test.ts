@@ -68,7 +68,7 @@ describe('the template as the rehearsal reads it', () => {
     });
   });
 
-  it('finds the shared tables’ keys and TTL attributes, one signing key and the refresh-token key', () => {
+  it('finds the shared tables’ keys and TTL attributes, one signing key, the refresh-token key and the TOTP secrets’ key', () => {
     const tables = readTables(template);
 
     expect(tables.map((table) => table.ttlAttribute ?? null).sort()).toEqual(
@@ -80,7 +80,7 @@ describe('the template as the rehearsal reads it', () => {
       readKeys(template)
         .map((key) => key.spec)
         .sort(),
-    ).toEqual(['ECC_NIST_P256', 'HMAC_256']);
+    ).toEqual(['ECC_NIST_P256', 'HMAC_256', 'SYMMETRIC_DEFAULT']);
   });
 
   it('resolves every function’s environment without deploying anything', async () => {

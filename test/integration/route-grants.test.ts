@@ -26,6 +26,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { Secret } from 'otpauth';
+import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
 import { ENV } from '../../lambdas/config';
 import { ROUTES, type TableAction } from '../../lambdas/contract/routes';
 import { TABLES, type TableName, tableEnvironment } from '../../lambdas/contract/tables';
@@ -41,6 +43,9 @@ import { createLoginHandler } from '../../lambdas/http/routes/login';
 import { createLogoutHandler } from '../../lambdas/http/routes/logout';
 import { createLogoutAllHandler } from '../../lambdas/http/routes/logout-all';
 import { createMeHandler } from '../../lambdas/http/routes/me';
+import { createMfaTotpBeginHandler } from '../../lambdas/http/routes/mfa-totp-begin';
+import { createMfaTotpConfirmHandler } from '../../lambdas/http/routes/mfa-totp-confirm';
+import { createMfaTotpRemoveHandler } from '../../lambdas/http/routes/mfa-totp-remove';
 import { createOauthIntrospectHandler } from '../../lambdas/http/routes/oauth-introspect';
 import { createOauthMetadataHandler } from '../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../lambdas/http/routes/oauth-revoke';
@@ -62,6 +67,9 @@ const FACTORIES: Record<string, (runtime: EmailRuntime) => ProxyHandler> = {
   ChangePassword: createChangePasswordHandler,
   EmailChange: createEmailChangeHandler,
   EmailVerify: createEmailVerifyHandler,
+  MfaTotpBegin: createMfaTotpBeginHandler,
+  MfaTotpConfirm: createMfaTotpConfirmHandler,
+  MfaTotpRemove: createMfaTotpRemoveHandler,
   Jwks: createJwksHandler,
   OAuthRevoke: createOauthRevokeHandler,
   OAuthIntrospect: createOauthIntrospectHandler,
@@ -225,6 +233,25 @@ describe('the DynamoDB actions of each route', () => {
       body: { current_password: password, new_password: 'a long second passphrase' },
     });
     expect(changed.status).toBe(204);
+
+    const enrolment = await ask('MfaTotpBegin', {
+      authorizer: caller,
+      body: { current_password: 'a long second passphrase' },
+    });
+    expect(enrolment.status).toBe(200);
+    const secret = Secret.fromBase32((enrolment.json as { secret: string }).secret).bytes;
+    const confirmed = await ask('MfaTotpConfirm', {
+      authorizer: caller,
+      body: { code: totpCode(secret, timeStep(new Date())) },
+    });
+    expect(confirmed.status).toBe(200);
+    const [recoveryCode] = (confirmed.json as { recovery_codes: string[] }).recovery_codes;
+    const removed = await ask('MfaTotpRemove', {
+      method: 'DELETE',
+      authorizer: caller,
+      body: { current_password: 'a long second passphrase', code: recoveryCode },
+    });
+    expect(removed.status).toBe(204);
 
     expect(
       (await ask('EmailVerify', { body: { token: tokenSentTo('a@example.com') } })).status,

@@ -28,7 +28,14 @@ export interface FakeRuntime {
   calls: string[];
 }
 
-type StoreName = 'users' | 'sessions' | 'revokedTokens' | 'loginAttempts' | 'recovery' | 'mail';
+type StoreName =
+  | 'users'
+  | 'sessions'
+  | 'revokedTokens'
+  | 'loginAttempts'
+  | 'mfa'
+  | 'recovery'
+  | 'mail';
 
 /** The store as the handler sees it: each call is written down in `calls`. */
 function recording<T extends object>(name: StoreName, store: T, calls: string[]): T {
@@ -76,6 +83,8 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     sessions: () => recording('sessions', world.sessions, calls),
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),
     loginAttempts: () => recording('loginAttempts', world.loginAttempts, calls),
+    mfa: () => recording('mfa', world.mfa, calls),
+    totpCipher: () => world.totpCipher,
     passwords: () => world.passwords,
     signer: () => world.signer,
     keySet: () => keySetOf(world.signer),

@@ -15,6 +15,7 @@ import {
   credentialsVersionOf,
   type LoginAttemptStore,
   type MailSender,
+  type MfaStore,
   type OutgoingMail,
   type RecoveryStore,
   type RecoveryTokenRecord,
@@ -22,7 +23,9 @@ import {
   type RevokedTokenStore,
   type SessionRecord,
   type SessionStore,
+  type TotpSecretCipher,
   type UserRecord,
+  type UserRef,
   type UserStore,
 } from '../../lambdas/auth/ports';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
@@ -164,6 +167,57 @@ export function memoryRecoveryStore(): MemoryRecoveryStore {
   };
 }
 
+/**
+ * The MFA writes on the users of `users` (they share the item, as in the
+ * table), each applied only when its condition holds, like the store's.
+ */
+export function memoryMfaStore(users: MemoryUserStore): MfaStore {
+  const userOf = ({ username, userId }: UserRef) => {
+    const user = users.items.get(username);
+    return user?.userId === userId ? user : undefined;
+  };
+  return {
+    async beginTotp(ref, factor) {
+      const user = userOf(ref);
+      if (!user || user.totp?.state === 'active') return false;
+      user.totp = copy(factor);
+      return true;
+    },
+    async confirmTotp(ref, { secret, step, confirmedAt, recoveryCodeHashes }) {
+      const user = userOf(ref);
+      if (user?.totp?.state !== 'pending' || user.totp.secret !== secret) return false;
+      Object.assign(user.totp, { state: 'active', lastStep: step, confirmedAt });
+      user.recoveryCodes = Object.fromEntries(
+        recoveryCodeHashes.map((hash) => [hash, confirmedAt]),
+      );
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
+    async removeTotp(ref, secret) {
+      const user = userOf(ref);
+      if (user?.totp?.secret !== secret) return false;
+      delete user.totp;
+      delete user.recoveryCodes;
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
+    async acceptStep(ref, secret, step) {
+      const user = userOf(ref);
+      const factor = user?.totp;
+      if (factor?.state !== 'active' || factor.secret !== secret) return false;
+      if (factor.lastStep !== undefined && factor.lastStep >= step) return false;
+      factor.lastStep = step;
+      return true;
+    },
+    async useRecoveryCode(ref, hash) {
+      const codes = userOf(ref)?.recoveryCodes;
+      if (!codes || !Object.hasOwn(codes, hash)) return false;
+      delete codes[hash];
+      return true;
+    },
+  };
+}
+
 /** Messages "sent", in order. */
 export interface MemoryMailer extends MailSender {
   readonly sent: OutgoingMail[];
@@ -180,6 +234,25 @@ export function memoryMailer(): MemoryMailer {
     },
     linkTo(to) {
       return sent.filter((mail) => mail.to === to && mail.link).at(-1)?.link;
+    },
+  };
+}
+
+/**
+ * A stand-in for the KMS or local cipher: not plain text, bound to the user
+ * (decrypting for another user fails, as KMS's encryption context does).
+ */
+export function testTotpCipher(): TotpSecretCipher {
+  return {
+    async encrypt(secret, userId) {
+      return `test-cipher.${Buffer.from(userId).toString('base64url')}.${Buffer.from(secret).reverse().toString('base64url')}`;
+    },
+    async decrypt(ciphertext, userId) {
+      const [prefix, owner, body] = ciphertext.split('.');
+      if (prefix !== 'test-cipher' || owner !== Buffer.from(userId).toString('base64url')) {
+        throw new Error("The ciphertext is not this user's.");
+      }
+      return Uint8Array.from(Buffer.from(body ?? '', 'base64url').reverse());
     },
   };
 }
@@ -438,10 +511,14 @@ export async function domainWorld({
   const clock = manualClock(FROZEN_NOW);
   const { signer } = await createTestSigner();
   const refreshKey = testRefreshKey();
+  const users = memoryUserStore();
   return {
     clock,
     signer,
-    users: memoryUserStore(),
+    users,
+    mfa: memoryMfaStore(users),
+    totpCipher: testTotpCipher(),
+    totpIssuer: TEST_SETTINGS.audience,
     sessions: memorySessionStore(clock),
     revokedTokens: memoryRevokedTokenStore(),
     loginAttempts: memoryLoginAttemptStore(clock),

@@ -30,6 +30,14 @@ export const E2E_TARGETS: E2eTarget[] = (process.env.E2E_TARGETS ?? 'npm start')
 /** Where the rehearsal target finds its synthesized assembly (set by the rehearsal's global setup). */
 export const REHEARSAL_ASSEMBLY_ENV = 'REHEARSAL_ASSEMBLY_DIR';
 
+/** Context values (space-separated `key=value`) the rehearsal's global setup synthesizes with. */
+export const REHEARSAL_CONTEXT_ENV = 'REHEARSAL_CONTEXT';
+
+/** Whether that context puts the stack in envelope signing mode (`npm run test:rehearse:envelope`). */
+export const ENVELOPE_SIGNING = (process.env[REHEARSAL_CONTEXT_ENV] ?? '')
+  .split(' ')
+  .includes('signingMode=envelope');
+
 /** The command line of each target, run with tsx's loader in a plain node process. */
 function commandOf(target: E2eTarget, assemblyDir?: string): string[] {
   if (target === 'npm start') return ['local/server.ts'];
@@ -55,7 +63,14 @@ export async function signingPublicKey(target: E2eTarget, dataDir: string): Prom
     createPrivateKey(await readFile(join(dataDir, 'kms', files[0] as string), 'utf8')),
   );
 }
-const START_TIMEOUT_MS = 30_000;
+/**
+ * How long a start may take before the test fails: `npm start` loads the
+ * sources; the rehearsal also starts one process per function of the assembly
+ * and resolves every environment (custom resources included) first, which on
+ * a loaded two-core machine takes far longer. A bound, never a wait: the test
+ * goes on the moment the server answers.
+ */
+const START_TIMEOUT_MS: Record<E2eTarget, number> = { 'npm start': 30_000, rehearsal: 120_000 };
 const STOP_TIMEOUT_MS = 10_000;
 
 export interface ServerProcess {
@@ -86,12 +101,12 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
 }
 
 /** Resolves with the URL the server prints once it listens; rejects if it exits or hangs first. */
-function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
   return new Promise((resolveUrl, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms:\n${output()}`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`server did not start in ${timeoutMs} ms:\n${output()}`));
+    }, timeoutMs);
     const onData = () => {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1];
       if (!url) return;
@@ -108,8 +123,8 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
 }
 
 /** Polls until the server answers HTTP (any status): it is then serving requests. */
-async function waitUntilAnswering(url: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       await (await fetch(`${url}/`)).arrayBuffer();
@@ -152,7 +167,10 @@ export async function runFailingStart(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? START_TIMEOUT_MS);
+  const timer = setTimeout(
+    () => child.kill('SIGKILL'),
+    options.killAfterMs ?? START_TIMEOUT_MS['npm start'],
+  );
   try {
     const code = await new Promise<number | null>((resolveExit) =>
       child.once('close', (exitCode) => resolveExit(exitCode)),
@@ -211,8 +229,8 @@ export async function startServerProcess(
   });
   const exited = waitForExit(child);
 
-  const url = await waitForUrl(child, output);
-  await waitUntilAnswering(url);
+  const url = await waitForUrl(child, output, START_TIMEOUT_MS[target]);
+  await waitUntilAnswering(url, START_TIMEOUT_MS[target]);
 
   return {
     target,

@@ -104,6 +104,7 @@ describe('docs/local-mode.md, variables', () => {
   const notLocal: Partial<Record<keyof typeof FUNCTION_SETTINGS, string>> = {
     kmsKeyId: 'AWS only: local mode signs with a key in DATA_DIR',
     refreshTokenKeyId: 'AWS only: local mode keeps the key in DATA_DIR',
+    totpKeyId: 'AWS only: local mode keeps the key in DATA_DIR',
     envelopeKeyId: 'AWS only: envelope mode (context signingMode)',
     privateKeyCiphertext: 'AWS only: envelope mode (context signingMode)',
     publicKeys: 'set by npm start from LOCAL_SIGNING_KEYS',

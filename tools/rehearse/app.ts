@@ -1,7 +1,8 @@
 /**
  * The deployment rehearsal assembled: a synthesized cloud assembly served on
- * loopback as AWS would run it. Routes, authorizer and gateway responses come
- * from the template's API Gateway resources; each function runs from its
+ * loopback as AWS would run it, every API of every stack on a port of its
+ * own. Routes, authorizers and gateway responses come from the templates'
+ * API Gateway resources (REST and HTTP APIs); each function runs from its
  * bundled asset in a sandbox of its own with the template's environment
  * (references resolved to the local stand-ins); tables are created from the
  * template's definitions in the embedded engine (or DYNAMODB_ENDPOINT); KMS
@@ -20,16 +21,19 @@ import { createGateway } from '../../local/gateway';
 import { createRequestListener } from '../../local/http-adapter';
 import { type LocalCredential, newLocalCredential } from '../../local/request-signature';
 import { createTableWith, tableExists } from '../../local/tables';
-import type { Assembly } from './assembly';
+import type { AssemblyStacks } from './assembly';
+import { createHttpApi, type HttpApiAuthorizer, ownAnswer } from './http-api';
+import { type FunctionTarget, readHttpApis } from './http-template';
 import { standInKeyId, startKmsStandIn } from './kms-stand-in';
 import { FunctionHost } from './lambda-host';
-import { REHEARSAL_ENV, TemplateResolver } from './resolve';
+import { REHEARSAL_ENV, type TemplateResolver } from './resolve';
 import { templateResponder } from './responses';
+import { assemblyResolvers } from './stacks';
 import {
   RehearsalError,
   readFunctions,
   readKeys,
-  readRestApi,
+  readRestApis,
   readTables,
   type TemplateFunction,
 } from './template';
@@ -38,7 +42,8 @@ import {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface RehearsalOptions {
-  assembly: Assembly;
+  assembly: AssemblyStacks;
+  /** The first API's port; the next ones get the ports after it (0: each a free one). */
   port: number;
   /** Embedded engine files and stand-in KMS keys. */
   dataDir: string;
@@ -47,15 +52,24 @@ export interface RehearsalOptions {
   hostEnv?: Env;
 }
 
-export interface Rehearsal {
+/** One API served: what `rehearsal-endpoints.json` lists. */
+export interface ServedApi {
+  stack: string;
+  /** The API's logical id. */
+  api: string;
+  type: 'REST' | 'HTTP';
   url: string;
-  stackName: string;
+  /** `METHOD path` (REST) or route key (HTTP) of each route served, `*` marking those behind an authorizer. */
+  routes: string[];
+  /** Methods or routes of the template not served, with why. */
+  skipped: string[];
+}
+
+export interface Rehearsal {
+  /** Every API served, in the assembly's order (stacks as listed, REST before HTTP). */
+  apis: ServedApi[];
   kmsEndpoint: string;
   dynamodbEndpoint: string;
-  /** `METHOD path` of each route served, `*` marking those behind the authorizer. */
-  routes: string[];
-  /** Methods of the template not served, with why. */
-  skipped: string[];
   /** Notes for the person running it (a runtime version that differs, ...). */
   warnings: string[];
   close(): Promise<void>;
@@ -88,39 +102,52 @@ function lambdaEnvironment(
   };
 }
 
+/** A function of the assembly, as the hosts know it: `stack/logicalId`. */
+const functionKey = (stackName: string, logicalId: string) => `${stackName}/${logicalId}`;
+
+/** The function ARN in an integration or authorizer URI (`…/functions/<arn>/invocations`), or the URI itself. */
+function functionArnIn(uri: string): string {
+  return /\/functions\/(arn:[^/]+)\/invocations$/.exec(uri)?.[1] ?? uri;
+}
+
 export async function startRehearsal(options: RehearsalOptions): Promise<Rehearsal> {
-  const { template, stackName, dir } = options.assembly;
-  const api = readRestApi(template);
-  const functions = readFunctions(template, dir);
-  const tables = readTables(template);
-  const keys = readKeys(template);
+  const { stacks, dir } = options.assembly;
   const warnings: string[] = [];
 
-  const physicalIds: Record<string, string> = {};
-  const nameOf = (id: string, property: unknown) =>
-    typeof property === 'string' ? property : `${stackName}-${id}`;
-  for (const table of tables) {
-    physicalIds[table.logicalId] = nameOf(
-      table.logicalId,
-      template.Resources[table.logicalId]?.Properties?.TableName,
-    );
-  }
-  for (const fn of functions) {
-    physicalIds[fn.logicalId] = nameOf(
-      fn.logicalId,
-      template.Resources[fn.logicalId]?.Properties?.FunctionName,
-    );
-  }
-  for (const key of keys)
-    physicalIds[key.logicalId] = standInKeyId(`${stackName}/${key.logicalId}`);
-  for (const key of keys) {
-    for (const alias of key.aliases) {
-      const aliasName = template.Resources[alias]?.Properties?.AliasName;
-      if (typeof aliasName === 'string') physicalIds[alias] = aliasName;
+  const physicalIds = new Map<string, Record<string, string>>();
+  const functions = new Map<string, TemplateFunction & { stackName: string }>();
+  const tables: { name: string; table: ReturnType<typeof readTables>[number] }[] = [];
+  const keys: { stackName: string; key: ReturnType<typeof readKeys>[number] }[] = [];
+  for (const { stackName, template } of stacks) {
+    const ids: Record<string, string> = {};
+    physicalIds.set(stackName, ids);
+    const nameOf = (id: string, property: unknown) =>
+      typeof property === 'string' ? property : `${stackName}-${id}`;
+    for (const table of readTables(template)) {
+      ids[table.logicalId] = nameOf(
+        table.logicalId,
+        template.Resources[table.logicalId]?.Properties?.TableName,
+      );
+      tables.push({ name: ids[table.logicalId] as string, table });
+    }
+    for (const fn of readFunctions(template, dir)) {
+      ids[fn.logicalId] = nameOf(
+        fn.logicalId,
+        template.Resources[fn.logicalId]?.Properties?.FunctionName,
+      );
+      functions.set(functionKey(stackName, fn.logicalId), { ...fn, stackName });
+    }
+    for (const key of readKeys(template)) {
+      ids[key.logicalId] = standInKeyId(`${stackName}/${key.logicalId}`);
+      keys.push({ stackName, key });
+      for (const alias of key.aliases) {
+        const aliasName = template.Resources[alias]?.Properties?.AliasName;
+        if (typeof aliasName === 'string') ids[alias] = aliasName;
+      }
     }
   }
 
-  const runtimes = new Set(functions.map((fn) => fn.runtime));
+  const runtimes = new Set([...functions.values()].map((fn) => fn.runtime));
   const local = `nodejs${process.versions.node.split('.')[0]}.x`;
   for (const runtime of runtimes) {
     if (runtime !== local)
@@ -150,8 +177,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
       credentials: credential,
     });
     try {
-      for (const table of tables) {
-        const name = physicalIds[table.logicalId] as string;
+      for (const { name, table } of tables) {
         if (await tableExists(client, name)) continue;
         await createTableWith(client, { ...table.input, TableName: name }, table.ttlAttribute);
       }
@@ -159,45 +185,60 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
       client.destroy();
     }
 
-    const resolver: TemplateResolver = new TemplateResolver({
-      template,
-      stackName,
-      physicalIds,
-      invoke: async (logicalId, event) => (await hostOf(logicalId)).invoke(event),
-    });
+    const resolvers = assemblyResolvers(
+      stacks.map(({ stackName, template }) => ({
+        stackName,
+        template,
+        physicalIds: physicalIds.get(stackName) ?? {},
+        invoke: async (logicalId, event) =>
+          (await hostOf(functionKey(stackName, logicalId))).invoke(event),
+      })),
+    );
+    const resolverOf = (stackName: string) => resolvers.get(stackName) as TemplateResolver;
     const kms = await startKmsStandIn({
       credential,
       keyDir: join(options.dataDir, 'kms'),
-      keys: keys.map((key) => ({
-        keyId: physicalIds[key.logicalId] as string,
-        spec: key.spec,
-        arn: resolver.arnOf(key.logicalId, 'AWS::KMS::Key'),
-        aliases: key.aliases.flatMap((alias) => (physicalIds[alias] ? [physicalIds[alias]] : [])),
-      })),
+      keys: keys.map(({ stackName, key }) => {
+        const ids = physicalIds.get(stackName) ?? {};
+        return {
+          keyId: ids[key.logicalId] as string,
+          spec: key.spec,
+          arn: resolverOf(stackName).arnOf(key.logicalId, 'AWS::KMS::Key'),
+          aliases: key.aliases.flatMap((alias) => (ids[alias] ? [ids[alias]] : [])),
+        };
+      }),
     });
     closers.push(() => kms.close());
 
+    /** Every function of the assembly by the ARN it has in the rehearsal's account. */
+    const byArn = new Map<string, string>();
+    for (const [key, fn] of functions) {
+      const logicalId = key.slice(fn.stackName.length + 1);
+      byArn.set(resolverOf(fn.stackName).arnOf(logicalId, 'AWS::Lambda::Function'), key);
+    }
+
     const hostEnv = options.hostEnv ?? {};
-    const byId = new Map(functions.map((fn) => [fn.logicalId, fn]));
     const hosts = new Map<string, Promise<FunctionHost>>();
-    function hostOf(logicalId: string): Promise<FunctionHost> {
-      let host = hosts.get(logicalId);
+    function hostOf(key: string): Promise<FunctionHost> {
+      let host = hosts.get(key);
       if (!host) {
         host = (async () => {
-          const fn = byId.get(logicalId);
-          if (!fn) throw new RehearsalError(`No function ${logicalId} in the template.`);
+          const fn = functions.get(key);
+          if (!fn) throw new RehearsalError(`No function ${key} in the assembly.`);
+          const logicalId = key.slice(fn.stackName.length + 1);
+          const resolver = resolverOf(fn.stackName);
           const environment: Record<string, string> = {};
           for (const [name, value] of Object.entries(fn.environment)) {
             environment[name] = await resolver.resolveString(
               value,
-              `function ${logicalId}, environment variable ${name}`,
+              `function ${key}, environment variable ${name}`,
             );
           }
-          const name = physicalIds[logicalId] as string;
+          const name = physicalIds.get(fn.stackName)?.[logicalId] as string;
           let codeDir = fn.codeDir;
           if (!codeDir) {
             // Inline code (Code.ZipFile): Lambda runs it as index.js.
-            codeDir = join(options.dataDir, 'inline-code', logicalId);
+            codeDir = join(options.dataDir, 'inline-code', fn.stackName, logicalId);
             await mkdir(codeDir, { recursive: true });
             await writeFile(join(codeDir, 'index.js'), fn.inlineCode ?? '');
           }
@@ -227,51 +268,149 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
           closers.push(() => created.stop());
           return created;
         })();
-        hosts.set(logicalId, host);
+        hosts.set(key, host);
       }
       return host;
     }
     // Resolve every function's environment now, as a deploy would: an unresolvable reference stops the start.
-    for (const fn of functions) await hostOf(fn.logicalId);
+    for (const key of functions.keys()) await hostOf(key);
 
-    const respond = templateResponder(api.responses);
-    const gateway = createGateway({
-      routes: api.routes,
-      ...(api.authorizer ? { authorizer: api.authorizer } : {}),
-      respond,
-      loadModule: async (entry) => {
-        const host = await hostOf(entry);
-        return {
-          handler: (event: unknown, context: { awsRequestId: string }) =>
-            host.invoke(event, context.awsRequestId),
+    /** The function a route or authorizer invokes: of its own stack, or any of the assembly by ARN. */
+    async function functionOf(stackName: string, target: FunctionTarget, where: string) {
+      if (target.entry) return functionKey(stackName, target.entry);
+      const uri = await resolverOf(stackName).resolveString(target.uri, where);
+      const key = byArn.get(functionArnIn(uri));
+      if (!key) {
+        throw new RehearsalError(`${where}: ${uri} names no function of the assembly.`);
+      }
+      return key;
+    }
+
+    const loadModule = async (key: string) => {
+      const host = await hostOf(key);
+      return {
+        handler: (event: unknown, context: { awsRequestId: string }) =>
+          host.invoke(event, context.awsRequestId),
+      };
+    };
+
+    const apis: ServedApi[] = [];
+    let nextPort = options.port;
+    async function serve(
+      handler: Parameters<typeof createRequestListener>[0],
+      respond: Parameters<typeof createRequestListener>[1]['respond'],
+    ): Promise<string> {
+      const server = answerClientErrors(
+        createServer(
+          createRequestListener(handler, {
+            maxBodyBytes: MAX_BODY_BYTES,
+            ...(respond ? { respond } : {}),
+          }),
+        ),
+      );
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(nextPort, '127.0.0.1', () => resolve());
+      });
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      );
+      if (nextPort !== 0) nextPort += 1;
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
+
+    for (const { stackName, template } of stacks) {
+      for (const api of readRestApis(template)) {
+        const where = `REST API ${stackName}/${api.logicalId}`;
+        const routes = [];
+        for (const route of api.routes) {
+          routes.push({
+            ...route,
+            entry: await functionOf(stackName, route, `${where}, ${route.method} ${route.path}`),
+          });
+        }
+        const authorizer = api.authorizer && {
+          ...api.authorizer,
+          entry: await functionOf(
+            stackName,
+            api.authorizer,
+            `${where}, authorizer ${api.authorizer.id}`,
+          ),
         };
-      },
-    });
-    const server = answerClientErrors(
-      createServer(createRequestListener(gateway, { maxBodyBytes: MAX_BODY_BYTES, respond })),
+        const respond = templateResponder(api.responses);
+        const gateway = createGateway({
+          routes,
+          ...(authorizer ? { authorizer } : {}),
+          respond,
+          loadModule,
+        });
+        apis.push({
+          stack: stackName,
+          api: api.logicalId,
+          type: 'REST',
+          url: await serve(gateway, respond),
+          routes: api.routes.map(
+            (route) => `${route.method} ${route.path}${route.auth === 'bearer' ? ' *' : ''}`,
+          ),
+          skipped: api.skipped,
+        });
+      }
+      for (const api of readHttpApis(template)) {
+        const where = `HTTP API ${stackName}/${api.logicalId}`;
+        const authorizers = new Map<string, HttpApiAuthorizer>();
+        for (const [id, authorizer] of Object.entries(api.authorizers)) {
+          authorizers.set(id, {
+            ...authorizer,
+            entry: await functionOf(stackName, authorizer.target, `${where}, authorizer ${id}`),
+          });
+        }
+        const routes = [];
+        for (const route of api.routes) {
+          const authorizer = route.authorizerId ? authorizers.get(route.authorizerId) : undefined;
+          routes.push({
+            id: route.id,
+            routeKey: route.routeKey,
+            entry: await functionOf(stackName, route.target, `${where}, ${route.routeKey}`),
+            ...(authorizer ? { authorizer } : {}),
+          });
+        }
+        const gateway = createHttpApi({
+          apiId: physicalIds.get(stackName)?.[api.logicalId] ?? api.logicalId,
+          stageName: api.stageName,
+          routes,
+          invoke: async (key, event, requestId) => (await hostOf(key)).invoke(event, requestId),
+        });
+        const base = await serve(gateway, (type) =>
+          ownAnswer(type === 'REQUEST_TOO_LARGE' ? 413 : 500),
+        );
+        apis.push({
+          stack: stackName,
+          api: api.logicalId,
+          type: 'HTTP',
+          url: api.stageName === '$default' ? base : `${base}/${api.stageName}`,
+          routes: api.routes.map((route) => `${route.routeKey}${route.authorizerId ? ' *' : ''}`),
+          skipped: api.skipped,
+        });
+      }
+    }
+    if (apis.length === 0) throw new RehearsalError(`${dir} holds no REST or HTTP API to serve.`);
+    await writeFile(
+      join(dir, ENDPOINTS_FILE),
+      `${JSON.stringify(
+        apis.map(({ stack, api, type, url }) => ({ stack, api, type, url })),
+        null,
+        2,
+      )}\n`,
     );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, '127.0.0.1', () => resolve());
-    });
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
 
     return {
-      url: `http://127.0.0.1:${port}`,
-      stackName,
+      apis,
       kmsEndpoint: kms.endpoint,
       dynamodbEndpoint: database.endpoint,
-      routes: api.routes.map(
-        (route) => `${route.method} ${route.path}${route.auth === 'bearer' ? ' *' : ''}`,
-      ),
-      skipped: api.skipped,
       warnings,
       close: closeAll,
     };
@@ -280,3 +419,6 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     throw error;
   }
 }
+
+/** Written into the assembly folder: every API served, `{stack, api, type, url}`. */
+export const ENDPOINTS_FILE = 'rehearsal-endpoints.json';

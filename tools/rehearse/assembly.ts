@@ -11,25 +11,34 @@ import { type CfnTemplate, RehearsalError } from './template';
 /** The repository root: the CDK app (`cdk.json`) and its `cdk` command. */
 export const PROJECT_ROOT = resolve(__dirname, '../..');
 
-export interface Assembly {
-  /** Absolute folder of the assembly (asset paths are relative to it). */
-  dir: string;
+export interface AssemblyStack {
   stackName: string;
   template: CfnTemplate;
+}
+
+/** The stacks of a cloud assembly the rehearsal serves (all of them, or the one chosen). */
+export interface AssemblyStacks {
+  /** Absolute folder of the assembly (asset paths are relative to it). */
+  dir: string;
+  stacks: AssemblyStack[];
 }
 
 /**
  * Runs `cdk synth` into `outdir` with the given context values (`key=value`).
  * The bundles are self-contained, the AWS SDK included, as deployed.
  */
-export function synthesize(outdir: string, context: readonly string[] = []): Promise<void> {
+export function synthesize(
+  outdir: string,
+  context: readonly string[] = [],
+  appDir: string = PROJECT_ROOT,
+): Promise<void> {
   const cdk = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
   const args = ['synth', '--quiet', '--output', outdir, ...context.flatMap((c) => ['-c', c])];
   return new Promise((done, fail) => {
     const child = execFile(
       cdk,
       args,
-      { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: appDir, maxBuffer: 64 * 1024 * 1024 },
       (error, _out, err) =>
         error ? fail(new RehearsalError(`cdk synth failed:\n${err || error.message}`)) : done(),
     );
@@ -48,8 +57,8 @@ interface Manifest {
   >;
 }
 
-/** Reads the assembly in `dir`; `stackName` picks a stack when it holds several. */
-export async function readAssembly(dir: string, stackName?: string): Promise<Assembly> {
+/** Reads the assembly in `dir`: the stack `stackName`, or every stack in the manifest's order. */
+export async function readAssembly(dir: string, stackName?: string): Promise<AssemblyStacks> {
   const absolute = resolve(dir);
   let manifest: Manifest;
   try {
@@ -59,19 +68,23 @@ export async function readAssembly(dir: string, stackName?: string): Promise<Ass
       `${absolute} is not a cloud assembly (no manifest.json): run cdk synth first.`,
     );
   }
-  const stacks = Object.entries(manifest.artifacts ?? {}).filter(
-    ([, artifact]) => artifact.type === 'aws:cloudformation:stack',
-  );
-  const named = stacks.map(([id, artifact]) => ({
-    name: artifact.properties?.stackName ?? artifact.displayName ?? id,
-    file: artifact.properties?.templateFile ?? `${id}.template.json`,
-  }));
-  const chosen = stackName ? named.find((stack) => stack.name === stackName) : named[0];
-  if (!chosen || (!stackName && named.length > 1)) {
+  const named = Object.entries(manifest.artifacts ?? {})
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    .map(([id, artifact]) => ({
+      name: artifact.properties?.stackName ?? artifact.displayName ?? id,
+      file: artifact.properties?.templateFile ?? `${id}.template.json`,
+    }));
+  const chosen = stackName ? named.filter((stack) => stack.name === stackName) : named;
+  if (chosen.length === 0) {
     throw new RehearsalError(
-      `Choose one stack of ${absolute} with --stack: ${named.map((stack) => stack.name).join(', ') || 'none found'}.`,
+      `No stack ${stackName ?? ''} in ${absolute}: ${named.map((stack) => stack.name).join(', ') || 'none found'}.`,
     );
   }
-  const template = JSON.parse(await readFile(join(absolute, chosen.file), 'utf8')) as CfnTemplate;
-  return { dir: absolute, stackName: chosen.name, template };
+  const stacks = await Promise.all(
+    chosen.map(async (stack) => ({
+      stackName: stack.name,
+      template: JSON.parse(await readFile(join(absolute, stack.file), 'utf8')) as CfnTemplate,
+    })),
+  );
+  return { dir: absolute, stacks };
 }

@@ -6,14 +6,15 @@
  *   npm run rehearse                          synthesize into cdk.out, then serve
  *   npm run rehearse -- -c stage=dev          context values for the synthesis
  *   npm run rehearse -- --assembly cdk.out    serve an existing assembly, no synthesis
- *   npm run rehearse -- --stack NAME          pick a stack of an assembly holding several
+ *   npm run rehearse -- --stack NAME          serve one stack of an assembly holding several (default all)
+ *   npm run rehearse -- --app DIR             synthesize the CDK app in DIR, serve every API of every stack
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { settingsFromEnv } from '../../lambdas/contract/setting-values';
 import { FUNCTION_SETTINGS } from '../../lambdas/contract/settings';
 import { LOCAL_SETTINGS } from '../../local/settings';
 import { closeOnSignals } from '../../local/shutdown';
-import { startRehearsal } from './app';
+import { ENDPOINTS_FILE, startRehearsal } from './app';
 import { PROJECT_ROOT, readAssembly, synthesize } from './assembly';
 
 // Everything it stores (database, stand-in keys) is its user's alone, as with npm start.
@@ -30,6 +31,7 @@ const REHEARSAL_SETTINGS = {
 
 interface Arguments {
   assembly?: string;
+  app?: string;
   stack?: string;
   context: string[];
 }
@@ -41,6 +43,7 @@ function parseArguments(argv: readonly string[]): Arguments {
     const value = argv[index + 1];
     if (value === undefined) throw new Error(`${flag} needs a value.`);
     if (flag === '--assembly') parsed.assembly = value;
+    else if (flag === '--app') parsed.app = value;
     else if (flag === '--stack') parsed.stack = value;
     else if (flag === '-c' || flag === '--context') parsed.context.push(value);
     else throw new Error(`Unknown argument ${flag} (see docs/rehearsal.md).`);
@@ -54,8 +57,20 @@ async function main(): Promise<void> {
   const settings = settingsFromEnv(REHEARSAL_SETTINGS, process.env);
   const { port, dynamodbEndpoint: endpoint } = settings;
   const dataDir = resolve(settings.dataDir);
+  if (args.app && (args.assembly || args.stack)) {
+    throw new Error(
+      '--app serves every stack of the app it synthesizes: no --assembly or --stack.',
+    );
+  }
   let dir = args.assembly;
-  if (!dir) {
+  if (args.app) {
+    const appDir = resolve(args.app);
+    dir = join(appDir, OUTDIR);
+    console.log(
+      `synthesizing the app in ${appDir} into ${dir} (cdk synth, bundling every function)...`,
+    );
+    await synthesize(dir, args.context, appDir);
+  } else if (!dir) {
     dir = resolve(PROJECT_ROOT, OUTDIR);
     console.log(`synthesizing the stack into ${dir} (cdk synth, bundling every function)...`);
     await synthesize(dir, args.context);
@@ -70,13 +85,17 @@ async function main(): Promise<void> {
     ...(endpoint ? { dynamodbEndpoint: endpoint } : {}),
     hostEnv: process.env,
   });
-  console.log(`rehearsal of ${rehearsal.stackName} listening on ${rehearsal.url}`);
-  console.log(`  from ${assembly.dir}; data in ${dataDir}`);
+  const [first] = rehearsal.apis;
+  console.log(`rehearsal of ${first?.stack} listening on ${first?.url}`);
+  for (const api of rehearsal.apis) {
+    console.log(`  ${api.type} ${api.stack}/${api.api} ${api.url}`);
+    console.log(`    routes (* = behind the authorizer): ${api.routes.join(', ')}`);
+    if (api.skipped.length > 0) console.log(`    not served: ${api.skipped.join(', ')}`);
+  }
+  console.log(`  from ${assembly.dir} (endpoints in ${ENDPOINTS_FILE}); data in ${dataDir}`);
   console.log(
     `  KMS stand-in at ${rehearsal.kmsEndpoint}; DynamoDB at ${rehearsal.dynamodbEndpoint}`,
   );
-  console.log(`  routes (* = behind the authorizer): ${rehearsal.routes.join(', ')}`);
-  if (rehearsal.skipped.length > 0) console.log(`  not served: ${rehearsal.skipped.join(', ')}`);
   for (const warning of rehearsal.warnings) console.log(`  note: ${warning}`);
 
   closeOnSignals('stopping the rehearsal', () => rehearsal.close());

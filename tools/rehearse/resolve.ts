@@ -25,12 +25,27 @@ export interface ResolverOptions {
   physicalIds: Record<string, string>;
   /** Invokes a function of the template by logical id (for custom resources). */
   invoke(logicalId: string, event: unknown): Promise<unknown>;
+  /** What lies outside this template: other stacks' exports and SSM parameters. */
+  assembly?: AssemblyLookup;
 }
+
+/** The values a stack reads from the rest of the assembly, as CloudFormation reads them from the account. */
+export interface AssemblyLookup {
+  /** The value of the `AWS::SSM::Parameter` named `name`, resolved in its own stack. */
+  ssmParameter(name: string, where: string): Promise<string>;
+  /** The value of the stack output exported as `name` (`Fn::ImportValue`). */
+  importValue(name: string, where: string): Promise<unknown>;
+}
+
+/** `AWS::SSM::Parameter::Value<String>` and its kin: the parameter's default is a parameter *name*. */
+export const isSsmParameterType = (type: string | undefined) =>
+  type?.startsWith('AWS::SSM::Parameter::Value<') === true;
 
 type Json = unknown;
 
 const SERVICES: Record<string, string> = {
   'AWS::DynamoDB::Table': 'dynamodb',
+  'AWS::DynamoDB::GlobalTable': 'dynamodb',
   'AWS::KMS::Key': 'kms',
   'AWS::Lambda::Function': 'lambda',
   'AWS::IAM::Role': 'iam',
@@ -68,6 +83,7 @@ export class TemplateResolver {
     const name = this.physicalId(id);
     switch (type) {
       case 'AWS::DynamoDB::Table':
+      case 'AWS::DynamoDB::GlobalTable':
         return `arn:${partition}:dynamodb:${region}:${accountId}:table/${name}`;
       case 'AWS::KMS::Key':
         return `arn:${partition}:kms:${region}:${accountId}:key/${name}`;
@@ -102,6 +118,15 @@ export class TemplateResolver {
     if (parameter) {
       if (parameter.Default === undefined) {
         throw new RehearsalError(`${where}: parameter ${name} has no default to rehearse with.`);
+      }
+      // CloudFormation passes the SSM parameter's value, never its name.
+      if (isSsmParameterType(parameter.Type)) {
+        if (!this.options.assembly) {
+          throw new RehearsalError(
+            `${where}: parameter ${name} reads SSM parameter ${String(parameter.Default)}, which only an assembly holds (use --app).`,
+          );
+        }
+        return this.options.assembly.ssmParameter(String(parameter.Default), where);
       }
       return parameter.Default;
     }
@@ -183,6 +208,15 @@ export class TemplateResolver {
       }
       case 'Fn::Sub':
         return this.sub(argument, where);
+      case 'Fn::ImportValue': {
+        const exported = String(await args());
+        if (!this.options.assembly) {
+          throw new RehearsalError(
+            `${where}: Fn::ImportValue ${exported} needs the whole assembly (use --app).`,
+          );
+        }
+        return this.options.assembly.importValue(exported, where);
+      }
       default:
         throw new RehearsalError(`${where}: ${name} is not supported by the rehearsal.`);
     }

@@ -19,6 +19,7 @@ export interface CfnResource {
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
   Parameters?: Record<string, { Type?: string; Default?: unknown }>;
+  Outputs?: Record<string, { Value?: unknown; Export?: { Name?: unknown } }>;
 }
 
 /** A template the rehearsal cannot serve as it stands; the message says what and where. */
@@ -46,14 +47,18 @@ export interface TemplateRoute {
   method: string;
   path: string;
   auth: 'none' | 'bearer';
-  /** Logical id of the function that serves it. */
-  entry: string;
+  /** Logical id of the function that serves it, when it is in this template. */
+  entry?: string;
+  /** Otherwise the integration's URI, unresolved (a function of another stack, by ARN). */
+  uri?: unknown;
 }
 
 export interface TemplateAuthorizer {
   id: string;
-  /** Logical id of the authorizer function. */
-  entry: string;
+  /** Logical id of the authorizer function, when it is in this template. */
+  entry?: string;
+  /** Otherwise its `AuthorizerUri`, unresolved (a function of another stack, by ARN). */
+  uri?: unknown;
   identityHeader: string;
   validationExpression?: string;
   resultTtlSeconds: number;
@@ -90,6 +95,7 @@ export interface TemplateKey {
 }
 
 export interface RestApiModel {
+  logicalId: string;
   routes: TemplateRoute[];
   authorizer?: TemplateAuthorizer;
   responses: Record<string, TemplateGatewayResponse>;
@@ -97,7 +103,7 @@ export interface RestApiModel {
   skipped: string[];
 }
 
-const refOf = (value: unknown): string | undefined =>
+export const refOf = (value: unknown): string | undefined =>
   typeof (value as { Ref?: unknown } | null)?.Ref === 'string'
     ? (value as { Ref: string }).Ref
     : undefined;
@@ -112,6 +118,14 @@ function getAttOf(value: unknown): [string, string] | undefined {
     return [id, rest.join('.')];
   }
   return undefined;
+}
+
+/** Every `Ref` target anywhere inside `value`. */
+export function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (typeof value !== 'object' || value === null) return [];
+  const own = refOf(value);
+  return [...(own ? [own] : []), ...Object.values(value).flatMap(refsIn)];
 }
 
 /** Every `Fn::GetAtt` target (logical id) anywhere inside `value`. */
@@ -155,7 +169,7 @@ export function readFunctions(template: CfnTemplate, assemblyDir: string): Templ
 }
 
 /** The function a method or authorizer invokes: the Lambda function named in its URI. */
-function functionIn(template: CfnTemplate, uri: unknown): string | undefined {
+export function functionIn(template: CfnTemplate, uri: unknown): string | undefined {
   return getAttTargets(uri).find((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function');
 }
 
@@ -179,12 +193,10 @@ function readAuthorizer(template: CfnTemplate, id: string): TemplateAuthorizer {
     );
   }
   const entry = functionIn(template, props.AuthorizerUri);
-  if (!entry)
-    throw new RehearsalError(`Authorizer ${id}: no Lambda function in its AuthorizerUri.`);
   const expression = str(props.IdentityValidationExpression);
   return {
     id,
-    entry,
+    ...(entry ? { entry } : { uri: props.AuthorizerUri }),
     identityHeader: identityHeader(props.IdentitySource, id),
     ...(expression ? { validationExpression: expression } : {}),
     // CloudFormation's default is 300 seconds when the property is absent.
@@ -194,13 +206,23 @@ function readAuthorizer(template: CfnTemplate, id: string): TemplateAuthorizer {
 
 /** Routes, authorizer and gateway responses of the template's one REST API. */
 export function readRestApi(template: CfnTemplate): RestApiModel {
-  const apis = resourcesOfType(template, 'AWS::ApiGateway::RestApi');
+  const apis = readRestApis(template);
   if (apis.length !== 1) {
     throw new RehearsalError(
       `The template holds ${apis.length} REST APIs; the rehearsal serves exactly one.`,
     );
   }
-  const [apiId] = apis[0] as [string, CfnResource];
+  return apis[0] as RestApiModel;
+}
+
+/** Every REST API of the template. */
+export function readRestApis(template: CfnTemplate): RestApiModel[] {
+  return resourcesOfType(template, 'AWS::ApiGateway::RestApi').map(([apiId]) =>
+    readRestApiById(template, apiId),
+  );
+}
+
+function readRestApiById(template: CfnTemplate, apiId: string): RestApiModel {
   const ofApi = (resource: CfnResource) => refOf(resource.Properties?.RestApiId) === apiId;
 
   const resources = template.Resources;
@@ -228,7 +250,7 @@ export function readRestApi(template: CfnTemplate): RestApiModel {
     const path = pathOf(props.ResourceId) || '/';
     const integration = (props.Integration ?? {}) as Record<string, unknown>;
     const entry = functionIn(template, integration.Uri);
-    if (integration.Type !== 'AWS_PROXY' || !entry) {
+    if (integration.Type !== 'AWS_PROXY') {
       skipped.push(`${verb} ${path} (${String(integration.Type)} integration)`);
       continue;
     }
@@ -248,7 +270,7 @@ export function readRestApi(template: CfnTemplate): RestApiModel {
       method: verb,
       path,
       auth: authorization === 'CUSTOM' ? 'bearer' : 'none',
-      entry,
+      ...(entry ? { entry } : { uri: integration.Uri }),
     });
   }
   if (authorizerIds.size > 1) {
@@ -280,6 +302,7 @@ export function readRestApi(template: CfnTemplate): RestApiModel {
   }
 
   return {
+    logicalId: apiId,
     routes,
     ...(authorizerId ? { authorizer: readAuthorizer(template, authorizerId) } : {}),
     responses,
@@ -287,11 +310,22 @@ export function readRestApi(template: CfnTemplate): RestApiModel {
   };
 }
 
-/** Every `AWS::DynamoDB::Table`, as a `CreateTable` input built from its own properties. */
+/**
+ * Every `AWS::DynamoDB::Table`, and every `AWS::DynamoDB::GlobalTable` (CDK's
+ * `TableV2`) as the one table of the region the rehearsal runs in, as a
+ * `CreateTable` input built from its own properties. A global table's
+ * capacity lives in per-replica settings; the engine enforces none, so it is
+ * created on demand.
+ */
 export function readTables(template: CfnTemplate): TemplateTable[] {
-  return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, resource]) => {
+  const tables = [
+    ...resourcesOfType(template, 'AWS::DynamoDB::Table'),
+    ...resourcesOfType(template, 'AWS::DynamoDB::GlobalTable'),
+  ];
+  return tables.map(([logicalId, resource]) => {
     const props = resource.Properties ?? {};
-    const provisioned = props.BillingMode === 'PROVISIONED';
+    const provisioned =
+      resource.Type === 'AWS::DynamoDB::Table' && props.BillingMode === 'PROVISIONED';
     const indexes = (props.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[];
     const ttl = props.TimeToLiveSpecification as
       | { AttributeName?: string; Enabled?: boolean }

@@ -21,6 +21,7 @@ const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 const PASSWORD = 'a long enough passphrase';
 const LINKS = 'https://app.example.com/recover';
 const DAY = 24 * 60 * 60;
+const SID = 'SSSSSSSSSSSSSSSSSSSSSS';
 
 function deps(world: DomainWorld): EmailDeps & DomainWorld {
   return { ...world, email: { linkBaseUrl: LINKS, verificationTtlSeconds: DAY } };
@@ -159,7 +160,7 @@ describe('changeEmail', () => {
 
     const attempt = changeEmail(
       deps(world),
-      { userId, username: 'alice' },
+      { userId, username: 'alice', sessionId: SID },
       { email: 'alice@localhost\r\nBcc: x@example.com', currentPassword: 'wrong' },
       CLIENT,
     );
@@ -174,7 +175,7 @@ describe('changeEmail', () => {
 
     const attempt = changeEmail(
       deps(world),
-      { userId, username: 'alice' },
+      { userId, username: 'alice', sessionId: SID },
       { email: 'alice@example.com', currentPassword: 'not the passphrase' },
       CLIENT,
     );
@@ -191,7 +192,7 @@ describe('changeEmail', () => {
 
     const state = await changeEmail(
       deps(world),
-      { userId, username: 'alice' },
+      { userId, username: 'alice', sessionId: SID },
       { email: ' Alice@Example.COM ', currentPassword: PASSWORD },
       CLIENT,
     );
@@ -209,13 +210,13 @@ describe('changeEmail', () => {
 
     const clash = await changeEmail(
       deps(world),
-      { userId, username: 'mallory' },
+      { userId, username: 'mallory', sessionId: SID },
       { email: 'bob@example.com', currentPassword: PASSWORD },
       CLIENT,
     );
     const fresh = await changeEmail(
       deps(world),
-      { userId: carolId, username: 'carol' },
+      { userId: carolId, username: 'carol', sessionId: SID },
       { email: 'carol@example.com', currentPassword: PASSWORD },
       CLIENT,
     );
@@ -240,7 +241,7 @@ describe('changeEmail', () => {
 
     await changeEmail(
       deps(world),
-      { userId, username: 'alice' },
+      { userId, username: 'alice', sessionId: SID },
       { email: 'new@example.com', currentPassword: PASSWORD },
       CLIENT,
     );
@@ -259,7 +260,7 @@ describe('changeEmail', () => {
 
     const state = await changeEmail(
       deps(world),
-      { userId, username: 'alice' },
+      { userId, username: 'alice', sessionId: SID },
       { email: 'alice@example.com', currentPassword: PASSWORD },
       CLIENT,
     );

@@ -59,6 +59,56 @@ describe('reading the template', () => {
     ]);
   });
 
+  it('reads a TableV2 (AWS::DynamoDB::GlobalTable) as the one-region table it is', () => {
+    const template = fixtureTemplate();
+    template.Resources.NotesTable = {
+      Type: 'AWS::DynamoDB::GlobalTable',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'owner', KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'owner', AttributeType: 'S' },
+          { AttributeName: 'id', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byId',
+            KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        Replicas: [{ Region: { Ref: 'AWS::Region' } }],
+      },
+    };
+
+    expect(readTables(template).find((table) => table.logicalId === 'NotesTable')).toEqual({
+      logicalId: 'NotesTable',
+      input: {
+        KeySchema: [
+          { AttributeName: 'owner', KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'owner', AttributeType: 'S' },
+          { AttributeName: 'id', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byId',
+            KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      },
+      ttlAttribute: 'expiresAt',
+    });
+  });
+
   it('refuses a function without bundled asset metadata, naming it', () => {
     const template = fixtureTemplate();
     delete template.Resources.ListFn?.Metadata;

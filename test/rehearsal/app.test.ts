@@ -1,0 +1,144 @@
+/**
+ * `npm run rehearse -- --app examples/notes-api` end to end: the example app
+ * (an auth stack, and a notes stack whose REST API and HTTP API the shared
+ * authorizer guards) is synthesized once for this file and every API of its
+ * assembly served. On both notes APIs a logged-out token is refused on the
+ * very next request, after logout, logout-all and a password change alike,
+ * and a token signed by another key never passes.
+ */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ENDPOINTS_FILE } from '../../tools/rehearse/app';
+import { PROJECT_ROOT, synthesize } from '../../tools/rehearse/assembly';
+import { type ApiClient, apiClient, type Tokens } from '../e2e/client';
+import { decodeJwt, forgeJwt, generateP256 } from '../support/keys';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+
+const APP = join(PROJECT_ROOT, 'examples', 'notes-api');
+
+interface Endpoint {
+  stack: string;
+  api: string;
+  type: 'REST' | 'HTTP';
+  url: string;
+}
+
+let assembly: string;
+let server: ServerProcess;
+let auth: ApiClient;
+let endpoints: Endpoint[];
+
+beforeAll(async () => {
+  // Inside the app folder, as `--app` synthesizes: the example's bundles leave the AWS SDK out
+  // (the Lambda runtime provides it) and find it up the tree.
+  await mkdir(join(APP, 'cdk.out'), { recursive: true });
+  assembly = await mkdtemp(join(APP, 'cdk.out', 'rehearsal-test-'));
+  await synthesize(assembly, [], APP);
+  server = await startServerProcess({ target: 'rehearsal', assembly });
+  endpoints = JSON.parse(await readFile(join(assembly, ENDPOINTS_FILE), 'utf8')) as Endpoint[];
+  auth = apiClient(server.url);
+}, 300_000);
+
+afterAll(async () => {
+  await server?.stop();
+  if (assembly) await rm(assembly, { recursive: true, force: true });
+});
+
+/** The notes APIs: every API of the assembly but the auth API itself. */
+function notesApis(): Endpoint[] {
+  return endpoints.filter((endpoint) => endpoint.url !== server.url);
+}
+
+it('serves every API of the assembly, prints one line for each and lists each in rehearsal-endpoints.json', () => {
+  expect(endpoints.map(({ stack, type }) => ({ stack, type }))).toEqual([
+    { stack: 'NotesAuth', type: 'REST' },
+    { stack: 'Notes', type: 'REST' },
+    { stack: 'Notes', type: 'HTTP' },
+  ]);
+  expect(endpoints[0]?.url).toBe(server.url);
+  for (const { stack, api, type, url } of endpoints) {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.output()).toContain(`${type} ${stack}/${api} ${url}`);
+  }
+  expect(new Set(endpoints.map(({ url }) => url)).size).toBe(3);
+});
+
+describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {
+  const notes = () => apiClient(notesApis().find((endpoint) => endpoint.type === type)?.url ?? '');
+  /** A refusal as this kind of API answers it: our 401 on REST, API Gateway's own 403 on HTTP. */
+  const expectRefused = (response: { status: number; json: unknown }) => {
+    if (type === 'REST') {
+      expect(response.status).toBe(401);
+      expect(response.json).toMatchObject({ error: 'invalid_token' });
+    } else {
+      expect(response.status).toBe(403);
+      expect(response.json).toEqual({ message: 'Forbidden' });
+    }
+  };
+  const session = async (user?: { userId: string; username: string; password: string }) => {
+    const owner = user ?? (await auth.register());
+    return { user: owner, tokens: await auth.login(owner) };
+  };
+  const list = (tokens: Tokens) => notes().call('GET', '/notes', { token: tokens.access_token });
+
+  it('answers 200 with the caller’s own notes, kept under its sub', async () => {
+    const { user, tokens } = await session();
+    const created = await notes().call('POST', '/notes', {
+      token: tokens.access_token,
+      body: { text: 'buy milk' },
+    });
+
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ text: 'buy milk', owner: user.userId });
+    const listed = await list(tokens);
+    expect(listed.status).toBe(200);
+    expect(listed.json).toEqual({ notes: [created.json] });
+  });
+
+  it('refuses the very next request after logout', async () => {
+    const { tokens } = await session();
+    expect((await list(tokens)).status).toBe(200);
+
+    const logout = await auth.call('POST', '/auth/logout', { token: tokens.access_token });
+
+    expect(logout.status).toBe(204);
+    expectRefused(await list(tokens));
+  });
+
+  it('refuses every session after logout-all', async () => {
+    const first = await session();
+    const second = await session(first.user);
+    expect((await list(second.tokens)).status).toBe(200);
+
+    const logoutAll = await auth.call('POST', '/auth/logout-all', {
+      token: first.tokens.access_token,
+    });
+
+    expect(logoutAll.status).toBe(204);
+    expectRefused(await list(first.tokens));
+    expectRefused(await list(second.tokens));
+  });
+
+  it('refuses the other sessions after a password change', async () => {
+    const { user, tokens } = await session();
+    const other = await session(user);
+    expect((await list(other.tokens)).status).toBe(200);
+
+    const change = await auth.call('POST', '/auth/password', {
+      token: tokens.access_token,
+      body: { current_password: user.password, new_password: `${user.password}-new!` },
+    });
+
+    expect(change.status).toBe(204);
+    expectRefused(await list(other.tokens));
+    expect((await list(tokens)).status).toBe(200);
+  });
+
+  it('refuses a token signed by another key', async () => {
+    const { tokens } = await session();
+    const { header, payload } = decodeJwt(tokens.access_token);
+    const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
+
+    expectRefused(await notes().call('GET', '/notes', { token: forged }));
+  });
+});
