@@ -9,7 +9,7 @@ import type { MailSender } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import type { Env } from './config';
 import { type EmailConfig, loadEmailConfig } from './email-config';
-import { createOutboxMailer } from './mail/outbox';
+import type { OutboxOptions } from './mail/outbox';
 import { createSesMailer } from './mail/ses';
 import { createRuntime, type Runtime } from './runtime';
 
@@ -17,6 +17,18 @@ export interface EmailRuntime extends Runtime {
   email: EmailConfig;
   /** The configured sender; only called where e-mail is on (`email.delivery` set). */
   mail: () => MailSender;
+}
+
+/**
+ * Local mode's outbox, loaded on first use from a path the bundler does not
+ * follow: `npm start` runs these modules unbundled, while a deployed bundle
+ * never has `EMAIL_OUTBOX_DIR` (the rehearsal's bundles send through an SES
+ * stand-in), so no bundle carries the outbox's code.
+ */
+function localOutbox(options: OutboxOptions): MailSender {
+  const module = './mail/outbox';
+  const loaded: Promise<typeof import('./mail/outbox')> = import(module);
+  return { send: async (mail) => (await loaded).createOutboxMailer(options).send(mail) };
 }
 
 export function createEmailRuntime(env: Env = process.env): EmailRuntime {
@@ -31,7 +43,7 @@ export function createEmailRuntime(env: Env = process.env): EmailRuntime {
       if (!delivery) throw new Error('E-mail is off: EMAIL_FROM is not set.');
       mail ??=
         delivery.kind === 'outbox'
-          ? createOutboxMailer({ dir: delivery.dir, from: delivery.from, clock: runtime.clock })
+          ? localOutbox({ dir: delivery.dir, from: delivery.from, clock: runtime.clock })
           : createSesMailer({
               client: new SESv2Client(awsClientDefaults()),
               from: delivery.from,

@@ -20,7 +20,7 @@ export const EMAIL_SETTINGS = {
     context: 'emailFrom',
     type: 'string',
     pattern: /^[^\s<>@"]+@[^\s<>@"]+$/,
-    shape: 'a bare e-mail address like no-reply@example.com',
+    shape: 'an address like a@example.com',
   },
   /** SES configuration set of every message (event publishing, dedicated IPs); none by default. */
   emailConfigurationSet: {
@@ -28,7 +28,7 @@ export const EMAIL_SETTINGS = {
     context: 'emailConfigurationSet',
     type: 'string',
     pattern: /^[A-Za-z0-9_-]{1,64}$/,
-    shape: 'an SES configuration set name (letters, digits, "_", "-")',
+    shape: 'an SES configuration set name',
   },
   /** The page a message's link opens, with `?token=<token>` added; npm start: its demo page. */
   emailLinkBaseUrl: {
