@@ -1,6 +1,7 @@
 /**
- * `--local [DATA_DIR]`: the data of `npm start`. The embedded engine can be
- * open in one process only, so:
+ * `--local [DATA_DIR]`: the data of `npm start`, or of a running rehearsal
+ * (`npm run rehearse`, which publishes its engine the same way). The embedded
+ * engine can be open in one process only, so:
  * - when `npm start` runs on the folder, the CLI goes through it: the server
  *   publishes its engine's endpoint and per-start credential next to its lock
  *   (local/server-endpoint.ts) and the CLI talks to that engine over loopback,
@@ -63,7 +64,7 @@ async function throughServer(dataDir: string, waitMs: number): Promise<Opened | 
         endpoint: server.endpoint,
         ...(server.credential ? { credential: server.credential } : {}),
         tables: server.tables,
-        via: `through npm start (pid ${server.pid})`,
+        via: `through ${server.server ?? 'npm start'} (pid ${server.pid})`,
         close: async () => undefined,
       };
     }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ENDPOINTS_FILE } from '../../tools/rehearse/app';
 import { PROJECT_ROOT, synthesize } from '../../tools/rehearse/assembly';
 import { type ApiClient, apiClient, type Tokens } from '../e2e/client';
+import { runAdmin } from '../support/admin-cli';
 import { decodeJwt, forgeJwt, generateP256 } from '../support/keys';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -140,5 +141,61 @@ describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {
     const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
 
     expectRefused(await notes().call('GET', '/notes', { token: forged }));
+  });
+});
+
+describe('the admin CLI on the rehearsal’s data (--local=DATA_DIR)', () => {
+  it('revokes a user’s sessions through the running rehearsal: both notes APIs refuse the next request', async () => {
+    const user = await auth.register();
+    const tokens = await auth.login(user);
+    const [rest, http] = (['REST', 'HTTP'] as const).map((type) =>
+      apiClient(notesApis().find((endpoint) => endpoint.type === type)?.url ?? ''),
+    );
+    for (const api of [rest, http]) {
+      expect((await api?.call('GET', '/notes', { token: tokens.access_token }))?.status).toBe(200);
+    }
+
+    const revoked = await runAdmin([
+      'sessions',
+      'revoke',
+      user.username,
+      '--all',
+      `--local=${server.dataDir}`,
+      '--reason',
+      'rehearsal: stolen laptop',
+      '--json',
+    ]);
+
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({
+      username: user.username,
+      user_id: user.userId,
+      sessions_revoked: 1,
+    });
+    expect((await rest?.call('GET', '/notes', { token: tokens.access_token }))?.status).toBe(401);
+    expect((await http?.call('GET', '/notes', { token: tokens.access_token }))?.status).toBe(403);
+    // It went through the rehearsal's engine: the folder is the rehearsal's while it runs.
+    const shown = await runAdmin(['users', 'show', user.username, `--local=${server.dataDir}`]);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/through rehearsal \(pid \d+\)/);
+    expect(shown.stdout).toMatch(/^live sessions\s+0$/m);
+  });
+
+  it('keeps its audit record in the rehearsal’s audit table, which only the stack outputs name', async () => {
+    const user = await auth.register();
+    await auth.login(user);
+    const args = [`--local=${server.dataDir}`];
+    await runAdmin(['sessions', 'revoke', user.username, '--all', ...args, '--reason', 'drill']);
+
+    const audit = await runAdmin(['audit', 'list', user.username, ...args, '--json']);
+
+    expect(audit.code).toBe(0);
+    expect((JSON.parse(audit.stdout) as { records: unknown[] }).records).toEqual([
+      expect.objectContaining({
+        action: 'revoke_sessions',
+        username: user.username,
+        reason: 'drill',
+      }),
+    ]);
   });
 });
