@@ -7,13 +7,15 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { METRIC, type MetricName } from '../contract/metrics';
-import { ROUTES } from '../contract/routes';
+import { COUNTED_ROUTES } from '../contract/route-paths';
 import { AuthError, InvalidCredentialsError, InvalidTokenError, UnavailableError } from '../errors';
 import { startInvocation } from '../log';
 import { countMetric } from '../metrics';
 
-/** Route ids by `METHOD /resource`, as API Gateway (and the local server) name them in the event. */
-const ROUTE_IDS = new Map(ROUTES.map((route) => [`${route.method} ${route.path}`, route.id]));
+/** Ids of the counted routes by `METHOD /resource`, as API Gateway (and the local server) name them in the event. */
+const ROUTE_IDS = new Map(
+  Object.entries(COUNTED_ROUTES).map(([id, route]) => [`${route.method} ${route.path}`, id]),
+);
 
 /** What a successful answer of each route counts. */
 const SUCCESS: Partial<Record<string, MetricName>> = {
