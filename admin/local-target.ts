@@ -23,6 +23,7 @@ import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
+import { createUserRoleStore } from '../lambdas/store/user-roles';
 import { createUserStore } from '../lambdas/store/users';
 import { displayPath, holdsFolder, LOCK_FILE, lockDataDir, readLock } from '../local/data-dir';
 import { credentialEnv, dummyAwsEnv, tableNames } from '../local/handler-env';
@@ -164,6 +165,7 @@ export async function openLocalTarget(
     operator: { actor: localActor(), client: cliClient() },
     deps: {
       users: createUserStore(client, opened.tables.users),
+      userRoles: createUserRoleStore(client, opened.tables.users),
       sessions: createSessionStore(client, opened.tables.sessions),
       revokedTokens: createRevokedTokenStore(client, opened.tables.revokedTokens),
       // An npm start older than the audit table published no name for it: the local one.
@@ -176,6 +178,8 @@ export async function openLocalTarget(
         clock: systemClock,
         lockout: lockoutSettings(settings),
       }),
+      // As npm start resolves them, when ROLES is the same here.
+      roleScopes: settings.roles ?? {},
       // As npm start hashes: PASSWORD_SCRYPT_LOG2_N applies locally.
       passwords: createPasswordHasher(scryptParams(settings.passwordHashCost)),
       clock: systemClock,

@@ -8,10 +8,16 @@
 import { ConfigError, envNames, settingsFromEnv, type Values } from './contract/setting-values';
 import { FUNCTION_SETTINGS } from './contract/settings';
 import { type TableNames, tableNamesIn } from './contract/tables';
-import { parsePublicKeySet } from './signing/key-set';
-import type { PublicJwk } from './signing/signer';
+import {
+  type Env,
+  type KeySetSettings,
+  LEGACY_DEFAULT_ISSUER,
+  readKeySet,
+  type VerifiedTokenSettings,
+  verifiedTokenSettings,
+} from './verifier-config';
 
-export { ConfigError };
+export { ConfigError, type Env, type KeySetSettings, LEGACY_DEFAULT_ISSUER };
 
 /** The variable of each function setting, by setting name. */
 export const ENV = envNames(FUNCTION_SETTINGS);
@@ -35,22 +41,9 @@ export const DEFAULTS = /* @__PURE__ */ (() => ({
   loginAccountCeilingPerHour: FUNCTION_SETTINGS.loginAccountCeilingPerHour.default,
 }))();
 
-/**
- * The issuer every token carried before the issuer became the API's URL.
- * The stack and local mode still accept it (never issue it) where no issuer
- * was configured, so tokens issued before an upgrade keep working.
- */
-export const LEGACY_DEFAULT_ISSUER = 'serverless-jwt-auth';
-
-export interface TokenSettings {
-  /** The `iss` of every token issued. */
-  issuer: string;
-  /** Issuers also accepted when verifying (never issued); usually empty. */
-  acceptedIssuers?: readonly string[];
-  audience: string;
-  accessTokenTtlSeconds: number;
-  /** Absolute session lifetime, counted from login; refresh never extends it. */
-  refreshTokenTtlSeconds: number;
+export interface TokenSettings extends VerifiedTokenSettings {
+  /** The `client_id` of every access token issued (RFC 9068). */
+  clientId: string;
 }
 
 /** What a refresh token issued now looks like (docs/design.md, "Tokens"). */
@@ -79,16 +72,18 @@ export type SigningSettings =
   | { kind: 'envelope'; keyId: string; ciphertext: string }
   | { kind: 'local'; keyDir: string; keyFile?: string };
 
-/** The public keys verifiers trust, and which of them signs. */
-export interface KeySetSettings {
-  keys: PublicJwk[];
-  /** The key tokens are signed with; always one of `keys`. */
-  current: PublicJwk;
+/** What roles grant, and who gets which at registration (`auth/roles.ts`). */
+export interface RoleSettings {
+  /** Role → the scopes it grants; a role absent from it grants the scope of its own name. */
+  scopes: Record<string, string[]>;
+  /** The roles of every new user. */
+  defaultRoles: string[];
 }
 
 export interface AppConfig {
   tables: TableNames;
   tokens: TokenSettings;
+  roles: RoleSettings;
   signing: SigningSettings;
   refreshTokens: RefreshTokenSettings;
   /** Absent: the MFA routes cannot encrypt or read a TOTP secret (a deployment without the key). */
@@ -115,23 +110,11 @@ export interface AppConfig {
   introspectionAuthMethod: 'aws_sigv4' | 'client_secret_basic';
 }
 
-export type Env = Record<string, string | undefined>;
-
 /** The token settings of parsed function settings. */
 function tokenSettings(settings: FunctionSettings): TokenSettings {
-  if (settings.accessTokenTtlSeconds > settings.refreshTokenTtlSeconds) {
-    throw new ConfigError(
-      `${ENV.accessTokenTtlSeconds} must not exceed ${ENV.refreshTokenTtlSeconds}.`,
-    );
-  }
-  const accepted = settings.acceptedIssuers ?? [];
   return {
-    // A function always gets an issuer from the stack or npm start; this is only a fallback.
-    issuer: settings.issuer ?? LEGACY_DEFAULT_ISSUER,
-    ...(accepted.length > 0 ? { acceptedIssuers: accepted } : {}),
-    audience: settings.audience,
-    accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
-    refreshTokenTtlSeconds: settings.refreshTokenTtlSeconds,
+    ...verifiedTokenSettings(settings),
+    clientId: settings.clientId ?? settings.audience,
   };
 }
 
@@ -202,25 +185,6 @@ function totpKeySettings(
   return signing.kind === 'local' ? { totpKey: { kind: 'local', keyDir: signing.keyDir } } : {};
 }
 
-function readKeySet({ publicKeys, currentKid }: FunctionSettings): KeySetSettings | undefined {
-  if (!publicKeys) {
-    if (currentKid) throw new ConfigError(`${ENV.currentKid} needs ${ENV.publicKeys}.`);
-    return undefined;
-  }
-  let keys: PublicJwk[];
-  try {
-    keys = parsePublicKeySet(publicKeys);
-  } catch (error) {
-    throw new ConfigError(`${ENV.publicKeys}: ${(error as Error).message}`);
-  }
-  const [only] = keys;
-  const current = currentKid ? keys.find((key) => key.kid === currentKid) : only;
-  if (!current || (!currentKid && keys.length > 1)) {
-    throw new ConfigError(`${ENV.currentKid} must name one key of ${ENV.publicKeys}.`);
-  }
-  return { keys, current };
-}
-
 /** The lockout thresholds of parsed settings. */
 export function lockoutSettings(settings: FunctionSettings): AppConfig['lockout'] {
   return {
@@ -238,6 +202,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     tables: tableNamesIn(env),
     tokens: tokenSettings(settings),
+    roles: { scopes: settings.roles ?? {}, defaultRoles: settings.defaultRoles ?? [] },
     signing,
     refreshTokens: refreshTokenSettings(settings, signing, env),
     ...totpKeySettings(settings, signing),

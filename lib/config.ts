@@ -133,13 +133,16 @@ function checked(read: ContextReader): StackConfig {
       `Context "${s.emailLinkBaseUrl.context}" is required with "${s.emailFrom.context}": the page the messages' links open.`,
     );
   }
+  const stackName = values.stackName ?? `ServerlessJwtAuth-${values.stageName.replace(/_/g, '-')}`;
   return withoutUndefined({
     ...values,
     logRetention: logRetention(values, read),
     issuer,
     acceptedIssuers: values.acceptedIssuers ?? (issuer ? [] : [LEGACY_DEFAULT_ISSUER]),
     corsOrigins: values.corsOrigins ?? [],
-    stackName: values.stackName ?? `ServerlessJwtAuth-${values.stageName.replace(/_/g, '-')}`,
+    stackName,
+    // RFC 9068's client_id: the stack's name unless configured.
+    clientId: values.clientId ?? stackName,
     waf: values.waf ?? values.stageName === 'prod',
     credentialThrottleRateLimit: belowStage(
       'credentialThrottleRateLimit',
@@ -204,8 +207,17 @@ export function functionEnvironment(config: StackConfig): Record<string, string>
   const environment: Record<string, string> = {};
   for (const [name, setting] of Object.entries(FORWARDED)) {
     const value: unknown = config[name as keyof StackConfig];
-    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
-    environment[setting.env] = Array.isArray(value) ? value.join(',') : String(value);
+    if (
+      value === undefined ||
+      (typeof value === 'object' && Object.keys(value ?? {}).length === 0)
+    ) {
+      continue;
+    }
+    environment[setting.env] = Array.isArray(value)
+      ? value.join(',')
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
   }
   return environment;
 }

@@ -3,7 +3,7 @@
  * DynamoDB stores in `store/` implement these interfaces; tests hand the
  * domain in-memory fakes of them. Nothing here knows about DynamoDB.
  */
-import type { TokenUse } from '../tokens/claims';
+import type { SessionClaims, TokenUse } from '../tokens/claims';
 
 export type RevocationReason =
   | 'logout'
@@ -18,11 +18,13 @@ export type RevocationReason =
   | 'user_disabled'
   /** Sessions an operator revoked, or ended by an operator's password reset (admin CLI). */
   | 'admin_revoked'
+  /** Every session of a user an operator took a role from (admin CLI). */
+  | 'role_revoked'
   /** Every other session of a user who turned a second factor on or off. */
   | 'mfa_changed';
 
 /** What an operator did, recorded on the revocations it writes. */
-export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password';
+export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password' | 'revoke_role';
 
 /** One operator action as the audit record keeps it. */
 export interface AdminAuditEntry {
@@ -126,6 +128,12 @@ export interface RotationRecord {
   issuedAt: number;
   /** When it happened, epoch milliseconds. */
   rotatedAt: number;
+  /**
+   * The user's claims the pair it issued carries, so that a replay signs the
+   * same ones. Absent on records stored before they existed: a replay then
+   * issues, as the rotation did, an access token without them.
+   */
+  claims?: SessionClaims;
 }
 
 export interface SessionRecord extends SessionTokens {
@@ -157,6 +165,8 @@ export interface SessionRotation extends SessionTokens {
   issuedAt: number;
   /** When the rotation happens, epoch milliseconds. */
   rotatedAt: number;
+  /** The user's claims of the new pair, recorded for replays. */
+  claims?: SessionClaims;
 }
 
 export interface SessionStore {
@@ -224,6 +234,11 @@ export interface UserRecord {
   resetTokenHash?: string;
   /** Its end, epoch seconds. */
   resetTokenExpiresAt?: number;
+  /**
+   * The user's roles, sorted (`auth/roles.ts`). Absent on items stored
+   * before roles existed: none.
+   */
+  roles?: string[];
   /** The TOTP factor, pending or active. Absent: none (and on items stored before MFA existed). */
   totp?: TotpFactor;
   /**
@@ -263,6 +278,22 @@ export interface EmailConfirmation {
   at: string;
   /** Epoch seconds: the token must end after it. */
   now: number;
+}
+
+/** The roles of a user; none for an item stored before the attribute existed. */
+export function rolesOf(user: Pick<UserRecord, 'roles'>): string[] {
+  return user.roles ?? [];
+}
+
+/** An operator replacing a user's roles. */
+export interface RoleChange {
+  username: string;
+  userId: string;
+  /** The roles as read (`undefined`: no attribute): a concurrent change makes the write fail. */
+  previous: string[] | undefined;
+  roles: string[];
+  /** Also bump `credentialsVersion`, so that a login in flight gives its session up. */
+  bumpVersion: boolean;
 }
 
 /** A user's TOTP factor as stored on the user's item. */
@@ -449,6 +480,15 @@ export interface OutgoingMail {
 export interface MailSender {
   /** Sends one message; `UnavailableError` when it cannot, within a bounded time. */
   send(mail: OutgoingMail): Promise<void>;
+}
+
+/** An operator's writes of roles on the Users item (the admin CLI only: no function changes roles). */
+export interface UserRoleStore {
+  /**
+   * Replaces the roles, one conditional write; false when no user `userId`
+   * has this name or its roles are no longer `previous`.
+   */
+  setRoles(change: RoleChange): Promise<boolean>;
 }
 
 /**

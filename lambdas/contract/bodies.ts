@@ -109,6 +109,8 @@ export const activeTokenBody = z.strictObject({
   aud: z.string(),
   token_type: z.literal('Bearer'),
   username: z.string(),
+  scope: z.optional(z.string()),
+  client_id: z.optional(z.string()),
 });
 
 /** 200 of `POST /oauth/introspect`: anything but a live access token is `{active: false}`. */

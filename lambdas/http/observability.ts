@@ -7,15 +7,21 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { METRIC, type MetricName } from '../contract/metrics';
-import { COUNTED_ROUTES } from '../contract/route-paths';
+import { LOGIN_PATH, REFRESH_PATH, REGISTER_PATH } from '../contract/routes';
 import { AuthError, InvalidCredentialsError, InvalidTokenError, UnavailableError } from '../errors';
 import { startInvocation } from '../log';
 import { countMetric } from '../metrics';
 
-/** Ids of the counted routes by `METHOD /resource`, as API Gateway (and the local server) name them in the event. */
-const ROUTE_IDS = new Map(
-  Object.entries(COUNTED_ROUTES).map(([id, route]) => [`${route.method} ${route.path}`, id]),
-);
+/**
+ * The routes with outcome metrics, by `METHOD /resource` as API Gateway (and
+ * the local server) name them in the event; the route table itself stays out
+ * of the function bundles.
+ */
+const ROUTE_IDS = new Map([
+  [`POST ${LOGIN_PATH}`, 'Login'],
+  [`POST ${REGISTER_PATH}`, 'Register'],
+  [`POST ${REFRESH_PATH}`, 'Refresh'],
+]);
 
 /** What a successful answer of each route counts. */
 const SUCCESS: Partial<Record<string, MetricName>> = {

@@ -9,6 +9,7 @@ describe('readStackConfig', () => {
     expect(read({})).toEqual({
       stageName: 'prod',
       stackName: 'ServerlessJwtAuth-prod',
+      clientId: 'ServerlessJwtAuth-prod',
       acceptedIssuers: ['serverless-jwt-auth'],
       introspectionPrincipals: [],
       audience: 'serverless-jwt-auth',

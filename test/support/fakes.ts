@@ -26,8 +26,10 @@ import {
   type TotpSecretCipher,
   type UserRecord,
   type UserRef,
+  type UserRoleStore,
   type UserStore,
 } from '../../lambdas/auth/ports';
+import type { RoleScopes } from '../../lambdas/auth/roles';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
 import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
 import { UnavailableError, UsernameTakenError } from '../../lambdas/errors';
@@ -39,7 +41,7 @@ import { createTestSigner, FROZEN_NOW, TEST_SETTINGS } from './keys';
 /** A deep copy, so a caller can never change what the store holds by mutating a result. */
 const copy = <T>(value: T): T => structuredClone(value);
 
-export interface MemoryUserStore extends UserStore {
+export interface MemoryUserStore extends UserStore, UserRoleStore {
   readonly items: Map<string, UserRecord>;
 }
 
@@ -121,6 +123,14 @@ export function memoryUserStore(): MemoryUserStore {
       Object.assign(user, { emailVerified: true, emailVerifiedAt: at });
       delete user.emailTokenHash;
       delete user.emailTokenExpiresAt;
+      return true;
+    },
+    async setRoles({ username, userId, previous, roles, bumpVersion }) {
+      const user = items.get(username);
+      if (user?.userId !== userId) return false;
+      if (JSON.stringify(user.roles) !== JSON.stringify(previous)) return false;
+      user.roles = [...roles];
+      if (bumpVersion) user.credentialsVersion = credentialsVersionOf(user) + 1;
       return true;
     },
   };
@@ -289,12 +299,18 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
         .filter((session) => session.userId === userId && isLive(session))
         .map(copy);
     },
-    async rotate(userId, sessionId, { previousRefreshJti, issuedAt, rotatedAt, ...next }) {
+    async rotate(userId, sessionId, { previousRefreshJti, issuedAt, rotatedAt, claims, ...next }) {
       const session = items.get(key(userId, sessionId));
       if (session?.refreshJti !== previousRefreshJti) return false;
       // Like the store's single UpdateItem: the new pair and its record at once.
       Object.assign(session, next, {
-        lastRotation: { previousRefreshJti, refreshJti: next.refreshJti, issuedAt, rotatedAt },
+        lastRotation: {
+          previousRefreshJti,
+          refreshJti: next.refreshJti,
+          issuedAt,
+          rotatedAt,
+          ...(claims ? { claims: copy(claims) } : {}),
+        },
       });
       return true;
     },
@@ -516,6 +532,8 @@ export async function domainWorld({
     clock,
     signer,
     users,
+    /** The same in-memory Users table: roles live on the user's item. */
+    userRoles: users as UserRoleStore,
     mfa: memoryMfaStore(users),
     totpCipher: testTotpCipher(),
     totpIssuer: TEST_SETTINGS.audience,
@@ -541,6 +559,8 @@ export async function domainWorld({
       opaqueRefresh: opaqueRefreshReader(refreshKey),
     }),
     refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
+    /** The role mapping of these tests: `editor` grants two scopes, any other role its own name. */
+    roleScopes: { editor: ['notes:read', 'notes:write'] } as RoleScopes,
   };
 }
 

@@ -24,6 +24,7 @@ export function createRegisterHandler(runtime: EmailRuntime) {
           users: runtime.users(),
           passwords: runtime.passwords(),
           clock: runtime.clock,
+          defaultRoles: runtime.config.roles.defaultRoles,
         };
         const body = parseInput(registrationBody, event.jsonBody);
         if (body.email !== undefined && !runtime.email.delivery) {

@@ -208,6 +208,7 @@ describe('showUser', () => {
       createdAt: world.clock().toISOString(),
       disabled: false,
       credentialsVersion: 0,
+      roles: [],
       liveSessions: 2,
       lockout: null,
     });
