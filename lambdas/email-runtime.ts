@@ -5,16 +5,20 @@
  * function bundles the SES client or parses the e-mail settings.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { MailSender } from './auth/ports';
+import type { MailSender, RecoveryStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import type { Env } from './config';
 import { type EmailConfig, loadEmailConfig } from './email-config';
 import type { OutboxOptions } from './mail/outbox';
 import { createSesMailer } from './mail/ses';
 import { createRuntime, type Runtime } from './runtime';
+import { createDocumentClient } from './store/dynamo';
+import { createRecoveryStore } from './store/recovery';
 
 export interface EmailRuntime extends Runtime {
   email: EmailConfig;
+  /** Verified addresses' owners, outstanding tokens and the users' e-mail attributes. */
+  recovery: () => RecoveryStore;
   /** The configured sender; only called where e-mail is on (`email.delivery` set). */
   mail: () => MailSender;
 }
@@ -35,9 +39,18 @@ export function createEmailRuntime(env: Env = process.env): EmailRuntime {
   const runtime = createRuntime(env);
   const email = loadEmailConfig(env);
   let mail: MailSender | undefined;
+  let recovery: RecoveryStore | undefined;
   return {
     ...runtime,
     email,
+    recovery: () => {
+      const { dynamodbEndpoint, tables } = runtime.config;
+      recovery ??= createRecoveryStore(
+        createDocumentClient({ endpoint: dynamodbEndpoint }),
+        tables,
+      );
+      return recovery;
+    },
     mail: () => {
       const delivery = email.delivery;
       if (!delivery) throw new Error('E-mail is off: EMAIL_FROM is not set.');

@@ -9,7 +9,6 @@ import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/
 import type {
   LoginAttemptStore,
   MfaStore,
-  RecoveryStore,
   RevokedTokenStore,
   SessionStore,
   TotpSecretCipher,
@@ -28,7 +27,6 @@ import { kmsTotpSecretCipher, localTotpSecretCipher } from './signing/totp-secre
 import { createDocumentClient } from './store/dynamo';
 import { createLoginAttemptStore } from './store/login-attempts';
 import { createMfaStore } from './store/mfa';
-import { createRecoveryStore } from './store/recovery';
 import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
@@ -56,8 +54,6 @@ export interface Runtime {
   users: () => UserStore;
   sessions: () => SessionStore;
   loginAttempts: () => LoginAttemptStore;
-  /** Verified addresses' owners and outstanding recovery tokens. */
-  recovery: () => RecoveryStore;
   /** The second factor's writes, on the users table. */
   mfa: () => MfaStore;
   totpCipher: () => TotpSecretCipher;
@@ -115,7 +111,6 @@ export function createRuntime(env: Env = process.env): Runtime {
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
-    recovery: lazy(() => createRecoveryStore(dynamo(), config.tables.recovery)),
     mfa: lazy(() => createMfaStore(dynamo(), config.tables.users)),
     totpCipher: lazy(() => {
       const key = config.totpKey;

@@ -45,7 +45,7 @@ export interface EmailSettings {
 }
 
 export interface EmailDeps {
-  users: Pick<UserStore, 'find' | 'setEmail' | 'confirmEmail'>;
+  users: Pick<UserStore, 'find'>;
   recovery: RecoveryStore;
   mail: MailSender;
   clock: Clock;
@@ -83,7 +83,7 @@ export async function offerAddress(
   user: Pick<UserRecord, 'username' | 'userId'> & Partial<UserRecord>,
   email: string,
 ): Promise<void> {
-  const { users, recovery, mail, clock, email: settings } = deps;
+  const { recovery, mail, clock, email: settings } = deps;
   const previous = verifiedEmailOf(user);
   const taken = await otherHolder(deps, email, user.userId);
   const expiresAt = epochSeconds(clock()) + settings.verificationTtlSeconds;
@@ -99,7 +99,7 @@ export async function offerAddress(
       expiresAt,
     });
   }
-  const changed = await users.setEmail({
+  const changed = await recovery.setEmail({
     username: user.username,
     userId: user.userId,
     email,
@@ -187,7 +187,7 @@ export async function verifyEmail(deps: EmailDeps, token: string): Promise<void>
     verifiedAt: clock().toISOString(),
   };
   if (!(await claimAddress(deps, claim))) throw new InvalidGrantError();
-  const confirmed = await users.confirmEmail({
+  const confirmed = await recovery.confirmEmail({
     username: user.username,
     userId: user.userId,
     email: record.email,

@@ -412,17 +412,6 @@ export interface UserStore {
   disable(change: StatusChange): Promise<boolean>;
   /** Clears the disabled mark, one conditional write; false when no user `userId` has this name. */
   enable(change: StatusChange): Promise<boolean>;
-  /**
-   * Sets a new unverified address and its token, and removes any reset
-   * token, in one conditional write; false when no user `userId` has this name.
-   */
-  setEmail(change: EmailChange): Promise<boolean>;
-  /**
-   * Marks the address verified and forgets its token, in one write
-   * conditional on the address and the token hash being the item's and the
-   * token not having ended: of concurrent callers one gets true.
-   */
-  confirmEmail(confirmation: EmailConfirmation): Promise<boolean>;
 }
 
 /** The owner of a verified address: one item per address, so one owner per address. */
@@ -449,8 +438,25 @@ export interface RecoveryTokenRecord {
   expiresAt: number;
 }
 
-/** The recovery table: verified addresses' owners and outstanding tokens. */
+/**
+ * Recovery's state: the recovery table (verified addresses' owners,
+ * outstanding tokens) and the e-mail attributes of the user items, which
+ * only the e-mail functions write (a store of its own, like the MFA writes,
+ * so that no other function bundles it).
+ */
 export interface RecoveryStore {
+  /**
+   * Sets a new unverified address and its token, and removes any reset
+   * token, in one conditional write; false when no user `userId` has this name.
+   */
+  setEmail(change: EmailChange): Promise<boolean>;
+  /**
+   * Marks the address verified and forgets its token, in one write
+   * conditional on the address and the token hash being the item's and the
+   * token not having ended: of concurrent callers one gets true.
+   */
+  confirmEmail(confirmation: EmailConfirmation): Promise<boolean>;
+
   /**
    * Records `claim.userId` as the address's owner, one conditional put: when
    * nobody owns it, when it already does, or when `replacing` (the userId of

@@ -6,8 +6,8 @@
  * `disabled` (a Boolean, absent on old items = not disabled) is set by an
  * operator (the admin CLI), with who did it, when and why. `roles` is
  * written by `user-roles.ts` alone. The e-mail attributes (`email`,
- * `emailVerified`, the open tokens' hashes and ends) are absent on old
- * items: no address.
+ * `emailVerified`, the open tokens' hashes and ends) are written by
+ * `recovery.ts` alone, and absent on old items: no address.
  */
 import {
   type DynamoDBDocumentClient,
@@ -15,14 +15,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  EmailChange,
-  EmailConfirmation,
-  PasswordChange,
-  StatusChange,
-  UserRecord,
-  UserStore,
-} from '../auth/ports';
+import type { PasswordChange, StatusChange, UserRecord, UserStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { UsernameTakenError } from '../errors';
 import { conditionalWrite, storeCall } from './dynamo';
@@ -97,62 +90,6 @@ function setStatus(
   );
 }
 
-/** A new unverified address and its token; the open reset token (if any) ends with it. */
-function setEmail(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  { username, userId, email, token }: EmailChange,
-): Promise<boolean> {
-  const set = ['email = :email', 'emailVerified = :false'];
-  const remove = ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'];
-  if (token) set.push('emailTokenHash = :hash', 'emailTokenExpiresAt = :expiresAt');
-  else remove.push('emailTokenHash', 'emailTokenExpiresAt');
-  return conditionalWrite('UpdateItem', () =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [KEY]: username },
-        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-        ConditionExpression: 'userId = :userId',
-        ExpressionAttributeValues: {
-          ':userId': userId,
-          ':email': email,
-          ':false': false,
-          ...(token ? { ':hash': token.hash, ':expiresAt': token.expiresAt } : {}),
-        },
-      }),
-    ),
-  );
-}
-
-/** The address verified: only while it and its token are still the item's, and the token lives. */
-function confirmEmail(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  { username, userId, email, tokenHash, at, now }: EmailConfirmation,
-): Promise<boolean> {
-  return conditionalWrite('UpdateItem', () =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [KEY]: username },
-        UpdateExpression:
-          'SET emailVerified = :true, emailVerifiedAt = :at REMOVE emailTokenHash, emailTokenExpiresAt',
-        ConditionExpression:
-          'userId = :userId AND email = :email AND emailTokenHash = :hash AND emailTokenExpiresAt > :now',
-        ExpressionAttributeValues: {
-          ':userId': userId,
-          ':email': email,
-          ':hash': tokenHash,
-          ':now': now,
-          ':true': true,
-          ':at': at,
-        },
-      }),
-    ),
-  );
-}
-
 export function createUserStore(client: DynamoDBDocumentClient, tableName: string): UserStore {
   return {
     async create(user) {
@@ -207,14 +144,6 @@ export function createUserStore(client: DynamoDBDocumentClient, tableName: strin
 
     enable(change) {
       return setStatus(client, tableName, change, false);
-    },
-
-    setEmail(change) {
-      return setEmail(client, tableName, change);
-    },
-
-    confirmEmail(confirmation) {
-      return confirmEmail(client, tableName, confirmation);
     },
   };
 }

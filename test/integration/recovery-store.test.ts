@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 afterAll(() => dynamo.close());
 
-const recovery = () => createRecoveryStore(dynamo.documents, dynamo.tables.recovery);
+const recovery = () => createRecoveryStore(dynamo.documents, dynamo.tables);
 const users = () => createUserStore(dynamo.documents, dynamo.tables.users);
 
 const claim = (email: string, userId: string) => ({
@@ -85,7 +85,7 @@ describe('the user item’s address on the embedded engine', () => {
   it('sets an unverified address with its token and ends the reset token; verifies it once', async () => {
     await users().create(bob);
     const change = { username: 'bob', userId: bob.userId, email: 'bob@example.com' };
-    expect(await users().setEmail({ ...change, token: { hash: 'v1', expiresAt: 1000 } })).toBe(
+    expect(await recovery().setEmail({ ...change, token: { hash: 'v1', expiresAt: 1000 } })).toBe(
       true,
     );
     expect(await users().find('bob')).toMatchObject({
@@ -96,16 +96,16 @@ describe('the user item’s address on the embedded engine', () => {
     expect((await users().find('bob'))?.resetTokenHash).toBeUndefined();
 
     const confirm = { ...change, tokenHash: 'v1', at: '2026-01-02T00:00:00.000Z', now: 999 };
-    expect(await users().confirmEmail({ ...confirm, tokenHash: 'other' })).toBe(false);
-    expect(await users().confirmEmail({ ...confirm, now: 1000 })).toBe(false);
-    expect(await users().confirmEmail(confirm)).toBe(true);
-    expect(await users().confirmEmail(confirm)).toBe(false);
+    expect(await recovery().confirmEmail({ ...confirm, tokenHash: 'other' })).toBe(false);
+    expect(await recovery().confirmEmail({ ...confirm, now: 1000 })).toBe(false);
+    expect(await recovery().confirmEmail(confirm)).toBe(true);
+    expect(await recovery().confirmEmail(confirm)).toBe(false);
     expect(await users().find('bob')).toMatchObject({ emailVerified: true });
   });
 
   it('never creates an item for an unknown user', async () => {
     expect(
-      await users().setEmail({ username: 'nobody', userId: 'X', email: 'n@example.com' }),
+      await recovery().setEmail({ username: 'nobody', userId: 'X', email: 'n@example.com' }),
     ).toBe(false);
     await expect(users().find('nobody')).resolves.toBeUndefined();
   });

@@ -94,37 +94,6 @@ export function memoryUserStore(): MemoryUserStore {
       else user.statusNote = note;
       return true;
     },
-    async setEmail({ username, userId, email, token }) {
-      const user = items.get(username);
-      if (user?.userId !== userId) return false;
-      // Like the store's single UpdateItem: the address, its token, and no reset token.
-      Object.assign(user, { email, emailVerified: false });
-      for (const key of ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'] as const) {
-        delete user[key];
-      }
-      if (token)
-        Object.assign(user, { emailTokenHash: token.hash, emailTokenExpiresAt: token.expiresAt });
-      else {
-        delete user.emailTokenHash;
-        delete user.emailTokenExpiresAt;
-      }
-      return true;
-    },
-    async confirmEmail({ username, userId, email, tokenHash, at, now }) {
-      const user = items.get(username);
-      if (
-        user?.userId !== userId ||
-        user.email !== email ||
-        user.emailTokenHash !== tokenHash ||
-        (user.emailTokenExpiresAt ?? 0) <= now
-      ) {
-        return false;
-      }
-      Object.assign(user, { emailVerified: true, emailVerifiedAt: at });
-      delete user.emailTokenHash;
-      delete user.emailTokenExpiresAt;
-      return true;
-    },
     async setRoles({ username, userId, previous, roles, bumpVersion }) {
       const user = items.get(username);
       if (user?.userId !== userId) return false;
@@ -141,8 +110,11 @@ export interface MemoryRecoveryStore extends RecoveryStore {
   readonly tokens: Map<string, RecoveryTokenRecord>;
 }
 
-/** Like the store: conditional puts on the address, tokens kept past their end (TTL deletes late). */
-export function memoryRecoveryStore(): MemoryRecoveryStore {
+/**
+ * Like the store: conditional puts on the address, tokens kept past their end
+ * (TTL deletes late), and the e-mail writes on the items of `users`.
+ */
+export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore {
   const addresses = new Map<string, AddressClaim>();
   const tokens = new Map<string, RecoveryTokenRecord>();
   return {
@@ -173,6 +145,37 @@ export function memoryRecoveryStore(): MemoryRecoveryStore {
     },
     async deleteToken(tokenHash) {
       tokens.delete(tokenHash);
+    },
+    async setEmail({ username, userId, email, token }) {
+      const user = users.items.get(username);
+      if (user?.userId !== userId) return false;
+      // Like the store's single UpdateItem: the address, its token, and no reset token.
+      Object.assign(user, { email, emailVerified: false });
+      for (const key of ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'] as const) {
+        delete user[key];
+      }
+      if (token)
+        Object.assign(user, { emailTokenHash: token.hash, emailTokenExpiresAt: token.expiresAt });
+      else {
+        delete user.emailTokenHash;
+        delete user.emailTokenExpiresAt;
+      }
+      return true;
+    },
+    async confirmEmail({ username, userId, email, tokenHash, at, now }) {
+      const user = users.items.get(username);
+      if (
+        user?.userId !== userId ||
+        user.email !== email ||
+        user.emailTokenHash !== tokenHash ||
+        (user.emailTokenExpiresAt ?? 0) <= now
+      ) {
+        return false;
+      }
+      Object.assign(user, { emailVerified: true, emailVerifiedAt: at });
+      delete user.emailTokenHash;
+      delete user.emailTokenExpiresAt;
+      return true;
     },
   };
 }
@@ -541,7 +544,7 @@ export async function domainWorld({
     revokedTokens: memoryRevokedTokenStore(),
     loginAttempts: memoryLoginAttemptStore(clock),
     auditLog: memoryAdminAuditStore(),
-    recovery: memoryRecoveryStore(),
+    recovery: memoryRecoveryStore(users),
     mail: memoryMailer(),
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
     refreshKey,
