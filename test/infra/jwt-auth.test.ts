@@ -12,6 +12,7 @@ import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
+import { TABLES } from '../../lambdas/contract/tables';
 import { readStackConfig } from '../../lib/config';
 import { JwtAuth, jwtAuthConfig } from '../../lib/jwt-auth';
 import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
@@ -90,7 +91,7 @@ describe('JwtAuth', () => {
       const { stackName, ...config } = auth.config;
       expect(config).toEqual(defaults);
       expect(stackName).toBe('Shop');
-      template.resourceCountIs('AWS::DynamoDB::Table', 5);
+      template.resourceCountIs('AWS::DynamoDB::Table', Object.keys(TABLES).length);
       template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
       template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     });
