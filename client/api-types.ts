@@ -31,6 +31,10 @@ export interface Me {
   session_id: string;
   /** ISO 8601: when the access token used expires. */
   expires_at: string;
+  /** The account's e-mail address; `null` when it has none. */
+  email: string | null;
+  /** Whether that address was verified (its link came back). */
+  email_verified: boolean;
 }
 
 /** One entry of `GET /auth/sessions`. */

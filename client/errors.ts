@@ -8,6 +8,7 @@
 /** The `error` codes the API answers with (see docs/api.md); others may be added. */
 export type ApiErrorCode =
   | 'invalid_request'
+  | 'invalid_grant'
   | 'invalid_credentials'
   | 'invalid_token'
   | 'forbidden'

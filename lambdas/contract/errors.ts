@@ -13,6 +13,7 @@
  */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  invalid_grant: 400,
   invalid_credentials: 401,
   invalid_token: 401,
   forbidden: 403,
@@ -35,6 +36,7 @@ export const ERROR_MESSAGES = {
   invalidRequest: 'The request is invalid.',
   invalidBody: 'The request body is invalid.',
   bodyTooLarge: 'The request body is too large.',
+  invalidGrant: 'The token is invalid, used or expired.',
   invalidCredentials: 'Invalid username or password.',
   wrongCurrentPassword: 'The current password is wrong.',
   invalidToken: 'The token is invalid, expired or revoked.',

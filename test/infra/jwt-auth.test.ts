@@ -13,6 +13,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
 import { readRequirements } from '../../lambdas/contract/route-requirements';
+import { TABLES } from '../../lambdas/contract/tables';
 import { readStackConfig } from '../../lib/config';
 import { JwtAuth, jwtAuthConfig } from '../../lib/jwt-auth';
 import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
@@ -93,7 +94,7 @@ describe('JwtAuth', () => {
       expect(stackName).toBe('Shop');
       // RFC 9068's client_id is the stack's own name, not the repository's default one.
       expect(clientId).toBe('Shop');
-      template.resourceCountIs('AWS::DynamoDB::Table', 5);
+      template.resourceCountIs('AWS::DynamoDB::Table', Object.keys(TABLES).length);
       template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
       template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     });
