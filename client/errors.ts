@@ -12,6 +12,8 @@ export type ApiErrorCode =
   | 'invalid_credentials'
   | 'invalid_token'
   | 'forbidden'
+  /** A REST API behind the authorizer: the token lacks a scope the route requires. */
+  | 'insufficient_scope'
   | 'not_found'
   | 'username_taken'
   | 'too_many_requests'

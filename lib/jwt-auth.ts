@@ -69,7 +69,9 @@ export function jwtAuthConfig(props: JwtAuthSettings, stackName: string): StackC
   const byContextKey = new Map<string, unknown>(
     Object.entries(CONTEXT_KEYS).map(([prop, key]) => [key, props[prop as keyof JwtAuthSettings]]),
   );
-  return { ...readStackConfig((key) => byContextKey.get(key)), stackName };
+  const config = readStackConfig((key) => byContextKey.get(key));
+  // RFC 9068's client_id: the stack's name unless given.
+  return { ...config, stackName, clientId: props.clientId ?? stackName };
 }
 
 /** serverless-jwt-auth in any stack. */

@@ -131,5 +131,6 @@ export const authorizationServerMetadataBody = z.strictObject({
   token_endpoint_auth_methods_supported: z.array(z.string()),
   revocation_endpoint_auth_methods_supported: z.array(z.string()),
   introspection_endpoint_auth_methods_supported: z.array(z.string()),
+  scopes_supported: z.optional(z.array(z.string())),
 });
 export type AuthorizationServerMetadataBody = z.infer<typeof authorizationServerMetadataBody>;

@@ -59,6 +59,10 @@ const ERROR_RESPONSES = {
   invalidCredentials: errorAnswer('invalid_credentials', 'wrong username or password'),
   invalidToken: errorAnswer('invalid_token', 'bad, expired, revoked or reused token'),
   forbidden: errorAnswer('forbidden', 'refused by the firewall or the access policy'),
+  insufficientScope: errorAnswer(
+    'insufficient_scope',
+    "the token lacks a scope the route requires (a REST API of yours behind this service's authorizer)",
+  ),
   notFound: errorAnswer('not_found', 'no such route or session'),
   usernameTaken: errorAnswer('username_taken'),
   tooManyRequests: errorAnswer('too_many_requests', 'throttled or locked out'),
@@ -370,7 +374,11 @@ export function openApiDocument(version: string): JsonObject {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'An access token (ES256, typ at+jwt), checked by the API Gateway authorizer.',
+            'An access token (ES256, typ at+jwt), checked by the API Gateway authorizer. It ' +
+            "carries the scopes its user's roles grant (claim scope, space-separated; the " +
+            "deployment's scopes are the metadata's scopes_supported). A route of your API " +
+            'that requires scopes lists them in its security requirement, and answers 403 ' +
+            'insufficient_scope to a token without them.',
         },
         awsSigV4: {
           type: 'apiKey',

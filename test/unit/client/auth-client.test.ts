@@ -212,6 +212,20 @@ describe("an HTTP API's 403 Forbidden (its Lambda authorizer cannot answer 401)"
     expect(response.status).toBe(403);
     expect(api.count('POST', '/auth/refresh')).toBe(0);
   });
+
+  it('that is 403 insufficient_scope (a route requiring a scope) does not refresh either', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('POST /notes', () =>
+      json(403, { error: 'insufficient_scope', message: 'The token lacks a scope.' }),
+    );
+
+    const response = await client.fetch('/notes', { method: 'POST' });
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: 'insufficient_scope' });
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
 });
 
 describe('proactive refresh', () => {
