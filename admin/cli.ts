@@ -131,9 +131,9 @@ const COMMANDS: Command[] = [
     name: 'show',
     args: ['<username>'],
     options: [],
-    summary: 'a user: id, created, disabled or not, lockout, roles, live sessions',
+    summary: 'a user: id, created, disabled or not, lockout, roles, e-mail, live sessions',
     details:
-      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, its roles, and how many live\nsessions it has.",
+      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, its roles, its e-mail address and\nwhether it is verified, and how many live sessions it has.",
     async run({ target, args }) {
       const user = await showUser(target.deps, args[0] as string);
       const lockout =
@@ -149,6 +149,8 @@ const COMMANDS: Command[] = [
           status_note: user.statusNote ?? null,
           credentials_version: user.credentialsVersion,
           roles: user.roles,
+          email: user.email ?? null,
+          email_verified: user.emailVerified,
           live_sessions: user.liveSessions,
           lockout:
             user.lockout === null
@@ -170,6 +172,12 @@ const COMMANDS: Command[] = [
           line('status', statusText(user)),
           line('lockout', lockout),
           line('roles', user.roles.join(', ') || '-'),
+          line(
+            'e-mail',
+            user.email
+              ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})`
+              : '-',
+          ),
           line('live sessions', String(user.liveSessions)),
         ].join('\n'),
       };

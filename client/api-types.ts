@@ -37,6 +37,12 @@ export interface Me {
   email_verified: boolean;
 }
 
+/** 202 of `POST /auth/email`: the address as stored, and whether it is verified. */
+export interface EmailState {
+  email: string;
+  email_verified: boolean;
+}
+
 /** One entry of `GET /auth/sessions`. */
 export interface SessionInfo {
   session_id: string;
