@@ -13,6 +13,7 @@ export const OPTIONS = {
   json: { kind: 'flag' },
   all: { kind: 'flag' },
   stdin: { kind: 'flag' },
+  'keep-sessions': { kind: 'flag' },
   reason: { kind: 'value' },
   limit: { kind: 'value' },
   stack: { kind: 'value' },

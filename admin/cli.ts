@@ -14,13 +14,17 @@ import {
   type AdminDeps,
   disableUser,
   enableUser,
+  grantRole,
   type LockoutState,
   listAudit,
+  listRoles,
   listUserSessions,
   resetPassword,
+  revokeRole,
   revokeUserSessions,
   showRevocation,
   showUser,
+  type UserRoles,
   unlockUser,
 } from '../lambdas/auth/admin';
 import type { Env } from '../lambdas/config';
@@ -76,6 +80,8 @@ const OPTION_HELP: Partial<Record<OptionName, string>> = {
     '  --stdin             read the new password from standard input (first line), not printed',
   all: '  --all               every session of the user instead of one',
   limit: '  --limit N           at most N records, newest first (default 50)',
+  'keep-sessions':
+    '  --keep-sessions     keep the sessions: the role goes at their next refresh instead of now',
 };
 
 const TARGET_HELP = `Target (one of):
@@ -125,9 +131,9 @@ const COMMANDS: Command[] = [
     name: 'show',
     args: ['<username>'],
     options: [],
-    summary: 'a user: id, created, disabled or not, lockout, live sessions',
+    summary: 'a user: id, created, disabled or not, lockout, roles, e-mail, live sessions',
     details:
-      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, and how many live sessions it has.",
+      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, its roles, its e-mail address and\nwhether it is verified, and how many live sessions it has.",
     async run({ target, args }) {
       const user = await showUser(target.deps, args[0] as string);
       const lockout =
@@ -142,6 +148,9 @@ const COMMANDS: Command[] = [
           status_changed_by: user.statusChangedBy ?? null,
           status_note: user.statusNote ?? null,
           credentials_version: user.credentialsVersion,
+          roles: user.roles,
+          email: user.email ?? null,
+          email_verified: user.emailVerified,
           live_sessions: user.liveSessions,
           lockout:
             user.lockout === null
@@ -162,6 +171,13 @@ const COMMANDS: Command[] = [
           line('created', user.createdAt),
           line('status', statusText(user)),
           line('lockout', lockout),
+          line('roles', user.roles.join(', ') || '-'),
+          line(
+            'e-mail',
+            user.email
+              ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})`
+              : '-',
+          ),
           line('live sessions', String(user.liveSessions)),
         ].join('\n'),
       };
@@ -275,6 +291,71 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    group: 'users',
+    name: 'roles',
+    args: ['<username>'],
+    options: [],
+    summary: "a user's roles, and the scopes they grant",
+    details:
+      "Lists the user's roles and, on local data, the scopes they grant under ROLES as this\nshell sets it (a role ROLES does not name grants the scope of its own name).",
+    async run({ target, args }) {
+      return rolesOutput(await listRoles(target.deps, args[0] as string));
+    },
+  },
+  {
+    group: 'users',
+    name: 'grant-role',
+    args: ['<username>', '<role>'],
+    options: ['reason'],
+    summary: 'give a user a role; its sessions get the scopes at their next refresh',
+    details:
+      'Adds the role to the user. A new login gets its scopes at once; a session gets them at\nits next refresh, so within one access-token lifetime. Granting a role the user holds\nchanges nothing.',
+    async run(context) {
+      const [username, role] = context.args as [string, string];
+      const result = await grantRole(deps(context), username, role, {
+        ...context.target.operator,
+        ...noteOf(context),
+      });
+      const output = rolesOutput(result);
+      return {
+        json: { ...(output.json as object), changed: result.changed },
+        text: `${result.username}: ${result.changed ? `role ${role} granted` : `already holds ${role}`}.\n${output.text}`,
+      };
+    },
+  },
+  {
+    group: 'users',
+    name: 'revoke-role',
+    args: ['<username>', '<role>'],
+    options: ['keep-sessions', 'reason'],
+    summary: 'take a role from a user and end all its sessions now',
+    details:
+      "Removes the role from the user and, so that it takes effect at once, revokes every session\nof the user (reason role_revoked), as logout-all does: the next request with its tokens is\nrefused with 401 and the user logs in again, without the role. With --keep-sessions the\nsessions live on and lose the role's scopes at their next refresh instead (within one\naccess-token lifetime). Revoking a role the user does not hold changes nothing.",
+    async run(context) {
+      const [username, role] = context.args as [string, string];
+      const keepSessions = context.options['keep-sessions'] === true;
+      const result = await revokeRole(
+        deps(context),
+        username,
+        role,
+        { ...context.target.operator, ...noteOf(context) },
+        { keepSessions },
+      );
+      const output = rolesOutput(result);
+      const what = result.changed
+        ? `role ${role} revoked; ${keepSessions ? 'sessions kept (the role goes at their next refresh)' : `${result.sessionsRevoked} session(s) revoked`}`
+        : `does not hold ${role}; nothing changed`;
+      return {
+        json: {
+          ...(output.json as object),
+          changed: result.changed,
+          sessions_revoked: result.sessionsRevoked,
+        },
+        text: `${result.username}: ${what}.\n${output.text}`,
+      };
+    },
+  },
+  {
     group: 'sessions',
     name: 'list',
     args: ['<username>'],
@@ -384,6 +465,22 @@ const COMMANDS: Command[] = [
     },
   },
 ];
+
+/** What the role commands print: the roles and, where known, the scopes. */
+function rolesOutput(roles: UserRoles): Output {
+  return {
+    json: {
+      username: roles.username,
+      user_id: roles.userId,
+      roles: roles.roles,
+      scopes: roles.scopes ?? null,
+    },
+    text: [
+      line('roles', roles.roles.join(', ') || '-'),
+      ...(roles.scopes ? [line('scopes', roles.scopes.join(' ') || '-')] : []),
+    ].join('\n'),
+  };
+}
 
 /** `audit` and `audit <username>` are short for `audit list …`. */
 function withAuditShorthand(parsed: ParsedArgs): ParsedArgs {
@@ -509,8 +606,8 @@ function groupHelp(group: string): string {
 export function mainHelp(): string {
   return `Usage: npm run admin -- <command> [arguments] <target> [--json]
 
-Incident response for serverless-jwt-auth: show, disable and enable users, list and
-revoke sessions, reset a password, look up a revocation; on the local data of
+Incident response for serverless-jwt-auth: show, disable and enable users, grant and
+revoke roles, list and revoke sessions, reset a password, look up a revocation; on the local data of
 npm start or on a deployed stack. Every change is audited (who, when, why).
 
 Commands:

@@ -1,6 +1,7 @@
 /**
- * `--local [DATA_DIR]`: the data of `npm start`. The embedded engine can be
- * open in one process only, so:
+ * `--local [DATA_DIR]`: the data of `npm start`, or of a running rehearsal
+ * (`npm run rehearse`, which publishes its engine the same way). The embedded
+ * engine can be open in one process only, so:
  * - when `npm start` runs on the folder, the CLI goes through it: the server
  *   publishes its engine's endpoint and per-start credential next to its lock
  *   (local/server-endpoint.ts) and the CLI talks to that engine over loopback,
@@ -22,6 +23,7 @@ import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
+import { createUserRoleStore } from '../lambdas/store/user-roles';
 import { createUserStore } from '../lambdas/store/users';
 import { displayPath, holdsFolder, LOCK_FILE, lockDataDir, readLock } from '../local/data-dir';
 import { credentialEnv, dummyAwsEnv, tableNames } from '../local/handler-env';
@@ -63,7 +65,7 @@ async function throughServer(dataDir: string, waitMs: number): Promise<Opened | 
         endpoint: server.endpoint,
         ...(server.credential ? { credential: server.credential } : {}),
         tables: server.tables,
-        via: `through npm start (pid ${server.pid})`,
+        via: `through ${server.server ?? 'npm start'} (pid ${server.pid})`,
         close: async () => undefined,
       };
     }
@@ -163,6 +165,7 @@ export async function openLocalTarget(
     operator: { actor: localActor(), client: cliClient() },
     deps: {
       users: createUserStore(client, opened.tables.users),
+      userRoles: createUserRoleStore(client, opened.tables.users),
       sessions: createSessionStore(client, opened.tables.sessions),
       revokedTokens: createRevokedTokenStore(client, opened.tables.revokedTokens),
       // An npm start older than the audit table published no name for it: the local one.
@@ -175,6 +178,8 @@ export async function openLocalTarget(
         clock: systemClock,
         lockout: lockoutSettings(settings),
       }),
+      // As npm start resolves them, when ROLES is the same here.
+      roleScopes: settings.roles ?? {},
       // As npm start hashes: PASSWORD_SCRYPT_LOG2_N applies locally.
       passwords: createPasswordHasher(scryptParams(settings.passwordHashCost)),
       clock: systemClock,

@@ -18,6 +18,7 @@ import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
+import { createUserRoleStore } from '../lambdas/store/user-roles';
 import { createUserStore } from '../lambdas/store/users';
 import { cliClient } from './operator';
 import { AdminError, type Target } from './target';
@@ -118,6 +119,7 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
       operator: { actor: identity.Arn ?? 'unknown IAM principal', client: cliClient() },
       deps: {
         users: createUserStore(client, tables.users),
+        userRoles: createUserRoleStore(client, tables.users),
         sessions: createSessionStore(client, tables.sessions),
         revokedTokens: createRevokedTokenStore(client, tables.revokedTokens),
         ...(adminAudit ? { auditLog: createAdminAuditStore(client, adminAudit) } : {}),

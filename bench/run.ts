@@ -93,7 +93,7 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const settings = { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER };
+  const settings = { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER, clientId: DEFAULTS.audience };
   const keyDir = await mkdtemp(join(tmpdir(), 'jwt-auth-bench-'));
   const signer = createLocalSigner(keyDir);
   const publicKey = await signer.publicKey();

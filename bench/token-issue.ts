@@ -113,7 +113,7 @@ async function measureMode(
 ): Promise<IssueFigures> {
   const issuer = createTokenIssuer({
     signer: await mode.signer(client, keys),
-    settings: { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER },
+    settings: { ...DEFAULTS, issuer: LEGACY_DEFAULT_ISSUER, clientId: DEFAULTS.audience },
     refreshFormat: mode.refreshFormat,
     refreshKey: kmsRefreshTokenKey(client, keys.mac),
   });

@@ -8,9 +8,12 @@
 /** The `error` codes the API answers with (see docs/api.md); others may be added. */
 export type ApiErrorCode =
   | 'invalid_request'
+  | 'invalid_grant'
   | 'invalid_credentials'
   | 'invalid_token'
   | 'forbidden'
+  /** A REST API behind the authorizer: the token lacks a scope the route requires. */
+  | 'insufficient_scope'
   | 'not_found'
   | 'username_taken'
   | 'too_many_requests'

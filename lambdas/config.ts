@@ -8,10 +8,16 @@
 import { ConfigError, envNames, settingsFromEnv, type Values } from './contract/setting-values';
 import { FUNCTION_SETTINGS } from './contract/settings';
 import { type TableNames, tableNamesIn } from './contract/tables';
-import { parsePublicKeySet } from './signing/key-set';
-import type { PublicJwk } from './signing/signer';
+import {
+  type Env,
+  type KeySetSettings,
+  LEGACY_DEFAULT_ISSUER,
+  readKeySet,
+  type VerifiedTokenSettings,
+  verifiedTokenSettings,
+} from './verifier-config';
 
-export { ConfigError };
+export { ConfigError, type Env, type KeySetSettings, LEGACY_DEFAULT_ISSUER };
 
 /** The variable of each function setting, by setting name. */
 export const ENV = envNames(FUNCTION_SETTINGS);
@@ -19,8 +25,12 @@ export const ENV = envNames(FUNCTION_SETTINGS);
 /** The parsed value of every function setting. */
 export type FunctionSettings = Values<typeof FUNCTION_SETTINGS>;
 
-/** The default of every function setting that has one. */
-export const DEFAULTS = {
+/**
+ * The default of every function setting that has one. Built in a call marked
+ * pure so that a bundle that never reads it (the authorizer's, near its
+ * ceiling) leaves it out: esbuild keeps a plain object of property reads.
+ */
+export const DEFAULTS = /* @__PURE__ */ (() => ({
   audience: FUNCTION_SETTINGS.audience.default,
   accessTokenTtlSeconds: FUNCTION_SETTINGS.accessTokenTtlSeconds.default,
   refreshTokenTtlSeconds: FUNCTION_SETTINGS.refreshTokenTtlSeconds.default,
@@ -29,24 +39,11 @@ export const DEFAULTS = {
   loginLockoutThreshold: FUNCTION_SETTINGS.loginLockoutThreshold.default,
   loginLockoutMaxSeconds: FUNCTION_SETTINGS.loginLockoutMaxSeconds.default,
   loginAccountCeilingPerHour: FUNCTION_SETTINGS.loginAccountCeilingPerHour.default,
-} as const;
+}))();
 
-/**
- * The issuer every token carried before the issuer became the API's URL.
- * The stack and local mode still accept it (never issue it) where no issuer
- * was configured, so tokens issued before an upgrade keep working.
- */
-export const LEGACY_DEFAULT_ISSUER = 'serverless-jwt-auth';
-
-export interface TokenSettings {
-  /** The `iss` of every token issued. */
-  issuer: string;
-  /** Issuers also accepted when verifying (never issued); usually empty. */
-  acceptedIssuers?: readonly string[];
-  audience: string;
-  accessTokenTtlSeconds: number;
-  /** Absolute session lifetime, counted from login; refresh never extends it. */
-  refreshTokenTtlSeconds: number;
+export interface TokenSettings extends VerifiedTokenSettings {
+  /** The `client_id` of every access token issued (RFC 9068). */
+  clientId: string;
 }
 
 /** What a refresh token issued now looks like (docs/design.md, "Tokens"). */
@@ -60,6 +57,9 @@ export type RefreshTokenKeySettings =
   | { kind: 'kms'; keyId: string }
   | { kind: 'local'; keyDir: string };
 
+/** Where the key of the TOTP secrets is: KMS (deployed) or a file in the data folder. */
+export type TotpKeySettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
+
 export interface RefreshTokenSettings {
   format: RefreshTokenFormat;
   /** Absent: opaque refresh tokens are refused (a deployment without the key). */
@@ -72,18 +72,22 @@ export type SigningSettings =
   | { kind: 'envelope'; keyId: string; ciphertext: string }
   | { kind: 'local'; keyDir: string; keyFile?: string };
 
-/** The public keys verifiers trust, and which of them signs. */
-export interface KeySetSettings {
-  keys: PublicJwk[];
-  /** The key tokens are signed with; always one of `keys`. */
-  current: PublicJwk;
+/** What roles grant, and who gets which at registration (`auth/roles.ts`). */
+export interface RoleSettings {
+  /** Role → the scopes it grants; a role absent from it grants the scope of its own name. */
+  scopes: Record<string, string[]>;
+  /** The roles of every new user. */
+  defaultRoles: string[];
 }
 
 export interface AppConfig {
   tables: TableNames;
   tokens: TokenSettings;
+  roles: RoleSettings;
   signing: SigningSettings;
   refreshTokens: RefreshTokenSettings;
+  /** Absent: the MFA routes cannot encrypt or read a TOTP secret (a deployment without the key). */
+  totpKey?: TotpKeySettings;
   /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
   keySet?: KeySetSettings;
   signupOpen: boolean;
@@ -106,23 +110,11 @@ export interface AppConfig {
   introspectionAuthMethod: 'aws_sigv4' | 'client_secret_basic';
 }
 
-export type Env = Record<string, string | undefined>;
-
 /** The token settings of parsed function settings. */
 function tokenSettings(settings: FunctionSettings): TokenSettings {
-  if (settings.accessTokenTtlSeconds > settings.refreshTokenTtlSeconds) {
-    throw new ConfigError(
-      `${ENV.accessTokenTtlSeconds} must not exceed ${ENV.refreshTokenTtlSeconds}.`,
-    );
-  }
-  const accepted = settings.acceptedIssuers ?? [];
   return {
-    // A function always gets an issuer from the stack or npm start; this is only a fallback.
-    issuer: settings.issuer ?? LEGACY_DEFAULT_ISSUER,
-    ...(accepted.length > 0 ? { acceptedIssuers: accepted } : {}),
-    audience: settings.audience,
-    accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
-    refreshTokenTtlSeconds: settings.refreshTokenTtlSeconds,
+    ...verifiedTokenSettings(settings),
+    clientId: settings.clientId ?? settings.audience,
   };
 }
 
@@ -184,23 +176,13 @@ function refreshTokenSettings(
   return { format, ...(key ? { key } : {}) };
 }
 
-function readKeySet({ publicKeys, currentKid }: FunctionSettings): KeySetSettings | undefined {
-  if (!publicKeys) {
-    if (currentKid) throw new ConfigError(`${ENV.currentKid} needs ${ENV.publicKeys}.`);
-    return undefined;
-  }
-  let keys: PublicJwk[];
-  try {
-    keys = parsePublicKeySet(publicKeys);
-  } catch (error) {
-    throw new ConfigError(`${ENV.publicKeys}: ${(error as Error).message}`);
-  }
-  const [only] = keys;
-  const current = currentKid ? keys.find((key) => key.kid === currentKid) : only;
-  if (!current || (!currentKid && keys.length > 1)) {
-    throw new ConfigError(`${ENV.currentKid} must name one key of ${ENV.publicKeys}.`);
-  }
-  return { keys, current };
+/** The TOTP secrets' key: the KMS key when set, else (local mode) a file beside the signing key. */
+function totpKeySettings(
+  settings: FunctionSettings,
+  signing: SigningSettings,
+): { totpKey?: TotpKeySettings } {
+  if (settings.totpKeyId) return { totpKey: { kind: 'kms', keyId: settings.totpKeyId } };
+  return signing.kind === 'local' ? { totpKey: { kind: 'local', keyDir: signing.keyDir } } : {};
 }
 
 /** The lockout thresholds of parsed settings. */
@@ -220,8 +202,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     tables: tableNamesIn(env),
     tokens: tokenSettings(settings),
+    roles: { scopes: settings.roles ?? {}, defaultRoles: settings.defaultRoles ?? [] },
     signing,
     refreshTokens: refreshTokenSettings(settings, signing, env),
+    ...totpKeySettings(settings, signing),
     ...(keySet ? { keySet } : {}),
     signupOpen: settings.signupOpen,
     refreshGraceSeconds: settings.refreshGraceSeconds,

@@ -14,9 +14,16 @@
 import type { AccessTokenClaims } from './tokens/claims';
 
 /** The context keys, each once; the authorizer writes them and {@link identityOf} reads them. */
-export const IDENTITY_KEYS = ['sub', 'sid', 'jti', 'username', 'exp'] as const;
+export const IDENTITY_KEYS = ['sub', 'sid', 'jti', 'username', 'exp', 'scope', 'roles'] as const;
 
 export type IdentityKey = (typeof IDENTITY_KEYS)[number];
+
+/**
+ * The keys holding lists, each a string (`scope` space-separated, `roles`
+ * comma-joined) that may be empty. An authorizer older than them passed none:
+ * read as empty.
+ */
+const LIST_SEPARATOR: Partial<Record<IdentityKey, string>> = { scope: ' ', roles: ',' };
 
 /** What the authorizer passes on: every value a string. */
 export type IdentityContext = Record<IdentityKey, string>;
@@ -46,6 +53,10 @@ export interface Identity {
   username: string;
   /** The access token's `exp`, epoch seconds. */
   exp: number;
+  /** The scopes the token holds; none for a token issued before scopes existed. */
+  scope: string[];
+  /** The user's roles when the token was issued. */
+  roles: string[];
 }
 
 /** The context an access token's claims give, every value a string. */
@@ -56,6 +67,8 @@ export function identityContext(claims: AccessTokenClaims): IdentityContext {
     jti: claims.jti,
     username: claims.username,
     exp: String(claims.exp),
+    scope: typeof claims.scope === 'string' ? claims.scope : '',
+    roles: Array.isArray(claims.roles) ? claims.roles.join(',') : '',
   };
 }
 
@@ -107,13 +120,15 @@ export function identityOf(event: EventWithAuthorizer): Identity {
   if (!context) throw new MissingIdentityError('no requestContext.authorizer');
   const values = {} as IdentityContext;
   for (const key of IDENTITY_KEYS) {
-    const value = context[key];
-    if (typeof value !== 'string' || value === '') {
+    const value = context[key] ?? (LIST_SEPARATOR[key] ? '' : undefined);
+    if (typeof value !== 'string' || (value === '' && !LIST_SEPARATOR[key])) {
       throw new MissingIdentityError(`no ${key}`);
     }
     values[key] = value;
   }
   const exp = Number(values.exp);
   if (!Number.isSafeInteger(exp) || exp <= 0) throw new MissingIdentityError('exp is not a time');
-  return { ...values, exp };
+  const list = (key: 'scope' | 'roles') =>
+    values[key].split(LIST_SEPARATOR[key] as string).filter((item) => item !== '');
+  return { ...values, exp, scope: list('scope'), roles: list('roles') };
 }

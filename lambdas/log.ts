@@ -14,8 +14,8 @@
 import { Console } from 'node:console';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { ENV } from './config';
 import { SERVICE_NAME } from './contract/metrics';
+import { VERIFIER_ENV as ENV } from './verifier-config';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 

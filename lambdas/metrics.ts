@@ -11,7 +11,6 @@
  * A failure to count is logged and never fails the request.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ENV } from './config';
 import {
   DEFAULT_METRICS_NAMESPACE,
   type MetricName,
@@ -19,6 +18,7 @@ import {
   SERVICE_NAME,
 } from './contract/metrics';
 import { log } from './log';
+import { VERIFIER_ENV as ENV } from './verifier-config';
 
 /** Read at each count (it is cheap), so a test can turn metrics on after loading the module. */
 function enabled(): boolean {

@@ -6,18 +6,27 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
-import type { LoginAttemptStore, RevokedTokenStore, SessionStore, UserStore } from './auth/ports';
+import type {
+  LoginAttemptStore,
+  MfaStore,
+  RevokedTokenStore,
+  SessionStore,
+  TotpSecretCipher,
+  UserStore,
+} from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import { type Clock, systemClock } from './clock';
-import { type AppConfig, type Env, loadConfig } from './config';
+import { type AppConfig, ENV, type Env, loadConfig } from './config';
 import { countingRevocations } from './revocation-metrics';
 import { createEnvelopeSigner } from './signing/envelope-signer';
 import { createKmsSigner } from './signing/kms-signer';
 import { createLocalSigner } from './signing/local-signer';
 import { kmsRefreshTokenKey, localRefreshTokenKey } from './signing/refresh-token-key';
 import { keySetOf, type PublicKeySet, staticKeySet, type TokenSigner } from './signing/signer';
+import { kmsTotpSecretCipher, localTotpSecretCipher } from './signing/totp-secret-cipher';
 import { createDocumentClient } from './store/dynamo';
 import { createLoginAttemptStore } from './store/login-attempts';
+import { createMfaStore } from './store/mfa';
 import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
@@ -45,6 +54,9 @@ export interface Runtime {
   users: () => UserStore;
   sessions: () => SessionStore;
   loginAttempts: () => LoginAttemptStore;
+  /** The second factor's writes, on the users table. */
+  mfa: () => MfaStore;
+  totpCipher: () => TotpSecretCipher;
   passwords: () => PasswordHasher;
   signer: () => TokenSigner;
   /** Every public key verifiers trust (the JWKS serves them all). */
@@ -99,6 +111,14 @@ export function createRuntime(env: Env = process.env): Runtime {
     users: lazy(() => createUserStore(dynamo(), config.tables.users)),
     sessions: lazy(() => createSessionStore(dynamo(), config.tables.sessions)),
     loginAttempts: lazy(() => createLoginAttemptStore(dynamo(), config.tables.loginAttempts)),
+    mfa: lazy(() => createMfaStore(dynamo(), config.tables.users)),
+    totpCipher: lazy(() => {
+      const key = config.totpKey;
+      if (!key) throw new Error(`${ENV.totpKeyId} is not set: TOTP secrets cannot be kept.`);
+      return key.kind === 'kms'
+        ? kmsTotpSecretCipher(kms(), key.keyId)
+        : localTotpSecretCipher(key.keyDir);
+    }),
     // Its parameter was parsed at cold start with every other setting (loadConfig).
     passwords: lazy(() => createPasswordHasher(scryptParams(config.passwordHashCost))),
     signer,

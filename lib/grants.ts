@@ -19,8 +19,16 @@ export interface GrantTargets {
   otherKeys?: readonly IKey[];
   /** The HMAC key of opaque refresh tokens. */
   refreshKey?: IKey;
+  /** The key the TOTP secrets are encrypted under. */
+  totpKey?: IKey;
   /** Envelope mode: the symmetric key the signing private key is encrypted under. */
   envelopeKey?: IKey;
+  /**
+   * E-mail on (`emailFrom`): the SES resources the e-mail functions may send
+   * through: the sender's identities (the address and its domain, whichever
+   * of the two is verified) and the configuration set, if any.
+   */
+  email?: { resources: string[] };
 }
 
 /** The IAM statements a function spec asks for; empty tables and keys yield none. */
@@ -53,6 +61,25 @@ export function statementsFor(spec: FunctionSpec, targets: GrantTargets): Policy
         sid: 'RefreshTokenKey',
         actions: [...spec.refreshKey],
         resources: [targets.refreshKey.keyArn],
+      }),
+    );
+  }
+  if (spec.email && targets.email) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'SendEmail',
+        actions: ['ses:SendEmail'],
+        resources: targets.email.resources,
+      }),
+    );
+  }
+  if (spec.totpKey?.length) {
+    if (!targets.totpKey) throw new Error(`${spec.id} needs the TOTP secrets' key.`);
+    statements.push(
+      new PolicyStatement({
+        sid: 'TotpSecretKey',
+        actions: [...spec.totpKey],
+        resources: [targets.totpKey.keyArn],
       }),
     );
   }

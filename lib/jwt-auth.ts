@@ -40,6 +40,7 @@ import { DeploymentParameters, parameterPrefix, readParameter } from './paramete
 import { orderRefreshTokenUpdates, RefreshTokenKey } from './refresh-token-key';
 import { SigningKey, SigningPublicKey } from './signing-key';
 import { AuthTables } from './tables';
+import { TotpSecretKey } from './totp-secret-key';
 import { WebAcl } from './waf';
 
 /**
@@ -68,7 +69,9 @@ export function jwtAuthConfig(props: JwtAuthSettings, stackName: string): StackC
   const byContextKey = new Map<string, unknown>(
     Object.entries(CONTEXT_KEYS).map(([prop, key]) => [key, props[prop as keyof JwtAuthSettings]]),
   );
-  return { ...readStackConfig((key) => byContextKey.get(key)), stackName };
+  const config = readStackConfig((key) => byContextKey.get(key));
+  // RFC 9068's client_id: the stack's name unless given.
+  return { ...config, stackName, clientId: props.clientId ?? stackName };
 }
 
 /** serverless-jwt-auth in any stack. */
@@ -86,6 +89,8 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
   readonly signingKey: SigningKey;
   readonly signingPublicKey: SigningPublicKey;
   readonly refreshTokenKey: RefreshTokenKey;
+  /** The key the TOTP secrets are encrypted under. */
+  readonly totpSecretKey: TotpSecretKey;
   /** Envelope mode only (context `signingMode=envelope`): the key pair that signs. */
   readonly envelopeKey?: EnvelopeSigningKey;
   readonly authApi: AuthApi;
@@ -119,11 +124,16 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       retainData: config.retainData,
     });
 
+    this.totpSecretKey = new TotpSecretKey(this, 'TotpSecretKey', {
+      retainData: config.retainData,
+    });
+
     const baseTargets = {
       tables: this.tables.byName,
       key: this.signingKey.key,
       otherKeys: this.signingKey.keys.slice(1).map(({ key }) => key),
       refreshKey: this.refreshTokenKey.key,
+      totpKey: this.totpSecretKey.key,
     };
     if (config.signingMode === 'envelope') {
       this.envelopeKey = new EnvelopeSigningKey(this, 'EnvelopeSigningKey', {
@@ -137,6 +147,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     const targets = {
       ...baseTargets,
       ...(this.envelopeKey ? { envelopeKey: this.envelopeKey.key } : {}),
+      ...(config.emailFrom ? { email: { resources: sesResources(stack, config) } } : {}),
     };
     this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
       keys: this.signingKey.keys,
@@ -165,6 +176,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
         .filter((fn) => fn.spec.refreshKey?.includes('kms:GenerateMac'))
         .map((fn) => fn.role),
     );
+    this.totpSecretKey.allowOnlyBy(allFunctions);
     orderRefreshTokenUpdates(allFunctions);
     this.envelopeKey?.allowDecryptOnlyBy(
       allFunctions
@@ -286,6 +298,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
       [ENV.currentKid]: this.signingPublicKey.kid,
       // The HMAC key of opaque refresh tokens (what is issued is a function setting below).
       [ENV.refreshTokenKeyId]: this.refreshTokenKey.key.keyId,
+      [ENV.totpKeyId]: this.totpSecretKey.key.keyId,
       ...this.envelopeEnvironment(),
       // Every function setting the configuration gives (an unset issuer: AuthApi sets
       // the stage URL, which only exists once the API does); Powertools reads the
@@ -372,4 +385,29 @@ function warnOfKmsBudget(scope: Construct, config: StackConfig): void {
     'serverless-jwt-auth:kmsBudget',
     `refreshTokenFormat=jwt signs twice per login or refresh: at their throttles they could ask KMS for ${signs} signatures/s, more than half the ${KMS_ECC_SIGN_QUOTA_PER_SECOND}/s ECC quota; lower credentialThrottleRateLimit and refreshThrottleRateLimit, or issue opaque refresh tokens.`,
   );
+}
+
+/**
+ * What the e-mail functions may send through: `ses:SendEmail` authorizes on
+ * the sender's identity, which is the address itself or its domain
+ * (whichever is verified in SES), and on the configuration set if one is
+ * named. Nothing else: not another sender, not another set.
+ */
+function sesResources(stack: Stack, config: StackConfig): string[] {
+  const from = config.emailFrom as string;
+  const identity = (name: string) =>
+    stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+  return [
+    identity(from),
+    identity(from.slice(from.lastIndexOf('@') + 1)),
+    ...(config.emailConfigurationSet
+      ? [
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: config.emailConfigurationSet,
+          }),
+        ]
+      : []),
+  ];
 }

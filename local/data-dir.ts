@@ -204,8 +204,11 @@ async function checkKeysArePrivate(dir: string, keyFiles?: readonly string[]): P
   const { LOCAL_KEY_FILE } = await import('../lambdas/signing/local-signer');
   const { LOCAL_REFRESH_KEY_FILE } = await import('../lambdas/signing/refresh-token-key');
   for (const name of keyFiles ?? [LOCAL_KEY_FILE]) await checkKeyIsPrivate(join(dir, name));
+  const { LOCAL_TOTP_KEY_FILE } = await import('../lambdas/signing/totp-secret-cipher');
   // Whoever holds the refresh-token key can mint a refresh token for any session.
   await checkKeyIsPrivate(join(dir, LOCAL_REFRESH_KEY_FILE), 'refresh-token key');
+  // Whoever holds the TOTP key can read every user's TOTP secret.
+  await checkKeyIsPrivate(join(dir, LOCAL_TOTP_KEY_FILE), 'TOTP secrets key');
 }
 
 async function checkKeyIsPrivate(file: string, what = 'signing key'): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * Where a running `npm start` tells other local tools how to reach its
+ * Where a running `npm start` (or rehearsal, `npm run rehearse`, with the
+ * tables of the auth stack it serves) tells other local tools how to reach its
  * database. The embedded engine lives inside the `npm start` process and its
  * files can be open in one process only, so the admin CLI (`npm run admin --
  * … --local`) cannot open the data folder while the server runs: it reads
@@ -19,8 +20,10 @@ import type { TableNames } from './tables';
 export const ENDPOINT_FILE = 'npm-start.endpoint.json';
 
 export interface ServerEndpoint extends ProcessIdentity {
-  /** The `npm start` process serving it (pid, boot id, start time). */
+  /** The process serving it (pid, boot id, start time). */
   pid: number;
+  /** What that process is, for the operator: `npm start` when absent, or `rehearsal` (`npm run rehearse`). */
+  server?: string;
   /** Its DynamoDB endpoint (the embedded engine, or the external one it uses). */
   endpoint: string;
   /** What the embedded engine's requests must be signed with; absent for an external endpoint. */
@@ -36,6 +39,7 @@ function isServerEndpoint(value: unknown): value is ServerEndpoint {
     candidate !== null &&
     Number.isSafeInteger(candidate.pid) &&
     typeof candidate.endpoint === 'string' &&
+    (candidate.server === undefined || typeof candidate.server === 'string') &&
     typeof tables?.users === 'string' &&
     typeof tables.sessions === 'string' &&
     typeof tables.revokedTokens === 'string' &&

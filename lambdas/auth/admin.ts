@@ -37,13 +37,17 @@ import {
   type Revocation,
   type RevocationReason,
   type RevokedTokenStore,
+  rolesOf,
   type SessionRecord,
   type SessionStore,
   type StatusChange,
   type UserRecord,
+  type UserRoleStore,
   type UserStore,
+  verifiedEmailOf,
 } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
+import { assertRoleName, type RoleScopes, scopesOf, withRole } from './roles';
 import {
   newestFirst,
   overview,
@@ -96,6 +100,10 @@ export interface AdminDeps extends RevokeSessionDeps {
    */
   auditLog?: AdminAuditStore;
   users: Pick<UserStore, 'find' | 'disable' | 'enable' | 'changePassword'>;
+  /** Needed by {@link grantRole} and {@link revokeRole} only. */
+  userRoles?: UserRoleStore;
+  /** Role → scopes, as the target's functions have it; absent: unknown here (roles only). */
+  roleScopes?: RoleScopes;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
   revokedTokens: Pick<RevokedTokenStore, 'revoke' | 'find'>;
   clock: Clock;
@@ -116,6 +124,11 @@ export interface UserOverview {
   statusChangedBy?: string;
   statusNote?: string;
   credentialsVersion: number;
+  roles: string[];
+  /** The account's e-mail address, if any (recovery). */
+  email?: string;
+  /** Whether that address is verified; false without one. */
+  emailVerified: boolean;
   liveSessions: number;
   /** `null` when lockout is not tracked here; `undefined` fields: no failures recorded. */
   lockout: LockoutState | null;
@@ -164,6 +177,9 @@ export async function showUser(deps: AdminDeps, rawName: string): Promise<UserOv
     ...(user.statusChangedBy ? { statusChangedBy: user.statusChangedBy } : {}),
     ...(user.statusNote ? { statusNote: user.statusNote } : {}),
     credentialsVersion: credentialsVersionOf(user),
+    roles: rolesOf(user),
+    ...(user.email ? { email: user.email } : {}),
+    emailVerified: verifiedEmailOf(user) !== undefined,
     liveSessions: sessions.length,
     lockout: lockout === null ? null : (lockout ?? { failures: 0 }),
   };
@@ -457,4 +473,120 @@ export async function showRevocation(
     );
   }
   return revocation;
+}
+
+/** A user's roles, and the scopes they grant where the mapping is known. */
+export interface UserRoles {
+  username: string;
+  userId: string;
+  roles: string[];
+  /** Absent when this target does not know the mapping. */
+  scopes?: string[];
+}
+
+/** The roles of the user and, where the mapping is known, the scopes its next token will hold. */
+export async function listRoles(
+  deps: Pick<AdminDeps, 'users' | 'roleScopes'>,
+  rawName: string,
+): Promise<UserRoles> {
+  const user = await findUser(deps.users, rawName);
+  return rolesResult(deps, user, rolesOf(user));
+}
+
+function rolesResult(
+  { roleScopes }: Pick<AdminDeps, 'roleScopes'>,
+  user: Pick<UserRecord, 'username' | 'userId'>,
+  roles: string[],
+): UserRoles {
+  return {
+    username: user.username,
+    userId: user.userId,
+    roles,
+    ...(roleScopes ? { scopes: scopesOf(roles, roleScopes) } : {}),
+  };
+}
+
+/** Concurrent role changes a grant or revocation retries through before giving up. */
+const ROLE_CHANGE_ATTEMPTS = 3;
+
+/**
+ * Replaces the roles of `user` by `change(roles as read)`, one conditional
+ * write, read again after a concurrent change. Returns the roles before and after.
+ */
+async function changeRoles(
+  deps: Pick<AdminDeps, 'users' | 'userRoles'>,
+  first: UserRecord,
+  change: (roles: string[]) => string[],
+  bumpVersion: boolean,
+): Promise<{ before: string[]; after: string[] }> {
+  if (!deps.userRoles) throw new Error('Changing roles needs the role store.');
+  let user = first;
+  for (let attempt = 1; ; attempt++) {
+    const before = rolesOf(user);
+    const after = change(before);
+    if (after.join(',') === before.join(',')) return { before, after };
+    const { username, userId } = user;
+    const done = await deps.userRoles.setRoles({
+      username,
+      userId,
+      previous: user.roles,
+      roles: after,
+      bumpVersion,
+    });
+    if (done) return { before, after };
+    if (attempt >= ROLE_CHANGE_ATTEMPTS) throw new UnavailableError();
+    user = await findUser(deps.users, user.username);
+  }
+}
+
+/**
+ * Gives the user `role`. Its sessions get the role's scopes at their next
+ * refresh (within one access-token lifetime), a new login at once. Granting
+ * a role the user holds changes nothing.
+ */
+export async function grantRole(
+  deps: AdminDeps,
+  rawName: string,
+  rawRole: string,
+  operator: Operator,
+): Promise<UserRoles & { changed: boolean }> {
+  const role = assertRoleName(rawRole);
+  const user = await findUser(deps.users, rawName);
+  await record(deps, 'grant_role', operator, user, { role });
+  const { before, after } = await changeRoles(deps, user, (roles) => withRole(roles, role), false);
+  audit('grant_role', operator, user, { role });
+  return { ...rolesResult(deps, user, after), changed: before.length !== after.length };
+}
+
+/**
+ * Takes `role` from the user, with immediate effect: every session of the
+ * user is revoked (reason `role_revoked`), as logout-all does, and a login
+ * in flight gives up (the same write bumps `credentialsVersion`). With
+ * `keepSessions` the sessions live on and lose the role's scopes at their
+ * next refresh. Revoking a role the user does not hold changes nothing.
+ */
+export async function revokeRole(
+  deps: AdminDeps,
+  rawName: string,
+  rawRole: string,
+  operator: Operator,
+  { keepSessions = false }: { keepSessions?: boolean } = {},
+): Promise<UserRoles & SessionsEnded & { changed: boolean }> {
+  const role = assertRoleName(rawRole);
+  const user = await findUser(deps.users, rawName);
+  await record(deps, 'revoke_role', operator, user, {
+    role,
+    sessions: keepSessions ? 'kept' : 'revoked',
+  });
+  const { before, after } = await changeRoles(
+    deps,
+    user,
+    (roles) => roles.filter((held) => held !== role),
+    !keepSessions,
+  );
+  const changed = before.length !== after.length;
+  const sessions = changed && !keepSessions ? await deps.sessions.listByUser(user.userId) : [];
+  await endSessions(audited(deps, operator, 'revoke_role'), sessions, 'role_revoked', operator);
+  audit('revoke_role', operator, user, { role, sessionsRevoked: sessions.length, keepSessions });
+  return { ...rolesResult(deps, user, after), changed, sessionsRevoked: sessions.length };
 }

@@ -9,31 +9,26 @@
  * gives its session up (see `login.ts`).
  *
  * The current password is guessable through this route too (with a stolen
- * access token), so an attempt counts on the lockout's (account, address)
- * pair of the caller, and while that pair is locked the route answers 429
- * without hashing. The account's ceiling does not apply: failures from other
- * addresses never block a signed-in owner's password change.
+ * access token), so it is checked as `caller-check.ts` checks every proof of
+ * a signed-in caller: counted on the lockout's (account, address) pair of
+ * the caller, 429 without hashing while that pair is locked, and never
+ * blocked by the account's ceiling.
  */
+import { ERROR_MESSAGES } from '../contract/errors';
 import { InvalidCredentialsError } from '../errors';
-import { addressKey } from './client-address';
+import { type Caller, type CallerCheckDeps, checkCaller, currentPassword } from './caller-check';
 import { assertNewPassword } from './credential-policy';
-import { admitAttempt, type LockoutDeps, settleAttempt } from './lockout';
 import type { PasswordHasher } from './passwords';
 import type { ClientInfo, SessionStore, UserStore } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
 import { revokeSessions } from './sessions';
 
-export interface ChangePasswordDeps extends RevokeSessionDeps, LockoutDeps {
+export type { Caller };
+
+export interface ChangePasswordDeps extends RevokeSessionDeps, CallerCheckDeps {
   users: Pick<UserStore, 'find' | 'changePassword'>;
   sessions: Pick<SessionStore, 'listByUser' | 'get' | 'remove'>;
   passwords: PasswordHasher;
-}
-
-/** Who is asking: the authorizer's identity of the access token. */
-export interface Caller {
-  userId: string;
-  username: string;
-  sessionId: string;
 }
 
 export interface PasswordChangeRequest {
@@ -50,25 +45,18 @@ export interface PasswordChangeRequest {
 export async function changePassword(
   deps: ChangePasswordDeps,
   caller: Caller,
-  { currentPassword, newPassword }: PasswordChangeRequest,
+  { currentPassword: password, newPassword }: PasswordChangeRequest,
   client: ClientInfo,
 ): Promise<void> {
   assertNewPassword(newPassword, 'new_password');
   const { users, sessions, passwords } = deps;
-  const admission = await admitAttempt(
+  const { user } = await checkCaller(
     deps,
-    { account: caller.username, address: addressKey(client.ip) },
-    { ceiling: false },
+    caller,
+    client,
+    currentPassword(passwords, password),
+    ERROR_MESSAGES.wrongCurrentPassword,
   );
-  const found = await users.find(caller.username);
-  // The name could in principle belong to someone else now: treat it as unknown.
-  const user = found?.userId === caller.userId ? found : undefined;
-  const valid = await passwords.verify(currentPassword, user?.passwordHash);
-  if (!user || !valid) {
-    await settleAttempt(deps, admission, false);
-    throw new InvalidCredentialsError('The current password is wrong.');
-  }
-  await settleAttempt(deps, admission, true);
 
   const changed = await users.changePassword({
     username: user.username,
@@ -77,7 +65,7 @@ export async function changePassword(
     passwordHash: await passwords.hash(newPassword),
   });
   // A concurrent change won: the password checked above is no longer current.
-  if (!changed) throw new InvalidCredentialsError('The current password is wrong.');
+  if (!changed) throw new InvalidCredentialsError(ERROR_MESSAGES.wrongCurrentPassword);
 
   const others = (await sessions.listByUser(caller.userId)).filter(
     (session) => session.sessionId !== caller.sessionId,

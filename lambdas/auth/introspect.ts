@@ -23,6 +23,10 @@ export interface ActiveToken {
   /** RFC 7662 §2.2: the type of RFC 6749 §7.1, always `Bearer` here. */
   token_type: 'Bearer';
   username: string;
+  /** The scopes the token holds, space-separated; absent on a token issued before scopes existed. */
+  scope?: string;
+  /** The client it was issued to (RFC 9068); absent on a token issued before it existed. */
+  client_id?: string;
 }
 
 export type Introspection = ActiveToken | { active: false };
@@ -49,6 +53,8 @@ export async function introspectToken(
       aud: claims.aud,
       token_type: 'Bearer',
       username: claims.username,
+      ...(typeof claims.scope === 'string' && claims.scope !== '' ? { scope: claims.scope } : {}),
+      ...(typeof claims.client_id === 'string' ? { client_id: claims.client_id } : {}),
     };
   } catch (error) {
     if (error instanceof InvalidTokenError) return { active: false };

@@ -26,11 +26,13 @@ import {
   credentialsVersionOf,
   isDisabled,
   type RevokedTokenStore,
+  rolesOf,
   type SessionRecord,
   type SessionStore,
   type UserRecord,
   type UserStore,
 } from './ports';
+import { type RoleScopes, sessionClaimsOf } from './roles';
 import { newestFirst, revokeSessions } from './sessions';
 
 export interface LoginDeps extends LockoutDeps {
@@ -40,6 +42,8 @@ export interface LoginDeps extends LockoutDeps {
   passwords: PasswordHasher;
   issuer: TokenIssuer;
   clock: Clock;
+  /** Role → scopes (setting `roles`): the access token's `scope`. */
+  roleScopes: RoleScopes;
   /** Live sessions per user; a login beyond it ends the oldest. Default 100. */
   maxSessionsPerUser?: number;
   newId?: () => string;
@@ -96,6 +100,7 @@ export async function login(
     sid: sessionId,
     username: user.username,
     sessionExpiresAt,
+    claims: sessionClaimsOf(rolesOf(user), deps.roleScopes),
   });
   const session: SessionRecord = {
     userId: user.userId,

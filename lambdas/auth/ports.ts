@@ -3,7 +3,7 @@
  * DynamoDB stores in `store/` implement these interfaces; tests hand the
  * domain in-memory fakes of them. Nothing here knows about DynamoDB.
  */
-import type { TokenUse } from '../tokens/claims';
+import type { SessionClaims, TokenUse } from '../tokens/claims';
 
 export type RevocationReason =
   | 'logout'
@@ -17,10 +17,14 @@ export type RevocationReason =
   /** Every session of a user an operator disabled (admin CLI). */
   | 'user_disabled'
   /** Sessions an operator revoked, or ended by an operator's password reset (admin CLI). */
-  | 'admin_revoked';
+  | 'admin_revoked'
+  /** Every session of a user an operator took a role from (admin CLI). */
+  | 'role_revoked'
+  /** Every other session of a user who turned a second factor on or off. */
+  | 'mfa_changed';
 
 /** What an operator did, recorded on the revocations it writes. */
-export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password';
+export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password' | 'revoke_role';
 
 /** One operator action as the audit record keeps it. */
 export interface AdminAuditEntry {
@@ -124,6 +128,12 @@ export interface RotationRecord {
   issuedAt: number;
   /** When it happened, epoch milliseconds. */
   rotatedAt: number;
+  /**
+   * The user's claims the pair it issued carries, so that a replay signs the
+   * same ones. Absent on records stored before they existed: a replay then
+   * issues, as the rotation did, an access token without them.
+   */
+  claims?: SessionClaims;
 }
 
 export interface SessionRecord extends SessionTokens {
@@ -155,6 +165,8 @@ export interface SessionRotation extends SessionTokens {
   issuedAt: number;
   /** When the rotation happens, epoch milliseconds. */
   rotatedAt: number;
+  /** The user's claims of the new pair, recorded for replays. */
+  claims?: SessionClaims;
 }
 
 export interface SessionStore {
@@ -205,6 +217,143 @@ export interface UserRecord {
   statusChangedBy?: string;
   /** The operator's reason, if given. */
   statusNote?: string;
+  /**
+   * The account's e-mail address, normalised (`auth/email-address.ts`).
+   * Absent on items stored before e-mail existed, and when none was given.
+   */
+  email?: string;
+  /** Whether `email` came back verified; absent (items stored before it existed): not verified. */
+  emailVerified?: boolean;
+  /** When it was verified (ISO 8601). */
+  emailVerifiedAt?: string;
+  /** SHA-256 (base64url) of the one verification token of `email` still open; absent: none. */
+  emailTokenHash?: string;
+  /** Its end, epoch seconds. */
+  emailTokenExpiresAt?: number;
+  /** SHA-256 (base64url) of the one password-reset token still open; absent: none. */
+  resetTokenHash?: string;
+  /** Its end, epoch seconds. */
+  resetTokenExpiresAt?: number;
+  /**
+   * The user's roles, sorted (`auth/roles.ts`). Absent on items stored
+   * before roles existed: none.
+   */
+  roles?: string[];
+  /** The TOTP factor, pending or active. Absent: none (and on items stored before MFA existed). */
+  totp?: TotpFactor;
+  /**
+   * The unused recovery codes of an active factor, by the SHA-256 (hex) of
+   * each: a code is found by its hash and used up by removing its key.
+   */
+  recoveryCodes?: Record<string, string>;
+}
+
+/** Whether the account has a verified address; false for items stored before e-mail existed. */
+export function verifiedEmailOf(
+  user: Pick<UserRecord, 'email' | 'emailVerified'>,
+): string | undefined {
+  return user.emailVerified === true ? user.email : undefined;
+}
+
+/**
+ * A new, unverified address on an account, with the hash and end of the one
+ * token that can verify it (none when the address belongs to another
+ * account: nothing is sent to verify it). The same write ends every open
+ * reset token: a reset link sent to the old address no longer works.
+ */
+export interface EmailChange {
+  username: string;
+  userId: string;
+  email: string;
+  token?: { hash: string; expiresAt: number };
+}
+
+/** The address came back verified: the token that proved it, checked in the write. */
+export interface EmailConfirmation {
+  username: string;
+  userId: string;
+  email: string;
+  tokenHash: string;
+  /** ISO 8601. */
+  at: string;
+  /** Epoch seconds: the token must end after it. */
+  now: number;
+}
+
+/** The roles of a user; none for an item stored before the attribute existed. */
+export function rolesOf(user: Pick<UserRecord, 'roles'>): string[] {
+  return user.roles ?? [];
+}
+
+/** An operator replacing a user's roles. */
+export interface RoleChange {
+  username: string;
+  userId: string;
+  /** The roles as read (`undefined`: no attribute): a concurrent change makes the write fail. */
+  previous: string[] | undefined;
+  roles: string[];
+  /** Also bump `credentialsVersion`, so that a login in flight gives its session up. */
+  bumpVersion: boolean;
+}
+
+/** A user's TOTP factor as stored on the user's item. */
+export interface TotpFactor {
+  /** `pending` from enrolment until a first code confirms it; only `active` is asked at login. */
+  state: 'pending' | 'active';
+  /** The secret, encrypted ({@link TotpSecretCipher}); never stored in plain text. */
+  secret: string;
+  /** ISO 8601, when the secret was made. */
+  createdAt: string;
+  /** ISO 8601, when a first code confirmed it. */
+  confirmedAt?: string;
+  /** The last time step a code was accepted for: a code of it or an earlier one never works again. */
+  lastStep?: number;
+}
+
+/** Whether the user has an active second factor; false for items stored before MFA existed. */
+export function hasActiveMfa(user: Pick<UserRecord, 'totp'>): boolean {
+  return user.totp?.state === 'active';
+}
+
+/**
+ * Encrypts TOTP secrets for storage: under KMS in AWS, under a local key in
+ * the data folder locally. Bound to the user: a ciphertext copied onto
+ * another user's item does not decrypt.
+ */
+export interface TotpSecretCipher {
+  encrypt(secret: Uint8Array, userId: string): Promise<string>;
+  decrypt(ciphertext: string, userId: string): Promise<Uint8Array>;
+}
+
+/** Which user's item an MFA write applies to; every write is conditional on `userId`. */
+export interface UserRef {
+  username: string;
+  userId: string;
+}
+
+/**
+ * The writes of the second factor, on the user's item. Each is one
+ * conditional write, false when its condition no longer holds (the factor
+ * changed meanwhile, or the user is gone).
+ */
+export interface MfaStore {
+  /** Stores a pending factor, replacing a pending one; false while one is active. */
+  beginTotp(user: UserRef, factor: TotpFactor & { state: 'pending' }): Promise<boolean>;
+  /**
+   * Activates the pending factor whose secret is `secret`, records `step` as
+   * used, stores the recovery code hashes and bumps `credentialsVersion` (a
+   * login in flight gives its session up).
+   */
+  confirmTotp(
+    user: UserRef,
+    confirm: { secret: string; step: number; confirmedAt: string; recoveryCodeHashes: string[] },
+  ): Promise<boolean>;
+  /** Removes the factor whose secret is `secret` and every recovery code; bumps `credentialsVersion`. */
+  removeTotp(user: UserRef, secret: string): Promise<boolean>;
+  /** Records `step` as used, only if it is later than the last one of the active factor `secret`. */
+  acceptStep(user: UserRef, secret: string, step: number): Promise<boolean>;
+  /** Uses up the recovery code of this hash; false when it is not (or no longer) one of the user's. */
+  useRecoveryCode(user: UserRef, hash: string): Promise<boolean>;
 }
 
 /** Whether an operator disabled the user; false for items stored before the attribute existed. */
@@ -263,6 +412,89 @@ export interface UserStore {
   disable(change: StatusChange): Promise<boolean>;
   /** Clears the disabled mark, one conditional write; false when no user `userId` has this name. */
   enable(change: StatusChange): Promise<boolean>;
+}
+
+/** The owner of a verified address: one item per address, so one owner per address. */
+export interface AddressClaim {
+  email: string;
+  userId: string;
+  username: string;
+  /** ISO 8601. */
+  verifiedAt: string;
+}
+
+/** What a recovery token is for. */
+export type RecoveryPurpose = 'verify_email' | 'reset_password';
+
+/** An outstanding recovery token, found by the hash of the token (never the token itself). */
+export interface RecoveryTokenRecord {
+  tokenHash: string;
+  purpose: RecoveryPurpose;
+  userId: string;
+  username: string;
+  /** The address being verified (`verify_email`). */
+  email?: string;
+  /** Epoch seconds; the TTL attribute too, but checked in code (TTL deletes late). */
+  expiresAt: number;
+}
+
+/**
+ * Recovery's state: the recovery table (verified addresses' owners,
+ * outstanding tokens) and the e-mail attributes of the user items, which
+ * only the e-mail functions write (a store of its own, like the MFA writes,
+ * so that no other function bundles it).
+ */
+export interface RecoveryStore {
+  /**
+   * Sets a new unverified address and its token, and removes any reset
+   * token, in one conditional write; false when no user `userId` has this name.
+   */
+  setEmail(change: EmailChange): Promise<boolean>;
+  /**
+   * Marks the address verified and forgets its token, in one write
+   * conditional on the address and the token hash being the item's and the
+   * token not having ended: of concurrent callers one gets true.
+   */
+  confirmEmail(confirmation: EmailConfirmation): Promise<boolean>;
+
+  /**
+   * Records `claim.userId` as the address's owner, one conditional put: when
+   * nobody owns it, when it already does, or when `replacing` (the userId of
+   * an owner that no longer holds the address) still does. False otherwise.
+   */
+  claimAddress(claim: AddressClaim, replacing?: string): Promise<boolean>;
+  /** The address's owner record, strongly consistent. */
+  findAddress(email: string): Promise<AddressClaim | undefined>;
+  /** Deletes the address's owner record if it is still `userId`'s. */
+  releaseAddress(email: string, userId: string): Promise<void>;
+  saveToken(token: RecoveryTokenRecord): Promise<void>;
+  /** The token record, strongly consistent, even past its end (the caller checks it). */
+  findToken(tokenHash: string): Promise<RecoveryTokenRecord | undefined>;
+  deleteToken(tokenHash: string): Promise<void>;
+}
+
+/** One message to one address: plain text, short, never the username. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  /** The link the message carries, if any (the outbox prints it). */
+  link?: string;
+}
+
+/** Sends e-mail: Amazon SES in AWS, an outbox folder locally. */
+export interface MailSender {
+  /** Sends one message; `UnavailableError` when it cannot, within a bounded time. */
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+/** An operator's writes of roles on the Users item (the admin CLI only: no function changes roles). */
+export interface UserRoleStore {
+  /**
+   * Replaces the roles, one conditional write; false when no user `userId`
+   * has this name or its roles are no longer `previous`.
+   */
+  setRoles(change: RoleChange): Promise<boolean>;
 }
 
 /**

@@ -21,21 +21,39 @@
  * rotation write (until then it is the item's current one), and the old
  * refresh token after it (from then on the item names it as the previous one,
  * and ending the session revokes it).
+ *
+ * Each rotation reads the user again and resolves its roles into the new
+ * access token's `scope` and `roles` (`roles.ts`), so a role granted reaches
+ * the user within one access-token lifetime; the rotation write records them,
+ * and a replay signs exactly what the rotation issued.
  */
 import type { Clock } from '../clock';
 import { InvalidTokenError } from '../errors';
+import type { SessionClaims } from '../tokens/claims';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import { sameReference } from '../tokens/opaque-refresh';
 import type { TokenVerifier } from '../tokens/verify';
 import { withinGrace } from './grace';
-import type { ClientInfo, RevokedTokenStore, SessionRecord, SessionStore } from './ports';
+import {
+  type ClientInfo,
+  type RevokedTokenStore,
+  rolesOf,
+  type SessionRecord,
+  type SessionStore,
+  type UserStore,
+} from './ports';
 import { revokeSession, revokeTokens, type TokenRef } from './revoke-session';
+import { type RoleScopes, sessionClaimsOf } from './roles';
 
 export interface RefreshDeps {
   verifier: TokenVerifier;
   issuer: TokenIssuer;
   sessions: Pick<SessionStore, 'get' | 'rotate' | 'remove'>;
   revokedTokens: Pick<RevokedTokenStore, 'revoke' | 'isRevoked'>;
+  /** Read at every rotation: the user's roles as they are now. */
+  users: Pick<UserStore, 'find'>;
+  /** Role → scopes (setting `roles`). */
+  roleScopes: RoleScopes;
   clock: Clock;
   /**
    * How long (seconds) the refresh token a rotation replaced still answers
@@ -101,6 +119,10 @@ async function rotate(
   client: ClientInfo,
 ): Promise<TokenPair> {
   const { issuer, sessions, clock } = deps;
+  const user = await deps.users.find(session.username);
+  // Users are never deleted, and a name never changes hands; anything else is no session of ours.
+  if (user?.userId !== session.userId) throw new InvalidTokenError('session_ended');
+  const claims = sessionClaimsOf(rolesOf(user), deps.roleScopes);
   const successor = await issuer.newPairClaims(
     {
       sub: session.userId,
@@ -108,6 +130,7 @@ async function rotate(
       username: session.username,
       // The session never grows: the new refresh token ends when the first one did.
       sessionExpiresAt: session.expiresAt,
+      claims,
     },
     presentedToken,
   );
@@ -131,6 +154,7 @@ async function rotate(
     issuedAt: successor.access.iat,
     refreshedAt: now.toISOString(),
     rotatedAt: now.getTime(),
+    claims,
   });
   if (!rotated) {
     // A concurrent refresh with this token won: its successor, if the window
@@ -157,7 +181,13 @@ async function signSuccessor(
 ) {
   const rotation = session.lastRotation as NonNullable<SessionRecord['lastRotation']>;
   const claims = await issuer.pairClaims(
-    { sub: session.userId, sid: session.sessionId, username: session.username },
+    {
+      sub: session.userId,
+      sid: session.sessionId,
+      username: session.username,
+      // What the rotation issued; a record stored before claims existed has none.
+      ...(rotation.claims ? { claims: replayed(rotation.claims) } : {}),
+    },
     {
       accessJti: session.accessJti,
       accessExp: session.accessExp,
@@ -168,4 +198,9 @@ async function signSuccessor(
     presentedToken,
   );
   return issuer.signPair(claims);
+}
+
+/** Recorded claims as stored: a store may drop an empty string or list. */
+function replayed(claims: Partial<SessionClaims>): SessionClaims {
+  return { scope: claims.scope ?? '', roles: claims.roles ?? [] };
 }

@@ -15,6 +15,8 @@ export interface RegisterDeps {
   users: Pick<UserStore, 'create' | 'find'>;
   passwords: Pick<PasswordHasher, 'hash'>;
   clock: Clock;
+  /** The roles every new user gets (setting `defaultRoles`). */
+  defaultRoles?: readonly string[];
   newId?: () => string;
 }
 
@@ -35,7 +37,7 @@ export interface RegisteredUser {
  * exists under either normalisation.
  */
 export async function register(
-  { users, passwords, clock, newId: makeId = newId }: RegisterDeps,
+  { users, passwords, clock, defaultRoles = [], newId: makeId = newId }: RegisterDeps,
   { username: raw, password }: Registration,
 ): Promise<RegisteredUser> {
   const username = assertNewUsername(raw);
@@ -47,6 +49,7 @@ export async function register(
     userId: makeId(),
     passwordHash: await passwords.hash(password),
     createdAt: clock().toISOString(),
+    ...(defaultRoles.length > 0 ? { roles: [...defaultRoles].sort() } : {}),
   };
   await users.create(user);
   return { userId: user.userId, username: user.username };

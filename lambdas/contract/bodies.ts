@@ -30,14 +30,21 @@ export type TokensBody = z.infer<typeof tokensBody>;
 export const registeredBody = z.strictObject({ user_id: z.string(), username: z.string() });
 export type RegisteredBody = z.infer<typeof registeredBody>;
 
-/** 200 of `GET /auth/me`: who the access token belongs to, and when it ends. */
+/** 200 of `GET /auth/me`: who the access token belongs to, when it ends, and the account's address. */
 export const meBody = z.strictObject({
   user_id: z.string(),
   username: z.string(),
   session_id: z.string(),
   expires_at: instant(),
+  /** The account's address, normalised; `null` when it has none. */
+  email: z.nullable(z.string()),
+  email_verified: z.boolean(),
 });
 export type MeBody = z.infer<typeof meBody>;
+
+/** 202 of `POST /auth/email`: the address as stored, and whether it is verified (false until its link comes back). */
+export const emailStateBody = z.strictObject({ email: z.string(), email_verified: z.boolean() });
+export type EmailStateBody = z.infer<typeof emailStateBody>;
 
 /** One live session of the caller. */
 export const sessionSummaryBody = z.strictObject({
@@ -60,6 +67,19 @@ export const sessionsBody = z.strictObject({
   next: z.optional(z.nullable(z.string())),
 });
 export type SessionsBody = z.infer<typeof sessionsBody>;
+
+/** 200 of `POST /auth/mfa/totp`: the new secret, shown once; pending until confirmed. */
+export const totpSecretBody = z.strictObject({
+  /** Base32 (RFC 4648), for manual entry. */
+  secret: z.string(),
+  /** `otpauth://totp/…`, for a QR code. */
+  otpauth_uri: z.string(),
+});
+export type TotpSecretBody = z.infer<typeof totpSecretBody>;
+
+/** 200 of `POST /auth/mfa/totp/confirm`: ten one-time codes, shown once. */
+export const recoveryCodesBody = z.strictObject({ recovery_codes: z.array(z.string()) });
+export type RecoveryCodesBody = z.infer<typeof recoveryCodesBody>;
 
 /** 200 of `GET /.well-known/jwks.json`: the public signing keys (RFC 7517). */
 export const jwksBody = z.strictObject({
@@ -89,6 +109,8 @@ export const activeTokenBody = z.strictObject({
   aud: z.string(),
   token_type: z.literal('Bearer'),
   username: z.string(),
+  scope: z.optional(z.string()),
+  client_id: z.optional(z.string()),
 });
 
 /** 200 of `POST /oauth/introspect`: anything but a live access token is `{active: false}`. */
@@ -109,5 +131,6 @@ export const authorizationServerMetadataBody = z.strictObject({
   token_endpoint_auth_methods_supported: z.array(z.string()),
   revocation_endpoint_auth_methods_supported: z.array(z.string()),
   introspection_endpoint_auth_methods_supported: z.array(z.string()),
+  scopes_supported: z.optional(z.array(z.string())),
 });
 export type AuthorizationServerMetadataBody = z.infer<typeof authorizationServerMetadataBody>;

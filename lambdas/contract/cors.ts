@@ -11,7 +11,7 @@
  * nothing secret and credentials are never allowed. See
  * {@link gatewayCorsHeaders}; test/infra/cors.test.ts holds every case.
  */
-import { ROUTES } from './routes';
+import { HTTP_METHODS } from './routes';
 
 /** Request headers a browser may send: the bearer token and the JSON body. */
 export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type'] as const;
@@ -23,10 +23,7 @@ export const CORS_EXPOSE_HEADERS = ['WWW-Authenticate', 'Retry-After'] as const;
 export const CORS_MAX_AGE_SECONDS = 3600;
 
 /** Every method of the route table, plus the preflight's own. */
-export const CORS_ALLOW_METHODS: readonly string[] = [
-  ...new Set(ROUTES.map((route) => route.method)),
-  'OPTIONS',
-];
+export const CORS_ALLOW_METHODS: readonly string[] = [...HTTP_METHODS, 'OPTIONS'];
 
 /**
  * The `Access-Control-Allow-Origin` value for a request from `origin`: `*`

@@ -86,8 +86,21 @@ const token = text().check(
 const body = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.object(shape, { error: 'expected a JSON object' });
 
-/** register: two strings; the domain's policy checks them (`auth/credential-policy.ts`). */
-export const registrationBody = body({ username: text(), password: text() });
+/** An e-mail address as typed; the domain normalises and checks it (`auth/email-address.ts`). */
+const email = text().check(z.maxLength(320, 'is too long'));
+
+/** A recovery token from a message's link; one that is not ours is `invalid_grant`, not a 400. */
+const recoveryToken = text().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(256, 'is too long'),
+);
+
+/** register: two strings and an optional address; the domain's policy checks them (`auth/credential-policy.ts`). */
+export const registrationBody = body({
+  username: text(),
+  password: text(),
+  email: z.optional(email),
+});
 
 /** login: normalisation only, so that every existing account still logs in. */
 export const loginBody = body({ username: loginUsername, password: loginPassword });
@@ -101,6 +114,23 @@ export const changePasswordBody = body({
   current_password: currentPassword,
   new_password: text(),
 });
+
+/** `POST /auth/email`: the new address, and the current password again. */
+export const emailChangeBody = body({ email, current_password: currentPassword });
+
+/** `POST /auth/email/verify`: the token of the message's link. */
+export const emailVerifyBody = body({ token: recoveryToken });
+/** A TOTP code (6 digits) or a recovery code (`ABCD-EFGH-IJKL-MNOP`): the domain tells which. */
+const mfaCode = text().check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'is too long'));
+
+/** `POST /auth/mfa/totp`: the current password again, so a stolen access token cannot enrol. */
+export const totpEnrolmentBody = body({ current_password: currentPassword });
+
+/** `POST /auth/mfa/totp/confirm`: a first code of the new secret. */
+export const totpConfirmBody = body({ code: mfaCode });
+
+/** `DELETE /auth/mfa/totp`: the current password and a code (TOTP or recovery). */
+export const totpRemovalBody = body({ current_password: currentPassword, code: mfaCode });
 
 /**
  * `POST /oauth/revoke` (RFC 7009), form-encoded: the token and an optional

@@ -6,11 +6,24 @@
  */
 import type { TableName } from './tables';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+/** The methods of the route table (a test checks each is used): what CORS allows. */
+export const HTTP_METHODS = ['GET', 'POST', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/**
+ * The paths the functions themselves name (their outcome metrics), defined
+ * here once for the table below: a function imports these, never the whole
+ * table, which its bundle does not need.
+ */
+export const REGISTER_PATH = '/auth/register';
+export const LOGIN_PATH = '/auth/login';
+export const REFRESH_PATH = '/auth/refresh';
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 export type KeyAction = 'kms:Sign' | 'kms:GetPublicKey';
 /** Envelope mode: decrypting the signing key (the issuers), generating the pair (deploy time). */
 export type EnvelopeKeyAction = 'kms:Decrypt' | 'kms:GenerateDataKeyPairWithoutPlaintext';
+/** On the TOTP secrets' key: encrypting a new secret (enrolment), decrypting one (code checks). */
+export type TotpKeyAction = 'kms:Encrypt' | 'kms:Decrypt';
 /** The one action on the refresh-token key: deriving the HMAC key, once per instance. */
 export type RefreshKeyAction = 'kms:GenerateMac';
 
@@ -34,10 +47,18 @@ export interface FunctionSpec {
    * tokens, so a token of a new format never reaches one that cannot read it.
    */
   readsRefreshTokens?: boolean;
+  /** KMS actions on the key the TOTP secrets are encrypted under. */
+  totpKey?: readonly TotpKeyAction[];
   /** KMS actions on the envelope key, granted in envelope mode only (context `signingMode`). */
   envelopeKey?: readonly EnvelopeKeyAction[];
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
+  /**
+   * E-mail (Amazon SES, `emailFrom`): `only`, a route that exists only where
+   * e-mail is on; `also`, a route that sends e-mail where it is on. Both
+   * may send from the configured identity (`ses:SendEmail`).
+   */
+  email?: 'only' | 'also';
   /**
    * Data files the function reads at run time, relative to the repository
    * root; each is copied beside the bundle (the code finds it there with
@@ -70,22 +91,36 @@ const VERIFIES_TOKENS: readonly KeyAction[] = [];
 // Whoever may derive the refresh-token key can mint a refresh token for any session.
 const READS_REFRESH_TOKENS: readonly RefreshKeyAction[] = ['kms:GenerateMac'];
 
+/**
+ * Turning a second factor on or off: the user's item (its MFA attributes, the
+ * credentials version), the caller's lockout pair (a code counts like a
+ * password), and ending every other session.
+ */
+const MFA_CHANGE_TABLES: FunctionSpec['tables'] = {
+  users: ['GetItem', 'UpdateItem'],
+  loginAttempts: ['GetItem', 'UpdateItem'],
+  sessions: ['Query', 'GetItem', 'DeleteItem'],
+  revokedTokens: ['PutItem'],
+};
+
 export const ROUTES: readonly RouteSpec[] = [
   {
     id: 'Register',
     method: 'POST',
-    path: '/auth/register',
+    path: REGISTER_PATH,
     auth: 'none',
     entry: 'lambdas/handlers/register.ts',
-    tables: { users: ['PutItem'] },
+    // GetItem/UpdateItem and Recovery: an address given at register (its owner, its token).
+    tables: { users: ['PutItem', 'GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem'] },
     key: [],
     hashesPasswords: true,
+    email: 'also',
     assets: [COMMON_PASSWORDS_ASSET],
   },
   {
     id: 'Login',
     method: 'POST',
-    path: '/auth/login',
+    path: LOGIN_PATH,
     auth: 'none',
     entry: 'lambdas/handlers/login.ts',
     // UpdateItem: re-hashing a password stored with older scrypt parameters.
@@ -106,13 +141,15 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     id: 'Refresh',
     method: 'POST',
-    path: '/auth/refresh',
+    path: REFRESH_PATH,
     auth: 'none',
     entry: 'lambdas/handlers/refresh.ts',
     tables: {
       sessions: ['GetItem', 'UpdateItem', 'DeleteItem'],
       // GetItem: a current refresh token already revoked means its session is being ended.
       revokedTokens: ['PutItem', 'GetItem'],
+      // The user's roles, resolved again at every rotation.
+      users: ['GetItem'],
     },
     key: SIGNS_TOKENS,
     envelopeKey: DECRYPTS_SIGNING_KEY,
@@ -152,8 +189,37 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/me',
     auth: 'bearer',
     entry: 'lambdas/handlers/me.ts',
-    tables: {},
+    // The account's address and whether it is verified.
+    tables: { users: ['GetItem'] },
     key: [],
+  },
+  {
+    // Sets or changes the recovery address; the current password again, like a password change.
+    id: 'EmailChange',
+    method: 'POST',
+    path: '/auth/email',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/email-change.ts',
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      // The address's owner (read; the replaced one released) and the new token.
+      recovery: ['GetItem', 'PutItem', 'DeleteItem'],
+    },
+    key: [],
+    hashesPasswords: true,
+    email: 'only',
+  },
+  {
+    // Not behind the authorizer: the link's token is the proof, opened wherever the mail is read.
+    id: 'EmailVerify',
+    method: 'POST',
+    path: '/auth/email/verify',
+    auth: 'none',
+    entry: 'lambdas/handlers/email-verify.ts',
+    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem', 'DeleteItem'] },
+    key: [],
+    email: 'only',
   },
   {
     id: 'ListSessions',
@@ -189,6 +255,41 @@ export const ROUTES: readonly RouteSpec[] = [
     key: [],
     hashesPasswords: true,
     assets: [COMMON_PASSWORDS_ASSET],
+  },
+  {
+    // The current password again: a stolen access token alone cannot enrol an authenticator.
+    id: 'MfaTotpBegin',
+    method: 'POST',
+    path: '/auth/mfa/totp',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-totp-begin.ts',
+    tables: { users: ['GetItem', 'UpdateItem'], loginAttempts: ['GetItem', 'UpdateItem'] },
+    key: [],
+    totpKey: ['kms:Encrypt'],
+    hashesPasswords: true,
+  },
+  {
+    // Turning the factor on ends every other session.
+    id: 'MfaTotpConfirm',
+    method: 'POST',
+    path: '/auth/mfa/totp/confirm',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-totp-confirm.ts',
+    tables: MFA_CHANGE_TABLES,
+    key: [],
+    totpKey: ['kms:Decrypt'],
+  },
+  {
+    // The current password and a code; turning the factor off ends every other session.
+    id: 'MfaTotpRemove',
+    method: 'DELETE',
+    path: '/auth/mfa/totp',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-totp-remove.ts',
+    tables: MFA_CHANGE_TABLES,
+    key: [],
+    totpKey: ['kms:Decrypt'],
+    hashesPasswords: true,
   },
   {
     id: 'Jwks',
@@ -262,9 +363,7 @@ export const KEY_PAIR_CREATOR: FunctionSpec = {
  * Every function the stack deploys: the routes, the authorizer, the deploy-time
  * key reader and (envelope mode) the key pair creator.
  */
-export const EVERY_FUNCTION: readonly FunctionSpec[] = [
-  ...ROUTES,
-  AUTHORIZER,
-  PUBLIC_KEY_READER,
-  KEY_PAIR_CREATOR,
-];
+// Marked pure: a function bundle that reads none of the table drops all of it.
+export const EVERY_FUNCTION: readonly FunctionSpec[] = /* @__PURE__ */ (
+  [] as FunctionSpec[]
+).concat(ROUTES, [AUTHORIZER, PUBLIC_KEY_READER, KEY_PAIR_CREATOR]);

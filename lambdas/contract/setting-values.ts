@@ -36,6 +36,19 @@ export type Setting = Declared &
       }
     /** Browser origins as the `Origin` header sends them, or `*` alone. */
     | { type: 'origins' }
+    /**
+     * A JSON object of names to lists of names (role → scopes): an object in
+     * `cdk.json`, JSON text in a variable or `-c`. Lists come back sorted.
+     */
+    | {
+        type: 'nameMap';
+        pattern: RegExp;
+        shape: string;
+        /** Distinct names over all the lists. */
+        maxValues: number;
+        /** Characters of the whole object as JSON: it travels in a variable. */
+        maxLength: number;
+      }
     | { type: 'url' }
   );
 
@@ -51,9 +64,11 @@ export type ValueOf<S extends Setting> = S['type'] extends 'int' | 'number'
     ? boolean
     : S['type'] extends 'list' | 'origins'
       ? string[]
-      : S extends { choices: readonly (infer C)[] }
-        ? C
-        : string;
+      : S['type'] extends 'nameMap'
+        ? Record<string, string[]>
+        : S extends { choices: readonly (infer C)[] }
+          ? C
+          : string;
 
 /** Each setting's value, `undefined` where it is unset and has no default. */
 export type Values<R extends Registry> = {
@@ -103,7 +118,7 @@ export function parseSetting(setting: Setting, raw: unknown, source: Source): un
   if (raw === undefined || raw === null) return 'default' in setting ? setting.default : undefined;
   const text = typeof raw === 'string' ? raw.trim() : raw;
   if (text === '' && setting.type !== 'list' && setting.type !== 'origins') {
-    return 'default' in setting ? setting.default : undefined;
+    return 'default' in setting ? setting.default : setting.type === 'nameMap' ? {} : undefined;
   }
   switch (setting.type) {
     case 'int':
@@ -161,6 +176,31 @@ export function parseSetting(setting: Setting, raw: unknown, source: Source): un
         fail(`lists ${unique.length} items; at most ${setting.maxItems}`);
       }
       return unique;
+    }
+    case 'nameMap': {
+      let map: unknown = text;
+      try {
+        if (typeof text === 'string') map = JSON.parse(text);
+      } catch {}
+      if (Object(map) !== map || Array.isArray(map)) {
+        return fail(`must be a JSON object of names to lists of names${got}`);
+      }
+      // Each key, and each list, is checked as a list setting of the same shape.
+      const list = { ...setting, type: 'list' } as Setting;
+      const names = (value: unknown) => parseSetting(list, value, source) as string[];
+      const parsed = Object.fromEntries(
+        Object.entries(map as object).map(([key, value]) => {
+          names([key]);
+          return [key, names(Array.isArray(value) ? value : 0).sort()];
+        }),
+      );
+      if (
+        new Set(Object.values(parsed).flat()).size > setting.maxValues ||
+        JSON.stringify(parsed).length > setting.maxLength
+      ) {
+        fail(`names more than ${setting.maxValues} items, or is longer than ${setting.maxLength}`);
+      }
+      return parsed;
     }
     case 'origins': {
       const values = text === '' ? [] : items(text, fail).filter((value) => value !== '');

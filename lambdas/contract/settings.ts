@@ -14,10 +14,11 @@
  * against this list (test/unit/settings.test.ts). Bounds stay low enough for
  * tests to use short lifetimes. Plain data only: bundled into every function.
  */
-import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAME } from './metrics';
+import { MAX_MAPPED_SCOPES, MAX_ROLES_PER_USER, SCOPE_NAME, SCOPE_NAME_SHAPE } from './scopes';
 import type { Registry } from './setting-values';
+import { VERIFIER_SETTINGS } from './verifier-settings';
 
-const DAY = 24 * 60 * 60;
+export { VERIFIER_SETTINGS };
 
 /**
  * Signing keys in a key set: the current one, the previous one, and one
@@ -27,6 +28,7 @@ const DAY = 24 * 60 * 60;
 export const MAX_SIGNING_KEYS = 3;
 
 export const FUNCTION_SETTINGS = {
+  ...VERIFIER_SETTINGS,
   /** The refresh tokens issued: `opaque` (unset: where a key is configured) or `jwt`; both are always accepted. */
   refreshTokenFormat: {
     env: 'REFRESH_TOKEN_FORMAT',
@@ -40,42 +42,35 @@ export const FUNCTION_SETTINGS = {
     env: 'REFRESH_TOKEN_KMS_KEY_ID',
     type: 'string',
   },
-  /** `iss` of issued tokens, checked on verification; the stack and npm start default to the API URL. */
-  issuer: {
-    env: 'TOKEN_ISSUER',
-    context: 'issuer',
+  /** KMS symmetric key the TOTP secrets are encrypted under (deployed); local mode: a key file. */
+  totpKeyId: {
+    env: 'TOTP_SECRET_KMS_KEY_ID',
     type: 'string',
   },
-  /** Issuers also accepted on verification, never issued. */
-  acceptedIssuers: {
-    env: 'TOKEN_ACCEPTED_ISSUERS',
-    context: 'acceptedIssuers',
+  /** `client_id` of access tokens (RFC 9068); the stack defaults it to its name, else the audience. */
+  clientId: {
+    env: 'TOKEN_CLIENT_ID',
+    context: 'clientId',
+    type: 'string',
+  },
+  /** Role → the scopes it grants (JSON); a role absent from it grants the scope of its own name. */
+  roles: {
+    env: 'ROLES',
+    context: 'roles',
+    type: 'nameMap',
+    pattern: SCOPE_NAME,
+    shape: SCOPE_NAME_SHAPE,
+    maxValues: MAX_MAPPED_SCOPES,
+    maxLength: 1024,
+  },
+  /** Roles every new user gets at registration. */
+  defaultRoles: {
+    env: 'DEFAULT_ROLES',
+    context: 'defaultRoles',
     type: 'list',
-  },
-  /** `aud` of issued tokens, checked on verification. */
-  audience: {
-    env: 'TOKEN_AUDIENCE',
-    context: 'audience',
-    type: 'string',
-    default: 'serverless-jwt-auth',
-  },
-  /** Access token lifetime, not above the refresh lifetime. */
-  accessTokenTtlSeconds: {
-    env: 'ACCESS_TOKEN_TTL_SECONDS',
-    context: 'accessTokenTtlSeconds',
-    type: 'int',
-    default: 15 * 60,
-    min: 1,
-    max: DAY,
-  },
-  /** Absolute session lifetime, counted from login. */
-  refreshTokenTtlSeconds: {
-    env: 'REFRESH_TOKEN_TTL_SECONDS',
-    context: 'refreshTokenTtlSeconds',
-    type: 'int',
-    default: 30 * DAY,
-    min: 60,
-    max: 365 * DAY,
+    pattern: SCOPE_NAME,
+    shape: SCOPE_NAME_SHAPE,
+    maxItems: MAX_ROLES_PER_USER,
   },
   /** How long a refresh token just rotated away still gets its successor pair; 0 = strict. */
   refreshGraceSeconds: {
@@ -141,36 +136,6 @@ export const FUNCTION_SETTINGS = {
     context: 'corsOrigins',
     type: 'origins',
   },
-  /** The functions’ log level (Powertools Logger). */
-  logLevel: {
-    env: 'POWERTOOLS_LOG_LEVEL',
-    context: 'logLevel',
-    type: 'choice',
-    choices: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
-    default: 'INFO',
-  },
-  /** Fraction of invocations logged at DEBUG anyway. */
-  logDebugSampleRate: {
-    env: 'POWERTOOLS_LOGGER_SAMPLE_RATE',
-    context: 'logDebugSampleRate',
-    type: 'number',
-    default: 0.01,
-    min: 0,
-    max: 1,
-  },
-  /** CloudWatch namespace of the application metrics. */
-  metricsNamespace: {
-    env: 'POWERTOOLS_METRICS_NAMESPACE',
-    context: 'metricsNamespace',
-    type: 'string',
-    default: DEFAULT_METRICS_NAMESPACE,
-  },
-  /** `service` of every log line and metric. */
-  serviceName: {
-    env: 'POWERTOOLS_SERVICE_NAME',
-    type: 'string',
-    default: SERVICE_NAME,
-  },
   /** Envelope mode: the symmetric KMS key the signing private key is encrypted under. */
   envelopeKeyId: {
     env: 'SIGNING_ENVELOPE_KMS_KEY_ID',
@@ -181,44 +146,12 @@ export const FUNCTION_SETTINGS = {
     env: 'SIGNING_PRIVATE_KEY_CIPHERTEXT',
     type: 'string',
   },
-  /** KMS key id, ARN or alias of the ES256 signing key (deployed). */
-  kmsKeyId: {
-    env: 'SIGNING_KMS_KEY_ID',
-    type: 'string',
-  },
-  /** JSON array of the public JWKs verifiers trust (deployed: set by the stack). */
-  publicKeys: {
-    env: 'SIGNING_PUBLIC_KEYS',
-    type: 'string',
-  },
-  /** `kid` of the key that signs now, one of the public keys. */
-  currentKid: {
-    env: 'SIGNING_CURRENT_KID',
-    type: 'string',
-  },
-  /** Folder of the local ES256 key pair, used when no KMS key is set. */
-  localKeyDir: {
-    env: 'SIGNING_KEY_DIR',
-    type: 'string',
-  },
-  /** The local key that signs, in the key folder. */
-  localKeyFile: {
-    env: 'SIGNING_KEY_FILE',
-    type: 'string',
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}\.pem$/,
-    shape: 'a file name ending in .pem',
-  },
   /** How introspection callers authenticate, as the metadata says. */
   introspectionAuthMethod: {
     env: 'OAUTH_INTROSPECTION_AUTH_METHOD',
     type: 'choice',
     choices: ['aws_sigv4', 'client_secret_basic'],
     default: 'aws_sigv4',
-  },
-  /** A DynamoDB-compatible endpoint (local mode); unset in AWS. */
-  dynamodbEndpoint: {
-    env: 'DYNAMODB_ENDPOINT',
-    type: 'url',
   },
   /** Log2 of scrypt’s N for tests and local mode; refused with a KMS key (default 17). */
   passwordHashCost: {

@@ -7,15 +7,12 @@
  *   label. Every instance derives the same 32 bytes, and KMS is called once
  *   per instance, not per token: the symmetric quota is never near.
  * - Locally: 32 random bytes in `refresh-token.key` beside the signing key
- *   (mode 0600, created with an exclusive open so that two processes starting
- *   at once end up with one key).
+ *   (`local-key-file.ts`).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { UnavailableError } from '../errors';
 import type { RefreshTokenKey } from '../tokens/opaque-refresh';
+import { localKeyFile } from './local-key-file';
 import { once } from './signer';
 
 /** What KMS MACs to derive the key: changing it changes the key (every opaque token dies). */
@@ -46,31 +43,6 @@ export function kmsRefreshTokenKey(client: KMSClient, keyId: string): RefreshTok
   });
 }
 
-const hasCode = (error: unknown, code: string) =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-
-async function readKey(file: string): Promise<Uint8Array> {
-  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64url');
-  if (key.length !== KEY_BYTES) throw new Error(`${file} does not hold a 32-byte key.`);
-  return key;
-}
-
 export function localRefreshTokenKey(keyDir: string): RefreshTokenKey {
-  const file = join(keyDir, LOCAL_REFRESH_KEY_FILE);
-  return once(async () => {
-    try {
-      return await readKey(file);
-    } catch (error) {
-      if (!hasCode(error, 'ENOENT')) throw error;
-    }
-    await mkdir(keyDir, { recursive: true, mode: 0o700 });
-    const key = randomBytes(KEY_BYTES);
-    try {
-      await writeFile(file, `${key.toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
-      return key;
-    } catch (error) {
-      if (!hasCode(error, 'EEXIST')) throw error;
-      return readKey(file);
-    }
-  });
+  return localKeyFile(keyDir, LOCAL_REFRESH_KEY_FILE);
 }

@@ -82,12 +82,18 @@ export function createSessionStore(
       return sessions.filter(isLive);
     },
 
-    rotate(userId, sessionId, { previousRefreshJti, refreshedAt, issuedAt, rotatedAt, ...tokens }) {
+    rotate(
+      userId,
+      sessionId,
+      { previousRefreshJti, refreshedAt, issuedAt, rotatedAt, claims, ...tokens },
+    ) {
       const lastRotation: RotationRecord = {
         previousRefreshJti,
         refreshJti: tokens.refreshJti,
         issuedAt,
         rotatedAt,
+        // The user's claims of the new pair: a replay signs them again.
+        ...(claims ? { claims } : {}),
       };
       return conditionalWrite('UpdateItem', () =>
         client.send(

@@ -28,9 +28,28 @@ interface CommonClaims {
   exp: number;
 }
 
-export interface AccessTokenClaims extends CommonClaims {
+/**
+ * The access-token claims that say what the user may do rather than who it
+ * is: resolved from the user at login and again at every refresh, and stored
+ * with each rotation so that a grace-window replay signs the same ones. A
+ * claim of this kind is one more field here, and travels with the others.
+ */
+export interface SessionClaims {
+  /** The scopes granted, sorted and space-separated (RFC 9068 §2.2.3); `''` for none. */
+  scope: string;
+  /** The user's roles, sorted (RFC 9068 §2.2.3.1, from RFC 7643). */
+  roles: string[];
+}
+
+/**
+ * `scope`, `roles` and `client_id` are absent on tokens issued before roles
+ * existed: such a token holds no scopes.
+ */
+export interface AccessTokenClaims extends CommonClaims, Partial<SessionClaims> {
   token_use: 'access';
   username: string;
+  /** RFC 9068: the client the token was issued to (a configured name). */
+  client_id?: string;
 }
 
 export interface RefreshTokenClaims extends CommonClaims {

@@ -19,6 +19,7 @@ import {
   type OpaqueRefreshClaims,
   type PresentedRefreshClaims,
   type RefreshTokenClaims,
+  type SessionClaims,
   TOKEN_TYP,
   type TokenUse,
 } from './claims';
@@ -47,6 +48,8 @@ export interface SessionSubject {
   username: string;
   /** Absolute end of the session (epoch seconds): the refresh token's `exp`. */
   sessionExpiresAt: number;
+  /** What the user may do, as resolved now; absent: the access token says nothing of it. */
+  claims?: SessionClaims;
 }
 
 /** Everything that tells one pair from another, besides its subject: what a session stores. */
@@ -134,7 +137,7 @@ export function createTokenIssuer({
   }
 
   const accessClaims = (
-    { sub, sid, username }: Omit<SessionSubject, 'sessionExpiresAt'>,
+    { sub, sid, username, claims }: Omit<SessionSubject, 'sessionExpiresAt'>,
     { iat, accessJti, accessExp }: Pick<PairIdentity, 'iat' | 'accessJti' | 'accessExp'>,
   ): AccessTokenClaims => ({
     iss: settings.issuer,
@@ -146,6 +149,8 @@ export function createTokenIssuer({
     exp: accessExp,
     token_use: 'access',
     username,
+    client_id: settings.clientId,
+    ...(claims ? { scope: claims.scope, roles: claims.roles } : {}),
   });
 
   const jwtPair = (

@@ -6,49 +6,13 @@
  * running server; the next request with the old access token is refused.
  * With the server stopped, the CLI opens the folder itself.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ENV } from '../../lambdas/config';
 import { ENDPOINT_FILE } from '../../local/server-endpoint';
+import { runAdmin as admin } from '../support/admin-cli';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 import { type ApiClient, apiClient, expectInvalidToken, type Tokens } from './client';
-
-const REPO_ROOT = resolve(__dirname, '../..');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI's entry as `npm run admin` does (tsx), with the test's clean environment. */
-function admin(args: string[], stdin?: string): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.passwordHashCost]: '10' };
-  // One JSON line per log entry, as an operator's terminal gets them.
-  for (const name of [ENV.dynamodbEndpoint, 'DATA_DIR', 'POWERTOOLS_DEV']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'admin/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  child.stdin.end(stdin ?? '');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((done) =>
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    }),
-  );
-}
 
 let server: ServerProcess | undefined;
 let api: ApiClient;

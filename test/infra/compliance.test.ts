@@ -4,6 +4,7 @@
  * plan, WAF logging, the VPC placement from explicit ids, and the findings
  * table. The packs themselves run in compliance-checks.test.ts (slow).
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -16,7 +17,7 @@ import {
 } from '../../lib/compliance-findings';
 import { readStackConfig, StackConfigError } from '../../lib/config';
 import { JwtAuth } from '../../lib/jwt-auth';
-import { synthStack } from './stack';
+import { DEFAULT_ROUTES, synthStack } from './stack';
 
 const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
 
@@ -244,7 +245,8 @@ describe('the compliance profile', () => {
 
     it('places every function in the given subnets behind the functions security group', () => {
       const functions = ofType('AWS::Lambda::Function');
-      expect(functions).toHaveLength(15);
+      // Every route's function, the authorizer and the public key reader.
+      expect(functions).toHaveLength(DEFAULT_ROUTES.length + 2);
       for (const fn of functions) {
         expect(fn.Properties.VpcConfig).toEqual({
           SubnetIds: VPC.vpcSubnetIds.split(','),

@@ -9,6 +9,7 @@ describe('readStackConfig', () => {
     expect(read({})).toEqual({
       stageName: 'prod',
       stackName: 'ServerlessJwtAuth-prod',
+      clientId: 'ServerlessJwtAuth-prod',
       acceptedIssuers: ['serverless-jwt-auth'],
       introspectionPrincipals: [],
       audience: 'serverless-jwt-auth',
@@ -18,6 +19,7 @@ describe('readStackConfig', () => {
       authorizerCacheTtlSeconds: 0,
       corsOrigins: [],
       signupOpen: true,
+      emailVerificationTtlSeconds: 86_400,
       retainData: true,
       throttleRateLimit: STACK_DEFAULTS.throttleRateLimit,
       throttleBurstLimit: STACK_DEFAULTS.throttleBurstLimit,

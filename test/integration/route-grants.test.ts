@@ -6,6 +6,10 @@
  * handler tests run on fakes and see no commands; this is where the grants
  * meet the stores.
  */
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -22,28 +26,36 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { Secret } from 'otpauth';
+import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
 import { ENV } from '../../lambdas/config';
 import { ROUTES, type TableAction } from '../../lambdas/contract/routes';
 import { TABLES, type TableName, tableEnvironment } from '../../lambdas/contract/tables';
+import { EMAIL_ENV } from '../../lambdas/email-config';
+import { createEmailRuntime, type EmailRuntime } from '../../lambdas/email-runtime';
 import { createChangePasswordHandler } from '../../lambdas/http/routes/change-password';
 import { createDeleteSessionHandler } from '../../lambdas/http/routes/delete-session';
+import { createEmailChangeHandler } from '../../lambdas/http/routes/email-change';
+import { createEmailVerifyHandler } from '../../lambdas/http/routes/email-verify';
 import { createJwksHandler } from '../../lambdas/http/routes/jwks';
 import { createListSessionsHandler } from '../../lambdas/http/routes/list-sessions';
 import { createLoginHandler } from '../../lambdas/http/routes/login';
 import { createLogoutHandler } from '../../lambdas/http/routes/logout';
 import { createLogoutAllHandler } from '../../lambdas/http/routes/logout-all';
 import { createMeHandler } from '../../lambdas/http/routes/me';
+import { createMfaTotpBeginHandler } from '../../lambdas/http/routes/mfa-totp-begin';
+import { createMfaTotpConfirmHandler } from '../../lambdas/http/routes/mfa-totp-confirm';
+import { createMfaTotpRemoveHandler } from '../../lambdas/http/routes/mfa-totp-remove';
 import { createOauthIntrospectHandler } from '../../lambdas/http/routes/oauth-introspect';
 import { createOauthMetadataHandler } from '../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../lambdas/http/routes/oauth-revoke';
 import { createRefreshHandler } from '../../lambdas/http/routes/refresh';
 import { createRegisterHandler } from '../../lambdas/http/routes/register';
-import { createRuntime, type Runtime } from '../../lambdas/runtime';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
 import { createTestSigner, decodeJwt, TEST_SETTINGS } from '../support/keys';
 import { call, type EventOptions, type ProxyHandler, proxyEvent } from '../unit/handlers/harness';
 
-const FACTORIES: Record<string, (runtime: Runtime) => ProxyHandler> = {
+const FACTORIES: Record<string, (runtime: EmailRuntime) => ProxyHandler> = {
   Register: createRegisterHandler,
   Login: createLoginHandler,
   Refresh: createRefreshHandler,
@@ -53,6 +65,11 @@ const FACTORIES: Record<string, (runtime: Runtime) => ProxyHandler> = {
   ListSessions: createListSessionsHandler,
   DeleteSession: createDeleteSessionHandler,
   ChangePassword: createChangePasswordHandler,
+  EmailChange: createEmailChangeHandler,
+  EmailVerify: createEmailVerifyHandler,
+  MfaTotpBegin: createMfaTotpBeginHandler,
+  MfaTotpConfirm: createMfaTotpConfirmHandler,
+  MfaTotpRemove: createMfaTotpRemoveHandler,
   Jwks: createJwksHandler,
   OAuthRevoke: createOauthRevokeHandler,
   OAuthIntrospect: createOauthIntrospectHandler,
@@ -73,6 +90,8 @@ const ACTIONS = new Map<unknown, TableAction>([
 ]);
 
 let dynamo: TestDynamo;
+/** Where the messages go (local mode's outbox). */
+const outbox = mkdtempSync(join(tmpdir(), 'route-grants-outbox-'));
 let handlers: Record<string, ProxyHandler>;
 /** What the stores sent, as `table:action` (`unknown` when it is no table or no action). */
 const sent: string[] = [];
@@ -91,8 +110,11 @@ function record(command: unknown): void {
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   const { keyDir } = await createTestSigner();
-  const runtime = createRuntime({
+  const runtime = createEmailRuntime({
     ...process.env,
+    [EMAIL_ENV.emailFrom]: 'no-reply@example.com',
+    [EMAIL_ENV.emailLinkBaseUrl]: 'https://app.example.com/verify',
+    [EMAIL_ENV.emailOutboxDir]: outbox,
     ...tableEnvironment(),
     [ENV.dynamodbEndpoint]: dynamo.endpoint,
     [ENV.localKeyDir]: keyDir,
@@ -115,12 +137,24 @@ beforeAll(async () => {
   }
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 
 afterAll(async () => {
   jest.restoreAllMocks();
   await dynamo?.close();
+  rmSync(outbox, { recursive: true, force: true });
 });
+
+/** The token of the one link sent to `to` in the outbox. */
+function tokenSentTo(to: string): string {
+  const links = readdirSync(outbox)
+    .map((file) => readFileSync(join(outbox, file), 'utf8'))
+    .filter((text) => text.includes(`\r\nTo: ${to}\r\n`))
+    .flatMap((text) => /[?&]token=([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? []);
+  if (links.length !== 1) throw new Error(`${links.length} links sent to ${to}`);
+  return links[0] as string;
+}
 
 /** Calls route `id`, recording what it sent; returns the answer. */
 async function ask(id: string, options: EventOptions) {
@@ -165,7 +199,10 @@ async function logIn(password: string) {
 describe('the DynamoDB actions of each route', () => {
   it('stay within what contract/routes.ts grants, on every route', async () => {
     const password = 'a long first passphrase';
-    expect((await ask('Register', { body: { username: 'alice', password } })).status).toBe(201);
+    expect(
+      (await ask('Register', { body: { username: 'alice', password, email: 'a@example.com' } }))
+        .status,
+    ).toBe(201);
     expect(
       (await ask('Login', { body: { username: 'alice', password: 'wrong passphrase' } })).status,
     ).toBe(401);
@@ -196,6 +233,36 @@ describe('the DynamoDB actions of each route', () => {
       body: { current_password: password, new_password: 'a long second passphrase' },
     });
     expect(changed.status).toBe(204);
+
+    const enrolment = await ask('MfaTotpBegin', {
+      authorizer: caller,
+      body: { current_password: 'a long second passphrase' },
+    });
+    expect(enrolment.status).toBe(200);
+    const secret = Secret.fromBase32((enrolment.json as { secret: string }).secret).bytes;
+    const confirmed = await ask('MfaTotpConfirm', {
+      authorizer: caller,
+      body: { code: totpCode(secret, timeStep(new Date())) },
+    });
+    expect(confirmed.status).toBe(200);
+    const [recoveryCode] = (confirmed.json as { recovery_codes: string[] }).recovery_codes;
+    const removed = await ask('MfaTotpRemove', {
+      method: 'DELETE',
+      authorizer: caller,
+      body: { current_password: 'a long second passphrase', code: recoveryCode },
+    });
+    expect(removed.status).toBe(204);
+
+    expect(
+      (await ask('EmailVerify', { body: { token: tokenSentTo('a@example.com') } })).status,
+    ).toBe(204);
+    const moved = await ask('EmailChange', {
+      authorizer: caller,
+      body: { email: 'alice@example.org', current_password: 'a long second passphrase' },
+    });
+    expect(moved.status).toBe(202);
+    const verifyNew = { body: { token: tokenSentTo('alice@example.org') } };
+    expect((await ask('EmailVerify', verifyNew)).status).toBe(204);
 
     expect(
       (await ask('OAuthIntrospect', form({ token: current.access_token }))).json,

@@ -88,6 +88,22 @@ describe('Sessions store on the embedded engine', () => {
     });
   });
 
+  it.each([
+    ['scopes and roles', { scope: 'notes:read notes:write', roles: ['editor'] }],
+    ['no scopes and no roles', { scope: '', roles: [] }],
+  ])('records the new pair’s claims (%s) with the rotation, for replays', async (_, claims) => {
+    const sessionId = `session-claims-${claims.roles.length}`;
+    await store().create({ ...session, sessionId });
+
+    await store().rotate('user-1', sessionId, {
+      ...rotation,
+      previousRefreshJti: 'refresh-1',
+      claims,
+    });
+
+    expect((await store().get('user-1', sessionId))?.lastRotation?.claims).toEqual(claims);
+  });
+
   it('lets exactly one of concurrent rotations from one token write, and every loser read its record', async () => {
     await store().create({ ...session, sessionId: 'session-4' });
 

@@ -7,6 +7,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserRecord } from '../../lambdas/auth/ports';
 import { UsernameTakenError } from '../../lambdas/errors';
+import { createUserRoleStore } from '../../lambdas/store/user-roles';
 import { createUserStore } from '../../lambdas/store/users';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
 
@@ -128,6 +129,57 @@ describe('Users store: credentials version', () => {
       store().bumpCredentialsVersion({ username: 'nobody', userId: user.userId }),
     ).resolves.toBe(false);
     expect(await versionOf('owner')).toBeUndefined();
+    await expect(store().find('nobody')).resolves.toBeUndefined();
+  });
+});
+
+describe('roles on the embedded engine', () => {
+  const store = () => ({
+    ...createUserStore(dynamo.documents, dynamo.tables.users),
+    ...createUserRoleStore(dynamo.documents, dynamo.tables.users),
+  });
+  const bob: UserRecord = { ...alice, username: 'bob', userId: 'CCCCCCCCCCCCCCCCCCCCCC' };
+
+  it('reads an item stored before roles existed as holding none, and replaces them only from the roles read', async () => {
+    await store().create(bob);
+    const change = { username: 'bob', userId: bob.userId, bumpVersion: false };
+
+    await expect(store().find('bob')).resolves.not.toHaveProperty('roles');
+    await expect(store().setRoles({ ...change, previous: [], roles: ['editor'] })).resolves.toBe(
+      false,
+    );
+    await expect(
+      store().setRoles({ ...change, previous: undefined, roles: ['editor'] }),
+    ).resolves.toBe(true);
+    await expect(
+      store().setRoles({ ...change, previous: undefined, roles: ['admin'] }),
+    ).resolves.toBe(false);
+    await expect(
+      store().setRoles({ ...change, previous: ['editor'], roles: ['admin', 'editor'] }),
+    ).resolves.toBe(true);
+    await expect(store().find('bob')).resolves.toMatchObject({ roles: ['admin', 'editor'] });
+  });
+
+  it('bumps the credentials version with the roles when asked, and never creates a user', async () => {
+    await expect(
+      store().setRoles({
+        username: 'bob',
+        userId: bob.userId,
+        previous: ['admin', 'editor'],
+        roles: [],
+        bumpVersion: true,
+      }),
+    ).resolves.toBe(true);
+    await expect(store().find('bob')).resolves.toMatchObject({ roles: [], credentialsVersion: 1 });
+    await expect(
+      store().setRoles({
+        username: 'nobody',
+        userId: bob.userId,
+        previous: undefined,
+        roles: ['editor'],
+        bumpVersion: false,
+      }),
+    ).resolves.toBe(false);
     await expect(store().find('nobody')).resolves.toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ENDPOINTS_FILE } from '../../tools/rehearse/app';
 import { PROJECT_ROOT, synthesize } from '../../tools/rehearse/assembly';
 import { type ApiClient, apiClient, type Tokens } from '../e2e/client';
+import { runAdmin } from '../support/admin-cli';
 import { decodeJwt, forgeJwt, generateP256 } from '../support/keys';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -82,7 +83,10 @@ describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {
   const list = (tokens: Tokens) => notes().call('GET', '/notes', { token: tokens.access_token });
 
   it('answers 200 with the caller’s own notes, kept under its sub', async () => {
-    const { user, tokens } = await session();
+    // Writing a note requires notes:write, which the example's role editor grants.
+    const editor = await auth.register();
+    expect((await grant(editor.username, 'editor')).code).toBe(0);
+    const { user, tokens } = await session(editor);
     const created = await notes().call('POST', '/notes', {
       token: tokens.access_token,
       body: { text: 'buy milk' },
@@ -140,5 +144,114 @@ describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {
     const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
 
     expectRefused(await notes().call('GET', '/notes', { token: forged }));
+  });
+});
+
+/** Grants `role` to `username` with the admin CLI, on the rehearsal's data. */
+const grant = (username: string, role: string) =>
+  runAdmin(['users', 'grant-role', username, role, `--local=${server.dataDir}`]);
+
+describe.each(['REST', 'HTTP'] as const)('roles and scopes on the %s notes API', (type) => {
+  const notes = () => apiClient(notesApis().find((endpoint) => endpoint.type === type)?.url ?? '');
+  const write = (token: string) =>
+    notes().call('POST', '/notes', { token, body: { text: 'scoped' } });
+
+  it('refuses POST /notes without notes:write (403), allows it once editor is granted and the token refreshed, and refuses the next request (401) once the role is revoked', async () => {
+    const user = await auth.register();
+    const tokens = await auth.login(user);
+
+    // A plain user: a login is enough to read, not to write.
+    expect((await notes().call('GET', '/notes', { token: tokens.access_token })).status).toBe(200);
+    const refused = await write(tokens.access_token);
+    expect(refused.status).toBe(403);
+    if (type === 'REST') {
+      expect(refused.json).toMatchObject({ error: 'insufficient_scope' });
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+    } else {
+      expect(refused.json).toEqual({ message: 'Forbidden' });
+    }
+
+    // Granted editor: the next refresh carries notes:write.
+    expect((await grant(user.username, 'editor')).code).toBe(0);
+    const refreshed = await auth.refresh(tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+    const next = refreshed.json as Tokens;
+    expect((await write(next.access_token)).status).toBe(201);
+
+    // Revoked: every session ends at once, the very next request is refused.
+    const revoked = await runAdmin([
+      'users',
+      'revoke-role',
+      user.username,
+      'editor',
+      `--local=${server.dataDir}`,
+      '--json',
+    ]);
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ roles: [], sessions_revoked: 1 });
+    const after = await write(next.access_token);
+    if (type === 'REST') {
+      expect(after.status).toBe(401);
+      expect(after.json).toMatchObject({ error: 'invalid_token' });
+    } else {
+      // An HTTP API answers a refused token with its own 403.
+      expect(after.status).toBe(403);
+    }
+  });
+});
+
+describe('the admin CLI on the rehearsal’s data (--local=DATA_DIR)', () => {
+  it('revokes a user’s sessions through the running rehearsal: both notes APIs refuse the next request', async () => {
+    const user = await auth.register();
+    const tokens = await auth.login(user);
+    const [rest, http] = (['REST', 'HTTP'] as const).map((type) =>
+      apiClient(notesApis().find((endpoint) => endpoint.type === type)?.url ?? ''),
+    );
+    for (const api of [rest, http]) {
+      expect((await api?.call('GET', '/notes', { token: tokens.access_token }))?.status).toBe(200);
+    }
+
+    const revoked = await runAdmin([
+      'sessions',
+      'revoke',
+      user.username,
+      '--all',
+      `--local=${server.dataDir}`,
+      '--reason',
+      'rehearsal: stolen laptop',
+      '--json',
+    ]);
+
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({
+      username: user.username,
+      user_id: user.userId,
+      sessions_revoked: 1,
+    });
+    expect((await rest?.call('GET', '/notes', { token: tokens.access_token }))?.status).toBe(401);
+    expect((await http?.call('GET', '/notes', { token: tokens.access_token }))?.status).toBe(403);
+    // It went through the rehearsal's engine: the folder is the rehearsal's while it runs.
+    const shown = await runAdmin(['users', 'show', user.username, `--local=${server.dataDir}`]);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/through rehearsal \(pid \d+\)/);
+    expect(shown.stdout).toMatch(/^live sessions\s+0$/m);
+  });
+
+  it('keeps its audit record in the rehearsal’s audit table, which only the stack outputs name', async () => {
+    const user = await auth.register();
+    await auth.login(user);
+    const args = [`--local=${server.dataDir}`];
+    await runAdmin(['sessions', 'revoke', user.username, '--all', ...args, '--reason', 'drill']);
+
+    const audit = await runAdmin(['audit', 'list', user.username, ...args, '--json']);
+
+    expect(audit.code).toBe(0);
+    expect((JSON.parse(audit.stdout) as { records: unknown[] }).records).toEqual([
+      expect.objectContaining({
+        action: 'revoke_sessions',
+        username: user.username,
+        reason: 'drill',
+      }),
+    ]);
   });
 });

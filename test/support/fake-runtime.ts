@@ -8,22 +8,34 @@
 import type { ClientInfo, SessionRecord } from '../../lambdas/auth/ports';
 import { ENV, loadConfig } from '../../lambdas/config';
 import { tableEnvironment } from '../../lambdas/contract/tables';
+import { EMAIL_ENV, loadEmailConfig } from '../../lambdas/email-config';
+import type { EmailRuntime } from '../../lambdas/email-runtime';
 import { UnavailableError } from '../../lambdas/errors';
-import type { Runtime } from '../../lambdas/runtime';
 import { keySetOf } from '../../lambdas/signing/signer';
 import type { TokenPair } from '../../lambdas/tokens/issue';
 import { type DomainWorld, domainWorld } from './fakes';
 import { TEST_SETTINGS } from './keys';
 
+/** The e-mail settings of a fake runtime: on, with links to this page. */
+export const TEST_LINK_BASE_URL = 'https://app.example.com/recover';
+
 export interface FakeRuntime {
-  runtime: Runtime;
+  /** Every route's runtime, the e-mail functions' included (on, sending to `world.mail`). */
+  runtime: EmailRuntime;
   /** The fakes behind the runtime: arrange state on them, and read it back. */
   world: DomainWorld;
   /** Every store call so far, as `store.method` (`users.find`), in order. */
   calls: string[];
 }
 
-type StoreName = 'users' | 'sessions' | 'revokedTokens' | 'loginAttempts';
+type StoreName =
+  | 'users'
+  | 'sessions'
+  | 'revokedTokens'
+  | 'loginAttempts'
+  | 'mfa'
+  | 'recovery'
+  | 'mail';
 
 /** The store as the handler sees it: each call is written down in `calls`. */
 function recording<T extends object>(name: StoreName, store: T, calls: string[]): T {
@@ -41,8 +53,8 @@ function recording<T extends object>(name: StoreName, store: T, calls: string[])
 
 /**
  * A runtime on fresh fakes. `env`: settings as the function reads them
- * (`SIGNUP_OPEN`, `CORS_ALLOWED_ORIGINS`, …), parsed by the real
- * configuration loader.
+ * (`SIGNUP_OPEN`, `CORS_ALLOWED_ORIGINS`, `EMAIL_FROM`: '' for e-mail off, …),
+ * parsed by the real configuration loaders.
  */
 export async function fakeRuntime(env: Record<string, string> = {}): Promise<FakeRuntime> {
   const calls: string[] = [];
@@ -56,13 +68,23 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
   });
   // Refresh tokens issued in the configured format, as the function would.
   const world = await domainWorld({ refreshFormat: config.refreshTokens.format });
-  const runtime: Runtime = {
+  const email = loadEmailConfig({
+    [EMAIL_ENV.emailFrom]: 'no-reply@example.com',
+    [EMAIL_ENV.emailLinkBaseUrl]: TEST_LINK_BASE_URL,
+    ...env,
+  });
+  const runtime: EmailRuntime = {
     config,
+    email,
+    recovery: () => recording('recovery', world.recovery, calls),
+    mail: () => recording('mail', world.mail, calls),
     clock: world.clock,
     users: () => recording('users', world.users, calls),
     sessions: () => recording('sessions', world.sessions, calls),
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),
     loginAttempts: () => recording('loginAttempts', world.loginAttempts, calls),
+    mfa: () => recording('mfa', world.mfa, calls),
+    totpCipher: () => world.totpCipher,
     passwords: () => world.passwords,
     signer: () => world.signer,
     keySet: () => keySetOf(world.signer),
@@ -79,12 +101,20 @@ export function unavailable<T extends object>(store: T, method: keyof T): void {
   };
 }
 
-/** A live session of `subject`, stored as login stores it; returns its token pair. */
+/** A live session of `subject` (and its user, unless stored already), stored as login stores it; returns its token pair. */
 export async function storedSession(
   world: DomainWorld,
   subject: { sub: string; sid: string; username: string },
   client: ClientInfo = { ip: '198.51.100.1', userAgent: 'old-agent' },
 ): Promise<TokenPair> {
+  if (!(await world.users.find(subject.username))) {
+    await world.users.create({
+      username: subject.username,
+      userId: subject.sub,
+      passwordHash: 'never checked',
+      createdAt: new Date(0).toISOString(),
+    });
+  }
   const pair = await world.issuer.issuePair({
     ...subject,
     sessionExpiresAt: world.issuer.sessionExpiresAt(),

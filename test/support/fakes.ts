@@ -9,17 +9,27 @@
 import { randomBytes } from 'node:crypto';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
 import {
+  type AddressClaim,
   type AdminAuditEntry,
   type AdminAuditStore,
   credentialsVersionOf,
   type LoginAttemptStore,
+  type MailSender,
+  type MfaStore,
+  type OutgoingMail,
+  type RecoveryStore,
+  type RecoveryTokenRecord,
   type Revocation,
   type RevokedTokenStore,
   type SessionRecord,
   type SessionStore,
+  type TotpSecretCipher,
   type UserRecord,
+  type UserRef,
+  type UserRoleStore,
   type UserStore,
 } from '../../lambdas/auth/ports';
+import type { RoleScopes } from '../../lambdas/auth/roles';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
 import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
 import { UnavailableError, UsernameTakenError } from '../../lambdas/errors';
@@ -31,7 +41,7 @@ import { createTestSigner, FROZEN_NOW, TEST_SETTINGS } from './keys';
 /** A deep copy, so a caller can never change what the store holds by mutating a result. */
 const copy = <T>(value: T): T => structuredClone(value);
 
-export interface MemoryUserStore extends UserStore {
+export interface MemoryUserStore extends UserStore, UserRoleStore {
   readonly items: Map<string, UserRecord>;
 }
 
@@ -84,7 +94,187 @@ export function memoryUserStore(): MemoryUserStore {
       else user.statusNote = note;
       return true;
     },
+    async setRoles({ username, userId, previous, roles, bumpVersion }) {
+      const user = items.get(username);
+      if (user?.userId !== userId) return false;
+      if (JSON.stringify(user.roles) !== JSON.stringify(previous)) return false;
+      user.roles = [...roles];
+      if (bumpVersion) user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
   };
+}
+
+export interface MemoryRecoveryStore extends RecoveryStore {
+  readonly addresses: Map<string, AddressClaim>;
+  readonly tokens: Map<string, RecoveryTokenRecord>;
+}
+
+/**
+ * Like the store: conditional puts on the address, tokens kept past their end
+ * (TTL deletes late), and the e-mail writes on the items of `users`.
+ */
+export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore {
+  const addresses = new Map<string, AddressClaim>();
+  const tokens = new Map<string, RecoveryTokenRecord>();
+  return {
+    addresses,
+    tokens,
+    async claimAddress(claim, replacing) {
+      const owner = addresses.get(claim.email)?.userId;
+      const allowed = replacing
+        ? owner === replacing
+        : owner === undefined || owner === claim.userId;
+      if (!allowed) return false;
+      addresses.set(claim.email, copy(claim));
+      return true;
+    },
+    async findAddress(email) {
+      const claim = addresses.get(email);
+      return claim && copy(claim);
+    },
+    async releaseAddress(email, userId) {
+      if (addresses.get(email)?.userId === userId) addresses.delete(email);
+    },
+    async saveToken(token) {
+      tokens.set(token.tokenHash, copy(token));
+    },
+    async findToken(tokenHash) {
+      const token = tokens.get(tokenHash);
+      return token && copy(token);
+    },
+    async deleteToken(tokenHash) {
+      tokens.delete(tokenHash);
+    },
+    async setEmail({ username, userId, email, token }) {
+      const user = users.items.get(username);
+      if (user?.userId !== userId) return false;
+      // Like the store's single UpdateItem: the address, its token, and no reset token.
+      Object.assign(user, { email, emailVerified: false });
+      for (const key of ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'] as const) {
+        delete user[key];
+      }
+      if (token)
+        Object.assign(user, { emailTokenHash: token.hash, emailTokenExpiresAt: token.expiresAt });
+      else {
+        delete user.emailTokenHash;
+        delete user.emailTokenExpiresAt;
+      }
+      return true;
+    },
+    async confirmEmail({ username, userId, email, tokenHash, at, now }) {
+      const user = users.items.get(username);
+      if (
+        user?.userId !== userId ||
+        user.email !== email ||
+        user.emailTokenHash !== tokenHash ||
+        (user.emailTokenExpiresAt ?? 0) <= now
+      ) {
+        return false;
+      }
+      Object.assign(user, { emailVerified: true, emailVerifiedAt: at });
+      delete user.emailTokenHash;
+      delete user.emailTokenExpiresAt;
+      return true;
+    },
+  };
+}
+
+/**
+ * The MFA writes on the users of `users` (they share the item, as in the
+ * table), each applied only when its condition holds, like the store's.
+ */
+export function memoryMfaStore(users: MemoryUserStore): MfaStore {
+  const userOf = ({ username, userId }: UserRef) => {
+    const user = users.items.get(username);
+    return user?.userId === userId ? user : undefined;
+  };
+  return {
+    async beginTotp(ref, factor) {
+      const user = userOf(ref);
+      if (!user || user.totp?.state === 'active') return false;
+      user.totp = copy(factor);
+      return true;
+    },
+    async confirmTotp(ref, { secret, step, confirmedAt, recoveryCodeHashes }) {
+      const user = userOf(ref);
+      if (user?.totp?.state !== 'pending' || user.totp.secret !== secret) return false;
+      Object.assign(user.totp, { state: 'active', lastStep: step, confirmedAt });
+      user.recoveryCodes = Object.fromEntries(
+        recoveryCodeHashes.map((hash) => [hash, confirmedAt]),
+      );
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
+    async removeTotp(ref, secret) {
+      const user = userOf(ref);
+      if (user?.totp?.secret !== secret) return false;
+      delete user.totp;
+      delete user.recoveryCodes;
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      return true;
+    },
+    async acceptStep(ref, secret, step) {
+      const user = userOf(ref);
+      const factor = user?.totp;
+      if (factor?.state !== 'active' || factor.secret !== secret) return false;
+      if (factor.lastStep !== undefined && factor.lastStep >= step) return false;
+      factor.lastStep = step;
+      return true;
+    },
+    async useRecoveryCode(ref, hash) {
+      const codes = userOf(ref)?.recoveryCodes;
+      if (!codes || !Object.hasOwn(codes, hash)) return false;
+      delete codes[hash];
+      return true;
+    },
+  };
+}
+
+/** Messages "sent", in order. */
+export interface MemoryMailer extends MailSender {
+  readonly sent: OutgoingMail[];
+  /** The last message's link to `to`, if any. */
+  linkTo(to: string): string | undefined;
+}
+
+export function memoryMailer(): MemoryMailer {
+  const sent: OutgoingMail[] = [];
+  return {
+    sent,
+    async send(mail) {
+      sent.push(copy(mail));
+    },
+    linkTo(to) {
+      return sent.filter((mail) => mail.to === to && mail.link).at(-1)?.link;
+    },
+  };
+}
+
+/**
+ * A stand-in for the KMS or local cipher: not plain text, bound to the user
+ * (decrypting for another user fails, as KMS's encryption context does).
+ */
+export function testTotpCipher(): TotpSecretCipher {
+  return {
+    async encrypt(secret, userId) {
+      return `test-cipher.${Buffer.from(userId).toString('base64url')}.${Buffer.from(secret).reverse().toString('base64url')}`;
+    },
+    async decrypt(ciphertext, userId) {
+      const [prefix, owner, body] = ciphertext.split('.');
+      if (prefix !== 'test-cipher' || owner !== Buffer.from(userId).toString('base64url')) {
+        throw new Error("The ciphertext is not this user's.");
+      }
+      return Uint8Array.from(Buffer.from(body ?? '', 'base64url').reverse());
+    },
+  };
+}
+
+/** The token in a message's link. */
+export function tokenOfLink(link: string | undefined): string {
+  const token = link === undefined ? null : new URL(link).searchParams.get('token');
+  if (!token) throw new Error(`no token in ${String(link)}`);
+  return token;
 }
 
 export interface MemorySessionStore extends SessionStore {
@@ -112,12 +302,18 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
         .filter((session) => session.userId === userId && isLive(session))
         .map(copy);
     },
-    async rotate(userId, sessionId, { previousRefreshJti, issuedAt, rotatedAt, ...next }) {
+    async rotate(userId, sessionId, { previousRefreshJti, issuedAt, rotatedAt, claims, ...next }) {
       const session = items.get(key(userId, sessionId));
       if (session?.refreshJti !== previousRefreshJti) return false;
       // Like the store's single UpdateItem: the new pair and its record at once.
       Object.assign(session, next, {
-        lastRotation: { previousRefreshJti, refreshJti: next.refreshJti, issuedAt, rotatedAt },
+        lastRotation: {
+          previousRefreshJti,
+          refreshJti: next.refreshJti,
+          issuedAt,
+          rotatedAt,
+          ...(claims ? { claims: copy(claims) } : {}),
+        },
       });
       return true;
     },
@@ -334,14 +530,22 @@ export async function domainWorld({
   const clock = manualClock(FROZEN_NOW);
   const { signer } = await createTestSigner();
   const refreshKey = testRefreshKey();
+  const users = memoryUserStore();
   return {
     clock,
     signer,
-    users: memoryUserStore(),
+    users,
+    /** The same in-memory Users table: roles live on the user's item. */
+    userRoles: users as UserRoleStore,
+    mfa: memoryMfaStore(users),
+    totpCipher: testTotpCipher(),
+    totpIssuer: TEST_SETTINGS.audience,
     sessions: memorySessionStore(clock),
     revokedTokens: memoryRevokedTokenStore(),
     loginAttempts: memoryLoginAttemptStore(clock),
     auditLog: memoryAdminAuditStore(),
+    recovery: memoryRecoveryStore(users),
+    mail: memoryMailer(),
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
     refreshKey,
     issuer: createTokenIssuer({
@@ -358,6 +562,8 @@ export async function domainWorld({
       opaqueRefresh: opaqueRefreshReader(refreshKey),
     }),
     refreshGraceSeconds: DEFAULTS.refreshGraceSeconds as number,
+    /** The role mapping of these tests: `editor` grants two scopes, any other role its own name. */
+    roleScopes: { editor: ['notes:read', 'notes:write'] } as RoleScopes,
   };
 }
 

@@ -14,6 +14,7 @@ import { isOpaqueRefreshToken, referenceOfToken } from '../../lambdas/tokens/opa
 export const TEST_SETTINGS: TokenSettings = {
   issuer: 'https://auth.test',
   audience: 'test-api',
+  clientId: 'test-client',
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 30 * 24 * 3600,
 };

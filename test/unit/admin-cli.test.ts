@@ -98,6 +98,9 @@ describe('help', () => {
       'users disable',
       'users enable',
       'users reset-password',
+      'users roles',
+      'users grant-role',
+      'users revoke-role',
       'sessions list',
       'sessions revoke',
       'revocations show',
@@ -268,6 +271,7 @@ describe('commands on the fakes', () => {
     expect(text.stdout).toMatch(/^status\s+enabled$/m);
     expect(text.stdout).toMatch(/^lockout\s+not tracked by this version$/m);
     expect(text.stdout).toMatch(/^live sessions\s+1$/m);
+    expect(text.stdout).toMatch(/^e-mail\s+-$/m);
     expect(text.stderr).toContain(`acting as ${ACTOR}`);
 
     const json = await run(['users', 'show', 'alice', '--local', '--json']);
@@ -280,10 +284,79 @@ describe('commands on the fakes', () => {
       status_changed_by: null,
       status_note: null,
       credentials_version: 0,
+      roles: [],
+      email: null,
+      email_verified: false,
       live_sessions: 1,
       lockout: { tracked: false },
     });
     expect(json.stderr).toBe('');
+
+    Object.assign(world.users.items.get('alice') ?? {}, { email: 'a@example.com' });
+    const withAddress = await run(['users', 'show', 'alice', '--local']);
+    expect(withAddress.stdout).toMatch(/^e-mail\s+a@example\.com \(not verified\)$/m);
+  });
+
+  it('users grant-role / roles / show: the role, its scopes, audited with --reason', async () => {
+    const granted = await run([
+      'users',
+      'grant-role',
+      'alice',
+      'editor',
+      '--local',
+      '--reason',
+      'T-7',
+    ]);
+    expect(granted.code).toBe(EXIT.ok);
+    expect(granted.stdout).toMatch(/^alice: role editor granted\.$/m);
+    expect(granted.stdout).toMatch(/^scopes\s+notes:read notes:write$/m);
+    expect(world.auditLog.entries.at(-1)).toMatchObject({
+      action: 'grant_role',
+      actor: ACTOR,
+      note: 'T-7',
+      details: { role: 'editor' },
+    });
+
+    const listed = await run(['users', 'roles', 'alice', '--local', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual({
+      username: 'alice',
+      user_id: userId,
+      roles: ['editor'],
+      scopes: ['notes:read', 'notes:write'],
+    });
+    expect((await run(['users', 'show', 'alice', '--local'])).stdout).toMatch(/^roles\s+editor$/m);
+  });
+
+  it('users revoke-role: ends every session now, or with --keep-sessions none', async () => {
+    await run(['users', 'grant-role', 'alice', 'editor', '--local']);
+    await run(['users', 'grant-role', 'alice', 'reader', '--local']);
+    await session();
+
+    const kept = await run([
+      'users',
+      'revoke-role',
+      'alice',
+      'reader',
+      '--keep-sessions',
+      '--local',
+    ]);
+    expect(kept.stdout).toMatch(/^alice: role reader revoked; sessions kept/m);
+    expect(world.sessions.items.size).toBe(1);
+
+    const revoked = await run(['users', 'revoke-role', 'alice', 'editor', '--local', '--json']);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({
+      roles: [],
+      changed: true,
+      sessions_revoked: 1,
+    });
+    expect(await world.sessions.listByUser(userId)).toEqual([]);
+  });
+
+  it('users grant-role: a role name with a space is a usage error (exit 2), nothing recorded', async () => {
+    const result = await run(['users', 'grant-role', 'alice', 'a b', '--local']);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(/^error: A role must be one of/m);
+    expect(world.auditLog.entries).toEqual([]);
   });
 
   it('users show: an unknown user is exit 1 with a clear message', async () => {

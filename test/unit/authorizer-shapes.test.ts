@@ -29,6 +29,7 @@ async function setup() {
     sid: 'session-1',
     username: 'alice',
     sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
+    claims: { scope: 'notes:read notes:write', roles: ['editor', 'reader'] },
   });
   return { authorize, pair, revokedTokens };
 }
@@ -95,6 +96,8 @@ describe('authorizer answers in the shape of its event', () => {
         jti: claims.jti,
         username: 'alice',
         exp: String(claims.exp),
+        scope: 'notes:read notes:write',
+        roles: 'editor,reader',
       }),
     );
   });
@@ -217,6 +220,8 @@ describe('the identity contract', () => {
         jti: claims.jti,
         username: 'alice',
         exp: claims.exp,
+        scope: ['notes:read', 'notes:write'],
+        roles: ['editor', 'reader'],
       });
     },
   );

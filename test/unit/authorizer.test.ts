@@ -116,6 +116,8 @@ describe('TOKEN authorizer', () => {
         jti: pair.access.claims.jti,
         username: 'alice',
         exp: String(pair.access.claims.exp),
+        scope: '',
+        roles: '',
       },
     });
   });

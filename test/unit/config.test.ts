@@ -21,9 +21,12 @@ describe('loadConfig', () => {
       tokens: {
         issuer: LEGACY_DEFAULT_ISSUER,
         audience: DEFAULTS.audience,
+        // RFC 9068's client_id: the audience unless configured (the stack sets its name).
+        clientId: DEFAULTS.audience,
         accessTokenTtlSeconds: 900,
         refreshTokenTtlSeconds: 2_592_000,
       },
+      roles: { scopes: {}, defaultRoles: [] },
       signing: { kind: 'kms', keyId: 'alias/signing' },
       refreshTokens: { format: 'opaque', key: { kind: 'kms', keyId: 'refresh-key' } },
       signupOpen: true,

@@ -8,8 +8,24 @@ import { build } from 'esbuild';
 import { identityOf, MissingIdentityError } from '../../lambdas/identity';
 
 const ROOT = resolve(__dirname, '../..');
-const CONTEXT = { sub: 'u-1', sid: 's-1', jti: 'j-1', username: 'alice', exp: '1767225600' };
-const IDENTITY = { sub: 'u-1', sid: 's-1', jti: 'j-1', username: 'alice', exp: 1767225600 };
+const CONTEXT = {
+  sub: 'u-1',
+  sid: 's-1',
+  jti: 'j-1',
+  username: 'alice',
+  exp: '1767225600',
+  scope: 'notes:read notes:write',
+  roles: 'editor,reader',
+};
+const IDENTITY = {
+  sub: 'u-1',
+  sid: 's-1',
+  jti: 'j-1',
+  username: 'alice',
+  exp: 1767225600,
+  scope: ['notes:read', 'notes:write'],
+  roles: ['editor', 'reader'],
+};
 
 describe('identityOf', () => {
   it('reads a REST event, beside what API Gateway adds', () => {
@@ -24,7 +40,24 @@ describe('identityOf', () => {
     expect(identityOf({ requestContext: { authorizer: { lambda: CONTEXT } } })).toEqual(IDENTITY);
   });
 
+  it('reads a token without scopes as holding none', () => {
+    const event = { requestContext: { authorizer: { ...CONTEXT, scope: '', roles: '' } } };
+
+    expect(identityOf(event)).toEqual({ ...IDENTITY, scope: [], roles: [] });
+  });
+
+  it('reads the context of an authorizer older than scopes (no scope, no roles) as holding none', () => {
+    const { scope: _scope, roles: _roles, ...older } = CONTEXT;
+
+    expect(identityOf({ requestContext: { authorizer: older } })).toEqual({
+      ...IDENTITY,
+      scope: [],
+      roles: [],
+    });
+  });
+
   it.each([
+    ['a scope that is not a string', { requestContext: { authorizer: { ...CONTEXT, scope: 3 } } }],
     ['no requestContext', {}],
     ['no authorizer (a route deployed without it)', { requestContext: {} }],
     ['a null authorizer', { requestContext: { authorizer: null } }],

@@ -21,6 +21,7 @@ describe('readLocalConfig', () => {
       tokens: {
         issuer: LEGACY_DEFAULT_ISSUER,
         audience: DEFAULTS.audience,
+        clientId: DEFAULTS.audience,
         accessTokenTtlSeconds: DEFAULTS.accessTokenTtlSeconds,
         refreshTokenTtlSeconds: DEFAULTS.refreshTokenTtlSeconds,
       },

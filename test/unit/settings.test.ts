@@ -6,10 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../lambdas/config';
+import { EMAIL_SETTINGS } from '../../lambdas/contract/email-settings';
 import type { Setting } from '../../lambdas/contract/setting-values';
 import { FUNCTION_SETTINGS } from '../../lambdas/contract/settings';
 import { TABLES, tableEnvironment } from '../../lambdas/contract/tables';
-import { CONTEXT_SETTINGS, readStackConfig, StackConfigError } from '../../lib/config';
+import {
+  CONTEXT_SETTINGS,
+  functionEnvironment,
+  readStackConfig,
+  StackConfigError,
+} from '../../lib/config';
+import { LOCAL_EMAIL_FROM } from '../../local/handler-env';
 import { LOCAL_SETTINGS } from '../../local/settings';
 
 const ROOT = join(__dirname, '..', '..');
@@ -102,6 +109,7 @@ describe('docs/local-mode.md, variables', () => {
   const notLocal: Partial<Record<keyof typeof FUNCTION_SETTINGS, string>> = {
     kmsKeyId: 'AWS only: local mode signs with a key in DATA_DIR',
     refreshTokenKeyId: 'AWS only: local mode keeps the key in DATA_DIR',
+    totpKeyId: 'AWS only: local mode keeps the key in DATA_DIR',
     envelopeKeyId: 'AWS only: envelope mode (context signingMode)',
     privateKeyCiphertext: 'AWS only: envelope mode (context signingMode)',
     publicKeys: 'set by npm start from LOCAL_SIGNING_KEYS',
@@ -114,10 +122,27 @@ describe('docs/local-mode.md, variables', () => {
     logDebugSampleRate: 'Powertools; docs/operations.md',
     metricsNamespace: 'Powertools; docs/operations.md',
   };
+  /** E-mail settings that are no knob of local mode, and why. */
+  const emailNotLocal: Partial<Record<keyof typeof EMAIL_SETTINGS, string>> = {
+    emailConfigurationSet: 'AWS only: SES',
+    emailOutboxDir: 'set by npm start: DATA_DIR/outbox',
+  };
+  // Local mode gives these defaults of its own (a local sender, the demo page).
+  const localDefaults: Record<string, unknown> = {
+    emailFrom: LOCAL_EMAIL_FROM,
+    emailLinkBaseUrl: 'http://127.0.0.1:PORT/',
+  };
   const settings: [string, Setting][] = [
     ...Object.entries(LOCAL_SETTINGS),
     ...Object.entries(FUNCTION_SETTINGS).filter(([name]) => !(name in notLocal)),
-  ].map(([, s]) => [s.env, s]);
+    ...Object.entries(EMAIL_SETTINGS)
+      .filter(([name]) => !(name in emailNotLocal))
+      .map(([name, s]): [string, Setting] =>
+        name in localDefaults
+          ? [name, { ...s, default: localDefaults[name] } as Setting]
+          : [name, s],
+      ),
+  ].map(([, s]) => [s.env as string, s]);
 
   it('documents every variable of local mode with its default and bounds', () => {
     expectDocumented(table, settings);
@@ -175,9 +200,12 @@ describe('every function setting is parsed at cold start', () => {
     choice: 'nope',
     url: 'localhost:8000',
     origins: 'app.example.com',
+    nameMap: '{"editor": "notes:write"}',
   };
   const cases = Object.values(FUNCTION_SETTINGS).flatMap((setting) => {
-    const bad = BAD[setting.type] ?? ('pattern' in setting ? 'no/such.key' : undefined);
+    // A role name may hold "/" and ".", never a space.
+    const badItem = setting.type === 'list' ? 'no such role' : 'no/such.key';
+    const bad = BAD[setting.type] ?? ('pattern' in setting ? badItem : undefined);
     return bad === undefined ? [] : [[setting.env, bad] as const];
   });
 
@@ -189,5 +217,43 @@ describe('every function setting is parsed at cold start', () => {
 
   it('covers the password hashing cost, once read on the first password request', () => {
     expect(cases.map(([variable]) => variable)).toContain('PASSWORD_SCRYPT_LOG2_N');
+  });
+});
+
+describe('the role mapping (ROLES, context roles)', () => {
+  const env = { ...tableEnvironment(), SIGNING_KEY_DIR: '/keys' };
+  const roles = (value: unknown) => readStackConfig((key) => (key === 'roles' ? value : undefined));
+
+  it('reads a JSON object from the variable and an object from cdk.json alike, lists sorted and distinct', () => {
+    const mapping = { editor: ['notes:write', 'notes:read', 'notes:read'], guest: [] };
+    const expected = { editor: ['notes:read', 'notes:write'], guest: [] };
+
+    expect(loadConfig({ ...env, ROLES: JSON.stringify(mapping) }).roles.scopes).toEqual(expected);
+    expect(roles(mapping).roles).toEqual(expected);
+    expect(roles(JSON.stringify(mapping)).roles).toEqual(expected);
+  });
+
+  it.each([
+    ['not JSON', '{editor: notes:write}'],
+    ['an array', '[["editor", ["notes:write"]]]'],
+    ['a role mapped to a string', '{"editor": "notes:write"}'],
+    ['a scope with a space', '{"editor": ["notes write"]}'],
+    ['a role with a comma', '{"a,b": []}'],
+    ['a name of 33 characters', `{"editor": ["${'x'.repeat(33)}"]}`],
+    [
+      'more than 30 distinct scopes',
+      JSON.stringify({ big: Array.from({ length: 31 }, (_, i) => `s${i}`) }),
+    ],
+  ])('refuses %s, naming the variable and the key', (_, value) => {
+    expect(() => loadConfig({ ...env, ROLES: value })).toThrow(/^Environment variable ROLES /);
+    expect(() => roles(value)).toThrow(/^Context "roles" /);
+  });
+
+  it('hands the functions the mapping as JSON, and nothing when it is empty', () => {
+    const withRoles = functionEnvironment(roles({ editor: ['notes:write'] }));
+    const without = functionEnvironment(roles(undefined));
+
+    expect(JSON.parse(withRoles.ROLES as string)).toEqual({ editor: ['notes:write'] });
+    expect(without).not.toHaveProperty('ROLES');
   });
 });

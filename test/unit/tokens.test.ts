@@ -47,6 +47,7 @@ describe('createTokenIssuer', () => {
       exp: NOW + TEST_SETTINGS.accessTokenTtlSeconds,
       token_use: 'access',
       username: 'alice',
+      client_id: TEST_SETTINGS.clientId,
     });
     expect(access.claims).toEqual(payload);
   });

@@ -20,8 +20,10 @@ import { openDatabase } from '../../local/database';
 import { createGateway } from '../../local/gateway';
 import { createRequestListener } from '../../local/http-adapter';
 import { type LocalCredential, newLocalCredential } from '../../local/request-signature';
+import { publishServerEndpoint } from '../../local/server-endpoint';
 import { createTableWith, tableExists } from '../../local/tables';
 import type { AssemblyStacks } from './assembly';
+import { authDeployments } from './auth-tables';
 import { createHttpApi, type HttpApiAuthorizer, ownAnswer } from './http-api';
 import { type FunctionTarget, readHttpApis } from './http-template';
 import { standInKeyId, startKmsStandIn } from './kms-stand-in';
@@ -70,6 +72,8 @@ export interface Rehearsal {
   apis: ServedApi[];
   kmsEndpoint: string;
   dynamodbEndpoint: string;
+  /** The stack whose auth tables the admin CLI reaches with `--local=DATA_DIR` (none: no JwtAuth). */
+  adminStack?: string;
   /** Notes for the person running it (a runtime version that differs, ...). */
   warnings: string[];
   close(): Promise<void>;
@@ -161,8 +165,10 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
-    // Created private, refused when another user owns it or may write to it (as npm start's).
-    await prepareDataDir(options.dataDir, { lock: false });
+    // Created private, refused when another user owns it or may write to it, and locked while the
+    // embedded engine has it open (as npm start's): the admin CLI then goes through this process.
+    const lock = await prepareDataDir(options.dataDir, { lock: !options.dynamodbEndpoint });
+    if (lock) closers.push(() => lock.release());
     const database = await openDatabase({
       dataDir: options.dataDir,
       ...(options.dynamodbEndpoint ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
@@ -381,6 +387,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
         const gateway = createHttpApi({
           apiId: physicalIds.get(stackName)?.[api.logicalId] ?? api.logicalId,
           stageName: api.stageName,
+          stageVariables: api.stageVariables,
           routes,
           invoke: async (key, event, requestId) => (await hostOf(key)).invoke(event, requestId),
         });
@@ -407,10 +414,37 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
       )}\n`,
     );
 
+    // The admin CLI (`--local=DATA_DIR`) reaches the auth deployment's tables through this process.
+    const deployments = await authDeployments(
+      stacks.map(({ stackName, template }) => ({
+        stackName,
+        template,
+        resolver: resolverOf(stackName),
+      })),
+    );
+    const [admin, ...others] = deployments;
+    if (admin) {
+      const unpublish = await publishServerEndpoint(options.dataDir, {
+        server: 'rehearsal',
+        endpoint: database.endpoint,
+        ...(database.credential ? { credential: database.credential } : {}),
+        tables: admin.tables,
+      });
+      closers.push(unpublish);
+    }
+    if (others.length > 0) {
+      warnings.push(
+        `the admin CLI reaches the tables of ${admin?.stackName} only, not those of ${others
+          .map(({ stackName, prefix }) => `${stackName}/${prefix}`)
+          .join(', ')}`,
+      );
+    }
+
     return {
       apis,
       kmsEndpoint: kms.endpoint,
       dynamodbEndpoint: database.endpoint,
+      ...(admin ? { adminStack: admin.stackName } : {}),
       warnings,
       close: closeAll,
     };

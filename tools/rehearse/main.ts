@@ -96,6 +96,11 @@ async function main(): Promise<void> {
   console.log(
     `  KMS stand-in at ${rehearsal.kmsEndpoint}; DynamoDB at ${rehearsal.dynamodbEndpoint}`,
   );
+  if (rehearsal.adminStack) {
+    console.log(
+      `  admin CLI: npm run admin -- <command> --local=${dataDir} (the tables of ${rehearsal.adminStack})`,
+    );
+  }
   for (const warning of rehearsal.warnings) console.log(`  note: ${warning}`);
 
   closeOnSignals('stopping the rehearsal', () => rehearsal.close());

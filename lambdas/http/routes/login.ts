@@ -25,6 +25,7 @@ export function createLoginHandler(runtime: Runtime) {
       lockout: runtime.config.lockout,
       issuer: runtime.issuer(),
       clock: runtime.clock,
+      roleScopes: runtime.config.roles.scopes,
     };
     const pair = await login(deps, { username: username.username, password }, clientInfo(event));
     return tokenResponse(pair);

@@ -17,6 +17,8 @@ export function createRefreshHandler(runtime: Runtime) {
       issuer: runtime.issuer(),
       sessions: runtime.sessions(),
       revokedTokens: runtime.revokedTokens(),
+      users: runtime.users(),
+      roleScopes: runtime.config.roles.scopes,
       clock: runtime.clock,
       refreshGraceSeconds: runtime.config.refreshGraceSeconds,
     };

@@ -161,6 +161,7 @@ describe('introspectToken', () => {
       aud: TEST_SETTINGS.audience,
       token_type: 'Bearer',
       username: 'alice',
+      client_id: TEST_SETTINGS.clientId,
     });
   });
 

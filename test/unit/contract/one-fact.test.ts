@@ -12,6 +12,7 @@ import { ERROR_STATUS } from '../../../lambdas/contract/errors';
 import { GATEWAY_RESPONSES } from '../../../lambdas/contract/gateway-responses';
 import { ISSUED_ID, STORED_ID } from '../../../lambdas/contract/ids';
 import { openApiDocument } from '../../../lambdas/contract/openapi';
+import { HTTP_METHODS, ROUTES } from '../../../lambdas/contract/routes';
 import * as errors from '../../../lambdas/errors';
 import { parseBearer } from '../../../lambdas/http/bearer';
 
@@ -99,5 +100,13 @@ describe('ids', () => {
     const ids = Array.from({ length: 2000 }, newId);
     expect(ids.filter((id) => id.startsWith('-'))).toEqual([]);
     expect(ids.every((id) => ISSUED_ID.test(id))).toBe(true);
+  });
+});
+
+describe('what the functions know of the route table', () => {
+  it('HTTP_METHODS are exactly the methods the routes use (what CORS allows)', () => {
+    expect([...new Set(ROUTES.map((route) => route.method))].sort()).toEqual(
+      [...HTTP_METHODS].sort(),
+    );
   });
 });

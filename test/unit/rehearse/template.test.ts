@@ -23,6 +23,8 @@ describe('reading the template', () => {
       id: 'TokenAuthorizer',
       entry: 'AuthorizerFn',
       identityHeader: 'X-Token',
+      type: 'TOKEN',
+      stageVariables: {},
       validationExpression: 'Bearer .+',
       resultTtlSeconds: 30,
     });

@@ -1,0 +1,25 @@
+/**
+ * DELETE /auth/mfa/totp: the handler over an injected runtime; its Lambda entry is
+ * `lambdas/handlers/mfa-totp-remove.ts`.
+ */
+import { removeTotp } from '../../auth/mfa/enrolment';
+import { totpRemovalBody } from '../../contract/requests';
+import type { Runtime } from '../../runtime';
+import { jsonHandler } from '../handler';
+import { authorizedCaller, clientInfo } from '../request';
+import { noContent } from '../responses';
+import { parseInput } from '../validation';
+import { enrolmentDeps } from './mfa-deps';
+
+export function createMfaTotpRemoveHandler(runtime: Runtime) {
+  return jsonHandler(runtime.config, async (event) => {
+    const body = parseInput(totpRemovalBody, event.jsonBody);
+    await removeTotp(
+      enrolmentDeps(runtime),
+      authorizedCaller(event),
+      { password: body.current_password, code: body.code },
+      clientInfo(event),
+    );
+    return noContent();
+  });
+}
