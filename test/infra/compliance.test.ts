@@ -17,7 +17,7 @@ import {
 } from '../../lib/compliance-findings';
 import { readStackConfig, StackConfigError } from '../../lib/config';
 import { JwtAuth } from '../../lib/jwt-auth';
-import { DEFAULT_ROUTES, synthStack } from './stack';
+import { DEFAULT_ROUTES, EMAIL_CONTEXT, synthStack } from './stack';
 
 const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
 
@@ -287,6 +287,21 @@ describe('the compliance profile', () => {
         FromPort: 443,
         ToPort: 443,
       });
+    });
+
+    it('adds the SES API endpoint (email) only when the stack sends e-mail', () => {
+      const sesEndpoint = {
+        VpcEndpointType: 'Interface',
+        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.email']] },
+        SubnetIds: VPC.vpcSubnetIds.split(','),
+        PrivateDnsEnabled: true,
+      };
+      expect(template.findResources('AWS::EC2::VPCEndpoint', { Properties: sesEndpoint })).toEqual(
+        {},
+      );
+      const withEmail = profile({ ...VPC, ...EMAIL_CONTEXT });
+      withEmail.template.hasResourceProperties('AWS::EC2::VPCEndpoint', sesEndpoint);
+      withEmail.template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
     });
 
     it('lets the functions reach nothing but the endpoints, on HTTPS', () => {
