@@ -131,9 +131,9 @@ const COMMANDS: Command[] = [
     name: 'show',
     args: ['<username>'],
     options: [],
-    summary: 'a user: id, created, disabled or not, lockout, roles, live sessions',
+    summary: 'a user: id, created, disabled or not, lockout, roles, e-mail, live sessions',
     details:
-      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, its roles, and how many live\nsessions it has.",
+      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, its roles, its e-mail address and\nwhether it is verified, and how many live sessions it has.",
     async run({ target, args }) {
       const user = await showUser(target.deps, args[0] as string);
       const lockout =
@@ -149,6 +149,8 @@ const COMMANDS: Command[] = [
           status_note: user.statusNote ?? null,
           credentials_version: user.credentialsVersion,
           roles: user.roles,
+          email: user.email ?? null,
+          email_verified: user.emailVerified,
           live_sessions: user.liveSessions,
           lockout:
             user.lockout === null
@@ -170,6 +172,12 @@ const COMMANDS: Command[] = [
           line('status', statusText(user)),
           line('lockout', lockout),
           line('roles', user.roles.join(', ') || '-'),
+          line(
+            'e-mail',
+            user.email
+              ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})`
+              : '-',
+          ),
           line('live sessions', String(user.liveSessions)),
         ].join('\n'),
       };
@@ -184,10 +192,7 @@ const COMMANDS: Command[] = [
     details:
       'Marks the user disabled: its logins fail with 401 invalid_credentials, exactly like a wrong\npassword; a login in flight gives up; every one of its sessions is revoked at once (reason\nuser_disabled), so refresh and every protected route refuse its tokens on the next request.\nRunning it again ends any session left behind.',
     async run(context) {
-      const result = await disableUser(deps(context), context.args[0] as string, {
-        ...context.target.operator,
-        ...noteOf(context),
-      });
+      const result = await disableUser(deps(context), context.args[0] as string, actorOf(context));
       return {
         json: {
           username: result.username,
@@ -209,10 +214,7 @@ const COMMANDS: Command[] = [
     details:
       'Clears the disabled mark. Sessions ended by the disable stay ended: the user logs in again.',
     async run(context) {
-      const result = await enableUser(deps(context), context.args[0] as string, {
-        ...context.target.operator,
-        ...noteOf(context),
-      });
+      const result = await enableUser(deps(context), context.args[0] as string, actorOf(context));
       return {
         json: {
           username: result.username,
@@ -233,10 +235,7 @@ const COMMANDS: Command[] = [
     details:
       'Deletes every failed-login count and lock of the user, from every address, and its hourly\nceiling: the user may log in at once. Sessions and the password are left alone.',
     async run(context) {
-      const result = await unlockUser(deps(context), context.args[0] as string, {
-        ...context.target.operator,
-        ...noteOf(context),
-      });
+      const result = await unlockUser(deps(context), context.args[0] as string, actorOf(context));
       return {
         json: {
           username: result.username,
@@ -261,10 +260,12 @@ const COMMANDS: Command[] = [
         password = (await context.io.readStdin()).split(/\r?\n/)[0] ?? '';
         if (!password) throw new UsageError('--stdin: standard input holds no password.');
       }
-      const result = await resetPassword(deps(context), context.args[0] as string, password, {
-        ...context.target.operator,
-        ...noteOf(context),
-      });
+      const result = await resetPassword(
+        deps(context),
+        context.args[0] as string,
+        password,
+        actorOf(context),
+      );
       const generated = password === undefined;
       return {
         json: {
@@ -304,10 +305,7 @@ const COMMANDS: Command[] = [
       'Adds the role to the user. A new login gets its scopes at once; a session gets them at\nits next refresh, so within one access-token lifetime. Granting a role the user holds\nchanges nothing.',
     async run(context) {
       const [username, role] = context.args as [string, string];
-      const result = await grantRole(deps(context), username, role, {
-        ...context.target.operator,
-        ...noteOf(context),
-      });
+      const result = await grantRole(deps(context), username, role, actorOf(context));
       const output = rolesOutput(result);
       return {
         json: { ...(output.json as object), changed: result.changed },
@@ -326,13 +324,9 @@ const COMMANDS: Command[] = [
     async run(context) {
       const [username, role] = context.args as [string, string];
       const keepSessions = context.options['keep-sessions'] === true;
-      const result = await revokeRole(
-        deps(context),
-        username,
-        role,
-        { ...context.target.operator, ...noteOf(context) },
-        { keepSessions },
-      );
+      const result = await revokeRole(deps(context), username, role, actorOf(context), {
+        keepSessions,
+      });
       const output = rolesOutput(result);
       const what = result.changed
         ? `role ${role} revoked; ${keepSessions ? 'sessions kept (the role goes at their next refresh)' : `${result.sessionsRevoked} session(s) revoked`}`
@@ -401,7 +395,7 @@ const COMMANDS: Command[] = [
         deps(context),
         username,
         sessionId === undefined ? { all: true } : { sessionId },
-        { ...context.target.operator, ...noteOf(context) },
+        actorOf(context),
       );
       return {
         json: {
@@ -544,9 +538,10 @@ COMMANDS.push({
 
 const GROUPS = ['users', 'sessions', 'revocations', 'audit'];
 
-function noteOf(context: Context): { note?: string } {
+/** Who runs an audited command, and why (`--reason`), as the audit record takes it. */
+function actorOf(context: Context) {
   const reason = context.options.reason;
-  return typeof reason === 'string' ? { note: reason } : {};
+  return { ...context.target.operator, ...(typeof reason === 'string' ? { note: reason } : {}) };
 }
 
 function usageOf(command: Command): string {

@@ -31,6 +31,16 @@ export interface Me {
   session_id: string;
   /** ISO 8601: when the access token used expires. */
   expires_at: string;
+  /** The account's e-mail address; `null` when it has none. */
+  email: string | null;
+  /** Whether that address was verified (its link came back). */
+  email_verified: boolean;
+}
+
+/** 202 of `POST /auth/email`: the address as stored, and whether it is verified. */
+export interface EmailState {
+  email: string;
+  email_verified: boolean;
 }
 
 /** One entry of `GET /auth/sessions`. */

@@ -15,7 +15,14 @@
  * - logout waits for a refresh in flight and forgets the tokens first, so no
  *   refresh can bring a logged-out session back.
  */
-import type { Me, RegisteredUser, SessionInfo, SessionPage, TokenResponse } from './api-types';
+import type {
+  EmailState,
+  Me,
+  RegisteredUser,
+  SessionInfo,
+  SessionPage,
+  TokenResponse,
+} from './api-types';
 import {
   ApiError,
   AuthClientError,
@@ -79,7 +86,12 @@ export interface AuthClientEvents {
 
 export interface AuthClient {
   /** `POST /auth/register`. Does not log in. */
-  register(credentials: { username: string; password: string }): Promise<RegisteredUser>;
+  /** `POST /auth/register`; with an `email` (where the API sends e-mail), a link to verify it is sent. */
+  register(credentials: {
+    username: string;
+    password: string;
+    email?: string;
+  }): Promise<RegisteredUser>;
   /** `POST /auth/login`: stores the tokens; resolves with the new session's id. */
   login(credentials: { username: string; password: string }): Promise<{ sessionId: string | null }>;
   /**
@@ -100,6 +112,16 @@ export interface AuthClient {
   revokeSession(sessionId: string): Promise<void>;
   /** `POST /auth/password`: ends every other session of the user. */
   changePassword(change: { currentPassword: string; newPassword: string }): Promise<void>;
+  /**
+   * `POST /auth/email`: sets or changes the account's address (unverified until
+   * its link comes back); the same answer whether or not another account has it.
+   */
+  setEmail(change: { email: string; currentPassword: string }): Promise<EmailState>;
+  /**
+   * `POST /auth/email/verify` with the `token` of the message's link; needs no
+   * session. Rejects with code `invalid_grant` for a bad, used or expired token.
+   */
+  verifyEmail(token: string): Promise<void>;
   /**
    * `fetch` with `Authorization: Bearer <access token>`, refreshed as needed.
    * A relative URL is resolved against `baseUrl`. Resolves with the response,
@@ -554,6 +576,20 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       await call<void>('POST', '/auth/password', {
         body: { current_password: currentPassword, new_password: newPassword },
       });
+    },
+
+    async setEmail({ email, currentPassword }) {
+      return call<EmailState>('POST', '/auth/email', {
+        body: { email, current_password: currentPassword },
+      });
+    },
+
+    async verifyEmail(token) {
+      const response = await sendWithRetry(
+        () => jsonRequest('POST', '/auth/email/verify', { token }),
+        false,
+      );
+      if (!response.ok) throw await errorOf(response);
     },
 
     async fetch(input, init) {

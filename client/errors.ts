@@ -13,6 +13,8 @@ export type ApiErrorCode =
   | 'invalid_token'
   | 'forbidden'
   | 'mfa_required'
+  /** A REST API behind the authorizer: the token lacks a scope the route requires. */
+  | 'insufficient_scope'
   | 'not_found'
   | 'username_taken'
   | 'too_many_requests'

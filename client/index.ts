@@ -11,6 +11,7 @@
  * ```
  */
 export type {
+  EmailState,
   ErrorBody,
   Me,
   RegisteredUser,

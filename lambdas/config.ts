@@ -25,29 +25,21 @@ export const ENV = envNames(FUNCTION_SETTINGS);
 /** The parsed value of every function setting. */
 export type FunctionSettings = Values<typeof FUNCTION_SETTINGS>;
 
-const DEFAULTED = [
-  'audience',
-  'accessTokenTtlSeconds',
-  'refreshTokenTtlSeconds',
-  'refreshGraceSeconds',
-  'maxSessionsPerUser',
-  'loginLockoutThreshold',
-  'loginLockoutMaxSeconds',
-  'loginAccountCeilingPerHour',
-] as const;
-type Defaulted = (typeof DEFAULTED)[number];
-
-function defaultsOf(): { readonly [K in Defaulted]: (typeof FUNCTION_SETTINGS)[K]['default'] } {
-  return Object.fromEntries(DEFAULTED.map((name) => [name, FUNCTION_SETTINGS[name].default])) as {
-    readonly [K in Defaulted]: (typeof FUNCTION_SETTINGS)[K]['default'];
-  };
-}
-
 /**
- * The default of every function setting that has one. Built by a call marked
- * pure, so a bundle that never reads it (the authorizer's) leaves it out.
+ * The default of every function setting that has one. Built in a call marked
+ * pure so that a bundle that never reads it (the authorizer's, near its
+ * ceiling) leaves it out: esbuild keeps a plain object of property reads.
  */
-export const DEFAULTS = /* @__PURE__ */ defaultsOf();
+export const DEFAULTS = /* @__PURE__ */ (() => ({
+  audience: FUNCTION_SETTINGS.audience.default,
+  accessTokenTtlSeconds: FUNCTION_SETTINGS.accessTokenTtlSeconds.default,
+  refreshTokenTtlSeconds: FUNCTION_SETTINGS.refreshTokenTtlSeconds.default,
+  refreshGraceSeconds: FUNCTION_SETTINGS.refreshGraceSeconds.default,
+  maxSessionsPerUser: FUNCTION_SETTINGS.maxSessionsPerUser.default,
+  loginLockoutThreshold: FUNCTION_SETTINGS.loginLockoutThreshold.default,
+  loginLockoutMaxSeconds: FUNCTION_SETTINGS.loginLockoutMaxSeconds.default,
+  loginAccountCeilingPerHour: FUNCTION_SETTINGS.loginAccountCeilingPerHour.default,
+}))();
 
 export interface TokenSettings extends VerifiedTokenSettings {
   /** The `client_id` of every access token issued (RFC 9068). */

@@ -28,6 +28,19 @@ export class InvalidRequestError extends AuthError {
   override readonly name = 'InvalidRequestError';
 }
 
+/**
+ * 400 `invalid_grant` (OAuth's code for a bad grant): a verification or
+ * reset token that is unknown, used, superseded or expired. It changes nothing.
+ */
+export class InvalidGrantError extends AuthError {
+  readonly code = 'invalid_grant';
+  override readonly name = 'InvalidGrantError';
+
+  constructor(message: string = ERROR_MESSAGES.invalidGrant) {
+    super(message);
+  }
+}
+
 /** 401 without `WWW-Authenticate`: unknown user, wrong password. */
 export class InvalidCredentialsError extends AuthError {
   readonly code = 'invalid_credentials';

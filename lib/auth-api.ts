@@ -49,9 +49,19 @@ export interface AuthApiProps {
   targets: GrantTargets;
 }
 
-/** The routes this deployment serves: all of `ROUTES`, minus register when sign-up is closed. */
-export function deployedRoutes(config: Pick<StackConfig, 'signupOpen'>): RouteSpec[] {
-  return ROUTES.filter((route) => config.signupOpen || route.id !== SIGNUP_ROUTE_ID);
+/**
+ * The routes this deployment serves: all of `ROUTES`, minus register when
+ * sign-up is closed, minus the e-mail routes when no sender is configured
+ * (`emailFrom`).
+ */
+export function deployedRoutes(
+  config: Pick<StackConfig, 'signupOpen'> & Partial<Pick<StackConfig, 'emailFrom'>>,
+): RouteSpec[] {
+  return ROUTES.filter(
+    (route) =>
+      (config.signupOpen || route.id !== SIGNUP_ROUTE_ID) &&
+      (config.emailFrom !== undefined || route.email !== 'only'),
+  );
 }
 
 /**

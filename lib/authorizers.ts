@@ -10,15 +10,28 @@
  *
  * Caching is off unless asked for: a cached Allow outlives a logout for as
  * long as it is cached, which is the one promise this project makes.
+ *
+ * Route requirements (scopes a route needs) are given here, at attachment,
+ * and written into the API's stage variables, where the shared authorizer
+ * reads them at request time (`lambdas/contract/route-requirements.ts`): a
+ * REST API then gets a REQUEST authorizer (a TOKEN event carries no stage
+ * variables) and gateway responses that answer the authorizer's Deny with
+ * 403 `insufficient_scope`; an HTTP API with a result cache gets the route
+ * key as an identity source, so a cached answer is never reused for another
+ * route.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
+  type CfnStage,
   type IAuthorizer,
   IdentitySource,
+  RequestAuthorizer,
   type RestApiBase,
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
 import type {
+  CfnStage as CfnHttpStage,
+  HttpApi,
   HttpRouteAuthorizerBindOptions,
   HttpRouteAuthorizerConfig,
   IHttpApi,
@@ -31,7 +44,16 @@ import {
 import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { BEARER_HEADER_PATTERN } from '../lambdas/contract/bearer';
+import { SCOPED_API_GATEWAY_RESPONSES } from '../lambdas/contract/gateway-responses';
+import {
+  MAX_REQUIREMENT_CHUNKS,
+  type RouteRequirements,
+  requirementVariables,
+} from '../lambdas/contract/route-requirements';
+import { SCOPE_NAME, SCOPE_NAME_SHAPE } from '../lambdas/contract/scopes';
 import { addGatewayResponses } from './gateway-responses';
+
+export type { RouteRequirement, RouteRequirements } from '../lambdas/contract/route-requirements';
 
 /** A deployment's authorizer function as one stack may use it. */
 export interface AuthorizerSource {
@@ -62,6 +84,12 @@ export interface RestAuthorizerOptions {
   readonly gatewayResponses?: boolean;
   /** Browser origins for the CORS headers of those gateway responses. Default: none. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * What routes require beyond a live token, by `METHOD /path` as the API
+   * names the resource: `{ 'POST /notes': { scopes: ['notes:write'] } }`.
+   * Default: none, every route takes any live token.
+   */
+  readonly requirements?: RouteRequirements;
 }
 
 export interface HttpAuthorizerOptions {
@@ -70,6 +98,53 @@ export interface HttpAuthorizerOptions {
    * own default is 5 minutes). A cached Allow outlives a logout.
    */
   readonly resultsCacheTtl?: Duration;
+  /**
+   * What routes require beyond a live token, by route key:
+   * `{ 'POST /notes': { scopes: ['notes:write'] } }`. Give them all in the
+   * first `httpAuthorizer()` of an API (it is created once per API).
+   */
+  readonly requirements?: RouteRequirements;
+}
+
+/** `METHOD /path`, as a REST resource or an HTTP API route key names a route. */
+const ROUTE_KEY = /^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*$/;
+
+/**
+ * The stage variables that carry `requirements`, checked at synth: route
+ * keys, scope names, and a table that fits the variables.
+ */
+export function requirementStageVariables(requirements: RouteRequirements): Record<string, string> {
+  for (const [route, requirement] of Object.entries(requirements)) {
+    if (!ROUTE_KEY.test(route)) {
+      throw new Error(
+        `Route requirement "${route}": a route is "METHOD /path", e.g. "POST /notes".`,
+      );
+    }
+    const bad = (requirement.scopes ?? []).find((scope) => !SCOPE_NAME.test(scope));
+    if (bad !== undefined) {
+      throw new Error(
+        `Route requirement "${route}": scopes are ${SCOPE_NAME_SHAPE}, got "${bad}".`,
+      );
+    }
+  }
+  const variables = requirementVariables(requirements);
+  if (Object.keys(variables).length > MAX_REQUIREMENT_CHUNKS) {
+    throw new Error(
+      `Route requirements take ${Object.keys(variables).length} stage variables of 512 characters; at most ${MAX_REQUIREMENT_CHUNKS}.`,
+    );
+  }
+  return variables;
+}
+
+/** Sets `variables` on a stage, beside any the API has. */
+function addStageVariables(
+  stage: CfnStage | CfnHttpStage,
+  property: 'Variables' | 'StageVariables',
+  variables: Record<string, string>,
+): void {
+  for (const [name, value] of Object.entries(variables)) {
+    stage.addPropertyOverride(`${property}.${name}`, value);
+  }
 }
 
 /**
@@ -82,8 +157,25 @@ export function restAuthorizer(
   options: RestAuthorizerOptions = {},
 ): IAuthorizer {
   const existing = api.node.tryFindChild(USER_API_AUTHORIZER_ID);
-  if (existing instanceof TokenAuthorizer) return existing;
-  if (options.gatewayResponses ?? true) addGatewayResponses(api, options.corsOrigins ?? []);
+  if (existing instanceof TokenAuthorizer || existing instanceof RequestAuthorizer) return existing;
+  const variables = requirementStageVariables(options.requirements ?? {});
+  const scoped = Object.keys(variables).length > 0;
+  if (options.gatewayResponses ?? true) {
+    addGatewayResponses(
+      api,
+      options.corsOrigins ?? [],
+      scoped ? SCOPED_API_GATEWAY_RESPONSES : undefined,
+    );
+  }
+  if (scoped) {
+    addStageVariables(api.deploymentStage.node.defaultChild as CfnStage, 'Variables', variables);
+    // A TOKEN event carries no stage variables: the REQUEST authorizer reads the same header.
+    return new RequestAuthorizer(api, USER_API_AUTHORIZER_ID, {
+      handler: source.authorizerFunctionIn(api),
+      identitySources: [IdentitySource.header(AUTHORIZATION_HEADER)],
+      resultsCacheTtl: options.resultsCacheTtl ?? Duration.seconds(0),
+    });
+  }
   return new TokenAuthorizer(api, USER_API_AUTHORIZER_ID, {
     handler: source.authorizerFunctionIn(api),
     identitySource: IdentitySource.header(AUTHORIZATION_HEADER),
@@ -110,13 +202,27 @@ export function httpAuthorizer(
       const api = bindOptions.route.httpApi;
       let authorizer = httpAuthorizers.get(api);
       if (!authorizer) {
+        const variables = requirementStageVariables(options.requirements ?? {});
+        const scoped = Object.keys(variables).length > 0;
+        const cacheTtl = options.resultsCacheTtl ?? Duration.seconds(0);
+        if (scoped) {
+          const stage = (api as HttpApi).defaultStage?.node.defaultChild as
+            | CfnHttpStage
+            | undefined;
+          if (!stage) throw new Error("Route requirements need the HTTP API's default stage.");
+          addStageVariables(stage, 'StageVariables', variables);
+        }
         authorizer = new HttpLambdaAuthorizer(
           USER_API_AUTHORIZER_ID,
           source.authorizerFunctionIn(bindOptions.route),
           {
-            identitySource: [`$request.header.${AUTHORIZATION_HEADER}`],
+            identitySource: [
+              `$request.header.${AUTHORIZATION_HEADER}`,
+              // A cached answer is one route's: never reused for a stricter one.
+              ...(scoped && cacheTtl.toSeconds() > 0 ? ['$context.routeKey'] : []),
+            ],
             responseTypes: [HttpLambdaResponseType.SIMPLE],
-            resultsCacheTtl: options.resultsCacheTtl ?? Duration.seconds(0),
+            resultsCacheTtl: cacheTtl,
           },
         );
         httpAuthorizers.set(api, authorizer);

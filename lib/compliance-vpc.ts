@@ -22,10 +22,12 @@ export const GATEWAY_ENDPOINT_SERVICES = ['dynamodb', 's3'] as const;
 
 /**
  * Interface endpoints ($0.01 per AZ-hour each, docs/deploy.md): KMS (token
- * signing, the public key reader) and SSM; SES joins them once the functions
- * send e-mail.
+ * signing, the public key reader) and SSM.
  */
 export const INTERFACE_ENDPOINT_SERVICES = ['kms', 'ssm'] as const;
+
+/** The SES API's interface endpoint (`email`, not SMTP's), added when the stack sends e-mail. */
+export const EMAIL_ENDPOINT_SERVICE = 'email';
 
 /** A VPC given by its ids, never looked up: synth needs no AWS credentials. */
 export interface VpcIds {
@@ -51,6 +53,8 @@ export function vpcIdsOf(config: StackConfig): VpcIds | undefined {
 
 export interface ComplianceVpcProps {
   ids: VpcIds;
+  /** The functions send e-mail through SES (`emailFrom` is set): SES's API endpoint too. */
+  sendsEmail?: boolean;
 }
 
 /** The security groups and endpoints of the functions' VPC placement. */
@@ -110,7 +114,11 @@ export class ComplianceVpc extends Construct {
         routeTableIds: ids.routeTableIds,
       });
     }
-    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+    const interfaceServices = [
+      ...INTERFACE_ENDPOINT_SERVICES,
+      ...(props.sendsEmail ? [EMAIL_ENDPOINT_SERVICE] : []),
+    ];
+    for (const service of interfaceServices) {
       this.endpoints[service] = new CfnVPCEndpoint(this, endpointId(service), {
         vpcId: ids.vpcId,
         serviceName: `com.amazonaws.${region}.${service}`,

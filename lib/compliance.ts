@@ -153,7 +153,10 @@ export class ComplianceProfile extends Construct {
 
     const vpcIds = vpcIdsOf(config);
     if (vpcIds) {
-      const network = new ComplianceVpc(this, 'Network', { ids: vpcIds });
+      const network = new ComplianceVpc(this, 'Network', {
+        ids: vpcIds,
+        sendsEmail: config.emailFrom !== undefined,
+      });
       for (const fn of parts.functions) network.place(fn);
       this.network = network;
     }

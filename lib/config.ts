@@ -8,6 +8,7 @@
  */
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
+import { EMAIL_SETTINGS } from '../lambdas/contract/email-settings';
 import {
   ConfigError,
   parseSetting,
@@ -28,8 +29,11 @@ function withContext<R extends Registry>(registry: R): WithContext<R> {
   ) as WithContext<R>;
 }
 
+/** Every function setting the stack hands over: the common ones and the e-mail functions'. */
+const ALL_FUNCTION_SETTINGS = { ...FUNCTION_SETTINGS, ...EMAIL_SETTINGS };
+
 /** Every setting the stack reads from context: the function settings that have a key, and its own. */
-export const CONTEXT_SETTINGS = { ...withContext(FUNCTION_SETTINGS), ...STACK_SETTINGS };
+export const CONTEXT_SETTINGS = { ...withContext(ALL_FUNCTION_SETTINGS), ...STACK_SETTINGS };
 
 /** The context key of each stack setting, by its `StackConfig` name. */
 export const CONTEXT_KEYS = Object.fromEntries(
@@ -37,7 +41,7 @@ export const CONTEXT_KEYS = Object.fromEntries(
 ) as { [K in keyof typeof CONTEXT_SETTINGS]: (typeof CONTEXT_SETTINGS)[K]['context'] };
 
 /** The function settings the stack hands to every function, from its context. */
-const FORWARDED = withContext(FUNCTION_SETTINGS);
+const FORWARDED = withContext(ALL_FUNCTION_SETTINGS);
 
 type ContextValues = Values<typeof CONTEXT_SETTINGS>;
 
@@ -124,6 +128,11 @@ function checked(read: ContextReader): StackConfig {
     return parseSetting(setting, read(setting.context), 'context') as number;
   };
   checkVpcIds(values);
+  if (values.emailFrom !== undefined && values.emailLinkBaseUrl === undefined) {
+    throw new StackConfigError(
+      `Context "${s.emailLinkBaseUrl.context}" is required with "${s.emailFrom.context}": the page the messages' links open.`,
+    );
+  }
   const stackName = values.stackName ?? `ServerlessJwtAuth-${values.stageName.replace(/_/g, '-')}`;
   return withoutUndefined({
     ...values,

@@ -10,12 +10,18 @@ import type { MethodDeploymentOptions } from 'aws-cdk-lib/aws-apigateway';
 import type { RouteSpec } from '../lambdas/contract/routes';
 import type { StackConfig } from './config';
 
-/** Route ids (from `ROUTES`) of login, register, password change and refresh. */
+/**
+ * Route ids (from `ROUTES`) of login, register, password change and refresh,
+ * and of the e-mail routes: setting an address (a password check) and
+ * verifying one (a token guess), which exist only where e-mail is on.
+ */
 export const CREDENTIAL_ROUTE_IDS: readonly string[] = [
   'Login',
   'Register',
   'ChangePassword',
   'Refresh',
+  'EmailChange',
+  'EmailVerify',
 ];
 
 /** The route id of refresh: its own throttle and WAF rule. */

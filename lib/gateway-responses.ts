@@ -45,9 +45,13 @@ export function corsHeaders(corsOrigins: readonly string[]): Record<string, stri
   );
 }
 
-/** Adds one gateway response per entry of `GATEWAY_RESPONSES`. */
-export function addGatewayResponses(api: RestApiBase, corsOrigins: readonly string[]) {
-  for (const [type, spec] of Object.entries(GATEWAY_RESPONSES) as [
+/** Adds one gateway response per entry of `responses` (default `GATEWAY_RESPONSES`). */
+export function addGatewayResponses(
+  api: RestApiBase,
+  corsOrigins: readonly string[],
+  responses: Record<GatewayResponseType, GatewayResponseSpec> = GATEWAY_RESPONSES,
+) {
+  for (const [type, spec] of Object.entries(responses) as [
     GatewayResponseType,
     GatewayResponseSpec,
   ][]) {

@@ -23,6 +23,12 @@ export interface GrantTargets {
   totpKey?: IKey;
   /** Envelope mode: the symmetric key the signing private key is encrypted under. */
   envelopeKey?: IKey;
+  /**
+   * E-mail on (`emailFrom`): the SES resources the e-mail functions may send
+   * through: the sender's identities (the address and its domain, whichever
+   * of the two is verified) and the configuration set, if any.
+   */
+  email?: { resources: string[] };
 }
 
 /** The IAM statements a function spec asks for; empty tables and keys yield none. */
@@ -55,6 +61,15 @@ export function statementsFor(spec: FunctionSpec, targets: GrantTargets): Policy
         sid: 'RefreshTokenKey',
         actions: [...spec.refreshKey],
         resources: [targets.refreshKey.keyArn],
+      }),
+    );
+  }
+  if (spec.email && targets.email) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'SendEmail',
+        actions: ['ses:SendEmail'],
+        resources: targets.email.resources,
       }),
     );
   }

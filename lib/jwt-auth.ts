@@ -69,7 +69,9 @@ export function jwtAuthConfig(props: JwtAuthSettings, stackName: string): StackC
   const byContextKey = new Map<string, unknown>(
     Object.entries(CONTEXT_KEYS).map(([prop, key]) => [key, props[prop as keyof JwtAuthSettings]]),
   );
-  return { ...readStackConfig((key) => byContextKey.get(key)), stackName };
+  const config = readStackConfig((key) => byContextKey.get(key));
+  // RFC 9068's client_id: the stack's name unless given.
+  return { ...config, stackName, clientId: props.clientId ?? stackName };
 }
 
 /** serverless-jwt-auth in any stack. */
@@ -145,6 +147,7 @@ export class JwtAuth extends Construct implements IJwtAuth, AuthorizerSource {
     const targets = {
       ...baseTargets,
       ...(this.envelopeKey ? { envelopeKey: this.envelopeKey.key } : {}),
+      ...(config.emailFrom ? { email: { resources: sesResources(stack, config) } } : {}),
     };
     this.signingPublicKey = new SigningPublicKey(this, 'SigningPublicKey', {
       keys: this.signingKey.keys,
@@ -382,4 +385,29 @@ function warnOfKmsBudget(scope: Construct, config: StackConfig): void {
     'serverless-jwt-auth:kmsBudget',
     `refreshTokenFormat=jwt signs twice per login or refresh: at their throttles they could ask KMS for ${signs} signatures/s, more than half the ${KMS_ECC_SIGN_QUOTA_PER_SECOND}/s ECC quota; lower credentialThrottleRateLimit and refreshThrottleRateLimit, or issue opaque refresh tokens.`,
   );
+}
+
+/**
+ * What the e-mail functions may send through: `ses:SendEmail` authorizes on
+ * the sender's identity, which is the address itself or its domain
+ * (whichever is verified in SES), and on the configuration set if one is
+ * named. Nothing else: not another sender, not another set.
+ */
+function sesResources(stack: Stack, config: StackConfig): string[] {
+  const from = config.emailFrom as string;
+  const identity = (name: string) =>
+    stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+  return [
+    identity(from),
+    identity(from.slice(from.lastIndexOf('@') + 1)),
+    ...(config.emailConfigurationSet
+      ? [
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: config.emailConfigurationSet,
+          }),
+        ]
+      : []),
+  ];
 }

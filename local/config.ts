@@ -13,6 +13,7 @@ import {
   readTokenSettings,
   type TokenSettings,
 } from '../lambdas/config';
+import { EMAIL_SETTINGS } from '../lambdas/contract/email-settings';
 import { envNames, settingsFromEnv } from '../lambdas/contract/setting-values';
 import { LOCAL_SETTINGS } from './settings';
 
@@ -51,6 +52,8 @@ export interface LocalConfig {
 export function readLocalConfig(env: Env = process.env, cwd: string = process.cwd()): LocalConfig {
   const local = settingsFromEnv(LOCAL_SETTINGS, env);
   const settings: FunctionSettings = readFunctionSettings(env);
+  // The e-mail functions' settings too (npm start fills in the sender and the link's page).
+  settingsFromEnv(EMAIL_SETTINGS, env);
   const signingKeyFiles = local.signingKeys ?? [];
   return {
     port: local.port,

@@ -65,6 +65,13 @@ export interface GatewayAuthorizer {
   validationExpression?: string;
   /** Result cache TTL, keyed by the token; 0 (the default) caches nothing. */
   resultTtlSeconds?: number;
+  /**
+   * `REQUEST`: the event carries the request's route and the stage's
+   * variables (a user's API with route requirements). Default `TOKEN`.
+   */
+  type?: 'TOKEN' | 'REQUEST';
+  /** The stage's variables, for a `REQUEST` authorizer. */
+  stageVariables?: Record<string, string>;
 }
 
 /** Builds the gateway's own answer of a type; `headers` are the request's, for mapped header values. */
@@ -286,8 +293,25 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   /** Authorizer results by token, while their TTL lasts; the policy is re-read for every method ARN. */
   const resultCache = new Map<string, { result: unknown; until: number }>();
 
-  async function authorize(token: string, request: IncomingRequest): Promise<AuthorizerOutcome> {
-    const event: APIGatewayTokenAuthorizerEvent = tokenAuthorizerEvent(token, request);
+  async function authorize(
+    token: string,
+    request: IncomingRequest,
+    spec: GatewayRoute,
+  ): Promise<AuthorizerOutcome> {
+    const tokenEvent: APIGatewayTokenAuthorizerEvent = tokenAuthorizerEvent(token, request);
+    // A REQUEST event: the route and the stage's variables (its identity source, the cache key, is the header).
+    const event =
+      authorizerSpec.type === 'REQUEST'
+        ? {
+            type: 'REQUEST',
+            methodArn: tokenEvent.methodArn,
+            resource: spec.path,
+            path: request.path,
+            httpMethod: request.method.toUpperCase(),
+            headers: request.headers,
+            stageVariables: authorizerSpec.stageVariables ?? null,
+          }
+        : tokenEvent;
     const cached = resultCache.get(token);
     if (cached && cached.until > Date.now())
       return readAuthorizerResult(cached.result, event.methodArn);
@@ -367,7 +391,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       if (!matchesValidationExpression(token, authorizerSpec.validationExpression)) {
         return respond('UNAUTHORIZED', { requestId, headers });
       }
-      const outcome = await authorize(token, request);
+      const outcome = await authorize(token, request, spec);
       if (outcome.kind === 'refused') return respond(outcome.response, { requestId, headers });
       authorizerContext = outcome.context;
     } else if (spec.auth === 'iam') {

@@ -3,8 +3,10 @@
  * in AWS. The local server sets it once before the first handler loads; the
  * gateway itself never touches `process.env`.
  */
+import { join } from 'node:path';
 import { ENV, type Env, LEGACY_DEFAULT_ISSUER } from '../lambdas/config';
 import { type TableNames, tableEnvironment, tableNamesIn } from '../lambdas/contract/tables';
+import { EMAIL_ENV } from '../lambdas/email-config';
 import type { LocalCredential } from './request-signature';
 import { LOCAL_TABLE_NAMES } from './tables';
 
@@ -78,6 +80,22 @@ export function credentialEnv(env: Env, credential: LocalCredential): Env {
   };
 }
 
+/** The sender of local mode's messages, unless `EMAIL_FROM` names another. */
+export const LOCAL_EMAIL_FROM = 'no-reply@localhost';
+
+/**
+ * Local mode always has e-mail: messages go to `DATA_DIR/outbox/` as .eml
+ * files (`lambdas/mail/outbox.ts`), and their links open the demo page unless
+ * `EMAIL_LINK_BASE_URL` names another.
+ */
+function emailEnv(env: Env, dataDir: string, baseUrl: string): Env {
+  return {
+    [EMAIL_ENV.emailFrom]: env[EMAIL_ENV.emailFrom]?.trim() || LOCAL_EMAIL_FROM,
+    [EMAIL_ENV.emailLinkBaseUrl]: env[EMAIL_ENV.emailLinkBaseUrl]?.trim() || `${baseUrl}/`,
+    [EMAIL_ENV.emailOutboxDir]: join(dataDir, 'outbox'),
+  };
+}
+
 /** The variables to set for the handlers. The signing key lives in the data folder so tokens survive restarts. */
 export function handlerEnvironment(options: {
   env: Env;
@@ -93,7 +111,10 @@ export function handlerEnvironment(options: {
 }): Env {
   return {
     ...(options.baseUrl
-      ? oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? [])
+      ? {
+          ...oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? []),
+          ...emailEnv(options.env, options.dataDir, options.baseUrl),
+        }
       : {}),
     ...(options.credential
       ? credentialEnv(options.env, options.credential)

@@ -11,7 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AuthApiStack } from '../lib/auth-api-stack';
 import { complianceChecks } from '../lib/compliance-checks';
@@ -38,13 +38,15 @@ export const EXAMPLE_VPC = {
 };
 
 /**
- * Synthesizes the stack from these context values with AwsSolutions and every
- * pack of the profile, whether or not the profile is on, and returns each
- * plugin's report and the synth error, if any. `extend` may add to the stack
+ * Synthesizes the stack from these context values with the validation
+ * plugins `checks` makes, and returns each plugin's report and the synth
+ * error, if any (a plugin with an unacknowledged finding fails the synth and
+ * writes `validation-report.json` either way). `extend` may add to the stack
  * before synthesis.
  */
-export function synthWithEveryPack(
+export function synthWithChecks(
   context: Record<string, unknown>,
+  checks: (app: App) => IPolicyValidationPlugin[],
   extend?: (stack: AuthApiStack) => void,
 ): { error: unknown; reports: PluginReport[] } {
   const outdir = mkdtempSync(join(tmpdir(), 'compliance-'));
@@ -57,7 +59,7 @@ export function synthWithEveryPack(
     const config = readStackConfig((key) => app.node.tryGetContext(key));
     const stack = new AuthApiStack(app, 'ComplianceStack', { config });
     extend?.(stack);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), ...complianceChecks(app));
+    Validations.of(app).addPlugins(...checks(app));
     let error: unknown;
     try {
       app.synth();
@@ -69,6 +71,18 @@ export function synthWithEveryPack(
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** AwsSolutions and every pack of the profile, whether or not the profile is on. */
+export function synthWithEveryPack(
+  context: Record<string, unknown>,
+  extend?: (stack: AuthApiStack) => void,
+): { error: unknown; reports: PluginReport[] } {
+  return synthWithChecks(
+    context,
+    (app) => [new AwsSolutionsChecks(app), ...complianceChecks(app)],
+    extend,
+  );
 }
 
 /** Failing (unacknowledged) rules per plugin; a plugin without findings counts 0. */

@@ -44,6 +44,7 @@ import {
   type UserRecord,
   type UserRoleStore,
   type UserStore,
+  verifiedEmailOf,
 } from './ports';
 import type { RevokeSessionDeps } from './revoke-session';
 import { assertRoleName, type RoleScopes, scopesOf, withRole } from './roles';
@@ -124,6 +125,10 @@ export interface UserOverview {
   statusNote?: string;
   credentialsVersion: number;
   roles: string[];
+  /** The account's e-mail address, if any (recovery). */
+  email?: string;
+  /** Whether that address is verified; false without one. */
+  emailVerified: boolean;
   liveSessions: number;
   /** `null` when lockout is not tracked here; `undefined` fields: no failures recorded. */
   lockout: LockoutState | null;
@@ -173,6 +178,8 @@ export async function showUser(deps: AdminDeps, rawName: string): Promise<UserOv
     ...(user.statusNote ? { statusNote: user.statusNote } : {}),
     credentialsVersion: credentialsVersionOf(user),
     roles: rolesOf(user),
+    ...(user.email ? { email: user.email } : {}),
+    emailVerified: verifiedEmailOf(user) !== undefined,
     liveSessions: sessions.length,
     lockout: lockout === null ? null : (lockout ?? { failures: 0 }),
   };

@@ -231,6 +231,23 @@ export interface UserRecord {
   /** The operator's reason, if given. */
   statusNote?: string;
   /**
+   * The account's e-mail address, normalised (`auth/email-address.ts`).
+   * Absent on items stored before e-mail existed, and when none was given.
+   */
+  email?: string;
+  /** Whether `email` came back verified; absent (items stored before it existed): not verified. */
+  emailVerified?: boolean;
+  /** When it was verified (ISO 8601). */
+  emailVerifiedAt?: string;
+  /** SHA-256 (base64url) of the one verification token of `email` still open; absent: none. */
+  emailTokenHash?: string;
+  /** Its end, epoch seconds. */
+  emailTokenExpiresAt?: number;
+  /** SHA-256 (base64url) of the one password-reset token still open; absent: none. */
+  resetTokenHash?: string;
+  /** Its end, epoch seconds. */
+  resetTokenExpiresAt?: number;
+  /**
    * The user's roles, sorted (`auth/roles.ts`). Absent on items stored
    * before roles existed: none.
    */
@@ -242,6 +259,38 @@ export interface UserRecord {
    * each: a code is found by its hash and used up by removing its key.
    */
   recoveryCodes?: Record<string, string>;
+}
+
+/** Whether the account has a verified address; false for items stored before e-mail existed. */
+export function verifiedEmailOf(
+  user: Pick<UserRecord, 'email' | 'emailVerified'>,
+): string | undefined {
+  return user.emailVerified === true ? user.email : undefined;
+}
+
+/**
+ * A new, unverified address on an account, with the hash and end of the one
+ * token that can verify it (none when the address belongs to another
+ * account: nothing is sent to verify it). The same write ends every open
+ * reset token: a reset link sent to the old address no longer works.
+ */
+export interface EmailChange {
+  username: string;
+  userId: string;
+  email: string;
+  token?: { hash: string; expiresAt: number };
+}
+
+/** The address came back verified: the token that proved it, checked in the write. */
+export interface EmailConfirmation {
+  username: string;
+  userId: string;
+  email: string;
+  tokenHash: string;
+  /** ISO 8601. */
+  at: string;
+  /** Epoch seconds: the token must end after it. */
+  now: number;
 }
 
 /** The roles of a user; none for an item stored before the attribute existed. */
@@ -376,6 +425,80 @@ export interface UserStore {
   disable(change: StatusChange): Promise<boolean>;
   /** Clears the disabled mark, one conditional write; false when no user `userId` has this name. */
   enable(change: StatusChange): Promise<boolean>;
+}
+
+/** The owner of a verified address: one item per address, so one owner per address. */
+export interface AddressClaim {
+  email: string;
+  userId: string;
+  username: string;
+  /** ISO 8601. */
+  verifiedAt: string;
+}
+
+/** What a recovery token is for. */
+export type RecoveryPurpose = 'verify_email' | 'reset_password';
+
+/** An outstanding recovery token, found by the hash of the token (never the token itself). */
+export interface RecoveryTokenRecord {
+  tokenHash: string;
+  purpose: RecoveryPurpose;
+  userId: string;
+  username: string;
+  /** The address being verified (`verify_email`). */
+  email?: string;
+  /** Epoch seconds; the TTL attribute too, but checked in code (TTL deletes late). */
+  expiresAt: number;
+}
+
+/**
+ * Recovery's state: the recovery table (verified addresses' owners,
+ * outstanding tokens) and the e-mail attributes of the user items, which
+ * only the e-mail functions write (a store of its own, like the MFA writes,
+ * so that no other function bundles it).
+ */
+export interface RecoveryStore {
+  /**
+   * Sets a new unverified address and its token, and removes any reset
+   * token, in one conditional write; false when no user `userId` has this name.
+   */
+  setEmail(change: EmailChange): Promise<boolean>;
+  /**
+   * Marks the address verified and forgets its token, in one write
+   * conditional on the address and the token hash being the item's and the
+   * token not having ended: of concurrent callers one gets true.
+   */
+  confirmEmail(confirmation: EmailConfirmation): Promise<boolean>;
+
+  /**
+   * Records `claim.userId` as the address's owner, one conditional put: when
+   * nobody owns it, when it already does, or when `replacing` (the userId of
+   * an owner that no longer holds the address) still does. False otherwise.
+   */
+  claimAddress(claim: AddressClaim, replacing?: string): Promise<boolean>;
+  /** The address's owner record, strongly consistent. */
+  findAddress(email: string): Promise<AddressClaim | undefined>;
+  /** Deletes the address's owner record if it is still `userId`'s. */
+  releaseAddress(email: string, userId: string): Promise<void>;
+  saveToken(token: RecoveryTokenRecord): Promise<void>;
+  /** The token record, strongly consistent, even past its end (the caller checks it). */
+  findToken(tokenHash: string): Promise<RecoveryTokenRecord | undefined>;
+  deleteToken(tokenHash: string): Promise<void>;
+}
+
+/** One message to one address: plain text, short, never the username. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  /** The link the message carries, if any (the outbox prints it). */
+  link?: string;
+}
+
+/** Sends e-mail: Amazon SES in AWS, an outbox folder locally. */
+export interface MailSender {
+  /** Sends one message; `UnavailableError` when it cannot, within a bounded time. */
+  send(mail: OutgoingMail): Promise<void>;
 }
 
 /** An operator's writes of roles on the Users item (the admin CLI only: no function changes roles). */

@@ -39,14 +39,21 @@ export type TokensBody = z.infer<typeof tokensBody>;
 export const registeredBody = z.strictObject({ user_id: z.string(), username: z.string() });
 export type RegisteredBody = z.infer<typeof registeredBody>;
 
-/** 200 of `GET /auth/me`: who the access token belongs to, and when it ends. */
+/** 200 of `GET /auth/me`: who the access token belongs to, when it ends, and the account's address. */
 export const meBody = z.strictObject({
   user_id: z.string(),
   username: z.string(),
   session_id: z.string(),
   expires_at: instant(),
+  /** The account's address, normalised; `null` when it has none. */
+  email: z.nullable(z.string()),
+  email_verified: z.boolean(),
 });
 export type MeBody = z.infer<typeof meBody>;
+
+/** 202 of `POST /auth/email`: the address as stored, and whether it is verified (false until its link comes back). */
+export const emailStateBody = z.strictObject({ email: z.string(), email_verified: z.boolean() });
+export type EmailStateBody = z.infer<typeof emailStateBody>;
 
 /** One live session of the caller. */
 export const sessionSummaryBody = z.strictObject({
@@ -135,5 +142,6 @@ export const authorizationServerMetadataBody = z.strictObject({
   token_endpoint_auth_methods_supported: z.array(z.string()),
   revocation_endpoint_auth_methods_supported: z.array(z.string()),
   introspection_endpoint_auth_methods_supported: z.array(z.string()),
+  scopes_supported: z.optional(z.array(z.string())),
 });
 export type AuthorizationServerMetadataBody = z.infer<typeof authorizationServerMetadataBody>;

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   forbidden: 403,
   mfa_required: 403,
+  insufficient_scope: 403,
   not_found: 404,
   username_taken: 409,
   too_many_requests: 429,
@@ -36,10 +37,12 @@ export const ERROR_MESSAGES = {
   invalidRequest: 'The request is invalid.',
   invalidBody: 'The request body is invalid.',
   bodyTooLarge: 'The request body is too large.',
+  invalidGrant: 'The token is invalid, used or expired.',
   invalidCredentials: 'Invalid username or password.',
   wrongCurrentPassword: 'The current password is wrong.',
   invalidToken: 'The token is invalid, expired or revoked.',
   forbidden: 'Access to this resource is denied.',
+  insufficientScope: 'The token lacks a scope this route requires.',
   noSuchRoute: 'No such route.',
   noSuchSession: 'No such session.',
   usernameTaken: 'That username is taken.',
@@ -51,3 +54,10 @@ export const ERROR_MESSAGES = {
 
 /** The `WWW-Authenticate` challenge of every `invalid_token` answer (RFC 6750 §3). */
 export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
+
+/**
+ * The challenge of an `insufficient_scope` answer (RFC 6750 §3.1), without the
+ * `scope` parameter: a gateway response's headers are static or copied from
+ * the request, so they cannot name the route's scopes.
+ */
+export const INSUFFICIENT_SCOPE_CHALLENGE = 'Bearer error="insufficient_scope"';

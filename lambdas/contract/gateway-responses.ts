@@ -4,7 +4,13 @@
  * with the same status, headers and body. Messages come from `errors.ts`,
  * the headers every answer carries from `headers.ts`.
  */
-import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode, INVALID_TOKEN_CHALLENGE } from './errors';
+import {
+  ERROR_MESSAGES,
+  ERROR_STATUS,
+  type ErrorCode,
+  INSUFFICIENT_SCOPE_CHALLENGE,
+  INVALID_TOKEN_CHALLENGE,
+} from './errors';
 import { SECURITY_HEADERS } from './headers';
 
 export { INVALID_TOKEN_CHALLENGE };
@@ -79,4 +85,20 @@ export const GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseSpec>
     headers: { ...SECURITY_HEADERS },
     body: { error: 'internal_error', message: ERROR_MESSAGES.internalError },
   },
+};
+
+/**
+ * The gateway responses of a user's REST API with route requirements: the
+ * authorizer's explicit Deny of a route whose scopes the token lacks is
+ * API Gateway's ACCESS_DENIED, answered 403 `insufficient_scope` with RFC
+ * 6750's challenge. It is the only Deny there (a refused token is a 401), so
+ * unlike this service's own API, where ACCESS_DENIED is an IAM route's
+ * `forbidden`, nothing else answers it, unless the API has a resource
+ * policy of its own.
+ */
+export const SCOPED_API_GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayResponseSpec> = {
+  ...GATEWAY_RESPONSES,
+  ACCESS_DENIED: answer('insufficient_scope', ERROR_MESSAGES.insufficientScope, {
+    'WWW-Authenticate': INSUFFICIENT_SCOPE_CHALLENGE,
+  }),
 };

@@ -15,6 +15,8 @@
  * - `none` for the token and revocation endpoints: clients are public, the
  *   token itself is the proof (RFC 7009 §2.1 allows that for public clients).
  * - introspection: `aws_sigv4` (IAM) in AWS, `client_secret_basic` locally.
+ * - `scopes_supported`: the scopes of the role mapping, when there is one
+ *   (a role it does not name grants its own name, which no list can know).
  */
 import type { AuthorizationServerMetadataBody } from './bodies';
 
@@ -47,6 +49,7 @@ export function authorizationServerMetadata(
   issuer: string,
   baseUrl: string,
   introspectionAuth: IntrospectionAuthMethod,
+  scopesSupported: readonly string[] = [],
 ): AuthorizationServerMetadataBody {
   const base = baseUrl.replace(/\/+$/, '');
   return {
@@ -59,5 +62,6 @@ export function authorizationServerMetadata(
     token_endpoint_auth_methods_supported: ['none'],
     revocation_endpoint_auth_methods_supported: ['none'],
     introspection_endpoint_auth_methods_supported: [introspectionAuth],
+    ...(scopesSupported.length > 0 ? { scopes_supported: [...scopesSupported] } : {}),
   };
 }

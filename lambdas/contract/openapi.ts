@@ -15,6 +15,7 @@ import * as z from 'zod/mini';
 import { SESSIONS_PAGE } from '../auth/sessions';
 import {
   authorizationServerMetadataBody,
+  emailStateBody,
   errorBody,
   introspectionBody,
   jwksBody,
@@ -30,6 +31,8 @@ import { ERROR_STATUS, type ErrorCode, INVALID_TOKEN_CHALLENGE } from './errors'
 import { ISSUED_ID } from './ids';
 import {
   changePasswordBody,
+  emailChangeBody,
+  emailVerifyBody,
   introspectForm,
   loginBody,
   logoutBody,
@@ -54,7 +57,7 @@ const errorAnswer = (code: ErrorCode, meaning?: string) => ({
 /** The error answers, by the name each route lists them with. */
 const ERROR_RESPONSES = {
   invalidRequest: errorAnswer('invalid_request', 'malformed or missing input'),
-  invalidGrant: errorAnswer('invalid_grant', 'an MFA token that is bad, used up or expired'),
+  invalidGrant: errorAnswer('invalid_grant', 'bad, used, superseded or expired token'),
   invalidCredentials: errorAnswer('invalid_credentials', 'wrong username or password'),
   mfaRequired: errorAnswer(
     'mfa_required',
@@ -62,6 +65,10 @@ const ERROR_RESPONSES = {
   ),
   invalidToken: errorAnswer('invalid_token', 'bad, expired, revoked or reused token'),
   forbidden: errorAnswer('forbidden', 'refused by the firewall or the access policy'),
+  insufficientScope: errorAnswer(
+    'insufficient_scope',
+    "the token lacks a scope the route requires (a REST API of yours behind this service's authorizer)",
+  ),
   notFound: errorAnswer('not_found', 'no such route or session'),
   usernameTaken: errorAnswer('username_taken'),
   tooManyRequests: errorAnswer('too_many_requests', 'throttled or locked out'),
@@ -90,6 +97,9 @@ const ALWAYS: ErrorName[] = ['tooManyRequests', 'internalError'];
 const ROUTE_DOCS: Record<string, RouteDoc> = {
   Register: {
     summary: 'Create an account',
+    description:
+      'With an email (where e-mail is on), the address is stored unverified and a link to ' +
+      'verify it is sent to it; the answer is the same whether or not another account holds it.',
     request: { schema: registrationBody, mediaType: json, required: true },
     success: { status: 201, description: 'The new user', schema: registeredBody },
     errors: ['invalidRequest', 'usernameTaken', 'unavailable'],
@@ -163,6 +173,23 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     request: { schema: mfaVerifyBody, mediaType: json, required: true },
     success: { status: 200, description: 'The session’s first token pair', schema: tokensBody },
     errors: ['invalidRequest', 'invalidGrant', 'invalidCredentials', 'unavailable'],
+  },
+  EmailChange: {
+    summary: "Set or change the account's e-mail address (the current password again)",
+    description:
+      'The address is stored unverified and a link to verify it is sent to it; a verified ' +
+      'address it replaces is told. Where another account holds the address verified, the ' +
+      'answer is the same and that address gets a notice instead. Only where e-mail is on.',
+    request: { schema: emailChangeBody, mediaType: json, required: true },
+    success: { status: 202, description: 'The address as stored', schema: emailStateBody },
+    errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'notFound', 'unavailable'],
+  },
+  EmailVerify: {
+    summary: "Verify the account's e-mail address with the token of its link",
+    description: 'No Bearer token: the token is the proof. Only where e-mail is on.',
+    request: { schema: emailVerifyBody, mediaType: json, required: true },
+    success: { status: 204, description: 'The address is verified' },
+    errors: ['invalidRequest', 'invalidGrant', 'notFound', 'unavailable'],
   },
   MfaTotpBegin: {
     summary: 'Start turning TOTP on: a new secret, pending until confirmed',
@@ -371,7 +398,11 @@ export function openApiDocument(version: string): JsonObject {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'An access token (ES256, typ at+jwt), checked by the API Gateway authorizer.',
+            'An access token (ES256, typ at+jwt), checked by the API Gateway authorizer. It ' +
+            "carries the scopes its user's roles grant (claim scope, space-separated; the " +
+            "deployment's scopes are the metadata's scopes_supported). A route of your API " +
+            'that requires scopes lists them in its security requirement, and answers 403 ' +
+            'insufficient_scope to a token without them.',
         },
         awsSigV4: {
           type: 'apiKey',

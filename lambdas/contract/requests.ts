@@ -86,8 +86,21 @@ const token = text().check(
 const body = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.object(shape, { error: 'expected a JSON object' });
 
-/** register: two strings; the domain's policy checks them (`auth/credential-policy.ts`). */
-export const registrationBody = body({ username: text(), password: text() });
+/** An e-mail address as typed; the domain normalises and checks it (`auth/email-address.ts`). */
+const email = text().check(z.maxLength(320, 'is too long'));
+
+/** A recovery token from a message's link; one that is not ours is `invalid_grant`, not a 400. */
+const recoveryToken = text().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(256, 'is too long'),
+);
+
+/** register: two strings and an optional address; the domain's policy checks them (`auth/credential-policy.ts`). */
+export const registrationBody = body({
+  username: text(),
+  password: text(),
+  email: z.optional(email),
+});
 
 /** login: normalisation only, so that every existing account still logs in. */
 export const loginBody = body({ username: loginUsername, password: loginPassword });
@@ -102,6 +115,11 @@ export const changePasswordBody = body({
   new_password: text(),
 });
 
+/** `POST /auth/email`: the new address, and the current password again. */
+export const emailChangeBody = body({ email, current_password: currentPassword });
+
+/** `POST /auth/email/verify`: the token of the message's link. */
+export const emailVerifyBody = body({ token: recoveryToken });
 /** A TOTP code (6 digits) or a recovery code (`ABCD-EFGH-IJKL-MNOP`): the domain tells which. */
 const mfaCode = text().check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'is too long'));
 

@@ -55,6 +55,12 @@ export interface FunctionSpec {
   /** Runs scrypt: give it the memory (and so the CPU) for it. */
   hashesPasswords?: boolean;
   /**
+   * E-mail (Amazon SES, `emailFrom`): `only`, a route that exists only where
+   * e-mail is on; `also`, a route that sends e-mail where it is on. Both
+   * may send from the configured identity (`ses:SendEmail`).
+   */
+  email?: 'only' | 'also';
+  /**
    * Data files the function reads at run time, relative to the repository
    * root; each is copied beside the bundle (the code finds it there with
    * `require.resolve('./<name>')`).
@@ -105,9 +111,11 @@ export const ROUTES: readonly RouteSpec[] = [
     path: REGISTER_PATH,
     auth: 'none',
     entry: 'lambdas/handlers/register.ts',
-    tables: { users: ['PutItem'] },
+    // GetItem/UpdateItem and Recovery: an address given at register (its owner, its token).
+    tables: { users: ['PutItem', 'GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem'] },
     key: [],
     hashesPasswords: true,
+    email: 'also',
     assets: [COMMON_PASSWORDS_ASSET],
   },
   {
@@ -184,8 +192,37 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/me',
     auth: 'bearer',
     entry: 'lambdas/handlers/me.ts',
-    tables: {},
+    // The account's address and whether it is verified.
+    tables: { users: ['GetItem'] },
     key: [],
+  },
+  {
+    // Sets or changes the recovery address; the current password again, like a password change.
+    id: 'EmailChange',
+    method: 'POST',
+    path: '/auth/email',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/email-change.ts',
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      // The address's owner (read; the replaced one released) and the new token.
+      recovery: ['GetItem', 'PutItem', 'DeleteItem'],
+    },
+    key: [],
+    hashesPasswords: true,
+    email: 'only',
+  },
+  {
+    // Not behind the authorizer: the link's token is the proof, opened wherever the mail is read.
+    id: 'EmailVerify',
+    method: 'POST',
+    path: '/auth/email/verify',
+    auth: 'none',
+    entry: 'lambdas/handlers/email-verify.ts',
+    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem', 'DeleteItem'] },
+    key: [],
+    email: 'only',
   },
   {
     id: 'ListSessions',

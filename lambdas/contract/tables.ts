@@ -74,6 +74,19 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
+   * Account recovery by e-mail (`store/recovery.ts`): one item per verified
+   * address (`address#<address>`: its owner, which makes an address unique
+   * among verified accounts by conditional put) and one per outstanding
+   * token (`token#<SHA-256>`: whose and until when; the token itself is
+   * never stored). Token items carry a TTL; their expiry is checked in code.
+   */
+  recovery: {
+    logicalName: 'Recovery',
+    envVar: 'RECOVERY_TABLE',
+    partitionKey: { name: 'key', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
+  /**
    * One item per operator action of the admin CLI (who, when, what, on whom,
    * why), written before the action; kept at least 400 days, then deleted by
    * TTL. No function reads or writes it: only the operator's CLI.

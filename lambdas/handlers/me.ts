@@ -1,4 +1,4 @@
-/** Lambda entry: GET /auth/me. Answers from the authorizer's context alone, no I/O. */
+/** Lambda entry: GET /auth/me. */
 import { createMeHandler } from '../http/routes/me';
 import { createRuntime } from '../runtime';
 

@@ -1,5 +1,5 @@
 /** Lambda entry: POST /auth/register. */
+import { createEmailRuntime } from '../email-runtime';
 import { createRegisterHandler } from '../http/routes/register';
-import { createRuntime } from '../runtime';
 
-export const handler = createRegisterHandler(createRuntime());
+export const handler = createRegisterHandler(createEmailRuntime());

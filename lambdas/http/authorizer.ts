@@ -11,6 +11,7 @@
 import type { Context } from 'aws-lambda';
 import { type AuthenticateDeps, authenticateAccessToken } from '../auth/authenticate';
 import { METRIC } from '../contract/metrics';
+import { unmetRoutes } from '../contract/route-requirements';
 import { InvalidTokenError, UnavailableError } from '../errors';
 import { identityContext } from '../identity';
 import { log, startInvocation } from '../log';
@@ -35,8 +36,13 @@ export function createAuthorizer(deps: AuthenticateDeps) {
     try {
       request = readAuthorizerEvent(event);
       const claims = await authenticateAccessToken(deps, parseBearer(request.authorization));
-      countMetric(METRIC.authorizerAllowed);
-      return request.allow(claims.sub, identityContext(claims));
+      const unmet = unmetRoutes(request.requirements, claims.scope);
+      const denied = request.routes.some((route) => unmet.includes(route));
+      if (denied) {
+        log('info', 'insufficient scope', { route: request.routes[0] });
+        countMetric(METRIC.authorizerDenied, 'insufficient_scope');
+      } else countMetric(METRIC.authorizerAllowed);
+      return request.allow(claims.sub, identityContext(claims), unmet);
     } catch (error) {
       if (request && error instanceof InvalidTokenError) {
         log('info', 'token refused', { reason: error.reason });

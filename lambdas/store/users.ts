@@ -5,7 +5,9 @@
  * bumped by password change and logout-all, each one conditional update.
  * `disabled` (a Boolean, absent on old items = not disabled) is set by an
  * operator (the admin CLI), with who did it, when and why. `roles` is
- * written by `user-roles.ts` alone.
+ * written by `user-roles.ts` alone. The e-mail attributes (`email`,
+ * `emailVerified`, the open tokens' hashes and ends) are written by
+ * `recovery.ts` alone, and absent on old items: no address.
  */
 import {
   type DynamoDBDocumentClient,

@@ -12,6 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
 import { notesApp } from '../../examples/notes-api/lib/app';
+import { readRequirements } from '../../lambdas/contract/route-requirements';
 import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'notes-api');
@@ -33,9 +34,9 @@ describe('examples/notes-api', () => {
     });
   });
 
-  it('guards GET and POST /notes of the REST API with the TOKEN authorizer', () => {
+  it('guards GET and POST /notes of the REST API with the REQUEST authorizer (route requirements)', () => {
     const authorizers = notes.findResources('AWS::ApiGateway::Authorizer');
-    expect(Object.values(authorizers).map((a) => a.Properties.Type)).toEqual(['TOKEN']);
+    expect(Object.values(authorizers).map((a) => a.Properties.Type)).toEqual(['REQUEST']);
     const methods = Object.values(notes.findResources('AWS::ApiGateway::Method'));
     expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
     for (const method of methods) {
@@ -44,6 +45,15 @@ describe('examples/notes-api', () => {
         AuthorizerId: { Ref: Object.keys(authorizers)[0] },
       });
     }
+  });
+
+  it('requires notes:write for POST /notes on both APIs, and nothing more for GET', () => {
+    const [restStage] = Object.values(notes.findResources('AWS::ApiGateway::Stage'));
+    const [httpStage] = Object.values(notes.findResources('AWS::ApiGatewayV2::Stage'));
+    const expected = { 'POST /notes': { scopes: ['notes:write'] } };
+
+    expect(readRequirements(restStage?.Properties.Variables)).toEqual(expected);
+    expect(readRequirements(httpStage?.Properties.StageVariables)).toEqual(expected);
   });
 
   it('guards GET and POST /notes of the HTTP API with one payload 2.0 authorizer', () => {

@@ -18,7 +18,7 @@ import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
 import { ROUTES } from '../../lambdas/contract/routes';
 import { STACK_DEFAULTS } from '../../lib/config';
 import { CREDENTIAL_ROUTE_IDS } from '../../lib/credential-routes';
-import { synthStack } from './stack';
+import { EMAIL_CONTEXT, synthStack } from './stack';
 
 interface MethodSetting {
   HttpMethod: string;
@@ -37,7 +37,10 @@ interface WafRule {
   Statement: Record<string, Record<string, unknown>>;
 }
 
+/** The credential routes of the default template (e-mail off). */
 const CREDENTIAL_PATHS = ['/auth/login', '/auth/register', '/auth/password', '/auth/refresh'];
+/** With e-mail on, setting and verifying an address join them. */
+const EMAIL_CREDENTIAL_PATHS = ['/auth/email', '/auth/email/verify'];
 
 function methodSettings(synth: ReturnType<typeof synthStack>): MethodSetting[] {
   const stages = Object.values(synth.template.findResources('AWS::ApiGateway::Stage'));
@@ -98,7 +101,18 @@ describe('abuse limits', () => {
       ROUTES.filter((route) => CREDENTIAL_ROUTE_IDS.includes(route.id))
         .map((route) => route.path)
         .sort(),
-    ).toEqual([...CREDENTIAL_PATHS].sort());
+    ).toEqual([...CREDENTIAL_PATHS, ...EMAIL_CREDENTIAL_PATHS].sort());
+  });
+
+  it('throttles the e-mail routes like the other credential routes, and puts them in the per-IP rule, where e-mail is on', () => {
+    const withEmail = synthStack({ ...EMAIL_CONTEXT, waf: 'true' });
+    const perRoute = methodSettings(withEmail).filter((s) => s.ResourcePath !== '/*');
+    expect(perRoute.map((s) => routePath(s.ResourcePath)).sort()).toEqual(
+      [...CREDENTIAL_PATHS, ...EMAIL_CREDENTIAL_PATHS].sort(),
+    );
+    const rule = webAclRules(withEmail).find((r) => r.Name === 'CredentialRoutesPerIp');
+    const text = JSON.stringify(rule);
+    for (const path of EMAIL_CREDENTIAL_PATHS) expect(text).toContain(path.replace(/\//g, '/'));
   });
 
   describe('per-route throttling', () => {

@@ -5,7 +5,7 @@ import {
   type GatewayResponseType,
 } from '../../lambdas/contract/gateway-responses';
 import { ROUTES } from '../../lambdas/contract/routes';
-import { methodsByRoute, synthStack } from './stack';
+import { DEFAULT_ROUTES, EMAIL_CONTEXT, methodsByRoute, roleStatements, synthStack } from './stack';
 
 const RESPONSE_TYPES = Object.keys(GATEWAY_RESPONSES) as GatewayResponseType[];
 
@@ -24,11 +24,11 @@ describe('REST API', () => {
 
   it('has exactly the methods of the route table (no CORS preflight by default)', () => {
     expect([...methods.keys()].sort()).toEqual(
-      ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
+      DEFAULT_ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
     );
   });
 
-  it.each(ROUTES.map((route) => [route.method, route.path, route.auth] as const))(
+  it.each(DEFAULT_ROUTES.map((route) => [route.method, route.path, route.auth] as const))(
     'serves %s %s with auth %s',
     (method, path, auth) => {
       const props = methods.get(`${method} ${path}`);
@@ -43,7 +43,7 @@ describe('REST API', () => {
         expect(props?.AuthorizerId).toBeUndefined();
       }
       // Lambda proxy integration to the route's own function.
-      const routeId = ROUTES.find((r) => r.path === path && r.method === method)?.id ?? '';
+      const routeId = DEFAULT_ROUTES.find((r) => r.path === path && r.method === method)?.id ?? '';
       const fn = stack.auth.authApi.functions[routeId];
       if (!fn) throw new Error(`no function for ${routeId}`);
       const integration = props?.Integration as { Type: string; Uri: unknown } | undefined;
@@ -253,8 +253,8 @@ describe('REST API', () => {
 
     it('removes the register route and its function', () => {
       expect(closedMethods.has('POST /auth/register')).toBe(false);
-      expect(closedMethods.size).toBe(ROUTES.length - 1);
-      closed.apiTemplate.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+      expect(closedMethods.size).toBe(DEFAULT_ROUTES.length - 1);
+      closed.apiTemplate.resourceCountIs('AWS::Lambda::Function', DEFAULT_ROUTES.length);
     });
 
     it('tells the remaining functions that sign-up is closed', () => {
@@ -275,6 +275,7 @@ describe('REST API', () => {
           'RevokedTokensTableName',
           'LoginAttemptsByAddressTableName',
           'MfaChallengesTableName',
+          'RecoveryTableName',
           'AdminAuditTableName',
           'SigningKeyId',
           'SigningKeyAlias',
@@ -287,6 +288,62 @@ describe('REST API', () => {
         Ref: logicalId(stack.auth.tables.byName.revokedTokens),
       });
       expect(outputs.SigningKeyId?.Value).toEqual({ Ref: logicalId(stack.auth.signingKey.key) });
+    });
+  });
+});
+
+describe('e-mail', () => {
+  const on = synthStack(EMAIL_CONTEXT);
+  const onMethods = methodsByRoute(on.template);
+
+  it('serves the e-mail routes only where emailFrom is set', () => {
+    const emailRoutes = ROUTES.filter((route) => route.email === 'only');
+    expect(emailRoutes.map((route) => route.path).sort()).toEqual([
+      '/auth/email',
+      '/auth/email/verify',
+    ]);
+    for (const route of emailRoutes) {
+      expect(onMethods.has(`${route.method} ${route.path}`)).toBe(true);
+      expect(methodsByRoute(synthStack().template).has(`${route.method} ${route.path}`)).toBe(
+        false,
+      );
+    }
+  });
+
+  it('refuses emailFrom without emailLinkBaseUrl at synth', () => {
+    expect(() => synthStack({ emailFrom: 'no-reply@example.com' })).toThrow(
+      /Context "emailLinkBaseUrl" is required with "emailFrom"/,
+    );
+  });
+
+  it('lets only the functions that send mail call ses:SendEmail, on the sender identity alone', () => {
+    const senders = ROUTES.filter((route) => route.email !== undefined).map((route) => route.id);
+    for (const [id, fn] of Object.entries(on.stack.auth.authApi.functions)) {
+      const statements = roleStatements(on.template, on.logicalId(fn.role));
+      const ses = statements.filter((statement) =>
+        JSON.stringify(statement.Action).includes('ses:'),
+      );
+      if (!senders.includes(id)) {
+        expect({ id, ses }).toEqual({ id, ses: [] });
+        continue;
+      }
+      expect(ses).toHaveLength(1);
+      expect(ses[0]?.Action).toBe('ses:SendEmail');
+      const resources = JSON.stringify(ses[0]?.Resource);
+      expect(resources).toContain(':identity/no-reply@example.com');
+      expect(resources).toContain(':identity/example.com');
+      expect(resources).not.toContain('*"');
+    }
+  });
+
+  it('hands the e-mail settings to the functions', () => {
+    on.apiTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          EMAIL_FROM: 'no-reply@example.com',
+          EMAIL_LINK_BASE_URL: 'https://app.example.com/account',
+        }),
+      },
     });
   });
 });

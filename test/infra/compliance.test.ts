@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { ROUTES } from '../../lambdas/contract/routes';
 import { TABLES } from '../../lambdas/contract/tables';
 import {
   COMPLIANCE_FINDINGS,
@@ -18,7 +17,7 @@ import {
 } from '../../lib/compliance-findings';
 import { readStackConfig, StackConfigError } from '../../lib/config';
 import { JwtAuth } from '../../lib/jwt-auth';
-import { synthStack } from './stack';
+import { DEFAULT_ROUTES, EMAIL_CONTEXT, synthStack } from './stack';
 
 const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
 
@@ -247,7 +246,7 @@ describe('the compliance profile', () => {
     it('places every function in the given subnets behind the functions security group', () => {
       const functions = ofType('AWS::Lambda::Function');
       // Every route's function, the authorizer and the public key reader.
-      expect(functions).toHaveLength(ROUTES.length + 2);
+      expect(functions).toHaveLength(DEFAULT_ROUTES.length + 2);
       for (const fn of functions) {
         expect(fn.Properties.VpcConfig).toEqual({
           SubnetIds: VPC.vpcSubnetIds.split(','),
@@ -288,6 +287,21 @@ describe('the compliance profile', () => {
         FromPort: 443,
         ToPort: 443,
       });
+    });
+
+    it('adds the SES API endpoint (email) only when the stack sends e-mail', () => {
+      const sesEndpoint = {
+        VpcEndpointType: 'Interface',
+        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.email']] },
+        SubnetIds: VPC.vpcSubnetIds.split(','),
+        PrivateDnsEnabled: true,
+      };
+      expect(template.findResources('AWS::EC2::VPCEndpoint', { Properties: sesEndpoint })).toEqual(
+        {},
+      );
+      const withEmail = profile({ ...VPC, ...EMAIL_CONTEXT });
+      withEmail.template.hasResourceProperties('AWS::EC2::VPCEndpoint', sesEndpoint);
+      withEmail.template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
     });
 
     it('lets the functions reach nothing but the endpoints, on HTTPS', () => {

@@ -19,6 +19,7 @@ describe('readStackConfig', () => {
       authorizerCacheTtlSeconds: 0,
       corsOrigins: [],
       signupOpen: true,
+      emailVerificationTtlSeconds: 86_400,
       retainData: true,
       throttleRateLimit: STACK_DEFAULTS.throttleRateLimit,
       throttleBurstLimit: STACK_DEFAULTS.throttleBurstLimit,

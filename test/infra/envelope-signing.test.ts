@@ -5,8 +5,7 @@
  * `kms:Decrypt` for login and refresh alone.
  */
 import { ENV } from '../../lambdas/config';
-import { ROUTES } from '../../lambdas/contract/routes';
-import { actionsOf, roleStatements, type Statement, synthStack } from './stack';
+import { actionsOf, DEFAULT_ROUTES, roleStatements, type Statement, synthStack } from './stack';
 
 interface KeyStatement extends Statement {
   Condition?: Record<string, Record<string, unknown>>;
@@ -43,7 +42,7 @@ describe('envelope signing mode', () => {
     const envelopeKeyArn = JSON.stringify({
       'Fn::GetAtt': [logicalId(envelope?.key as never), 'Arn'],
     });
-    const decrypters = ROUTES.filter((route) =>
+    const decrypters = DEFAULT_ROUTES.filter((route) =>
       roleStatements(template, logicalId(stack.auth.authApi.functions[route.id]?.role as never))
         .filter((statement) => JSON.stringify(statement).includes(envelopeKeyArn))
         .flatMap(actionsOf)

@@ -1,12 +1,14 @@
-import {
-  AUTHORIZER,
-  type FunctionSpec,
-  PUBLIC_KEY_READER,
-  ROUTES,
-} from '../../lambdas/contract/routes';
+import { AUTHORIZER, type FunctionSpec, PUBLIC_KEY_READER } from '../../lambdas/contract/routes';
 import { TABLES, type TableName } from '../../lambdas/contract/tables';
 import type { AuthFunction } from '../../lib/auth-function';
-import { actionsOf, resourcesOf, roleStatements, type Statement, synthStack } from './stack';
+import {
+  actionsOf,
+  DEFAULT_ROUTES,
+  resourcesOf,
+  roleStatements,
+  type Statement,
+  synthStack,
+} from './stack';
 
 const DYNAMODB_WRITES = [
   'dynamodb:PutItem',
@@ -87,7 +89,7 @@ describe('IAM least privilege', () => {
   });
 
   it('lets only the deploy-time key reader read the public key, and nothing else', () => {
-    const readers = [...ROUTES, AUTHORIZER, PUBLIC_KEY_READER]
+    const readers = [...DEFAULT_ROUTES, AUTHORIZER, PUBLIC_KEY_READER]
       .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes('kms:GetPublicKey'))
       .map((spec) => spec.id);
     expect(readers).toEqual([PUBLIC_KEY_READER.id]);
@@ -100,7 +102,7 @@ describe('IAM least privilege', () => {
   });
 
   it('grants kms:Sign to the token-issuing functions only (Login, Refresh)', () => {
-    const signers = [...ROUTES, AUTHORIZER]
+    const signers = [...DEFAULT_ROUTES, AUTHORIZER]
       .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes('kms:Sign'))
       .map((spec) => spec.id);
     expect(signers.sort()).toEqual(['Login', 'MfaVerify', 'Refresh']);
@@ -108,13 +110,13 @@ describe('IAM least privilege', () => {
 
   it('lets only the enrolment encrypt a TOTP secret, and only the code checks decrypt one, in the key policy too', () => {
     const using = (action: string) =>
-      [...ROUTES, AUTHORIZER]
+      [...DEFAULT_ROUTES, AUTHORIZER]
         .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes(action))
         .map((spec) => spec.id)
         .sort();
     expect(using('kms:Encrypt')).toEqual(['MfaTotpBegin']);
     expect(using('kms:Decrypt').filter((id) => id.startsWith('Mfa'))).toEqual(
-      ROUTES.filter((route) => route.totpKey?.includes('kms:Decrypt'))
+      DEFAULT_ROUTES.filter((route) => route.totpKey?.includes('kms:Decrypt'))
         .map((route) => route.id)
         .sort(),
     );
@@ -132,7 +134,7 @@ describe('IAM least privilege', () => {
     ]);
   });
 
-  it.each(ROUTES.map((route) => [route.id, route] as const))(
+  it.each(DEFAULT_ROUTES.map((route) => [route.id, route] as const))(
     'grants %s exactly the table and key actions of its spec',
     (_id, spec) => {
       const expected = [
@@ -157,7 +159,7 @@ describe('IAM least privilege', () => {
   );
 
   it('gives every function exactly the two X-Ray write actions of active tracing', () => {
-    for (const spec of [...ROUTES, AUTHORIZER]) {
+    for (const spec of [...DEFAULT_ROUTES, AUTHORIZER]) {
       const tracing = statementsOf(spec).filter(isXrayTracing);
       expect(tracing.map((s) => actionsOf(s).sort())).toEqual([XRAY_WRITES]);
     }

@@ -12,6 +12,8 @@ import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
+import { readRequirements } from '../../lambdas/contract/route-requirements';
+import { TABLES } from '../../lambdas/contract/tables';
 import { readStackConfig } from '../../lib/config';
 import { JwtAuth, jwtAuthConfig } from '../../lib/jwt-auth';
 import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
@@ -86,11 +88,13 @@ describe('JwtAuth', () => {
     const template = Template.fromStack(stack);
 
     it('deploys what the repository deploys: the default configuration', () => {
-      const { stackName: _, ...defaults } = readStackConfig(() => undefined);
-      const { stackName, ...config } = auth.config;
+      const { stackName: _, clientId: __, ...defaults } = readStackConfig(() => undefined);
+      const { stackName, clientId, ...config } = auth.config;
       expect(config).toEqual(defaults);
       expect(stackName).toBe('Shop');
-      template.resourceCountIs('AWS::DynamoDB::Table', 6);
+      // RFC 9068's client_id is the stack's own name, not the repository's default one.
+      expect(clientId).toBe('Shop');
+      template.resourceCountIs('AWS::DynamoDB::Table', Object.keys(TABLES).length);
       template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
       template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     });
@@ -292,5 +296,93 @@ describe('JwtAuth', () => {
       AuthorizerResultTtlInSeconds: 30,
     });
     template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 0);
+  });
+});
+
+describe('route requirements, given at attachment', () => {
+  const REQUIREMENTS = { 'POST /notes': { scopes: ['notes:write'] } };
+
+  it('REST: a REQUEST authorizer, the table in the stage variables, and ACCESS_DENIED as insufficient_scope', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Notes');
+    const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
+    const api = new RestApi(stack, 'Api');
+    const authorizer = auth.restAuthorizer(api, { requirements: REQUIREMENTS });
+    const notes = api.root.addResource('notes');
+    for (const method of ['GET', 'POST']) {
+      notes.addMethod(method, new LambdaIntegration(userFunction(stack, `Fn${method}`)), {
+        authorizer,
+      });
+    }
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    expect(readRequirements(stage?.Properties.Variables)).toEqual(REQUIREMENTS);
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'ACCESS_DENIED',
+      StatusCode: '403',
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.WWW-Authenticate': `'Bearer error="insufficient_scope"'`,
+      }),
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"insufficient_scope"') },
+    });
+  });
+
+  it('REST without requirements: the TOKEN authorizer and ACCESS_DENIED as forbidden, as before', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Notes');
+    userRestApi(stack, JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' }));
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'TOKEN' });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'ACCESS_DENIED',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"forbidden"') },
+    });
+  });
+
+  it('HTTP API: the table in the default stage; with a cache, the route key joins the identity sources', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Notes');
+    const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
+    const api = new HttpApi(stack, 'Api');
+    api.addRoutes({
+      path: '/notes',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Notes', userFunction(stack, 'Fn')),
+      authorizer: auth.httpAuthorizer({
+        requirements: REQUIREMENTS,
+        resultsCacheTtl: Duration.seconds(60),
+      }),
+    });
+    const template = Template.fromStack(stack);
+
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(readRequirements(stage?.Properties.StageVariables)).toEqual(REQUIREMENTS);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+  });
+
+  it.each([
+    [
+      'a route that is no "METHOD /path"',
+      { '/notes': { scopes: ['notes:write'] } },
+      /METHOD \/path/,
+    ],
+    ['a scope with a space', { 'POST /notes': { scopes: ['notes write'] } }, /scopes are/],
+  ])('refuses %s at synth', (_, requirements, message) => {
+    const app = newApp();
+    const stack = new Stack(app, 'Notes');
+    const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
+    const api = new RestApi(stack, 'Api');
+
+    expect(() => auth.restAuthorizer(api, { requirements })).toThrow(message);
   });
 });

@@ -1,59 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AuthApiStack } from '../../lib/auth-api-stack';
-import { readStackConfig } from '../../lib/config';
 import { ACCEPTED_FINDINGS } from '../../lib/nag-suppressions';
-
-interface Violation {
-  ruleName: string;
-  severity: string;
-  violatingConstructs: { constructPath: string }[];
-  acknowledgedId?: string;
-  reason?: string;
-}
-
-interface ValidationReport {
-  pluginReports: {
-    pluginName: string;
-    conclusion: string;
-    violations: Violation[];
-    suppressedViolations?: Violation[];
-  }[];
-}
-
-/**
- * cdk-nag 3 is a CDK policy-validation plugin: synthesis throws on any
- * unacknowledged finding and writes `validation-report.json` either way.
- */
-function synthWithNag(context: Record<string, unknown>): {
-  error: unknown;
-  report: ValidationReport;
-} {
-  const outdir = mkdtempSync(join(tmpdir(), 'nag-'));
-  try {
-    const app = new App({
-      outdir,
-      context: { 'aws:cdk:bundling-stacks': [], ...context },
-      builtinCloudFormationValidation: false,
-    });
-    const config = readStackConfig((key) => app.node.tryGetContext(key));
-    new AuthApiStack(app, 'NagStack', { config });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    let error: unknown;
-    try {
-      app.synth();
-    } catch (caught) {
-      error = caught;
-    }
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
-    return { error, report };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
+import { synthWithChecks } from '../../tools/compliance-findings';
 
 describe('cdk-nag AwsSolutions checks', () => {
   const configurations: [string, Record<string, unknown>][] = [
@@ -73,8 +20,9 @@ describe('cdk-nag AwsSolutions checks', () => {
   ];
 
   describe.each(configurations)('with %s', (_name, context) => {
-    const { error, report } = synthWithNag(context);
-    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+    // cdk-nag 3 is a CDK policy-validation plugin: synthesis throws on any unacknowledged finding.
+    const { error, reports } = synthWithChecks(context, (app) => [new AwsSolutionsChecks(app)]);
+    const nag = reports.find((plugin) => plugin.pluginName === 'AwsSolutions');
 
     it('synthesizes without any unacknowledged finding', () => {
       expect(

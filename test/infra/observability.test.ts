@@ -6,9 +6,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lambdas/config';
 import { METRIC } from '../../lambdas/contract/metrics';
-import { ROUTES } from '../../lambdas/contract/routes';
 import { readStackConfig, StackConfigError } from '../../lib/config';
-import { synthStack } from './stack';
+import { DEFAULT_ROUTES, synthStack } from './stack';
 
 const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
 
@@ -35,7 +34,7 @@ describe('observability', () => {
   describe('tracing', () => {
     it('turns on active X-Ray tracing in every function', () => {
       // Every route, the authorizer and the deploy-time public key reader.
-      expect(ofType('AWS::Lambda::Function')).toHaveLength(ROUTES.length + 2);
+      expect(ofType('AWS::Lambda::Function')).toHaveLength(DEFAULT_ROUTES.length + 2);
       template.allResourcesProperties('AWS::Lambda::Function', {
         TracingConfig: { Mode: 'Active' },
       });
@@ -50,7 +49,7 @@ describe('observability', () => {
     it('keep every log group with the stack’s retention when retain is on (the default)', () => {
       const groups = ofType('AWS::Logs::LogGroup');
       // One per function (with the public key reader), the access and the execution logs.
-      expect(groups).toHaveLength(ROUTES.length + 2 + 2);
+      expect(groups).toHaveLength(DEFAULT_ROUTES.length + 2 + 2);
       for (const group of groups) {
         expect(group.DeletionPolicy).toBe('Retain');
         expect(group.Properties.RetentionInDays).toBe(30);
@@ -123,6 +122,7 @@ describe('observability', () => {
           'RevokedTokensTableErrors',
           'LoginAttemptsTableErrors',
           'MfaChallengesTableErrors',
+          'RecoveryTableErrors',
           'AdminAuditTableErrors',
           'RefreshReuse',
           'FailedLogins',
@@ -179,7 +179,7 @@ describe('observability', () => {
           (m) => m.MetricStat?.Metric.MetricName ?? [],
         ),
       );
-      expect(names).toEqual(Array(ROUTES.length + 1).fill('Throttles'));
+      expect(names).toEqual(Array(DEFAULT_ROUTES.length + 1).fill('Throttles'));
     });
 
     it('watch each table’s throttle events and per-operation system errors', () => {

@@ -6,7 +6,6 @@
  * and every function's environment resolves to local values.
  */
 import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
-import { ROUTES } from '../../lambdas/contract/routes';
 import { TABLES } from '../../lambdas/contract/tables';
 import { TemplateResolver } from '../../tools/rehearse/resolve';
 import {
@@ -16,7 +15,7 @@ import {
   readTables,
   resourcesOfType,
 } from '../../tools/rehearse/template';
-import { synthStack } from './stack';
+import { DEFAULT_ROUTES, synthStack } from './stack';
 
 const template = synthStack().template.toJSON() as CfnTemplate;
 
@@ -40,10 +39,10 @@ describe('the template as the rehearsal reads it', () => {
     const api = readRestApi(template);
     const served = api.routes.map((route) => `${route.method} ${route.path} ${route.auth}`).sort();
     // SigV4 needs IAM, which a rehearsal has not got: it lists those routes as skipped.
-    const iam = ROUTES.filter((route) => route.auth === 'iam');
+    const iam = DEFAULT_ROUTES.filter((route) => route.auth === 'iam');
 
     expect(served).toEqual(
-      ROUTES.filter((route) => route.auth !== 'iam')
+      DEFAULT_ROUTES.filter((route) => route.auth !== 'iam')
         .map((route) => `${route.method} ${route.path} ${route.auth}`)
         .sort(),
     );
@@ -58,8 +57,8 @@ describe('the template as the rehearsal reads it', () => {
     }).template.toJSON() as CfnTemplate;
     const api = readRestApi(cors);
 
-    const iam = ROUTES.filter((route) => route.auth === 'iam');
-    expect(api.routes).toHaveLength(ROUTES.length - iam.length);
+    const iam = DEFAULT_ROUTES.filter((route) => route.auth === 'iam');
+    expect(api.routes).toHaveLength(DEFAULT_ROUTES.length - iam.length);
     const preflights = api.skipped.filter((skipped) => skipped.startsWith('OPTIONS '));
     expect(preflights.length).toBeGreaterThan(0);
     expect(api.skipped).toHaveLength(preflights.length + iam.length);
@@ -108,7 +107,7 @@ describe('the template as the rehearsal reads it', () => {
     });
 
     const functions = resourcesOfType(template, 'AWS::Lambda::Function');
-    expect(functions.length).toBeGreaterThan(ROUTES.length);
+    expect(functions.length).toBeGreaterThan(DEFAULT_ROUTES.length);
     for (const [id, fn] of functions) {
       const variables =
         (fn.Properties?.Environment as { Variables: object } | undefined)?.Variables ?? {};

@@ -8,8 +8,18 @@
 import { App, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { deployedRoutes } from '../../lib/auth-api';
 import { AuthApiStack } from '../../lib/auth-api-stack';
 import { readStackConfig } from '../../lib/config';
+
+/** The routes of the default template: every route but the e-mail ones (no `emailFrom`). */
+export const DEFAULT_ROUTES = deployedRoutes({ signupOpen: true });
+
+/** The context that turns e-mail on. */
+export const EMAIL_CONTEXT = {
+  emailFrom: 'no-reply@example.com',
+  emailLinkBaseUrl: 'https://app.example.com/account',
+};
 
 export interface Synthesized {
   stack: AuthApiStack;

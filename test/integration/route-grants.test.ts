@@ -6,6 +6,10 @@
  * handler tests run on fakes and see no commands; this is where the grants
  * meet the stores.
  */
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -27,8 +31,12 @@ import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
 import { ENV } from '../../lambdas/config';
 import { ROUTES, type TableAction } from '../../lambdas/contract/routes';
 import { TABLES, type TableName, tableEnvironment } from '../../lambdas/contract/tables';
+import { EMAIL_ENV } from '../../lambdas/email-config';
+import { createEmailRuntime, type EmailRuntime } from '../../lambdas/email-runtime';
 import { createChangePasswordHandler } from '../../lambdas/http/routes/change-password';
 import { createDeleteSessionHandler } from '../../lambdas/http/routes/delete-session';
+import { createEmailChangeHandler } from '../../lambdas/http/routes/email-change';
+import { createEmailVerifyHandler } from '../../lambdas/http/routes/email-verify';
 import { createJwksHandler } from '../../lambdas/http/routes/jwks';
 import { createListSessionsHandler } from '../../lambdas/http/routes/list-sessions';
 import { createLoginHandler } from '../../lambdas/http/routes/login';
@@ -44,12 +52,11 @@ import { createOauthMetadataHandler } from '../../lambdas/http/routes/oauth-meta
 import { createOauthRevokeHandler } from '../../lambdas/http/routes/oauth-revoke';
 import { createRefreshHandler } from '../../lambdas/http/routes/refresh';
 import { createRegisterHandler } from '../../lambdas/http/routes/register';
-import { createRuntime, type Runtime } from '../../lambdas/runtime';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
 import { createTestSigner, decodeJwt, TEST_SETTINGS } from '../support/keys';
 import { call, type EventOptions, type ProxyHandler, proxyEvent } from '../unit/handlers/harness';
 
-const FACTORIES: Record<string, (runtime: Runtime) => ProxyHandler> = {
+const FACTORIES: Record<string, (runtime: EmailRuntime) => ProxyHandler> = {
   Register: createRegisterHandler,
   Login: createLoginHandler,
   Refresh: createRefreshHandler,
@@ -59,6 +66,8 @@ const FACTORIES: Record<string, (runtime: Runtime) => ProxyHandler> = {
   ListSessions: createListSessionsHandler,
   DeleteSession: createDeleteSessionHandler,
   ChangePassword: createChangePasswordHandler,
+  EmailChange: createEmailChangeHandler,
+  EmailVerify: createEmailVerifyHandler,
   MfaTotpBegin: createMfaTotpBeginHandler,
   MfaTotpConfirm: createMfaTotpConfirmHandler,
   MfaTotpRemove: createMfaTotpRemoveHandler,
@@ -83,6 +92,8 @@ const ACTIONS = new Map<unknown, TableAction>([
 ]);
 
 let dynamo: TestDynamo;
+/** Where the messages go (local mode's outbox). */
+const outbox = mkdtempSync(join(tmpdir(), 'route-grants-outbox-'));
 let handlers: Record<string, ProxyHandler>;
 /** What the stores sent, as `table:action` (`unknown` when it is no table or no action). */
 const sent: string[] = [];
@@ -101,8 +112,11 @@ function record(command: unknown): void {
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   const { keyDir } = await createTestSigner();
-  const runtime = createRuntime({
+  const runtime = createEmailRuntime({
     ...process.env,
+    [EMAIL_ENV.emailFrom]: 'no-reply@example.com',
+    [EMAIL_ENV.emailLinkBaseUrl]: 'https://app.example.com/verify',
+    [EMAIL_ENV.emailOutboxDir]: outbox,
     ...tableEnvironment(),
     [ENV.dynamodbEndpoint]: dynamo.endpoint,
     [ENV.localKeyDir]: keyDir,
@@ -125,12 +139,24 @@ beforeAll(async () => {
   }
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 
 afterAll(async () => {
   jest.restoreAllMocks();
   await dynamo?.close();
+  rmSync(outbox, { recursive: true, force: true });
 });
+
+/** The token of the one link sent to `to` in the outbox. */
+function tokenSentTo(to: string): string {
+  const links = readdirSync(outbox)
+    .map((file) => readFileSync(join(outbox, file), 'utf8'))
+    .filter((text) => text.includes(`\r\nTo: ${to}\r\n`))
+    .flatMap((text) => /[?&]token=([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? []);
+  if (links.length !== 1) throw new Error(`${links.length} links sent to ${to}`);
+  return links[0] as string;
+}
 
 /** Calls route `id`, recording what it sent; returns the answer. */
 async function ask(id: string, options: EventOptions) {
@@ -175,7 +201,10 @@ async function logIn(password: string) {
 describe('the DynamoDB actions of each route', () => {
   it('stay within what contract/routes.ts grants, on every route', async () => {
     const password = 'a long first passphrase';
-    expect((await ask('Register', { body: { username: 'alice', password } })).status).toBe(201);
+    expect(
+      (await ask('Register', { body: { username: 'alice', password, email: 'a@example.com' } }))
+        .status,
+    ).toBe(201);
     expect(
       (await ask('Login', { body: { username: 'alice', password: 'wrong passphrase' } })).status,
     ).toBe(401);
@@ -234,6 +263,17 @@ describe('the DynamoDB actions of each route', () => {
       body: { current_password: 'a long second passphrase', code: recoveryCode },
     });
     expect(removed.status).toBe(204);
+
+    expect(
+      (await ask('EmailVerify', { body: { token: tokenSentTo('a@example.com') } })).status,
+    ).toBe(204);
+    const moved = await ask('EmailChange', {
+      authorizer: caller,
+      body: { email: 'alice@example.org', current_password: 'a long second passphrase' },
+    });
+    expect(moved.status).toBe(202);
+    const verifyNew = { body: { token: tokenSentTo('alice@example.org') } };
+    expect((await ask('EmailVerify', verifyNew)).status).toBe(204);
 
     expect(
       (await ask('OAuthIntrospect', form({ token: current.access_token }))).json,

@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVERY_FUNCTION, KEY_PAIR_CREATOR } from '../../lambdas/contract/routes';
+import { AUTHORIZER, PUBLIC_KEY_READER } from '../../lambdas/contract/routes';
+import { deployedRoutes } from '../../lib/auth-api';
 import { PROJECT_ROOT } from '../../lib/auth-function';
 
 /** The version of a package this repository has installed: the consumer gets the same. */
@@ -126,9 +127,9 @@ describe('the packed package in a fresh CDK app', () => {
         resource.Type === 'AWS::Lambda::Function' &&
         resource.Properties.Handler === 'index.handler',
     );
-    // Register and every other route, the authorizer and the key reader (signupOpen is on);
-    // the key pair creator exists only in envelope signing mode, not in this default app.
-    const deployed = EVERY_FUNCTION.filter((spec) => spec !== KEY_PAIR_CREATOR);
+    // The routes of a default app (sign-up open, no e-mail sender), the authorizer and the
+    // key reader; the key pair creator exists only in envelope signing mode.
+    const deployed = [...deployedRoutes({ signupOpen: true }), AUTHORIZER, PUBLIC_KEY_READER];
     expect(functions).toHaveLength(deployed.length);
     for (const fn of functions) {
       const asset = fn.Metadata?.['aws:asset:path'];
@@ -141,7 +142,15 @@ describe('the packed package in a fresh CDK app', () => {
     const event = {
       requestContext: {
         authorizer: {
-          lambda: { sub: 'u1', sid: 's1', jti: 'j1', username: 'alice', exp: '4102444800' },
+          lambda: {
+            sub: 'u1',
+            sid: 's1',
+            jti: 'j1',
+            username: 'alice',
+            exp: '4102444800',
+            scope: 'notes:read notes:write',
+            roles: 'editor,reader',
+          },
         },
       },
     };
@@ -153,6 +162,8 @@ describe('the packed package in a fresh CDK app', () => {
       jti: 'j1',
       username: 'alice',
       exp: 4102444800,
+      scope: ['notes:read', 'notes:write'],
+      roles: ['editor', 'reader'],
     });
     // The identity helper ships apart from the construct library: no CDK in a handler's bundle.
     const shipped = readFileSync(

@@ -83,7 +83,10 @@ describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {
   const list = (tokens: Tokens) => notes().call('GET', '/notes', { token: tokens.access_token });
 
   it('answers 200 with the caller’s own notes, kept under its sub', async () => {
-    const { user, tokens } = await session();
+    // Writing a note requires notes:write, which the example's role editor grants.
+    const editor = await auth.register();
+    expect((await grant(editor.username, 'editor')).code).toBe(0);
+    const { user, tokens } = await session(editor);
     const created = await notes().call('POST', '/notes', {
       token: tokens.access_token,
       body: { text: 'buy milk' },
@@ -141,6 +144,59 @@ describe.each(['REST', 'HTTP'] as const)('the %s notes API', (type) => {
     const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
 
     expectRefused(await notes().call('GET', '/notes', { token: forged }));
+  });
+});
+
+/** Grants `role` to `username` with the admin CLI, on the rehearsal's data. */
+const grant = (username: string, role: string) =>
+  runAdmin(['users', 'grant-role', username, role, `--local=${server.dataDir}`]);
+
+describe.each(['REST', 'HTTP'] as const)('roles and scopes on the %s notes API', (type) => {
+  const notes = () => apiClient(notesApis().find((endpoint) => endpoint.type === type)?.url ?? '');
+  const write = (token: string) =>
+    notes().call('POST', '/notes', { token, body: { text: 'scoped' } });
+
+  it('refuses POST /notes without notes:write (403), allows it once editor is granted and the token refreshed, and refuses the next request (401) once the role is revoked', async () => {
+    const user = await auth.register();
+    const tokens = await auth.login(user);
+
+    // A plain user: a login is enough to read, not to write.
+    expect((await notes().call('GET', '/notes', { token: tokens.access_token })).status).toBe(200);
+    const refused = await write(tokens.access_token);
+    expect(refused.status).toBe(403);
+    if (type === 'REST') {
+      expect(refused.json).toMatchObject({ error: 'insufficient_scope' });
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+    } else {
+      expect(refused.json).toEqual({ message: 'Forbidden' });
+    }
+
+    // Granted editor: the next refresh carries notes:write.
+    expect((await grant(user.username, 'editor')).code).toBe(0);
+    const refreshed = await auth.refresh(tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+    const next = refreshed.json as Tokens;
+    expect((await write(next.access_token)).status).toBe(201);
+
+    // Revoked: every session ends at once, the very next request is refused.
+    const revoked = await runAdmin([
+      'users',
+      'revoke-role',
+      user.username,
+      'editor',
+      `--local=${server.dataDir}`,
+      '--json',
+    ]);
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ roles: [], sessions_revoked: 1 });
+    const after = await write(next.access_token);
+    if (type === 'REST') {
+      expect(after.status).toBe(401);
+      expect(after.json).toMatchObject({ error: 'invalid_token' });
+    } else {
+      // An HTTP API answers a refused token with its own 403.
+      expect(after.status).toBe(403);
+    }
   });
 });
 

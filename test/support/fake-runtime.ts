@@ -8,22 +8,35 @@
 import type { ClientInfo, SessionRecord } from '../../lambdas/auth/ports';
 import { ENV, loadConfig } from '../../lambdas/config';
 import { tableEnvironment } from '../../lambdas/contract/tables';
+import { EMAIL_ENV, loadEmailConfig } from '../../lambdas/email-config';
+import type { EmailRuntime } from '../../lambdas/email-runtime';
 import { UnavailableError } from '../../lambdas/errors';
-import type { Runtime } from '../../lambdas/runtime';
 import { keySetOf } from '../../lambdas/signing/signer';
 import type { TokenPair } from '../../lambdas/tokens/issue';
 import { type DomainWorld, domainWorld } from './fakes';
 import { TEST_SETTINGS } from './keys';
 
+/** The e-mail settings of a fake runtime: on, with links to this page. */
+export const TEST_LINK_BASE_URL = 'https://app.example.com/recover';
+
 export interface FakeRuntime {
-  runtime: Runtime;
+  /** Every route's runtime, the e-mail functions' included (on, sending to `world.mail`). */
+  runtime: EmailRuntime;
   /** The fakes behind the runtime: arrange state on them, and read it back. */
   world: DomainWorld;
   /** Every store call so far, as `store.method` (`users.find`), in order. */
   calls: string[];
 }
 
-type StoreName = 'users' | 'sessions' | 'revokedTokens' | 'loginAttempts' | 'mfa' | 'mfaChallenges';
+type StoreName =
+  | 'users'
+  | 'sessions'
+  | 'revokedTokens'
+  | 'loginAttempts'
+  | 'mfa'
+  | 'mfaChallenges'
+  | 'recovery'
+  | 'mail';
 
 /** The store as the handler sees it: each call is written down in `calls`. */
 function recording<T extends object>(name: StoreName, store: T, calls: string[]): T {
@@ -41,8 +54,8 @@ function recording<T extends object>(name: StoreName, store: T, calls: string[])
 
 /**
  * A runtime on fresh fakes. `env`: settings as the function reads them
- * (`SIGNUP_OPEN`, `CORS_ALLOWED_ORIGINS`, …), parsed by the real
- * configuration loader.
+ * (`SIGNUP_OPEN`, `CORS_ALLOWED_ORIGINS`, `EMAIL_FROM`: '' for e-mail off, …),
+ * parsed by the real configuration loaders.
  */
 export async function fakeRuntime(env: Record<string, string> = {}): Promise<FakeRuntime> {
   const calls: string[] = [];
@@ -56,8 +69,16 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
   });
   // Refresh tokens issued in the configured format, as the function would.
   const world = await domainWorld({ refreshFormat: config.refreshTokens.format });
-  const runtime: Runtime = {
+  const email = loadEmailConfig({
+    [EMAIL_ENV.emailFrom]: 'no-reply@example.com',
+    [EMAIL_ENV.emailLinkBaseUrl]: TEST_LINK_BASE_URL,
+    ...env,
+  });
+  const runtime: EmailRuntime = {
     config,
+    email,
+    recovery: () => recording('recovery', world.recovery, calls),
+    mail: () => recording('mail', world.mail, calls),
     clock: world.clock,
     users: () => recording('users', world.users, calls),
     sessions: () => recording('sessions', world.sessions, calls),

@@ -9,13 +9,18 @@
 import { randomBytes } from 'node:crypto';
 import { createPasswordHasher, OWASP_SCRYPT } from '../../lambdas/auth/passwords';
 import {
+  type AddressClaim,
   type AdminAuditEntry,
   type AdminAuditStore,
   credentialsVersionOf,
   type LoginAttemptStore,
   type MfaChallenge,
   type MfaChallengeStore,
+  type MailSender,
   type MfaStore,
+  type OutgoingMail,
+  type RecoveryStore,
+  type RecoveryTokenRecord,
   type Revocation,
   type RevokedTokenStore,
   type SessionRecord,
@@ -102,6 +107,81 @@ export function memoryUserStore(): MemoryUserStore {
   };
 }
 
+export interface MemoryRecoveryStore extends RecoveryStore {
+  readonly addresses: Map<string, AddressClaim>;
+  readonly tokens: Map<string, RecoveryTokenRecord>;
+}
+
+/**
+ * Like the store: conditional puts on the address, tokens kept past their end
+ * (TTL deletes late), and the e-mail writes on the items of `users`.
+ */
+export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore {
+  const addresses = new Map<string, AddressClaim>();
+  const tokens = new Map<string, RecoveryTokenRecord>();
+  return {
+    addresses,
+    tokens,
+    async claimAddress(claim, replacing) {
+      const owner = addresses.get(claim.email)?.userId;
+      const allowed = replacing
+        ? owner === replacing
+        : owner === undefined || owner === claim.userId;
+      if (!allowed) return false;
+      addresses.set(claim.email, copy(claim));
+      return true;
+    },
+    async findAddress(email) {
+      const claim = addresses.get(email);
+      return claim && copy(claim);
+    },
+    async releaseAddress(email, userId) {
+      if (addresses.get(email)?.userId === userId) addresses.delete(email);
+    },
+    async saveToken(token) {
+      tokens.set(token.tokenHash, copy(token));
+    },
+    async findToken(tokenHash) {
+      const token = tokens.get(tokenHash);
+      return token && copy(token);
+    },
+    async deleteToken(tokenHash) {
+      tokens.delete(tokenHash);
+    },
+    async setEmail({ username, userId, email, token }) {
+      const user = users.items.get(username);
+      if (user?.userId !== userId) return false;
+      // Like the store's single UpdateItem: the address, its token, and no reset token.
+      Object.assign(user, { email, emailVerified: false });
+      for (const key of ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'] as const) {
+        delete user[key];
+      }
+      if (token)
+        Object.assign(user, { emailTokenHash: token.hash, emailTokenExpiresAt: token.expiresAt });
+      else {
+        delete user.emailTokenHash;
+        delete user.emailTokenExpiresAt;
+      }
+      return true;
+    },
+    async confirmEmail({ username, userId, email, tokenHash, at, now }) {
+      const user = users.items.get(username);
+      if (
+        user?.userId !== userId ||
+        user.email !== email ||
+        user.emailTokenHash !== tokenHash ||
+        (user.emailTokenExpiresAt ?? 0) <= now
+      ) {
+        return false;
+      }
+      Object.assign(user, { emailVerified: true, emailVerifiedAt: at });
+      delete user.emailTokenHash;
+      delete user.emailTokenExpiresAt;
+      return true;
+    },
+  };
+}
+
 /**
  * The MFA writes on the users of `users` (they share the item, as in the
  * table), each applied only when its condition holds, like the store's.
@@ -183,6 +263,26 @@ export function memoryMfaChallengeStore(): MemoryMfaChallengeStore {
   };
 }
 
+/** Messages "sent", in order. */
+export interface MemoryMailer extends MailSender {
+  readonly sent: OutgoingMail[];
+  /** The last message's link to `to`, if any. */
+  linkTo(to: string): string | undefined;
+}
+
+export function memoryMailer(): MemoryMailer {
+  const sent: OutgoingMail[] = [];
+  return {
+    sent,
+    async send(mail) {
+      sent.push(copy(mail));
+    },
+    linkTo(to) {
+      return sent.filter((mail) => mail.to === to && mail.link).at(-1)?.link;
+    },
+  };
+}
+
 /**
  * A stand-in for the KMS or local cipher: not plain text, bound to the user
  * (decrypting for another user fails, as KMS's encryption context does).
@@ -200,6 +300,13 @@ export function testTotpCipher(): TotpSecretCipher {
       return Uint8Array.from(Buffer.from(body ?? '', 'base64url').reverse());
     },
   };
+}
+
+/** The token in a message's link. */
+export function tokenOfLink(link: string | undefined): string {
+  const token = link === undefined ? null : new URL(link).searchParams.get('token');
+  if (!token) throw new Error(`no token in ${String(link)}`);
+  return token;
 }
 
 export interface MemorySessionStore extends SessionStore {
@@ -470,6 +577,8 @@ export async function domainWorld({
     revokedTokens: memoryRevokedTokenStore(),
     loginAttempts: memoryLoginAttemptStore(clock),
     auditLog: memoryAdminAuditStore(),
+    recovery: memoryRecoveryStore(users),
+    mail: memoryMailer(),
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
     refreshKey,
     issuer: createTokenIssuer({

@@ -271,6 +271,7 @@ describe('commands on the fakes', () => {
     expect(text.stdout).toMatch(/^status\s+enabled$/m);
     expect(text.stdout).toMatch(/^lockout\s+not tracked by this version$/m);
     expect(text.stdout).toMatch(/^live sessions\s+1$/m);
+    expect(text.stdout).toMatch(/^e-mail\s+-$/m);
     expect(text.stderr).toContain(`acting as ${ACTOR}`);
 
     const json = await run(['users', 'show', 'alice', '--local', '--json']);
@@ -284,10 +285,16 @@ describe('commands on the fakes', () => {
       status_note: null,
       credentials_version: 0,
       roles: [],
+      email: null,
+      email_verified: false,
       live_sessions: 1,
       lockout: { tracked: false },
     });
     expect(json.stderr).toBe('');
+
+    Object.assign(world.users.items.get('alice') ?? {}, { email: 'a@example.com' });
+    const withAddress = await run(['users', 'show', 'alice', '--local']);
+    expect(withAddress.stdout).toMatch(/^e-mail\s+a@example\.com \(not verified\)$/m);
   });
 
   it('users grant-role / roles / show: the role, its scopes, audited with --reason', async () => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../lambdas/config';
+import { EMAIL_SETTINGS } from '../../lambdas/contract/email-settings';
 import type { Setting } from '../../lambdas/contract/setting-values';
 import { FUNCTION_SETTINGS } from '../../lambdas/contract/settings';
 import { TABLES, tableEnvironment } from '../../lambdas/contract/tables';
@@ -15,6 +16,7 @@ import {
   readStackConfig,
   StackConfigError,
 } from '../../lib/config';
+import { LOCAL_EMAIL_FROM } from '../../local/handler-env';
 import { LOCAL_SETTINGS } from '../../local/settings';
 
 const ROOT = join(__dirname, '..', '..');
@@ -120,10 +122,27 @@ describe('docs/local-mode.md, variables', () => {
     logDebugSampleRate: 'Powertools; docs/operations.md',
     metricsNamespace: 'Powertools; docs/operations.md',
   };
+  /** E-mail settings that are no knob of local mode, and why. */
+  const emailNotLocal: Partial<Record<keyof typeof EMAIL_SETTINGS, string>> = {
+    emailConfigurationSet: 'AWS only: SES',
+    emailOutboxDir: 'set by npm start: DATA_DIR/outbox',
+  };
+  // Local mode gives these defaults of its own (a local sender, the demo page).
+  const localDefaults: Record<string, unknown> = {
+    emailFrom: LOCAL_EMAIL_FROM,
+    emailLinkBaseUrl: 'http://127.0.0.1:PORT/',
+  };
   const settings: [string, Setting][] = [
     ...Object.entries(LOCAL_SETTINGS),
     ...Object.entries(FUNCTION_SETTINGS).filter(([name]) => !(name in notLocal)),
-  ].map(([, s]) => [s.env, s]);
+    ...Object.entries(EMAIL_SETTINGS)
+      .filter(([name]) => !(name in emailNotLocal))
+      .map(([name, s]): [string, Setting] =>
+        name in localDefaults
+          ? [name, { ...s, default: localDefaults[name] } as Setting]
+          : [name, s],
+      ),
+  ].map(([, s]) => [s.env as string, s]);
 
   it('documents every variable of local mode with its default and bounds', () => {
     expectDocumented(table, settings);

@@ -387,6 +387,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
         const gateway = createHttpApi({
           apiId: physicalIds.get(stackName)?.[api.logicalId] ?? api.logicalId,
           stageName: api.stageName,
+          stageVariables: api.stageVariables,
           routes,
           invoke: async (key, event, requestId) => (await hostOf(key)).invoke(event, requestId),
         });

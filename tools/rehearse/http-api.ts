@@ -28,12 +28,16 @@ export interface HttpApiAuthorizer {
   payloadVersion: '1.0' | '2.0';
   simpleResponses: boolean;
   resultTtlSeconds: number;
+  /** `$context.routeKey` is an identity source: answers are cached per route. */
+  cacheByRoute?: boolean;
 }
 
 export interface HttpApiOptions {
   apiId: string;
   /** `$default`, or the stage whose name starts every path. */
   stageName: string;
+  /** The stage's variables, passed to the authorizer as API Gateway does. */
+  stageVariables?: Record<string, string>;
   routes: HttpApiRoute[];
   /** Invokes a function as Lambda would; rejects when it fails. */
   invoke(entry: string, event: unknown, requestId: string): Promise<unknown>;
@@ -167,7 +171,10 @@ export function createHttpApi(options: HttpApiOptions): Gateway {
     request: ShapedRequest,
   ): Promise<Decision | 'failed'> {
     const identity = authorizer.identityHeaders.map((name) => request.headers[name.toLowerCase()]);
-    const cacheKey = identity.join('\u0000');
+    const cacheKey = [...identity, ...(authorizer.cacheByRoute ? [request.routeKey] : [])].join(
+      '\u0000',
+    );
+    const stageVariables = options.stageVariables ?? {};
     const cached = cache.get(cacheKey);
     if (cached && cached.until > Date.now()) return cached.decision;
     const arn = routeArn(request.method, request.path);
@@ -186,6 +193,7 @@ export function createHttpApi(options: HttpApiOptions): Gateway {
             queryStringParameters: request.query,
             requestContext: request.requestContext,
             pathParameters: request.pathParameters,
+            stageVariables,
           }
         : {
             version: '1.0',
@@ -200,6 +208,7 @@ export function createHttpApi(options: HttpApiOptions): Gateway {
             queryStringParameters: request.query,
             pathParameters: request.pathParameters,
             requestContext: request.requestContext,
+            stageVariables,
           };
     let result: unknown;
     try {

@@ -40,12 +40,16 @@ export interface HttpAuthorizer {
   payloadVersion: '1.0' | '2.0';
   simpleResponses: boolean;
   resultTtlSeconds: number;
+  /** `$context.routeKey` is an identity source: answers are cached per route. */
+  cacheByRoute?: boolean;
 }
 
 export interface HttpApiModel {
   logicalId: string;
   /** `$default`, or the stage name the URL starts with. */
   stageName: string;
+  /** The stage's variables (route requirements travel in them). */
+  stageVariables: Record<string, string>;
   routes: HttpRoute[];
   authorizers: Record<string, HttpAuthorizer>;
   /** Routes not served (a non-Lambda integration, IAM or JWT authorization), with why. */
@@ -67,14 +71,18 @@ function readAuthorizer(template: CfnTemplate, id: string): HttpAuthorizer {
       `HTTP API authorizer ${id} is not a Lambda REQUEST authorizer; the rehearsal serves those only.`,
     );
   }
-  const identityHeaders = ((props.IdentitySource ?? []) as unknown[]).map((source) => {
+  const sources = (props.IdentitySource ?? []) as unknown[];
+  // The route key keys the cache by route, as it does in AWS (route requirements).
+  const byRoute = sources.includes('$context.routeKey');
+  const identityHeaders = sources.flatMap((source) => {
+    if (source === '$context.routeKey') return [];
     const header = /^\$request\.header\.(.+)$/.exec(str(source) ?? '')?.[1];
     if (!header) {
       throw new RehearsalError(
         `HTTP API authorizer ${id}: identity source ${JSON.stringify(source)} is not a request header.`,
       );
     }
-    return header;
+    return [header];
   });
   const payloadVersion = str(props.AuthorizerPayloadFormatVersion);
   if (payloadVersion !== '1.0' && payloadVersion !== '2.0') {
@@ -86,6 +94,7 @@ function readAuthorizer(template: CfnTemplate, id: string): HttpAuthorizer {
     id,
     target: targetOf(template, props.AuthorizerUri),
     identityHeaders,
+    ...(byRoute ? { cacheByRoute: true } : {}),
     payloadVersion,
     simpleResponses: props.EnableSimpleResponses === true,
     // CloudFormation's default when the property is absent.
@@ -136,6 +145,11 @@ function readApi(template: CfnTemplate, apiId: string): HttpApiModel {
   return {
     logicalId: apiId,
     stageName: str(stage?.[1].Properties?.StageName) ?? '$default',
+    stageVariables: Object.fromEntries(
+      Object.entries((stage?.[1].Properties?.StageVariables ?? {}) as Record<string, unknown>).map(
+        ([name, value]) => [name, String(value)],
+      ),
+    ),
     routes,
     authorizers,
     skipped,

@@ -62,6 +62,10 @@ export interface TemplateAuthorizer {
   identityHeader: string;
   validationExpression?: string;
   resultTtlSeconds: number;
+  /** `REQUEST` authorizers get the request's route and the stage's variables. */
+  type: 'TOKEN' | 'REQUEST';
+  /** The API stage's variables (route requirements travel in them). */
+  stageVariables?: Record<string, string>;
 }
 
 export interface TemplateGatewayResponse {
@@ -178,7 +182,7 @@ function identityHeader(source: unknown, authorizerId: string): string {
   const match = /^method\.request\.header\.([^,\s]+)$/.exec(str(source) ?? '');
   if (!match?.[1]) {
     throw new RehearsalError(
-      `Authorizer ${authorizerId}: identity source ${JSON.stringify(source)} is not one request header; the rehearsal serves TOKEN authorizers on a header.`,
+      `Authorizer ${authorizerId}: identity source ${JSON.stringify(source)} is not one request header; the rehearsal serves authorizers on a header.`,
     );
   }
   return match[1];
@@ -187,9 +191,13 @@ function identityHeader(source: unknown, authorizerId: string): string {
 function readAuthorizer(template: CfnTemplate, id: string): TemplateAuthorizer {
   const resource = template.Resources[id];
   const props = resource?.Properties ?? {};
-  if (resource?.Type !== 'AWS::ApiGateway::Authorizer' || props.Type !== 'TOKEN') {
+  const type = props.Type;
+  if (
+    resource?.Type !== 'AWS::ApiGateway::Authorizer' ||
+    (type !== 'TOKEN' && type !== 'REQUEST')
+  ) {
     throw new RehearsalError(
-      `Authorizer ${id} is not a TOKEN authorizer; the rehearsal serves those only.`,
+      `Authorizer ${id} is not a Lambda TOKEN or REQUEST authorizer; the rehearsal serves those only.`,
     );
   }
   const entry = functionIn(template, props.AuthorizerUri);
@@ -198,6 +206,7 @@ function readAuthorizer(template: CfnTemplate, id: string): TemplateAuthorizer {
     id,
     ...(entry ? { entry } : { uri: props.AuthorizerUri }),
     identityHeader: identityHeader(props.IdentitySource, id),
+    type,
     ...(expression ? { validationExpression: expression } : {}),
     // CloudFormation's default is 300 seconds when the property is absent.
     resultTtlSeconds: Number(props.AuthorizerResultTtlInSeconds ?? 300),
@@ -238,6 +247,16 @@ function readRestApiById(template: CfnTemplate, apiId: string): RestApiModel {
       throw new RehearsalError(`API resource ${id} is missing or loops.`);
     }
     return `${pathOf(resource.Properties?.ParentId, [...seen, id])}/${String(resource.Properties?.PathPart)}`;
+  };
+
+  /** The variables of the API's stage (the one the rehearsal serves). */
+  const stageVariables = (): Record<string, string> => {
+    const [, stage] =
+      resourcesOfType(template, 'AWS::ApiGateway::Stage').find(([, s]) => ofApi(s)) ?? [];
+    const variables = (stage?.Properties?.Variables ?? {}) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [name, String(value)]),
+    );
   };
 
   const routes: TemplateRoute[] = [];
@@ -304,7 +323,14 @@ function readRestApiById(template: CfnTemplate, apiId: string): RestApiModel {
   return {
     logicalId: apiId,
     routes,
-    ...(authorizerId ? { authorizer: readAuthorizer(template, authorizerId) } : {}),
+    ...(authorizerId
+      ? {
+          authorizer: {
+            ...readAuthorizer(template, authorizerId),
+            stageVariables: stageVariables(),
+          },
+        }
+      : {}),
     responses,
     skipped,
   };

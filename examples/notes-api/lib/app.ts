@@ -18,7 +18,11 @@ export function notesApp(app: App): NotesApp {
     description: 'serverless-jwt-auth for the notes example',
   });
   // Every prop is optional; a stage other than prod also leaves out the web ACL.
-  const auth = new JwtAuth(authStack, 'Auth', { stageName: 'dev' });
+  const auth = new JwtAuth(authStack, 'Auth', {
+    stageName: 'dev',
+    // The role editor grants the scope POST /notes requires (npm run admin -- users grant-role).
+    roles: { editor: ['notes:write'] },
+  });
   const notesStack = new NotesStack(app, 'Notes', { auth });
   return { authStack, auth, notesStack };
 }

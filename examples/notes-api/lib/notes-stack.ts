@@ -2,7 +2,8 @@
  * The user's own service: `GET /notes` and `POST /notes`, served by a REST
  * API and by an HTTP API, both behind the serverless-jwt-auth authorizer.
  * A note belongs to the caller's `sub`, which the handlers read with
- * `identityOf` (handlers/).
+ * `identityOf` (handlers/). Writing a note requires the scope `notes:write`
+ * (the role `editor` grants it, lib/app.ts); reading needs only a login.
  */
 import * as path from 'node:path';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -13,7 +14,12 @@ import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import type { IJwtAuth } from 'serverless-jwt-auth';
+import type { IJwtAuth, RouteRequirements } from 'serverless-jwt-auth';
+
+/** What the routes require beyond a login, the same on both APIs. */
+export const NOTES_REQUIREMENTS: RouteRequirements = {
+  'POST /notes': { scopes: ['notes:write'] },
+};
 
 export interface NotesStackProps extends StackProps {
   /** The deployment whose tokens guard the notes: a `JwtAuth`, or `JwtAuth.fromParameters`. */
@@ -43,14 +49,16 @@ export class NotesStack extends Stack {
 
     // A REST API: the authorizer also installs the JSON 401 and 503 answers.
     this.restApi = new RestApi(this, 'NotesRestApi', { deployOptions: { stageName: 'dev' } });
-    const restAuthorizer = props.auth.restAuthorizer(this.restApi);
+    const restAuthorizer = props.auth.restAuthorizer(this.restApi, {
+      requirements: NOTES_REQUIREMENTS,
+    });
     const notes = this.restApi.root.addResource('notes');
     notes.addMethod('GET', new LambdaIntegration(list), { authorizer: restAuthorizer });
     notes.addMethod('POST', new LambdaIntegration(create), { authorizer: restAuthorizer });
 
     // An HTTP API: the same authorizer function, payload 2.0 with simple responses.
     this.httpApi = new HttpApi(this, 'NotesHttpApi');
-    const httpAuthorizer = props.auth.httpAuthorizer();
+    const httpAuthorizer = props.auth.httpAuthorizer({ requirements: NOTES_REQUIREMENTS });
     this.httpApi.addRoutes({
       path: '/notes',
       methods: [HttpMethod.GET],

@@ -3,6 +3,7 @@
  * its Lambda entry is `lambdas/handlers/oauth-metadata.ts`.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mappedScopes } from '../../auth/roles';
 import { PUBLIC_DOCUMENT_CACHE_CONTROL } from '../../contract/headers';
 import {
   authorizationServerMetadata,
@@ -27,11 +28,12 @@ function apiBaseUrl(event: APIGatewayProxyEvent, issuer: string): string {
 
 export function createOauthMetadataHandler(runtime: Runtime) {
   const introspectionAuth: IntrospectionAuthMethod = runtime.config.introspectionAuthMethod;
+  const scopes = mappedScopes(runtime.config.roles.scopes);
   return httpHandler(runtime.config, async (event) => {
     const { issuer } = runtime.config.tokens;
     return json(
       200,
-      authorizationServerMetadata(issuer, apiBaseUrl(event, issuer), introspectionAuth),
+      authorizationServerMetadata(issuer, apiBaseUrl(event, issuer), introspectionAuth, scopes),
       {
         'Cache-Control': PUBLIC_DOCUMENT_CACHE_CONTROL,
       },

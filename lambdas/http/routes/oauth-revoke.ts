@@ -9,18 +9,12 @@ import type { Runtime } from '../../runtime';
 import { formHandler } from '../handler';
 import { clientInfo } from '../request';
 import { parseInput } from '../validation';
+import { logoutDeps } from './logout';
 
 export function createOauthRevokeHandler(runtime: Runtime) {
   return formHandler(runtime.config, async (event) => {
-    const deps = {
-      verifier: runtime.verifier(),
-      sessions: runtime.sessions(),
-      revokedTokens: runtime.revokedTokens(),
-      clock: runtime.clock,
-      refreshGraceSeconds: runtime.config.refreshGraceSeconds,
-    };
     const form = parseInput(revokeForm, event.formBody);
-    await revokeByToken(deps, form.token, form.token_type_hint, clientInfo(event));
+    await revokeByToken(logoutDeps(runtime), form.token, form.token_type_hint, clientInfo(event));
     // RFC 7009 §2.2: 200 whatever the token was; the body is ignored by clients, so none.
     return { statusCode: 200, headers: { ...SECURITY_HEADERS }, body: '' };
   });

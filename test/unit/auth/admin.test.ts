@@ -209,6 +209,7 @@ describe('showUser', () => {
       disabled: false,
       credentialsVersion: 0,
       roles: [],
+      emailVerified: false,
       liveSessions: 2,
       lockout: null,
     });
@@ -225,6 +226,21 @@ describe('showUser', () => {
       'alice',
     );
     expect(none.lockout).toEqual({ failures: 0 });
+  });
+});
+
+describe('showUser: the e-mail address', () => {
+  it('shows the address and whether it is verified', async () => {
+    const { world } = await setUp();
+    Object.assign(world.users.items.get('alice') ?? {}, {
+      email: 'alice@example.com',
+      emailVerified: true,
+    });
+
+    expect(await showUser(world, 'alice')).toMatchObject({
+      email: 'alice@example.com',
+      emailVerified: true,
+    });
   });
 });
 

@@ -4,6 +4,7 @@
  * compile time (a drift fails `npm run typecheck`) and on a real body.
  */
 import type {
+  EmailState,
   ErrorBody,
   Me,
   RegisteredUser,
@@ -12,6 +13,7 @@ import type {
   TokenResponse,
 } from '../../../client/api-types';
 import {
+  type EmailStateBody,
   type MeBody,
   type RegisteredBody,
   type ErrorBody as ServerErrorBody,
@@ -32,6 +34,7 @@ const checks = {
   tokens: true satisfies Same<TokenResponse, TokensBody>,
   registered: true satisfies Same<RegisteredUser, RegisteredBody>,
   me: true satisfies Same<Me, MeBody>,
+  emailState: true satisfies Same<EmailState, EmailStateBody>,
   session: true satisfies Same<SessionInfo, SessionSummaryBody>,
   // The client returns `next: null` where the API leaves it out.
   pageFromServer: true satisfies Fits<

@@ -123,6 +123,44 @@ describe('a 401 invalid_token', () => {
   });
 });
 
+describe('the e-mail calls', () => {
+  it('sets the address with the current password and answers the stored state', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('POST /auth/email', () =>
+      json(202, { email: 'alice@example.com', email_verified: false }),
+    );
+
+    const state = await client.setEmail({ email: 'alice@EXAMPLE.com', currentPassword: 'pw' });
+
+    expect(state).toEqual({ email: 'alice@example.com', email_verified: false });
+    expect(api.requests.find((r) => r.path === '/auth/email')?.body).toEqual({
+      email: 'alice@EXAMPLE.com',
+      current_password: 'pw',
+    });
+  });
+
+  it('verifies a token without a session, and rejects a bad one with invalid_grant', async () => {
+    const { api, client } = setup();
+    api.script(
+      'POST /auth/email/verify',
+      () => json(204),
+      () =>
+        json(400, { error: 'invalid_grant', message: 'The token is invalid, used or expired.' }),
+    );
+
+    await client.verifyEmail('t'.repeat(43));
+    const again = client.verifyEmail('t'.repeat(43));
+
+    await expect(again).rejects.toMatchObject({ status: 400, code: 'invalid_grant' });
+    const calls = api.requests.filter((r) => r.path === '/auth/email/verify');
+    expect(calls.map((r) => [r.body, r.authorization])).toEqual([
+      [{ token: 't'.repeat(43) }, null],
+      [{ token: 't'.repeat(43) }, null],
+    ]);
+  });
+});
+
 describe("an HTTP API's 403 Forbidden (its Lambda authorizer cannot answer 401)", () => {
   const httpApiForbidden = () => json(403, { message: 'Forbidden' });
 
@@ -172,6 +210,20 @@ describe("an HTTP API's 403 Forbidden (its Lambda authorizer cannot answer 401)"
     const response = await client.fetch('/notes');
 
     expect(response.status).toBe(403);
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+
+  it('that is 403 insufficient_scope (a route requiring a scope) does not refresh either', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('POST /notes', () =>
+      json(403, { error: 'insufficient_scope', message: 'The token lacks a scope.' }),
+    );
+
+    const response = await client.fetch('/notes', { method: 'POST' });
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: 'insufficient_scope' });
     expect(api.count('POST', '/auth/refresh')).toBe(0);
   });
 });

@@ -28,6 +28,19 @@ describe('authorizationServerMetadata', () => {
     expect(metadata.response_types_supported).toEqual([]);
     expect(metadata.grant_types_supported).toEqual([]);
   });
+
+  it('lists scopes_supported only when a role mapping names scopes', () => {
+    const base = 'https://a.example';
+
+    expect(authorizationServerMetadata(base, base, 'aws_sigv4')).not.toHaveProperty(
+      'scopes_supported',
+    );
+    expect(
+      authorizationServerMetadataBody.parse(
+        authorizationServerMetadata(base, base, 'aws_sigv4', ['notes:read', 'notes:write']),
+      ).scopes_supported,
+    ).toEqual(['notes:read', 'notes:write']);
+  });
 });
 
 describe('isUrlIssuer', () => {

@@ -8,6 +8,7 @@
  */
 import { newId } from '../../../lambdas/clock';
 import { createOauthIntrospectHandler } from '../../../lambdas/http/routes/oauth-introspect';
+import { createOauthMetadataHandler } from '../../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../../lambdas/http/routes/oauth-revoke';
 import {
   type FakeRuntime,
@@ -85,5 +86,18 @@ describe('introspect handler', () => {
 
     expect(response.status).toBe(503);
     expect(response.json).toMatchObject({ error: 'unavailable' });
+  });
+});
+
+describe('GET /.well-known/oauth-authorization-server with a role mapping', () => {
+  it('lists the mapping’s scopes as scopes_supported', async () => {
+    const { runtime } = await fakeRuntime({
+      ROLES: JSON.stringify({ editor: ['notes:write', 'notes:read'], reader: ['notes:read'] }),
+    });
+    const handler = createOauthMetadataHandler(runtime);
+
+    const response = await call(handler, proxyEvent({ method: 'GET' }));
+
+    expect(response.json).toMatchObject({ scopes_supported: ['notes:read', 'notes:write'] });
   });
 });

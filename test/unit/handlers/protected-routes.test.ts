@@ -93,7 +93,7 @@ describe('logout-all handler', () => {
 });
 
 describe('me handler', () => {
-  it('returns 200 with the identity from the authorizer context, no-store and no I/O', async () => {
+  it('returns 200 with the identity from the authorizer context and no address, no-store, one read', async () => {
     const { current } = await twoSessions();
 
     const response = await call(
@@ -108,8 +108,41 @@ describe('me handler', () => {
       username: 'alice',
       session_id: current.access.claims.sid,
       expires_at: new Date(current.access.claims.exp * 1000).toISOString(),
+      email: null,
+      email_verified: false,
     });
-    expect(fake.calls).toEqual([]);
+    expect(fake.calls).toEqual(['users.find']);
+  });
+
+  it.each([
+    [false, { email: 'alice@example.com', emailVerified: false }],
+    [true, { email: 'alice@example.com', emailVerified: true }],
+  ])('shows the account’s address, verified: %p', async (verified, stored) => {
+    const { current } = await twoSessions();
+    Object.assign(fake.world.users.items.get('alice') ?? {}, stored);
+
+    const response = await call(
+      me,
+      proxyEvent({ method: 'GET', authorizer: authorizerContext(current) }),
+    );
+
+    expect(response.json).toMatchObject({ email: 'alice@example.com', email_verified: verified });
+  });
+
+  it('shows no address of another account that now has the name', async () => {
+    const { current } = await twoSessions();
+    Object.assign(fake.world.users.items.get('alice') ?? {}, {
+      userId: 'someone-else-entirely',
+      email: 'other@example.com',
+      emailVerified: true,
+    });
+
+    const response = await call(
+      me,
+      proxyEvent({ method: 'GET', authorizer: authorizerContext(current) }),
+    );
+
+    expect(response.json).toMatchObject({ email: null, email_verified: false });
   });
 });
 

@@ -1,0 +1,46 @@
+/**
+ * POST /auth/email: the handler over an injected runtime; its Lambda entry is
+ * `lambdas/handlers/email-change.ts`. 202: the address is stored and its
+ * link sent; it is verified once the link comes back.
+ */
+import { changeEmail } from '../../auth/email';
+import type { EmailStateBody } from '../../contract/bodies';
+import { ERROR_MESSAGES } from '../../contract/errors';
+import { emailChangeBody } from '../../contract/requests';
+import type { EmailRuntime } from '../../email-runtime';
+import { NotFoundError } from '../../errors';
+import { httpHandler, jsonHandler } from '../handler';
+import { authorizedCaller, clientInfo } from '../request';
+import { json } from '../responses';
+import { parseInput } from '../validation';
+import { emailDeps, emailOn } from './email-deps';
+
+export function createEmailChangeHandler(runtime: EmailRuntime) {
+  if (!emailOn(runtime)) return noEmailRoute(runtime);
+  return jsonHandler(runtime.config, async (event) => {
+    const deps = {
+      ...emailDeps(runtime),
+      passwords: runtime.passwords(),
+      loginAttempts: runtime.loginAttempts(),
+      lockout: runtime.config.lockout,
+    };
+    const body = parseInput(emailChangeBody, event.jsonBody);
+    const state = await changeEmail(
+      deps,
+      authorizedCaller(event),
+      { email: body.email, currentPassword: body.current_password },
+      clientInfo(event),
+    );
+    return json(202, {
+      email: state.email,
+      email_verified: state.verified,
+    } satisfies EmailStateBody);
+  });
+}
+
+/** Without a sender the stack deploys no e-mail route; wherever one is still served, it does not exist. */
+export function noEmailRoute(runtime: EmailRuntime) {
+  return httpHandler(runtime.config, async () => {
+    throw new NotFoundError(ERROR_MESSAGES.noSuchRoute);
+  });
+}

@@ -1,0 +1,22 @@
+/** What the e-mail domain (`auth/email.ts`) is built over, from an e-mail runtime where e-mail is on. */
+import type { EmailDeps } from '../../auth/email';
+import type { EmailRuntime } from '../../email-runtime';
+
+export function emailDeps(runtime: EmailRuntime): EmailDeps {
+  return {
+    users: runtime.users(),
+    recovery: runtime.recovery(),
+    mail: runtime.mail(),
+    clock: runtime.clock,
+    email: {
+      // Required with a sender (loadEmailConfig): only called where e-mail is on.
+      linkBaseUrl: runtime.email.linkBaseUrl as string,
+      verificationTtlSeconds: runtime.email.verificationTtlSeconds,
+    },
+  };
+}
+
+/** Whether this deployment sends e-mail: without a sender the e-mail routes do not exist. */
+export function emailOn(runtime: EmailRuntime): boolean {
+  return runtime.email.delivery !== undefined;
+}

@@ -1,0 +1,22 @@
+/**
+ * POST /auth/email/verify: the handler over an injected runtime; its Lambda
+ * entry is `lambdas/handlers/email-verify.ts`. No bearer token: the token of
+ * the message's link is the proof. 204, or 400 `invalid_grant`.
+ */
+import { verifyEmail } from '../../auth/email';
+import { emailVerifyBody } from '../../contract/requests';
+import type { EmailRuntime } from '../../email-runtime';
+import { jsonHandler } from '../handler';
+import { noContent } from '../responses';
+import { parseInput } from '../validation';
+import { noEmailRoute } from './email-change';
+import { emailDeps, emailOn } from './email-deps';
+
+export function createEmailVerifyHandler(runtime: EmailRuntime) {
+  if (!emailOn(runtime)) return noEmailRoute(runtime);
+  return jsonHandler(runtime.config, async (event) => {
+    const { token } = parseInput(emailVerifyBody, event.jsonBody);
+    await verifyEmail(emailDeps(runtime), token);
+    return noContent();
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * Recovery's state. The `Recovery` table: one item per verified address (`address#<address>`,
+ * its owner) and one per outstanding recovery token (`token#<hash>`). Each
+ * race-sensitive step is one conditional single-item write: an address has
+ * one owner because its item is put only when absent, already the caller's,
+ * or still the stale owner's the caller saw. And the user item's e-mail
+ * attributes: a new address (with its token, ending any reset token) and
+ * its verification, each one conditional UpdateItem.
+ */
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  AddressClaim,
+  EmailChange,
+  EmailConfirmation,
+  RecoveryStore,
+  RecoveryTokenRecord,
+} from '../auth/ports';
+import { TABLES } from '../contract/tables';
+import { conditionalWrite, storeCall } from './dynamo';
+
+const KEY = TABLES.recovery.partitionKey.name;
+const USER_KEY = TABLES.users.partitionKey.name;
+
+export const addressKey = (email: string) => `address#${email}`;
+export const tokenKey = (tokenHash: string) => `token#${tokenHash}`;
+
+/** A new unverified address and its token; the open reset token (if any) ends with it. */
+function setEmail(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  { username, userId, email, token }: EmailChange,
+): Promise<boolean> {
+  const set = ['email = :email', 'emailVerified = :false'];
+  const remove = ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'];
+  if (token) set.push('emailTokenHash = :hash', 'emailTokenExpiresAt = :expiresAt');
+  else remove.push('emailTokenHash', 'emailTokenExpiresAt');
+  return conditionalWrite('UpdateItem', () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [USER_KEY]: username },
+        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: {
+          ':userId': userId,
+          ':email': email,
+          ':false': false,
+          ...(token ? { ':hash': token.hash, ':expiresAt': token.expiresAt } : {}),
+        },
+      }),
+    ),
+  );
+}
+
+/** The address verified: only while it and its token are still the item's, and the token lives. */
+function confirmEmail(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  { username, userId, email, tokenHash, at, now }: EmailConfirmation,
+): Promise<boolean> {
+  return conditionalWrite('UpdateItem', () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [USER_KEY]: username },
+        UpdateExpression:
+          'SET emailVerified = :true, emailVerifiedAt = :at REMOVE emailTokenHash, emailTokenExpiresAt',
+        ConditionExpression:
+          'userId = :userId AND email = :email AND emailTokenHash = :hash AND emailTokenExpiresAt > :now',
+        ExpressionAttributeValues: {
+          ':userId': userId,
+          ':email': email,
+          ':hash': tokenHash,
+          ':now': now,
+          ':true': true,
+          ':at': at,
+        },
+      }),
+    ),
+  );
+}
+
+/** The two tables recovery writes: its own, and the users' e-mail attributes. */
+export interface RecoveryTables {
+  recovery: string;
+  users: string;
+}
+
+export function createRecoveryStore(
+  client: DynamoDBDocumentClient,
+  { recovery: tableName, users }: RecoveryTables,
+): RecoveryStore {
+  const get = async (key: string) => {
+    const { Item } = await storeCall('GetItem', () =>
+      client.send(
+        new GetCommand({ TableName: tableName, Key: { [KEY]: key }, ConsistentRead: true }),
+      ),
+    );
+    return Item;
+  };
+  const remove = (key: string, condition?: { userId: string }) =>
+    conditionalWrite('DeleteItem', () =>
+      client.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { [KEY]: key },
+          ...(condition
+            ? {
+                ConditionExpression: 'userId = :userId',
+                ExpressionAttributeValues: { ':userId': condition.userId },
+              }
+            : {}),
+        }),
+      ),
+    );
+
+  return {
+    claimAddress(claim, replacing) {
+      return conditionalWrite('PutItem', () =>
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { [KEY]: addressKey(claim.email), ...claim },
+            ConditionExpression: replacing
+              ? 'userId = :stale'
+              : 'attribute_not_exists(#key) OR userId = :userId',
+            ...(replacing
+              ? { ExpressionAttributeValues: { ':stale': replacing } }
+              : {
+                  ExpressionAttributeNames: { '#key': KEY },
+                  ExpressionAttributeValues: { ':userId': claim.userId },
+                }),
+          }),
+        ),
+      );
+    },
+
+    async findAddress(email) {
+      const item = await get(addressKey(email));
+      if (!item) return undefined;
+      const { email: address, userId, username, verifiedAt } = item as AddressClaim;
+      return { email: address, userId, username, verifiedAt };
+    },
+
+    async releaseAddress(email, userId) {
+      await remove(addressKey(email), { userId });
+    },
+
+    async saveToken(token) {
+      await storeCall('PutItem', () =>
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { [KEY]: tokenKey(token.tokenHash), ...token },
+          }),
+        ),
+      );
+    },
+
+    async findToken(tokenHash) {
+      const item = await get(tokenKey(tokenHash));
+      if (!item) return undefined;
+      const { [KEY]: _key, ...token } = item;
+      return token as RecoveryTokenRecord;
+    },
+
+    async deleteToken(tokenHash) {
+      await remove(tokenKey(tokenHash));
+    },
+
+    setEmail(change) {
+      return setEmail(client, users, change);
+    },
+
+    confirmEmail(confirmation) {
+      return confirmEmail(client, users, confirmation);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The recovery table and the user item's e-mail attributes on the embedded
+ * engine: one owner per verified address (conditional puts, a stale owner
+ * taken over only as seen), token records found by hash, and a verification
+ * that applies once, only while its token is the item's and has not ended.
+ */
+import type { UserRecord } from '../../lambdas/auth/ports';
+import { createRecoveryStore } from '../../lambdas/store/recovery';
+import { createUserStore } from '../../lambdas/store/users';
+import { startTestDynamo, type TestDynamo } from '../support/dynamo';
+
+let dynamo: TestDynamo;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+});
+
+afterAll(() => dynamo.close());
+
+const recovery = () => createRecoveryStore(dynamo.documents, dynamo.tables);
+const users = () => createUserStore(dynamo.documents, dynamo.tables.users);
+
+const claim = (email: string, userId: string) => ({
+  email,
+  userId,
+  username: `user-${userId}`,
+  verifiedAt: '2026-01-01T00:00:00.000Z',
+});
+
+describe('Recovery store on the embedded engine', () => {
+  it('gives an address one owner: a second account is refused, the owner again is not', async () => {
+    expect(await recovery().claimAddress(claim('one@example.com', 'A'))).toBe(true);
+
+    expect(await recovery().claimAddress(claim('one@example.com', 'B'))).toBe(false);
+    expect(await recovery().claimAddress(claim('one@example.com', 'A'))).toBe(true);
+    await expect(recovery().findAddress('one@example.com')).resolves.toEqual(
+      claim('one@example.com', 'A'),
+    );
+  });
+
+  it('takes a stale owner over only while it is still the owner seen', async () => {
+    await recovery().claimAddress(claim('two@example.com', 'A'));
+
+    expect(await recovery().claimAddress(claim('two@example.com', 'C'), 'B')).toBe(false);
+    expect(await recovery().claimAddress(claim('two@example.com', 'B'), 'A')).toBe(true);
+    expect((await recovery().findAddress('two@example.com'))?.userId).toBe('B');
+  });
+
+  it('releases an address only for its owner', async () => {
+    await recovery().claimAddress(claim('three@example.com', 'A'));
+
+    await recovery().releaseAddress('three@example.com', 'B');
+    expect(await recovery().findAddress('three@example.com')).toBeDefined();
+    await recovery().releaseAddress('three@example.com', 'A');
+    expect(await recovery().findAddress('three@example.com')).toBeUndefined();
+  });
+
+  it('finds a token by its hash, past its end too, until it is deleted', async () => {
+    const token = {
+      tokenHash: 'h1',
+      purpose: 'verify_email' as const,
+      userId: 'A',
+      username: 'alice',
+      email: 'a@example.com',
+      expiresAt: 1,
+    };
+    await recovery().saveToken(token);
+
+    await expect(recovery().findToken('h1')).resolves.toEqual(token);
+    await recovery().deleteToken('h1');
+    await expect(recovery().findToken('h1')).resolves.toBeUndefined();
+  });
+});
+
+describe('the user item’s address on the embedded engine', () => {
+  const bob: UserRecord = {
+    username: 'bob',
+    userId: 'BBBBBBBBBBBBBBBBBBBBBB',
+    passwordHash: 'scrypt$x',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    resetTokenHash: 'reset',
+    resetTokenExpiresAt: 2_000_000_000,
+  };
+
+  it('sets an unverified address with its token and ends the reset token; verifies it once', async () => {
+    await users().create(bob);
+    const change = { username: 'bob', userId: bob.userId, email: 'bob@example.com' };
+    expect(await recovery().setEmail({ ...change, token: { hash: 'v1', expiresAt: 1000 } })).toBe(
+      true,
+    );
+    expect(await users().find('bob')).toMatchObject({
+      email: 'bob@example.com',
+      emailVerified: false,
+      emailTokenHash: 'v1',
+    });
+    expect((await users().find('bob'))?.resetTokenHash).toBeUndefined();
+
+    const confirm = { ...change, tokenHash: 'v1', at: '2026-01-02T00:00:00.000Z', now: 999 };
+    expect(await recovery().confirmEmail({ ...confirm, tokenHash: 'other' })).toBe(false);
+    expect(await recovery().confirmEmail({ ...confirm, now: 1000 })).toBe(false);
+    expect(await recovery().confirmEmail(confirm)).toBe(true);
+    expect(await recovery().confirmEmail(confirm)).toBe(false);
+    expect(await users().find('bob')).toMatchObject({ emailVerified: true });
+  });
+
+  it('never creates an item for an unknown user', async () => {
+    expect(
+      await recovery().setEmail({ username: 'nobody', userId: 'X', email: 'n@example.com' }),
+    ).toBe(false);
+    await expect(users().find('nobody')).resolves.toBeUndefined();
+  });
+});

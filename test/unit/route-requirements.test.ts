@@ -1,0 +1,210 @@
+/**
+ * Route requirements: the table the construct writes into a user API's stage
+ * variables, read back by the shared authorizer from its REQUEST event, and
+ * the answer for a token that does not hold a route's scopes, in every shape:
+ * an explicit Deny on REST (never an unconditional stage wildcard, so a
+ * cached policy cannot carry into a stricter route), a refusal on an HTTP API.
+ */
+import {
+  MAX_REQUIREMENT_CHUNKS,
+  REQUIREMENTS_VARIABLE,
+  readRequirements,
+  requirementVariables,
+  STAGE_VARIABLE_MAX_LENGTH,
+  unmetRoutes,
+} from '../../lambdas/contract/route-requirements';
+import { createAuthorizer } from '../../lambdas/http/authorizer';
+import type { EventShape } from '../../lambdas/http/authorizer-events';
+import { policyAllows } from '../../local/policy';
+import { authorizerEvent } from '../support/authorizer-events';
+import { domainWorld, memoryRevokedTokenStore } from '../support/fakes';
+
+beforeEach(() => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+const REQUIREMENTS = {
+  'POST /notes': { scopes: ['notes:write'] },
+  'GET /notes': {},
+  'DELETE /notes/{id}': { scopes: ['notes:write', 'notes:admin'] },
+};
+
+const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
+
+describe('the stage variables', () => {
+  it('round-trip the table in characters a stage variable may hold', () => {
+    const variables = requirementVariables(REQUIREMENTS);
+
+    for (const value of Object.values(variables)) {
+      expect(value).toMatch(/^[A-Za-z0-9\-._~:/?#&=,]+$/);
+      expect(value.length).toBeLessThanOrEqual(STAGE_VARIABLE_MAX_LENGTH);
+    }
+    expect(readRequirements({ other: 'x', ...variables })).toEqual(REQUIREMENTS);
+  });
+
+  it('cut a long table into several variables, read back in order', () => {
+    const long = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`GET /r${i}`, { scopes: [`scope:${i}`] }]),
+    );
+
+    const variables = requirementVariables(long);
+
+    expect(Object.keys(variables).length).toBeGreaterThan(1);
+    expect(Object.keys(variables).length).toBeLessThanOrEqual(MAX_REQUIREMENT_CHUNKS);
+    expect(readRequirements(variables)).toEqual(long);
+  });
+
+  it('are none for an API without requirements, and read as none', () => {
+    expect(requirementVariables({})).toEqual({});
+    expect(readRequirements(null)).toBeUndefined();
+    expect(readRequirements({ unrelated: 'value' })).toBeUndefined();
+  });
+
+  it('fail loudly when tampered with: the authorizer then fails closed', () => {
+    expect(() => readRequirements({ [`${REQUIREMENTS_VARIABLE}0`]: 'bm90IGpzb24' })).toThrow();
+  });
+});
+
+describe('unmetRoutes', () => {
+  it('names every route whose scopes the token lacks', () => {
+    expect(unmetRoutes(REQUIREMENTS, 'notes:read')).toEqual(['POST /notes', 'DELETE /notes/{id}']);
+    expect(unmetRoutes(REQUIREMENTS, 'notes:write')).toEqual(['DELETE /notes/{id}']);
+    expect(unmetRoutes(REQUIREMENTS, 'notes:admin notes:write')).toEqual([]);
+  });
+
+  it('treats a token without scope (issued before scopes existed) as holding none', () => {
+    expect(unmetRoutes(REQUIREMENTS, undefined)).toEqual(['POST /notes', 'DELETE /notes/{id}']);
+    expect(unmetRoutes(undefined, undefined)).toEqual([]);
+  });
+});
+
+async function setup(scope: string | undefined) {
+  const world = await domainWorld();
+  const authorize = createAuthorizer({
+    verifier: world.verifier,
+    revokedTokens: memoryRevokedTokenStore(),
+  });
+  const pair = await world.issuer.issuePair({
+    sub: 'user-1',
+    sid: 'session-1',
+    username: 'alice',
+    sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
+    ...(scope === undefined ? {} : { claims: { scope, roles: [] } }),
+  });
+  return { authorize, token: `Bearer ${pair.access.token}` };
+}
+
+/** The event of `shape` for `method path`, on an API whose stage carries REQUIREMENTS. */
+function eventFor(shape: EventShape, token: string, method: string, resource: string) {
+  const base = authorizerEvent(shape, token) as Record<string, unknown>;
+  const stageVariables = requirementVariables(REQUIREMENTS);
+  if (shape === 'http-2.0') {
+    return { ...base, stageVariables, routeKey: `${method} ${resource}` };
+  }
+  return { ...base, stageVariables, httpMethod: method, resource };
+}
+
+describe('the authorizer on a REST API (REQUEST authorizer)', () => {
+  it('denies the routes whose scopes the token lacks explicitly, beside the stage-wide Allow', async () => {
+    const { authorize, token } = await setup('notes:read');
+
+    const result = (await authorize(eventFor('rest-request', token, 'GET', '/notes') as never)) as {
+      policyDocument: Parameters<typeof policyAllows>[0];
+      context: Record<string, string>;
+    };
+
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${STAGE}/*` },
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${STAGE}/POST/notes` },
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${STAGE}/DELETE/notes/*` },
+    ]);
+    // What API Gateway makes of it, for this route and, cached, for the others.
+    expect(policyAllows(result.policyDocument, `${STAGE}/GET/notes`)).toBe(true);
+    expect(policyAllows(result.policyDocument, `${STAGE}/POST/notes`)).toBe(false);
+    expect(policyAllows(result.policyDocument, `${STAGE}/DELETE/notes/n-1`)).toBe(false);
+    expect(result.context.scope).toBe('notes:read');
+  });
+
+  it('answers a request to a route it does not meet with that policy: API Gateway denies it (403)', async () => {
+    const { authorize, token } = await setup('');
+
+    const result = (await authorize(
+      eventFor('rest-request', token, 'POST', '/notes') as never,
+    )) as { policyDocument: Parameters<typeof policyAllows>[0] };
+
+    expect(policyAllows(result.policyDocument, `${STAGE}/POST/notes`)).toBe(false);
+  });
+
+  it('allows everything to a token holding every scope: no Deny at all', async () => {
+    const { authorize, token } = await setup('notes:admin notes:write');
+
+    const result = (await authorize(
+      eventFor('rest-request', token, 'POST', '/notes') as never,
+    )) as {
+      policyDocument: { Statement: unknown[] };
+    };
+
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${STAGE}/*` },
+    ]);
+  });
+
+  it('denies a route required under ANY for every method', async () => {
+    const world = await setup('');
+    const stageVariables = requirementVariables({ 'ANY /admin/{proxy+}': { scopes: ['admin'] } });
+    const event = {
+      ...(authorizerEvent('rest-request', world.token) as object),
+      stageVariables,
+      httpMethod: 'PUT',
+      resource: '/admin/{proxy+}',
+    };
+
+    const result = (await world.authorize(event as never)) as {
+      policyDocument: Parameters<typeof policyAllows>[0];
+    };
+
+    expect(policyAllows(result.policyDocument, `${STAGE}/PUT/admin/users/7`)).toBe(false);
+    expect(policyAllows(result.policyDocument, `${STAGE}/GET/notes`)).toBe(true);
+  });
+
+  it('accepts a token issued before scopes existed on routes without requirements only', async () => {
+    const { authorize, token } = await setup(undefined);
+
+    const result = (await authorize(eventFor('rest-request', token, 'GET', '/notes') as never)) as {
+      policyDocument: Parameters<typeof policyAllows>[0];
+    };
+
+    expect(policyAllows(result.policyDocument, `${STAGE}/GET/notes`)).toBe(true);
+    expect(policyAllows(result.policyDocument, `${STAGE}/POST/notes`)).toBe(false);
+  });
+});
+
+describe('the authorizer on an HTTP API', () => {
+  it.each(['http-1.0', 'http-2.0'] as const)(
+    '%s: refuses a route whose scopes the token lacks (API Gateway answers 403), allows the others',
+    async (shape) => {
+      const { authorize, token } = await setup('notes:read');
+
+      const denied = await authorize(eventFor(shape, token, 'POST', '/notes') as never);
+      const allowed = await authorize(eventFor(shape, token, 'GET', '/notes') as never);
+
+      const verdict = (result: unknown) => {
+        const answer = result as {
+          isAuthorized?: boolean;
+          policyDocument?: Parameters<typeof policyAllows>[0];
+        };
+        return (
+          answer.isAuthorized ??
+          policyAllows(
+            answer.policyDocument as Parameters<typeof policyAllows>[0],
+            'arn:aws:execute-api:eu-west-1:123456789012:def456/$default/GET/notes',
+          )
+        );
+      };
+      expect(verdict(denied)).toBe(false);
+      expect(verdict(allowed)).toBe(true);
+    },
+  );
+});
