@@ -132,19 +132,9 @@ export class TooManyRequestsError extends AuthError {
 /** Kept out of `ERROR_MESSAGES`, which the authorizer bundles whole: only the MFA routes answer them. */
 export const MFA_ERROR_MESSAGES = {
   mfaRequired: 'Send a code with this mfa_token to /auth/mfa/verify.',
-  invalidGrant: 'The MFA token is invalid, used up or expired.',
   wrongCode: 'The code is wrong or was already used.',
+  notOn: 'TOTP is not on.',
 } as const;
-
-/** 400: an MFA token that is malformed, unknown, used up or expired (OAuth 2.0's `invalid_grant`). */
-export class InvalidGrantError extends AuthError {
-  readonly code = 'invalid_grant';
-  override readonly name = 'InvalidGrantError';
-
-  constructor(message: string = MFA_ERROR_MESSAGES.invalidGrant) {
-    super(message);
-  }
-}
 
 /**
  * 403: the right password of an account with a second factor. The answer

@@ -171,8 +171,6 @@ export function amrOf(session: Pick<SessionRecord, 'amr'>): string[] {
 export interface SessionRotation extends SessionTokens {
   /** The refresh token id the caller checked: the write fails if it is no longer current. */
   previousRefreshJti: string;
-  /** A new `amr` for the session (a step-up); absent: it stays. */
-  amr?: string[];
   refreshedAt: string;
   /** The `iat` of the new pair (epoch seconds). */
   issuedAt: number;
@@ -180,6 +178,15 @@ export interface SessionRotation extends SessionTokens {
   rotatedAt: number;
   /** The user's claims of the new pair, recorded for replays. */
   claims?: SessionClaims;
+}
+
+/** A step-up's new pair (`auth/mfa/step-up.ts`): no rotation record, the replaced refresh token has no grace. */
+export interface SessionStepUp extends SessionTokens {
+  /** The refresh token id the caller read: the write fails if it is no longer current. */
+  previousRefreshJti: string;
+  /** The session's stronger `amr`, kept by every later refresh. */
+  amr: string[];
+  refreshedAt: string;
 }
 
 export interface SessionStore {
@@ -196,6 +203,13 @@ export interface SessionStore {
    * makes it the lock of refresh-token rotation.
    */
   rotate(userId: string, sessionId: string, rotation: SessionRotation): Promise<boolean>;
+  /**
+   * Replaces the current pair and the session's `amr`, and drops the last
+   * rotation's record (the replaced refresh token gets no grace), only if
+   * the refresh token is still `previousRefreshJti`: the same lock as
+   * {@link rotate}.
+   */
+  stepUp(userId: string, sessionId: string, step: SessionStepUp): Promise<boolean>;
   /**
    * Deletes the item, only while its current refresh token is still
    * `seenRefreshJti`. False when it is not (a concurrent refresh rotated it)

@@ -40,6 +40,7 @@ import {
   refreshBody,
   registrationBody,
   revokeForm,
+  stepUpBody,
   totpConfirmBody,
   totpEnrolmentBody,
   totpRemovalBody,
@@ -190,6 +191,18 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     request: { schema: emailVerifyBody, mediaType: json, required: true },
     success: { status: 204, description: 'The address is verified' },
     errors: ['invalidRequest', 'invalidGrant', 'notFound', 'unavailable'],
+  },
+  MfaStepUp: {
+    summary: 'Step up the open session with a second factor: a new pair, the stronger amr',
+    description:
+      'Bearer: the session’s current access token. The code is a current TOTP code, or an ' +
+      'unused recovery code; a wrong one counts on the lockout like a password. The same ' +
+      'session gets a new pair carrying amr ["pwd","otp","mfa"] (["pwd","mfa"] after a ' +
+      'recovery code), kept by every later refresh; the replaced pair is revoked, and its ' +
+      'refresh token has no grace window. 400 when the account has no TOTP on.',
+    request: { schema: stepUpBody, mediaType: json, required: true },
+    success: { status: 200, description: 'The session’s new token pair', schema: tokensBody },
+    errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
   },
   MfaTotpBegin: {
     summary: 'Start turning TOTP on: a new secret, pending until confirmed',

@@ -281,6 +281,26 @@ export const ROUTES: readonly RouteSpec[] = [
     totpKey: ['kms:Decrypt'],
   },
   {
+    // A signed-in caller's code: the same session, a new pair with the stronger amr.
+    id: 'MfaStepUp',
+    method: 'POST',
+    path: '/auth/mfa/step-up',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-step-up.ts',
+    // The user's MFA attributes (the TOTP step, a recovery code), the caller's lockout
+    // pair, the session's pair swapped, the replaced one revoked.
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      sessions: ['GetItem', 'UpdateItem'],
+      revokedTokens: ['PutItem'],
+    },
+    key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
+    refreshKey: READS_REFRESH_TOKENS,
+    totpKey: ['kms:Decrypt'],
+  },
+  {
     // The current password again: a stolen access token alone cannot enrol an authenticator.
     id: 'MfaTotpBegin',
     method: 'POST',

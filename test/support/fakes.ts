@@ -14,9 +14,9 @@ import {
   type AdminAuditStore,
   credentialsVersionOf,
   type LoginAttemptStore,
+  type MailSender,
   type MfaChallenge,
   type MfaChallengeStore,
-  type MailSender,
   type MfaStore,
   type OutgoingMail,
   type RecoveryStore,
@@ -347,6 +347,13 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
           ...(claims ? { claims: copy(claims) } : {}),
         },
       });
+      return true;
+    },
+    async stepUp(userId, sessionId, { previousRefreshJti, amr, ...next }) {
+      const session = items.get(key(userId, sessionId));
+      if (session?.refreshJti !== previousRefreshJti) return false;
+      Object.assign(session, next, { amr: [...amr] });
+      delete session.lastRotation;
       return true;
     },
     async remove(userId, sessionId, seenRefreshJti) {

@@ -3,13 +3,9 @@
  * manual clock: 403 mfa_required with an mfa_token, then the code at
  * verifyMfa; the token's limits; `amr` in the tokens and through refresh.
  */
-import { Secret } from 'otpauth';
 import { login } from '../../../lambdas/auth/login';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../../../lambdas/auth/mfa/enrolment';
-import { timeStep, totpCode } from '../../../lambdas/auth/mfa/totp';
 import { verifyMfa } from '../../../lambdas/auth/mfa/verify';
 import { refresh } from '../../../lambdas/auth/refresh';
-import { register } from '../../../lambdas/auth/register';
 import {
   InvalidCredentialsError,
   InvalidGrantError,
@@ -17,30 +13,12 @@ import {
   TooManyRequestsError,
 } from '../../../lambdas/errors';
 import { type DomainWorld, domainWorld } from '../../support/fakes';
-
-const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
-const PASSWORD = 'correct horse battery';
-const CREDENTIALS = { username: 'alice', password: PASSWORD };
-
-async function aliceEnrolled(world: DomainWorld) {
-  const { userId } = await register(world, CREDENTIALS);
-  const first = await login(world, CREDENTIALS, CLIENT);
-  const caller = { userId, username: 'alice', sessionId: first.access.claims.sid };
-  const { secret } = await beginTotpEnrolment(world, caller, PASSWORD, CLIENT);
-  const bytes = Secret.fromBase32(secret).bytes;
-  const { recoveryCodes } = await confirmTotpEnrolment(
-    world,
-    caller,
-    totpCode(bytes, timeStep(world.clock())),
-    CLIENT,
-  );
-  // A new step: the confirming code is spent.
-  world.clock.advance(30);
-  return { userId, secret: bytes, recoveryCodes };
-}
-
-const codeNow = (world: DomainWorld, secret: Uint8Array) =>
-  totpCode(secret, timeStep(world.clock()));
+import {
+  aliceEnrolled,
+  TOTP_CLIENT as CLIENT,
+  TOTP_CREDENTIALS as CREDENTIALS,
+  codeNow,
+} from '../../support/totp-user';
 
 async function mfaTokenOf(world: DomainWorld): Promise<string> {
   const error = await login(world, CREDENTIALS, CLIENT).catch((e: unknown) => e);
