@@ -1,9 +1,20 @@
 /** What opening a session takes (login, and the second factor's verify), from the runtime. */
 import type { LoginDeps } from '../../auth/login';
 import type { UserStore } from '../../auth/ports';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 
-export function loginDeps(runtime: Runtime, users: UserStore = runtime.users()): LoginDeps {
+/** The runtime parts opening a session uses. */
+export type LoginRuntime = RuntimeOf<
+  | 'issuer'
+  | 'loginAttempts'
+  | 'mfaChallenges'
+  | 'passwords'
+  | 'revokedTokens'
+  | 'sessions'
+  | 'users'
+>;
+
+export function loginDeps(runtime: LoginRuntime, users: UserStore = runtime.users()): LoginDeps {
   return {
     users,
     sessions: runtime.sessions(),

@@ -5,14 +5,13 @@
 import { withLegacyUsername } from '../../auth/credentials-rules';
 import { login } from '../../auth/login';
 import { loginBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { tokenResponse } from '../responses';
 import { parseInput } from '../validation';
-import { loginDeps } from './login-deps';
+import { type LoginRuntime, loginDeps } from './login-deps';
 
-export function createLoginHandler(runtime: Runtime) {
+export function createLoginHandler(runtime: LoginRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const { username, password } = parseInput(loginBody, event.jsonBody);
     // An account stored under the first normalisation of its name still logs in.

@@ -4,13 +4,18 @@
  */
 import { stepUp } from '../../auth/mfa/step-up';
 import { stepUpBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
 import { tokenResponse } from '../responses';
 import { parseInput } from '../validation';
 
-export function createMfaStepUpHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type MfaStepUpRuntime = RuntimeOf<
+  'issuer' | 'loginAttempts' | 'mfa' | 'revokedTokens' | 'sessions' | 'totpCipher' | 'users'
+>;
+
+export function createMfaStepUpHandler(runtime: MfaStepUpRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(stepUpBody, event.jsonBody);
     const deps = {

@@ -4,14 +4,17 @@
  */
 import { verifyMfa } from '../../auth/mfa/verify';
 import { mfaVerifyBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { tokenResponse } from '../responses';
 import { parseInput } from '../validation';
-import { loginDeps } from './login-deps';
+import { type LoginRuntime, loginDeps } from './login-deps';
 
-export function createMfaVerifyHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type MfaVerifyRuntime = LoginRuntime & RuntimeOf<'mfa' | 'totpCipher'>;
+
+export function createMfaVerifyHandler(runtime: MfaVerifyRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(mfaVerifyBody, event.jsonBody);
     const deps = {
