@@ -1,8 +1,11 @@
 /** What the e-mail domain (`auth/email.ts`) is built over, from an e-mail runtime where e-mail is on. */
 import type { EmailDeps } from '../../auth/email';
-import type { EmailRuntime } from '../../email-runtime';
+import type { EmailRuntimeOf } from '../../email-runtime';
 
-export function emailDeps(runtime: EmailRuntime): EmailDeps {
+/** The runtime parts the e-mail domain uses. */
+export type EmailDomainRuntime = EmailRuntimeOf<'users'>;
+
+export function emailDeps(runtime: EmailDomainRuntime): EmailDeps {
   return {
     users: runtime.users(),
     recovery: runtime.recovery(),
@@ -17,6 +20,6 @@ export function emailDeps(runtime: EmailRuntime): EmailDeps {
 }
 
 /** Whether this deployment sends e-mail: without a sender the e-mail routes do not exist. */
-export function emailOn(runtime: EmailRuntime): boolean {
+export function emailOn(runtime: Pick<EmailDomainRuntime, 'email'>): boolean {
   return runtime.email.delivery !== undefined;
 }
