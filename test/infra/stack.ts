@@ -45,8 +45,24 @@ export function testApp(context: Record<string, unknown> = {}): App {
   });
 }
 
-/** Builds the stack from these context values (as `-c key=value` would pass them). */
+/**
+ * The stack built from these context values (as `-c key=value` would pass
+ * them). Synthesis costs about a second, so a test file builds each context
+ * once and its tests share the result: they only read it.
+ */
 export function synthStack(context: Record<string, unknown> = {}): Synthesized {
+  const key = JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b)));
+  let synthesized = synthesizedByContext.get(key);
+  if (!synthesized) {
+    synthesized = synthesize(context);
+    synthesizedByContext.set(key, synthesized);
+  }
+  return synthesized;
+}
+
+const synthesizedByContext = new Map<string, Synthesized>();
+
+function synthesize(context: Record<string, unknown>): Synthesized {
   const app = testApp(context);
   const config = readStackConfig((key) => app.node.tryGetContext(key));
   const stack = new AuthApiStack(app, 'TestStack', { config });
