@@ -15,6 +15,8 @@ import {
   credentialsVersionOf,
   type LoginAttemptStore,
   type MailSender,
+  type MfaChallenge,
+  type MfaChallengeStore,
   type MfaStore,
   type OutgoingMail,
   type RecoveryStore,
@@ -146,14 +148,15 @@ export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore
     async deleteToken(tokenHash) {
       tokens.delete(tokenHash);
     },
-    async setEmail({ username, userId, email, token }) {
+    async setEmail({ username, userId, email, token, verifiedAt }) {
       const user = users.items.get(username);
       if (user?.userId !== userId) return false;
       // Like the store's single UpdateItem: the address, its token, and no reset token.
-      Object.assign(user, { email, emailVerified: false });
+      Object.assign(user, { email, emailVerified: verifiedAt !== undefined });
       for (const key of ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'] as const) {
         delete user[key];
       }
+      if (verifiedAt !== undefined) user.emailVerifiedAt = verifiedAt;
       if (token)
         Object.assign(user, { emailTokenHash: token.hash, emailTokenExpiresAt: token.expiresAt });
       else {
@@ -227,6 +230,36 @@ export function memoryMfaStore(users: MemoryUserStore): MfaStore {
       if (!codes || !Object.hasOwn(codes, hash)) return false;
       delete codes[hash];
       return true;
+    },
+  };
+}
+
+export interface MemoryMfaChallengeStore extends MfaChallengeStore {
+  readonly items: Map<string, MfaChallenge>;
+}
+
+/** Challenges by token hash; expiry checked in code, as the store does (TTL never deletes here). */
+export function memoryMfaChallengeStore(): MemoryMfaChallengeStore {
+  const items = new Map<string, MfaChallenge>();
+  return {
+    items,
+    async create(challenge) {
+      if (!items.has(challenge.tokenHash)) items.set(challenge.tokenHash, copy(challenge));
+    },
+    async find(tokenHash, now) {
+      const challenge = items.get(tokenHash);
+      return challenge && challenge.expiresAt > now ? copy(challenge) : undefined;
+    },
+    async countAttempt(tokenHash, now, maxAttempts) {
+      const challenge = items.get(tokenHash);
+      if (!challenge || challenge.expiresAt <= now || challenge.attempts >= maxAttempts) {
+        return undefined;
+      }
+      challenge.attempts += 1;
+      return challenge.attempts;
+    },
+    async consume(tokenHash) {
+      return items.delete(tokenHash);
     },
   };
 }
@@ -315,6 +348,13 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
           ...(claims ? { claims: copy(claims) } : {}),
         },
       });
+      return true;
+    },
+    async stepUp(userId, sessionId, { previousRefreshJti, amr, ...next }) {
+      const session = items.get(key(userId, sessionId));
+      if (session?.refreshJti !== previousRefreshJti) return false;
+      Object.assign(session, next, { amr: [...amr] });
+      delete session.lastRotation;
       return true;
     },
     async remove(userId, sessionId, seenRefreshJti) {
@@ -538,6 +578,7 @@ export async function domainWorld({
     /** The same in-memory Users table: roles live on the user's item. */
     userRoles: users as UserRoleStore,
     mfa: memoryMfaStore(users),
+    mfaChallenges: memoryMfaChallengeStore(),
     totpCipher: testTotpCipher(),
     totpIssuer: TEST_SETTINGS.audience,
     sessions: memorySessionStore(clock),

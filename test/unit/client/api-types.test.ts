@@ -7,20 +7,24 @@ import type {
   EmailState,
   ErrorBody,
   Me,
+  RecoveryCodes,
   RegisteredUser,
   SessionInfo,
   SessionPage,
   TokenResponse,
+  TotpEnrolment,
 } from '../../../client/api-types';
 import {
   type EmailStateBody,
   type MeBody,
+  type RecoveryCodesBody,
   type RegisteredBody,
   type ErrorBody as ServerErrorBody,
   type SessionSummaryBody,
   type SessionsBody,
   sessionsBody,
   type TokensBody,
+  type TotpSecretBody,
 } from '../../../lambdas/contract/bodies';
 
 /** `true` exactly when A and B are the same type (optional and `null` included). */
@@ -35,6 +39,8 @@ const checks = {
   registered: true satisfies Same<RegisteredUser, RegisteredBody>,
   me: true satisfies Same<Me, MeBody>,
   emailState: true satisfies Same<EmailState, EmailStateBody>,
+  totpEnrolment: true satisfies Same<TotpEnrolment, TotpSecretBody>,
+  recoveryCodes: true satisfies Same<RecoveryCodes, RecoveryCodesBody>,
   session: true satisfies Same<SessionInfo, SessionSummaryBody>,
   // The client returns `next: null` where the API leaves it out.
   pageFromServer: true satisfies Fits<
