@@ -15,6 +15,8 @@ export type ApiErrorCode =
   | 'mfa_required'
   /** A REST API behind the authorizer: the token lacks a scope the route requires. */
   | 'insufficient_scope'
+  /** A REST API behind the authorizer: the route requires a second factor; step up and retry. */
+  | 'insufficient_user_authentication'
   | 'not_found'
   | 'username_taken'
   | 'too_many_requests'
