@@ -7,6 +7,7 @@ import type {
   EmailState,
   ErrorBody,
   Me,
+  MfaRequiredBody,
   RecoveryCodes,
   RegisteredUser,
   SessionInfo,
@@ -20,6 +21,7 @@ import {
   type RecoveryCodesBody,
   type RegisteredBody,
   type ErrorBody as ServerErrorBody,
+  type MfaRequiredBody as ServerMfaRequiredBody,
   type SessionSummaryBody,
   type SessionsBody,
   sessionsBody,
@@ -41,6 +43,7 @@ const checks = {
   emailState: true satisfies Same<EmailState, EmailStateBody>,
   totpEnrolment: true satisfies Same<TotpEnrolment, TotpSecretBody>,
   recoveryCodes: true satisfies Same<RecoveryCodes, RecoveryCodesBody>,
+  mfaRequired: true satisfies Same<MfaRequiredBody, ServerMfaRequiredBody>,
   session: true satisfies Same<SessionInfo, SessionSummaryBody>,
   // The client returns `next: null` where the API leaves it out.
   pageFromServer: true satisfies Fits<
