@@ -44,7 +44,14 @@ describe('refresh-token key', () => {
           .includes('kms:GenerateMac'),
       )
       .map((spec) => spec.id);
-    expect(holders.sort()).toEqual(['Login', 'Logout', 'MfaStepUp', 'MfaVerify', 'OAuthRevoke', 'Refresh']);
+    expect(holders.sort()).toEqual([
+      'Login',
+      'Logout',
+      'MfaStepUp',
+      'MfaVerify',
+      'OAuthRevoke',
+      'Refresh',
+    ]);
   });
 
   it('lets only those roles MAC, and denies GenerateMac to every other principal', () => {
