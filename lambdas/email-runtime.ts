@@ -7,6 +7,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { MailSender, RecoveryStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
+import { type Sleep, systemSleep } from './clock';
 import type { Env } from './config';
 import { type EmailConfig, loadEmailConfig } from './email-config';
 import type { OutboxOptions } from './mail/outbox';
@@ -21,6 +22,8 @@ export interface EmailRuntime extends Runtime {
   recovery: () => RecoveryStore;
   /** The configured sender; only called where e-mail is on (`email.delivery` set). */
   mail: () => MailSender;
+  /** Waits out forgot-password's response-time floor. */
+  sleep: Sleep;
 }
 
 /**
@@ -43,6 +46,7 @@ export function createEmailRuntime(env: Env = process.env): EmailRuntime {
   return {
     ...runtime,
     email,
+    sleep: systemSleep,
     recovery: () => {
       const { dynamodbEndpoint, tables } = runtime.config;
       recovery ??= createRecoveryStore(

@@ -21,7 +21,9 @@ export type RevocationReason =
   /** Every session of a user an operator took a role from (admin CLI). */
   | 'role_revoked'
   /** Every other session of a user who turned a second factor on or off. */
-  | 'mfa_changed';
+  | 'mfa_changed'
+  /** Every session of a user who set a new password with a reset link (`POST /auth/password/reset`). */
+  | 'password_reset';
 
 /** What an operator did, recorded on the revocations it writes. */
 export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password' | 'revoke_role';
@@ -280,6 +282,32 @@ export interface EmailConfirmation {
   now: number;
 }
 
+/**
+ * A password reset token for the account's verified address: replaces the
+ * open one (a newer token ends the older), only while `email` is still the
+ * account's verified address.
+ */
+export interface ResetTokenIssue {
+  username: string;
+  userId: string;
+  email: string;
+  token: { hash: string; expiresAt: number };
+}
+
+/**
+ * A reset: the new password's hash, written by the same conditional write
+ * that uses the token up (its hash still the item's, not ended at `now`),
+ * which also bumps `credentialsVersion`.
+ */
+export interface ResetConsumption {
+  username: string;
+  userId: string;
+  tokenHash: string;
+  /** Epoch seconds: the token must end after it. */
+  now: number;
+  passwordHash: string;
+}
+
 /** The roles of a user; none for an item stored before the attribute existed. */
 export function rolesOf(user: Pick<UserRecord, 'roles'>): string[] {
   return user.roles ?? [];
@@ -390,8 +418,9 @@ export interface UserStore {
   /** The user with this normalised name, if any (strongly consistent). */
   find(username: string): Promise<UserRecord | undefined>;
   /**
-   * Replaces the password hash and bumps `credentialsVersion`, in one
-   * conditional write; false when the user or its hash changed meanwhile.
+   * Replaces the password hash, bumps `credentialsVersion` and forgets any
+   * open reset token, in one conditional write; false when the user or its
+   * hash changed meanwhile.
    */
   changePassword(change: PasswordChange): Promise<boolean>;
   /**
@@ -471,6 +500,18 @@ export interface RecoveryStore {
   /** The token record, strongly consistent, even past its end (the caller checks it). */
   findToken(tokenHash: string): Promise<RecoveryTokenRecord | undefined>;
   deleteToken(tokenHash: string): Promise<void>;
+  /**
+   * Stores the hash and end of a reset token on the user's item, replacing
+   * any open one, in one write conditional on `email` being the item's
+   * verified address; false otherwise.
+   */
+  setResetToken(issue: ResetTokenIssue): Promise<boolean>;
+  /**
+   * Sets the new password hash, bumps `credentialsVersion` and forgets the
+   * reset token, in one write conditional on the token being the item's open
+   * one and not ended: of concurrent callers one gets true.
+   */
+  consumeResetToken(reset: ResetConsumption): Promise<boolean>;
 }
 
 /** One message to one address: plain text, short, never the username. */

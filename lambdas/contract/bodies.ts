@@ -46,6 +46,14 @@ export type MeBody = z.infer<typeof meBody>;
 export const emailStateBody = z.strictObject({ email: z.string(), email_verified: z.boolean() });
 export type EmailStateBody = z.infer<typeof emailStateBody>;
 
+/** The one answer of `POST /auth/password/forgot`, whatever the account: it tells nothing. */
+export const FORGOT_ACCEPTED_MESSAGE =
+  'If the account has a verified e-mail address, a link to reset its password was sent to it.';
+
+/** 202 of `POST /auth/password/forgot`: always this body. */
+export const forgotAcceptedBody = z.strictObject({ message: z.literal(FORGOT_ACCEPTED_MESSAGE) });
+export type ForgotAcceptedBody = z.infer<typeof forgotAcceptedBody>;
+
 /** One live session of the caller. */
 export const sessionSummaryBody = z.strictObject({
   session_id: z.string(),

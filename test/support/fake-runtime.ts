@@ -79,6 +79,8 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     recovery: () => recording('recovery', world.recovery, calls),
     mail: () => recording('mail', world.mail, calls),
     clock: world.clock,
+    // The response-time floor waits on the manual clock: no test waits for real.
+    sleep: async (ms) => world.clock.advance(ms / 1000),
     users: () => recording('users', world.users, calls),
     sessions: () => recording('sessions', world.sessions, calls),
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),

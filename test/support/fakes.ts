@@ -62,6 +62,9 @@ export function memoryUserStore(): MemoryUserStore {
       if (user?.userId !== userId || user.passwordHash !== previousHash) return false;
       user.passwordHash = passwordHash;
       user.credentialsVersion = credentialsVersionOf(user) + 1;
+      // Like the store's write: a new password ends the open reset token.
+      delete user.resetTokenHash;
+      delete user.resetTokenExpiresAt;
       return true;
     },
     async rehashPassword({ username, userId, previousHash, passwordHash }) {
@@ -175,6 +178,30 @@ export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore
       Object.assign(user, { emailVerified: true, emailVerifiedAt: at });
       delete user.emailTokenHash;
       delete user.emailTokenExpiresAt;
+      return true;
+    },
+    async setResetToken({ username, userId, email, token }) {
+      const user = users.items.get(username);
+      if (user?.userId !== userId || user.email !== email || user.emailVerified !== true) {
+        return false;
+      }
+      Object.assign(user, { resetTokenHash: token.hash, resetTokenExpiresAt: token.expiresAt });
+      return true;
+    },
+    async consumeResetToken({ username, userId, tokenHash, now, passwordHash }) {
+      const user = users.items.get(username);
+      if (
+        user?.userId !== userId ||
+        user.resetTokenHash !== tokenHash ||
+        (user.resetTokenExpiresAt ?? 0) <= now
+      ) {
+        return false;
+      }
+      // Like the store's single UpdateItem: the hash, the version bump, and no token.
+      user.passwordHash = passwordHash;
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      delete user.resetTokenHash;
+      delete user.resetTokenExpiresAt;
       return true;
     },
   };

@@ -1,0 +1,37 @@
+/**
+ * POST /auth/password/forgot: the handler over an injected runtime; its
+ * Lambda entry is `lambdas/handlers/password-forgot.ts`. No bearer token.
+ * 202 with one fixed body, never sooner than the floor, whatever the account
+ * (`auth/password-reset.ts`).
+ */
+import { withLegacyUsername } from '../../auth/credentials-rules';
+import { forgotPassword } from '../../auth/password-reset';
+import { FORGOT_ACCEPTED_MESSAGE, type ForgotAcceptedBody } from '../../contract/bodies';
+import { passwordForgotBody } from '../../contract/requests';
+import type { EmailRuntime } from '../../email-runtime';
+import { jsonHandler } from '../handler';
+import { json } from '../responses';
+import { parseInput } from '../validation';
+import { noEmailRoute } from './email-change';
+import { emailOn, resetSettings } from './email-deps';
+
+export function createPasswordForgotHandler(runtime: EmailRuntime) {
+  if (!emailOn(runtime)) return noEmailRoute(runtime);
+  return jsonHandler(runtime.config, async (event) => {
+    const body = parseInput(passwordForgotBody, event.jsonBody);
+    const deps = {
+      // An account stored under the first normalisation of its name is found, as at login.
+      users: withLegacyUsername(runtime.users(), body.username?.legacyUsername),
+      recovery: runtime.recovery(),
+      mail: runtime.mail(),
+      clock: runtime.clock,
+      sleep: runtime.sleep,
+      reset: resetSettings(runtime),
+    };
+    await forgotPassword(
+      deps,
+      body.username ? { username: body.username.username } : { email: body.email as string },
+    );
+    return json(202, { message: FORGOT_ACCEPTED_MESSAGE } satisfies ForgotAcceptedBody);
+  });
+}
