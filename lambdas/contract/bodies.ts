@@ -6,6 +6,7 @@
  * be generated from them. Field names are snake_case, as on the wire.
  */
 import * as z from 'zod/mini';
+import { FORGOT_ACCEPTED_MESSAGE } from './answers';
 import { ERROR_CODES } from './errors';
 
 const seconds = () => z.number().check(z.int(), z.positive());
@@ -45,10 +46,6 @@ export type MeBody = z.infer<typeof meBody>;
 /** 202 of `POST /auth/email`: the address as stored, and whether it is verified (false until its link comes back). */
 export const emailStateBody = z.strictObject({ email: z.string(), email_verified: z.boolean() });
 export type EmailStateBody = z.infer<typeof emailStateBody>;
-
-/** The one answer of `POST /auth/password/forgot`, whatever the account: it tells nothing. */
-export const FORGOT_ACCEPTED_MESSAGE =
-  'If the account has a verified e-mail address, a link to reset its password was sent to it.';
 
 /** 202 of `POST /auth/password/forgot`: always this body. */
 export const forgotAcceptedBody = z.strictObject({ message: z.literal(FORGOT_ACCEPTED_MESSAGE) });

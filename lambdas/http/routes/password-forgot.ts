@@ -6,7 +6,8 @@
  */
 import { withLegacyUsername } from '../../auth/credentials-rules';
 import { forgotPassword } from '../../auth/password-reset';
-import { FORGOT_ACCEPTED_MESSAGE, type ForgotAcceptedBody } from '../../contract/bodies';
+import { FORGOT_ACCEPTED_MESSAGE } from '../../contract/answers';
+import type { ForgotAcceptedBody } from '../../contract/bodies';
 import { passwordForgotBody } from '../../contract/requests';
 import type { EmailRuntime } from '../../email-runtime';
 import { jsonHandler } from '../handler';
