@@ -19,6 +19,8 @@ import {
   listAudit,
   listRoles,
   listUserSessions,
+  type MfaOverview,
+  resetMfa,
   resetPassword,
   revokeRole,
   revokeUserSessions,
@@ -113,6 +115,22 @@ function statusText(overview: {
   return `${state} (since ${overview.statusChangedAt} by ${overview.statusChangedBy ?? '?'}${note})`;
 }
 
+/** The MFA line of `users show` and `users mfa-reset`. */
+function mfaText(mfa: MfaOverview): string {
+  if (mfa.state === 'off') return 'off';
+  if (mfa.state === 'pending') return `TOTP pending (enrolment begun ${mfa.since}, not confirmed)`;
+  return `TOTP on (since ${mfa.since}); ${mfa.recoveryCodesLeft} recovery code(s) left`;
+}
+
+/** The `--json` form of {@link MfaOverview}. */
+function mfaJson(mfa: MfaOverview) {
+  return {
+    state: mfa.state,
+    since: mfa.since ?? null,
+    recovery_codes_left: mfa.recoveryCodesLeft,
+  };
+}
+
 /** The lockout line of `users show`: its addresses' locks, then the account's ceiling. */
 function lockoutText(lockout: LockoutState): string {
   const counted = `${lockout.failures} failed login(s) from ${lockout.addresses ?? 0} address(es)`;
@@ -131,9 +149,9 @@ const COMMANDS: Command[] = [
     name: 'show',
     args: ['<username>'],
     options: [],
-    summary: 'a user: id, created, disabled or not, lockout, roles, e-mail, live sessions',
+    summary: 'a user: id, created, disabled or not, lockout, roles, e-mail, MFA, live sessions',
     details:
-      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, its roles, its e-mail address and\nwhether it is verified, and how many live sessions it has.",
+      "Shows the user id (the tokens' sub), when the user registered, whether it is disabled\n(and by whom, when, why), its failed-login lockout state, its roles, its e-mail address and\nwhether it is verified, its second factor (off, pending or on, since when, recovery codes\nleft), and how many live sessions it has.",
     async run({ target, args }) {
       const user = await showUser(target.deps, args[0] as string);
       const lockout =
@@ -151,6 +169,7 @@ const COMMANDS: Command[] = [
           roles: user.roles,
           email: user.email ?? null,
           email_verified: user.emailVerified,
+          mfa: mfaJson(user.mfa),
           live_sessions: user.liveSessions,
           lockout:
             user.lockout === null
@@ -178,6 +197,7 @@ const COMMANDS: Command[] = [
               ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified'})`
               : '-',
           ),
+          line('mfa', mfaText(user.mfa)),
           line('live sessions', String(user.liveSessions)),
         ].join('\n'),
       };
@@ -280,6 +300,32 @@ const COMMANDS: Command[] = [
           ...(generated ? [`New password (shown once): ${result.password}`] : []),
           ...(result.disabled ? ['The user is still disabled: users enable lets it log in.'] : []),
         ].join('\n'),
+      };
+    },
+  },
+  {
+    group: 'users',
+    name: 'mfa-reset',
+    args: ['<username>'],
+    options: ['reason'],
+    summary: 'remove the second factor and its recovery codes, and end all sessions',
+    details:
+      'For a user who lost the authenticator and its recovery codes, or whose account someone\nelse enrolled: removes the TOTP factor (on or pending) and every recovery code, and revokes\nevery session of the user (reason admin_revoked); a login waiting for its code gives up.\nThe user logs in next with the password alone and may enrol again. Check who asks first:\nthis takes the second factor away. Run on a user without a factor it still ends the\nsessions.',
+    async run(context) {
+      const result = await resetMfa(deps(context), context.args[0] as string, actorOf(context));
+      const had =
+        result.previous.state === 'off'
+          ? 'had no second factor'
+          : `${mfaText(result.previous)}: removed`;
+      return {
+        json: {
+          username: result.username,
+          user_id: result.userId,
+          previous_mfa: mfaJson(result.previous),
+          mfa: mfaJson({ state: 'off', recoveryCodesLeft: 0 }),
+          sessions_revoked: result.sessionsRevoked,
+        },
+        text: `${result.username}: ${had}; ${result.sessionsRevoked} session(s) revoked.`,
       };
     },
   },
@@ -594,8 +640,8 @@ export function mainHelp(): string {
   return `Usage: npm run admin -- <command> [arguments] <target> [--json]
 
 Incident response for serverless-jwt-auth: show, disable and enable users, grant and
-revoke roles, list and revoke sessions, reset a password, look up a revocation; on the local data of
-npm start or on a deployed stack. Every change is audited (who, when, why).
+revoke roles, list and revoke sessions, reset a password or a second factor, look up a
+revocation; on the local data of npm start or on a deployed stack. Every change is audited (who, when, why).
 
 Commands:
 ${COMMANDS.map((command) => `  ${`${command.group} ${command.name}`.padEnd(24)}${command.summary}`).join('\n')}

@@ -21,6 +21,7 @@ import { TABLES } from '../lambdas/contract/tables';
 import { createAdminAuditStore } from '../lambdas/store/admin-audit';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
+import { createMfaStore } from '../lambdas/store/mfa';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserRoleStore } from '../lambdas/store/user-roles';
@@ -166,6 +167,7 @@ export async function openLocalTarget(
     deps: {
       users: createUserStore(client, opened.tables.users),
       userRoles: createUserRoleStore(client, opened.tables.users),
+      mfa: createMfaStore(client, opened.tables.users),
       sessions: createSessionStore(client, opened.tables.sessions),
       revokedTokens: createRevokedTokenStore(client, opened.tables.revokedTokens),
       // An npm start older than the audit table published no name for it: the local one.

@@ -16,6 +16,7 @@ import { TABLES, type TableName } from '../lambdas/contract/tables';
 import { createAdminAuditStore } from '../lambdas/store/admin-audit';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
+import { createMfaStore } from '../lambdas/store/mfa';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserRoleStore } from '../lambdas/store/user-roles';
@@ -120,6 +121,7 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
       deps: {
         users: createUserStore(client, tables.users),
         userRoles: createUserRoleStore(client, tables.users),
+        mfa: createMfaStore(client, tables.users),
         sessions: createSessionStore(client, tables.sessions),
         revokedTokens: createRevokedTokenStore(client, tables.revokedTokens),
         ...(adminAudit ? { auditLog: createAdminAuditStore(client, adminAudit) } : {}),

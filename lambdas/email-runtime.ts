@@ -1,7 +1,7 @@
 /**
- * The wiring of the functions that send recovery messages (register and the
- * e-mail and password-recovery routes): the common runtime plus the e-mail
- * settings and the mail sender. Apart from `runtime.ts` so that no other
+ * The parts of the functions that send recovery messages (register and the
+ * e-mail and password-recovery routes): the e-mail settings, the recovery
+ * store and the mail sender. Apart from `runtime.ts` so that no other
  * function bundles the SES client or parses the e-mail settings.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -12,11 +12,18 @@ import type { Env } from './config';
 import { type EmailConfig, loadEmailConfig } from './email-config';
 import type { OutboxOptions } from './mail/outbox';
 import { createSesMailer } from './mail/ses';
-import { createRuntime, type Runtime } from './runtime';
-import { createDocumentClient } from './store/dynamo';
+import {
+  createWiring,
+  type Part,
+  RUNTIME_PARTS,
+  type Runtime,
+  type RuntimeOf,
+  wireParts,
+} from './runtime';
 import { createRecoveryStore } from './store/recovery';
 
-export interface EmailRuntime extends Runtime {
+/** What the e-mail parts add to a route's runtime. */
+export interface EmailParts {
   email: EmailConfig;
   /** Verified addresses' owners, outstanding tokens and the users' e-mail attributes. */
   recovery: () => RecoveryStore;
@@ -25,6 +32,12 @@ export interface EmailRuntime extends Runtime {
   /** Waits out forgot-password's response-time floor. */
   sleep: Sleep;
 }
+
+/** Every part, the e-mail ones included: local mode and tests. */
+export type EmailRuntime = Runtime & EmailParts;
+
+/** An e-mail route's runtime: the e-mail parts and the common parts named. */
+export type EmailRuntimeOf<K extends keyof typeof RUNTIME_PARTS> = RuntimeOf<K> & EmailParts;
 
 /**
  * Local mode's outbox, loaded on first use from a path the bundler does not
@@ -38,35 +51,39 @@ function localOutbox(options: OutboxOptions): MailSender {
   return { send: async (mail) => (await loaded).createOutboxMailer(options).send(mail) };
 }
 
-export function createEmailRuntime(env: Env = process.env): EmailRuntime {
-  const runtime = createRuntime(env);
-  const email = loadEmailConfig(env);
-  let mail: MailSender | undefined;
-  let recovery: RecoveryStore | undefined;
+/** The e-mail settings, parsed at cold start by `wireEmail`. */
+const emailSettings: Part<EmailConfig> = (w) => loadEmailConfig(w.env);
+
+const recovery: Part<RecoveryStore> = (w) => createRecoveryStore(w.dynamo(), w.config.tables);
+
+const mail: Part<MailSender> = (w) => {
+  const delivery = w.use(emailSettings).delivery;
+  if (!delivery) throw new Error('E-mail is off: EMAIL_FROM is not set.');
+  return delivery.kind === 'outbox'
+    ? localOutbox({ dir: delivery.dir, from: delivery.from, clock: w.clock })
+    : createSesMailer({
+        client: new SESv2Client(awsClientDefaults()),
+        from: delivery.from,
+        ...(delivery.configurationSet ? { configurationSet: delivery.configurationSet } : {}),
+      });
+};
+
+/** An e-mail route's runtime from the environment: the e-mail parts and the common parts named. */
+export function wireEmail<P extends Record<string, Part<unknown>>>(
+  parts: P,
+  env: Env = process.env,
+): ReturnType<typeof wireParts<P>> & EmailParts {
+  const w = createWiring(env);
   return {
-    ...runtime,
-    email,
+    ...wireParts(w, parts),
+    email: w.use(emailSettings),
+    recovery: () => w.use(recovery),
+    mail: () => w.use(mail),
     sleep: systemSleep,
-    recovery: () => {
-      const { dynamodbEndpoint, tables } = runtime.config;
-      recovery ??= createRecoveryStore(
-        createDocumentClient({ endpoint: dynamodbEndpoint }),
-        tables,
-      );
-      return recovery;
-    },
-    mail: () => {
-      const delivery = email.delivery;
-      if (!delivery) throw new Error('E-mail is off: EMAIL_FROM is not set.');
-      mail ??=
-        delivery.kind === 'outbox'
-          ? localOutbox({ dir: delivery.dir, from: delivery.from, clock: runtime.clock })
-          : createSesMailer({
-              client: new SESv2Client(awsClientDefaults()),
-              from: delivery.from,
-              ...(delivery.configurationSet ? { configurationSet: delivery.configurationSet } : {}),
-            });
-      return mail;
-    },
   };
+}
+
+/** Every part, the e-mail ones included. */
+export function createEmailRuntime(env: Env = process.env): EmailRuntime {
+  return wireEmail(RUNTIME_PARTS, env);
 }

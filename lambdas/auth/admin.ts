@@ -1,7 +1,7 @@
 /**
  * What an operator does to an account during an incident: look at it,
  * disable or enable it, list and end its sessions, reset its password, look
- * up a revocation. Plain functions over the ports, like the rest of the
+ * up a revocation, reset its second factor. Plain functions over the ports, like the rest of the
  * domain: the admin CLI (`admin/`) is a thin adapter that picks the stores
  * (local data or a deployed stack) and prints the results.
  *
@@ -34,6 +34,7 @@ import {
   type ClientInfo,
   credentialsVersionOf,
   isDisabled,
+  type MfaStore,
   type Revocation,
   type RevocationReason,
   type RevokedTokenStore,
@@ -109,6 +110,8 @@ export interface AdminDeps extends RevokeSessionDeps {
   clock: Clock;
   /** Needed by {@link resetPassword} only. */
   passwords?: PasswordHasher;
+  /** Needed by {@link resetMfa} only. */
+  mfa?: Pick<MfaStore, 'removeTotp'>;
   lockouts?: LockoutReader;
   /** Told after each batch of a long revocation: `done` of `total` sessions. */
   onProgress?: (done: number, total: number) => void;
@@ -129,9 +132,34 @@ export interface UserOverview {
   email?: string;
   /** Whether that address is verified; false without one. */
   emailVerified: boolean;
+  /** The second factor. */
+  mfa: MfaOverview;
   liveSessions: number;
   /** `null` when lockout is not tracked here; `undefined` fields: no failures recorded. */
   lockout: LockoutState | null;
+}
+
+/** A user's second factor as `users show` presents it (never its secret). */
+export interface MfaOverview {
+  /** `off`: none (and items stored before MFA existed); `pending`: enrolled, not confirmed yet. */
+  state: 'off' | 'pending' | 'active';
+  /** ISO 8601: when it was confirmed (active) or begun (pending). */
+  since?: string;
+  /** Unused recovery codes of an active factor. */
+  recoveryCodesLeft: number;
+}
+
+/** What `users show` tells of the user's second factor. */
+export function mfaOverview(user: Pick<UserRecord, 'totp' | 'recoveryCodes'>): MfaOverview {
+  const factor = user.totp;
+  if (!factor) return { state: 'off', recoveryCodesLeft: 0 };
+  const since =
+    factor.state === 'active' ? (factor.confirmedAt ?? factor.createdAt) : factor.createdAt;
+  return {
+    state: factor.state,
+    since,
+    recoveryCodesLeft: factor.state === 'active' ? Object.keys(user.recoveryCodes ?? {}).length : 0,
+  };
 }
 
 /** A session as an operator sees it. */
@@ -180,6 +208,7 @@ export async function showUser(deps: AdminDeps, rawName: string): Promise<UserOv
     roles: rolesOf(user),
     ...(user.email ? { email: user.email } : {}),
     emailVerified: verifiedEmailOf(user) !== undefined,
+    mfa: mfaOverview(user),
     liveSessions: sessions.length,
     lockout: lockout === null ? null : (lockout ?? { failures: 0 }),
   };
@@ -433,6 +462,44 @@ export async function resetPassword(
     userId: user.userId,
     password: next,
     disabled: isDisabled(user),
+    sessionsRevoked: sessions.length,
+  };
+}
+
+/** Concurrent factor changes a reset retries through before giving up. */
+const MFA_RESET_ATTEMPTS = 3;
+
+/**
+ * Removes the user's second factor, pending or active, with its recovery
+ * codes, and ends every session of the user (reason `admin_revoked`): for a
+ * user who lost the authenticator, or whose account someone else enrolled.
+ * The removal bumps `credentialsVersion`, so a login in flight (or a pending
+ * `mfa_token`) gives up. The user logs in next with the password alone and
+ * may enrol again. Run on a user without a factor it still ends the
+ * sessions: a retry finishes the job.
+ */
+export async function resetMfa(
+  deps: AdminDeps,
+  rawName: string,
+  operator: Operator,
+): Promise<SessionsEnded & { previous: MfaOverview }> {
+  if (!deps.mfa) throw new Error('resetMfa needs the MFA store.');
+  let user = await findUser(deps.users, rawName);
+  const previous = mfaOverview(user);
+  await record(deps, 'reset_mfa', operator, user, { mfa: previous.state });
+  for (let attempt = 1; user.totp; attempt++) {
+    if (await deps.mfa.removeTotp(user, user.totp.secret)) break;
+    // The user enrolled or removed a factor meanwhile: read it again.
+    if (attempt >= MFA_RESET_ATTEMPTS) throw new UnavailableError();
+    user = await findUser(deps.users, user.username);
+  }
+  const sessions = await deps.sessions.listByUser(user.userId);
+  await endSessions(audited(deps, operator, 'reset_mfa'), sessions, 'admin_revoked', operator);
+  audit('reset_mfa', operator, user, { mfa: previous.state, sessionsRevoked: sessions.length });
+  return {
+    username: user.username,
+    userId: user.userId,
+    previous,
     sessionsRevoked: sessions.length,
   };
 }

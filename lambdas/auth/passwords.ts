@@ -56,10 +56,8 @@ const HASH_FORMAT = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-
  * the other hashes wait their turn in order. A Lambda instance serves one
  * request at a time, so this never binds there.
  */
-export const MAX_CONCURRENT_HASHES = Math.max(
-  1,
-  Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2),
-);
+export const MAX_CONCURRENT_HASHES = /* @__PURE__ */ (() =>
+  Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2)))();
 
 /** A counting semaphore: `run` starts `task` when fewer than `limit` run, else queues it. */
 export function concurrencyLimit(limit: number) {
@@ -79,8 +77,11 @@ export function concurrencyLimit(limit: number) {
   };
 }
 
-/** Shared by every hasher of the process: local mode serves all handlers in one. */
-const hashing = concurrencyLimit(MAX_CONCURRENT_HASHES);
+/**
+ * Shared by every hasher of the process: local mode serves all handlers in one.
+ * Pure, so a function that hashes nothing bundles none of this.
+ */
+const hashing = /* @__PURE__ */ concurrencyLimit(MAX_CONCURRENT_HASHES);
 
 function deriveKey(
   password: string,

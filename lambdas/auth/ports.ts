@@ -16,7 +16,7 @@ export type RevocationReason =
   | 'session_evicted'
   /** Every session of a user an operator disabled (admin CLI). */
   | 'user_disabled'
-  /** Sessions an operator revoked, or ended by an operator's password reset (admin CLI). */
+  /** Sessions an operator revoked, or ended by an operator's password or MFA reset (admin CLI). */
   | 'admin_revoked'
   /** Every session of a user an operator took a role from (admin CLI). */
   | 'role_revoked'
@@ -26,7 +26,12 @@ export type RevocationReason =
   | 'password_reset';
 
 /** What an operator did, recorded on the revocations it writes. */
-export type AdminAction = 'disable_user' | 'revoke_sessions' | 'reset_password' | 'revoke_role';
+export type AdminAction =
+  | 'disable_user'
+  | 'revoke_sessions'
+  | 'reset_password'
+  | 'revoke_role'
+  | 'reset_mfa';
 
 /** One operator action as the audit record keeps it. */
 export interface AdminAuditEntry {

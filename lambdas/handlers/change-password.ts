@@ -1,5 +1,7 @@
 /** Lambda entry: POST /auth/password. */
 import { createChangePasswordHandler } from '../http/routes/change-password';
-import { createRuntime } from '../runtime';
+import { loginAttempts, passwords, revokedTokens, sessions, users, wire } from '../runtime';
 
-export const handler = createChangePasswordHandler(createRuntime());
+export const handler = createChangePasswordHandler(
+  wire({ loginAttempts, passwords, revokedTokens, sessions, users }),
+);

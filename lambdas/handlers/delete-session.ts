@@ -1,5 +1,5 @@
 /** Lambda entry: DELETE /auth/sessions/{session_id}. */
 import { createDeleteSessionHandler } from '../http/routes/delete-session';
-import { createRuntime } from '../runtime';
+import { revokedTokens, sessions, wire } from '../runtime';
 
-export const handler = createDeleteSessionHandler(createRuntime());
+export const handler = createDeleteSessionHandler(wire({ revokedTokens, sessions }));

@@ -1,5 +1,6 @@
 /** Lambda entry: POST /auth/email. */
-import { createEmailRuntime } from '../email-runtime';
+import { wireEmail } from '../email-runtime';
 import { createEmailChangeHandler } from '../http/routes/email-change';
+import { loginAttempts, passwords, users } from '../runtime';
 
-export const handler = createEmailChangeHandler(createEmailRuntime());
+export const handler = createEmailChangeHandler(wireEmail({ loginAttempts, passwords, users }));

@@ -1,5 +1,6 @@
 /** Lambda entry: POST /auth/email/verify. */
-import { createEmailRuntime } from '../email-runtime';
+import { wireEmail } from '../email-runtime';
 import { createEmailVerifyHandler } from '../http/routes/email-verify';
+import { users } from '../runtime';
 
-export const handler = createEmailVerifyHandler(createEmailRuntime());
+export const handler = createEmailVerifyHandler(wireEmail({ users }));

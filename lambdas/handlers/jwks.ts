@@ -1,5 +1,5 @@
 /** Lambda entry: GET /.well-known/jwks.json. */
 import { createJwksHandler } from '../http/routes/jwks';
-import { createRuntime } from '../runtime';
+import { keySet, wire } from '../runtime';
 
-export const handler = createJwksHandler(createRuntime());
+export const handler = createJwksHandler(wire({ keySet }));

@@ -1,5 +1,5 @@
 /** Lambda entry: GET /auth/sessions. */
 import { createListSessionsHandler } from '../http/routes/list-sessions';
-import { createRuntime } from '../runtime';
+import { sessions, wire } from '../runtime';
 
-export const handler = createListSessionsHandler(createRuntime());
+export const handler = createListSessionsHandler(wire({ sessions }));

@@ -1,5 +1,7 @@
 /** Lambda entry: POST /auth/login. */
 import { createLoginHandler } from '../http/routes/login';
-import { createRuntime } from '../runtime';
+import { issuer, loginAttempts, passwords, revokedTokens, sessions, users, wire } from '../runtime';
 
-export const handler = createLoginHandler(createRuntime());
+export const handler = createLoginHandler(
+  wire({ issuer, loginAttempts, passwords, revokedTokens, sessions, users }),
+);

@@ -1,5 +1,5 @@
 /** Lambda entry: POST /auth/logout-all (behind the authorizer). */
 import { createLogoutAllHandler } from '../http/routes/logout-all';
-import { createRuntime } from '../runtime';
+import { revokedTokens, sessions, users, wire } from '../runtime';
 
-export const handler = createLogoutAllHandler(createRuntime());
+export const handler = createLogoutAllHandler(wire({ revokedTokens, sessions, users }));

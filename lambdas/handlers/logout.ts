@@ -1,5 +1,5 @@
 /** Lambda entry: POST /auth/logout (not behind the authorizer). */
 import { createLogoutHandler } from '../http/routes/logout';
-import { createRuntime } from '../runtime';
+import { revokedTokens, sessions, verifier, wire } from '../runtime';
 
-export const handler = createLogoutHandler(createRuntime());
+export const handler = createLogoutHandler(wire({ revokedTokens, sessions, verifier }));

@@ -1,5 +1,5 @@
 /** Lambda entry: GET /auth/me. */
 import { createMeHandler } from '../http/routes/me';
-import { createRuntime } from '../runtime';
+import { users, wire } from '../runtime';
 
-export const handler = createMeHandler(createRuntime());
+export const handler = createMeHandler(wire({ users }));

@@ -1,5 +1,16 @@
 /** Lambda entry: POST /auth/mfa/totp/confirm. */
 import { createMfaTotpConfirmHandler } from '../http/routes/mfa-totp-confirm';
-import { createRuntime } from '../runtime';
+import {
+  loginAttempts,
+  mfa,
+  passwords,
+  revokedTokens,
+  sessions,
+  totpCipher,
+  users,
+  wire,
+} from '../runtime';
 
-export const handler = createMfaTotpConfirmHandler(createRuntime());
+export const handler = createMfaTotpConfirmHandler(
+  wire({ loginAttempts, mfa, passwords, revokedTokens, sessions, totpCipher, users }),
+);

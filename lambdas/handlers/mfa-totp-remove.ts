@@ -1,5 +1,16 @@
 /** Lambda entry: DELETE /auth/mfa/totp. */
 import { createMfaTotpRemoveHandler } from '../http/routes/mfa-totp-remove';
-import { createRuntime } from '../runtime';
+import {
+  loginAttempts,
+  mfa,
+  passwords,
+  revokedTokens,
+  sessions,
+  totpCipher,
+  users,
+  wire,
+} from '../runtime';
 
-export const handler = createMfaTotpRemoveHandler(createRuntime());
+export const handler = createMfaTotpRemoveHandler(
+  wire({ loginAttempts, mfa, passwords, revokedTokens, sessions, totpCipher, users }),
+);

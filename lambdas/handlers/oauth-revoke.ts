@@ -1,5 +1,5 @@
 /** Lambda entry: POST /oauth/revoke (RFC 7009; public: the token is the proof). */
 import { createOauthRevokeHandler } from '../http/routes/oauth-revoke';
-import { createRuntime } from '../runtime';
+import { revokedTokens, sessions, verifier, wire } from '../runtime';
 
-export const handler = createOauthRevokeHandler(createRuntime());
+export const handler = createOauthRevokeHandler(wire({ revokedTokens, sessions, verifier }));

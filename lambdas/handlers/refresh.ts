@@ -1,5 +1,7 @@
 /** Lambda entry: POST /auth/refresh. */
 import { createRefreshHandler } from '../http/routes/refresh';
-import { createRuntime } from '../runtime';
+import { issuer, revokedTokens, sessions, users, verifier, wire } from '../runtime';
 
-export const handler = createRefreshHandler(createRuntime());
+export const handler = createRefreshHandler(
+  wire({ issuer, revokedTokens, sessions, users, verifier }),
+);

@@ -1,5 +1,6 @@
 /** Lambda entry: POST /auth/register. */
-import { createEmailRuntime } from '../email-runtime';
+import { wireEmail } from '../email-runtime';
 import { createRegisterHandler } from '../http/routes/register';
+import { passwords, users } from '../runtime';
 
-export const handler = createRegisterHandler(createEmailRuntime());
+export const handler = createRegisterHandler(wireEmail({ passwords, users }));

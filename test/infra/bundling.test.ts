@@ -161,7 +161,9 @@ const SDK = /node_modules\/@(aws-sdk|smithy)\//;
 const CLASSIC_ZOD = /node_modules\/zod\/v4\/classic\//;
 const ZOD = /node_modules\/zod\//;
 
-async function measuredBytes(entry: string): Promise<{ bytes: number; inputs: string[] }> {
+async function measuredBytes(
+  entry: string,
+): Promise<{ bytes: number; inputs: string[]; bytesByInput: Record<string, number> }> {
   const result = await build({
     ...esbuildOptions(join(PROJECT_ROOT, entry), join(PROJECT_ROOT, 'cdk.out', 'size-probe.mjs')),
     write: false,
@@ -174,7 +176,13 @@ async function measuredBytes(entry: string): Promise<{ bytes: number; inputs: st
     .reduce((sum, [, { bytesInOutput }]) => sum + bytesInOutput, 0);
   // Inputs esbuild shook out entirely contribute nothing and do not count as bundled.
   const bundled = inputs.filter(([, { bytesInOutput }]) => bytesInOutput > 0);
-  return { bytes, inputs: bundled.map(([file]) => file) };
+  return {
+    bytes,
+    inputs: bundled.map(([file]) => file),
+    bytesByInput: Object.fromEntries(
+      bundled.map(([file, { bytesInOutput }]) => [file, bytesInOutput]),
+    ),
+  };
 }
 
 describe('bundle sizes', () => {
@@ -185,6 +193,23 @@ describe('bundle sizes', () => {
     expect(
       inputs.filter((file) => /client-kms|lib-dynamodb|\/jose\/|powertools\/tracer/.test(file)),
     ).toEqual([]);
+  }, 60_000);
+
+  it('bundles into a function only the runtime parts its route uses', async () => {
+    const entryOf = (id: string) => ROUTES.find((route) => route.id === id)?.entry as string;
+    const me = await measuredBytes(entryOf('Me'));
+    const login = await measuredBytes(entryOf('Login'));
+    const signingOrHashing =
+      /lambdas\/(signing\/(kms|envelope|local)-signer|auth\/passwords|store\/login-attempts)\.ts$/;
+    // A module's code, not the few top-level constants a bundler keeps of it.
+    const codeOf = (bundle: typeof me) =>
+      Object.entries(bundle.bytesByInput)
+        .filter(([file, bytes]) => signingOrHashing.test(file) && bytes >= 256)
+        .map(([file]) => file);
+
+    // GET /auth/me reads the user: no signer, no password hashing, no lockout counters.
+    expect(codeOf(me)).toEqual([]);
+    expect(codeOf(login).length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
   it.each(ROUTES.map((route) => [route.id, route.entry]))(

@@ -4,10 +4,13 @@
  * target on the in-memory fakes (no engine, no AWS).
  */
 
+import { Secret } from 'otpauth';
 import { type CliIo, EXIT, mainHelp, runCli } from '../../admin/cli';
 import type { Target, TargetSpec } from '../../admin/target';
 import { AdminError } from '../../admin/target';
 import { login } from '../../lambdas/auth/login';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '../../lambdas/auth/mfa/enrolment';
+import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
 import { register } from '../../lambdas/auth/register';
 import { UnavailableError } from '../../lambdas/errors';
 import { type DomainWorld, domainWorld } from '../support/fakes';
@@ -98,6 +101,7 @@ describe('help', () => {
       'users disable',
       'users enable',
       'users reset-password',
+      'users mfa-reset',
       'users roles',
       'users grant-role',
       'users revoke-role',
@@ -129,6 +133,11 @@ describe('help', () => {
       'users',
       'reset-password',
       /users reset-password <username> \[--stdin\] \[--reason TEXT\][\s\S]*--stdin /,
+    ],
+    [
+      'users',
+      'mfa-reset',
+      /users mfa-reset <username> \[--reason TEXT\][\s\S]*admin_revoked[\s\S]*--reason TEXT/,
     ],
     ['sessions', 'list', /sessions list <username> <target>/],
     [
@@ -272,6 +281,7 @@ describe('commands on the fakes', () => {
     expect(text.stdout).toMatch(/^lockout\s+not tracked by this version$/m);
     expect(text.stdout).toMatch(/^live sessions\s+1$/m);
     expect(text.stdout).toMatch(/^e-mail\s+-$/m);
+    expect(text.stdout).toMatch(/^mfa\s+off$/m);
     expect(text.stderr).toContain(`acting as ${ACTOR}`);
 
     const json = await run(['users', 'show', 'alice', '--local', '--json']);
@@ -287,6 +297,7 @@ describe('commands on the fakes', () => {
       roles: [],
       email: null,
       email_verified: false,
+      mfa: { state: 'off', since: null, recovery_codes_left: 0 },
       live_sessions: 1,
       lockout: { tracked: false },
     });
@@ -425,6 +436,56 @@ describe('commands on the fakes', () => {
     const empty = await run(['users', 'reset-password', 'alice', '--stdin', '--local']);
     expect(empty.code).toBe(EXIT.usage);
     expect(empty.stderr).toMatch(/standard input holds no password/);
+  });
+
+  it('users mfa-reset: removes the factor, ends the sessions, audited with --reason; users show follows', async () => {
+    const pair = await session();
+    const caller = { userId, username: 'alice', sessionId: pair.access.claims.sid };
+    const { secret } = await beginTotpEnrolment(world, caller, PASSWORD, CLIENT);
+    const code = totpCode(Secret.fromBase32(secret).bytes, timeStep(world.clock()));
+    await confirmTotpEnrolment(world, caller, code, CLIENT);
+    const since = world.clock().toISOString();
+
+    const shown = await run(['users', 'show', 'alice', '--local']);
+    expect(shown.stdout).toMatch(
+      new RegExp(`^mfa\\s+TOTP on \\(since ${since}\\); 10 recovery code\\(s\\) left$`, 'm'),
+    );
+
+    const reset = await run(['users', 'mfa-reset', 'alice', '--local', '--reason', 'lost phone']);
+    expect(reset.code).toBe(EXIT.ok);
+    expect(reset.stdout).toBe(
+      `alice: TOTP on (since ${since}); 10 recovery code(s) left: removed; 1 session(s) revoked.\n`,
+    );
+    expect(world.users.items.get('alice')?.totp).toBeUndefined();
+    expect(world.revokedTokens.items.get(pair.access.claims.jti)).toMatchObject({
+      reason: 'admin_revoked',
+      action: 'reset_mfa',
+      actor: ACTOR,
+      note: 'lost phone',
+    });
+    expect(await world.auditLog.list({ limit: 1 })).toEqual([
+      expect.objectContaining({
+        action: 'reset_mfa',
+        note: 'lost phone',
+        details: { mfa: 'active' },
+      }),
+    ]);
+
+    const again = await run(['users', 'mfa-reset', 'alice', '--local', '--json']);
+    expect(again.code).toBe(EXIT.ok);
+    expect(JSON.parse(again.stdout)).toEqual({
+      username: 'alice',
+      user_id: userId,
+      previous_mfa: { state: 'off', since: null, recovery_codes_left: 0 },
+      mfa: { state: 'off', since: null, recovery_codes_left: 0 },
+      sessions_revoked: 0,
+    });
+    const json = await run(['users', 'show', 'alice', '--local', '--json']);
+    expect(JSON.parse(json.stdout).mfa).toEqual({
+      state: 'off',
+      since: null,
+      recovery_codes_left: 0,
+    });
   });
 
   it('sessions list and revoke one', async () => {

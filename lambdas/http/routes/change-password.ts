@@ -4,13 +4,18 @@
  */
 import { changePassword } from '../../auth/change-password';
 import { changePasswordBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
 
-export function createChangePasswordHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type ChangePasswordRuntime = RuntimeOf<
+  'loginAttempts' | 'passwords' | 'revokedTokens' | 'sessions' | 'users'
+>;
+
+export function createChangePasswordHandler(runtime: ChangePasswordRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const deps = {
       users: runtime.users(),

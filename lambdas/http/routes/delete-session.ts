@@ -4,12 +4,15 @@
  */
 import { deleteSession } from '../../auth/sessions';
 import { ERROR_MESSAGES } from '../../contract/errors';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { httpHandler } from '../handler';
 import { authorizedCaller, clientInfo, pathId } from '../request';
 import { noContent } from '../responses';
 
-export function createDeleteSessionHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type DeleteSessionRuntime = RuntimeOf<'revokedTokens' | 'sessions'>;
+
+export function createDeleteSessionHandler(runtime: DeleteSessionRuntime) {
   return httpHandler(runtime.config, async (event) => {
     const deps = {
       sessions: runtime.sessions(),

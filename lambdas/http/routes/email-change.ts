@@ -7,7 +7,7 @@ import { changeEmail } from '../../auth/email';
 import type { EmailStateBody } from '../../contract/bodies';
 import { ERROR_MESSAGES } from '../../contract/errors';
 import { emailChangeBody } from '../../contract/requests';
-import type { EmailRuntime } from '../../email-runtime';
+import type { EmailRuntimeOf } from '../../email-runtime';
 import { NotFoundError } from '../../errors';
 import { httpHandler, jsonHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
@@ -15,7 +15,10 @@ import { json } from '../responses';
 import { parseInput } from '../validation';
 import { emailDeps, emailOn } from './email-deps';
 
-export function createEmailChangeHandler(runtime: EmailRuntime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type EmailChangeRuntime = EmailRuntimeOf<'users' | 'passwords' | 'loginAttempts'>;
+
+export function createEmailChangeHandler(runtime: EmailChangeRuntime) {
   if (!emailOn(runtime)) return noEmailRoute(runtime);
   return jsonHandler(runtime.config, async (event) => {
     const deps = {
@@ -39,7 +42,7 @@ export function createEmailChangeHandler(runtime: EmailRuntime) {
 }
 
 /** Without a sender the stack deploys no e-mail route; wherever one is still served, it does not exist. */
-export function noEmailRoute(runtime: EmailRuntime) {
+export function noEmailRoute(runtime: Pick<EmailChangeRuntime, 'config'>) {
   return httpHandler(runtime.config, async () => {
     throw new NotFoundError(ERROR_MESSAGES.noSuchRoute);
   });

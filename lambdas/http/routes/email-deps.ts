@@ -1,9 +1,12 @@
 /** What the e-mail domain (`auth/email.ts`) is built over, from an e-mail runtime where e-mail is on. */
 import type { EmailDeps } from '../../auth/email';
 import type { ResetSettings } from '../../auth/password-reset';
-import type { EmailRuntime } from '../../email-runtime';
+import type { EmailRuntimeOf } from '../../email-runtime';
 
-export function emailDeps(runtime: EmailRuntime): EmailDeps {
+/** The runtime parts the e-mail domain uses. */
+export type EmailDomainRuntime = EmailRuntimeOf<'users'>;
+
+export function emailDeps(runtime: EmailDomainRuntime): EmailDeps {
   return {
     users: runtime.users(),
     recovery: runtime.recovery(),
@@ -18,12 +21,12 @@ export function emailDeps(runtime: EmailRuntime): EmailDeps {
 }
 
 /** Whether this deployment sends e-mail: without a sender the e-mail routes do not exist. */
-export function emailOn(runtime: EmailRuntime): boolean {
+export function emailOn(runtime: Pick<EmailDomainRuntime, 'email'>): boolean {
   return runtime.email.delivery !== undefined;
 }
 
 /** The reset settings of an e-mail runtime where e-mail is on. */
-export function resetSettings(runtime: EmailRuntime): ResetSettings {
+export function resetSettings(runtime: Pick<EmailDomainRuntime, 'email'>): ResetSettings {
   return {
     linkBaseUrl: runtime.email.linkBaseUrl as string,
     resetTtlSeconds: runtime.email.resetTtlSeconds,

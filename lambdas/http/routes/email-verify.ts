@@ -5,14 +5,13 @@
  */
 import { verifyEmail } from '../../auth/email';
 import { emailVerifyBody } from '../../contract/requests';
-import type { EmailRuntime } from '../../email-runtime';
 import { jsonHandler } from '../handler';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
 import { noEmailRoute } from './email-change';
-import { emailDeps, emailOn } from './email-deps';
+import { type EmailDomainRuntime, emailDeps, emailOn } from './email-deps';
 
-export function createEmailVerifyHandler(runtime: EmailRuntime) {
+export function createEmailVerifyHandler(runtime: EmailDomainRuntime) {
   if (!emailOn(runtime)) return noEmailRoute(runtime);
   return jsonHandler(runtime.config, async (event) => {
     const { token } = parseInput(emailVerifyBody, event.jsonBody);

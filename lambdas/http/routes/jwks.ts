@@ -4,11 +4,14 @@
  */
 import type { JwksBody } from '../../contract/bodies';
 import { PUBLIC_DOCUMENT_CACHE_CONTROL } from '../../contract/headers';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { httpHandler } from '../handler';
 import { json } from '../responses';
 
-export function createJwksHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type JwksRuntime = RuntimeOf<'keySet'>;
+
+export function createJwksHandler(runtime: JwksRuntime) {
   return httpHandler(runtime.config, async () =>
     json(
       200,

@@ -4,12 +4,15 @@
  */
 import { listSessions } from '../../auth/sessions';
 import type { SessionsBody } from '../../contract/bodies';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { httpHandler } from '../handler';
 import { authorizedCaller } from '../request';
 import { json } from '../responses';
 
-export function createListSessionsHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type ListSessionsRuntime = RuntimeOf<'sessions'>;
+
+export function createListSessionsHandler(runtime: ListSessionsRuntime) {
   return httpHandler(runtime.config, async (event) => {
     const { sessions, next } = await listSessions(
       { sessions: runtime.sessions() },

@@ -5,13 +5,18 @@
 import { withLegacyUsername } from '../../auth/credentials-rules';
 import { login } from '../../auth/login';
 import { loginBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { tokenResponse } from '../responses';
 import { parseInput } from '../validation';
 
-export function createLoginHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type LoginRuntime = RuntimeOf<
+  'issuer' | 'loginAttempts' | 'passwords' | 'revokedTokens' | 'sessions' | 'users'
+>;
+
+export function createLoginHandler(runtime: LoginRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const { username, password } = parseInput(loginBody, event.jsonBody);
     const deps = {

@@ -3,12 +3,15 @@
  * entry is `lambdas/handlers/logout-all.ts`.
  */
 import { logoutAll } from '../../auth/logout-all';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { httpHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
 import { noContent } from '../responses';
 
-export function createLogoutAllHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type LogoutAllRuntime = RuntimeOf<'revokedTokens' | 'sessions' | 'users'>;
+
+export function createLogoutAllHandler(runtime: LogoutAllRuntime) {
   return httpHandler(runtime.config, async (event) => {
     const deps = {
       users: runtime.users(),

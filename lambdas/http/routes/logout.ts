@@ -4,14 +4,17 @@
  */
 import { type LogoutDeps, logout } from '../../auth/logout';
 import { logoutBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { clientInfo, optionalBearer } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
 
 /** What ending a session by one of its tokens needs: logout here, RFC 7009 revoke too. */
-export function logoutDeps(runtime: Runtime): LogoutDeps {
+/** The runtime parts logout and RFC 7009 revocation use. */
+export type LogoutRuntime = RuntimeOf<'verifier' | 'sessions' | 'revokedTokens'>;
+
+export function logoutDeps(runtime: LogoutRuntime): LogoutDeps {
   return {
     verifier: runtime.verifier(),
     sessions: runtime.sessions(),
@@ -21,7 +24,7 @@ export function logoutDeps(runtime: Runtime): LogoutDeps {
   };
 }
 
-export function createLogoutHandler(runtime: Runtime) {
+export function createLogoutHandler(runtime: LogoutRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(logoutBody, event.jsonBody);
     await logout(

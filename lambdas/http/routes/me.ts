@@ -5,12 +5,15 @@
  */
 import { verifiedEmailOf } from '../../auth/ports';
 import type { MeBody } from '../../contract/bodies';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { httpHandler } from '../handler';
 import { authorizedCaller } from '../request';
 import { json } from '../responses';
 
-export function createMeHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type MeRuntime = RuntimeOf<'users'>;
+
+export function createMeHandler(runtime: MeRuntime) {
   return httpHandler(runtime.config, async (event) => {
     const caller = authorizedCaller(event);
     const found = await runtime.users().find(caller.username);

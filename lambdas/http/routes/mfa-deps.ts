@@ -1,8 +1,13 @@
 /** What the MFA handlers hand the domain, from the runtime: built on first use, once per instance. */
 import type { EnrolmentDeps } from '../../auth/mfa/enrolment';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 
-export function enrolmentDeps(runtime: Runtime): EnrolmentDeps {
+/** The runtime parts TOTP enrolment uses. */
+export type EnrolmentRuntime = RuntimeOf<
+  'users' | 'mfa' | 'totpCipher' | 'sessions' | 'revokedTokens' | 'passwords' | 'loginAttempts'
+>;
+
+export function enrolmentDeps(runtime: EnrolmentRuntime): EnrolmentDeps {
   return {
     users: runtime.users(),
     mfa: runtime.mfa(),

@@ -5,14 +5,13 @@
 import { beginTotpEnrolment } from '../../auth/mfa/enrolment';
 import type { TotpSecretBody } from '../../contract/bodies';
 import { totpEnrolmentBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
 import { json } from '../responses';
 import { parseInput } from '../validation';
-import { enrolmentDeps } from './mfa-deps';
+import { type EnrolmentRuntime, enrolmentDeps } from './mfa-deps';
 
-export function createMfaTotpBeginHandler(runtime: Runtime) {
+export function createMfaTotpBeginHandler(runtime: EnrolmentRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(totpEnrolmentBody, event.jsonBody);
     const enrolment = await beginTotpEnrolment(

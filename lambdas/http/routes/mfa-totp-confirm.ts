@@ -5,14 +5,13 @@
 import { confirmTotpEnrolment } from '../../auth/mfa/enrolment';
 import type { RecoveryCodesBody } from '../../contract/bodies';
 import { totpConfirmBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
 import { json } from '../responses';
 import { parseInput } from '../validation';
-import { enrolmentDeps } from './mfa-deps';
+import { type EnrolmentRuntime, enrolmentDeps } from './mfa-deps';
 
-export function createMfaTotpConfirmHandler(runtime: Runtime) {
+export function createMfaTotpConfirmHandler(runtime: EnrolmentRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(totpConfirmBody, event.jsonBody);
     const { recoveryCodes } = await confirmTotpEnrolment(

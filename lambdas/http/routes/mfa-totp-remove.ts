@@ -4,14 +4,13 @@
  */
 import { removeTotp } from '../../auth/mfa/enrolment';
 import { totpRemovalBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
-import { enrolmentDeps } from './mfa-deps';
+import { type EnrolmentRuntime, enrolmentDeps } from './mfa-deps';
 
-export function createMfaTotpRemoveHandler(runtime: Runtime) {
+export function createMfaTotpRemoveHandler(runtime: EnrolmentRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(totpRemovalBody, event.jsonBody);
     await removeTotp(

@@ -5,12 +5,15 @@
 import { introspectToken } from '../../auth/introspect';
 import type { IntrospectionBody } from '../../contract/bodies';
 import { introspectForm } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { formHandler } from '../handler';
 import { json } from '../responses';
 import { parseInput } from '../validation';
 
-export function createOauthIntrospectHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type OauthIntrospectRuntime = RuntimeOf<'revokedTokens' | 'verifier'>;
+
+export function createOauthIntrospectHandler(runtime: OauthIntrospectRuntime) {
   return formHandler(runtime.config, async (event) => {
     const form = parseInput(introspectForm, event.formBody);
     const deps = { verifier: runtime.verifier(), revokedTokens: runtime.revokedTokens() };

@@ -10,7 +10,7 @@ import {
   type IntrospectionAuthMethod,
   isUrlIssuer,
 } from '../../contract/oauth-metadata';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { httpHandler } from '../handler';
 import { headerValue } from '../request';
 import { json } from '../responses';
@@ -26,7 +26,10 @@ function apiBaseUrl(event: APIGatewayProxyEvent, issuer: string): string {
   return `http://${headerValue(event.headers, 'host') ?? '127.0.0.1'}`;
 }
 
-export function createOauthMetadataHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type OauthMetadataRuntime = RuntimeOf<never>;
+
+export function createOauthMetadataHandler(runtime: OauthMetadataRuntime) {
   const introspectionAuth: IntrospectionAuthMethod = runtime.config.introspectionAuthMethod;
   const scopes = mappedScopes(runtime.config.roles.scopes);
   return httpHandler(runtime.config, async (event) => {

@@ -5,13 +5,12 @@
 import { revokeByToken } from '../../auth/revoke-token';
 import { SECURITY_HEADERS } from '../../contract/headers';
 import { revokeForm } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
 import { formHandler } from '../handler';
 import { clientInfo } from '../request';
 import { parseInput } from '../validation';
-import { logoutDeps } from './logout';
+import { type LogoutRuntime, logoutDeps } from './logout';
 
-export function createOauthRevokeHandler(runtime: Runtime) {
+export function createOauthRevokeHandler(runtime: LogoutRuntime) {
   return formHandler(runtime.config, async (event) => {
     const form = parseInput(revokeForm, event.formBody);
     await revokeByToken(logoutDeps(runtime), form.token, form.token_type_hint, clientInfo(event));

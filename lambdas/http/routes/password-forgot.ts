@@ -9,14 +9,17 @@ import { forgotPassword } from '../../auth/password-reset';
 import { FORGOT_ACCEPTED_MESSAGE } from '../../contract/answers';
 import type { ForgotAcceptedBody } from '../../contract/bodies';
 import { passwordForgotBody } from '../../contract/requests';
-import type { EmailRuntime } from '../../email-runtime';
+import type { EmailRuntimeOf } from '../../email-runtime';
 import { jsonHandler } from '../handler';
 import { json } from '../responses';
 import { parseInput } from '../validation';
 import { noEmailRoute } from './email-change';
 import { emailOn, resetSettings } from './email-deps';
 
-export function createPasswordForgotHandler(runtime: EmailRuntime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type PasswordForgotRuntime = EmailRuntimeOf<'users'>;
+
+export function createPasswordForgotHandler(runtime: PasswordForgotRuntime) {
   if (!emailOn(runtime)) return noEmailRoute(runtime);
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(passwordForgotBody, event.jsonBody);

@@ -6,7 +6,7 @@
  */
 import { resetPassword } from '../../auth/password-reset';
 import { passwordResetBody } from '../../contract/requests';
-import type { EmailRuntime } from '../../email-runtime';
+import type { EmailRuntimeOf } from '../../email-runtime';
 import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { noContent } from '../responses';
@@ -14,7 +14,12 @@ import { parseInput } from '../validation';
 import { noEmailRoute } from './email-change';
 import { emailOn } from './email-deps';
 
-export function createPasswordResetHandler(runtime: EmailRuntime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type PasswordResetRuntime = EmailRuntimeOf<
+  'loginAttempts' | 'passwords' | 'revokedTokens' | 'sessions' | 'users'
+>;
+
+export function createPasswordResetHandler(runtime: PasswordResetRuntime) {
   if (!emailOn(runtime)) return noEmailRoute(runtime);
   return jsonHandler(runtime.config, async (event) => {
     const body = parseInput(passwordResetBody, event.jsonBody);

@@ -4,13 +4,18 @@
  */
 import { refresh } from '../../auth/refresh';
 import { refreshBody } from '../../contract/requests';
-import type { Runtime } from '../../runtime';
+import type { RuntimeOf } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { tokenResponse } from '../responses';
 import { parseInput } from '../validation';
 
-export function createRefreshHandler(runtime: Runtime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type RefreshRuntime = RuntimeOf<
+  'issuer' | 'revokedTokens' | 'sessions' | 'users' | 'verifier'
+>;
+
+export function createRefreshHandler(runtime: RefreshRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const deps = {
       verifier: runtime.verifier(),

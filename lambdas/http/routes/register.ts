@@ -10,14 +10,17 @@ import { register } from '../../auth/register';
 import type { RegisteredBody } from '../../contract/bodies';
 import { ERROR_MESSAGES } from '../../contract/errors';
 import { registrationBody } from '../../contract/requests';
-import type { EmailRuntime } from '../../email-runtime';
+import type { EmailRuntimeOf } from '../../email-runtime';
 import { InvalidRequestError, NotFoundError } from '../../errors';
 import { httpHandler, jsonHandler } from '../handler';
 import { json } from '../responses';
 import { parseInput } from '../validation';
 import { emailDeps } from './email-deps';
 
-export function createRegisterHandler(runtime: EmailRuntime) {
+/** The runtime parts this route uses (its entry wires just these). */
+export type RegisterRuntime = EmailRuntimeOf<'users' | 'passwords'>;
+
+export function createRegisterHandler(runtime: RegisterRuntime) {
   return runtime.config.signupOpen
     ? jsonHandler(runtime.config, async (event) => {
         const deps = {

@@ -5,12 +5,14 @@
  * password, showing a revocation; and the audit each one leaves: a durable
  * record written before the action, and a log line.
  */
+import { Secret } from 'otpauth';
 import {
   disableUser,
   enableUser,
   listAudit,
   listUserSessions,
   type Operator,
+  resetMfa,
   resetPassword,
   revokeUserSessions,
   showRevocation,
@@ -20,6 +22,8 @@ import {
 import { authenticateAccessToken } from '../../../lambdas/auth/authenticate';
 import { lockoutReader } from '../../../lambdas/auth/lockout';
 import { login } from '../../../lambdas/auth/login';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '../../../lambdas/auth/mfa/enrolment';
+import { timeStep, totpCode } from '../../../lambdas/auth/mfa/totp';
 import { refresh } from '../../../lambdas/auth/refresh';
 import { register } from '../../../lambdas/auth/register';
 import {
@@ -210,6 +214,7 @@ describe('showUser', () => {
       credentialsVersion: 0,
       roles: [],
       emailVerified: false,
+      mfa: { state: 'off', recoveryCodesLeft: 0 },
       liveSessions: 2,
       lockout: null,
     });
@@ -540,5 +545,138 @@ describe('the audit record', () => {
     await expect(
       login(world, { username: 'alice', password: PASSWORD }, CLIENT),
     ).resolves.toBeDefined();
+  });
+});
+
+/** Alice enrolled in TOTP from the session `pair` (the only one left): her recovery codes. */
+async function enrol(world: DomainWorld, pair: TokenPair, { confirm = true } = {}) {
+  const caller = {
+    userId: pair.access.claims.sub,
+    username: 'alice',
+    sessionId: pair.access.claims.sid,
+  };
+  const { secret } = await beginTotpEnrolment(world, caller, PASSWORD, CLIENT);
+  if (!confirm) return { recoveryCodes: [] };
+  const code = totpCode(Secret.fromBase32(secret).bytes, timeStep(world.clock()));
+  return confirmTotpEnrolment(world, caller, code, CLIENT);
+}
+
+describe('showUser: the second factor', () => {
+  it('shows off, pending since its start, or on since its confirmation with the recovery codes left', async () => {
+    const { world, session } = await setUp();
+    const pair = await session();
+    expect((await showUser(world, 'alice')).mfa).toEqual({ state: 'off', recoveryCodesLeft: 0 });
+
+    await enrol(world, pair, { confirm: false });
+    const began = world.clock().toISOString();
+    expect((await showUser(world, 'alice')).mfa).toEqual({
+      state: 'pending',
+      since: began,
+      recoveryCodesLeft: 0,
+    });
+
+    world.clock.advance(60);
+    const { recoveryCodes } = await enrol(world, pair);
+    const confirmed = world.clock().toISOString();
+    expect((await showUser(world, 'alice')).mfa).toEqual({
+      state: 'active',
+      since: confirmed,
+      recoveryCodesLeft: 10,
+    });
+    const user = world.users.items.get('alice');
+    await world.mfa.useRecoveryCode(
+      user as NonNullable<typeof user>,
+      Object.keys(user?.recoveryCodes ?? {})[0] as string,
+    );
+    expect((await showUser(world, 'alice')).mfa.recoveryCodesLeft).toBe(recoveryCodes.length - 1);
+  });
+});
+
+describe('resetMfa', () => {
+  it('removes the factor and its recovery codes, ends every session (admin_revoked) and is audited', async () => {
+    const { world, userId, session } = await setUp();
+    const pair = await session();
+    await enrol(world, pair);
+    const version = world.users.items.get('alice')?.credentialsVersion ?? 0;
+    const bobs = await login(world, { username: 'bob', password: PASSWORD }, CLIENT);
+
+    const result = await resetMfa(world, 'ALICE', OPERATOR);
+
+    expect(result).toEqual({
+      username: 'alice',
+      userId,
+      previous: { state: 'active', since: world.clock().toISOString(), recoveryCodesLeft: 10 },
+      sessionsRevoked: 1,
+    });
+    const user = world.users.items.get('alice');
+    expect(user?.totp).toBeUndefined();
+    expect(user?.recoveryCodes).toBeUndefined();
+    // A login waiting for its code (and any login in flight) gives up.
+    expect(user?.credentialsVersion).toBe(version + 1);
+    for (const token of [pair.access, pair.refresh]) {
+      expect(world.revokedTokens.items.get(token.claims.jti)).toMatchObject({
+        reason: 'admin_revoked',
+        action: 'reset_mfa',
+        actor: OPERATOR.actor,
+        note: OPERATOR.note,
+      });
+    }
+    await expectRefused(world, pair);
+    await expect(authenticateAccessToken(world, bobs.access.token)).resolves.toBeDefined();
+    const [record] = await listAudit(world, { limit: 1 });
+    expect(record).toEqual({
+      at: world.clock().toISOString(),
+      actor: OPERATOR.actor,
+      action: 'reset_mfa',
+      username: 'alice',
+      userId,
+      note: OPERATOR.note,
+      details: { mfa: 'active' },
+    });
+
+    // The password alone logs in again, and the user may enrol anew.
+    const next = await login(world, { username: 'alice', password: PASSWORD }, CLIENT);
+    await expect(enrol(world, next)).resolves.toMatchObject({
+      recoveryCodes: expect.any(Array),
+    });
+  });
+
+  it('removes a pending enrolment too; on a user without a factor it still ends the sessions', async () => {
+    const { world, session } = await setUp();
+    const pending = await session();
+    await enrol(world, pending, { confirm: false });
+
+    const first = await resetMfa(world, 'alice', OPERATOR);
+    expect(first.previous.state).toBe('pending');
+    expect(world.users.items.get('alice')?.totp).toBeUndefined();
+    await expectRefused(world, pending);
+
+    const left = await session();
+    const again = await resetMfa(world, 'alice', OPERATOR);
+    expect(again).toMatchObject({
+      previous: { state: 'off', recoveryCodesLeft: 0 },
+      sessionsRevoked: 1,
+    });
+    await expectRefused(world, left);
+  });
+
+  it('goes through an enrolment that replaces the pending secret between its read and its write', async () => {
+    const { world, session } = await setUp();
+    const pair = await session();
+    await enrol(world, pair, { confirm: false });
+    const paused = pauseAt(world.mfa, 'removeTotp');
+    const reset = resetMfa(world, 'alice', OPERATOR);
+    await paused.reached;
+    await enrol(world, pair, { confirm: false });
+    paused.release();
+
+    await reset;
+    expect(world.users.items.get('alice')?.totp).toBeUndefined();
+  });
+
+  it('says which user is unknown, and records nothing', async () => {
+    const { world } = await setUp();
+    await expect(resetMfa(world, 'carol', OPERATOR)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await listAudit(world, { limit: 5 })).toEqual([]);
   });
 });
