@@ -43,6 +43,21 @@ export interface EmailState {
   email_verified: boolean;
 }
 
+/** The body of `POST /auth/password/forgot`: the account by its username or by its address. */
+export type ForgotPasswordBody = { username: string } | { email: string };
+
+/** 202 of `POST /auth/password/forgot`: the same fixed message whatever the account. */
+export interface ForgotAccepted {
+  message: string;
+}
+
+/** The body of `POST /auth/password/reset`. */
+export interface ResetPasswordBody {
+  /** The `token` of the reset link. */
+  token: string;
+  new_password: string;
+}
+
 /** One entry of `GET /auth/sessions`. */
 export interface SessionInfo {
   session_id: string;

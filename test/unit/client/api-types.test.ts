@@ -3,17 +3,22 @@
  * the schema the handlers answer with (`lambdas/contract/bodies.ts`), at
  * compile time (a drift fails `npm run typecheck`) and on a real body.
  */
+import type * as z from 'zod/mini';
 import type {
   EmailState,
   ErrorBody,
+  ForgotAccepted,
+  ForgotPasswordBody,
   Me,
   RegisteredUser,
+  ResetPasswordBody,
   SessionInfo,
   SessionPage,
   TokenResponse,
 } from '../../../client/api-types';
 import {
   type EmailStateBody,
+  type ForgotAcceptedBody,
   type MeBody,
   type RegisteredBody,
   type ErrorBody as ServerErrorBody,
@@ -22,6 +27,7 @@ import {
   sessionsBody,
   type TokensBody,
 } from '../../../lambdas/contract/bodies';
+import type { passwordForgotBody, passwordResetBody } from '../../../lambdas/contract/requests';
 
 /** `true` exactly when A and B are the same type (optional and `null` included). */
 type Same<A, B> =
@@ -35,6 +41,11 @@ const checks = {
   registered: true satisfies Same<RegisteredUser, RegisteredBody>,
   me: true satisfies Same<Me, MeBody>,
   emailState: true satisfies Same<EmailState, EmailStateBody>,
+  // Wider on purpose, like the error body: the client reads the message as any string.
+  forgotAccepted: true satisfies Fits<ForgotAcceptedBody, ForgotAccepted>,
+  // What the client sends is what the server's request schemas take.
+  forgotRequest: true satisfies Fits<ForgotPasswordBody, z.input<typeof passwordForgotBody>>,
+  resetRequest: true satisfies Same<ResetPasswordBody, z.input<typeof passwordResetBody>>,
   session: true satisfies Same<SessionInfo, SessionSummaryBody>,
   // The client returns `next: null` where the API leaves it out.
   pageFromServer: true satisfies Fits<
