@@ -14,6 +14,7 @@ export const OPTIONS = {
   all: { kind: 'flag' },
   stdin: { kind: 'flag' },
   'keep-sessions': { kind: 'flag' },
+  verified: { kind: 'flag' },
   reason: { kind: 'value' },
   limit: { kind: 'value' },
   stack: { kind: 'value' },

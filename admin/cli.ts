@@ -29,6 +29,7 @@ import {
   type UserRoles,
   unlockUser,
 } from '../lambdas/auth/admin';
+import { setUserEmail } from '../lambdas/auth/admin-email';
 import type { Env } from '../lambdas/config';
 import { AuthError, InvalidRequestError } from '../lambdas/errors';
 import { type OptionName, type ParsedArgs, parseArgs } from './argv';
@@ -84,6 +85,8 @@ const OPTION_HELP: Partial<Record<OptionName, string>> = {
   limit: '  --limit N           at most N records, newest first (default 50)',
   'keep-sessions':
     '  --keep-sessions     keep the sessions: the role goes at their next refresh instead of now',
+  verified:
+    '  --verified          you checked the address yourself: verified at once, no link sent',
 };
 
 const TARGET_HELP = `Target (one of):
@@ -388,6 +391,49 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    group: 'users',
+    name: 'set-email',
+    args: ['<username>', '<address>'],
+    options: ['verified', 'reason'],
+    summary: "set a user's e-mail address (verified by a link, or --verified by you)",
+    details:
+      "Sets the user's e-mail address, the one password resets go to. By default it is set\nunverified and a verification link is sent to it, as when the user sets it: it becomes\nverified only when its owner opens the link, so a mistyped address never receives resets.\nWith --verified you vouch for the address (you checked it yourself): it is verified at\nonce and nothing is sent to it. An address verified on another account is refused.\nEither way an open password-reset link stops working, and the verified address it\nreplaces is released and told. A deployed stack: --verified only (the CLI sends no mail\nthere), and the replaced address is not told.",
+    async run(context) {
+      const [username, address] = context.args as [string, string];
+      const verified = context.options.verified === true;
+      const result = await setUserEmail(
+        deps(context),
+        username,
+        address,
+        { verified },
+        actorOf(context),
+      );
+      const state = !result.changed
+        ? 'already verified; nothing changed'
+        : result.verified
+          ? 'verified (by the operator)'
+          : 'not verified until its owner opens the link just sent to it';
+      const previous = result.previous
+        ? [
+            `The previous address ${result.previous.email} is released${result.previous.notified ? ' and was told' : '; it was not told (this target sends no mail)'}.`,
+          ]
+        : [];
+      return {
+        json: {
+          username: result.username,
+          user_id: result.userId,
+          email: result.email,
+          email_verified: result.verified,
+          changed: result.changed,
+          link_sent: result.linkSent,
+          previous_email: result.previous?.email ?? null,
+          previous_notified: result.previous?.notified ?? false,
+        },
+        text: [`${result.username}: e-mail ${result.email}, ${state}.`, ...previous].join('\n'),
+      };
+    },
+  },
+  {
     group: 'sessions',
     name: 'list',
     args: ['<username>'],
@@ -640,8 +686,9 @@ export function mainHelp(): string {
   return `Usage: npm run admin -- <command> [arguments] <target> [--json]
 
 Incident response for serverless-jwt-auth: show, disable and enable users, grant and
-revoke roles, list and revoke sessions, reset a password or a second factor, look up a
-revocation; on the local data of npm start or on a deployed stack. Every change is audited (who, when, why).
+revoke roles, set an e-mail address, list and revoke sessions, reset a password or a second
+factor, look up a revocation; on the local data of npm start or on a deployed stack. Every
+change is audited (who, when, why).
 
 Commands:
 ${COMMANDS.map((command) => `  ${`${command.group} ${command.name}`.padEnd(24)}${command.summary}`).join('\n')}

@@ -17,19 +17,25 @@ import { lockoutReader } from '../lambdas/auth/lockout';
 import { createPasswordHasher, scryptParams } from '../lambdas/auth/passwords';
 import { systemClock } from '../lambdas/clock';
 import { type Env, lockoutSettings, readFunctionSettings } from '../lambdas/config';
+import { settingsFromEnv } from '../lambdas/contract/setting-values';
 import { TABLES } from '../lambdas/contract/tables';
+import { loadEmailConfig } from '../lambdas/email-config';
+import { createOutboxMailer } from '../lambdas/mail/outbox';
 import { createAdminAuditStore } from '../lambdas/store/admin-audit';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createMfaStore } from '../lambdas/store/mfa';
+import { createRecoveryStore } from '../lambdas/store/recovery';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserRoleStore } from '../lambdas/store/user-roles';
 import { createUserStore } from '../lambdas/store/users';
+import { LOCAL_HOST } from '../local/config';
 import { displayPath, holdsFolder, LOCK_FILE, lockDataDir, readLock } from '../local/data-dir';
-import { credentialEnv, dummyAwsEnv, tableNames } from '../local/handler-env';
+import { credentialEnv, dummyAwsEnv, localEmailEnv, tableNames } from '../local/handler-env';
 import type { LocalCredential } from '../local/request-signature';
 import { readServerEndpoint } from '../local/server-endpoint';
+import { LOCAL_SETTINGS } from '../local/settings';
 import { StartupError } from '../local/startup-error';
 import type { TableNames } from '../local/tables';
 import { cliClient, localActor } from './operator';
@@ -121,6 +127,32 @@ async function openFolder(dataDir: string, env: Env): Promise<Opened> {
   }
 }
 
+/**
+ * Mail as `npm start` sends it: .eml files in `DATA_DIR/outbox/`, links to
+ * its demo page (on `PORT`) unless `EMAIL_LINK_BASE_URL` names another. The
+ * printed link goes to stderr with the CLI's other notes.
+ */
+function localMail(env: Env, dataDir: string): Pick<Target['deps'], 'mail' | 'email'> {
+  const { port } = settingsFromEnv(LOCAL_SETTINGS, env);
+  const config = loadEmailConfig({
+    ...env,
+    ...localEmailEnv(env, dataDir, `http://${LOCAL_HOST}:${port}`),
+  });
+  if (config.delivery?.kind !== 'outbox' || !config.linkBaseUrl) return {};
+  return {
+    mail: createOutboxMailer({
+      dir: config.delivery.dir,
+      from: config.delivery.from,
+      clock: systemClock,
+      print: (line) => process.stderr.write(`${line}\n`),
+    }),
+    email: {
+      linkBaseUrl: config.linkBaseUrl,
+      verificationTtlSeconds: config.verificationTtlSeconds,
+    },
+  };
+}
+
 /** Opens the local data in `dataDir` (absolute) as a target. */
 export async function openLocalTarget(
   dataDir: string,
@@ -175,6 +207,12 @@ export async function openLocalTarget(
         client,
         opened.tables.adminAudit ?? TABLES.adminAudit.logicalName,
       ),
+      // An npm start older than recovery published no name for its table: the local one.
+      recovery: createRecoveryStore(client, {
+        recovery: opened.tables.recovery ?? TABLES.recovery.logicalName,
+        users: opened.tables.users,
+      }),
+      ...localMail(env, dataDir),
       lockouts: lockoutReader({
         loginAttempts: createLoginAttemptStore(client, opened.tables.loginAttempts),
         clock: systemClock,

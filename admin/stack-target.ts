@@ -17,6 +17,7 @@ import { createAdminAuditStore } from '../lambdas/store/admin-audit';
 import { createDocumentClient } from '../lambdas/store/dynamo';
 import { createLoginAttemptStore } from '../lambdas/store/login-attempts';
 import { createMfaStore } from '../lambdas/store/mfa';
+import { createRecoveryStore } from '../lambdas/store/recovery';
 import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserRoleStore } from '../lambdas/store/user-roles';
@@ -113,6 +114,8 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
     const loginAttempts = outputs.get(tableOutputKey('loginAttempts'));
     // Nor one deployed before the audit table: the audit log line is then the only record.
     const adminAudit = outputs.get(tableOutputKey('adminAudit'));
+    // Nor one deployed before recovery by e-mail: users set-email then says it cannot.
+    const recovery = outputs.get(tableOutputKey('recovery'));
     const region = spec.region ?? (await cloudFormation.config.region());
     const client = createDocumentClient({ config });
     return {
@@ -125,6 +128,10 @@ export async function openStackTarget(spec: StackSpec): Promise<Target> {
         sessions: createSessionStore(client, tables.sessions),
         revokedTokens: createRevokedTokenStore(client, tables.revokedTokens),
         ...(adminAudit ? { auditLog: createAdminAuditStore(client, adminAudit) } : {}),
+        // No mail: an operator's machine is not the stack's sender (set-email --verified only).
+        ...(recovery
+          ? { recovery: createRecoveryStore(client, { recovery, users: tables.users }) }
+          : {}),
         // The stack's default thresholds: `lockedUntil` is exact unless the stack changed them.
         ...(loginAttempts
           ? {

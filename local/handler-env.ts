@@ -88,7 +88,7 @@ export const LOCAL_EMAIL_FROM = 'no-reply@localhost';
  * files (`lambdas/mail/outbox.ts`), and their links open the demo page unless
  * `EMAIL_LINK_BASE_URL` names another.
  */
-function emailEnv(env: Env, dataDir: string, baseUrl: string): Env {
+export function localEmailEnv(env: Env, dataDir: string, baseUrl: string): Env {
   return {
     [EMAIL_ENV.emailFrom]: env[EMAIL_ENV.emailFrom]?.trim() || LOCAL_EMAIL_FROM,
     [EMAIL_ENV.emailLinkBaseUrl]: env[EMAIL_ENV.emailLinkBaseUrl]?.trim() || `${baseUrl}/`,
@@ -113,7 +113,7 @@ export function handlerEnvironment(options: {
     ...(options.baseUrl
       ? {
           ...oauthEnv(options.env, options.baseUrl, options.earlierIssuers ?? []),
-          ...emailEnv(options.env, options.dataDir, options.baseUrl),
+          ...localEmailEnv(options.env, options.dataDir, options.baseUrl),
         }
       : {}),
     ...(options.credential

@@ -26,6 +26,7 @@ import { log } from '../log';
 import { referenceOfToken } from '../tokens/opaque-refresh';
 import { assertNewPassword } from './credential-policy';
 import { legacyNormaliseUsername, normaliseUsername } from './credentials-rules';
+import type { EmailSettings } from './email';
 import type { PasswordHasher } from './passwords';
 import {
   type AdminAction,
@@ -34,7 +35,9 @@ import {
   type ClientInfo,
   credentialsVersionOf,
   isDisabled,
+  type MailSender,
   type MfaStore,
+  type RecoveryStore,
   type Revocation,
   type RevocationReason,
   type RevokedTokenStore,
@@ -113,6 +116,12 @@ export interface AdminDeps extends RevokeSessionDeps {
   /** Needed by {@link resetMfa} only. */
   mfa?: Pick<MfaStore, 'removeTotp'>;
   lockouts?: LockoutReader;
+  /** Needed by `setUserEmail` (admin-email.ts) only: verified addresses' owners, e-mail writes. */
+  recovery?: RecoveryStore;
+  /** Where messages go; absent where the target sends none (a deployed stack). */
+  mail?: MailSender;
+  /** The page a link opens and the verification lifetime, with `mail`. */
+  email?: EmailSettings;
   /** Told after each batch of a long revocation: `done` of `total` sessions. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -265,7 +274,7 @@ async function endSessions(
  * Records the action durably before it runs: if the record cannot be written,
  * the action does not happen (the store's error stands).
  */
-async function record(
+export async function record(
   deps: Pick<AdminDeps, 'auditLog' | 'clock'>,
   action: string,
   operator: Operator,
@@ -296,7 +305,8 @@ export async function listAudit(
   });
 }
 
-function audit(
+/** The structured log line of an operator's action, with its outcome. */
+export function audit(
   action: string,
   operator: Operator,
   user: Pick<UserRecord, 'username' | 'userId'>,

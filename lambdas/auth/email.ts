@@ -72,7 +72,7 @@ export async function isHeld(
 }
 
 /** The account other than `userId` that holds `email` verified, if any. */
-async function otherHolder(
+export async function otherHolder(
   { users, recovery }: Pick<EmailDeps, 'users' | 'recovery'>,
   email: string,
   userId: string,
@@ -211,7 +211,7 @@ export async function verifyEmail(deps: EmailDeps, token: string): Promise<void>
 }
 
 /** Makes `claim.userId` the address's owner unless another account holds it verified. */
-async function claimAddress(
+export async function claimAddress(
   { users, recovery }: Pick<EmailDeps, 'users' | 'recovery'>,
   claim: AddressClaim,
 ): Promise<boolean> {

@@ -273,6 +273,12 @@ export interface EmailChange {
   userId: string;
   email: string;
   token?: { hash: string; expiresAt: number };
+  /**
+   * ISO 8601: the address is verified as of now, without a token (an
+   * operator vouches for it, `users set-email --verified`); its owner item
+   * must be claimed first.
+   */
+  verifiedAt?: string;
 }
 
 /** The address came back verified: the token that proved it, checked in the write. */

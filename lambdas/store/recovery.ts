@@ -34,14 +34,19 @@ const USER_KEY = TABLES.users.partitionKey.name;
 export const addressKey = (email: string) => `address#${email}`;
 export const tokenKey = (tokenHash: string) => `token#${tokenHash}`;
 
-/** A new unverified address and its token; the open reset token (if any) ends with it. */
+/**
+ * A new address: unverified with its token, or verified by an operator; the
+ * open reset token (if any) ends with it.
+ */
 function setEmail(
   client: DynamoDBDocumentClient,
   tableName: string,
-  { username, userId, email, token }: EmailChange,
+  { username, userId, email, token, verifiedAt }: EmailChange,
 ): Promise<boolean> {
-  const set = ['email = :email', 'emailVerified = :false'];
-  const remove = ['emailVerifiedAt', ...RESET_TOKEN_ATTRIBUTES];
+  const set = ['email = :email', 'emailVerified = :verified'];
+  const remove: string[] = [...RESET_TOKEN_ATTRIBUTES];
+  if (verifiedAt !== undefined) set.push('emailVerifiedAt = :at');
+  else remove.push('emailVerifiedAt');
   if (token) set.push('emailTokenHash = :hash', 'emailTokenExpiresAt = :expiresAt');
   else remove.push('emailTokenHash', 'emailTokenExpiresAt');
   return conditionalWrite('UpdateItem', () =>
@@ -54,7 +59,8 @@ function setEmail(
         ExpressionAttributeValues: {
           ':userId': userId,
           ':email': email,
-          ':false': false,
+          ':verified': verifiedAt !== undefined,
+          ...(verifiedAt !== undefined ? { ':at': verifiedAt } : {}),
           ...(token ? { ':hash': token.hash, ':expiresAt': token.expiresAt } : {}),
         },
       }),

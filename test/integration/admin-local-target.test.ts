@@ -5,7 +5,7 @@
  * running process holds without publishing an endpoint is refused, naming it.
  * (Through a running `npm start`: test/e2e/admin.test.ts.)
  */
-import { access, mkdtemp, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalTarget } from '../../admin/local-target';
@@ -30,6 +30,34 @@ describe('openLocalTarget', () => {
       await target.close();
     }
     await expect(access(join(dir, LOCK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('sends as npm start does: to DATA_DIR/outbox, mode 0600, links to the demo page on PORT', async () => {
+    const dir = await dataDir();
+    const target = await openLocalTarget(dir, {
+      ...process.env,
+      DYNAMODB_ENDPOINT: '',
+      PORT: '3456',
+    });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let printed: unknown[] = [];
+    try {
+      expect(target.deps.email?.linkBaseUrl).toBe('http://127.0.0.1:3456/');
+      await target.deps.mail?.send({
+        to: 'a@example.com',
+        subject: 'Confirm your e-mail address',
+        text: 'x',
+        link: 'http://127.0.0.1:3456/?token=t',
+      });
+      printed = stderr.mock.calls.map(([line]) => line);
+    } finally {
+      stderr.mockRestore();
+      await target.close();
+    }
+    const files = await readdir(join(dir, 'outbox'));
+    expect(files).toHaveLength(1);
+    expect((await stat(join(dir, 'outbox', files[0] as string))).mode & 0o777).toBe(0o600);
+    expect(printed).toContainEqual(expect.stringContaining('link: http://127.0.0.1:3456/?token=t'));
   });
 
   it('refuses a folder locked by a running process that published no endpoint, naming it', async () => {

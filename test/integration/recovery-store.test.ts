@@ -103,6 +103,28 @@ describe('the user item’s address on the embedded engine', () => {
     expect(await users().find('bob')).toMatchObject({ emailVerified: true });
   });
 
+  it('sets an address verified by an operator: no token, the open tokens and the reset token end', async () => {
+    const carol: UserRecord = { ...bob, username: 'carol', userId: 'CCCCCCCCCCCCCCCCCCCCCC' };
+    await users().create(carol);
+    const change = { username: 'carol', userId: carol.userId, email: 'carol@example.com' };
+    await recovery().setEmail({ ...change, token: { hash: 'v2', expiresAt: 1000 } });
+
+    const verifiedAt = '2026-01-03T00:00:00.000Z';
+    expect(await recovery().setEmail({ ...change, verifiedAt })).toBe(true);
+
+    const item = await users().find('carol');
+    expect(item).toMatchObject({
+      email: 'carol@example.com',
+      emailVerified: true,
+      emailVerifiedAt: verifiedAt,
+    });
+    expect(item?.emailTokenHash).toBeUndefined();
+    expect(item?.resetTokenHash).toBeUndefined();
+    expect(
+      await recovery().confirmEmail({ ...change, tokenHash: 'v2', at: verifiedAt, now: 1 }),
+    ).toBe(false);
+  });
+
   it('never creates an item for an unknown user', async () => {
     expect(
       await recovery().setEmail({ username: 'nobody', userId: 'X', email: 'n@example.com' }),

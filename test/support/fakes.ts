@@ -149,14 +149,15 @@ export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore
     async deleteToken(tokenHash) {
       tokens.delete(tokenHash);
     },
-    async setEmail({ username, userId, email, token }) {
+    async setEmail({ username, userId, email, token, verifiedAt }) {
       const user = users.items.get(username);
       if (user?.userId !== userId) return false;
       // Like the store's single UpdateItem: the address, its token, and no reset token.
-      Object.assign(user, { email, emailVerified: false });
+      Object.assign(user, { email, emailVerified: verifiedAt !== undefined });
       for (const key of ['emailVerifiedAt', 'resetTokenHash', 'resetTokenExpiresAt'] as const) {
         delete user[key];
       }
+      if (verifiedAt !== undefined) user.emailVerifiedAt = verifiedAt;
       if (token)
         Object.assign(user, { emailTokenHash: token.hash, emailTokenExpiresAt: token.expiresAt });
       else {

@@ -370,6 +370,88 @@ describe('commands on the fakes', () => {
     expect(world.auditLog.entries).toEqual([]);
   });
 
+  it('users set-email: a link sent by default, --verified at once; audited with --reason', async () => {
+    const withMail = async (): Promise<Target> => ({
+      description: 'fakes with mail',
+      operator: { actor: ACTOR },
+      deps: {
+        ...world,
+        email: { linkBaseUrl: 'http://127.0.0.1:3000/', verificationTtlSeconds: 60 },
+      },
+      close: async () => undefined,
+    });
+
+    const linked = await run(['users', 'set-email', 'alice', 'Alice@Example.com', '--local'], {
+      open: withMail,
+    });
+    expect(linked.code).toBe(EXIT.ok);
+    expect(linked.stdout).toBe(
+      'alice: e-mail Alice@example.com, not verified until its owner opens the link just sent to it.\n',
+    );
+    expect(world.mail.linkTo('Alice@example.com')).toMatch(/^http:\/\/127\.0\.0\.1:3000\/\?token=/);
+
+    const vouched = await run(
+      [
+        'users',
+        'set-email',
+        'alice',
+        'alice@example.org',
+        '--verified',
+        '--reason',
+        'INC-9',
+        '--local',
+        '--json',
+      ],
+      { open: withMail },
+    );
+    expect(vouched.code).toBe(EXIT.ok);
+    expect(JSON.parse(vouched.stdout)).toEqual({
+      username: 'alice',
+      user_id: userId,
+      email: 'alice@example.org',
+      email_verified: true,
+      changed: true,
+      link_sent: false,
+      previous_email: null,
+      previous_notified: false,
+    });
+    expect(world.auditLog.entries.at(-1)).toMatchObject({
+      action: 'set_email',
+      note: 'INC-9',
+      details: { email: 'alice@example.org', verified: 'by operator' },
+    });
+    const shown = await run(['users', 'show', 'alice', '--local']);
+    expect(shown.stdout).toMatch(/^e-mail\s+alice@example\.org \(verified\)$/m);
+  });
+
+  it('users set-email: a target without mail needs --verified; a taken address is exit 1; a bad one exit 2', async () => {
+    const noLink = await run(['users', 'set-email', 'alice', 'alice@example.com', '--local']);
+    expect(noLink.code).toBe(EXIT.failure);
+    expect(noLink.stderr).toMatch(/^error: This target sends no mail.*pass --verified/m);
+
+    await register(world, { username: 'bob', password: PASSWORD });
+    expect(
+      (await run(['users', 'set-email', 'bob', 'bob@example.com', '--verified', '--local'])).code,
+    ).toBe(EXIT.ok);
+    const taken = await run([
+      'users',
+      'set-email',
+      'alice',
+      'bob@example.com',
+      '--verified',
+      '--local',
+    ]);
+    expect(taken.code).toBe(EXIT.failure);
+    expect(taken.stderr).toMatch(
+      /^error: bob@example\.com is verified on another account \(bob\); nothing changed\.$/m,
+    );
+
+    const bad = await run(['users', 'set-email', 'alice', 'no-at-sign', '--verified', '--local']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toMatch(/^error: Invalid field "address": must be an e-mail address$/m);
+    expect(world.users.items.get('alice')?.email).toBeUndefined();
+  });
+
   it('users show: an unknown user is exit 1 with a clear message', async () => {
     const result = await run(['users', 'show', 'carol', '--local']);
     expect(result.code).toBe(EXIT.failure);

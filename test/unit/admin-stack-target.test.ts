@@ -81,6 +81,29 @@ describe('openStackTarget', () => {
     }
   });
 
+  it('sets addresses in the Recovery table its output names, and sends no mail', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          Outputs: [...OUTPUTS, { OutputKey: 'RecoveryTableName', OutputValue: 'Prod-Recovery-5' }],
+        } as never,
+      ],
+    });
+    ddb.on(GetCommand).resolves({});
+
+    const target = await openStackTarget({ stackName: 'Prod', region: 'eu-west-1' });
+    try {
+      await target.deps.recovery?.findAddress('a@example.com');
+      expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+        TableName: 'Prod-Recovery-5',
+        Key: { key: 'address#a@example.com' },
+      });
+      expect(target.deps.mail).toBeUndefined();
+    } finally {
+      await target.close();
+    }
+  });
+
   it('says so when the stack does not exist', async () => {
     cloudFormation
       .on(DescribeStacksCommand)

@@ -6,8 +6,9 @@
  * `Sign` with `ECDSA_SHA_256` over an `ECC_NIST_P256` key, answering DER
  * signatures as real KMS does; `GenerateMac` (`HMAC_SHA_256`) over an
  * `HMAC_256` key (the refresh-token key); and, over a symmetric key,
- * `GenerateDataKeyPairWithoutPlaintext` (`ECC_NIST_P256`) and `Decrypt` with
- * the encryption context checked (the envelope signing mode). It counts the
+ * `GenerateDataKeyPairWithoutPlaintext` (`ECC_NIST_P256`, the envelope
+ * signing mode), `Encrypt` (the TOTP secrets) and `Decrypt` with the
+ * encryption context checked. It counts the
  * calls per operation, for the tests and the bench. The functions reach it through the SDK's
  * standard `AWS_ENDPOINT_URL_KMS`, so the deployed signer code runs unchanged.
  *
@@ -286,6 +287,26 @@ export async function startKmsStandIn(options: {
         KeyPairSpec: 'ECC_NIST_P256',
         PublicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
         PrivateKeyCiphertextBlob: encrypt(key, contextOf(body), privateDer).toString('base64'),
+      };
+    },
+    Encrypt(body) {
+      const key = keyOf(body);
+      const algorithm = body.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
+      if (algorithm !== 'SYMMETRIC_DEFAULT') {
+        throw new KmsError(
+          'ValidationException',
+          'The stand-in encrypts with SYMMETRIC_DEFAULT only.',
+        );
+      }
+      const plaintext = base64Field(body, 'Plaintext');
+      // Real KMS refuses a plaintext above 4096 bytes.
+      if (plaintext.length > 4096) {
+        throw new KmsError('ValidationException', 'Plaintext must be at most 4096 bytes.');
+      }
+      return {
+        KeyId: key.arn,
+        CiphertextBlob: encrypt(key, contextOf(body), plaintext).toString('base64'),
+        EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
       };
     },
     Decrypt(body) {
