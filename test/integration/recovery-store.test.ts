@@ -134,30 +134,30 @@ describe('the user item’s address on the embedded engine', () => {
 });
 
 describe('the reset token on the embedded engine', () => {
-  const carol: UserRecord = {
-    username: 'carol',
-    userId: 'CCCCCCCCCCCCCCCCCCCCCC',
+  const dave: UserRecord = {
+    username: 'dave',
+    userId: 'DDDDDDDDDDDDDDDDDDDDDD',
     passwordHash: 'scrypt$old',
     createdAt: '2026-01-01T00:00:00.000Z',
-    email: 'carol@example.com',
+    email: 'dave@example.com',
     emailVerified: true,
     credentialsVersion: 4,
     totp: { state: 'active', secret: 'sealed', createdAt: '2026-01-01T00:00:00.000Z' },
   };
-  const ref = { username: 'carol', userId: carol.userId };
-  const issue = (hash: string, email = 'carol@example.com') =>
+  const ref = { username: 'dave', userId: dave.userId };
+  const issue = (hash: string, email = 'dave@example.com') =>
     recovery().setResetToken({ ...ref, email, token: { hash, expiresAt: 1000 } });
   const consume = (tokenHash: string, now = 999) =>
     recovery().consumeResetToken({ ...ref, tokenHash, now, passwordHash: 'scrypt$new' });
 
-  beforeAll(() => users().create(carol));
+  beforeAll(() => users().create(dave));
 
   it('stores a token only for the verified address; a newer one replaces it', async () => {
     expect(await issue('r1', 'other@example.com')).toBe(false);
     expect(await issue('r1')).toBe(true);
     expect(await issue('r2')).toBe(true);
 
-    expect(await users().find('carol')).toMatchObject({
+    expect(await users().find('dave')).toMatchObject({
       resetTokenHash: 'r2',
       resetTokenExpiresAt: 1000,
     });
@@ -170,11 +170,11 @@ describe('the reset token on the embedded engine', () => {
     expect(await consume('r3', 1000)).toBe(false);
     expect(await consume('r3')).toBe(true);
     expect(await consume('r3')).toBe(false);
-    const stored = await users().find('carol');
+    const stored = await users().find('dave');
     expect(stored).toMatchObject({
       passwordHash: 'scrypt$new',
       credentialsVersion: 5,
-      totp: carol.totp,
+      totp: dave.totp,
     });
     expect(stored?.resetTokenHash).toBeUndefined();
     expect(stored?.resetTokenExpiresAt).toBeUndefined();
@@ -182,7 +182,7 @@ describe('the reset token on the embedded engine', () => {
 
   it('ends the token with a password change', async () => {
     await issue('r4');
-    const { passwordHash } = (await users().find('carol')) as UserRecord;
+    const { passwordHash } = (await users().find('dave')) as UserRecord;
 
     expect(
       await users().changePassword({
@@ -192,7 +192,7 @@ describe('the reset token on the embedded engine', () => {
       }),
     ).toBe(true);
 
-    expect((await users().find('carol'))?.resetTokenHash).toBeUndefined();
+    expect((await users().find('dave'))?.resetTokenHash).toBeUndefined();
     expect(await consume('r4')).toBe(false);
   });
 
