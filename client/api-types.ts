@@ -58,6 +58,19 @@ export interface ResetPasswordBody {
   new_password: string;
 }
 
+/** 200 of `POST /auth/mfa/totp`: the new secret, shown once; pending until confirmed. */
+export interface TotpEnrolment {
+  /** Base32 (RFC 4648), for manual entry. */
+  secret: string;
+  /** `otpauth://totp/…`, for a QR code. */
+  otpauth_uri: string;
+}
+
+/** 200 of `POST /auth/mfa/totp/confirm`: ten one-time codes, shown once. */
+export interface RecoveryCodes {
+  recovery_codes: string[];
+}
+
 /** One entry of `GET /auth/sessions`. */
 export interface SessionInfo {
   session_id: string;

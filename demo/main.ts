@@ -7,6 +7,7 @@
  * instead of memory, to try reloads and several tabs.
  */
 import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
+import { setUpMfaSection } from './mfa';
 import { storageChoice } from './storage-choice';
 
 const storage = storageChoice(location.search);
@@ -226,6 +227,8 @@ auth.on('session-ended', ({ reason }) => {
   renderSessions([]);
   void showState();
 });
+
+setUpMfaSection(auth, { report, attempt });
 
 element('#storage-kind').textContent = storage.label;
 void showState();

@@ -17,6 +17,15 @@ const instant = () => z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(
 export const errorBody = z.strictObject({ error: z.enum(ERROR_CODES), message: z.string() });
 export type ErrorBody = z.infer<typeof errorBody>;
 
+/** 403 of login for an account with a second factor: the token `POST /auth/mfa/verify` takes. */
+export const mfaRequiredBody = z.strictObject({
+  error: z.literal('mfa_required'),
+  message: z.string(),
+  /** Opaque; valid for 5 minutes and 5 codes. */
+  mfa_token: z.string(),
+});
+export type MfaRequiredBody = z.infer<typeof mfaRequiredBody>;
+
 /** 200 of login and refresh; lifetimes in seconds from issue. */
 export const tokensBody = z.strictObject({
   access_token: z.string(),
@@ -116,6 +125,8 @@ export const activeTokenBody = z.strictObject({
   username: z.string(),
   scope: z.optional(z.string()),
   client_id: z.optional(z.string()),
+  /** How the user signed in (RFC 8176): `["pwd"]`, or `["pwd", "otp", "mfa"]`. */
+  amr: z.array(z.string()),
 });
 
 /** 200 of `POST /oauth/introspect`: anything but a live access token is `{active: false}`. */

@@ -149,6 +149,12 @@ export const totpConfirmBody = body({ code: mfaCode });
 /** `DELETE /auth/mfa/totp`: the current password and a code (TOTP or recovery). */
 export const totpRemovalBody = body({ current_password: currentPassword, code: mfaCode });
 
+/** `POST /auth/mfa/step-up` (Bearer): a code (TOTP or recovery) for the session's stronger `amr`. */
+export const stepUpBody = body({ code: mfaCode });
+
+/** `POST /auth/mfa/verify`: the `mfa_token` login answered, and a code. */
+export const mfaVerifyBody = body({ mfa_token: token, code: mfaCode });
+
 /**
  * `POST /oauth/revoke` (RFC 7009), form-encoded: the token and an optional
  * hint; any hint value is accepted (an unknown one is ignored, §2.1).

@@ -274,6 +274,7 @@ describe('REST API', () => {
           'SessionsTableName',
           'RevokedTokensTableName',
           'LoginAttemptsByAddressTableName',
+          'MfaChallengesTableName',
           'RecoveryTableName',
           'AdminAuditTableName',
           'SigningKeyId',

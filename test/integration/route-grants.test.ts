@@ -43,9 +43,11 @@ import { createLoginHandler } from '../../lambdas/http/routes/login';
 import { createLogoutHandler } from '../../lambdas/http/routes/logout';
 import { createLogoutAllHandler } from '../../lambdas/http/routes/logout-all';
 import { createMeHandler } from '../../lambdas/http/routes/me';
+import { createMfaStepUpHandler } from '../../lambdas/http/routes/mfa-step-up';
 import { createMfaTotpBeginHandler } from '../../lambdas/http/routes/mfa-totp-begin';
 import { createMfaTotpConfirmHandler } from '../../lambdas/http/routes/mfa-totp-confirm';
 import { createMfaTotpRemoveHandler } from '../../lambdas/http/routes/mfa-totp-remove';
+import { createMfaVerifyHandler } from '../../lambdas/http/routes/mfa-verify';
 import { createOauthIntrospectHandler } from '../../lambdas/http/routes/oauth-introspect';
 import { createOauthMetadataHandler } from '../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../lambdas/http/routes/oauth-revoke';
@@ -74,6 +76,8 @@ const FACTORIES: Record<string, (runtime: EmailRuntime) => ProxyHandler> = {
   MfaTotpBegin: createMfaTotpBeginHandler,
   MfaTotpConfirm: createMfaTotpConfirmHandler,
   MfaTotpRemove: createMfaTotpRemoveHandler,
+  MfaVerify: createMfaVerifyHandler,
+  MfaStepUp: createMfaStepUpHandler,
   Jwks: createJwksHandler,
   OAuthRevoke: createOauthRevokeHandler,
   OAuthIntrospect: createOauthIntrospectHandler,
@@ -252,7 +256,21 @@ describe('the DynamoDB actions of each route', () => {
       body: { code: totpCode(secret, timeStep(new Date())) },
     });
     expect(confirmed.status).toBe(200);
-    const [recoveryCode] = (confirmed.json as { recovery_codes: string[] }).recovery_codes;
+    const [recoveryCode, loginCode, stepUpCode] = (confirmed.json as { recovery_codes: string[] })
+      .recovery_codes;
+    const challenged = await ask('Login', {
+      body: { username: 'alice', password: 'a long second passphrase' },
+    });
+    expect(challenged.status).toBe(403);
+    const verified = await ask('MfaVerify', {
+      body: { mfa_token: (challenged.json as { mfa_token: string }).mfa_token, code: loginCode },
+    });
+    expect(verified.status).toBe(200);
+    const steppedUp = await ask('MfaStepUp', {
+      authorizer: contextOf((verified.json as { access_token: string }).access_token),
+      body: { code: stepUpCode },
+    });
+    expect(steppedUp.status).toBe(200);
     const removed = await ask('MfaTotpRemove', {
       method: 'DELETE',
       authorizer: caller,

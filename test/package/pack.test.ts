@@ -28,7 +28,8 @@ const { HttpLambdaIntegration } = require('aws-cdk-lib/aws-apigatewayv2-integrat
 const { Code, Function, Runtime } = require('aws-cdk-lib/aws-lambda');
 const { JwtAuth } = require('serverless-jwt-auth');
 
-const app = new App();
+// CloudFormation schema validation is on in one test only (bundling.test.ts).
+const app = new App({ builtinCloudFormationValidation: false });
 const auth = new JwtAuth(new Stack(app, 'Auth'), 'JwtAuth', { stageName: 'dev' });
 const orders = new Stack(app, 'Orders');
 const handler = new Function(orders, 'Orders', {

@@ -34,6 +34,7 @@ type StoreName =
   | 'revokedTokens'
   | 'loginAttempts'
   | 'mfa'
+  | 'mfaChallenges'
   | 'recovery'
   | 'mail';
 
@@ -86,6 +87,7 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),
     loginAttempts: () => recording('loginAttempts', world.loginAttempts, calls),
     mfa: () => recording('mfa', world.mfa, calls),
+    mfaChallenges: () => recording('mfaChallenges', world.mfaChallenges, calls),
     totpCipher: () => world.totpCipher,
     passwords: () => world.passwords,
     signer: () => world.signer,

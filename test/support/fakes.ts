@@ -15,6 +15,8 @@ import {
   credentialsVersionOf,
   type LoginAttemptStore,
   type MailSender,
+  type MfaChallenge,
+  type MfaChallengeStore,
   type MfaStore,
   type OutgoingMail,
   type RecoveryStore,
@@ -259,6 +261,36 @@ export function memoryMfaStore(users: MemoryUserStore): MfaStore {
   };
 }
 
+export interface MemoryMfaChallengeStore extends MfaChallengeStore {
+  readonly items: Map<string, MfaChallenge>;
+}
+
+/** Challenges by token hash; expiry checked in code, as the store does (TTL never deletes here). */
+export function memoryMfaChallengeStore(): MemoryMfaChallengeStore {
+  const items = new Map<string, MfaChallenge>();
+  return {
+    items,
+    async create(challenge) {
+      if (!items.has(challenge.tokenHash)) items.set(challenge.tokenHash, copy(challenge));
+    },
+    async find(tokenHash, now) {
+      const challenge = items.get(tokenHash);
+      return challenge && challenge.expiresAt > now ? copy(challenge) : undefined;
+    },
+    async countAttempt(tokenHash, now, maxAttempts) {
+      const challenge = items.get(tokenHash);
+      if (!challenge || challenge.expiresAt <= now || challenge.attempts >= maxAttempts) {
+        return undefined;
+      }
+      challenge.attempts += 1;
+      return challenge.attempts;
+    },
+    async consume(tokenHash) {
+      return items.delete(tokenHash);
+    },
+  };
+}
+
 /** Messages "sent", in order. */
 export interface MemoryMailer extends MailSender {
   readonly sent: OutgoingMail[];
@@ -343,6 +375,13 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
           ...(claims ? { claims: copy(claims) } : {}),
         },
       });
+      return true;
+    },
+    async stepUp(userId, sessionId, { previousRefreshJti, amr, ...next }) {
+      const session = items.get(key(userId, sessionId));
+      if (session?.refreshJti !== previousRefreshJti) return false;
+      Object.assign(session, next, { amr: [...amr] });
+      delete session.lastRotation;
       return true;
     },
     async remove(userId, sessionId, seenRefreshJti) {
@@ -566,6 +605,7 @@ export async function domainWorld({
     /** The same in-memory Users table: roles live on the user's item. */
     userRoles: users as UserRoleStore,
     mfa: memoryMfaStore(users),
+    mfaChallenges: memoryMfaChallengeStore(),
     totpCipher: testTotpCipher(),
     totpIssuer: TEST_SETTINGS.audience,
     sessions: memorySessionStore(clock),

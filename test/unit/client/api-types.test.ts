@@ -10,22 +10,26 @@ import type {
   ForgotAccepted,
   ForgotPasswordBody,
   Me,
+  RecoveryCodes,
   RegisteredUser,
   ResetPasswordBody,
   SessionInfo,
   SessionPage,
   TokenResponse,
+  TotpEnrolment,
 } from '../../../client/api-types';
 import {
   type EmailStateBody,
   type ForgotAcceptedBody,
   type MeBody,
+  type RecoveryCodesBody,
   type RegisteredBody,
   type ErrorBody as ServerErrorBody,
   type SessionSummaryBody,
   type SessionsBody,
   sessionsBody,
   type TokensBody,
+  type TotpSecretBody,
 } from '../../../lambdas/contract/bodies';
 import type { passwordForgotBody, passwordResetBody } from '../../../lambdas/contract/requests';
 
@@ -46,6 +50,8 @@ const checks = {
   // What the client sends is what the server's request schemas take.
   forgotRequest: true satisfies Fits<ForgotPasswordBody, z.input<typeof passwordForgotBody>>,
   resetRequest: true satisfies Same<ResetPasswordBody, z.input<typeof passwordResetBody>>,
+  totpEnrolment: true satisfies Same<TotpEnrolment, TotpSecretBody>,
+  recoveryCodes: true satisfies Same<RecoveryCodes, RecoveryCodesBody>,
   session: true satisfies Same<SessionInfo, SessionSummaryBody>,
   // The client returns `next: null` where the API leaves it out.
   pageFromServer: true satisfies Fits<

@@ -161,6 +161,68 @@ describe('the e-mail calls', () => {
   });
 });
 
+describe('the TOTP enrolment calls', () => {
+  it('begins with the current password and answers the secret, confirms with a code and answers the recovery codes', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const uri = `otpauth://totp/x:alice?secret=${secret}`;
+    api.script('POST /auth/mfa/totp', () => json(200, { secret, otpauth_uri: uri }));
+    api.script('POST /auth/mfa/totp/confirm', () =>
+      json(200, { recovery_codes: ['AAAA-BBBB-CCCC-DDDD'] }),
+    );
+
+    expect(await client.beginTotp({ currentPassword: 'pw' })).toEqual({
+      secret,
+      otpauth_uri: uri,
+    });
+    expect(await client.confirmTotp('123456')).toEqual({ recovery_codes: ['AAAA-BBBB-CCCC-DDDD'] });
+    const calls = api.requests.filter((r) => r.path.startsWith('/auth/mfa/'));
+    expect(
+      calls.map((r) => [r.method, r.path, r.body, r.authorization?.startsWith('Bearer ')]),
+    ).toEqual([
+      ['POST', '/auth/mfa/totp', { current_password: 'pw' }, true],
+      ['POST', '/auth/mfa/totp/confirm', { code: '123456' }, true],
+    ]);
+  });
+
+  it('removes with the password and a code, and never retries the removal (a code works once)', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('DELETE /auth/mfa/totp', () =>
+      json(503, { error: 'unavailable', message: 'Try again.' }),
+    );
+
+    await expect(
+      client.removeTotp({ currentPassword: 'pw', code: '123456' }),
+    ).rejects.toMatchObject({
+      status: 503,
+      code: 'unavailable',
+    });
+    expect(api.count('DELETE', '/auth/mfa/totp')).toBe(1);
+
+    await client.removeTotp({ currentPassword: 'pw', code: '654321' });
+    expect(api.requests.at(-1)?.body).toEqual({ current_password: 'pw', code: '654321' });
+  });
+
+  it('rejects a wrong code with the API’s invalid_credentials, without a refresh', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('POST /auth/mfa/totp/confirm', () =>
+      json(401, {
+        error: 'invalid_credentials',
+        message: 'The code is wrong or was already used.',
+      }),
+    );
+
+    await expect(client.confirmTotp('000000')).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+    });
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+});
+
 describe("an HTTP API's 403 Forbidden (its Lambda authorizer cannot answer 401)", () => {
   const httpApiForbidden = () => json(403, { message: 'Forbidden' });
 
