@@ -7,6 +7,7 @@
  * instead of memory, to try reloads and several tabs.
  */
 import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
+import { installRecoveryPanels } from './recovery';
 import { storageChoice } from './storage-choice';
 
 const storage = storageChoice(location.search);
@@ -160,8 +161,8 @@ async function loadSessions(done?: string): Promise<void> {
   );
 }
 
-onSubmit('register', async ({ username = '', password = '' }) => {
-  const user = await auth.register({ username, password });
+onSubmit('register', async ({ username = '', password = '', email = '' }) => {
+  const user = await auth.register({ username, password, ...(email ? { email } : {}) });
   report('register', `Registered ${user.username} (user ${user.user_id}). Now log in.`, true);
   element<HTMLInputElement>('#login-username').value = user.username;
 });
@@ -226,6 +227,8 @@ auth.on('session-ended', ({ reason }) => {
   renderSessions([]);
   void showState();
 });
+
+installRecoveryPanels({ auth, report, onSubmit });
 
 element('#storage-kind').textContent = storage.label;
 void showState();
