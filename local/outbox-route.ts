@@ -20,7 +20,7 @@ import { normaliseEmail } from '../lambdas/auth/email-address';
 import { GATEWAY_RESPONSES } from '../lambdas/contract/gateway-responses';
 import { SECURITY_HEADERS } from '../lambdas/contract/headers';
 import { log } from '../lambdas/log';
-import { parseEml } from '../lambdas/mail/eml';
+import { linkIn, parseEml } from '../lambdas/mail/eml';
 import { checkIamStandIn } from './iam-stand-in';
 
 export const OUTBOX_PATH = '/local/outbox';
@@ -36,11 +36,9 @@ export interface OutboxMessage {
   /** ISO 8601. */
   date: string;
   text: string;
-  /** The message's link (a line of its text that is a URL), if any. */
+  /** The message's link (`linkIn`), if any. */
   link?: string;
 }
-
-const LINK_LINE = /^https?:\/\/\S+$/m;
 
 /** The messages of `dir`, newest first, only those to `to` (normalised) when given. */
 export async function readOutbox(
@@ -63,7 +61,7 @@ export async function readOutbox(
     if (!(await lstat(path)).isFile()) continue;
     const parsed = parseEml(await readFile(path, 'utf8'));
     if (!parsed || (to !== undefined && parsed.to !== to)) continue;
-    const link = LINK_LINE.exec(parsed.text)?.[0];
+    const link = linkIn(parsed.text);
     messages.push({ id: name, ...parsed, ...(link ? { link } : {}) });
   }
   return messages;

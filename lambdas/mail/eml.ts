@@ -66,3 +66,8 @@ export function parseEml(eml: string): ParsedEml | undefined {
     .replace(/\n$/, '');
   return { to, subject, date: new Date(parsedDate).toISOString(), text };
 }
+
+/** A message's link: the first line of its text that is a URL (the messages put it on a line of its own). */
+export function linkIn(text: string): string | undefined {
+  return /^https?:\/\/\S+$/m.exec(text)?.[0];
+}
