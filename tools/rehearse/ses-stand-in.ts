@@ -12,12 +12,12 @@
  * enforced: those only AWS can check.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { OutgoingMail } from '../../lambdas/auth/ports';
 import { systemClock } from '../../lambdas/clock';
 import { linkIn } from '../../lambdas/mail/eml';
 import { createOutboxMailer } from '../../lambdas/mail/outbox';
-import { type LocalCredential, requireSignature } from '../../local/request-signature';
+import type { LocalCredential } from '../../local/request-signature';
+import { listenOnLoopback, StandInError } from './stand-in-server';
 
 export const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
 
@@ -26,16 +26,6 @@ export interface SesStandIn {
   /** Calls answered so far, per operation (`SendEmail`), failed ones included. */
   calls(): Record<string, number>;
   close(): Promise<void>;
-}
-
-class SesError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 function stringAt(value: unknown, path: string[]): string | undefined {
@@ -47,19 +37,19 @@ function stringAt(value: unknown, path: string[]): string | undefined {
   return typeof current === 'string' ? current : undefined;
 }
 
-/** The message of a `SendEmail` body, as the outbox takes it; `SesError` when it is not one. */
+/** The message of a `SendEmail` body, as the outbox takes it; `StandInError` when it is not one. */
 export function mailOf(body: unknown): { from: string; mail: OutgoingMail } {
   const from = stringAt(body, ['FromEmailAddress']);
   const destination = (body as { Destination?: { ToAddresses?: unknown } }).Destination;
   const to = destination?.ToAddresses;
   const subject = stringAt(body, ['Content', 'Simple', 'Subject', 'Data']);
   const text = stringAt(body, ['Content', 'Simple', 'Body', 'Text', 'Data']);
-  if (!from) throw new SesError('BadRequestException', 'FromEmailAddress is required.');
+  if (!from) throw new StandInError('BadRequestException', 'FromEmailAddress is required.');
   if (!Array.isArray(to) || to.length !== 1 || typeof to[0] !== 'string') {
-    throw new SesError('BadRequestException', 'The stand-in sends to exactly one ToAddresses.');
+    throw new StandInError('BadRequestException', 'The stand-in sends to exactly one ToAddresses.');
   }
   if (subject === undefined || text === undefined) {
-    throw new SesError(
+    throw new StandInError(
       'BadRequestException',
       'The stand-in sends Simple content with a text body.',
     );
@@ -75,7 +65,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new SesError('BadRequestException', 'The request body is not JSON.');
+    throw new StandInError('BadRequestException', 'The request body is not JSON.');
   }
 }
 
@@ -102,7 +92,7 @@ export async function startSesStandIn(options: {
     const handle = async () => {
       const path = (request.url ?? '/').split('?')[0];
       if (request.method !== 'POST' || path !== SEND_EMAIL_PATH) {
-        throw new SesError(
+        throw new StandInError(
           'NotFoundException',
           `Unsupported request: ${request.method} ${path}`,
           404,
@@ -122,7 +112,7 @@ export async function startSesStandIn(options: {
     handle().then(
       (body) => reply(response, 200, body),
       (error: unknown) => {
-        const known = error instanceof SesError;
+        const known = error instanceof StandInError;
         const type = known ? error.type : 'InternalFailure';
         reply(
           response,
@@ -133,19 +123,6 @@ export async function startSesStandIn(options: {
       },
     );
   });
-  if (options.credential) requireSignature(server, options.credential);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls: () => ({ ...counts }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listenOnLoopback(server, options.credential);
+  return { ...listening, calls: () => ({ ...counts }) };
 }
