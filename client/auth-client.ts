@@ -17,11 +17,15 @@
  */
 import type {
   EmailState,
+  ForgotPasswordBody,
   Me,
+  RecoveryCodes,
   RegisteredUser,
+  ResetPasswordBody,
   SessionInfo,
   SessionPage,
   TokenResponse,
+  TotpEnrolment,
 } from './api-types';
 import {
   ApiError,
@@ -122,6 +126,40 @@ export interface AuthClient {
    * session. Rejects with code `invalid_grant` for a bad, used or expired token.
    */
   verifyEmail(token: string): Promise<void>;
+  /**
+   * `POST /auth/password/forgot` by `{username}` or `{email}`; needs no
+   * session. Resolves alike whether or not a link was sent (the API never
+   * tells); the answer takes at least the API's floor (1.5 s by default).
+   */
+  forgotPassword(account: ForgotPasswordBody): Promise<void>;
+  /**
+   * `POST /auth/password/reset` with the `token` of the reset link; needs no
+   * session. Every session of the account ends: a session this client stored
+   * for that account ends at its next refresh (`session-ended`,
+   * `refresh_refused`); the client cannot tell whose account the token is.
+   * Rejects with code `invalid_grant` for a bad, used, replaced or expired
+   * token, `invalid_request` for a new password the API refuses.
+   */
+  resetPassword(reset: { token: string; newPassword: string }): Promise<void>;
+  /**
+   * `POST /auth/mfa/totp`: starts turning TOTP on. Resolves with the new
+   * secret and its `otpauth://` URI (for a QR code), shown this once; it stays
+   * pending until {@link AuthClient.confirmTotp}. Rejects with 401
+   * `invalid_credentials` for a wrong password, 400 while TOTP is on.
+   */
+  beginTotp(enrolment: { currentPassword: string }): Promise<TotpEnrolment>;
+  /**
+   * `POST /auth/mfa/totp/confirm` with a first code of the pending secret:
+   * TOTP is on, every other session has ended; resolves with the ten
+   * recovery codes, shown this once.
+   */
+  confirmTotp(code: string): Promise<RecoveryCodes>;
+  /**
+   * `DELETE /auth/mfa/totp`: turns TOTP off, given the current password and a
+   * code (TOTP or recovery); every other session ends. Never retried: a code
+   * works once.
+   */
+  removeTotp(removal: { currentPassword: string; code: string }): Promise<void>;
   /**
    * `fetch` with `Authorization: Bearer <access token>`, refreshed as needed.
    * A relative URL is resolved against `baseUrl`. Resolves with the response,
@@ -590,6 +628,43 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         false,
       );
       if (!response.ok) throw await errorOf(response);
+    },
+
+    async forgotPassword(account) {
+      const response = await sendWithRetry(
+        () => jsonRequest('POST', '/auth/password/forgot', account),
+        false,
+      );
+      if (!response.ok) throw await errorOf(response);
+    },
+
+    async resetPassword({ token, newPassword }) {
+      const response = await sendWithRetry(
+        () =>
+          jsonRequest('POST', '/auth/password/reset', {
+            token,
+            new_password: newPassword,
+          } satisfies ResetPasswordBody),
+        false,
+      );
+      if (!response.ok) throw await errorOf(response);
+    },
+
+    beginTotp({ currentPassword }) {
+      return call<TotpEnrolment>('POST', '/auth/mfa/totp', {
+        body: { current_password: currentPassword },
+      });
+    },
+
+    confirmTotp(code) {
+      return call<RecoveryCodes>('POST', '/auth/mfa/totp/confirm', { body: { code } });
+    },
+
+    async removeTotp({ currentPassword, code }) {
+      await call<void>('DELETE', '/auth/mfa/totp', {
+        body: { current_password: currentPassword, code },
+        idempotent: false,
+      });
     },
 
     async fetch(input, init) {

@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'invalid_credentials'
   | 'invalid_token'
   | 'forbidden'
+  | 'mfa_required'
   /** A REST API behind the authorizer: the token lacks a scope the route requires. */
   | 'insufficient_scope'
   | 'not_found'

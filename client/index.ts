@@ -14,10 +14,12 @@ export type {
   EmailState,
   ErrorBody,
   Me,
+  RecoveryCodes,
   RegisteredUser,
   SessionInfo,
   SessionPage,
   TokenResponse,
+  TotpEnrolment,
 } from './api-types';
 export {
   type AuthClient,

@@ -7,6 +7,7 @@
  * instead of memory, to try reloads and several tabs.
  */
 import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
+import { setUpMfaSection } from './mfa';
 import { installRecoveryPanels } from './recovery';
 import { storageChoice } from './storage-choice';
 
@@ -228,6 +229,7 @@ auth.on('session-ended', ({ reason }) => {
   void showState();
 });
 
+setUpMfaSection(auth, { report, attempt });
 installRecoveryPanels({ auth, report, onSubmit });
 
 element('#storage-kind').textContent = storage.label;

@@ -57,9 +57,6 @@ export type RefreshTokenKeySettings =
   | { kind: 'kms'; keyId: string }
   | { kind: 'local'; keyDir: string };
 
-/** Where the key of the TOTP secrets is: KMS (deployed) or a file in the data folder. */
-export type TotpKeySettings = { kind: 'kms'; keyId: string } | { kind: 'local'; keyDir: string };
-
 export interface RefreshTokenSettings {
   format: RefreshTokenFormat;
   /** Absent: opaque refresh tokens are refused (a deployment without the key). */
@@ -86,8 +83,11 @@ export interface AppConfig {
   roles: RoleSettings;
   signing: SigningSettings;
   refreshTokens: RefreshTokenSettings;
-  /** Absent: the MFA routes cannot encrypt or read a TOTP secret (a deployment without the key). */
-  totpKey?: TotpKeySettings;
+  /**
+   * The KMS key of the TOTP secrets (deployed). Absent: local mode's key file
+   * beside the signing key, and no TOTP at all elsewhere (`runtime.ts`).
+   */
+  totpKeyId?: string;
   /** Set when the public keys were handed over at deploy time (see {@link ENV.publicKeys}). */
   keySet?: KeySetSettings;
   signupOpen: boolean;
@@ -176,15 +176,6 @@ function refreshTokenSettings(
   return { format, ...(key ? { key } : {}) };
 }
 
-/** The TOTP secrets' key: the KMS key when set, else (local mode) a file beside the signing key. */
-function totpKeySettings(
-  settings: FunctionSettings,
-  signing: SigningSettings,
-): { totpKey?: TotpKeySettings } {
-  if (settings.totpKeyId) return { totpKey: { kind: 'kms', keyId: settings.totpKeyId } };
-  return signing.kind === 'local' ? { totpKey: { kind: 'local', keyDir: signing.keyDir } } : {};
-}
-
 /** The lockout thresholds of parsed settings. */
 export function lockoutSettings(settings: FunctionSettings): AppConfig['lockout'] {
   return {
@@ -205,7 +196,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     roles: { scopes: settings.roles ?? {}, defaultRoles: settings.defaultRoles ?? [] },
     signing,
     refreshTokens: refreshTokenSettings(settings, signing, env),
-    ...totpKeySettings(settings, signing),
+    ...(settings.totpKeyId ? { totpKeyId: settings.totpKeyId } : {}),
     ...(keySet ? { keySet } : {}),
     signupOpen: settings.signupOpen,
     refreshGraceSeconds: settings.refreshGraceSeconds,

@@ -22,6 +22,10 @@ export interface EmailConfig {
   linkBaseUrl?: string;
   /** Verification token lifetime, seconds. */
   verificationTtlSeconds: number;
+  /** Password reset token lifetime, seconds. */
+  resetTtlSeconds: number;
+  /** The least time a forgot-password request takes to answer, milliseconds. */
+  forgotMinResponseMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -29,7 +33,11 @@ export type Env = Record<string, string | undefined>;
 /** Reads and checks every e-mail setting. */
 export function loadEmailConfig(env: Env = process.env): EmailConfig {
   const s = settingsFromEnv(EMAIL_SETTINGS, env);
-  const base = { verificationTtlSeconds: s.emailVerificationTtlSeconds };
+  const base = {
+    verificationTtlSeconds: s.emailVerificationTtlSeconds,
+    resetTtlSeconds: s.passwordResetTtlSeconds,
+    forgotMinResponseMs: s.passwordForgotMinResponseMs,
+  };
   if (!s.emailFrom) return base;
   if (!s.emailLinkBaseUrl) {
     throw new ConfigError(`${EMAIL_ENV.emailLinkBaseUrl} is required with ${EMAIL_ENV.emailFrom}.`);

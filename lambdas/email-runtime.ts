@@ -7,6 +7,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { MailSender, RecoveryStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
+import { type Sleep, systemSleep } from './clock';
 import type { Env } from './config';
 import { type EmailConfig, loadEmailConfig } from './email-config';
 import type { OutboxOptions } from './mail/outbox';
@@ -28,6 +29,8 @@ export interface EmailParts {
   recovery: () => RecoveryStore;
   /** The configured sender; only called where e-mail is on (`email.delivery` set). */
   mail: () => MailSender;
+  /** Waits out forgot-password's response-time floor. */
+  sleep: Sleep;
 }
 
 /** Every part, the e-mail ones included: local mode and tests. */
@@ -76,6 +79,7 @@ export function wireEmail<P extends Record<string, Part<unknown>>>(
     email: w.use(emailSettings),
     recovery: () => w.use(recovery),
     mail: () => w.use(mail),
+    sleep: systemSleep,
   };
 }
 

@@ -128,3 +128,23 @@ export class TooManyRequestsError extends AuthError {
     super(message);
   }
 }
+
+/** Kept out of `ERROR_MESSAGES`, which the authorizer bundles whole: only the MFA routes answer them. */
+export const MFA_ERROR_MESSAGES = {
+  mfaRequired: 'Send a code with this mfa_token to /auth/mfa/verify.',
+  wrongCode: 'The code is wrong or was already used.',
+  notOn: 'TOTP is not on.',
+} as const;
+
+/**
+ * 403: the right password of an account with a second factor. The answer
+ * carries {@link mfaToken}, which `POST /auth/mfa/verify` takes with a code.
+ */
+export class MfaRequiredError extends AuthError {
+  readonly code = 'mfa_required';
+  override readonly name = 'MfaRequiredError';
+
+  constructor(readonly mfaToken: string) {
+    super(MFA_ERROR_MESSAGES.mfaRequired);
+  }
+}

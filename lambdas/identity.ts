@@ -14,7 +14,16 @@
 import type { AccessTokenClaims } from './tokens/claims';
 
 /** The context keys, each once; the authorizer writes them and {@link identityOf} reads them. */
-export const IDENTITY_KEYS = ['sub', 'sid', 'jti', 'username', 'exp', 'scope', 'roles'] as const;
+export const IDENTITY_KEYS = [
+  'sub',
+  'sid',
+  'jti',
+  'username',
+  'exp',
+  'scope',
+  'roles',
+  'amr',
+] as const;
 
 export type IdentityKey = (typeof IDENTITY_KEYS)[number];
 
@@ -23,7 +32,7 @@ export type IdentityKey = (typeof IDENTITY_KEYS)[number];
  * comma-joined) that may be empty. An authorizer older than them passed none:
  * read as empty.
  */
-const LIST_SEPARATOR: Partial<Record<IdentityKey, string>> = { scope: ' ', roles: ',' };
+const LIST_SEPARATOR: Partial<Record<IdentityKey, string>> = { scope: ' ', roles: ',', amr: ',' };
 
 /** What the authorizer passes on: every value a string. */
 export type IdentityContext = Record<IdentityKey, string>;
@@ -57,6 +66,11 @@ export interface Identity {
   scope: string[];
   /** The user's roles when the token was issued. */
   roles: string[];
+  /**
+   * How the user signed in (RFC 8176): `["pwd"]`, or `["pwd", "otp", "mfa"]`
+   * after a TOTP code; none from an authorizer older than it.
+   */
+  amr: string[];
 }
 
 /** The context an access token's claims give, every value a string. */
@@ -69,6 +83,8 @@ export function identityContext(claims: AccessTokenClaims): IdentityContext {
     exp: String(claims.exp),
     scope: typeof claims.scope === 'string' ? claims.scope : '',
     roles: Array.isArray(claims.roles) ? claims.roles.join(',') : '',
+    // A token issued before amr existed came from a password login.
+    amr: Array.isArray(claims.amr) ? claims.amr.join(',') : 'pwd',
   };
 }
 
@@ -128,7 +144,7 @@ export function identityOf(event: EventWithAuthorizer): Identity {
   }
   const exp = Number(values.exp);
   if (!Number.isSafeInteger(exp) || exp <= 0) throw new MissingIdentityError('exp is not a time');
-  const list = (key: 'scope' | 'roles') =>
+  const list = (key: 'scope' | 'roles' | 'amr') =>
     values[key].split(LIST_SEPARATOR[key] as string).filter((item) => item !== '');
-  return { ...values, exp, scope: list('scope'), roles: list('roles') };
+  return { ...values, exp, scope: list('scope'), roles: list('roles'), amr: list('amr') };
 }

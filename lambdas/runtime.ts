@@ -15,6 +15,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createPasswordHasher, type PasswordHasher, scryptParams } from './auth/passwords';
 import type {
   LoginAttemptStore,
+  MfaChallengeStore,
   MfaStore,
   RevokedTokenStore,
   SessionStore,
@@ -34,6 +35,7 @@ import { kmsTotpSecretCipher, localTotpSecretCipher } from './signing/totp-secre
 import { createDocumentClient } from './store/dynamo';
 import { createLoginAttemptStore } from './store/login-attempts';
 import { createMfaStore } from './store/mfa';
+import { createMfaChallengeStore } from './store/mfa-challenges';
 import { createRevokedTokenStore } from './store/revoked-tokens';
 import { createSessionStore } from './store/sessions';
 import { createUserStore } from './store/users';
@@ -77,12 +79,15 @@ export const loginAttempts: Part<LoginAttemptStore> = (w) =>
 /** The second factor's writes, on the users table. */
 export const mfa: Part<MfaStore> = (w) => createMfaStore(w.dynamo(), w.config.tables.users);
 
-export const totpCipher: Part<TotpSecretCipher> = (w) => {
-  const key = w.config.totpKey;
-  if (!key) throw new Error(`${ENV.totpKeyId} is not set: TOTP secrets cannot be kept.`);
-  return key.kind === 'kms'
-    ? kmsTotpSecretCipher(w.kms(), key.keyId)
-    : localTotpSecretCipher(key.keyDir);
+/** Logins waiting for their second factor. */
+export const mfaChallenges: Part<MfaChallengeStore> = (w) =>
+  createMfaChallengeStore(w.dynamo(), w.config.tables.mfaChallenges);
+
+export const totpCipher: Part<TotpSecretCipher> = ({ config, kms }) => {
+  if (config.totpKeyId) return kmsTotpSecretCipher(kms(), config.totpKeyId);
+  // Local mode: a key file beside the signing key (the authorizer never parses this).
+  if (config.signing.kind === 'local') return localTotpSecretCipher(config.signing.keyDir);
+  throw new Error(`${ENV.totpKeyId} is not set: TOTP secrets cannot be kept.`);
 };
 
 /** Its parameter was parsed at cold start with every other setting (loadConfig). */
@@ -150,6 +155,7 @@ export const RUNTIME_PARTS = {
   sessions,
   loginAttempts,
   mfa,
+  mfaChallenges,
   totpCipher,
   passwords,
   signer,

@@ -52,13 +52,23 @@ export interface EmailDeps {
   email: EmailSettings;
 }
 
+/** The account of `claim`, while it still holds the address verified (a live claim). */
+export async function holderOf(
+  users: Pick<UserStore, 'find'>,
+  claim: AddressClaim,
+): Promise<UserRecord | undefined> {
+  const owner = await users.find(claim.username);
+  return owner?.userId === claim.userId && verifiedEmailOf(owner) === claim.email
+    ? owner
+    : undefined;
+}
+
 /** Whether the account of `claim` still holds its address verified (a live claim). */
 export async function isHeld(
   users: Pick<UserStore, 'find'>,
   claim: AddressClaim,
 ): Promise<boolean> {
-  const owner = await users.find(claim.username);
-  return owner?.userId === claim.userId && verifiedEmailOf(owner) === claim.email;
+  return (await holderOf(users, claim)) !== undefined;
 }
 
 /** The account other than `userId` that holds `email` verified, if any. */

@@ -27,6 +27,8 @@ export interface ActiveToken {
   scope?: string;
   /** The client it was issued to (RFC 9068); absent on a token issued before it existed. */
   client_id?: string;
+  /** How the user signed in (RFC 8176); `["pwd"]` for a token issued before it existed. */
+  amr: string[];
 }
 
 export type Introspection = ActiveToken | { active: false };
@@ -54,6 +56,7 @@ export async function introspectToken(
       token_type: 'Bearer',
       username: claims.username,
       ...(typeof claims.scope === 'string' && claims.scope !== '' ? { scope: claims.scope } : {}),
+      amr: Array.isArray(claims.amr) ? claims.amr : ['pwd'],
       ...(typeof claims.client_id === 'string' ? { client_id: claims.client_id } : {}),
     };
   } catch (error) {

@@ -188,6 +188,23 @@ export async function settleAttempt(
 }
 
 /**
+ * Ends an admitted attempt whose password was right but whose login is not
+ * over (a second factor is still to come): the pair's count stays, so the
+ * codes that follow add to it and only the finished login resets it. The
+ * check lock an attempt at the threshold holds is released. Not optional,
+ * like a failure's.
+ */
+export async function holdAttempt(deps: LockoutDeps, { key, attempts }: Admission): Promise<void> {
+  const { loginAttempts, clock, lockout = DEFAULT_LOCKOUT } = deps;
+  if (attempts < lockout.threshold) return;
+  await loginAttempts.settleFailure(
+    key,
+    clock().getTime(),
+    epochSeconds(clock()) + SUCCESS_MEMORY_SECONDS,
+  );
+}
+
+/**
  * The lockout of an account as an operator sees it (`npm run admin -- users
  * show`), and the operator's unlock.
  */

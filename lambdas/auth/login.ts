@@ -12,19 +12,27 @@
  * Attempts are counted per account and client address before the password
  * is checked (`lockout.ts`): a locked pair, or an account at its ceiling, is
  * refused with 429 before any hashing; a success resets its own pair.
+ *
+ * An account with a second factor gets no session for the right password:
+ * 403 `mfa_required` with an `mfa_token` (`mfa/challenge.ts`), which
+ * `mfa/verify.ts` takes with a code. Its attempt stays counted until then.
  */
-import { type Clock, newId } from '../clock';
+import { type Clock, epochSeconds, newId } from '../clock';
 import { DEFAULTS } from '../config';
-import { InvalidCredentialsError } from '../errors';
+import { InvalidCredentialsError, MfaRequiredError } from '../errors';
 import { log } from '../log';
 import type { TokenIssuer, TokenPair } from '../tokens/issue';
+import { PASSWORD_AMR } from './amr';
 import { addressKey } from './client-address';
-import { admitAttempt, type LockoutDeps, settleAttempt } from './lockout';
+import { admitAttempt, holdAttempt, type LockoutDeps, settleAttempt } from './lockout';
+import { MFA_TOKEN_TTL_SECONDS, mfaTokenHash, newMfaToken } from './mfa/challenge';
 import type { PasswordHasher } from './passwords';
 import {
   type ClientInfo,
   credentialsVersionOf,
+  hasActiveMfa,
   isDisabled,
+  type MfaChallengeStore,
   type RevokedTokenStore,
   rolesOf,
   type SessionRecord,
@@ -44,6 +52,8 @@ export interface LoginDeps extends LockoutDeps {
   clock: Clock;
   /** Role → scopes (setting `roles`): the access token's `scope`. */
   roleScopes: RoleScopes;
+  /** Logins of accounts with a second factor wait here for it. */
+  mfaChallenges: Pick<MfaChallengeStore, 'create'>;
   /** Live sessions per user; a login beyond it ends the oldest. Default 100. */
   maxSessionsPerUser?: number;
   newId?: () => string;
@@ -77,7 +87,7 @@ export async function login(
   { username, password }: Credentials,
   client: ClientInfo,
 ): Promise<TokenPair> {
-  const { users, sessions, passwords, issuer, clock, newId: makeId = newId } = deps;
+  const { users, passwords } = deps;
   const user = await users.find(username);
   const admission = await admitAttempt(
     deps,
@@ -90,9 +100,29 @@ export async function login(
     await settleAttempt(deps, admission, false);
     throw new InvalidCredentialsError();
   }
-  await settleAttempt(deps, admission, true);
   if (passwords.needsRehash(user.passwordHash)) await upgradeHash(users, passwords, user, password);
+  if (hasActiveMfa(user)) {
+    // The login is not over: the count stays until the second factor is in.
+    await holdAttempt(deps, admission);
+    throw new MfaRequiredError(await startChallenge(deps, user));
+  }
+  await settleAttempt(deps, admission, true);
+  return openSession(deps, user, client, PASSWORD_AMR);
+}
 
+/**
+ * Opens a session for `user`, whose password (and second factor, if any)
+ * was just checked against the item as read, and issues its first pair,
+ * which carries `amr`. Fails like a wrong password when a password change or
+ * logout-all overtook the check.
+ */
+export async function openSession(
+  deps: LoginDeps,
+  user: UserRecord,
+  client: ClientInfo,
+  amr: readonly string[],
+): Promise<TokenPair> {
+  const { sessions, issuer, clock, newId: makeId = newId } = deps;
   const sessionId = makeId();
   const sessionExpiresAt = issuer.sessionExpiresAt();
   const pair = await issuer.issuePair({
@@ -101,6 +131,7 @@ export async function login(
     username: user.username,
     sessionExpiresAt,
     claims: sessionClaimsOf(rolesOf(user), deps.roleScopes),
+    amr,
   });
   const session: SessionRecord = {
     userId: user.userId,
@@ -113,12 +144,29 @@ export async function login(
     createdAt: clock().toISOString(),
     expiresAt: sessionExpiresAt,
     credentialsVersion: credentialsVersionOf(user),
+    amr: [...amr],
     ...client,
   };
   await sessions.create(session);
   await confirmCredentials(deps, user, session);
   await evictOldest(deps, session, client);
   return pair;
+}
+
+/** A challenge for the second factor of `user`: its `mfa_token`, stored only as a hash. */
+async function startChallenge(deps: LoginDeps, user: UserRecord): Promise<string> {
+  const token = newMfaToken();
+  const now = epochSeconds(deps.clock());
+  await deps.mfaChallenges.create({
+    tokenHash: mfaTokenHash(token) as string,
+    userId: user.userId,
+    username: user.username,
+    credentialsVersion: credentialsVersionOf(user),
+    attempts: 0,
+    expiresAt: now + MFA_TOKEN_TTL_SECONDS,
+    createdAt: deps.clock().toISOString(),
+  });
+  return token;
 }
 
 /**

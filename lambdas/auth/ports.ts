@@ -21,7 +21,9 @@ export type RevocationReason =
   /** Every session of a user an operator took a role from (admin CLI). */
   | 'role_revoked'
   /** Every other session of a user who turned a second factor on or off. */
-  | 'mfa_changed';
+  | 'mfa_changed'
+  /** Every session of a user who set a new password with a reset link (`POST /auth/password/reset`). */
+  | 'password_reset';
 
 /** What an operator did, recorded on the revocations it writes. */
 export type AdminAction =
@@ -160,6 +162,17 @@ export interface SessionRecord extends SessionTokens {
    * against. Absent on sessions stored before it existed: read as 0.
    */
   credentialsVersion?: number;
+  /**
+   * How the user signed in (RFC 8176), carried by every access token of the
+   * session, a grace-window replay's too; a step-up replaces it. Absent on
+   * sessions stored before it existed: `["pwd"]` ({@link amrOf}).
+   */
+  amr?: string[];
+}
+
+/** A session's `amr`; `["pwd"]` for a session stored before the attribute existed. */
+export function amrOf(session: Pick<SessionRecord, 'amr'>): string[] {
+  return session.amr ?? ['pwd'];
 }
 
 export interface SessionRotation extends SessionTokens {
@@ -172,6 +185,15 @@ export interface SessionRotation extends SessionTokens {
   rotatedAt: number;
   /** The user's claims of the new pair, recorded for replays. */
   claims?: SessionClaims;
+}
+
+/** A step-up's new pair (`auth/mfa/step-up.ts`): no rotation record, the replaced refresh token has no grace. */
+export interface SessionStepUp extends SessionTokens {
+  /** The refresh token id the caller read: the write fails if it is no longer current. */
+  previousRefreshJti: string;
+  /** The session's stronger `amr`, kept by every later refresh. */
+  amr: string[];
+  refreshedAt: string;
 }
 
 export interface SessionStore {
@@ -188,6 +210,13 @@ export interface SessionStore {
    * makes it the lock of refresh-token rotation.
    */
   rotate(userId: string, sessionId: string, rotation: SessionRotation): Promise<boolean>;
+  /**
+   * Replaces the current pair and the session's `amr`, and drops the last
+   * rotation's record (the replaced refresh token gets no grace), only if
+   * the refresh token is still `previousRefreshJti`: the same lock as
+   * {@link rotate}.
+   */
+  stepUp(userId: string, sessionId: string, step: SessionStepUp): Promise<boolean>;
   /**
    * Deletes the item, only while its current refresh token is still
    * `seenRefreshJti`. False when it is not (a concurrent refresh rotated it)
@@ -289,6 +318,32 @@ export interface EmailConfirmation {
   at: string;
   /** Epoch seconds: the token must end after it. */
   now: number;
+}
+
+/**
+ * A password reset token for the account's verified address: replaces the
+ * open one (a newer token ends the older), only while `email` is still the
+ * account's verified address.
+ */
+export interface ResetTokenIssue {
+  username: string;
+  userId: string;
+  email: string;
+  token: { hash: string; expiresAt: number };
+}
+
+/**
+ * A reset: the new password's hash, written by the same conditional write
+ * that uses the token up (its hash still the item's, not ended at `now`),
+ * which also bumps `credentialsVersion`.
+ */
+export interface ResetConsumption {
+  username: string;
+  userId: string;
+  tokenHash: string;
+  /** Epoch seconds: the token must end after it. */
+  now: number;
+  passwordHash: string;
 }
 
 /** The roles of a user; none for an item stored before the attribute existed. */
@@ -401,8 +456,9 @@ export interface UserStore {
   /** The user with this normalised name, if any (strongly consistent). */
   find(username: string): Promise<UserRecord | undefined>;
   /**
-   * Replaces the password hash and bumps `credentialsVersion`, in one
-   * conditional write; false when the user or its hash changed meanwhile.
+   * Replaces the password hash, bumps `credentialsVersion` and forgets any
+   * open reset token, in one conditional write; false when the user or its
+   * hash changed meanwhile.
    */
   changePassword(change: PasswordChange): Promise<boolean>;
   /**
@@ -482,6 +538,18 @@ export interface RecoveryStore {
   /** The token record, strongly consistent, even past its end (the caller checks it). */
   findToken(tokenHash: string): Promise<RecoveryTokenRecord | undefined>;
   deleteToken(tokenHash: string): Promise<void>;
+  /**
+   * Stores the hash and end of a reset token on the user's item, replacing
+   * any open one, in one write conditional on `email` being the item's
+   * verified address; false otherwise.
+   */
+  setResetToken(issue: ResetTokenIssue): Promise<boolean>;
+  /**
+   * Sets the new password hash, bumps `credentialsVersion` and forgets the
+   * reset token, in one write conditional on the token being the item's open
+   * one and not ended: of concurrent callers one gets true.
+   */
+  consumeResetToken(reset: ResetConsumption): Promise<boolean>;
 }
 
 /** One message to one address: plain text, short, never the username. */
@@ -613,4 +681,34 @@ export interface LoginAttemptStore {
   listAccount(account: string): Promise<AccountAttempts>;
   /** Deletes every counter of `account` (an operator's unlock or password reset); returns how many. */
   clearAccount(account: string): Promise<number>;
+}
+
+/** A login waiting for its second factor (`auth/mfa/challenge.ts`). */
+export interface MfaChallenge {
+  /** SHA-256 (hex) of the `mfa_token`; the token itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  username: string;
+  /** The user's credentials version when the password was checked: a change since voids it. */
+  credentialsVersion: number;
+  /** Codes tried so far. */
+  attempts: number;
+  /** Epoch seconds: the TTL attribute, and the end checked in code. */
+  expiresAt: number;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface MfaChallengeStore {
+  create(challenge: MfaChallenge): Promise<void>;
+  /** The challenge, strongly consistent; `undefined` when unknown, used or past `expiresAt` at `now` (epoch s). */
+  find(tokenHash: string, now: number): Promise<MfaChallenge | undefined>;
+  /**
+   * Counts one code attempt, in one conditional write that applies only
+   * while the challenge exists, is live at `now` and has had fewer than
+   * `maxAttempts`; the new count, or `undefined` when refused.
+   */
+  countAttempt(tokenHash: string, now: number, maxAttempts: number): Promise<number | undefined>;
+  /** Uses the challenge up (a conditional delete): of concurrent callers exactly one gets true. */
+  consume(tokenHash: string): Promise<boolean>;
 }

@@ -35,6 +35,7 @@ import { sameReference } from '../tokens/opaque-refresh';
 import type { TokenVerifier } from '../tokens/verify';
 import { withinGrace } from './grace';
 import {
+  amrOf,
   type ClientInfo,
   type RevokedTokenStore,
   rolesOf,
@@ -131,6 +132,8 @@ async function rotate(
       // The session never grows: the new refresh token ends when the first one did.
       sessionExpiresAt: session.expiresAt,
       claims,
+      // How the user signed in stays with the session: a refresh never adds or drops a factor.
+      amr: amrOf(session),
     },
     presentedToken,
   );
@@ -187,6 +190,7 @@ async function signSuccessor(
       username: session.username,
       // What the rotation issued; a record stored before claims existed has none.
       ...(rotation.claims ? { claims: replayed(rotation.claims) } : {}),
+      amr: amrOf(session),
     },
     {
       accessJti: session.accessJti,

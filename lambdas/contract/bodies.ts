@@ -6,6 +6,7 @@
  * be generated from them. Field names are snake_case, as on the wire.
  */
 import * as z from 'zod/mini';
+import { FORGOT_ACCEPTED_MESSAGE } from './answers';
 import { ERROR_CODES } from './errors';
 
 const seconds = () => z.number().check(z.int(), z.positive());
@@ -15,6 +16,15 @@ const instant = () => z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(
 /** `{"error", "message"}`: every refusal and failure. */
 export const errorBody = z.strictObject({ error: z.enum(ERROR_CODES), message: z.string() });
 export type ErrorBody = z.infer<typeof errorBody>;
+
+/** 403 of login for an account with a second factor: the token `POST /auth/mfa/verify` takes. */
+export const mfaRequiredBody = z.strictObject({
+  error: z.literal('mfa_required'),
+  message: z.string(),
+  /** Opaque; valid for 5 minutes and 5 codes. */
+  mfa_token: z.string(),
+});
+export type MfaRequiredBody = z.infer<typeof mfaRequiredBody>;
 
 /** 200 of login and refresh; lifetimes in seconds from issue. */
 export const tokensBody = z.strictObject({
@@ -45,6 +55,10 @@ export type MeBody = z.infer<typeof meBody>;
 /** 202 of `POST /auth/email`: the address as stored, and whether it is verified (false until its link comes back). */
 export const emailStateBody = z.strictObject({ email: z.string(), email_verified: z.boolean() });
 export type EmailStateBody = z.infer<typeof emailStateBody>;
+
+/** 202 of `POST /auth/password/forgot`: always this body. */
+export const forgotAcceptedBody = z.strictObject({ message: z.literal(FORGOT_ACCEPTED_MESSAGE) });
+export type ForgotAcceptedBody = z.infer<typeof forgotAcceptedBody>;
 
 /** One live session of the caller. */
 export const sessionSummaryBody = z.strictObject({
@@ -111,6 +125,8 @@ export const activeTokenBody = z.strictObject({
   username: z.string(),
   scope: z.optional(z.string()),
   client_id: z.optional(z.string()),
+  /** How the user signed in (RFC 8176): `["pwd"]`, or `["pwd", "otp", "mfa"]`. */
+  amr: z.array(z.string()),
 });
 
 /** 200 of `POST /oauth/introspect`: anything but a live access token is `{active: false}`. */

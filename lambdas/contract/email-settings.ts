@@ -50,6 +50,28 @@ export const EMAIL_SETTINGS = {
     min: 60,
     max: 7 * DAY,
   },
+  /** How long a password reset token lasts (OWASP: short); 1 s at least, so a test can outlive one. */
+  passwordResetTtlSeconds: {
+    env: 'PASSWORD_RESET_TTL_SECONDS',
+    context: 'passwordResetTtlSeconds',
+    type: 'int',
+    default: 15 * MINUTE,
+    min: 1,
+    max: DAY,
+  },
+  /**
+   * The least time `POST /auth/password/forgot` takes to answer, whether it
+   * sent a message or not: above the slowest lookup, token write and send,
+   * so the time tells nothing about the account (docs/design.md).
+   */
+  passwordForgotMinResponseMs: {
+    env: 'PASSWORD_FORGOT_MIN_RESPONSE_MS',
+    context: 'passwordForgotMinResponseMs',
+    type: 'int',
+    default: 1500,
+    min: 0,
+    max: 5000,
+  },
 } as const satisfies Registry;
 
 export type EmailSettingName = keyof typeof EMAIL_SETTINGS;

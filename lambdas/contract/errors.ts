@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   invalid_token: 401,
   forbidden: 403,
+  mfa_required: 403,
   insufficient_scope: 403,
   not_found: 404,
   username_taken: 409,

@@ -17,9 +17,11 @@ import {
   authorizationServerMetadataBody,
   emailStateBody,
   errorBody,
+  forgotAcceptedBody,
   introspectionBody,
   jwksBody,
   meBody,
+  mfaRequiredBody,
   recoveryCodesBody,
   registeredBody,
   sessionsBody,
@@ -35,9 +37,13 @@ import {
   introspectForm,
   loginBody,
   logoutBody,
+  mfaVerifyBody,
+  passwordForgotBody,
+  passwordResetBody,
   refreshBody,
   registrationBody,
   revokeForm,
+  stepUpBody,
   totpConfirmBody,
   totpEnrolmentBody,
   totpRemovalBody,
@@ -57,6 +63,10 @@ const ERROR_RESPONSES = {
   invalidRequest: errorAnswer('invalid_request', 'malformed or missing input'),
   invalidGrant: errorAnswer('invalid_grant', 'bad, used, superseded or expired token'),
   invalidCredentials: errorAnswer('invalid_credentials', 'wrong username or password'),
+  mfaRequired: errorAnswer(
+    'mfa_required',
+    'the account has a second factor: the body carries mfa_token',
+  ),
   invalidToken: errorAnswer('invalid_token', 'bad, expired, revoked or reused token'),
   forbidden: errorAnswer('forbidden', 'refused by the firewall or the access policy'),
   insufficientScope: errorAnswer(
@@ -101,8 +111,11 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
   Login: {
     summary: 'Log in: open a session and get its token pair',
     request: { schema: loginBody, mediaType: json, required: true },
+    description:
+      'An account with a second factor gets 403 mfa_required with an mfa_token instead, ' +
+      'which POST /auth/mfa/verify takes with a code.',
     success: { status: 200, description: 'The token pair', schema: tokensBody },
-    errors: ['invalidRequest', 'invalidCredentials', 'unavailable'],
+    errors: ['invalidRequest', 'invalidCredentials', 'mfaRequired', 'unavailable'],
   },
   Refresh: {
     summary: 'Rotate the refresh token: a new pair, the old one revoked',
@@ -155,6 +168,16 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     success: { status: 204, description: 'Password changed' },
     errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
   },
+  MfaVerify: {
+    summary: 'Finish a login with a second factor: the mfa_token and a code',
+    description:
+      'The code is a current TOTP code, or an unused recovery code in its place. ' +
+      'The mfa_token lasts 5 minutes and takes 5 codes; a wrong code counts on the ' +
+      'login lockout. The tokens carry amr ["pwd","otp","mfa"], or ["pwd","mfa"] after a recovery code.',
+    request: { schema: mfaVerifyBody, mediaType: json, required: true },
+    success: { status: 200, description: 'The session’s first token pair', schema: tokensBody },
+    errors: ['invalidRequest', 'invalidGrant', 'invalidCredentials', 'unavailable'],
+  },
   EmailChange: {
     summary: "Set or change the account's e-mail address (the current password again)",
     description:
@@ -171,6 +194,43 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     request: { schema: emailVerifyBody, mediaType: json, required: true },
     success: { status: 204, description: 'The address is verified' },
     errors: ['invalidRequest', 'invalidGrant', 'notFound', 'unavailable'],
+  },
+  PasswordForgot: {
+    summary: 'Ask for a password reset link, by username or by e-mail address',
+    description:
+      'Exactly one of `username` and `email`. A link is sent only to the verified address of ' +
+      'an account that is not disabled; the answer is the same 202 and body whatever the ' +
+      'account, and takes at least the response-time floor (`passwordForgotMinResponseMs`). ' +
+      'No Bearer token. Only where e-mail is on.',
+    request: { schema: passwordForgotBody, mediaType: json, required: true },
+    success: {
+      status: 202,
+      description: 'Always this body, whether a link was sent or not',
+      schema: forgotAcceptedBody,
+    },
+    errors: ['invalidRequest', 'notFound', 'unavailable'],
+  },
+  PasswordReset: {
+    summary: 'Set a new password with the token of a reset link; every session ends',
+    description:
+      'No Bearer token: the token is the proof. It works once, within 15 minutes by default, ' +
+      'and only while no newer token, password change or address change replaced it. The ' +
+      "account's lockout is cleared; a second factor stays on. Only where e-mail is on.",
+    request: { schema: passwordResetBody, mediaType: json, required: true },
+    success: { status: 204, description: 'The new password is set' },
+    errors: ['invalidRequest', 'invalidGrant', 'notFound', 'unavailable'],
+  },
+  MfaStepUp: {
+    summary: 'Step up the open session with a second factor: a new pair, the stronger amr',
+    description:
+      'Bearer: the session’s current access token. The code is a current TOTP code, or an ' +
+      'unused recovery code; a wrong one counts on the lockout like a password. The same ' +
+      'session gets a new pair carrying amr ["pwd","otp","mfa"] (["pwd","mfa"] after a ' +
+      'recovery code), kept by every later refresh; the replaced pair is revoked, and its ' +
+      'refresh token has no grace window. 400 when the account has no TOTP on.',
+    request: { schema: stepUpBody, mediaType: json, required: true },
+    success: { status: 200, description: 'The session’s new token pair', schema: tokensBody },
+    errors: ['invalidRequest', 'invalidCredentials', 'invalidToken', 'unavailable'],
   },
   MfaTotpBegin: {
     summary: 'Start turning TOTP on: a new secret, pending until confirmed',
@@ -329,7 +389,9 @@ function errorResponses(): JsonObject {
         ...(status === ERROR_STATUS.too_many_requests
           ? { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 } } } }
           : {}),
-        content: { [json]: { schema: ref('schemas', 'Error') } },
+        content: {
+          [json]: { schema: ref('schemas', name === 'mfaRequired' ? 'MfaRequired' : 'Error') },
+        },
       },
     ]),
   );
@@ -366,7 +428,10 @@ export function openApiDocument(version: string): JsonObject {
     ],
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorBody, 'output') },
+      schemas: {
+        Error: jsonSchema(errorBody, 'output'),
+        MfaRequired: jsonSchema(mfaRequiredBody, 'output'),
+      },
       responses: errorResponses(),
       securitySchemes: {
         bearerJwt: {

@@ -18,6 +18,7 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export const REGISTER_PATH = '/auth/register';
 export const LOGIN_PATH = '/auth/login';
 export const REFRESH_PATH = '/auth/refresh';
+export const MFA_VERIFY_PATH = '/auth/mfa/verify';
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 export type KeyAction = 'kms:Sign' | 'kms:GetPublicKey';
 /** Envelope mode: decrypting the signing key (the issuers), generating the pair (deploy time). */
@@ -132,6 +133,8 @@ export const ROUTES: readonly RouteSpec[] = [
       revokedTokens: ['PutItem'],
       // The lockout: count the attempt (conditional updates), read a refused one's lock.
       loginAttempts: ['GetItem', 'UpdateItem'],
+      // An account with a second factor: the challenge its mfa_token names.
+      mfaChallenges: ['PutItem'],
     },
     key: SIGNS_TOKENS,
     envelopeKey: DECRYPTS_SIGNING_KEY,
@@ -222,6 +225,38 @@ export const ROUTES: readonly RouteSpec[] = [
     email: 'only',
   },
   {
+    // Not behind the authorizer: whoever forgot the password has no token. Sends a reset link.
+    id: 'PasswordForgot',
+    method: 'POST',
+    path: '/auth/password/forgot',
+    auth: 'none',
+    entry: 'lambdas/handlers/password-forgot.ts',
+    // Users UpdateItem and Recovery PutItem: the new token's hash on the item, and its own item.
+    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem'] },
+    key: [],
+    email: 'only',
+  },
+  {
+    // Not behind the authorizer: the link's token is the proof. Ends every session.
+    id: 'PasswordReset',
+    method: 'POST',
+    path: '/auth/password/reset',
+    auth: 'none',
+    entry: 'lambdas/handlers/password-reset.ts',
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      recovery: ['GetItem', 'DeleteItem'],
+      sessions: ['Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+      // Clearing the account's lockout counters: every item of its partition.
+      loginAttempts: ['Query', 'DeleteItem'],
+    },
+    key: [],
+    hashesPasswords: true,
+    email: 'only',
+    assets: [COMMON_PASSWORDS_ASSET],
+  },
+  {
     id: 'ListSessions',
     method: 'GET',
     path: '/auth/sessions',
@@ -255,6 +290,47 @@ export const ROUTES: readonly RouteSpec[] = [
     key: [],
     hashesPasswords: true,
     assets: [COMMON_PASSWORDS_ASSET],
+  },
+  {
+    // The second step of a login with a second factor: the mfa_token and a code.
+    id: 'MfaVerify',
+    method: 'POST',
+    path: MFA_VERIFY_PATH,
+    auth: 'none',
+    entry: 'lambdas/handlers/mfa-verify.ts',
+    // Login's tables (but the re-hash), the challenge (read, count, use up) and the
+    // user's MFA attributes (the TOTP step, a recovery code).
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      mfaChallenges: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    },
+    key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
+    refreshKey: READS_REFRESH_TOKENS,
+    totpKey: ['kms:Decrypt'],
+  },
+  {
+    // A signed-in caller's code: the same session, a new pair with the stronger amr.
+    id: 'MfaStepUp',
+    method: 'POST',
+    path: '/auth/mfa/step-up',
+    auth: 'bearer',
+    entry: 'lambdas/handlers/mfa-step-up.ts',
+    // The user's MFA attributes (the TOTP step, a recovery code), the caller's lockout
+    // pair, the session's pair swapped, the replaced one revoked.
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      sessions: ['GetItem', 'UpdateItem'],
+      revokedTokens: ['PutItem'],
+    },
+    key: SIGNS_TOKENS,
+    envelopeKey: DECRYPTS_SIGNING_KEY,
+    refreshKey: READS_REFRESH_TOKENS,
+    totpKey: ['kms:Decrypt'],
   },
   {
     // The current password again: a stolen access token alone cannot enrol an authenticator.

@@ -62,6 +62,18 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
+   * One item per login waiting for its second factor, keyed by the SHA-256
+   * of its `mfa_token` (the token itself is never stored): the user, the
+   * credentials version its password was checked under, the codes tried.
+   * Deleted when used; expiry is checked in code (TTL deletes late).
+   */
+  mfaChallenges: {
+    logicalName: 'MfaChallenges',
+    envVar: 'MFA_CHALLENGES_TABLE',
+    partitionKey: { name: 'tokenHash', type: 'S' },
+    ttlAttribute: 'expiresAt',
+  },
+  /**
    * Account recovery by e-mail (`store/recovery.ts`): one item per verified
    * address (`address#<address>`: its owner, which makes an address unique
    * among verified accounts by conditional put) and one per outstanding

@@ -5,10 +5,11 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { MfaRequiredBody } from '../contract/bodies';
 import { ERROR_MESSAGES, ERROR_STATUS, INVALID_TOKEN_CHALLENGE } from '../contract/errors';
-import { AuthError, InvalidTokenError, TooManyRequestsError } from '../errors';
+import { AuthError, InvalidTokenError, MfaRequiredError, TooManyRequestsError } from '../errors';
 import { log } from '../log';
-import { errorResponse } from './responses';
+import { errorResponse, json } from './responses';
 
 /** Maps one thrown value to its HTTP answer, logging what the client must not see. */
 export function toErrorResponse(error: unknown, requestId?: string): APIGatewayProxyResult {
@@ -25,6 +26,13 @@ export function toErrorResponse(error: unknown, requestId?: string): APIGatewayP
       return errorResponse(error.status, error.code, error.message, {
         'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterSeconds))),
       });
+    }
+    if (error instanceof MfaRequiredError) {
+      return json(error.status, {
+        error: error.code,
+        message: error.message,
+        mfa_token: error.mfaToken,
+      } satisfies MfaRequiredBody);
     }
     if (error.expose) {
       log('info', 'request refused', { requestId, code: error.code });

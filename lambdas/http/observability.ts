@@ -7,7 +7,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { METRIC, type MetricName } from '../contract/metrics';
-import { LOGIN_PATH, REFRESH_PATH, REGISTER_PATH } from '../contract/routes';
+import { LOGIN_PATH, MFA_VERIFY_PATH, REFRESH_PATH, REGISTER_PATH } from '../contract/routes';
 import { AuthError, InvalidCredentialsError, InvalidTokenError, UnavailableError } from '../errors';
 import { startInvocation } from '../log';
 import { countMetric } from '../metrics';
@@ -21,6 +21,7 @@ const ROUTE_IDS = new Map([
   [`POST ${LOGIN_PATH}`, 'Login'],
   [`POST ${REGISTER_PATH}`, 'Register'],
   [`POST ${REFRESH_PATH}`, 'Refresh'],
+  [`POST ${MFA_VERIFY_PATH}`, 'MfaVerify'],
 ]);
 
 /** What a successful answer of each route counts. */
@@ -28,6 +29,8 @@ const SUCCESS: Partial<Record<string, MetricName>> = {
   Login: METRIC.loginSucceeded,
   Register: METRIC.userRegistered,
   Refresh: METRIC.tokenRefreshed,
+  // A login with a second factor succeeds at its verify.
+  MfaVerify: METRIC.loginSucceeded,
 };
 
 /** The metric an error of this route counts, if any. */

@@ -34,9 +34,7 @@ function kmsFailure(operation: string, cause: unknown): UnavailableError {
 }
 
 function withPrefix(ciphertext: string, prefix: string): string {
-  if (!ciphertext.startsWith(prefix)) {
-    throw new Error(`A TOTP secret not encrypted by this cipher (${prefix.slice(0, -1)}).`);
-  }
+  if (!ciphertext.startsWith(prefix)) throw new Error(`Not a ${prefix} TOTP secret.`);
   return ciphertext.slice(prefix.length);
 }
 
@@ -56,7 +54,7 @@ export function kmsTotpSecretCipher(client: KMSClient, keyId: string): TotpSecre
       } catch (cause) {
         throw kmsFailure('Encrypt', cause);
       }
-      if (!blob) throw new Error('KMS Encrypt returned no ciphertext.');
+      if (!blob) throw kmsFailure('Encrypt', 'no ciphertext');
       return `${KMS_PREFIX}${Buffer.from(blob).toString('base64')}`;
     },
     async decrypt(ciphertext, userId) {
@@ -73,7 +71,7 @@ export function kmsTotpSecretCipher(client: KMSClient, keyId: string): TotpSecre
       } catch (cause) {
         throw kmsFailure('Decrypt', cause);
       }
-      if (!plaintext) throw new Error('KMS Decrypt returned no plaintext.');
+      if (!plaintext) throw kmsFailure('Decrypt', 'no plaintext');
       return plaintext;
     },
   };
@@ -93,11 +91,11 @@ export function localTotpSecretCipher(keyDir: string): TotpSecretCipher {
       const [iv, tag, body] = withPrefix(ciphertext, LOCAL_PREFIX)
         .split('.')
         .map((part) => Buffer.from(part, 'base64url'));
-      if (!iv || !tag || !body) throw new Error('A malformed local TOTP ciphertext.');
-      const decipher = createDecipheriv('aes-256-gcm', await key(), iv);
+      // A malformed ciphertext fails here too: Node checks the IV and tag.
+      const decipher = createDecipheriv('aes-256-gcm', await key(), iv as Buffer);
       decipher.setAAD(Buffer.from(userId, 'utf8'));
-      decipher.setAuthTag(tag);
-      return Uint8Array.from(Buffer.concat([decipher.update(body), decipher.final()]));
+      decipher.setAuthTag(tag as Buffer);
+      return Uint8Array.from(Buffer.concat([decipher.update(body as Buffer), decipher.final()]));
     },
   };
 }

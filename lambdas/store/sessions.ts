@@ -12,7 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { RotationRecord, SessionRecord, SessionStore } from '../auth/ports';
+import type { RotationRecord, SessionRecord, SessionStore, SessionTokens } from '../auth/ports';
 import { type Clock, epochSeconds, systemClock } from '../clock';
 import { TABLES } from '../contract/tables';
 import { conditionalWrite, storeCall, storeError } from './dynamo';
@@ -29,6 +29,37 @@ export function createSessionStore(
     [sortKey.name]: sessionId,
   });
   const isLive = (session: SessionRecord) => session.expiresAt > epochSeconds(clock());
+  /**
+   * Replaces the current pair (and what `also` sets) only while the refresh
+   * token is still `previousRefreshJti`. A missing item has no refreshJti,
+   * so this also fails for a deleted session.
+   */
+  const swapPair = (
+    userId: string,
+    sessionId: string,
+    previousRefreshJti: string,
+    tokens: SessionTokens & { refreshedAt: string },
+    also: { update: string; values: Record<string, unknown> },
+  ) =>
+    conditionalWrite('UpdateItem', () =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(userId, sessionId),
+          UpdateExpression: `SET accessJti = :accessJti, accessExp = :accessExp, refreshJti = :refreshJti, refreshExp = :refreshExp, refreshedAt = :refreshedAt, ${also.update}`,
+          ConditionExpression: 'refreshJti = :previous',
+          ExpressionAttributeValues: {
+            ':accessJti': tokens.accessJti,
+            ':accessExp': tokens.accessExp,
+            ':refreshJti': tokens.refreshJti,
+            ':refreshExp': tokens.refreshExp,
+            ':refreshedAt': tokens.refreshedAt,
+            ':previous': previousRefreshJti,
+            ...also.values,
+          },
+        }),
+      ),
+    );
 
   return {
     async create(session) {
@@ -95,29 +126,25 @@ export function createSessionStore(
         // The user's claims of the new pair: a replay signs them again.
         ...(claims ? { claims } : {}),
       };
-      return conditionalWrite('UpdateItem', () =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(userId, sessionId),
-            // One write swaps the pair and records the rotation: a concurrent
-            // refresh that loses the condition reads the successor from here.
-            UpdateExpression:
-              'SET accessJti = :accessJti, accessExp = :accessExp, refreshJti = :refreshJti, refreshExp = :refreshExp, refreshedAt = :refreshedAt, lastRotation = :lastRotation',
-            // A missing item has no refreshJti, so this also fails for a deleted session.
-            ConditionExpression: 'refreshJti = :previous',
-            ExpressionAttributeValues: {
-              ':accessJti': tokens.accessJti,
-              ':accessExp': tokens.accessExp,
-              ':refreshJti': tokens.refreshJti,
-              ':refreshExp': tokens.refreshExp,
-              ':refreshedAt': refreshedAt,
-              ':lastRotation': lastRotation,
-              ':previous': previousRefreshJti,
-            },
-          }),
-        ),
+      // One write swaps the pair and records the rotation: a concurrent
+      // refresh that loses the condition reads the successor from here.
+      return swapPair(
+        userId,
+        sessionId,
+        previousRefreshJti,
+        { ...tokens, refreshedAt },
+        {
+          update: 'lastRotation = :lastRotation',
+          values: { ':lastRotation': lastRotation },
+        },
       );
+    },
+
+    stepUp(userId, sessionId, { previousRefreshJti, amr, ...tokens }) {
+      return swapPair(userId, sessionId, previousRefreshJti, tokens, {
+        update: 'amr = :amr REMOVE lastRotation',
+        values: { ':amr': amr },
+      });
     },
 
     remove(userId, sessionId, seenRefreshJti) {

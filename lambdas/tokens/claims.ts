@@ -50,6 +50,12 @@ export interface AccessTokenClaims extends CommonClaims, Partial<SessionClaims> 
   username: string;
   /** RFC 9068: the client the token was issued to (a configured name). */
   client_id?: string;
+  /**
+   * How the user signed in (RFC 8176): `["pwd"]`, or `["pwd", "otp", "mfa"]`
+   * after a TOTP code (`["pwd", "mfa"]` after a recovery code). Absent on
+   * tokens issued before it existed: read as `["pwd"]`.
+   */
+  amr?: string[];
 }
 
 export interface RefreshTokenClaims extends CommonClaims {

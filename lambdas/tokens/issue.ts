@@ -50,6 +50,8 @@ export interface SessionSubject {
   sessionExpiresAt: number;
   /** What the user may do, as resolved now; absent: the access token says nothing of it. */
   claims?: SessionClaims;
+  /** How the user signed in (RFC 8176), kept by the session; absent: the token says nothing of it. */
+  amr?: readonly string[];
 }
 
 /** Everything that tells one pair from another, besides its subject: what a session stores. */
@@ -137,7 +139,7 @@ export function createTokenIssuer({
   }
 
   const accessClaims = (
-    { sub, sid, username, claims }: Omit<SessionSubject, 'sessionExpiresAt'>,
+    { sub, sid, username, claims, amr }: Omit<SessionSubject, 'sessionExpiresAt'>,
     { iat, accessJti, accessExp }: Pick<PairIdentity, 'iat' | 'accessJti' | 'accessExp'>,
   ): AccessTokenClaims => ({
     iss: settings.issuer,
@@ -151,6 +153,7 @@ export function createTokenIssuer({
     username,
     client_id: settings.clientId,
     ...(claims ? { scope: claims.scope, roles: claims.roles } : {}),
+    ...(amr ? { amr: [...amr] } : {}),
   });
 
   const jwtPair = (

@@ -2,14 +2,18 @@
  * The demo page of `npm start` in headless Chromium (Debian's `chromium`,
  * driven by playwright-core; nothing is downloaded): register, log in on two
  * devices (two browser contexts), revoke one from the other and see it
- * refused, log out and see the replayed access token refused. Screenshots go
+ * refused, log out and see the replayed access token refused; turn TOTP on
+ * with the QR code the page draws on a canvas, and off again. Screenshots go
  * to test-output/browser/ (git-ignored). Without a Chromium on the machine
  * the test is skipped, saying so, except under CI=true, where it fails
  * (test/support/chromium.ts); CI installs one.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Secret } from 'otpauth';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { create } from 'qrcode';
+import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
 import { findChromium } from '../support/chromium';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -222,6 +226,74 @@ describeWithChromium('the demo page in Chromium', () => {
     await first.getByRole('button', { name: 'Log out', exact: true }).click();
     await second.locator('#state', { hasText: 'another tab logged out' }).waitFor();
     await second.screenshot({ path: join(OUTPUT, '4-second-tab-told.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('turns TOTP on with the QR code it draws on a canvas (no data: image), and off with a recovery code', async () => {
+    const username = `mfa-${Date.now().toString(36)}`;
+    const password = 'a long demo passphrase';
+    const page = await device('authenticator');
+    const register = page.locator('#register');
+    await register.getByLabel('Username').fill(username);
+    await register.getByLabel('Password').fill(password);
+    await register.getByRole('button', { name: 'Register' }).click();
+    await sees(page, 'register', `Registered ${username}`);
+    await logIn(page, username, password);
+
+    const mfa = page.locator('#mfa');
+    await mfa.locator('form[data-step="begin"]').getByLabel('Current password').fill(password);
+    await mfa.getByRole('button', { name: 'Start enrolment' }).click();
+    await sees(page, 'mfa', 'Scan the QR code');
+    const uri = (await mfa.locator('.uri').textContent()) ?? '';
+    const secret = (await mfa.locator('.secret').textContent()) ?? '';
+    expect(uri).toContain(`secret=${secret}`);
+
+    // The canvas shows exactly the QR code of the URI: each module's centre is dark where the
+    // symbol's is, inside the standard's quiet zone of 4 white modules.
+    const { modules } = create(uri, { errorCorrectionLevel: 'M' });
+    const drawn = await page.locator('#mfa canvas').evaluate(
+      (element, { size, zone }) => {
+        const canvas = element as unknown as {
+          width: number;
+          height: number;
+          getContext(kind: '2d'): {
+            getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+          } | null;
+        };
+        const scale = canvas.width / (size + 2 * zone);
+        const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height);
+        const dark: boolean[] = [];
+        for (let row = 0; row < size; row += 1) {
+          for (let column = 0; column < size; column += 1) {
+            const x = Math.floor((zone + column + 0.5) * scale);
+            const y = Math.floor((zone + row + 0.5) * scale);
+            dark.push((pixels?.data[(y * canvas.width + x) * 4] ?? 255) < 128);
+          }
+        }
+        return { dark, scale, corner: pixels?.data[0] };
+      },
+      { size: modules.size, zone: 4 },
+    );
+    expect(Number.isInteger(drawn.scale)).toBe(true);
+    // The quiet zone is white.
+    expect(drawn.corner).toBe(255);
+    expect(drawn.dark).toEqual(Array.from(modules.data, (bit) => bit === 1));
+    await page.screenshot({ path: join(OUTPUT, '5-mfa-qr-code.png'), fullPage: true });
+
+    const code = totpCode(Secret.fromBase32(secret).bytes, timeStep(new Date()));
+    await mfa.getByLabel('Code from the app').fill(code);
+    await mfa.getByRole('button', { name: 'Turn TOTP on' }).click();
+    await sees(page, 'mfa', 'TOTP is on');
+    const recoveryCodes = await mfa.locator('.recovery-codes li').allTextContents();
+    expect(recoveryCodes).toHaveLength(10);
+    await expect(mfa.locator('.enrolment').isHidden()).resolves.toBe(true);
+    await page.screenshot({ path: join(OUTPUT, '6-mfa-recovery-codes.png'), fullPage: true });
+
+    const remove = mfa.locator('form[data-step="remove"]');
+    await remove.getByLabel('Current password').fill(password);
+    await remove.getByLabel('Code or recovery code').fill(recoveryCodes[0] ?? '');
+    await remove.getByRole('button', { name: 'Turn TOTP off' }).click();
+    await sees(page, 'mfa', 'TOTP is off');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -274,6 +274,7 @@ describe('REST API', () => {
           'SessionsTableName',
           'RevokedTokensTableName',
           'LoginAttemptsByAddressTableName',
+          'MfaChallengesTableName',
           'RecoveryTableName',
           'AdminAuditTableName',
           'SigningKeyId',
@@ -300,6 +301,8 @@ describe('e-mail', () => {
     expect(emailRoutes.map((route) => route.path).sort()).toEqual([
       '/auth/email',
       '/auth/email/verify',
+      '/auth/password/forgot',
+      '/auth/password/reset',
     ]);
     for (const route of emailRoutes) {
       expect(onMethods.has(`${route.method} ${route.path}`)).toBe(true);

@@ -20,6 +20,8 @@ describe('readStackConfig', () => {
       corsOrigins: [],
       signupOpen: true,
       emailVerificationTtlSeconds: 86_400,
+      passwordResetTtlSeconds: 900,
+      passwordForgotMinResponseMs: 1500,
       retainData: true,
       throttleRateLimit: STACK_DEFAULTS.throttleRateLimit,
       throttleBurstLimit: STACK_DEFAULTS.throttleBurstLimit,

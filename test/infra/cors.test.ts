@@ -14,7 +14,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ENV, readFunctionSettings } from '../../lambdas/config';
-import { CORS_EXPOSE_HEADERS } from '../../lambdas/contract/cors';
+import { CORS_ALLOW_METHODS, CORS_EXPOSE_HEADERS } from '../../lambdas/contract/cors';
 import { AUTHORIZER, ROUTES } from '../../lambdas/contract/routes';
 import { httpHandler } from '../../lambdas/http/handler';
 import { json } from '../../lambdas/http/responses';
@@ -192,4 +192,12 @@ describe('CORS in the synthesized template, as the rehearsal serves it', () => {
       expect(seen(await gateway.handle(request(answer, origin)))).toEqual(expected);
     },
   );
+});
+
+describe('the methods CORS allows', () => {
+  it('are every method of the route table, and the preflight’s', () => {
+    expect([...CORS_ALLOW_METHODS].sort()).toEqual(
+      [...new Set(ROUTES.map((route) => route.method)), 'OPTIONS'].sort(),
+    );
+  });
 });

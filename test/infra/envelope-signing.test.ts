@@ -37,7 +37,7 @@ describe('envelope signing mode', () => {
     expect(variables[ENV.envelopeKeyId]).toEqual({ Ref: logicalId(envelope?.key as never) });
   });
 
-  it('lets only login and refresh decrypt, and only the creator generate the pair', () => {
+  it('lets only the token issuers (login, refresh, MFA verify and step-up) decrypt, and only the creator generate the pair', () => {
     // On the envelope key (the TOTP secrets' key has decrypters of its own).
     const envelopeKeyArn = JSON.stringify({
       'Fn::GetAtt': [logicalId(envelope?.key as never), 'Arn'],
@@ -48,7 +48,7 @@ describe('envelope signing mode', () => {
         .flatMap(actionsOf)
         .includes('kms:Decrypt'),
     ).map((route) => route.id);
-    expect(decrypters.sort()).toEqual(['Login', 'Refresh']);
+    expect(decrypters.sort()).toEqual(['Login', 'MfaStepUp', 'MfaVerify', 'Refresh']);
 
     const statements = resources[logicalId(envelope?.key as never)].Properties.KeyPolicy
       .Statement as KeyStatement[];

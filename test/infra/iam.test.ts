@@ -101,11 +101,11 @@ describe('IAM least privilege', () => {
     ).toEqual([{ actions: ['kms:GetPublicKey'], resources: [keyArn()] }]);
   });
 
-  it('grants kms:Sign to the token-issuing functions only (Login, Refresh)', () => {
+  it('grants kms:Sign to the token-issuing functions only (Login, Refresh, the second factor’s verify and step-up)', () => {
     const signers = [...DEFAULT_ROUTES, AUTHORIZER]
       .filter((spec) => statementsOf(spec).flatMap(actionsOf).includes('kms:Sign'))
       .map((spec) => spec.id);
-    expect(signers.sort()).toEqual(['Login', 'Refresh']);
+    expect(signers.sort()).toEqual(['Login', 'MfaStepUp', 'MfaVerify', 'Refresh']);
   });
 
   it('lets only the enrolment encrypt a TOTP secret, and only the code checks decrypt one, in the key policy too', () => {

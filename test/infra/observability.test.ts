@@ -121,6 +121,7 @@ describe('observability', () => {
           'SessionsTableErrors',
           'RevokedTokensTableErrors',
           'LoginAttemptsTableErrors',
+          'MfaChallengesTableErrors',
           'RecoveryTableErrors',
           'AdminAuditTableErrors',
           'RefreshReuse',

@@ -30,7 +30,7 @@ describe('refresh-token key', () => {
     expect(resource.DeletionPolicy).toBe('Retain');
   });
 
-  it('is MACed with by login, refresh, logout and RFC 7009 revocation only', () => {
+  it('is MACed with by login, refresh, logout, RFC 7009 revocation and the MFA verify and step-up only', () => {
     const holders = [...ROUTES, AUTHORIZER]
       .filter((spec) =>
         roleStatements(
@@ -44,7 +44,14 @@ describe('refresh-token key', () => {
           .includes('kms:GenerateMac'),
       )
       .map((spec) => spec.id);
-    expect(holders.sort()).toEqual(['Login', 'Logout', 'OAuthRevoke', 'Refresh']);
+    expect(holders.sort()).toEqual([
+      'Login',
+      'Logout',
+      'MfaStepUp',
+      'MfaVerify',
+      'OAuthRevoke',
+      'Refresh',
+    ]);
   });
 
   it('lets only those roles MAC, and denies GenerateMac to every other principal', () => {

@@ -77,10 +77,12 @@ describe('KMS signing key', () => {
   });
 
   describe('key policy', () => {
-    it('issues tokens from login and refresh only', () => {
+    it('issues tokens from login, refresh and the second factor’s verify and step-up only', () => {
       expect(ROUTES.filter((r) => r.key.includes('kms:Sign')).map((r) => r.id)).toEqual([
         'Login',
         'Refresh',
+        'MfaVerify',
+        'MfaStepUp',
       ]);
     });
 

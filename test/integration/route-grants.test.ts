@@ -43,12 +43,16 @@ import { createLoginHandler } from '../../lambdas/http/routes/login';
 import { createLogoutHandler } from '../../lambdas/http/routes/logout';
 import { createLogoutAllHandler } from '../../lambdas/http/routes/logout-all';
 import { createMeHandler } from '../../lambdas/http/routes/me';
+import { createMfaStepUpHandler } from '../../lambdas/http/routes/mfa-step-up';
 import { createMfaTotpBeginHandler } from '../../lambdas/http/routes/mfa-totp-begin';
 import { createMfaTotpConfirmHandler } from '../../lambdas/http/routes/mfa-totp-confirm';
 import { createMfaTotpRemoveHandler } from '../../lambdas/http/routes/mfa-totp-remove';
+import { createMfaVerifyHandler } from '../../lambdas/http/routes/mfa-verify';
 import { createOauthIntrospectHandler } from '../../lambdas/http/routes/oauth-introspect';
 import { createOauthMetadataHandler } from '../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../lambdas/http/routes/oauth-revoke';
+import { createPasswordForgotHandler } from '../../lambdas/http/routes/password-forgot';
+import { createPasswordResetHandler } from '../../lambdas/http/routes/password-reset';
 import { createRefreshHandler } from '../../lambdas/http/routes/refresh';
 import { createRegisterHandler } from '../../lambdas/http/routes/register';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
@@ -67,9 +71,13 @@ const FACTORIES: Record<string, (runtime: EmailRuntime) => ProxyHandler> = {
   ChangePassword: createChangePasswordHandler,
   EmailChange: createEmailChangeHandler,
   EmailVerify: createEmailVerifyHandler,
+  PasswordForgot: createPasswordForgotHandler,
+  PasswordReset: createPasswordResetHandler,
   MfaTotpBegin: createMfaTotpBeginHandler,
   MfaTotpConfirm: createMfaTotpConfirmHandler,
   MfaTotpRemove: createMfaTotpRemoveHandler,
+  MfaVerify: createMfaVerifyHandler,
+  MfaStepUp: createMfaStepUpHandler,
   Jwks: createJwksHandler,
   OAuthRevoke: createOauthRevokeHandler,
   OAuthIntrospect: createOauthIntrospectHandler,
@@ -115,6 +123,8 @@ beforeAll(async () => {
     [EMAIL_ENV.emailFrom]: 'no-reply@example.com',
     [EMAIL_ENV.emailLinkBaseUrl]: 'https://app.example.com/verify',
     [EMAIL_ENV.emailOutboxDir]: outbox,
+    // No response-time floor to wait out here.
+    [EMAIL_ENV.passwordForgotMinResponseMs]: '0',
     ...tableEnvironment(),
     [ENV.dynamodbEndpoint]: dynamo.endpoint,
     [ENV.localKeyDir]: keyDir,
@@ -146,11 +156,12 @@ afterAll(async () => {
   rmSync(outbox, { recursive: true, force: true });
 });
 
-/** The token of the one link sent to `to` in the outbox. */
-function tokenSentTo(to: string): string {
+/** The token of the one link sent to `to` in the outbox (with this subject, if given). */
+function tokenSentTo(to: string, subject?: string): string {
   const links = readdirSync(outbox)
     .map((file) => readFileSync(join(outbox, file), 'utf8'))
     .filter((text) => text.includes(`\r\nTo: ${to}\r\n`))
+    .filter((text) => subject === undefined || text.includes(`\r\nSubject: ${subject}\r\n`))
     .flatMap((text) => /[?&]token=([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? []);
   if (links.length !== 1) throw new Error(`${links.length} links sent to ${to}`);
   return links[0] as string;
@@ -245,7 +256,21 @@ describe('the DynamoDB actions of each route', () => {
       body: { code: totpCode(secret, timeStep(new Date())) },
     });
     expect(confirmed.status).toBe(200);
-    const [recoveryCode] = (confirmed.json as { recovery_codes: string[] }).recovery_codes;
+    const [recoveryCode, loginCode, stepUpCode] = (confirmed.json as { recovery_codes: string[] })
+      .recovery_codes;
+    const challenged = await ask('Login', {
+      body: { username: 'alice', password: 'a long second passphrase' },
+    });
+    expect(challenged.status).toBe(403);
+    const verified = await ask('MfaVerify', {
+      body: { mfa_token: (challenged.json as { mfa_token: string }).mfa_token, code: loginCode },
+    });
+    expect(verified.status).toBe(200);
+    const steppedUp = await ask('MfaStepUp', {
+      authorizer: contextOf((verified.json as { access_token: string }).access_token),
+      body: { code: stepUpCode },
+    });
+    expect(steppedUp.status).toBe(200);
     const removed = await ask('MfaTotpRemove', {
       method: 'DELETE',
       authorizer: caller,
@@ -278,6 +303,17 @@ describe('the DynamoDB actions of each route', () => {
     const fourth = await logIn('a long second passphrase');
     const all = await ask('LogoutAll', { authorizer: contextOf(fourth.access_token) });
     expect(all.status).toBe(204);
+
+    expect((await ask('PasswordForgot', { body: { email: 'alice@example.org' } })).status).toBe(
+      202,
+    );
+    const reset = await ask('PasswordReset', {
+      body: {
+        token: tokenSentTo('alice@example.org', 'Reset your password'),
+        new_password: 'a long third passphrase',
+      },
+    });
+    expect(reset.status).toBe(204);
 
     expect((await ask('Jwks', { method: 'GET' })).status).toBe(200);
     expect((await ask('OAuthMetadata', { method: 'GET' })).status).toBe(200);

@@ -66,6 +66,28 @@ describe('Sessions store on the embedded engine', () => {
     });
   });
 
+  it('steps up only from the current refresh token: the new pair and amr, no rotation record', async () => {
+    await store().create({ ...session, sessionId: 'session-up', amr: ['pwd'] });
+    await store().rotate('user-1', 'session-up', { ...rotation, previousRefreshJti: 'refresh-1' });
+    const { issuedAt: _, rotatedAt: __, ...pair } = { ...rotation, refreshJti: 'refresh-3' };
+    const step = { ...pair, previousRefreshJti: 'refresh-2', amr: ['pwd', 'otp', 'mfa'] };
+
+    await expect(store().stepUp('user-1', 'session-up', step)).resolves.toBe(true);
+    await expect(store().stepUp('user-1', 'session-up', step)).resolves.toBe(false);
+    await expect(
+      store().stepUp('user-1', 'no-such-session', { ...step, previousRefreshJti: 'refresh-1' }),
+    ).resolves.toBe(false);
+    expect(await store().get('user-1', 'session-up')).toEqual({
+      ...session,
+      sessionId: 'session-up',
+      accessJti: 'access-2',
+      accessExp: 1_900_000_100,
+      refreshJti: 'refresh-3',
+      refreshedAt: '2026-01-01T00:10:00.000Z',
+      amr: ['pwd', 'otp', 'mfa'],
+    });
+  });
+
   it('records the successor and the replaced token in the rotating write', async () => {
     await store().create({ ...session, sessionId: 'session-3' });
 

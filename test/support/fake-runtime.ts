@@ -34,6 +34,7 @@ type StoreName =
   | 'revokedTokens'
   | 'loginAttempts'
   | 'mfa'
+  | 'mfaChallenges'
   | 'recovery'
   | 'mail';
 
@@ -79,11 +80,14 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     recovery: () => recording('recovery', world.recovery, calls),
     mail: () => recording('mail', world.mail, calls),
     clock: world.clock,
+    // The response-time floor waits on the manual clock: no test waits for real.
+    sleep: async (ms) => world.clock.advance(ms / 1000),
     users: () => recording('users', world.users, calls),
     sessions: () => recording('sessions', world.sessions, calls),
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),
     loginAttempts: () => recording('loginAttempts', world.loginAttempts, calls),
     mfa: () => recording('mfa', world.mfa, calls),
+    mfaChallenges: () => recording('mfaChallenges', world.mfaChallenges, calls),
     totpCipher: () => world.totpCipher,
     passwords: () => world.passwords,
     signer: () => world.signer,

@@ -15,6 +15,8 @@ import {
   credentialsVersionOf,
   type LoginAttemptStore,
   type MailSender,
+  type MfaChallenge,
+  type MfaChallengeStore,
   type MfaStore,
   type OutgoingMail,
   type RecoveryStore,
@@ -62,6 +64,9 @@ export function memoryUserStore(): MemoryUserStore {
       if (user?.userId !== userId || user.passwordHash !== previousHash) return false;
       user.passwordHash = passwordHash;
       user.credentialsVersion = credentialsVersionOf(user) + 1;
+      // Like the store's write: a new password ends the open reset token.
+      delete user.resetTokenHash;
+      delete user.resetTokenExpiresAt;
       return true;
     },
     async rehashPassword({ username, userId, previousHash, passwordHash }) {
@@ -178,6 +183,30 @@ export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore
       delete user.emailTokenExpiresAt;
       return true;
     },
+    async setResetToken({ username, userId, email, token }) {
+      const user = users.items.get(username);
+      if (user?.userId !== userId || user.email !== email || user.emailVerified !== true) {
+        return false;
+      }
+      Object.assign(user, { resetTokenHash: token.hash, resetTokenExpiresAt: token.expiresAt });
+      return true;
+    },
+    async consumeResetToken({ username, userId, tokenHash, now, passwordHash }) {
+      const user = users.items.get(username);
+      if (
+        user?.userId !== userId ||
+        user.resetTokenHash !== tokenHash ||
+        (user.resetTokenExpiresAt ?? 0) <= now
+      ) {
+        return false;
+      }
+      // Like the store's single UpdateItem: the hash, the version bump, and no token.
+      user.passwordHash = passwordHash;
+      user.credentialsVersion = credentialsVersionOf(user) + 1;
+      delete user.resetTokenHash;
+      delete user.resetTokenExpiresAt;
+      return true;
+    },
   };
 }
 
@@ -228,6 +257,36 @@ export function memoryMfaStore(users: MemoryUserStore): MfaStore {
       if (!codes || !Object.hasOwn(codes, hash)) return false;
       delete codes[hash];
       return true;
+    },
+  };
+}
+
+export interface MemoryMfaChallengeStore extends MfaChallengeStore {
+  readonly items: Map<string, MfaChallenge>;
+}
+
+/** Challenges by token hash; expiry checked in code, as the store does (TTL never deletes here). */
+export function memoryMfaChallengeStore(): MemoryMfaChallengeStore {
+  const items = new Map<string, MfaChallenge>();
+  return {
+    items,
+    async create(challenge) {
+      if (!items.has(challenge.tokenHash)) items.set(challenge.tokenHash, copy(challenge));
+    },
+    async find(tokenHash, now) {
+      const challenge = items.get(tokenHash);
+      return challenge && challenge.expiresAt > now ? copy(challenge) : undefined;
+    },
+    async countAttempt(tokenHash, now, maxAttempts) {
+      const challenge = items.get(tokenHash);
+      if (!challenge || challenge.expiresAt <= now || challenge.attempts >= maxAttempts) {
+        return undefined;
+      }
+      challenge.attempts += 1;
+      return challenge.attempts;
+    },
+    async consume(tokenHash) {
+      return items.delete(tokenHash);
     },
   };
 }
@@ -316,6 +375,13 @@ export function memorySessionStore(clock: Clock): MemorySessionStore {
           ...(claims ? { claims: copy(claims) } : {}),
         },
       });
+      return true;
+    },
+    async stepUp(userId, sessionId, { previousRefreshJti, amr, ...next }) {
+      const session = items.get(key(userId, sessionId));
+      if (session?.refreshJti !== previousRefreshJti) return false;
+      Object.assign(session, next, { amr: [...amr] });
+      delete session.lastRotation;
       return true;
     },
     async remove(userId, sessionId, seenRefreshJti) {
@@ -539,6 +605,7 @@ export async function domainWorld({
     /** The same in-memory Users table: roles live on the user's item. */
     userRoles: users as UserRoleStore,
     mfa: memoryMfaStore(users),
+    mfaChallenges: memoryMfaChallengeStore(),
     totpCipher: testTotpCipher(),
     totpIssuer: TEST_SETTINGS.audience,
     sessions: memorySessionStore(clock),

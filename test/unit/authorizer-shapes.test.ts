@@ -98,6 +98,7 @@ describe('authorizer answers in the shape of its event', () => {
         exp: String(claims.exp),
         scope: 'notes:read notes:write',
         roles: 'editor,reader',
+        amr: 'pwd',
       }),
     );
   });
@@ -222,6 +223,7 @@ describe('the identity contract', () => {
         exp: claims.exp,
         scope: ['notes:read', 'notes:write'],
         roles: ['editor', 'reader'],
+        amr: ['pwd'],
       });
     },
   );

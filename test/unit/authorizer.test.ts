@@ -118,6 +118,7 @@ describe('TOKEN authorizer', () => {
         exp: String(pair.access.claims.exp),
         scope: '',
         roles: '',
+        amr: 'pwd',
       },
     });
   });

@@ -16,6 +16,7 @@ const CONTEXT = {
   exp: '1767225600',
   scope: 'notes:read notes:write',
   roles: 'editor,reader',
+  amr: 'pwd,otp,mfa',
 };
 const IDENTITY = {
   sub: 'u-1',
@@ -25,6 +26,7 @@ const IDENTITY = {
   exp: 1767225600,
   scope: ['notes:read', 'notes:write'],
   roles: ['editor', 'reader'],
+  amr: ['pwd', 'otp', 'mfa'],
 };
 
 describe('identityOf', () => {
@@ -47,12 +49,13 @@ describe('identityOf', () => {
   });
 
   it('reads the context of an authorizer older than scopes (no scope, no roles) as holding none', () => {
-    const { scope: _scope, roles: _roles, ...older } = CONTEXT;
+    const { scope: _scope, roles: _roles, amr: _amr, ...older } = CONTEXT;
 
     expect(identityOf({ requestContext: { authorizer: older } })).toEqual({
       ...IDENTITY,
       scope: [],
       roles: [],
+      amr: [],
     });
   });
 

@@ -11,6 +11,7 @@ import {
   InvalidCredentialsError,
   InvalidRequestError,
   InvalidTokenError,
+  MfaRequiredError,
   TooManyRequestsError,
   UnavailableError,
 } from '../../lambdas/errors';
@@ -226,6 +227,8 @@ describe('HTTP outcome metrics', () => {
     ['POST /auth/refresh', '401 expired', [], new InvalidTokenError('expired')],
     ['POST /auth/logout', '503', [METRIC.storeUnavailable], new UnavailableError()],
     ['GET /auth/me', '200', [], 200],
+    ['POST /auth/mfa/verify', '200', [METRIC.loginSucceeded], 200],
+    ['POST /auth/login', '403 mfa_required', [], new MfaRequiredError(`mfa1.${'A'.repeat(43)}`)],
   ] as const)('%s answering %s counts %j', async (route, _answer, expected, result) => {
     expect(await outcome(route, result)).toEqual(expected);
   });

@@ -17,7 +17,7 @@
  * Every proof counts on the caller's lockout pair (`caller-check.ts`).
  */
 import { ERROR_MESSAGES } from '../../contract/errors';
-import { InvalidRequestError } from '../../errors';
+import { InvalidRequestError, MFA_ERROR_MESSAGES } from '../../errors';
 import { type Caller, type CallerCheckDeps, checkCaller, currentPassword } from '../caller-check';
 import type { PasswordHasher } from '../passwords';
 import {
@@ -46,8 +46,8 @@ export interface EnrolmentDeps extends CallerCheckDeps, RevokeSessionDeps, Secon
 export const MFA_MESSAGES = {
   alreadyOn: 'TOTP is already on; turn it off first.',
   nonePending: 'No TOTP enrolment is pending; start one first.',
-  notOn: 'TOTP is not on.',
-  wrongCode: 'The code is wrong or was already used.',
+  notOn: MFA_ERROR_MESSAGES.notOn,
+  wrongCode: MFA_ERROR_MESSAGES.wrongCode,
   wrongPasswordOrCode: 'The current password or the code is wrong.',
 } as const;
 

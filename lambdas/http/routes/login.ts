@@ -5,33 +5,17 @@
 import { withLegacyUsername } from '../../auth/credentials-rules';
 import { login } from '../../auth/login';
 import { loginBody } from '../../contract/requests';
-import type { RuntimeOf } from '../../runtime';
 import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { tokenResponse } from '../responses';
 import { parseInput } from '../validation';
-
-/** The runtime parts this route uses (its entry wires just these). */
-export type LoginRuntime = RuntimeOf<
-  'issuer' | 'loginAttempts' | 'passwords' | 'revokedTokens' | 'sessions' | 'users'
->;
+import { type LoginRuntime, loginDeps } from './login-deps';
 
 export function createLoginHandler(runtime: LoginRuntime) {
   return jsonHandler(runtime.config, async (event) => {
     const { username, password } = parseInput(loginBody, event.jsonBody);
-    const deps = {
-      // An account stored under the first normalisation of its name still logs in.
-      users: withLegacyUsername(runtime.users(), username.legacyUsername),
-      sessions: runtime.sessions(),
-      revokedTokens: runtime.revokedTokens(),
-      maxSessionsPerUser: runtime.config.maxSessionsPerUser,
-      passwords: runtime.passwords(),
-      loginAttempts: runtime.loginAttempts(),
-      lockout: runtime.config.lockout,
-      issuer: runtime.issuer(),
-      clock: runtime.clock,
-      roleScopes: runtime.config.roles.scopes,
-    };
+    // An account stored under the first normalisation of its name still logs in.
+    const deps = loginDeps(runtime, withLegacyUsername(runtime.users(), username.legacyUsername));
     const pair = await login(deps, { username: username.username, password }, clientInfo(event));
     return tokenResponse(pair);
   });

@@ -36,6 +36,7 @@ describe('login', () => {
         createdAt: FROZEN_NOW.toISOString(),
         expiresAt: pair.refresh.claims.exp,
         credentialsVersion: 0,
+        amr: ['pwd'],
         ip: CLIENT.ip,
         userAgent: CLIENT.userAgent,
       },

@@ -162,6 +162,7 @@ describe('introspectToken', () => {
       token_type: 'Bearer',
       username: 'alice',
       client_id: TEST_SETTINGS.clientId,
+      amr: ['pwd'],
     });
   });
 

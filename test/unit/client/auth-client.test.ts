@@ -161,6 +161,68 @@ describe('the e-mail calls', () => {
   });
 });
 
+describe('the TOTP enrolment calls', () => {
+  it('begins with the current password and answers the secret, confirms with a code and answers the recovery codes', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const uri = `otpauth://totp/x:alice?secret=${secret}`;
+    api.script('POST /auth/mfa/totp', () => json(200, { secret, otpauth_uri: uri }));
+    api.script('POST /auth/mfa/totp/confirm', () =>
+      json(200, { recovery_codes: ['AAAA-BBBB-CCCC-DDDD'] }),
+    );
+
+    expect(await client.beginTotp({ currentPassword: 'pw' })).toEqual({
+      secret,
+      otpauth_uri: uri,
+    });
+    expect(await client.confirmTotp('123456')).toEqual({ recovery_codes: ['AAAA-BBBB-CCCC-DDDD'] });
+    const calls = api.requests.filter((r) => r.path.startsWith('/auth/mfa/'));
+    expect(
+      calls.map((r) => [r.method, r.path, r.body, r.authorization?.startsWith('Bearer ')]),
+    ).toEqual([
+      ['POST', '/auth/mfa/totp', { current_password: 'pw' }, true],
+      ['POST', '/auth/mfa/totp/confirm', { code: '123456' }, true],
+    ]);
+  });
+
+  it('removes with the password and a code, and never retries the removal (a code works once)', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('DELETE /auth/mfa/totp', () =>
+      json(503, { error: 'unavailable', message: 'Try again.' }),
+    );
+
+    await expect(
+      client.removeTotp({ currentPassword: 'pw', code: '123456' }),
+    ).rejects.toMatchObject({
+      status: 503,
+      code: 'unavailable',
+    });
+    expect(api.count('DELETE', '/auth/mfa/totp')).toBe(1);
+
+    await client.removeTotp({ currentPassword: 'pw', code: '654321' });
+    expect(api.requests.at(-1)?.body).toEqual({ current_password: 'pw', code: '654321' });
+  });
+
+  it('rejects a wrong code with the API’s invalid_credentials, without a refresh', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('POST /auth/mfa/totp/confirm', () =>
+      json(401, {
+        error: 'invalid_credentials',
+        message: 'The code is wrong or was already used.',
+      }),
+    );
+
+    await expect(client.confirmTotp('000000')).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+    });
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+});
+
 describe("an HTTP API's 403 Forbidden (its Lambda authorizer cannot answer 401)", () => {
   const httpApiForbidden = () => json(403, { message: 'Forbidden' });
 
@@ -540,3 +602,45 @@ describe('fetch', () => {
 function claimsOf(token: string | undefined): unknown {
   return JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString());
 }
+
+describe('forgot password and reset', () => {
+  it('asks for a reset by username or by address without a session, and resolves alike', async () => {
+    const { api, client } = setup();
+    const accepted = () =>
+      json(202, {
+        message:
+          'If the account has a verified e-mail address, a link to reset its password was sent to it.',
+      });
+    api.script('POST /auth/password/forgot', accepted, accepted);
+
+    await expect(client.forgotPassword({ username: 'alice' })).resolves.toBeUndefined();
+    await expect(client.forgotPassword({ email: 'alice@example.com' })).resolves.toBeUndefined();
+
+    const calls = api.requests.filter((r) => r.path === '/auth/password/forgot');
+    expect(calls.map((r) => [r.body, r.authorization])).toEqual([
+      [{ username: 'alice' }, null],
+      [{ email: 'alice@example.com' }, null],
+    ]);
+  });
+
+  it('resets with the token once, and rejects the same token again with invalid_grant', async () => {
+    const { api, client } = setup();
+    api.script(
+      'POST /auth/password/reset',
+      () => json(204),
+      () =>
+        json(400, { error: 'invalid_grant', message: 'The token is invalid, used or expired.' }),
+    );
+    const reset = { token: 't'.repeat(43), newPassword: 'a brand new passphrase' };
+
+    await client.resetPassword(reset);
+    const again = client.resetPassword(reset);
+
+    await expect(again).rejects.toMatchObject({ status: 400, code: 'invalid_grant' });
+    const calls = api.requests.filter((r) => r.path === '/auth/password/reset');
+    expect(calls.map((r) => [r.body, r.authorization])).toEqual([
+      [{ token: 't'.repeat(43), new_password: 'a brand new passphrase' }, null],
+      [{ token: 't'.repeat(43), new_password: 'a brand new passphrase' }, null],
+    ]);
+  });
+});

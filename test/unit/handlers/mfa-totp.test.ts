@@ -7,11 +7,20 @@
 import { Secret } from 'otpauth';
 import { timeStep, totpCode } from '../../../lambdas/auth/mfa/totp';
 import { newId } from '../../../lambdas/clock';
-import { errorBody, recoveryCodesBody, totpSecretBody } from '../../../lambdas/contract/bodies';
+import {
+  errorBody,
+  mfaRequiredBody,
+  recoveryCodesBody,
+  tokensBody,
+  totpSecretBody,
+} from '../../../lambdas/contract/bodies';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
+import { createLoginHandler } from '../../../lambdas/http/routes/login';
+import { createMfaStepUpHandler } from '../../../lambdas/http/routes/mfa-step-up';
 import { createMfaTotpBeginHandler } from '../../../lambdas/http/routes/mfa-totp-begin';
 import { createMfaTotpConfirmHandler } from '../../../lambdas/http/routes/mfa-totp-confirm';
 import { createMfaTotpRemoveHandler } from '../../../lambdas/http/routes/mfa-totp-remove';
+import { createMfaVerifyHandler } from '../../../lambdas/http/routes/mfa-verify';
 import {
   authorizerContextOf,
   type FakeRuntime,
@@ -119,5 +128,77 @@ describe('TOTP enrolment handlers', () => {
 
     expect(response.status).toBe(503);
     expect(errorBody.parse(response.json).error).toBe('unavailable');
+  });
+});
+
+describe('login and verify of an account with TOTP', () => {
+  const logIn = () =>
+    call(
+      createLoginHandler(fake.runtime),
+      proxyEvent({ body: { username: 'alice', password: PASSWORD } }),
+    );
+  const verify = (body: unknown) =>
+    call(createMfaVerifyHandler(fake.runtime), proxyEvent({ body }));
+
+  it('answers 403 mfa_required with an mfa_token, then the token pair for a code', async () => {
+    const { secret } = totpSecretBody.parse((await begin({ current_password: PASSWORD })).json);
+    await confirm({ code: codeOf(secret) });
+    fake.world.clock.advance(30);
+
+    const challenged = await logIn();
+    expect(challenged.status).toBe(403);
+    const { mfa_token } = mfaRequiredBody.parse(challenged.json);
+
+    const verified = await verify({ mfa_token, code: codeOf(secret) });
+    expect(verified.status).toBe(200);
+    expect(tokensBody.parse(verified.json).token_type).toBe('Bearer');
+
+    const again = await verify({ mfa_token, code: codeOf(secret) });
+    expect(again.status).toBe(400);
+    expect(errorBody.parse(again.json).error).toBe('invalid_grant');
+  });
+
+  it('returns 400 invalid_request for a verify without a code, touching nothing', async () => {
+    const response = await verify({ mfa_token: `mfa1.${'A'.repeat(43)}` });
+
+    expect(response.status).toBe(400);
+    expect(errorBody.parse(response.json).error).toBe('invalid_request');
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('step-up', () => {
+  const stepUp = (body: unknown) =>
+    call(createMfaStepUpHandler(fake.runtime), proxyEvent({ authorizer: context, body }));
+
+  it('answers the same session\u2019s new pair with the stronger amr; 401 with the replaced token', async () => {
+    const { secret } = totpSecretBody.parse((await begin({ current_password: PASSWORD })).json);
+    await confirm({ code: codeOf(secret) });
+    fake.world.clock.advance(30);
+
+    const steppedUp = await stepUp({ code: codeOf(secret) });
+    expect(steppedUp.status).toBe(200);
+    expect(steppedUp.headers).toMatchObject(SECURITY_HEADERS);
+    const { access_token } = tokensBody.parse(steppedUp.json);
+    const claims = JSON.parse(
+      Buffer.from(access_token.split('.')[1] ?? '', 'base64url').toString(),
+    );
+    expect(claims).toMatchObject({ sid: context.sid, amr: ['pwd', 'otp', 'mfa'] });
+
+    fake.world.clock.advance(30);
+    const replaced = await stepUp({ code: codeOf(secret) });
+    expect(replaced.status).toBe(401);
+    expect(errorBody.parse(replaced.json).error).toBe('invalid_token');
+    expect(replaced.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('returns 400 invalid_request without a code, or for an account without TOTP', async () => {
+    const missing = await stepUp({});
+    expect(missing.status).toBe(400);
+    expect(fake.calls).toEqual([]);
+
+    const notOn = await stepUp({ code: '123456' });
+    expect(notOn.status).toBe(400);
+    expect(errorBody.parse(notOn.json).message).toBe('TOTP is not on.');
   });
 });

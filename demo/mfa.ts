@@ -1,0 +1,84 @@
+/**
+ * The demo page's second-factor section (`#mfa`): turn TOTP on with a QR
+ * code drawn in the page (`qr-code.ts`), confirm it with a first code and
+ * show the recovery codes once, or turn it off with the password and a code.
+ */
+import type { AuthClient } from '../client';
+import { drawQrCode } from './qr-code';
+
+/** What the section borrows from the page: its live region and its error handling. */
+export interface SectionTools {
+  report(id: string, text: string, ok: boolean): void;
+  /** Runs `action`, reporting a failure in section `id`. */
+  attempt(id: string, action: () => Promise<void>): Promise<void>;
+}
+
+const ID = 'mfa';
+
+function part<T extends Element>(selector: string): T {
+  const found = document.querySelector<T>(`#${ID} ${selector}`);
+  if (!found) throw new Error(`demo page: #${ID} ${selector} is missing`);
+  return found;
+}
+
+function onStep(
+  step: string,
+  tools: SectionTools,
+  handler: (values: FormData, form: HTMLFormElement) => Promise<void>,
+): void {
+  const form = part<HTMLFormElement>(`form[data-step="${step}"]`);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void tools.attempt(ID, () => handler(new FormData(form), form));
+  });
+}
+
+const text = (values: FormData, name: string) => String(values.get(name) ?? '');
+
+/** Wires the `#mfa` section to `auth`. */
+export function setUpMfaSection(auth: AuthClient, tools: SectionTools): void {
+  const enrolment = part<HTMLElement>('.enrolment');
+  const recoveryCodes = part<HTMLOListElement>('.recovery-codes');
+
+  onStep('begin', tools, async (values, form) => {
+    const { secret, otpauth_uri } = await auth.beginTotp({
+      currentPassword: text(values, 'current'),
+    });
+    form.reset();
+    drawQrCode(part<HTMLCanvasElement>('canvas'), otpauth_uri);
+    part('.secret').textContent = secret;
+    part('.uri').textContent = otpauth_uri;
+    recoveryCodes.hidden = true;
+    enrolment.hidden = false;
+    tools.report(ID, 'Scan the QR code with an authenticator app, then type its code.', true);
+  });
+
+  onStep('confirm', tools, async (values, form) => {
+    const { recovery_codes } = await auth.confirmTotp(text(values, 'code'));
+    form.reset();
+    enrolment.hidden = true;
+    recoveryCodes.replaceChildren(
+      ...recovery_codes.map((code) => {
+        const item = document.createElement('li');
+        const shown = document.createElement('code');
+        shown.textContent = code;
+        item.append(shown);
+        return item;
+      }),
+    );
+    recoveryCodes.hidden = false;
+    tools.report(
+      ID,
+      `TOTP is on; every other session has ended. Keep these ${recovery_codes.length} recovery codes: each works once, and they are shown only now.`,
+      true,
+    );
+  });
+
+  onStep('remove', tools, async (values, form) => {
+    await auth.removeTotp({ currentPassword: text(values, 'current'), code: text(values, 'code') });
+    form.reset();
+    enrolment.hidden = true;
+    recoveryCodes.hidden = true;
+    tools.report(ID, 'TOTP is off; every other session has ended.', true);
+  });
+}
