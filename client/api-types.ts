@@ -51,6 +51,21 @@ export interface EmailState {
   email_verified: boolean;
 }
 
+/** The body of `POST /auth/password/forgot`: the account by its username or by its address. */
+export type ForgotPasswordBody = { username: string } | { email: string };
+
+/** 202 of `POST /auth/password/forgot`: the same fixed message whatever the account. */
+export interface ForgotAccepted {
+  message: string;
+}
+
+/** The body of `POST /auth/password/reset`. */
+export interface ResetPasswordBody {
+  /** The `token` of the reset link. */
+  token: string;
+  new_password: string;
+}
+
 /** 200 of `POST /auth/mfa/totp`: the new secret, shown once; pending until confirmed. */
 export interface TotpEnrolment {
   /** Base32 (RFC 4648), for manual entry. */

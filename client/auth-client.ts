@@ -19,10 +19,12 @@
  */
 import type {
   EmailState,
+  ForgotPasswordBody,
   Me,
   MfaRequiredBody,
   RecoveryCodes,
   RegisteredUser,
+  ResetPasswordBody,
   SessionInfo,
   SessionPage,
   TokenResponse,
@@ -148,6 +150,21 @@ export interface AuthClient {
    * session. Rejects with code `invalid_grant` for a bad, used or expired token.
    */
   verifyEmail(token: string): Promise<void>;
+  /**
+   * `POST /auth/password/forgot` by `{username}` or `{email}`; needs no
+   * session. Resolves alike whether or not a link was sent (the API never
+   * tells); the answer takes at least the API's floor (1.5 s by default).
+   */
+  forgotPassword(account: ForgotPasswordBody): Promise<void>;
+  /**
+   * `POST /auth/password/reset` with the `token` of the reset link; needs no
+   * session. Every session of the account ends: a session this client stored
+   * for that account ends at its next refresh (`session-ended`,
+   * `refresh_refused`); the client cannot tell whose account the token is.
+   * Rejects with code `invalid_grant` for a bad, used, replaced or expired
+   * token, `invalid_request` for a new password the API refuses.
+   */
+  resetPassword(reset: { token: string; newPassword: string }): Promise<void>;
   /**
    * `POST /auth/mfa/totp`: starts turning TOTP on. Resolves with the new
    * secret and its `otpauth://` URI (for a QR code), shown this once; it stays
@@ -700,6 +717,26 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async verifyEmail(token) {
       const response = await sendWithRetry(
         () => jsonRequest('POST', '/auth/email/verify', { token }),
+        false,
+      );
+      if (!response.ok) throw await errorOf(response);
+    },
+
+    async forgotPassword(account) {
+      const response = await sendWithRetry(
+        () => jsonRequest('POST', '/auth/password/forgot', account),
+        false,
+      );
+      if (!response.ok) throw await errorOf(response);
+    },
+
+    async resetPassword({ token, newPassword }) {
+      const response = await sendWithRetry(
+        () =>
+          jsonRequest('POST', '/auth/password/reset', {
+            token,
+            new_password: newPassword,
+          } satisfies ResetPasswordBody),
         false,
       );
       if (!response.ok) throw await errorOf(response);

@@ -8,6 +8,7 @@
  */
 import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
 import { setUpMfaLogin, setUpMfaSection } from './mfa';
+import { installRecoveryPanels } from './recovery';
 import { storageChoice } from './storage-choice';
 
 const storage = storageChoice(location.search);
@@ -161,8 +162,8 @@ async function loadSessions(done?: string): Promise<void> {
   );
 }
 
-onSubmit('register', async ({ username = '', password = '' }) => {
-  const user = await auth.register({ username, password });
+onSubmit('register', async ({ username = '', password = '', email = '' }) => {
+  const user = await auth.register({ username, password, ...(email ? { email } : {}) });
   report('register', `Registered ${user.username} (user ${user.user_id}). Now log in.`, true);
   element<HTMLInputElement>('#login-username').value = user.username;
 });
@@ -236,6 +237,7 @@ auth.on('session-ended', ({ reason }) => {
 });
 
 setUpMfaSection(auth, { report, attempt });
+installRecoveryPanels({ auth, report, onSubmit });
 
 element('#storage-kind').textContent = storage.label;
 void showState();

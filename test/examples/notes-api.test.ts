@@ -7,21 +7,18 @@
  */
 import * as path from 'node:path';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
 import { notesApp } from '../../examples/notes-api/lib/app';
 import { readRequirements } from '../../lambdas/contract/route-requirements';
 import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
+import { testApp } from '../infra/stack';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'notes-api');
 
 describe('examples/notes-api', () => {
-  const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
+  const app = testApp();
   const { authStack, notesStack } = notesApp(app);
   const notes = Template.fromStack(notesStack);
 

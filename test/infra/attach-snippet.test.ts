@@ -6,13 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MockIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { JwtAuth } from '../../lib/jwt-auth';
 import { parameterPrefix } from '../../lib/parameters';
+import { testApp } from './stack';
 
 type Json = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ function comparable(properties: Json): Json {
 }
 
 describe('the CloudFormation snippet that attaches the authorizer by ARN', () => {
-  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Orders');
+  const stack = new Stack(testApp(), 'Orders');
   const auth = JwtAuth.fromParameters(stack, 'Auth', {
     prefix: parameterPrefix('ServerlessJwtAuth-prod', 'prod'),
   });

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { TABLES } from '../../lambdas/contract/tables';
 import {
@@ -17,7 +17,7 @@ import {
 } from '../../lib/compliance-findings';
 import { readStackConfig, StackConfigError } from '../../lib/config';
 import { JwtAuth } from '../../lib/jwt-auth';
-import { DEFAULT_ROUTES, EMAIL_CONTEXT, synthStack } from './stack';
+import { DEFAULT_ROUTES, EMAIL_CONTEXT, synthStack, testApp } from './stack';
 
 const read = (context: Record<string, unknown>) => readStackConfig((key) => context[key]);
 
@@ -330,7 +330,7 @@ describe('the compliance profile', () => {
 
   describe('as JwtAuth props', () => {
     it('takes compliance and the VPC ids as props, through the same checks', () => {
-      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const app = testApp();
       const ids = {
         vpcId: VPC.vpcId,
         vpcSubnetIds: VPC.vpcSubnetIds.split(','),

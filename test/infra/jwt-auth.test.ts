@@ -5,7 +5,7 @@
  * another app — without an export, a cross-stack reference or a permission
  * per API.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -17,13 +17,7 @@ import { TABLES } from '../../lambdas/contract/tables';
 import { readStackConfig } from '../../lib/config';
 import { JwtAuth, jwtAuthConfig } from '../../lib/jwt-auth';
 import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
-
-function newApp(): App {
-  return new App({
-    context: { 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
-}
+import { testApp } from './stack';
 
 /** A stand-in for the user's own route handler. */
 function userFunction(stack: Stack, id: string): LambdaFunction {
@@ -82,7 +76,7 @@ function ssmParameters(template: Template): string[] {
 
 describe('JwtAuth', () => {
   describe('with no props, in a stack of the user', () => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Shop');
     const auth = new JwtAuth(stack, 'Auth');
     const template = Template.fromStack(stack);
@@ -145,7 +139,7 @@ describe('JwtAuth', () => {
   });
 
   it('takes the settings as props, through the same checks as the context', () => {
-    const app = newApp();
+    const app = testApp();
     const auth = new JwtAuth(new Stack(app, 'Dev'), 'Auth', {
       stageName: 'dev',
       maxSessionsPerUser: 3,
@@ -170,10 +164,10 @@ describe('JwtAuth', () => {
   });
 
   describe('guarding a REST API and an HTTP API in its own stack', () => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Shop');
     const auth = new JwtAuth(stack, 'Auth');
-    const alone = new Stack(newApp(), 'Shop');
+    const alone = new Stack(testApp(), 'Shop');
     new JwtAuth(alone, 'Auth');
     const permissionsBefore = authorizerPermissions(Template.fromStack(alone)).length;
     const rest = userRestApi(stack, auth);
@@ -226,7 +220,7 @@ describe('JwtAuth', () => {
   });
 
   describe('guarding APIs in another stack of the same app', () => {
-    const app = newApp();
+    const app = testApp();
     const authStack = new Stack(app, 'Auth');
     const auth = new JwtAuth(authStack, 'JwtAuth');
     const notesStack = new Stack(app, 'Notes');
@@ -255,7 +249,7 @@ describe('JwtAuth', () => {
   });
 
   describe('found by its parameters from another app', () => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Orders');
     const prefix = parameterPrefix('ServerlessJwtAuth-prod', 'prod');
     const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix });
@@ -281,7 +275,7 @@ describe('JwtAuth', () => {
   });
 
   it('caches only when asked to, and leaves the gateway responses out when told', () => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Orders');
     const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
     const api = new RestApi(stack, 'Api');
@@ -303,7 +297,7 @@ describe('route requirements, given at attachment', () => {
   const REQUIREMENTS = { 'POST /notes': { scopes: ['notes:write'] } };
 
   it('REST: a REQUEST authorizer, the table in the stage variables, and ACCESS_DENIED as insufficient_scope', () => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Notes');
     const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
     const api = new RestApi(stack, 'Api');
@@ -334,7 +328,7 @@ describe('route requirements, given at attachment', () => {
   });
 
   it('REST without requirements: the TOKEN authorizer and ACCESS_DENIED as forbidden, as before', () => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Notes');
     userRestApi(stack, JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' }));
     const template = Template.fromStack(stack);
@@ -347,7 +341,7 @@ describe('route requirements, given at attachment', () => {
   });
 
   it('HTTP API: the table in the default stage; with a cache, the route key joins the identity sources', () => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Notes');
     const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
     const api = new HttpApi(stack, 'Api');
@@ -378,7 +372,7 @@ describe('route requirements, given at attachment', () => {
     ],
     ['a scope with a space', { 'POST /notes': { scopes: ['notes write'] } }, /scopes are/],
   ])('refuses %s at synth', (_, requirements, message) => {
-    const app = newApp();
+    const app = testApp();
     const stack = new Stack(app, 'Notes');
     const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
     const api = new RestApi(stack, 'Api');

@@ -33,13 +33,37 @@ export interface Synthesized {
   logicalId: (construct: IConstruct) => string;
 }
 
-/** Builds the stack from these context values (as `-c key=value` would pass them). */
-export function synthStack(context: Record<string, unknown> = {}): Synthesized {
-  const app = new App({
+/**
+ * The app every template test builds on: no bundling, and no CloudFormation
+ * schema validation, which costs 15–20 s a template (aws-cdk-lib turns it on
+ * by default); bundling.test.ts is the one test that keeps it on.
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({
     context: { 'aws:cdk:bundling-stacks': [], ...context },
-    // CloudFormation schema validation costs 15–20 s a template; bundling.test.ts keeps it on.
     builtinCloudFormationValidation: false,
   });
+}
+
+/**
+ * The stack built from these context values (as `-c key=value` would pass
+ * them). Synthesis costs about a second, so a test file builds each context
+ * once and its tests share the result: they only read it.
+ */
+export function synthStack(context: Record<string, unknown> = {}): Synthesized {
+  const key = JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b)));
+  let synthesized = synthesizedByContext.get(key);
+  if (!synthesized) {
+    synthesized = synthesize(context);
+    synthesizedByContext.set(key, synthesized);
+  }
+  return synthesized;
+}
+
+const synthesizedByContext = new Map<string, Synthesized>();
+
+function synthesize(context: Record<string, unknown>): Synthesized {
+  const app = testApp(context);
   const config = readStackConfig((key) => app.node.tryGetContext(key));
   const stack = new AuthApiStack(app, 'TestStack', { config });
   const template = Template.fromStack(stack);

@@ -743,3 +743,45 @@ describe('fetch', () => {
 function claimsOf(token: string | undefined): unknown {
   return JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString());
 }
+
+describe('forgot password and reset', () => {
+  it('asks for a reset by username or by address without a session, and resolves alike', async () => {
+    const { api, client } = setup();
+    const accepted = () =>
+      json(202, {
+        message:
+          'If the account has a verified e-mail address, a link to reset its password was sent to it.',
+      });
+    api.script('POST /auth/password/forgot', accepted, accepted);
+
+    await expect(client.forgotPassword({ username: 'alice' })).resolves.toBeUndefined();
+    await expect(client.forgotPassword({ email: 'alice@example.com' })).resolves.toBeUndefined();
+
+    const calls = api.requests.filter((r) => r.path === '/auth/password/forgot');
+    expect(calls.map((r) => [r.body, r.authorization])).toEqual([
+      [{ username: 'alice' }, null],
+      [{ email: 'alice@example.com' }, null],
+    ]);
+  });
+
+  it('resets with the token once, and rejects the same token again with invalid_grant', async () => {
+    const { api, client } = setup();
+    api.script(
+      'POST /auth/password/reset',
+      () => json(204),
+      () =>
+        json(400, { error: 'invalid_grant', message: 'The token is invalid, used or expired.' }),
+    );
+    const reset = { token: 't'.repeat(43), newPassword: 'a brand new passphrase' };
+
+    await client.resetPassword(reset);
+    const again = client.resetPassword(reset);
+
+    await expect(again).rejects.toMatchObject({ status: 400, code: 'invalid_grant' });
+    const calls = api.requests.filter((r) => r.path === '/auth/password/reset');
+    expect(calls.map((r) => [r.body, r.authorization])).toEqual([
+      [{ token: 't'.repeat(43), new_password: 'a brand new passphrase' }, null],
+      [{ token: 't'.repeat(43), new_password: 'a brand new passphrase' }, null],
+    ]);
+  });
+});
