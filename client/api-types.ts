@@ -7,7 +7,7 @@
  * and that test.
  */
 
-/** 200 from `POST /auth/login` and `POST /auth/refresh`. */
+/** 200 from `POST /auth/login`, `/auth/refresh`, `/auth/mfa/verify` and `/auth/mfa/step-up`. */
 export interface TokenResponse {
   access_token: string;
   refresh_token: string;
@@ -16,6 +16,14 @@ export interface TokenResponse {
   expires_in: number;
   /** Seconds until the session ends (counted from login; refresh never extends it). */
   refresh_expires_in: number;
+}
+
+/** 403 from `POST /auth/login` for an account with a second factor. */
+export interface MfaRequiredBody {
+  error: 'mfa_required';
+  message: string;
+  /** Opaque; `POST /auth/mfa/verify` takes it with a code, within 5 minutes and 5 codes. */
+  mfa_token: string;
 }
 
 /** 201 from `POST /auth/register`. */
@@ -41,6 +49,21 @@ export interface Me {
 export interface EmailState {
   email: string;
   email_verified: boolean;
+}
+
+/** The body of `POST /auth/password/forgot`: the account by its username or by its address. */
+export type ForgotPasswordBody = { username: string } | { email: string };
+
+/** 202 of `POST /auth/password/forgot`: the same fixed message whatever the account. */
+export interface ForgotAccepted {
+  message: string;
+}
+
+/** The body of `POST /auth/password/reset`. */
+export interface ResetPasswordBody {
+  /** The `token` of the reset link. */
+  token: string;
+  new_password: string;
 }
 
 /** 200 of `POST /auth/mfa/totp`: the new secret, shown once; pending until confirmed. */

@@ -7,7 +7,8 @@
  * instead of memory, to try reloads and several tabs.
  */
 import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
-import { setUpMfaSection } from './mfa';
+import { setUpMfaLogin, setUpMfaSection } from './mfa';
+import { installRecoveryPanels } from './recovery';
 import { storageChoice } from './storage-choice';
 
 const storage = storageChoice(location.search);
@@ -161,16 +162,23 @@ async function loadSessions(done?: string): Promise<void> {
   );
 }
 
-onSubmit('register', async ({ username = '', password = '' }) => {
-  const user = await auth.register({ username, password });
+onSubmit('register', async ({ username = '', password = '', email = '' }) => {
+  const user = await auth.register({ username, password, ...(email ? { email } : {}) });
   report('register', `Registered ${user.username} (user ${user.user_id}). Now log in.`, true);
   element<HTMLInputElement>('#login-username').value = user.username;
 });
 
-onSubmit('login', async ({ username = '', password = '' }) => {
-  const { sessionId } = await auth.login({ username, password });
+function loggedIn(sessionId: string | null): void {
   ended = null;
   report('login', `Logged in: session ${sessionId?.slice(0, 8) ?? '?'}…`, true);
+}
+
+/** A login whose password was right but that needs a code asks for it (demo/mfa.ts). */
+const askForCode = setUpMfaLogin(auth, { report, attempt }, loggedIn);
+
+onSubmit('login', async ({ username = '', password = '' }) => {
+  const done = await auth.login({ username, password }).catch(askForCode);
+  if (done) loggedIn(done.sessionId);
 });
 
 onClick('me', () =>
@@ -229,6 +237,7 @@ auth.on('session-ended', ({ reason }) => {
 });
 
 setUpMfaSection(auth, { report, attempt });
+installRecoveryPanels({ auth, report, onSubmit });
 
 element('#storage-kind').textContent = storage.label;
 void showState();

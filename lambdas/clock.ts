@@ -23,3 +23,11 @@ export function newId(): string {
     if (!id.startsWith('-')) return id;
   }
 }
+
+/** Waits `ms` milliseconds: a dependency too, so that a test with a manual clock never waits. */
+export type Sleep = (ms: number) => Promise<void>;
+
+export const systemSleep: Sleep = (ms) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });

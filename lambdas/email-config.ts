@@ -4,6 +4,7 @@
  * instance, never a request. Without a sender (`EMAIL_FROM`) there is no
  * e-mail: the stack deploys no e-mail route, and register refuses an address.
  */
+import type { RecoveryLimits } from './auth/recovery-limits';
 import { EMAIL_SETTINGS } from './contract/email-settings';
 import { ConfigError, envNames, settingsFromEnv } from './contract/setting-values';
 
@@ -22,6 +23,12 @@ export interface EmailConfig {
   linkBaseUrl?: string;
   /** Verification token lifetime, seconds. */
   verificationTtlSeconds: number;
+  /** Password reset token lifetime, seconds. */
+  resetTtlSeconds: number;
+  /** The least time a forgot-password request takes to answer, milliseconds. */
+  forgotMinResponseMs: number;
+  /** Forgot and verify requests per clock hour, per what they name and per client address. */
+  limits: RecoveryLimits;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -29,7 +36,16 @@ export type Env = Record<string, string | undefined>;
 /** Reads and checks every e-mail setting. */
 export function loadEmailConfig(env: Env = process.env): EmailConfig {
   const s = settingsFromEnv(EMAIL_SETTINGS, env);
-  const base = { verificationTtlSeconds: s.emailVerificationTtlSeconds };
+  const base = {
+    verificationTtlSeconds: s.emailVerificationTtlSeconds,
+    resetTtlSeconds: s.passwordResetTtlSeconds,
+    forgotMinResponseMs: s.passwordForgotMinResponseMs,
+    limits: {
+      perAddressPerHour: s.recoveryLimitPerAddressPerHour,
+      perAccountPerHour: s.recoveryLimitPerAccountPerHour,
+      perClientPerHour: s.recoveryLimitPerClientPerHour,
+    },
+  };
   if (!s.emailFrom) return base;
   if (!s.emailLinkBaseUrl) {
     throw new ConfigError(`${EMAIL_ENV.emailLinkBaseUrl} is required with ${EMAIL_ENV.emailFrom}.`);

@@ -12,8 +12,9 @@ import type { StackConfig } from './config';
 
 /**
  * Route ids (from `ROUTES`) of login, register, password change and refresh,
- * and of the e-mail routes: setting an address (a password check) and
- * verifying one (a token guess), which exist only where e-mail is on.
+ * and of the e-mail routes, which exist only where e-mail is on: setting an
+ * address (a password check), verifying one and resetting a password (token
+ * guesses), and asking for a reset (a message sent).
  */
 export const CREDENTIAL_ROUTE_IDS: readonly string[] = [
   'Login',
@@ -22,6 +23,8 @@ export const CREDENTIAL_ROUTE_IDS: readonly string[] = [
   'Refresh',
   'EmailChange',
   'EmailVerify',
+  'PasswordForgot',
+  'PasswordReset',
 ];
 
 /** The route id of refresh: its own throttle and WAF rule. */

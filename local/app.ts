@@ -11,9 +11,10 @@ import { LOCAL_HOST, type LocalConfig, MAX_BODY_BYTES } from './config';
 import { prepareDataDir } from './data-dir';
 import type { LocalDatabase } from './database';
 import { withDemoPage } from './demo';
-import { handlerEnvironment, tableNames } from './handler-env';
+import { handlerEnvironment, localOutboxDir, tableNames } from './handler-env';
 import { rememberIssuer } from './issuers';
 import { withOpenApi } from './openapi';
+import { withOutboxRoute } from './outbox-route';
 import { publishServerEndpoint } from './server-endpoint';
 import { StartupError } from './startup-error';
 
@@ -95,7 +96,7 @@ export async function startServer(
     // Loaded only now (the AWS SDK takes a while): a start that fails above fails at once.
     const [{ createMissingTables, openDatabase }, { createGateway }, { createRequestListener }] =
       await Promise.all([import('./database'), import('./gateway'), import('./http-adapter')]);
-    listener = withOpenApi(
+    const api = withOpenApi(
       withDemoPage(
         createRequestListener(
           createGateway({
@@ -108,6 +109,10 @@ export async function startServer(
         ),
       ),
     );
+    // The outbox route exists only when its secret is set (outbox-route.ts).
+    listener = config.outboxSecret
+      ? withOutboxRoute(api, { dir: localOutboxDir(config.dataDir), secret: config.outboxSecret })
+      : api;
     database = await openDatabase({
       dataDir: config.dataDir,
       ...(config.dynamodbEndpoint ? { dynamodbEndpoint: config.dynamodbEndpoint } : {}),

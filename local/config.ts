@@ -44,6 +44,8 @@ export interface LocalConfig {
   signingKeyFiles?: string[];
   /** Browser origins allowed by CORS; empty: none. */
   corsOrigins: string[];
+  /** The shared secret of the outbox route (`outbox-route.ts`); unset: no such route. */
+  outboxSecret?: string;
   /** The shared secret of the `iam` routes; unset: nobody may call them. */
   introspectionSecret?: string;
 }
@@ -63,5 +65,6 @@ export function readLocalConfig(env: Env = process.env, cwd: string = process.cw
     ...(signingKeyFiles.length > 0 ? { signingKeyFiles } : {}),
     corsOrigins: settings.corsOrigins ?? [],
     ...(local.introspectionSecret ? { introspectionSecret: local.introspectionSecret } : {}),
+    ...(local.outboxSecret ? { outboxSecret: local.outboxSecret } : {}),
   };
 }

@@ -80,6 +80,11 @@ export function credentialEnv(env: Env, credential: LocalCredential): Env {
   };
 }
 
+/** Where local mode's messages go: `DATA_DIR/outbox/`. */
+export function localOutboxDir(dataDir: string): string {
+  return join(dataDir, 'outbox');
+}
+
 /** The sender of local mode's messages, unless `EMAIL_FROM` names another. */
 export const LOCAL_EMAIL_FROM = 'no-reply@localhost';
 
@@ -92,7 +97,7 @@ export function localEmailEnv(env: Env, dataDir: string, baseUrl: string): Env {
   return {
     [EMAIL_ENV.emailFrom]: env[EMAIL_ENV.emailFrom]?.trim() || LOCAL_EMAIL_FROM,
     [EMAIL_ENV.emailLinkBaseUrl]: env[EMAIL_ENV.emailLinkBaseUrl]?.trim() || `${baseUrl}/`,
-    [EMAIL_ENV.emailOutboxDir]: join(dataDir, 'outbox'),
+    [EMAIL_ENV.emailOutboxDir]: localOutboxDir(dataDir),
   };
 }
 

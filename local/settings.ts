@@ -28,6 +28,17 @@ export const LOCAL_SETTINGS = {
     env: 'INTROSPECTION_SECRET',
     type: 'string',
   },
+  /**
+   * The shared secret of the outbox route (`GET /local/outbox`, the demo
+   * page's way to read the messages in `DATA_DIR/outbox/`); unset: the route
+   * does not exist. At least 16 characters: it guards reset links.
+   */
+  outboxSecret: {
+    env: 'OUTBOX_SECRET',
+    type: 'string',
+    pattern: /^[\x21-\x7e]{16,}$/,
+    shape: 'at least 16 printable characters, no spaces',
+  },
   /** Key files in DATA_DIR making a key set, the signing one first. */
   signingKeys: {
     env: 'LOCAL_SIGNING_KEYS',

@@ -32,3 +32,22 @@ export function addressChangedMail(to: string): OutgoingMail {
     text: "Your account's e-mail address was changed; this one no longer receives password resets. Not you? Reset your password.",
   };
 }
+
+/** The link that sets a new password for the account whose verified address `to` is. */
+export function resetMail(to: string, link: string, minutes: number): OutgoingMail {
+  return {
+    to,
+    subject: 'Reset your password',
+    text: `To choose a new password, open this link within ${minutes} minutes:\n\n${link}\n\nNot you? Ignore this message; your password stays as it is.`,
+    link,
+  };
+}
+
+/** To the verified address of an account whose password was just reset with a link. */
+export function passwordResetMail(to: string): OutgoingMail {
+  return {
+    to,
+    subject: 'Your password was reset',
+    text: 'Your password was reset with a link sent to this address, and every session was signed out. Not you? Reset it again at once.',
+  };
+}

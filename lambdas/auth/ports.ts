@@ -21,7 +21,9 @@ export type RevocationReason =
   /** Every session of a user an operator took a role from (admin CLI). */
   | 'role_revoked'
   /** Every other session of a user who turned a second factor on or off. */
-  | 'mfa_changed';
+  | 'mfa_changed'
+  /** Every session of a user who set a new password with a reset link (`POST /auth/password/reset`). */
+  | 'password_reset';
 
 /** What an operator did, recorded on the revocations it writes. */
 export type AdminAction =
@@ -318,6 +320,32 @@ export interface EmailConfirmation {
   now: number;
 }
 
+/**
+ * A password reset token for the account's verified address: replaces the
+ * open one (a newer token ends the older), only while `email` is still the
+ * account's verified address.
+ */
+export interface ResetTokenIssue {
+  username: string;
+  userId: string;
+  email: string;
+  token: { hash: string; expiresAt: number };
+}
+
+/**
+ * A reset: the new password's hash, written by the same conditional write
+ * that uses the token up (its hash still the item's, not ended at `now`),
+ * which also bumps `credentialsVersion`.
+ */
+export interface ResetConsumption {
+  username: string;
+  userId: string;
+  tokenHash: string;
+  /** Epoch seconds: the token must end after it. */
+  now: number;
+  passwordHash: string;
+}
+
 /** The roles of a user; none for an item stored before the attribute existed. */
 export function rolesOf(user: Pick<UserRecord, 'roles'>): string[] {
   return user.roles ?? [];
@@ -428,8 +456,9 @@ export interface UserStore {
   /** The user with this normalised name, if any (strongly consistent). */
   find(username: string): Promise<UserRecord | undefined>;
   /**
-   * Replaces the password hash and bumps `credentialsVersion`, in one
-   * conditional write; false when the user or its hash changed meanwhile.
+   * Replaces the password hash, bumps `credentialsVersion` and forgets any
+   * open reset token, in one conditional write; false when the user or its
+   * hash changed meanwhile.
    */
   changePassword(change: PasswordChange): Promise<boolean>;
   /**
@@ -509,6 +538,39 @@ export interface RecoveryStore {
   /** The token record, strongly consistent, even past its end (the caller checks it). */
   findToken(tokenHash: string): Promise<RecoveryTokenRecord | undefined>;
   deleteToken(tokenHash: string): Promise<void>;
+  /**
+   * Stores the hash and end of a reset token on the user's item, replacing
+   * any open one, in one write conditional on `email` being the item's
+   * verified address; false otherwise.
+   */
+  setResetToken(issue: ResetTokenIssue): Promise<boolean>;
+  /**
+   * Sets the new password hash, bumps `credentialsVersion` and forgets the
+   * reset token, in one write conditional on the token being the item's open
+   * one and not ended: of concurrent callers one gets true.
+   */
+  consumeResetToken(reset: ResetConsumption): Promise<boolean>;
+}
+
+/** One request counted against a limit of the current window. */
+export interface LimitCount {
+  /** What is counted, e.g. `forgot:address:<address>`, `verify:client:<ip>`. */
+  key: string;
+  /** The window's number (epoch hours). */
+  window: number;
+  /** Requests the window allows. */
+  limit: number;
+  /** The counter's TTL (epoch seconds): after its window. */
+  expiresAt: number;
+}
+
+/** Request counters of the recovery routes (the recovery table). */
+export interface RequestLimitStore {
+  /**
+   * Counts one request in one conditional atomic ADD that applies only
+   * below `limit`; false, and nothing counted, when the limit is reached.
+   */
+  count(count: LimitCount): Promise<boolean>;
 }
 
 /** One message to one address: plain text, short, never the username. */

@@ -27,9 +27,14 @@ export function isRecoveryTokenShape(token: string): boolean {
   return TOKEN_SHAPE.test(token);
 }
 
-/** The link of a message: the configured page with `token=<token>` in its query. */
-export function recoveryLink(baseUrl: string, token: string): string {
+/**
+ * The link of a message: the configured page with `token=<token>` in its
+ * query. A reset link also says `purpose=reset_password` before it, so that
+ * one page can serve both kinds: it asks for a new password only then.
+ */
+export function recoveryLink(baseUrl: string, token: string, purpose?: 'reset_password'): string {
   const url = new URL(baseUrl);
+  if (purpose) url.searchParams.set('purpose', purpose);
   url.searchParams.set('token', token);
   return url.toString();
 }

@@ -6,6 +6,7 @@
  * be generated from them. Field names are snake_case, as on the wire.
  */
 import * as z from 'zod/mini';
+import { FORGOT_ACCEPTED_MESSAGE } from './answers';
 import { ERROR_CODES } from './errors';
 
 const seconds = () => z.number().check(z.int(), z.positive());
@@ -54,6 +55,10 @@ export type MeBody = z.infer<typeof meBody>;
 /** 202 of `POST /auth/email`: the address as stored, and whether it is verified (false until its link comes back). */
 export const emailStateBody = z.strictObject({ email: z.string(), email_verified: z.boolean() });
 export type EmailStateBody = z.infer<typeof emailStateBody>;
+
+/** 202 of `POST /auth/password/forgot`: always this body. */
+export const forgotAcceptedBody = z.strictObject({ message: z.literal(FORGOT_ACCEPTED_MESSAGE) });
+export type ForgotAcceptedBody = z.infer<typeof forgotAcceptedBody>;
 
 /** One live session of the caller. */
 export const sessionSummaryBody = z.strictObject({

@@ -17,6 +17,7 @@ import {
   authorizationServerMetadataBody,
   emailStateBody,
   errorBody,
+  forgotAcceptedBody,
   introspectionBody,
   jwksBody,
   meBody,
@@ -37,6 +38,8 @@ import {
   loginBody,
   logoutBody,
   mfaVerifyBody,
+  passwordForgotBody,
+  passwordResetBody,
   refreshBody,
   registrationBody,
   revokeForm,
@@ -194,6 +197,31 @@ const ROUTE_DOCS: Record<string, RouteDoc> = {
     description: 'No Bearer token: the token is the proof. Only where e-mail is on.',
     request: { schema: emailVerifyBody, mediaType: json, required: true },
     success: { status: 204, description: 'The address is verified' },
+    errors: ['invalidRequest', 'invalidGrant', 'notFound', 'unavailable'],
+  },
+  PasswordForgot: {
+    summary: 'Ask for a password reset link, by username or by e-mail address',
+    description:
+      'Exactly one of `username` and `email`. A link is sent only to the verified address of ' +
+      'an account that is not disabled; the answer is the same 202 and body whatever the ' +
+      'account, and takes at least the response-time floor (`passwordForgotMinResponseMs`). ' +
+      'No Bearer token. Only where e-mail is on.',
+    request: { schema: passwordForgotBody, mediaType: json, required: true },
+    success: {
+      status: 202,
+      description: 'Always this body, whether a link was sent or not',
+      schema: forgotAcceptedBody,
+    },
+    errors: ['invalidRequest', 'notFound', 'unavailable'],
+  },
+  PasswordReset: {
+    summary: 'Set a new password with the token of a reset link; every session ends',
+    description:
+      'No Bearer token: the token is the proof. It works once, within 15 minutes by default, ' +
+      'and only while no newer token, password change or address change replaced it. The ' +
+      "account's lockout is cleared; a second factor stays on. Only where e-mail is on.",
+    request: { schema: passwordResetBody, mediaType: json, required: true },
+    success: { status: 204, description: 'The new password is set' },
     errors: ['invalidRequest', 'invalidGrant', 'notFound', 'unavailable'],
   },
   MfaStepUp: {

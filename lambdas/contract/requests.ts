@@ -120,6 +120,23 @@ export const emailChangeBody = body({ email, current_password: currentPassword }
 
 /** `POST /auth/email/verify`: the token of the message's link. */
 export const emailVerifyBody = body({ token: recoveryToken });
+
+/**
+ * `POST /auth/password/forgot`: the account by its username or by its
+ * address, exactly one of the two. The username is normalised as at login;
+ * the address by the domain (`auth/email-address.ts`).
+ */
+export const passwordForgotBody = body({
+  username: z.optional(loginUsername),
+  email: z.optional(email),
+}).check(
+  z.refine((request) => (request.username === undefined) !== (request.email === undefined), {
+    message: 'give exactly one of "username" and "email"',
+  }),
+);
+
+/** `POST /auth/password/reset`: the token of the message's link and the new password. */
+export const passwordResetBody = body({ token: recoveryToken, new_password: text() });
 /** A TOTP code (6 digits) or a recovery code (`ABCD-EFGH-IJKL-MNOP`): the domain tells which. */
 const mfaCode = text().check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'is too long'));
 

@@ -220,9 +220,46 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/email/verify',
     auth: 'none',
     entry: 'lambdas/handlers/email-verify.ts',
-    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem', 'DeleteItem'] },
+    // Recovery UpdateItem: the request counters (per client, account and address).
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      recovery: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    },
     key: [],
     email: 'only',
+  },
+  {
+    // Not behind the authorizer: whoever forgot the password has no token. Sends a reset link.
+    id: 'PasswordForgot',
+    method: 'POST',
+    path: '/auth/password/forgot',
+    auth: 'none',
+    entry: 'lambdas/handlers/password-forgot.ts',
+    // Users UpdateItem and Recovery PutItem: the new token's hash on the item, and its own item;
+    // Recovery UpdateItem: the request counters.
+    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem', 'UpdateItem'] },
+    key: [],
+    email: 'only',
+  },
+  {
+    // Not behind the authorizer: the link's token is the proof. Ends every session.
+    id: 'PasswordReset',
+    method: 'POST',
+    path: '/auth/password/reset',
+    auth: 'none',
+    entry: 'lambdas/handlers/password-reset.ts',
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      recovery: ['GetItem', 'DeleteItem'],
+      sessions: ['Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+      // Clearing the account's lockout counters: every item of its partition.
+      loginAttempts: ['Query', 'DeleteItem'],
+    },
+    key: [],
+    hashesPasswords: true,
+    email: 'only',
+    assets: [COMMON_PASSWORDS_ASSET],
   },
   {
     id: 'ListSessions',

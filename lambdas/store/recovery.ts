@@ -4,8 +4,9 @@
  * race-sensitive step is one conditional single-item write: an address has
  * one owner because its item is put only when absent, already the caller's,
  * or still the stale owner's the caller saw. And the user item's e-mail
- * attributes: a new address (with its token, ending any reset token) and
- * its verification, each one conditional UpdateItem.
+ * attributes: a new address (with its token, ending any reset token), its
+ * verification, a reset token, and the reset that uses it up, each one
+ * conditional UpdateItem.
  */
 import {
   DeleteCommand,
@@ -20,9 +21,12 @@ import type {
   EmailConfirmation,
   RecoveryStore,
   RecoveryTokenRecord,
+  ResetConsumption,
+  ResetTokenIssue,
 } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { conditionalWrite, storeCall } from './dynamo';
+import { BUMP_VERSION, RESET_TOKEN_ATTRIBUTES } from './users';
 
 const KEY = TABLES.recovery.partitionKey.name;
 const USER_KEY = TABLES.users.partitionKey.name;
@@ -40,7 +44,7 @@ function setEmail(
   { username, userId, email, token, verifiedAt }: EmailChange,
 ): Promise<boolean> {
   const set = ['email = :email', 'emailVerified = :verified'];
-  const remove = ['resetTokenHash', 'resetTokenExpiresAt'];
+  const remove: string[] = [...RESET_TOKEN_ATTRIBUTES];
   if (verifiedAt !== undefined) set.push('emailVerifiedAt = :at');
   else remove.push('emailVerifiedAt');
   if (token) set.push('emailTokenHash = :hash', 'emailTokenExpiresAt = :expiresAt');
@@ -86,6 +90,62 @@ function confirmEmail(
           ':now': now,
           ':true': true,
           ':at': at,
+        },
+      }),
+    ),
+  );
+}
+
+/** A reset token on the item, replacing the open one, while `email` is its verified address. */
+function setResetToken(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  { username, userId, email, token }: ResetTokenIssue,
+): Promise<boolean> {
+  return conditionalWrite('UpdateItem', () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [USER_KEY]: username },
+        UpdateExpression: 'SET resetTokenHash = :hash, resetTokenExpiresAt = :expiresAt',
+        ConditionExpression: 'userId = :userId AND email = :email AND emailVerified = :true',
+        ExpressionAttributeValues: {
+          ':userId': userId,
+          ':email': email,
+          ':true': true,
+          ':hash': token.hash,
+          ':expiresAt': token.expiresAt,
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * The reset itself: the new hash and a credentials version bump, in the one
+ * write that uses the token up, only while it is the item's open token and
+ * has not ended. The second factor and everything else stay as they are.
+ */
+function consumeResetToken(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  { username, userId, tokenHash, now, passwordHash }: ResetConsumption,
+): Promise<boolean> {
+  return conditionalWrite('UpdateItem', () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [USER_KEY]: username },
+        UpdateExpression: `SET passwordHash = :next, ${BUMP_VERSION} REMOVE ${RESET_TOKEN_ATTRIBUTES.join(', ')}`,
+        ConditionExpression:
+          'userId = :userId AND resetTokenHash = :hash AND resetTokenExpiresAt > :now',
+        ExpressionAttributeValues: {
+          ':userId': userId,
+          ':hash': tokenHash,
+          ':now': now,
+          ':next': passwordHash,
+          ':zero': 0,
+          ':one': 1,
         },
       }),
     ),
@@ -186,6 +246,14 @@ export function createRecoveryStore(
 
     confirmEmail(confirmation) {
       return confirmEmail(client, users, confirmation);
+    },
+
+    setResetToken(issue) {
+      return setResetToken(client, users, issue);
+    },
+
+    consumeResetToken(reset) {
+      return consumeResetToken(client, users, reset);
     },
   };
 }

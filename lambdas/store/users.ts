@@ -7,7 +7,8 @@
  * operator (the admin CLI), with who did it, when and why. `roles` is
  * written by `user-roles.ts` alone. The e-mail attributes (`email`,
  * `emailVerified`, the open tokens' hashes and ends) are written by
- * `recovery.ts` alone, and absent on old items: no address.
+ * `recovery.ts` alone, and absent on old items: no address; except that a
+ * password change here also removes the open reset token.
  */
 import {
   type DynamoDBDocumentClient,
@@ -23,7 +24,10 @@ import { conditionalWrite, storeCall } from './dynamo';
 const KEY = TABLES.users.partitionKey.name;
 
 /** Items stored before `credentialsVersion` existed have none: it starts from 0. */
-const BUMP_VERSION = 'credentialsVersion = if_not_exists(credentialsVersion, :zero) + :one';
+export const BUMP_VERSION = 'credentialsVersion = if_not_exists(credentialsVersion, :zero) + :one';
+
+/** The open reset token's attributes, which every new password removes. */
+export const RESET_TOKEN_ATTRIBUTES = ['resetTokenHash', 'resetTokenExpiresAt'] as const;
 
 /** Replaces the hash if it is still `previousHash`; with `bumpVersion`, as a credentials change. */
 function replaceHash(
@@ -37,8 +41,9 @@ function replaceHash(
       new UpdateCommand({
         TableName: tableName,
         Key: { [KEY]: username },
+        // A new password ends every reset link still open (`RESET_TOKEN_ATTRIBUTES`).
         UpdateExpression: bumpVersion
-          ? `SET passwordHash = :next, ${BUMP_VERSION}`
+          ? `SET passwordHash = :next, ${BUMP_VERSION} REMOVE ${RESET_TOKEN_ATTRIBUTES.join(', ')}`
           : 'SET passwordHash = :next',
         ConditionExpression: 'userId = :userId AND passwordHash = :previous',
         ExpressionAttributeValues: {

@@ -3,7 +3,8 @@
  * driven by playwright-core; nothing is downloaded): register, log in on two
  * devices (two browser contexts), revoke one from the other and see it
  * refused, log out and see the replayed access token refused; turn TOTP on
- * with the QR code the page draws on a canvas, and off again. Screenshots go
+ * with the QR code the page draws on a canvas, log in with a code, and turn
+ * it off again. Screenshots go
  * to test-output/browser/ (git-ignored). Without a Chromium on the machine
  * the test is skipped, saying so, except under CI=true, where it fails
  * (test/support/chromium.ts); CI installs one.
@@ -22,6 +23,9 @@ const chromiumPath = findChromium();
 const OUTPUT = resolve(__dirname, '../../test-output/browser');
 const describeWithChromium = chromiumPath ? describe : describe.skip;
 
+/** The outbox route's secret of the main server, as a developer would start it. */
+const OUTBOX_SECRET = 'demo-outbox-secret-16';
+
 describeWithChromium('the demo page in Chromium', () => {
   let server: ServerProcess;
   /** Access tokens living 2 s, for the tabs to refresh. */
@@ -33,7 +37,7 @@ describeWithChromium('the demo page in Chromium', () => {
   beforeAll(async () => {
     await mkdir(OUTPUT, { recursive: true });
     [server, shortLived, browser] = await Promise.all([
-      startServerProcess({ env: { PASSWORD_SCRYPT_LOG2_N: '10' } }),
+      startServerProcess({ env: { PASSWORD_SCRYPT_LOG2_N: '10', OUTBOX_SECRET } }),
       // Short enough to pass the refresh point (half the lifetime) within a test,
       // long enough that the fresh pair is not due again on a busy machine.
       startServerProcess({ env: { PASSWORD_SCRYPT_LOG2_N: '10', ACCESS_TOKEN_TTL_SECONDS: '6' } }),
@@ -134,6 +138,55 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('sets an address, reads its link from the outbox, and verifies it; a link opened fills the token in', async () => {
+    const username = `mail-${Date.now().toString(36)}`;
+    const password = 'a long demo passphrase';
+    const address = `${username}@example.com`;
+    const page = await device('mail');
+    const register = page.locator('#register');
+    await register.getByLabel('Username').fill(username);
+    await register.getByLabel('Password').fill(password);
+    await register.getByRole('button', { name: 'Register' }).click();
+    await sees(page, 'register', `Registered ${username}`);
+    await logIn(page, username, password);
+
+    const email = page.locator('#email');
+    await email.getByLabel('E-mail address').fill(address);
+    await email.getByLabel('Current password').fill(password);
+    await email.getByRole('button', { name: 'Set address' }).click();
+    await sees(page, 'email', `${address} is set, not verified yet`);
+
+    // A wrong secret is refused and fills nothing in.
+    const outbox = page.locator('#outbox');
+    await outbox.getByLabel('Outbox secret').fill('not-the-outbox-secret');
+    await outbox.getByLabel('Messages to').fill(address);
+    await outbox.getByRole('button', { name: 'Read the newest link' }).click();
+    await sees(page, 'outbox', /^403/);
+    expect(await page.locator('#verify-token').inputValue()).toBe('');
+
+    await outbox.getByLabel('Outbox secret').fill(OUTBOX_SECRET);
+    await outbox.getByRole('button', { name: 'Read the newest link' }).click();
+    await sees(page, 'outbox', `"Confirm your e-mail address" to ${address}`);
+    const token = await page.locator('#verify-token').inputValue();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.screenshot({ path: join(OUTPUT, '5-outbox-link.png'), fullPage: true });
+    await page.locator('#verify-email').getByRole('button', { name: 'Verify address' }).click();
+    await sees(page, 'verify-email', 'Address verified');
+    await page.getByRole('button', { name: 'Ask the API' }).click();
+    await sees(page, 'me', '"email_verified": true');
+
+    // The link itself opens the page with ?token=: filled in, and gone from the address bar.
+    const opened = await device('link');
+    await opened.goto(`${server.url}/?token=${token}`);
+    await sees(opened, 'outbox', "A link's token was read from the address bar");
+    expect(await opened.locator('#verify-token').inputValue()).toBe(token);
+    expect(new URL(opened.url()).search).toBe('');
+    // Used once already: the API answers invalid_grant.
+    await opened.locator('#verify-email').getByRole('button', { name: 'Verify address' }).click();
+    await sees(opened, 'verify-email', /^400 invalid_grant/);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('refreshes once for two tabs sharing localStorage; a logout in one is seen by the other', async () => {
     const username = `tabs-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
@@ -177,7 +230,7 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('turns TOTP on with the QR code it draws on a canvas (no data: image), and off with a recovery code', async () => {
+  it('turns TOTP on with the QR code it draws on a canvas (no data: image), logs in with a code, and turns it off with a recovery code', async () => {
     const username = `mfa-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
     const page = await device('authenticator');
@@ -236,6 +289,26 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(recoveryCodes).toHaveLength(10);
     await expect(mfa.locator('.enrolment').isHidden()).resolves.toBe(true);
     await page.screenshot({ path: join(OUTPUT, '6-mfa-recovery-codes.png'), fullPage: true });
+
+    // Log in again: the password is not enough any more; the code of the next step completes it
+    // (the confirmation used this one, and each step works once).
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await sees(page, 'logout', 'Logged out');
+    const login = page.locator('#login');
+    await login.getByLabel('Username').fill(username);
+    await login.getByLabel('Password').fill(password);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await sees(page, 'login', 'Password accepted');
+    // No session yet: the password alone opened none.
+    await page.locator('#state', { hasText: 'Session ended: logged out' }).waitFor();
+    await login
+      .getByLabel('Code')
+      .fill(totpCode(Secret.fromBase32(secret).bytes, timeStep(new Date()) + 1));
+    await page.screenshot({ path: join(OUTPUT, '7-mfa-login-code.png'), fullPage: true });
+    await login.getByRole('button', { name: 'Verify' }).click();
+    await sees(page, 'login', 'Logged in');
+    await page.locator('#state', { hasText: 'Signed in' }).waitFor();
+    await expect(login.locator('form[data-step="code"]').isHidden()).resolves.toBe(true);
 
     const remove = mfa.locator('form[data-step="remove"]');
     await remove.getByLabel('Current password').fill(password);

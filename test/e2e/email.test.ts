@@ -62,5 +62,39 @@ describe('npm start: e-mail', () => {
       email: 'Mail.User@example.com',
       email_verified: true,
     });
+
+    // No OUTBOX_SECRET: the outbox route does not exist, even for the right credentials.
+    const off = await fetch(`${running.url}/local/outbox`, {
+      headers: {
+        authorization: `Basic ${Buffer.from('demo:whatever-it-may-be').toString('base64')}`,
+      },
+    });
+    expect(off.status).toBe(404);
+  });
+
+  it('with OUTBOX_SECRET, serves the outbox on /local/outbox to the holder of the secret only', async () => {
+    const secret = 'outbox-secret-for-e2e';
+    running = await startServerProcess({ env: { OUTBOX_SECRET: secret } });
+    const api = apiClient(running.url);
+    const registered = await api.call('POST', '/auth/register', {
+      body: {
+        username: `box-${Date.now()}`,
+        password: 'a long enough passphrase',
+        email: 'box@example.com',
+      },
+    });
+    expect(registered.status).toBe(201);
+
+    const route = `${running.url}/local/outbox?to=box@example.com`;
+    expect((await fetch(route)).status).toBe(404);
+    const wrong = `Basic ${Buffer.from('demo:not-the-outbox-secret').toString('base64')}`;
+    expect((await fetch(route, { headers: { authorization: wrong } })).status).toBe(403);
+    const right = `Basic ${Buffer.from(`demo:${secret}`).toString('base64')}`;
+    const listed = await fetch(route, { headers: { authorization: right } });
+    expect(listed.status).toBe(200);
+    const { messages } = (await listed.json()) as { messages: { link?: string }[] };
+    expect(messages).toHaveLength(1);
+    const token = new URL(messages[0]?.link as string).searchParams.get('token');
+    expect((await api.call('POST', '/auth/email/verify', { body: { token } })).status).toBe(204);
   });
 });

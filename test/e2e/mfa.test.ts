@@ -1,153 +1,105 @@
 /**
- * End to end over `npm start`: the second factor as a client sees it.
- * Enrolment (codes computed with otpauth from the returned secret), login
- * answered 403 mfa_required, the code at /auth/mfa/verify, tokens whose amr
- * says how; a used code and a used recovery code refused; step-up of a
- * password session; turning the factor on and off ending the other sessions.
- *
- * The server runs on the wall clock: each code is for a time step after the
- * last one used and within the one step of drift allowed either way, so
- * three codes fit in one 30-second window and nothing waits.
+ * End to end, against `npm start` and the rehearsal (E2E_TARGETS): the
+ * second factor over HTTP. Enrolment (against the rehearsal: the KMS
+ * stand-in's Encrypt and Decrypt under the TOTP key, from the bundles), then
+ * a login that answers 403 mfa_required, the verify that answers the pair,
+ * and the `amr` the access token carries: after a TOTP code, after a
+ * recovery code, through a refresh, and after a step-up.
  */
-import { Secret, TOTP } from 'otpauth';
-import { type ApiClient, expectInvalidToken, servedTarget, type Tokens } from './client';
+import { Secret } from 'otpauth';
+import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
+import { decodeJwt } from '../support/keys';
+import { E2E_TARGETS } from '../support/server-process';
+import { expectInvalidToken, servedTarget, type Tokens } from './client';
 
-const STEP_SECONDS = 30;
+const amrOf = (tokens: Tokens) => decodeJwt(tokens.access_token).payload.amr;
+const sidOf = (tokens: Tokens) => decodeJwt(tokens.access_token).payload.sid;
 
-/** The claims of a JWT, unchecked. */
-const claimsOf = (token: string) =>
-  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
-    amr?: string[];
-    sid: string;
-  };
+describe.each(E2E_TARGETS)('the second factor end to end (%s)', (target) => {
+  const { api } = servedTarget(target);
 
-/** Codes of `secret`, each for a later step than the last, never outside the drift window. */
-function authenticator(secret: string) {
-  const totp = new TOTP({ secret: Secret.fromBase32(secret) });
-  let last = 0;
-  return () => {
-    const now = Math.floor(Date.now() / 1000 / STEP_SECONDS);
-    const step = Math.max(last + 1, now - 1);
-    if (step > now + 1) throw new Error('no unused step within the drift window');
-    last = step;
-    return totp.generate({ timestamp: step * STEP_SECONDS * 1000 });
-  };
-}
+  it('enrols, then login answers mfa_required and verify the pair, whose amr says which factor; refresh and step-up keep it', async () => {
+    const user = await api().register();
+    const first = await api().login(user);
+    expect(amrOf(first)).toEqual(['pwd']);
 
-async function enrolled(api: ApiClient) {
-  const user = await api.register();
-  const enrolling = await api.login(user);
-  const other = await api.login(user);
-  const began = await api.call('POST', '/auth/mfa/totp', {
-    token: enrolling.access_token,
-    body: { current_password: user.password },
-  });
-  expect(began.status).toBe(200);
-  const { secret } = began.json as { secret: string };
-  const nextCode = authenticator(secret);
-  const confirmed = await api.call('POST', '/auth/mfa/totp/confirm', {
-    token: enrolling.access_token,
-    body: { code: nextCode() },
-  });
-  expect(confirmed.status).toBe(200);
-  const { recovery_codes } = confirmed.json as { recovery_codes: string[] };
-  return { user, enrolling, other, nextCode, recoveryCodes: recovery_codes };
-}
+    // Enrolment, from the first session.
+    const began = await api().call('POST', '/auth/mfa/totp', {
+      token: first.access_token,
+      body: { current_password: user.password },
+    });
+    expect(began.status).toBe(200);
+    const { secret, otpauth_uri } = began.json as { secret: string; otpauth_uri: string };
+    expect(otpauth_uri).toContain(`secret=${secret}`);
+    const bytes = Secret.fromBase32(secret).bytes;
+    const step = timeStep(new Date());
+    const confirmed = await api().call('POST', '/auth/mfa/totp/confirm', {
+      token: first.access_token,
+      body: { code: totpCode(bytes, step) },
+    });
+    expect(confirmed.status).toBe(200);
+    const recoveryCodes = (confirmed.json as { recovery_codes: string[] }).recovery_codes;
+    expect(recoveryCodes).toHaveLength(10);
 
-async function mfaToken(api: ApiClient, user: { username: string; password: string }) {
-  const challenged = await api.call('POST', '/auth/login', {
-    body: { username: user.username, password: user.password },
-  });
-  expect(challenged.status).toBe(403);
-  expect(challenged.json).toMatchObject({ error: 'mfa_required', mfa_token: expect.any(String) });
-  return (challenged.json as { mfa_token: string }).mfa_token;
-}
+    // The password alone opens no session now.
+    const challenged = await api().call('POST', '/auth/login', {
+      body: { username: user.username, password: user.password },
+    });
+    expect(challenged.status).toBe(403);
+    expect(challenged.json).toEqual({
+      error: 'mfa_required',
+      message: expect.any(String),
+      mfa_token: expect.any(String),
+    });
+    const { mfa_token } = challenged.json as { mfa_token: string };
 
-describe('npm start: the second factor (TOTP)', () => {
-  const { api } = servedTarget('npm start');
-
-  it('turns TOTP on (ending the other session), then logs in with a code once: amr pwd, otp, mfa', async () => {
-    const { user, enrolling, other, nextCode } = await enrolled(api());
-    expectInvalidToken(await api().me(other.access_token));
-    expect((await api().me(enrolling.access_token)).status).toBe(200);
-
-    const token = await mfaToken(api(), user);
-    const code = nextCode();
+    // A wrong code is refused and the token lives on; the next step's code completes the login
+    // (the confirmation spent this step's).
+    const wrongCode = totpCode(bytes, step + 1) === '000000' ? '111111' : '000000';
+    const wrong = await api().call('POST', '/auth/mfa/verify', {
+      body: { mfa_token, code: wrongCode },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toMatchObject({ error: 'invalid_credentials' });
     const verified = await api().call('POST', '/auth/mfa/verify', {
-      body: { mfa_token: token, code },
+      body: { mfa_token, code: totpCode(bytes, step + 1) },
     });
     expect(verified.status).toBe(200);
-    const tokens = verified.json as Tokens;
-    expect(claimsOf(tokens.access_token).amr).toEqual(['pwd', 'otp', 'mfa']);
-    expect((await api().me(tokens.access_token)).status).toBe(200);
-
-    // The token is used up, and the code was accepted once.
+    const withOtp = verified.json as Tokens;
+    expect(amrOf(withOtp)).toEqual(['pwd', 'otp', 'mfa']);
+    expect((await api().me(withOtp.access_token)).status).toBe(200);
+    // The token is used up.
     const again = await api().call('POST', '/auth/mfa/verify', {
-      body: { mfa_token: token, code },
+      body: { mfa_token, code: recoveryCodes[0] },
     });
     expect(again.status).toBe(400);
     expect(again.json).toMatchObject({ error: 'invalid_grant' });
-    const reused = await api().call('POST', '/auth/mfa/verify', {
-      body: { mfa_token: await mfaToken(api(), user), code },
+
+    // A refresh keeps the amr.
+    const refreshed = await api().refresh(withOtp.refresh_token);
+    expect(refreshed.status).toBe(200);
+    expect(amrOf(refreshed.json as Tokens)).toEqual(['pwd', 'otp', 'mfa']);
+
+    // A recovery code in place of the code: once.
+    const second = await api().call('POST', '/auth/login', {
+      body: { username: user.username, password: user.password },
     });
-    expect(reused.status).toBe(401);
-    expect(reused.json).toMatchObject({ error: 'invalid_credentials' });
-
-    // A refresh keeps how the user signed in.
-    const refreshed = await api().refresh(tokens.refresh_token);
-    expect(claimsOf((refreshed.json as Tokens).access_token).amr).toEqual(['pwd', 'otp', 'mfa']);
-  });
-
-  it('takes a recovery code once in place of the code: amr pwd, mfa', async () => {
-    const { user, recoveryCodes } = await enrolled(api());
-    const code = recoveryCodes[0] as string;
-
-    const verified = await api().call('POST', '/auth/mfa/verify', {
-      body: { mfa_token: await mfaToken(api(), user), code },
+    const withRecovery = await api().call('POST', '/auth/mfa/verify', {
+      body: { mfa_token: (second.json as { mfa_token: string }).mfa_token, code: recoveryCodes[0] },
     });
-    expect(verified.status).toBe(200);
-    expect(claimsOf((verified.json as Tokens).access_token).amr).toEqual(['pwd', 'mfa']);
+    expect(withRecovery.status).toBe(200);
+    expect(amrOf(withRecovery.json as Tokens)).toEqual(['pwd', 'mfa']);
 
-    const reused = await api().call('POST', '/auth/mfa/verify', {
-      body: { mfa_token: await mfaToken(api(), user), code },
+    // The enrolling session (amr pwd) steps up with another recovery code: same session, new pair.
+    const steppedUp = await api().call('POST', '/auth/mfa/step-up', {
+      token: first.access_token,
+      body: { code: recoveryCodes[1] },
     });
-    expect(reused.status).toBe(401);
-  });
-
-  it('steps a password session up: same session, new pair with amr pwd, otp, mfa; the old token refused', async () => {
-    const { enrolling, nextCode } = await enrolled(api());
-    expect(claimsOf(enrolling.access_token).amr).toEqual(['pwd']);
-
-    const stepped = await api().call('POST', '/auth/mfa/step-up', {
-      token: enrolling.access_token,
-      body: { code: nextCode() },
-    });
-
-    expect(stepped.status).toBe(200);
-    const tokens = stepped.json as Tokens;
-    expect(claimsOf(tokens.access_token)).toMatchObject({
-      sid: claimsOf(enrolling.access_token).sid,
-      amr: ['pwd', 'otp', 'mfa'],
-    });
-    expectInvalidToken(await api().me(enrolling.access_token));
-    expect((await api().me(tokens.access_token)).status).toBe(200);
-  });
-
-  it('turns TOTP off with the password and a code, ending the other sessions; login is one step again', async () => {
-    const { user, enrolling, nextCode } = await enrolled(api());
-    const verified = await api().call('POST', '/auth/mfa/verify', {
-      body: { mfa_token: await mfaToken(api(), user), code: nextCode() },
-    });
-    const mfaSession = verified.json as Tokens;
-
-    const removed = await api().call('DELETE', '/auth/mfa/totp', {
-      token: enrolling.access_token,
-      body: { current_password: user.password, code: nextCode() },
-    });
-
-    expect(removed.status).toBe(204);
-    expectInvalidToken(await api().me(mfaSession.access_token));
-    expect((await api().me(enrolling.access_token)).status).toBe(200);
-    expect(claimsOf((await api().login(user)).access_token).amr).toEqual(['pwd']);
+    expect(steppedUp.status).toBe(200);
+    const upgraded = steppedUp.json as Tokens;
+    expect(amrOf(upgraded)).toEqual(['pwd', 'mfa']);
+    expect(sidOf(upgraded)).toBe(sidOf(first));
+    expect((await api().me(upgraded.access_token)).status).toBe(200);
+    expectInvalidToken(await api().me(first.access_token));
   });
 });

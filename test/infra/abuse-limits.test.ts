@@ -40,7 +40,12 @@ interface WafRule {
 /** The credential routes of the default template (e-mail off). */
 const CREDENTIAL_PATHS = ['/auth/login', '/auth/register', '/auth/password', '/auth/refresh'];
 /** With e-mail on, setting and verifying an address join them. */
-const EMAIL_CREDENTIAL_PATHS = ['/auth/email', '/auth/email/verify'];
+const EMAIL_CREDENTIAL_PATHS = [
+  '/auth/email',
+  '/auth/email/verify',
+  '/auth/password/forgot',
+  '/auth/password/reset',
+];
 
 function methodSettings(synth: ReturnType<typeof synthStack>): MethodSetting[] {
   const stages = Object.values(synth.template.findResources('AWS::ApiGateway::Stage'));

@@ -301,6 +301,8 @@ describe('e-mail', () => {
     expect(emailRoutes.map((route) => route.path).sort()).toEqual([
       '/auth/email',
       '/auth/email/verify',
+      '/auth/password/forgot',
+      '/auth/password/reset',
     ]);
     for (const route of emailRoutes) {
       expect(onMethods.has(`${route.method} ${route.path}`)).toBe(true);

@@ -132,3 +132,79 @@ describe('the user item’s address on the embedded engine', () => {
     await expect(users().find('nobody')).resolves.toBeUndefined();
   });
 });
+
+describe('the reset token on the embedded engine', () => {
+  const dave: UserRecord = {
+    username: 'dave',
+    userId: 'DDDDDDDDDDDDDDDDDDDDDD',
+    passwordHash: 'scrypt$old',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    email: 'dave@example.com',
+    emailVerified: true,
+    credentialsVersion: 4,
+    totp: { state: 'active', secret: 'sealed', createdAt: '2026-01-01T00:00:00.000Z' },
+  };
+  const ref = { username: 'dave', userId: dave.userId };
+  const issue = (hash: string, email = 'dave@example.com') =>
+    recovery().setResetToken({ ...ref, email, token: { hash, expiresAt: 1000 } });
+  const consume = (tokenHash: string, now = 999) =>
+    recovery().consumeResetToken({ ...ref, tokenHash, now, passwordHash: 'scrypt$new' });
+
+  beforeAll(() => users().create(dave));
+
+  it('stores a token only for the verified address; a newer one replaces it', async () => {
+    expect(await issue('r1', 'other@example.com')).toBe(false);
+    expect(await issue('r1')).toBe(true);
+    expect(await issue('r2')).toBe(true);
+
+    expect(await users().find('dave')).toMatchObject({
+      resetTokenHash: 'r2',
+      resetTokenExpiresAt: 1000,
+    });
+    expect(await consume('r1')).toBe(false);
+  });
+
+  it('uses the token once, alive only: the new hash and a version bump, the second factor kept', async () => {
+    await issue('r3');
+
+    expect(await consume('r3', 1000)).toBe(false);
+    expect(await consume('r3')).toBe(true);
+    expect(await consume('r3')).toBe(false);
+    const stored = await users().find('dave');
+    expect(stored).toMatchObject({
+      passwordHash: 'scrypt$new',
+      credentialsVersion: 5,
+      totp: dave.totp,
+    });
+    expect(stored?.resetTokenHash).toBeUndefined();
+    expect(stored?.resetTokenExpiresAt).toBeUndefined();
+  });
+
+  it('ends the token with a password change', async () => {
+    await issue('r4');
+    const { passwordHash } = (await users().find('dave')) as UserRecord;
+
+    expect(
+      await users().changePassword({
+        ...ref,
+        previousHash: passwordHash,
+        passwordHash: 'scrypt$3',
+      }),
+    ).toBe(true);
+
+    expect((await users().find('dave'))?.resetTokenHash).toBeUndefined();
+    expect(await consume('r4')).toBe(false);
+  });
+
+  it('never creates an item for an unknown user', async () => {
+    expect(
+      await recovery().setResetToken({
+        username: 'nobody',
+        userId: 'X',
+        email: 'n@example.com',
+        token: { hash: 'r', expiresAt: 1000 },
+      }),
+    ).toBe(false);
+    await expect(users().find('nobody')).resolves.toBeUndefined();
+  });
+});

@@ -51,6 +51,8 @@ import { createMfaVerifyHandler } from '../../lambdas/http/routes/mfa-verify';
 import { createOauthIntrospectHandler } from '../../lambdas/http/routes/oauth-introspect';
 import { createOauthMetadataHandler } from '../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../lambdas/http/routes/oauth-revoke';
+import { createPasswordForgotHandler } from '../../lambdas/http/routes/password-forgot';
+import { createPasswordResetHandler } from '../../lambdas/http/routes/password-reset';
 import { createRefreshHandler } from '../../lambdas/http/routes/refresh';
 import { createRegisterHandler } from '../../lambdas/http/routes/register';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
@@ -69,6 +71,8 @@ const FACTORIES: Record<string, (runtime: EmailRuntime) => ProxyHandler> = {
   ChangePassword: createChangePasswordHandler,
   EmailChange: createEmailChangeHandler,
   EmailVerify: createEmailVerifyHandler,
+  PasswordForgot: createPasswordForgotHandler,
+  PasswordReset: createPasswordResetHandler,
   MfaTotpBegin: createMfaTotpBeginHandler,
   MfaTotpConfirm: createMfaTotpConfirmHandler,
   MfaTotpRemove: createMfaTotpRemoveHandler,
@@ -119,6 +123,8 @@ beforeAll(async () => {
     [EMAIL_ENV.emailFrom]: 'no-reply@example.com',
     [EMAIL_ENV.emailLinkBaseUrl]: 'https://app.example.com/verify',
     [EMAIL_ENV.emailOutboxDir]: outbox,
+    // No response-time floor to wait out here.
+    [EMAIL_ENV.passwordForgotMinResponseMs]: '0',
     ...tableEnvironment(),
     [ENV.dynamodbEndpoint]: dynamo.endpoint,
     [ENV.localKeyDir]: keyDir,
@@ -150,11 +156,12 @@ afterAll(async () => {
   rmSync(outbox, { recursive: true, force: true });
 });
 
-/** The token of the one link sent to `to` in the outbox. */
-function tokenSentTo(to: string): string {
+/** The token of the one link sent to `to` in the outbox (with this subject, if given). */
+function tokenSentTo(to: string, subject?: string): string {
   const links = readdirSync(outbox)
     .map((file) => readFileSync(join(outbox, file), 'utf8'))
     .filter((text) => text.includes(`\r\nTo: ${to}\r\n`))
+    .filter((text) => subject === undefined || text.includes(`\r\nSubject: ${subject}\r\n`))
     .flatMap((text) => /[?&]token=([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? []);
   if (links.length !== 1) throw new Error(`${links.length} links sent to ${to}`);
   return links[0] as string;
@@ -296,6 +303,17 @@ describe('the DynamoDB actions of each route', () => {
     const fourth = await logIn('a long second passphrase');
     const all = await ask('LogoutAll', { authorizer: contextOf(fourth.access_token) });
     expect(all.status).toBe(204);
+
+    expect((await ask('PasswordForgot', { body: { email: 'alice@example.org' } })).status).toBe(
+      202,
+    );
+    const reset = await ask('PasswordReset', {
+      body: {
+        token: tokenSentTo('alice@example.org', 'Reset your password'),
+        new_password: 'a long third passphrase',
+      },
+    });
+    expect(reset.status).toBe(204);
 
     expect((await ask('Jwks', { method: 'GET' })).status).toBe(200);
     expect((await ask('OAuthMetadata', { method: 'GET' })).status).toBe(200);

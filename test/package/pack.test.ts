@@ -165,6 +165,8 @@ describe('the packed package in a fresh CDK app', () => {
       exp: 4102444800,
       scope: ['notes:read', 'notes:write'],
       roles: ['editor', 'reader'],
+      // No `amr` in this context (issued before MFA): an empty list, like the other list values.
+      amr: [],
     });
     // The identity helper ships apart from the construct library: no CDK in a handler's bundle.
     const shipped = readFileSync(

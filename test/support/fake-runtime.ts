@@ -36,6 +36,7 @@ type StoreName =
   | 'mfa'
   | 'mfaChallenges'
   | 'recovery'
+  | 'requestLimits'
   | 'mail';
 
 /** The store as the handler sees it: each call is written down in `calls`. */
@@ -80,6 +81,9 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     recovery: () => recording('recovery', world.recovery, calls),
     mail: () => recording('mail', world.mail, calls),
     clock: world.clock,
+    // The response-time floor waits on the manual clock: no test waits for real.
+    sleep: async (ms) => world.clock.advance(ms / 1000),
+    requestLimits: () => recording('requestLimits', world.requestLimits, calls),
     users: () => recording('users', world.users, calls),
     sessions: () => recording('sessions', world.sessions, calls),
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),

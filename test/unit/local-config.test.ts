@@ -67,6 +67,15 @@ describe('readLocalConfig', () => {
     expect(() => readLocalConfig({ [ENV.accessTokenTtlSeconds]: 'soon' })).toThrow(ConfigError);
     expect(() => readLocalConfig({ [ENV.refreshGraceSeconds]: '90' })).toThrow(ConfigError);
   });
+
+  it('switches the outbox route on with OUTBOX_SECRET only, refusing a short or spaced one', () => {
+    expect(readLocalConfig({}).outboxSecret).toBeUndefined();
+    expect(readLocalConfig({ OUTBOX_SECRET: 'sixteen-chars-ok' }).outboxSecret).toBe(
+      'sixteen-chars-ok',
+    );
+    expect(() => readLocalConfig({ OUTBOX_SECRET: 'short' })).toThrow(/OUTBOX_SECRET/);
+    expect(() => readLocalConfig({ OUTBOX_SECRET: 'has a space in it ok' })).toThrow(ConfigError);
+  });
 });
 
 describe('handlerEnvironment', () => {

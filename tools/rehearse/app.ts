@@ -6,7 +6,8 @@
  * bundled asset in a sandbox of its own with the template's environment
  * (references resolved to the local stand-ins); tables are created from the
  * template's definitions in the embedded engine (or DYNAMODB_ENDPOINT); KMS
- * is a local stand-in reached through the SDK's `AWS_ENDPOINT_URL_KMS`.
+ * is a local stand-in reached through the SDK's `AWS_ENDPOINT_URL_KMS`, and
+ * SES one writing to `DATA_DIR/outbox/` through `AWS_ENDPOINT_URL_SESV2`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -18,6 +19,7 @@ import { answerClientErrors } from '../../local/client-errors';
 import { prepareDataDir } from '../../local/data-dir';
 import { openDatabase } from '../../local/database';
 import { createGateway } from '../../local/gateway';
+import { localOutboxDir } from '../../local/handler-env';
 import { createRequestListener } from '../../local/http-adapter';
 import { type LocalCredential, newLocalCredential } from '../../local/request-signature';
 import { publishServerEndpoint } from '../../local/server-endpoint';
@@ -30,6 +32,7 @@ import { standInKeyId, startKmsStandIn } from './kms-stand-in';
 import { FunctionHost } from './lambda-host';
 import { REHEARSAL_ENV, type TemplateResolver } from './resolve';
 import { templateResponder } from './responses';
+import { startSesStandIn } from './ses-stand-in';
 import { assemblyResolvers } from './stacks';
 import {
   RehearsalError,
@@ -71,6 +74,8 @@ export interface Rehearsal {
   /** Every API served, in the assembly's order (stacks as listed, REST before HTTP). */
   apis: ServedApi[];
   kmsEndpoint: string;
+  /** The SES stand-in, writing to `DATA_DIR/outbox/`. */
+  sesEndpoint: string;
   dynamodbEndpoint: string;
   /** The stack whose auth tables the admin CLI reaches with `--local=DATA_DIR` (none: no JwtAuth). */
   adminStack?: string;
@@ -215,6 +220,9 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
       }),
     });
     closers.push(() => kms.close());
+    // Messages go to the data folder's outbox, as npm start's do.
+    const ses = await startSesStandIn({ credential, outboxDir: localOutboxDir(options.dataDir) });
+    closers.push(() => ses.close());
 
     /** Every function of the assembly by the ARN it has in the rehearsal's account. */
     const byArn = new Map<string, string>();
@@ -264,6 +272,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
               ...lambdaEnvironment(fn, name, codeDir, credential),
               // The SDK's standard per-service endpoints: the code's own client construction is used unchanged.
               AWS_ENDPOINT_URL_KMS: kms.endpoint,
+              AWS_ENDPOINT_URL_SESV2: ses.endpoint,
               AWS_ENDPOINT_URL_DYNAMODB: database.endpoint,
               // The SDK's warning about this Node version is the runtime note printed at start, once.
               ...(runtimes.has(local)
@@ -443,6 +452,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     return {
       apis,
       kmsEndpoint: kms.endpoint,
+      sesEndpoint: ses.endpoint,
       dynamodbEndpoint: database.endpoint,
       ...(admin ? { adminStack: admin.stackName } : {}),
       warnings,

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { LOCAL_SETTINGS } from '../../local/settings';
 import { type CfnTemplate, RehearsalError } from './template';
 
 /** The repository root: the CDK app (`cdk.json`) and its `cdk` command. */
@@ -24,7 +25,28 @@ export interface AssemblyStacks {
 }
 
 /**
- * Runs `cdk synth` into `outdir` with the given context values (`key=value`).
+ * Context a synthesis of the project's own stack gets unless it is given: a
+ * sender, so that the e-mail routes are deployed and their messages reach
+ * the SES stand-in (the outbox), and the page their links open, npm start's
+ * demo page on its default port. No SES identity is checked here.
+ */
+export const REHEARSAL_EMAIL_CONTEXT = {
+  emailFrom: 'no-reply@localhost',
+  emailLinkBaseUrl: `http://127.0.0.1:${LOCAL_SETTINGS.port.default}/`,
+} as const;
+
+/** `context` (`key=value`) with each {@link REHEARSAL_EMAIL_CONTEXT} value it does not set. */
+export function withRehearsalContext(context: readonly string[]): string[] {
+  const given = new Set(context.map((value) => value.split('=')[0]));
+  const defaults = Object.entries(REHEARSAL_EMAIL_CONTEXT)
+    .filter(([key]) => !given.has(key))
+    .map(([key, value]) => `${key}=${value}`);
+  return [...defaults, ...context];
+}
+
+/**
+ * Runs `cdk synth` into `outdir` with the given context values (`key=value`),
+ * and for the project's own stack {@link REHEARSAL_EMAIL_CONTEXT}.
  * The bundles are self-contained, the AWS SDK included, as deployed.
  */
 export function synthesize(
@@ -33,7 +55,8 @@ export function synthesize(
   appDir: string = PROJECT_ROOT,
 ): Promise<void> {
   const cdk = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
-  const args = ['synth', '--quiet', '--output', outdir, ...context.flatMap((c) => ['-c', c])];
+  const values = appDir === PROJECT_ROOT ? withRehearsalContext(context) : context;
+  const args = ['synth', '--quiet', '--output', outdir, ...values.flatMap((c) => ['-c', c])];
   return new Promise((done, fail) => {
     const child = execFile(
       cdk,

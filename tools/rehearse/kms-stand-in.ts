@@ -34,9 +34,10 @@ import {
 } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type LocalCredential, requireSignature } from '../../local/request-signature';
+import type { LocalCredential } from '../../local/request-signature';
+// KMS's refusals are the stand-ins' shared error, under KMS's name.
+import { StandInError as KmsError, listenOnLoopback } from './stand-in-server';
 import type { StandInKeySpec } from './template';
 
 /** A key of the synthesized template, by the ids a function may use to name it. */
@@ -57,16 +58,6 @@ export interface KmsStandIn {
   /** Calls answered so far, per operation (`Sign`, `GenerateMac`, ...), failed ones included. */
   calls(): Record<string, number>;
   close(): Promise<void>;
-}
-
-class KmsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 /** Reads `file`, creating it exclusively with `create()` on first use (two starts at once end with one key). */
@@ -351,25 +342,15 @@ export async function startKmsStandIn(options: {
       },
     );
   });
-  if (options.credential) requireSignature(server, options.credential);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, options.credential);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    ...listening,
     publicKey(keyId) {
       const material = materials.get(keyId);
       if (material?.spec !== 'ECC_NIST_P256') throw new Error(`No stand-in signing key ${keyId}.`);
       return createPublicKey(material.privateKey);
     },
     calls: () => ({ ...counts }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
   };
 }
 

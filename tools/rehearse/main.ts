@@ -4,7 +4,8 @@
  * deploys. See docs/rehearsal.md.
  *
  *   npm run rehearse                          synthesize into cdk.out, then serve
- *   npm run rehearse -- -c stage=dev          context values for the synthesis
+ *   npm run rehearse -- -c stage=dev          context values for the synthesis (emailFrom and
+ *                                             emailLinkBaseUrl have rehearsal defaults)
  *   npm run rehearse -- --assembly cdk.out    serve an existing assembly, no synthesis
  *   npm run rehearse -- --stack NAME          serve one stack of an assembly holding several (default all)
  *   npm run rehearse -- --app DIR             synthesize the CDK app in DIR, serve every API of every stack
@@ -12,6 +13,7 @@
 import { join, resolve } from 'node:path';
 import { settingsFromEnv } from '../../lambdas/contract/setting-values';
 import { FUNCTION_SETTINGS } from '../../lambdas/contract/settings';
+import { localOutboxDir } from '../../local/handler-env';
 import { LOCAL_SETTINGS } from '../../local/settings';
 import { closeOnSignals } from '../../local/shutdown';
 import { ENDPOINTS_FILE, startRehearsal } from './app';
@@ -95,6 +97,9 @@ async function main(): Promise<void> {
   console.log(`  from ${assembly.dir} (endpoints in ${ENDPOINTS_FILE}); data in ${dataDir}`);
   console.log(
     `  KMS stand-in at ${rehearsal.kmsEndpoint}; DynamoDB at ${rehearsal.dynamodbEndpoint}`,
+  );
+  console.log(
+    `  SES stand-in at ${rehearsal.sesEndpoint}: messages go to ${localOutboxDir(dataDir)} (links printed here)`,
   );
   if (rehearsal.adminStack) {
     console.log(

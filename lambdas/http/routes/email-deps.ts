@@ -1,5 +1,6 @@
 /** What the e-mail domain (`auth/email.ts`) is built over, from an e-mail runtime where e-mail is on. */
 import type { EmailDeps } from '../../auth/email';
+import type { ResetSettings } from '../../auth/password-reset';
 import type { EmailRuntimeOf } from '../../email-runtime';
 
 /** The runtime parts the e-mail domain uses. */
@@ -22,4 +23,13 @@ export function emailDeps(runtime: EmailDomainRuntime): EmailDeps {
 /** Whether this deployment sends e-mail: without a sender the e-mail routes do not exist. */
 export function emailOn(runtime: Pick<EmailDomainRuntime, 'email'>): boolean {
   return runtime.email.delivery !== undefined;
+}
+
+/** The reset settings of an e-mail runtime where e-mail is on. */
+export function resetSettings(runtime: Pick<EmailDomainRuntime, 'email'>): ResetSettings {
+  return {
+    linkBaseUrl: runtime.email.linkBaseUrl as string,
+    resetTtlSeconds: runtime.email.resetTtlSeconds,
+    forgotMinResponseMs: runtime.email.forgotMinResponseMs,
+  };
 }

@@ -3,12 +3,17 @@
  * the schema the handlers answer with (`lambdas/contract/bodies.ts`), at
  * compile time (a drift fails `npm run typecheck`) and on a real body.
  */
+import type * as z from 'zod/mini';
 import type {
   EmailState,
   ErrorBody,
+  ForgotAccepted,
+  ForgotPasswordBody,
   Me,
+  MfaRequiredBody,
   RecoveryCodes,
   RegisteredUser,
+  ResetPasswordBody,
   SessionInfo,
   SessionPage,
   TokenResponse,
@@ -16,16 +21,19 @@ import type {
 } from '../../../client/api-types';
 import {
   type EmailStateBody,
+  type ForgotAcceptedBody,
   type MeBody,
   type RecoveryCodesBody,
   type RegisteredBody,
   type ErrorBody as ServerErrorBody,
+  type MfaRequiredBody as ServerMfaRequiredBody,
   type SessionSummaryBody,
   type SessionsBody,
   sessionsBody,
   type TokensBody,
   type TotpSecretBody,
 } from '../../../lambdas/contract/bodies';
+import type { passwordForgotBody, passwordResetBody } from '../../../lambdas/contract/requests';
 
 /** `true` exactly when A and B are the same type (optional and `null` included). */
 type Same<A, B> =
@@ -39,8 +47,14 @@ const checks = {
   registered: true satisfies Same<RegisteredUser, RegisteredBody>,
   me: true satisfies Same<Me, MeBody>,
   emailState: true satisfies Same<EmailState, EmailStateBody>,
+  // Wider on purpose, like the error body: the client reads the message as any string.
+  forgotAccepted: true satisfies Fits<ForgotAcceptedBody, ForgotAccepted>,
+  // What the client sends is what the server's request schemas take.
+  forgotRequest: true satisfies Fits<ForgotPasswordBody, z.input<typeof passwordForgotBody>>,
+  resetRequest: true satisfies Same<ResetPasswordBody, z.input<typeof passwordResetBody>>,
   totpEnrolment: true satisfies Same<TotpEnrolment, TotpSecretBody>,
   recoveryCodes: true satisfies Same<RecoveryCodes, RecoveryCodesBody>,
+  mfaRequired: true satisfies Same<MfaRequiredBody, ServerMfaRequiredBody>,
   session: true satisfies Same<SessionInfo, SessionSummaryBody>,
   // The client returns `next: null` where the API leaves it out.
   pageFromServer: true satisfies Fits<

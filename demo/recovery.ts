@@ -1,0 +1,107 @@
+/**
+ * The demo page's recovery panels: the account's e-mail address and its
+ * verification, and where a message's link comes from. Locally a message's
+ * link opens this page with `?token=<token>`, so a token in the address bar
+ * is filled in (and taken out of the address bar, history and referrer); or
+ * the page reads the newest message through the outbox route
+ * (`GET /local/outbox`, on only when `npm start` runs with `OUTBOX_SECRET`),
+ * with the secret typed into the page and kept in memory only.
+ */
+import type { AuthClient } from '../client';
+
+/** What main.ts lends the panels: the client and its section helpers. */
+export interface PanelKit {
+  auth: AuthClient;
+  report(id: string, text: string, ok: boolean): void;
+  onSubmit(id: string, handler: (values: Record<string, string>) => Promise<void>): void;
+}
+
+/** The inputs a message's token goes into (the reset panel adds its own). */
+const TOKEN_INPUTS = '[data-token-input]';
+
+function fillTokens(token: string): void {
+  for (const input of document.querySelectorAll<HTMLInputElement>(TOKEN_INPUTS)) {
+    input.value = token;
+  }
+}
+
+/** A `?token=` of the page's URL (a link followed), taken out of the URL. */
+function takeTokenFromUrl(): string | undefined {
+  const url = new URL(location.href);
+  const token = url.searchParams.get('token');
+  if (!token) return undefined;
+  url.searchParams.delete('token');
+  history.replaceState(null, '', url);
+  return token;
+}
+
+interface OutboxMessage {
+  to: string;
+  subject: string;
+  date: string;
+  link?: string;
+}
+
+/** Why the outbox route refused, for the person at the page. */
+function outboxRefusal(status: number): string {
+  if (status === 404) {
+    return '404: the outbox route is off. Start npm start with OUTBOX_SECRET=<a secret of 16+ characters> and type it here.';
+  }
+  if (status === 403) return '403: that is not the outbox secret npm start was given.';
+  return `${status}: the outbox could not be read.`;
+}
+
+/** The newest message to `to` with a link, through the outbox route. */
+async function newestLink(secret: string, to: string): Promise<OutboxMessage | string> {
+  const response = await fetch(`/local/outbox?to=${encodeURIComponent(to)}`, {
+    headers: { Authorization: `Basic ${btoa(`demo:${secret}`)}` },
+  });
+  if (!response.ok) return outboxRefusal(response.status);
+  const { messages } = (await response.json()) as { messages: OutboxMessage[] };
+  return messages.find((message) => message.link) ?? `No message with a link to ${to} yet.`;
+}
+
+export function installRecoveryPanels({ auth, report, onSubmit }: PanelKit): void {
+  onSubmit('email', async ({ email = '', current = '' }) => {
+    const state = await auth.setEmail({ email, currentPassword: current });
+    report(
+      'email',
+      state.email_verified
+        ? `${state.email} is already verified.`
+        : `${state.email} is set, not verified yet: a link was sent to it (read it in "Outbox").`,
+      true,
+    );
+    const outboxAddress = document.querySelector<HTMLInputElement>('#outbox-address');
+    if (outboxAddress && !outboxAddress.value) outboxAddress.value = state.email;
+  });
+
+  onSubmit('verify-email', async ({ token = '' }) => {
+    await auth.verifyEmail(token.trim());
+    report('verify-email', 'Address verified: password resets may now go to it.', true);
+  });
+
+  onSubmit('outbox', async ({ secret = '', address = '' }) => {
+    const found = await newestLink(secret, address.trim());
+    if (typeof found === 'string') {
+      report('outbox', found, false);
+      return;
+    }
+    const token = new URL(found.link as string).searchParams.get('token') ?? '';
+    fillTokens(token);
+    report(
+      'outbox',
+      `"${found.subject}" to ${found.to} (${found.date}): its token is filled in (Verify the address).`,
+      true,
+    );
+  });
+
+  const token = takeTokenFromUrl();
+  if (token) {
+    fillTokens(token);
+    report(
+      'outbox',
+      "A link's token was read from the address bar and filled in (Verify the address).",
+      true,
+    );
+  }
+}
