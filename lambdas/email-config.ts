@@ -4,6 +4,7 @@
  * instance, never a request. Without a sender (`EMAIL_FROM`) there is no
  * e-mail: the stack deploys no e-mail route, and register refuses an address.
  */
+import type { RecoveryLimits } from './auth/recovery-limits';
 import { EMAIL_SETTINGS } from './contract/email-settings';
 import { ConfigError, envNames, settingsFromEnv } from './contract/setting-values';
 
@@ -26,6 +27,8 @@ export interface EmailConfig {
   resetTtlSeconds: number;
   /** The least time a forgot-password request takes to answer, milliseconds. */
   forgotMinResponseMs: number;
+  /** Forgot and verify requests per clock hour, per what they name and per client address. */
+  limits: RecoveryLimits;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -37,6 +40,11 @@ export function loadEmailConfig(env: Env = process.env): EmailConfig {
     verificationTtlSeconds: s.emailVerificationTtlSeconds,
     resetTtlSeconds: s.passwordResetTtlSeconds,
     forgotMinResponseMs: s.passwordForgotMinResponseMs,
+    limits: {
+      perAddressPerHour: s.recoveryLimitPerAddressPerHour,
+      perAccountPerHour: s.recoveryLimitPerAccountPerHour,
+      perClientPerHour: s.recoveryLimitPerClientPerHour,
+    },
   };
   if (!s.emailFrom) return base;
   if (!s.emailLinkBaseUrl) {

@@ -5,7 +5,7 @@
  * function bundles the SES client or parses the e-mail settings.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { MailSender, RecoveryStore } from './auth/ports';
+import type { MailSender, RecoveryStore, RequestLimitStore } from './auth/ports';
 import { awsClientDefaults } from './aws-clients';
 import { type Sleep, systemSleep } from './clock';
 import type { Env } from './config';
@@ -21,6 +21,7 @@ import {
   wireParts,
 } from './runtime';
 import { createRecoveryStore } from './store/recovery';
+import { createRequestLimitStore } from './store/request-limits';
 
 /** What the e-mail parts add to a route's runtime. */
 export interface EmailParts {
@@ -31,6 +32,8 @@ export interface EmailParts {
   mail: () => MailSender;
   /** Waits out forgot-password's response-time floor. */
   sleep: Sleep;
+  /** The request counters of forgot and verify (`auth/recovery-limits.ts`). */
+  requestLimits: () => RequestLimitStore;
 }
 
 /** Every part, the e-mail ones included: local mode and tests. */
@@ -56,6 +59,9 @@ const emailSettings: Part<EmailConfig> = (w) => loadEmailConfig(w.env);
 
 const recovery: Part<RecoveryStore> = (w) => createRecoveryStore(w.dynamo(), w.config.tables);
 
+const requestLimits: Part<RequestLimitStore> = (w) =>
+  createRequestLimitStore(w.dynamo(), w.config.tables.recovery);
+
 const mail: Part<MailSender> = (w) => {
   const delivery = w.use(emailSettings).delivery;
   if (!delivery) throw new Error('E-mail is off: EMAIL_FROM is not set.');
@@ -80,6 +86,7 @@ export function wireEmail<P extends Record<string, Part<unknown>>>(
     recovery: () => w.use(recovery),
     mail: () => w.use(mail),
     sleep: systemSleep,
+    requestLimits: () => w.use(requestLimits),
   };
 }
 

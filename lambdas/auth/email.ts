@@ -31,6 +31,7 @@ import type {
   UserStore,
 } from './ports';
 import { verifiedEmailOf } from './ports';
+import { admitRecoveryRequest, type RecoveryLimitDeps } from './recovery-limits';
 import {
   hashRecoveryToken,
   isRecoveryTokenShape,
@@ -167,20 +168,40 @@ export async function changeEmail(
   return { email, verified: false };
 }
 
+/** The limits of a verification from the API (an operator's has none): who asks. */
+export interface VerifyLimit {
+  deps: RecoveryLimitDeps;
+  client: ClientInfo;
+}
+
 /**
  * `POST /auth/email/verify`: the token sent to the address. Unknown, used,
  * superseded (a newer address or token) or expired: `InvalidGrantError`
  * (400), nothing changed. So is an address another account verified
- * meanwhile.
+ * meanwhile. With `limited`, the try counts on the client's limit, and a
+ * token of ours on its account's and address's (`recovery-limits.ts`):
+ * `TooManyRequestsError` (429) beyond one.
  */
-export async function verifyEmail(deps: EmailDeps, token: string): Promise<void> {
+export async function verifyEmail(
+  deps: EmailDeps,
+  token: string,
+  limited?: VerifyLimit,
+): Promise<void> {
   const { users, recovery, clock } = deps;
+  // Every try counts on its client's limit, a malformed token too.
+  if (limited) await admitRecoveryRequest(limited.deps, 'verify', { client: limited.client });
   if (!isRecoveryTokenShape(token)) throw new InvalidGrantError();
   const tokenHash = hashRecoveryToken(token);
   const record = await recovery.findToken(tokenHash);
   const now = epochSeconds(clock());
   if (record?.purpose !== 'verify_email' || record.email === undefined || record.expiresAt <= now) {
     throw new InvalidGrantError();
+  }
+  if (limited) {
+    await admitRecoveryRequest(limited.deps, 'verify', {
+      account: record.username,
+      address: record.email,
+    });
   }
   const user = await users.find(record.username);
   if (

@@ -40,6 +40,7 @@ import {
   type UserStore,
   verifiedEmailOf,
 } from './ports';
+import { admitRecoveryRequest, type RecoveryLimitDeps } from './recovery-limits';
 import {
   hashRecoveryToken,
   isRecoveryTokenShape,
@@ -58,7 +59,7 @@ export interface ResetSettings {
   forgotMinResponseMs: number;
 }
 
-export interface ForgotPasswordDeps {
+export interface ForgotPasswordDeps extends RecoveryLimitDeps {
   users: Pick<UserStore, 'find'>;
   recovery: Pick<RecoveryStore, 'findAddress' | 'saveToken' | 'setResetToken'>;
   mail: MailSender;
@@ -79,8 +80,16 @@ export type ForgotRequest = { username: string } | { email: string };
 export async function forgotPassword(
   deps: ForgotPasswordDeps,
   request: ForgotRequest,
+  client: ClientInfo,
 ): Promise<void> {
   const email = 'email' in request ? assertNewEmail(request.email) : undefined;
+  // Counted on what the request names, known or not: a 429 tells nothing about accounts.
+  await admitRecoveryRequest(deps, 'forgot', {
+    client,
+    ...(email === undefined
+      ? { account: (request as { username: string }).username }
+      : { address: email }),
+  });
   const started = deps.clock().getTime();
   try {
     const user =

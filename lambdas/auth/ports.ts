@@ -552,6 +552,27 @@ export interface RecoveryStore {
   consumeResetToken(reset: ResetConsumption): Promise<boolean>;
 }
 
+/** One request counted against a limit of the current window. */
+export interface LimitCount {
+  /** What is counted, e.g. `forgot:address:<address>`, `verify:client:<ip>`. */
+  key: string;
+  /** The window's number (epoch hours). */
+  window: number;
+  /** Requests the window allows. */
+  limit: number;
+  /** The counter's TTL (epoch seconds): after its window. */
+  expiresAt: number;
+}
+
+/** Request counters of the recovery routes (the recovery table). */
+export interface RequestLimitStore {
+  /**
+   * Counts one request in one conditional atomic ADD that applies only
+   * below `limit`; false, and nothing counted, when the limit is reached.
+   */
+  count(count: LimitCount): Promise<boolean>;
+}
+
 /** One message to one address: plain text, short, never the username. */
 export interface OutgoingMail {
   to: string;

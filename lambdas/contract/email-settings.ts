@@ -72,6 +72,36 @@ export const EMAIL_SETTINGS = {
     min: 0,
     max: 5000,
   },
+  /**
+   * Forgot-password and verification requests per clock hour naming one
+   * e-mail address; beyond it they answer 429 (docs/api.md, "Recovery limits").
+   */
+  recoveryLimitPerAddressPerHour: {
+    env: 'RECOVERY_LIMIT_PER_ADDRESS_PER_HOUR',
+    context: 'recoveryLimitPerAddressPerHour',
+    type: 'int',
+    default: 5,
+    min: 1,
+    max: 10_000,
+  },
+  /** The same per account (the username asked for, or the account of a verification token). */
+  recoveryLimitPerAccountPerHour: {
+    env: 'RECOVERY_LIMIT_PER_ACCOUNT_PER_HOUR',
+    context: 'recoveryLimitPerAccountPerHour',
+    type: 'int',
+    default: 5,
+    min: 1,
+    max: 10_000,
+  },
+  /** The same per client address (IPv6 by its /64), whatever it names. */
+  recoveryLimitPerClientPerHour: {
+    env: 'RECOVERY_LIMIT_PER_CLIENT_PER_HOUR',
+    context: 'recoveryLimitPerClientPerHour',
+    type: 'int',
+    default: 30,
+    min: 1,
+    max: 100_000,
+  },
 } as const satisfies Registry;
 
 export type EmailSettingName = keyof typeof EMAIL_SETTINGS;

@@ -220,7 +220,11 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/email/verify',
     auth: 'none',
     entry: 'lambdas/handlers/email-verify.ts',
-    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem', 'DeleteItem'] },
+    // Recovery UpdateItem: the request counters (per client, account and address).
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      recovery: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    },
     key: [],
     email: 'only',
   },
@@ -231,8 +235,9 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/auth/password/forgot',
     auth: 'none',
     entry: 'lambdas/handlers/password-forgot.ts',
-    // Users UpdateItem and Recovery PutItem: the new token's hash on the item, and its own item.
-    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem'] },
+    // Users UpdateItem and Recovery PutItem: the new token's hash on the item, and its own item;
+    // Recovery UpdateItem: the request counters.
+    tables: { users: ['GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem', 'UpdateItem'] },
     key: [],
     email: 'only',
   },

@@ -3,7 +3,8 @@
  * driven by playwright-core; nothing is downloaded): register, log in on two
  * devices (two browser contexts), revoke one from the other and see it
  * refused, log out and see the replayed access token refused; turn TOTP on
- * with the QR code the page draws on a canvas, and off again. Screenshots go
+ * with the QR code the page draws on a canvas, log in with a code, and turn
+ * it off again. Screenshots go
  * to test-output/browser/ (git-ignored). Without a Chromium on the machine
  * the test is skipped, saying so, except under CI=true, where it fails
  * (test/support/chromium.ts); CI installs one.
@@ -257,7 +258,7 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('turns TOTP on with the QR code it draws on a canvas (no data: image), and off with a recovery code', async () => {
+  it('turns TOTP on with the QR code it draws on a canvas (no data: image), logs in with a code, and turns it off with a recovery code', async () => {
     const username = `mfa-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
     const page = await device('authenticator');
@@ -316,6 +317,26 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(recoveryCodes).toHaveLength(10);
     await expect(mfa.locator('.enrolment').isHidden()).resolves.toBe(true);
     await page.screenshot({ path: join(OUTPUT, '6-mfa-recovery-codes.png'), fullPage: true });
+
+    // Log in again: the password is not enough any more; the code of the next step completes it
+    // (the confirmation used this one, and each step works once).
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await sees(page, 'logout', 'Logged out');
+    const login = page.locator('#login');
+    await login.getByLabel('Username').fill(username);
+    await login.getByLabel('Password').fill(password);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await sees(page, 'login', 'Password accepted');
+    // No session yet: the password alone opened none.
+    await page.locator('#state', { hasText: 'Session ended: logged out' }).waitFor();
+    await login
+      .getByLabel('Code')
+      .fill(totpCode(Secret.fromBase32(secret).bytes, timeStep(new Date()) + 1));
+    await page.screenshot({ path: join(OUTPUT, '7-mfa-login-code.png'), fullPage: true });
+    await login.getByRole('button', { name: 'Verify' }).click();
+    await sees(page, 'login', 'Logged in');
+    await page.locator('#state', { hasText: 'Signed in' }).waitFor();
+    await expect(login.locator('form[data-step="code"]').isHidden()).resolves.toBe(true);
 
     const remove = mfa.locator('form[data-step="remove"]');
     await remove.getByLabel('Current password').fill(password);

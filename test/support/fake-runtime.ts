@@ -36,6 +36,7 @@ type StoreName =
   | 'mfa'
   | 'mfaChallenges'
   | 'recovery'
+  | 'requestLimits'
   | 'mail';
 
 /** The store as the handler sees it: each call is written down in `calls`. */
@@ -82,6 +83,7 @@ export async function fakeRuntime(env: Record<string, string> = {}): Promise<Fak
     clock: world.clock,
     // The response-time floor waits on the manual clock: no test waits for real.
     sleep: async (ms) => world.clock.advance(ms / 1000),
+    requestLimits: () => recording('requestLimits', world.requestLimits, calls),
     users: () => recording('users', world.users, calls),
     sessions: () => recording('sessions', world.sessions, calls),
     revokedTokens: () => recording('revokedTokens', world.revokedTokens, calls),

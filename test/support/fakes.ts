@@ -21,6 +21,7 @@ import {
   type OutgoingMail,
   type RecoveryStore,
   type RecoveryTokenRecord,
+  type RequestLimitStore,
   type Revocation,
   type RevokedTokenStore,
   type SessionRecord,
@@ -31,9 +32,11 @@ import {
   type UserRoleStore,
   type UserStore,
 } from '../../lambdas/auth/ports';
+import type { RecoveryLimits } from '../../lambdas/auth/recovery-limits';
 import type { RoleScopes } from '../../lambdas/auth/roles';
 import { type Clock, epochSeconds } from '../../lambdas/clock';
 import { DEFAULTS, type RefreshTokenFormat } from '../../lambdas/config';
+import { EMAIL_SETTINGS } from '../../lambdas/contract/email-settings';
 import { UnavailableError, UsernameTakenError } from '../../lambdas/errors';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
 import { opaqueRefreshReader, type RefreshTokenKey } from '../../lambdas/tokens/opaque-refresh';
@@ -205,6 +208,26 @@ export function memoryRecoveryStore(users: MemoryUserStore): MemoryRecoveryStore
       user.credentialsVersion = credentialsVersionOf(user) + 1;
       delete user.resetTokenHash;
       delete user.resetTokenExpiresAt;
+      return true;
+    },
+  };
+}
+
+export interface MemoryRequestLimitStore extends RequestLimitStore {
+  /** Each counter's count, by `<key>#<window>`. */
+  readonly counts: Map<string, number>;
+}
+
+/** Like the store: a count per key and window, added only below the limit. */
+export function memoryRequestLimitStore(): MemoryRequestLimitStore {
+  const counts = new Map<string, number>();
+  return {
+    counts,
+    async count({ key, window, limit }) {
+      const at = `${key}#${window}`;
+      const count = counts.get(at) ?? 0;
+      if (count >= limit) return false;
+      counts.set(at, count + 1);
       return true;
     },
   };
@@ -614,6 +637,13 @@ export async function domainWorld({
     auditLog: memoryAdminAuditStore(),
     recovery: memoryRecoveryStore(users),
     mail: memoryMailer(),
+    requestLimits: memoryRequestLimitStore(),
+    /** The forgot and verify limits' defaults (the registry's). */
+    recoveryLimits: {
+      perAddressPerHour: EMAIL_SETTINGS.recoveryLimitPerAddressPerHour.default,
+      perAccountPerHour: EMAIL_SETTINGS.recoveryLimitPerAccountPerHour.default,
+      perClientPerHour: EMAIL_SETTINGS.recoveryLimitPerClientPerHour.default,
+    } as RecoveryLimits,
     passwords: createPasswordHasher({ ...OWASP_SCRYPT, N: 2 ** 10 }),
     refreshKey,
     issuer: createTokenIssuer({

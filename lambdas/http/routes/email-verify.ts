@@ -6,6 +6,7 @@
 import { verifyEmail } from '../../auth/email';
 import { emailVerifyBody } from '../../contract/requests';
 import { jsonHandler } from '../handler';
+import { clientInfo } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
 import { noEmailRoute } from './email-change';
@@ -15,7 +16,15 @@ export function createEmailVerifyHandler(runtime: EmailDomainRuntime) {
   if (!emailOn(runtime)) return noEmailRoute(runtime);
   return jsonHandler(runtime.config, async (event) => {
     const { token } = parseInput(emailVerifyBody, event.jsonBody);
-    await verifyEmail(emailDeps(runtime), token);
+    const deps = emailDeps(runtime);
+    await verifyEmail(deps, token, {
+      deps: {
+        requestLimits: runtime.requestLimits(),
+        clock: runtime.clock,
+        recoveryLimits: runtime.email.limits,
+      },
+      client: clientInfo(event),
+    });
     return noContent();
   });
 }

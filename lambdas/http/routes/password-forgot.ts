@@ -11,6 +11,7 @@ import type { ForgotAcceptedBody } from '../../contract/bodies';
 import { passwordForgotBody } from '../../contract/requests';
 import type { EmailRuntimeOf } from '../../email-runtime';
 import { jsonHandler } from '../handler';
+import { clientInfo } from '../request';
 import { json } from '../responses';
 import { parseInput } from '../validation';
 import { noEmailRoute } from './email-change';
@@ -31,10 +32,13 @@ export function createPasswordForgotHandler(runtime: PasswordForgotRuntime) {
       clock: runtime.clock,
       sleep: runtime.sleep,
       reset: resetSettings(runtime),
+      requestLimits: runtime.requestLimits(),
+      recoveryLimits: runtime.email.limits,
     };
     await forgotPassword(
       deps,
       body.username ? { username: body.username.username } : { email: body.email as string },
+      clientInfo(event),
     );
     return json(202, { message: FORGOT_ACCEPTED_MESSAGE } satisfies ForgotAcceptedBody);
   });

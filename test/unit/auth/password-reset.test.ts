@@ -21,6 +21,7 @@ import {
   InvalidCredentialsError,
   InvalidGrantError,
   InvalidRequestError,
+  MfaRequiredError,
 } from '../../../lambdas/errors';
 import { type DomainWorld, domainWorld, tokenOfLink } from '../../support/fakes';
 
@@ -58,7 +59,7 @@ async function account(world: DomainWorld, username = 'alice', verified = true) 
 /** Asks for a reset and returns the token of the link sent, if one was. */
 async function forgot(world: DomainWorld, request: ForgotRequest = { username: 'alice' }) {
   const before = world.mail.sent.length;
-  await forgotPassword(deps(world), request);
+  await forgotPassword(deps(world), request, CLIENT);
   const mail = world.mail.sent.slice(before).find((sent) => sent.link);
   return mail && tokenOfLink(mail.link);
 }
@@ -133,7 +134,7 @@ describe('forgotPassword', () => {
       const users = JSON.stringify([...world.users.items.values()]);
       const tokens = world.recovery.tokens.size;
 
-      await expect(forgotPassword(deps(world), request)).resolves.toBeUndefined();
+      await expect(forgotPassword(deps(world), request, CLIENT)).resolves.toBeUndefined();
 
       expect(world.mail.sent).toEqual([]);
       expect(JSON.stringify([...world.users.items.values()])).toBe(users);
@@ -147,7 +148,7 @@ describe('forgotPassword', () => {
     const item = userItem(world);
     if (item) item.disabled = true;
 
-    await forgotPassword(deps(world), { username: 'alice' });
+    await forgotPassword(deps(world), { username: 'alice' }, CLIENT);
 
     expect(world.mail.sent).toEqual([]);
   });
@@ -165,7 +166,7 @@ describe('forgotPassword', () => {
       };
       const started = world.clock().getTime();
 
-      await forgotPassword(d, request);
+      await forgotPassword(d, request, CLIENT);
 
       expect(world.clock().getTime() - started).toBe(FLOOR_MS);
       expect(d.waits).toEqual([FLOOR_MS - 100]);
@@ -176,7 +177,7 @@ describe('forgotPassword', () => {
     const world = await domainWorld();
     const d = { ...deps(world), reset: { ...deps(world).reset, forgotMinResponseMs: 0 } };
 
-    await forgotPassword(d, { username: 'nobody' });
+    await forgotPassword(d, { username: 'nobody' }, CLIENT);
 
     expect(d.waits).toEqual([]);
   });
@@ -191,7 +192,7 @@ describe('forgotPassword', () => {
     const d = deps(world);
     const started = world.clock().getTime();
 
-    await expect(forgotPassword(d, { username: 'alice' })).resolves.toBeUndefined();
+    await expect(forgotPassword(d, { username: 'alice' }, CLIENT)).resolves.toBeUndefined();
 
     expect(world.clock().getTime() - started).toBe(FLOOR_MS);
     expect(errors).toHaveBeenCalledWith(expect.stringContaining('password reset link not sent'));
@@ -205,7 +206,7 @@ describe('forgotPassword', () => {
     };
     const d = deps(world);
 
-    await expect(forgotPassword(d, { username: 'alice' })).rejects.toThrow('store down');
+    await expect(forgotPassword(d, { username: 'alice' }, CLIENT)).rejects.toThrow('store down');
     expect(d.waits).toEqual([FLOOR_MS]);
   });
 
@@ -213,7 +214,7 @@ describe('forgotPassword', () => {
     const world = await domainWorld();
     const d = deps(world);
 
-    await expect(forgotPassword(d, { email: 'not an address' })).rejects.toBeInstanceOf(
+    await expect(forgotPassword(d, { email: 'not an address' }, CLIENT)).rejects.toBeInstanceOf(
       InvalidRequestError,
     );
     expect(d.waits).toEqual([]);
@@ -379,5 +380,17 @@ describe('resetPassword', () => {
       totp: { state: 'active', secret: 'sealed' },
       recoveryCodes: { abc: 'then' },
     });
+  });
+
+  it('still asks for the second factor at the next login with the new password', async () => {
+    const world = await domainWorld();
+    await account(world);
+    const item = userItem(world);
+    if (item) item.totp = { state: 'active', secret: 'sealed', createdAt: 'then' };
+    await reset(world, await forgotToken(world));
+
+    await expect(login(world, { username: 'alice', password: NEW }, CLIENT)).rejects.toBeInstanceOf(
+      MfaRequiredError,
+    );
   });
 });

@@ -70,6 +70,33 @@ describe('POST /auth/password/forgot', () => {
   });
 });
 
+describe('the limits of forgot and verify', () => {
+  it('answers the 6th forgot request naming one account within the hour 429 with Retry-After', async () => {
+    const fake = await fakeRuntime();
+    await verifiedAlice(fake);
+    for (let i = 0; i < 5; i += 1) {
+      expect((await forgot(fake, { username: 'alice' })).status).toBe(202);
+    }
+
+    const refused = await forgot(fake, { username: 'alice' });
+
+    expect(refused.status).toBe(429);
+    expect(errorBody.parse(refused.json)).toMatchObject({ error: 'too_many_requests' });
+    expect(Number(refused.headers['Retry-After'])).toBeGreaterThan(0);
+  });
+
+  it('answers verification tries from one client beyond its limit 429', async () => {
+    const fake = await fakeRuntime({ RECOVERY_LIMIT_PER_CLIENT_PER_HOUR: '2' });
+    const verify = createEmailVerifyHandler(fake.runtime);
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) {
+      statuses.push((await call(verify, proxyEvent({ body: { token: 'A'.repeat(43) } }))).status);
+    }
+
+    expect(statuses).toEqual([400, 400, 429]);
+  });
+});
+
 describe('POST /auth/password/reset', () => {
   it('answers 204, then 400 invalid_grant for the same token', async () => {
     const fake = await fakeRuntime();
