@@ -12,7 +12,7 @@ const base = require('./jest.config');
 module.exports = {
   ...base,
   testMatch: [
-    '**/test/e2e/{jwks,errors,token-lifecycle,recovery}.test.ts',
+    '**/test/e2e/{jwks,errors,token-lifecycle,recovery,mfa}.test.ts',
     // The rehearsal's own tests: mistakes in the stack that only it can see.
     '**/test/rehearsal/*.test.ts',
   ],

@@ -7,7 +7,7 @@
  * and that test.
  */
 
-/** 200 from `POST /auth/login` and `POST /auth/refresh`. */
+/** 200 from `POST /auth/login`, `/auth/refresh`, `/auth/mfa/verify` and `/auth/mfa/step-up`. */
 export interface TokenResponse {
   access_token: string;
   refresh_token: string;
@@ -16,6 +16,14 @@ export interface TokenResponse {
   expires_in: number;
   /** Seconds until the session ends (counted from login; refresh never extends it). */
   refresh_expires_in: number;
+}
+
+/** 403 from `POST /auth/login` for an account with a second factor. */
+export interface MfaRequiredBody {
+  error: 'mfa_required';
+  message: string;
+  /** Opaque; `POST /auth/mfa/verify` takes it with a code, within 5 minutes and 5 codes. */
+  mfa_token: string;
 }
 
 /** 201 from `POST /auth/register`. */

@@ -13,12 +13,15 @@
  *   tokens are forgotten and `session-ended` is emitted, instead of looping;
  *   429 and 5xx are retried with back-off and never end it;
  * - logout waits for a refresh in flight and forgets the tokens first, so no
- *   refresh can bring a logged-out session back.
+ *   refresh can bring a logged-out session back;
+ * - a step-up (`stepUp`) replaces the pair as a refresh does, and is the
+ *   refresh in flight meanwhile: nobody refreshes the pair it replaces.
  */
 import type {
   EmailState,
   ForgotPasswordBody,
   Me,
+  MfaRequiredBody,
   RecoveryCodes,
   RegisteredUser,
   ResetPasswordBody,
@@ -30,6 +33,7 @@ import type {
 import {
   ApiError,
   AuthClientError,
+  MfaRequiredError,
   NetworkError,
   NotAuthenticatedError,
   SessionEndedError,
@@ -85,7 +89,7 @@ export interface AuthClientEvents {
   /** The tokens are gone; show the login form. */
   'session-ended': { reason: SessionEndReason };
   /** New tokens: from a login, a refresh here, or one made by another tab. */
-  'session-changed': { source: 'login' | 'refresh' | 'other_tab' };
+  'session-changed': { source: 'login' | 'refresh' | 'step_up' | 'other_tab' };
 }
 
 export interface AuthClient {
@@ -96,8 +100,28 @@ export interface AuthClient {
     password: string;
     email?: string;
   }): Promise<RegisteredUser>;
-  /** `POST /auth/login`: stores the tokens; resolves with the new session's id. */
+  /**
+   * `POST /auth/login`: stores the tokens; resolves with the new session's id.
+   * For an account with a second factor, rejects with {@link MfaRequiredError}
+   * (403 `mfa_required`) instead: nothing is stored until
+   * {@link AuthClient.verifyMfa} with its `mfaToken` and a code.
+   */
   login(credentials: { username: string; password: string }): Promise<{ sessionId: string | null }>;
+  /**
+   * `POST /auth/mfa/verify`: the `mfaToken` of an {@link MfaRequiredError}
+   * and a code (TOTP, or a recovery code once); stores the tokens as login
+   * does. 401 `invalid_credentials` for a wrong code (try another with the
+   * same token); 400 `invalid_grant` once the token is used, expired or out
+   * of tries (log in again). Never retried: a code works once.
+   */
+  verifyMfa(mfaToken: string, code: string): Promise<{ sessionId: string | null }>;
+  /**
+   * `POST /auth/mfa/step-up` (Bearer): proves the second factor again for the
+   * current session, e.g. after a route answered 403
+   * `insufficient_user_authentication`; stores the session's new pair (same
+   * session, stronger `amr`). 401 `invalid_credentials` for a wrong code.
+   */
+  stepUp(code: string): Promise<void>;
   /**
    * `POST /auth/logout` with both tokens. The tokens are forgotten locally
    * first, whatever the API answers; a failure is still thrown, since the
@@ -295,6 +319,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const refreshBeforeMs = (options.refreshBeforeExpirySeconds ?? 30) * 1000;
   const listeners: Listeners = { 'session-ended': new Set(), 'session-changed': new Set() };
 
+  /** The Web Lock that lets one tab at a time replace the shared tokens. */
+  const refreshLock = `serverless-jwt-auth refresh ${storage.sharedName}`;
   /** The refresh in flight in this client: everyone who needs one waits for it. */
   let inflight: Promise<StoredSession> | null = null;
   /** Bumped whenever the session is replaced or forgotten: a late refresh result is then dropped. */
@@ -447,15 +473,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     });
   }
 
+  /** One refresh of `stale`, alone here and across the tabs sharing the storage. */
+  function refreshOnce(stale: string): Promise<StoredSession> {
+    const startedAt = generation;
+    const locks = storage.sharedName ? webLocks() : undefined;
+    return locks
+      ? refreshAcrossTabs(locks, refreshLock, stale, startedAt)
+      : refreshAlone(stale, startedAt);
+  }
+
   /** Refreshes, single flight: joins the refresh in flight if there is one. */
   function refresh(stale: string): Promise<StoredSession> {
     if (!inflight) {
-      const startedAt = generation;
-      const locks = storage.sharedName ? webLocks() : undefined;
-      const name = `serverless-jwt-auth refresh ${storage.sharedName}`;
-      inflight = (
-        locks ? refreshAcrossTabs(locks, name, stale, startedAt) : refreshAlone(stale, startedAt)
-      ).finally(() => {
+      inflight = refreshOnce(stale).finally(() => {
         inflight = null;
       });
     }
@@ -521,6 +551,32 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return (await readJson(response)) as T;
   }
 
+  /** Stores the token pair of a successful login-like answer (login, MFA verify, step-up). */
+  async function adoptTokens(
+    response: Response,
+    source: 'login' | 'step_up',
+  ): Promise<{ sessionId: string | null; session: StoredSession }> {
+    const session = sessionFrom(await readJson(response), clock.now());
+    generation += 1;
+    await storage.save(session);
+    emit('session-changed', { source });
+    return { sessionId: jwtClaim(session.accessToken, 'sid'), session };
+  }
+
+  /** The error of a refused login: {@link MfaRequiredError} for 403 `mfa_required`. */
+  async function loginErrorOf(response: Response): Promise<ApiError> {
+    if (response.status === 403) {
+      const body = (await readJson(response.clone())) as Partial<MfaRequiredBody> | undefined;
+      if (body?.error === 'mfa_required' && typeof body.mfa_token === 'string') {
+        return new MfaRequiredError(
+          typeof body.message === 'string' ? body.message : 'A second factor is required.',
+          body.mfa_token,
+        );
+      }
+    }
+    return errorOf(response);
+  }
+
   const client: AuthClient = {
     async register(credentials) {
       const response = await sendWithRetry(
@@ -536,12 +592,48 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         () => jsonRequest('POST', '/auth/login', credentials),
         false,
       );
+      if (!response.ok) throw await loginErrorOf(response);
+      return { sessionId: (await adoptTokens(response, 'login')).sessionId };
+    },
+
+    async verifyMfa(mfaToken, code) {
+      const response = await sendWithRetry(
+        () => jsonRequest('POST', '/auth/mfa/verify', { mfa_token: mfaToken, code }),
+        false,
+      );
       if (!response.ok) throw await errorOf(response);
-      const session = sessionFrom(await readJson(response), clock.now());
-      generation += 1;
-      await storage.save(session);
-      emit('session-changed', { source: 'login' });
-      return { sessionId: jwtClaim(session.accessToken, 'sid') };
+      return { sessionId: (await adoptTokens(response, 'login')).sessionId };
+    },
+
+    async stepUp(code) {
+      const previous = inflight;
+      const steppingUp = (async (): Promise<StoredSession> => {
+        // A refresh in flight or due first, so that the step-up replaces the newest pair.
+        await previous?.catch(() => undefined);
+        const stored = await currentSession();
+        if (refreshDue(stored)) await refreshOnce(stored.accessToken).catch(() => undefined);
+        const send = async () => {
+          // The newest tokens: another tab may have refreshed before this one got the lock.
+          const { accessToken } = await currentSession();
+          const response = await sendWithRetry(
+            () => jsonRequest('POST', '/auth/mfa/step-up', { code }, accessToken),
+            false,
+          );
+          if (!response.ok) throw await errorOf(response);
+          return (await adoptTokens(response, 'step_up')).session;
+        };
+        const locks = storage.sharedName ? webLocks() : undefined;
+        return locks ? locks.request(refreshLock, {}, send) : send();
+      })();
+      // The API revokes the replaced refresh token without a grace window: a refresh sent
+      // meanwhile (here, or by another tab sharing the storage) would be reuse and end the
+      // session. So the step-up is the refresh in flight, from now on and under its lock.
+      inflight = steppingUp
+        .catch(() => currentSession())
+        .finally(() => {
+          inflight = null;
+        });
+      await steppingUp;
     },
 
     async logout() {

@@ -15,6 +15,8 @@ export type ApiErrorCode =
   | 'mfa_required'
   /** A REST API behind the authorizer: the token lacks a scope the route requires. */
   | 'insufficient_scope'
+  /** A route that requires MFA, for a session without it: `stepUp(code)`, then try again. */
+  | 'insufficient_user_authentication'
   | 'not_found'
   | 'username_taken'
   | 'too_many_requests'
@@ -49,6 +51,22 @@ export class ApiError extends AuthClientError {
     readonly retryAfterSeconds?: number,
   ) {
     super(code, message);
+  }
+}
+
+/**
+ * The right password of an account with a second factor (403
+ * `mfa_required`): no session yet. Ask the user for a code and call
+ * `verifyMfa(error.mfaToken, code)`; the token lasts 5 minutes and 5 codes.
+ */
+export class MfaRequiredError extends ApiError {
+  override name = 'MfaRequiredError';
+  constructor(
+    message: string,
+    /** Opaque: what `verifyMfa` takes with the code. */
+    readonly mfaToken: string,
+  ) {
+    super(403, 'mfa_required', message);
   }
 }
 

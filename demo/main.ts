@@ -7,7 +7,7 @@
  * instead of memory, to try reloads and several tabs.
  */
 import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
-import { setUpMfaSection } from './mfa';
+import { setUpMfaLogin, setUpMfaSection } from './mfa';
 import { installRecoveryPanels } from './recovery';
 import { storageChoice } from './storage-choice';
 
@@ -168,10 +168,17 @@ onSubmit('register', async ({ username = '', password = '', email = '' }) => {
   element<HTMLInputElement>('#login-username').value = user.username;
 });
 
-onSubmit('login', async ({ username = '', password = '' }) => {
-  const { sessionId } = await auth.login({ username, password });
+function loggedIn(sessionId: string | null): void {
   ended = null;
   report('login', `Logged in: session ${sessionId?.slice(0, 8) ?? '?'}…`, true);
+}
+
+/** A login whose password was right but that needs a code asks for it (demo/mfa.ts). */
+const askForCode = setUpMfaLogin(auth, { report, attempt }, loggedIn);
+
+onSubmit('login', async ({ username = '', password = '' }) => {
+  const done = await auth.login({ username, password }).catch(askForCode);
+  if (done) loggedIn(done.sessionId);
 });
 
 onClick('me', () =>

@@ -1,9 +1,11 @@
 /**
- * The demo page's second-factor section (`#mfa`): turn TOTP on with a QR
- * code drawn in the page (`qr-code.ts`), confirm it with a first code and
- * show the recovery codes once, or turn it off with the password and a code.
+ * The demo page's second factor: its section (`#mfa`) turns TOTP on with a
+ * QR code drawn in the page (`qr-code.ts`), confirms it with a first code and
+ * shows the recovery codes once, or turns it off with the password and a
+ * code; and the login section asks for a code when the password was right
+ * and the account has TOTP on (`mfa_required`).
  */
-import type { AuthClient } from '../client';
+import { type AuthClient, MfaRequiredError } from '../client';
 import { drawQrCode } from './qr-code';
 
 /** What the section borrows from the page: its live region and its error handling. */
@@ -81,4 +83,46 @@ export function setUpMfaSection(auth: AuthClient, tools: SectionTools): void {
     recoveryCodes.hidden = true;
     tools.report(ID, 'TOTP is off; every other session has ended.', true);
   });
+}
+
+/**
+ * Wires the login section's code form; returns what the login form calls
+ * with a failed login: an `mfa_required` shows the code form (any other
+ * failure is thrown on), and a code then completes the login
+ * (`verifyMfa`), calling `loggedIn` as the password alone would have.
+ */
+export function setUpMfaLogin(
+  auth: AuthClient,
+  tools: SectionTools,
+  loggedIn: (sessionId: string | null) => void,
+): (error: unknown) => undefined {
+  const form = document.querySelector<HTMLFormElement>('#login form[data-step="code"]');
+  if (!form) throw new Error('demo page: #login form[data-step="code"] is missing');
+  let mfaToken: string | null = null;
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const code = text(new FormData(form), 'code');
+    void tools.attempt('login', async () => {
+      if (!mfaToken) return;
+      const { sessionId } = await auth.verifyMfa(mfaToken, code);
+      mfaToken = null;
+      form.reset();
+      form.hidden = true;
+      loggedIn(sessionId);
+    });
+  });
+
+  return (error) => {
+    if (!(error instanceof MfaRequiredError)) throw error;
+    mfaToken = error.mfaToken;
+    form.hidden = false;
+    form.querySelector<HTMLInputElement>('input')?.focus();
+    tools.report(
+      'login',
+      'Password accepted. This account has a second factor: type the code your authenticator app shows (or a recovery code).',
+      true,
+    );
+    return undefined;
+  };
 }

@@ -3,7 +3,8 @@
  * driven by playwright-core; nothing is downloaded): register, log in on two
  * devices (two browser contexts), revoke one from the other and see it
  * refused, log out and see the replayed access token refused; turn TOTP on
- * with the QR code the page draws on a canvas, and off again. Screenshots go
+ * with the QR code the page draws on a canvas, log in with a code, and turn
+ * it off again. Screenshots go
  * to test-output/browser/ (git-ignored). Without a Chromium on the machine
  * the test is skipped, saying so, except under CI=true, where it fails
  * (test/support/chromium.ts); CI installs one.
@@ -137,7 +138,7 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('sets an address, reads its link from the outbox, and verifies it; a link opened fills the token in', async () => {
+  it('sets and verifies an address, then forgets and resets the password, through outbox links or opened links', async () => {
     const username = `mail-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
     const address = `${username}@example.com`;
@@ -183,6 +184,34 @@ describeWithChromium('the demo page in Chromium', () => {
     // Used once already: the API answers invalid_grant.
     await opened.locator('#verify-email').getByRole('button', { name: 'Verify address' }).click();
     await sees(opened, 'verify-email', /^400 invalid_grant/);
+
+    // Forgot the password: the reset link's token goes to the reset panel; the reset ends this session.
+    const forgot = page.locator('#forgot');
+    await forgot.getByLabel('Username or e-mail').fill(address);
+    await forgot.getByRole('button', { name: 'Send a reset link' }).click();
+    await sees(page, 'forgot', 'Asked.');
+    await outbox.getByRole('button', { name: 'Read the newest link' }).click();
+    await sees(page, 'outbox', `"Reset your password" to ${address}`);
+    await sees(page, 'outbox', '(Reset the password)');
+    const resetToken = await page.locator('#reset-token').inputValue();
+    expect(resetToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const reset = page.locator('#reset');
+    await reset.getByLabel('New password').fill('a brand new demo passphrase');
+    await reset.getByRole('button', { name: 'Reset password' }).click();
+    await sees(page, 'reset', 'Password reset: every session of the account has ended');
+    await page.screenshot({ path: join(OUTPUT, '6-password-reset.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Ask the API' }).click();
+    await sees(page, 'me', /401 invalid_token/);
+    await logIn(page, username, 'a brand new demo passphrase');
+
+    // A reset link opened in the browser fills the reset panel; used once already, it is refused.
+    await opened.goto(`${server.url}/?purpose=reset_password&token=${resetToken}`);
+    await sees(opened, 'outbox', '(Reset the password)');
+    expect(await opened.locator('#reset-token').inputValue()).toBe(resetToken);
+    expect(await opened.locator('#verify-token').inputValue()).toBe('');
+    await opened.locator('#reset').getByLabel('New password').fill('yet another demo passphrase');
+    await opened.locator('#reset').getByRole('button', { name: 'Reset password' }).click();
+    await sees(opened, 'reset', /^400 invalid_grant/);
     expect(pageErrors).toEqual([]);
   });
 
@@ -229,7 +258,7 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('turns TOTP on with the QR code it draws on a canvas (no data: image), and off with a recovery code', async () => {
+  it('turns TOTP on with the QR code it draws on a canvas (no data: image), logs in with a code, and turns it off with a recovery code', async () => {
     const username = `mfa-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
     const page = await device('authenticator');
@@ -288,6 +317,26 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(recoveryCodes).toHaveLength(10);
     await expect(mfa.locator('.enrolment').isHidden()).resolves.toBe(true);
     await page.screenshot({ path: join(OUTPUT, '6-mfa-recovery-codes.png'), fullPage: true });
+
+    // Log in again: the password is not enough any more; the code of the next step completes it
+    // (the confirmation used this one, and each step works once).
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await sees(page, 'logout', 'Logged out');
+    const login = page.locator('#login');
+    await login.getByLabel('Username').fill(username);
+    await login.getByLabel('Password').fill(password);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await sees(page, 'login', 'Password accepted');
+    // No session yet: the password alone opened none.
+    await page.locator('#state', { hasText: 'Session ended: logged out' }).waitFor();
+    await login
+      .getByLabel('Code')
+      .fill(totpCode(Secret.fromBase32(secret).bytes, timeStep(new Date()) + 1));
+    await page.screenshot({ path: join(OUTPUT, '7-mfa-login-code.png'), fullPage: true });
+    await login.getByRole('button', { name: 'Verify' }).click();
+    await sees(page, 'login', 'Logged in');
+    await page.locator('#state', { hasText: 'Signed in' }).waitFor();
+    await expect(login.locator('form[data-step="code"]').isHidden()).resolves.toBe(true);
 
     const remove = mfa.locator('form[data-step="remove"]');
     await remove.getByLabel('Current password').fill(password);

@@ -10,6 +10,7 @@ import type {
   ForgotAccepted,
   ForgotPasswordBody,
   Me,
+  MfaRequiredBody,
   RecoveryCodes,
   RegisteredUser,
   ResetPasswordBody,
@@ -25,6 +26,7 @@ import {
   type RecoveryCodesBody,
   type RegisteredBody,
   type ErrorBody as ServerErrorBody,
+  type MfaRequiredBody as ServerMfaRequiredBody,
   type SessionSummaryBody,
   type SessionsBody,
   sessionsBody,
@@ -52,6 +54,7 @@ const checks = {
   resetRequest: true satisfies Same<ResetPasswordBody, z.input<typeof passwordResetBody>>,
   totpEnrolment: true satisfies Same<TotpEnrolment, TotpSecretBody>,
   recoveryCodes: true satisfies Same<RecoveryCodes, RecoveryCodesBody>,
+  mfaRequired: true satisfies Same<MfaRequiredBody, ServerMfaRequiredBody>,
   session: true satisfies Same<SessionInfo, SessionSummaryBody>,
   // The client returns `next: null` where the API leaves it out.
   pageFromServer: true satisfies Fits<

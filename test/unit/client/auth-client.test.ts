@@ -7,6 +7,7 @@ import {
   ApiError,
   type AuthClientOptions,
   createAuthClient,
+  MfaRequiredError,
   memoryStorage,
   NetworkError,
   NotAuthenticatedError,
@@ -158,6 +159,146 @@ describe('the e-mail calls', () => {
       [{ token: 't'.repeat(43) }, null],
       [{ token: 't'.repeat(43) }, null],
     ]);
+  });
+});
+
+describe('login with a second factor', () => {
+  const mfaRequired = () =>
+    json(403, {
+      error: 'mfa_required',
+      message: 'Send a code with this mfa_token to /auth/mfa/verify.',
+      mfa_token: 'mfa1.opaque',
+    });
+
+  it('rejects login with a typed MfaRequiredError carrying the mfa_token, and stores nothing', async () => {
+    const { api, client } = setup();
+    const changes: string[] = [];
+    client.on('session-changed', ({ source }) => changes.push(source));
+    api.script('POST /auth/login', mfaRequired);
+
+    const error = await client.login(alice).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(MfaRequiredError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 403, code: 'mfa_required', mfaToken: 'mfa1.opaque' });
+    expect(await client.isLoggedIn()).toBe(false);
+    expect(changes).toEqual([]);
+    expect(api.count('POST', '/auth/login')).toBe(1);
+  });
+
+  it('keeps any other 403 of login a plain ApiError', async () => {
+    const { api, client } = setup();
+    api.script('POST /auth/login', () => json(403, { error: 'forbidden', message: 'No.' }));
+
+    const error = await client.login(alice).catch((caught: unknown) => caught);
+
+    expect(error).not.toBeInstanceOf(MfaRequiredError);
+    expect(error).toMatchObject({ status: 403, code: 'forbidden' });
+  });
+
+  it('verifyMfa sends the token and the code without a Bearer, and stores the pair as login does', async () => {
+    const { api, client } = setup();
+    const changes: string[] = [];
+    client.on('session-changed', ({ source }) => changes.push(source));
+
+    const { sessionId } = await client.verifyMfa('mfa1.opaque', '492039');
+
+    expect(sessionId).toBe('session-1');
+    expect(await client.isLoggedIn()).toBe(true);
+    expect(changes).toEqual(['login']);
+    const verify = api.requests.find((r) => r.path === '/auth/mfa/verify');
+    expect(verify).toMatchObject({
+      body: { mfa_token: 'mfa1.opaque', code: '492039' },
+      authorization: null,
+    });
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+  });
+
+  it('verifyMfa: a wrong code (401) or a spent token (400 invalid_grant) stores nothing and is not retried', async () => {
+    const { api, client } = setup();
+    api.script(
+      'POST /auth/mfa/verify',
+      () => json(401, { error: 'invalid_credentials', message: 'The code is wrong.' }),
+      () => json(400, { error: 'invalid_grant', message: 'Log in again.' }),
+      () => json(503, { error: 'unavailable', message: 'Try again.' }),
+    );
+
+    await expect(client.verifyMfa('mfa1.opaque', '000000')).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+    });
+    await expect(client.verifyMfa('mfa1.opaque', '111111')).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_grant',
+    });
+    await expect(client.verifyMfa('mfa1.opaque', '222222')).rejects.toMatchObject({
+      status: 503,
+    });
+    expect(api.count('POST', '/auth/mfa/verify')).toBe(3);
+    expect(await client.isLoggedIn()).toBe(false);
+  });
+});
+
+describe('step-up', () => {
+  it('sends the code with the Bearer and stores the new pair of the same session', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    const before = await client.getAccessToken();
+    const changes: string[] = [];
+    client.on('session-changed', ({ source }) => changes.push(source));
+
+    await client.stepUp('492039');
+
+    const stepUp = api.requests.find((r) => r.path === '/auth/mfa/step-up');
+    expect(stepUp).toMatchObject({ body: { code: '492039' }, authorization: `Bearer ${before}` });
+    const after = await client.getAccessToken();
+    expect(after).not.toBe(before);
+    expect(api.isLive(before)).toBe(false);
+    expect(changes).toEqual(['step_up']);
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+
+  it('is the refresh in flight: a caller needing a refresh meanwhile waits for its pair, never refreshing the replaced one', async () => {
+    const { api, time, client, ended } = setup();
+    await client.login(alice);
+    const gate = api.hold('POST /auth/mfa/step-up');
+
+    const steppingUp = client.stepUp('492039');
+    for (let turn = 0; turn < 100 && api.count('POST', '/auth/mfa/step-up') === 0; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(api.count('POST', '/auth/mfa/step-up')).toBe(1);
+    // The token is now due: without the step-up in flight, this would refresh the replaced pair.
+    time.advance(901_000);
+    const me = client.me();
+    gate.resolve();
+
+    await steppingUp;
+    await expect(me).resolves.toMatchObject({ username: 'alice' });
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+    expect(ended).toEqual([]);
+  });
+
+  it('a wrong code rejects with invalid_credentials, keeps the session, and frees the callers that waited', async () => {
+    const { api, client, ended } = setup();
+    await client.login(alice);
+    const before = await client.getAccessToken();
+    api.script('POST /auth/mfa/step-up', () =>
+      json(401, {
+        error: 'invalid_credentials',
+        message: 'The code is wrong or was already used.',
+      }),
+    );
+
+    await expect(client.stepUp('000000')).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+    });
+    expect(await client.getAccessToken()).toBe(before);
+    await expect(client.me()).resolves.toMatchObject({ username: 'alice' });
+    expect(api.count('POST', '/auth/mfa/step-up')).toBe(1);
+    expect(ended).toEqual([]);
   });
 });
 

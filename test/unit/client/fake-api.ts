@@ -59,6 +59,8 @@ export function fakeApi(options: { accessTtlSeconds?: number } = {}) {
   /** Responses to give instead of the normal ones, per "METHOD /path", first in first out. */
   const scripted = new Map<string, Array<() => Response | Promise<Response>>>();
   let refreshGate: Deferred | undefined;
+  /** Routes held until their gate opens ("METHOD /path"). */
+  const gates = new Map<string, Deferred>();
   const sid = 'session-1';
 
   function issue() {
@@ -83,6 +85,7 @@ export function fakeApi(options: { accessTtlSeconds?: number } = {}) {
 
   async function answer(request: Request, path: string, body: unknown): Promise<Response> {
     const route = `${request.method} ${path}`;
+    await gates.get(route)?.promise;
     const queued = scripted.get(route)?.shift();
     if (queued) return queued();
     if (route === 'POST /auth/register') return json(201, { user_id: 'u1', username: 'alice' });
@@ -94,6 +97,16 @@ export function fakeApi(options: { accessTtlSeconds?: number } = {}) {
       // Rotation revokes the presented pair only (another login's pair lives on).
       liveRefresh.delete(presented);
       liveAccess.delete(accessOf.get(presented) ?? '');
+      return json(200, issue());
+    }
+    if (route === 'POST /auth/mfa/verify') return json(200, issue());
+    if (route === 'POST /auth/mfa/step-up') {
+      const token = bearer(request) ?? '';
+      if (!liveAccess.has(token)) return invalidToken();
+      // The replaced pair dies at once: no grace for its refresh token.
+      const refresh = [...accessOf].find(([, access]) => access === token)?.[0] ?? '';
+      liveAccess.delete(token);
+      liveRefresh.delete(refresh);
       return json(200, issue());
     }
     if (route === 'POST /auth/logout') {
@@ -141,6 +154,12 @@ export function fakeApi(options: { accessTtlSeconds?: number } = {}) {
     holdRefresh(): Deferred {
       refreshGate = deferred();
       return refreshGate;
+    },
+    /** Holds every request of `route` ("METHOD /path") until the returned gate is opened. */
+    hold(route: string): Deferred {
+      const gate = deferred();
+      gates.set(route, gate);
+      return gate;
     },
     /** The server forgets the live access tokens (e.g. its clock says they expired). */
     expireAccessTokens: () => liveAccess.clear(),
