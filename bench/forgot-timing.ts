@@ -17,25 +17,11 @@ import { createRecoveryStore } from '../lambdas/store/recovery';
 import { createRequestLimitStore } from '../lambdas/store/request-limits';
 import { createUserStore } from '../lambdas/store/users';
 import { LOCAL_TABLE_NAMES } from '../local/tables';
-import type { Figures } from './measure';
+import { type Figures, figuresOf } from './measure';
 
 const RUNS = Number(process.env.BENCH_FORGOT_RUNS ?? 5);
 const SEND_MS = Number(process.env.BENCH_FORGOT_SEND_MS ?? 150);
 const FLOOR_MS = EMAIL_SETTINGS.passwordForgotMinResponseMs.default;
-
-function figures(name: string, durations: number[]): Figures {
-  const sorted = [...durations].sort((a, b) => a - b);
-  const total = sorted.reduce((sum, ms) => sum + ms, 0);
-  const last = sorted[sorted.length - 1] ?? Number.NaN;
-  return {
-    name,
-    iterations: sorted.length,
-    opsPerSecond: Math.round((sorted.length / total) * 1000 * 100) / 100,
-    p50Ms: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
-    p99Ms: last,
-    maxMs: last,
-  };
-}
 
 export async function benchForgotTiming(endpoint: string): Promise<Figures[]> {
   const documents = createDocumentClient({ endpoint });
@@ -81,7 +67,7 @@ export async function benchForgotTiming(endpoint: string): Promise<Figures[]> {
         await forgotPassword(deps, request, { ip: '127.0.0.1' });
         runs.push(performance.now() - started);
       }
-      rows.push(figures(`forgot, floor ${floor} ms: ${name}`, runs));
+      rows.push(figuresOf(`forgot, floor ${floor} ms: ${name}`, runs));
     }
   }
   return rows;
