@@ -8,16 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../lambdas/config';
+import type { TokensBody } from '../../lambdas/contract/bodies';
 import { createDocumentClient } from '../../lambdas/store/dynamo';
 import { CLOCK_TOLERANCE_SECONDS } from '../../lambdas/tokens/claims';
 import { LOCAL_TABLE_NAMES } from '../../local/tables';
 import { claimsOfToken } from '../support/keys';
 import { type LocalApi, type LocalApiResponse, startLocalApi } from '../support/local-api';
-
-interface Tokens {
-  access_token: string;
-  refresh_token: string;
-}
 
 let api: LocalApi;
 let documents: DynamoDBDocumentClient;
@@ -45,13 +41,13 @@ async function registerUser() {
   return { username, password, userId: (response.json as { user_id: string }).user_id };
 }
 
-async function login(user: { username: string; password: string }): Promise<Tokens> {
+async function login(user: { username: string; password: string }): Promise<TokensBody> {
   const response = await api.request('POST', '/auth/login', {
     body: { username: user.username, password: user.password },
     headers: { 'User-Agent': USER_AGENT },
   });
   expect(response.status).toBe(200);
-  return response.json as Tokens;
+  return response.json as TokensBody;
 }
 
 const me = (token: string) => api.request('GET', '/auth/me', { token });
@@ -108,10 +104,10 @@ describe('refresh rotation', () => {
 
     const rotated = await refresh(first.refresh_token);
     expect(rotated.status).toBe(200);
-    const between = rotated.json as Tokens;
+    const between = rotated.json as TokensBody;
     expect(claimsOf(between.refresh_token).exp).toBe(claimsOf(first.refresh_token).exp);
     expectInvalidToken(await me(first.access_token));
-    const second = (await refresh(between.refresh_token)).json as Tokens;
+    const second = (await refresh(between.refresh_token)).json as TokensBody;
     expect((await me(second.access_token)).status).toBe(200);
 
     expectInvalidToken(await refresh(first.refresh_token));
@@ -129,7 +125,7 @@ describe('refresh rotation', () => {
     );
 
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
-    const pairs = responses.map((response) => response.json as Tokens);
+    const pairs = responses.map((response) => response.json as TokensBody);
     const identities = new Set(
       pairs.map((pair) => `${claimsOf(pair.access_token).jti}/${claimsOf(pair.refresh_token).jti}`),
     );
@@ -141,11 +137,11 @@ describe('refresh rotation', () => {
   it('answers a retry of a refresh within the grace window with the same pair', async () => {
     const tokens = await login(await registerUser());
 
-    const first = (await refresh(tokens.refresh_token)).json as Tokens;
+    const first = (await refresh(tokens.refresh_token)).json as TokensBody;
     const retry = await refresh(tokens.refresh_token);
 
     expect(retry.status).toBe(200);
-    const again = retry.json as Tokens;
+    const again = retry.json as TokensBody;
     expect(claimsOf(again.access_token)).toEqual(claimsOf(first.access_token));
     expect(claimsOf(again.refresh_token)).toEqual(claimsOf(first.refresh_token));
     expect((await me(first.access_token)).status).toBe(200);
@@ -323,8 +319,8 @@ describe('logs', () => {
     error.mockClear();
     const user = await registerUser();
     const first = await login(user);
-    const between = (await refresh(first.refresh_token)).json as Tokens;
-    const second = (await refresh(between.refresh_token)).json as Tokens;
+    const between = (await refresh(first.refresh_token)).json as TokensBody;
+    const second = (await refresh(between.refresh_token)).json as TokensBody;
     await refresh(first.refresh_token); // reuse: ends the session
     await me(second.access_token); // refused
     await api.request('POST', '/auth/login', { body: { ...user, password: 'wrong password' } });

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../lambdas/config';
+import type { TokensBody } from '../../lambdas/contract/bodies';
 import { LOCAL_TABLE_NAMES } from '../../local/tables';
 import { type LocalApi, type LocalApiResponse, startLocalApi } from '../support/local-api';
 
@@ -28,11 +29,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-interface Tokens {
-  access_token: string;
-  refresh_token: string;
-}
-
 async function newUser() {
   const username = `race-${randomBytes(5).toString('hex')}`;
   const password = `pw-${randomBytes(9).toString('base64url')}`;
@@ -41,7 +37,7 @@ async function newUser() {
   ).toBe(201);
   const login = await api.request('POST', '/auth/login', { body: { username, password } });
   expect(login.status).toBe(200);
-  return { username, password, caller: login.json as Tokens };
+  return { username, password, caller: login.json as TokensBody };
 }
 
 /**
@@ -78,7 +74,7 @@ async function expectNoneUsable(logins: LocalApiResponse[]): Promise<void> {
       expect(login).toMatchObject({ status: 401, json: { error: 'invalid_credentials' } });
       continue;
     }
-    const tokens = login.json as Tokens;
+    const tokens = login.json as TokensBody;
     const [me, refreshed] = await Promise.all([
       api.request('GET', '/auth/me', { token: tokens.access_token }),
       api.request('POST', '/auth/refresh', { body: { refresh_token: tokens.refresh_token } }),
@@ -91,7 +87,7 @@ describe('logins racing a revocation of every session, over HTTP', () => {
   it.each([
     [
       'a password change',
-      (caller: Tokens, password: string) =>
+      (caller: TokensBody, password: string) =>
         api.request('POST', '/auth/password', {
           token: caller.access_token,
           body: { current_password: password, new_password: `new-${password}` },
@@ -99,7 +95,8 @@ describe('logins racing a revocation of every session, over HTTP', () => {
     ],
     [
       'a logout-all',
-      (caller: Tokens) => api.request('POST', '/auth/logout-all', { token: caller.access_token }),
+      (caller: TokensBody) =>
+        api.request('POST', '/auth/logout-all', { token: caller.access_token }),
     ],
   ])(
     '%s overtaking a login that is slow to write its session leaves it unusable',

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ENV } from '../../lambdas/config';
+import type { SessionsBody, TokensBody } from '../../lambdas/contract/bodies';
 import { type LocalApi, startLocalApi } from '../support/local-api';
 
 let api: LocalApi;
@@ -19,27 +20,17 @@ afterAll(async () => {
   await api?.close();
 });
 
-interface Tokens {
-  access_token: string;
-  refresh_token: string;
-}
-
-interface SessionsBody {
-  sessions: { session_id: string; current: boolean }[];
-  next: string | null;
-}
-
-async function userWithLogins(count: number): Promise<Tokens[]> {
+async function userWithLogins(count: number): Promise<TokensBody[]> {
   const body = {
     username: `bounds-${randomBytes(5).toString('hex')}`,
     password: `pw-${randomBytes(9).toString('base64url')}`,
   };
   expect((await api.request('POST', '/auth/register', { body })).status).toBe(201);
-  const logins: Tokens[] = [];
+  const logins: TokensBody[] = [];
   for (let i = 0; i < count; i++) {
     const response = await api.request('POST', '/auth/login', { body });
     expect(response.status).toBe(200);
-    logins.push(response.json as Tokens);
+    logins.push(response.json as TokensBody);
   }
   return logins;
 }
@@ -48,7 +39,7 @@ const list = (token: string, query = '') => api.request('GET', `/auth/sessions${
 
 describe('session cap', () => {
   it('ends the oldest session when a login goes beyond the cap', async () => {
-    const [oldest, ...rest] = (await userWithLogins(4)) as [Tokens, ...Tokens[]];
+    const [oldest, ...rest] = (await userWithLogins(4)) as [TokensBody, ...TokensBody[]];
 
     expect((await api.request('GET', '/auth/me', { token: oldest.access_token })).status).toBe(401);
     const refreshed = await api.request('POST', '/auth/refresh', {
@@ -60,7 +51,7 @@ describe('session cap', () => {
         200,
       );
     }
-    const newest = rest[rest.length - 1] as Tokens;
+    const newest = rest[rest.length - 1] as TokensBody;
     expect(((await list(newest.access_token)).json as SessionsBody).sessions).toHaveLength(3);
   });
 });
@@ -68,7 +59,7 @@ describe('session cap', () => {
 describe('GET /auth/sessions pagination', () => {
   it('pages with limit and next, newest first, next null on the last page', async () => {
     const logins = await userWithLogins(3);
-    const newest = logins[2] as Tokens;
+    const newest = logins[2] as TokensBody;
 
     const first = await list(newest.access_token, '?limit=2');
     expect(first.status).toBe(200);
@@ -92,7 +83,7 @@ describe('GET /auth/sessions pagination', () => {
   it.each([['?limit=0'], ['?limit=101'], ['?limit=ten'], ['?next=garbage%21'], ['?next=e30']])(
     'answers 400 invalid_request to %s',
     async (query) => {
-      const [tokens] = (await userWithLogins(1)) as [Tokens];
+      const [tokens] = (await userWithLogins(1)) as [TokensBody];
       const response = await list(tokens.access_token, query);
       expect(response.status).toBe(400);
       expect(response.json).toEqual({ error: 'invalid_request', message: expect.any(String) });
