@@ -39,6 +39,21 @@ export async function measure(
   };
 }
 
+/** Figures of runs timed one by one (`durations` in ms), for a few slow runs: p99 is the slowest. */
+export function figuresOf(name: string, durations: number[]): Figures {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const total = sorted.reduce((sum, ms) => sum + ms, 0);
+  const last = sorted[sorted.length - 1] ?? Number.NaN;
+  return {
+    name,
+    iterations: sorted.length,
+    opsPerSecond: Math.round((sorted.length / total) * 1000 * 100) / 100,
+    p50Ms: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
+    p99Ms: last,
+    maxMs: last,
+  };
+}
+
 export function printTable(rows: Figures[]): void {
   const fixed = (value: number) => value.toFixed(3).padStart(9);
   console.log(

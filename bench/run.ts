@@ -8,7 +8,8 @@
  * Ours runs on each event shape it serves (REST TOKEN and REQUEST, HTTP API
  * payload 1.0 and 2.0), the peer on the TOKEN event of the same token.
  *
- * Then token pair issue per signing mode against the KMS stand-in
+ * Then forgot-password's response time with and without its floor
+ * (`forgot-timing.ts`), and token pair issue per signing mode against the KMS stand-in
  * (`token-issue.ts`): KMS calls per login and refresh, issue time, and the
  * ceiling KMS's ECC quota leaves.
  *
@@ -37,6 +38,7 @@ import { authorizerEvent, SHAPES } from '../test/support/authorizer-events';
 import { esbuildOptions } from '../tools/esbuild-options';
 import { createCannedDynamoClient } from './canned-dynamo';
 import { type Comparison, coldStarts, compare, perOperation } from './compare';
+import { benchForgotTiming } from './forgot-timing';
 import { printTable as printFigures } from './measure';
 import { benchSessions } from './sessions';
 import { benchTokenIssue } from './token-issue';
@@ -285,6 +287,10 @@ async function benchRevokingSessions(): Promise<void> {
     await ensureTables(createDynamoClient({ endpoint: engine.endpoint }));
     console.log('\nRevoking every session of one user (embedded engine):\n');
     printFigures(await benchSessions(engine.endpoint));
+    console.log(
+      '\nForgot password: the response time with and without the floor (embedded engine):\n',
+    );
+    printFigures(await benchForgotTiming(engine.endpoint));
   } finally {
     await engine.close();
   }

@@ -21,25 +21,11 @@ import { createRevokedTokenStore } from '../lambdas/store/revoked-tokens';
 import { createSessionStore } from '../lambdas/store/sessions';
 import { createUserStore } from '../lambdas/store/users';
 import { LOCAL_TABLE_NAMES } from '../local/tables';
-import type { Figures } from './measure';
+import { type Figures, figuresOf } from './measure';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'another horse battery staple';
 const CLIENT = { ip: '127.0.0.1', userAgent: 'bench' };
-
-function figures(name: string, durations: number[]): Figures {
-  const sorted = [...durations].sort((a, b) => a - b);
-  const total = sorted.reduce((sum, ms) => sum + ms, 0);
-  const last = sorted[sorted.length - 1] ?? Number.NaN;
-  return {
-    name,
-    iterations: sorted.length,
-    opsPerSecond: Math.round((sorted.length / total) * 1000 * 100) / 100,
-    p50Ms: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
-    p99Ms: last,
-    maxMs: last,
-  };
-}
 
 /** Times logout-all and password change at each session count; `runs` runs each. */
 export async function benchSessions(endpoint: string, runs = 3): Promise<Figures[]> {
@@ -105,8 +91,8 @@ export async function benchSessions(endpoint: string, runs = 3): Promise<Figures
         ),
       );
     }
-    rows.push(figures(`logout-all, ${count} sessions (embedded engine)`, logoutAllRuns));
-    rows.push(figures(`password change, ${count} sessions (incl. 2x scrypt)`, passwordRuns));
+    rows.push(figuresOf(`logout-all, ${count} sessions (embedded engine)`, logoutAllRuns));
+    rows.push(figuresOf(`password change, ${count} sessions (incl. 2x scrypt)`, passwordRuns));
   }
   documents.destroy();
   return rows;

@@ -1,6 +1,7 @@
 /**
  * The demo page's recovery panels: the account's e-mail address and its
- * verification, and where a message's link comes from. Locally a message's
+ * verification, forgot password and reset, and where a message's link comes
+ * from. Locally a message's
  * link opens this page with `?token=<token>`, so a token in the address bar
  * is filled in (and taken out of the address bar, history and referrer); or
  * the page reads the newest message through the outbox route
@@ -16,23 +17,36 @@ export interface PanelKit {
   onSubmit(id: string, handler: (values: Record<string, string>) => Promise<void>): void;
 }
 
-/** The inputs a message's token goes into (the reset panel adds its own). */
-const TOKEN_INPUTS = '[data-token-input]';
+/** What a link is for: its `purpose` parameter (reset links carry one; a verification none). */
+type Purpose = 'verify_email' | 'reset_password';
 
-function fillTokens(token: string): void {
-  for (const input of document.querySelectorAll<HTMLInputElement>(TOKEN_INPUTS)) {
-    input.value = token;
-  }
+/** The panel each kind of token goes to (its input's `data-token-input` is the purpose). */
+const PANEL: Record<Purpose, string> = {
+  verify_email: 'Verify the address',
+  reset_password: 'Reset the password',
+};
+
+function purposeOf(url: URL): Purpose {
+  return url.searchParams.get('purpose') === 'reset_password' ? 'reset_password' : 'verify_email';
 }
 
-/** A `?token=` of the page's URL (a link followed), taken out of the URL. */
-function takeTokenFromUrl(): string | undefined {
+/** Puts `token` into its panel's input; returns that panel's title. */
+function fillToken(token: string, purpose: Purpose): string {
+  const input = document.querySelector<HTMLInputElement>(`[data-token-input="${purpose}"]`);
+  if (input) input.value = token;
+  return PANEL[purpose];
+}
+
+/** A link's `?token=` (and `purpose`) in the page's URL, taken out of the URL. */
+function takeLinkFromUrl(): { token: string; purpose: Purpose } | undefined {
   const url = new URL(location.href);
   const token = url.searchParams.get('token');
   if (!token) return undefined;
+  const purpose = purposeOf(url);
   url.searchParams.delete('token');
+  url.searchParams.delete('purpose');
   history.replaceState(null, '', url);
-  return token;
+  return { token, purpose };
 }
 
 interface OutboxMessage {
@@ -86,21 +100,42 @@ export function installRecoveryPanels({ auth, report, onSubmit }: PanelKit): voi
       report('outbox', found, false);
       return;
     }
-    const token = new URL(found.link as string).searchParams.get('token') ?? '';
-    fillTokens(token);
+    const link = new URL(found.link as string);
+    const panel = fillToken(link.searchParams.get('token') ?? '', purposeOf(link));
     report(
       'outbox',
-      `"${found.subject}" to ${found.to} (${found.date}): its token is filled in (Verify the address).`,
+      `"${found.subject}" to ${found.to} (${found.date}): its token is filled in (${panel}).`,
       true,
     );
   });
 
-  const token = takeTokenFromUrl();
-  if (token) {
-    fillTokens(token);
+  onSubmit('forgot', async ({ account = '' }) => {
+    const value = account.trim();
+    await auth.forgotPassword(value.includes('@') ? { email: value } : { username: value });
+    report(
+      'forgot',
+      'Asked. If the account has a verified address, a reset link was sent to it (read it in "Outbox"); the answer is the same either way.',
+      true,
+    );
+    const outboxAddress = document.querySelector<HTMLInputElement>('#outbox-address');
+    if (outboxAddress && value.includes('@')) outboxAddress.value = value;
+  });
+
+  onSubmit('reset', async ({ token = '', new: next = '' }) => {
+    await auth.resetPassword({ token: token.trim(), newPassword: next });
+    report(
+      'reset',
+      'Password reset: every session of the account has ended. Log in with the new password.',
+      true,
+    );
+  });
+
+  const link = takeLinkFromUrl();
+  if (link) {
+    const panel = fillToken(link.token, link.purpose);
     report(
       'outbox',
-      "A link's token was read from the address bar and filled in (Verify the address).",
+      `A link's token was read from the address bar and filled in (${panel}).`,
       true,
     );
   }

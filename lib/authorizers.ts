@@ -16,7 +16,9 @@
  * reads them at request time (`lambdas/contract/route-requirements.ts`): a
  * REST API then gets a REQUEST authorizer (a TOKEN event carries no stage
  * variables) and gateway responses that answer the authorizer's Deny with
- * 403 `insufficient_scope`; an HTTP API with a result cache gets the route
+ * 403 `insufficient_scope`, or, where a route requires a second factor, with
+ * the code the authorizer's context names (`insufficient_scope` or
+ * `insufficient_user_authentication`); an HTTP API with a result cache gets the route
  * key as an identity source, so a cached answer is never reused for another
  * route.
  */
@@ -44,7 +46,10 @@ import {
 import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { BEARER_HEADER_PATTERN } from '../lambdas/contract/bearer';
-import { SCOPED_API_GATEWAY_RESPONSES } from '../lambdas/contract/gateway-responses';
+import {
+  MFA_API_GATEWAY_RESPONSES,
+  SCOPED_API_GATEWAY_RESPONSES,
+} from '../lambdas/contract/gateway-responses';
 import {
   MAX_REQUIREMENT_CHUNKS,
   type RouteRequirements,
@@ -86,7 +91,8 @@ export interface RestAuthorizerOptions {
   readonly corsOrigins?: readonly string[];
   /**
    * What routes require beyond a live token, by `METHOD /path` as the API
-   * names the resource: `{ 'POST /notes': { scopes: ['notes:write'] } }`.
+   * names the resource: `{ 'POST /notes': { scopes: ['notes:write'] } }`,
+   * `{ 'DELETE /notes/{id}': { mfa: true } }` (a second factor).
    * Default: none, every route takes any live token.
    */
   readonly requirements?: RouteRequirements;
@@ -119,6 +125,9 @@ export function requirementStageVariables(requirements: RouteRequirements): Reco
       throw new Error(
         `Route requirement "${route}": a route is "METHOD /path", e.g. "POST /notes".`,
       );
+    }
+    if (requirement.mfa !== undefined && typeof requirement.mfa !== 'boolean') {
+      throw new Error(`Route requirement "${route}": mfa is true or false.`);
     }
     const bad = (requirement.scopes ?? []).find((scope) => !SCOPE_NAME.test(scope));
     if (bad !== undefined) {
@@ -160,11 +169,12 @@ export function restAuthorizer(
   if (existing instanceof TokenAuthorizer || existing instanceof RequestAuthorizer) return existing;
   const variables = requirementStageVariables(options.requirements ?? {});
   const scoped = Object.keys(variables).length > 0;
+  const mfa = Object.values(options.requirements ?? {}).some((requirement) => requirement.mfa);
   if (options.gatewayResponses ?? true) {
     addGatewayResponses(
       api,
       options.corsOrigins ?? [],
-      scoped ? SCOPED_API_GATEWAY_RESPONSES : undefined,
+      mfa ? MFA_API_GATEWAY_RESPONSES : scoped ? SCOPED_API_GATEWAY_RESPONSES : undefined,
     );
   }
   if (scoped) {

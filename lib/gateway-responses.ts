@@ -8,6 +8,7 @@
 import { ResponseType, type RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import { gatewayCorsHeaders } from '../lambdas/contract/cors';
 import {
+  DENIED_CODE_REFERENCE,
   GATEWAY_RESPONSES,
   type GatewayResponseSpec,
   type GatewayResponseType,
@@ -22,12 +23,13 @@ export function staticHeaderValue(value: string): string {
 }
 
 /**
- * The response body as a mapping template. `$` and `#` start Velocity
- * references and directives, so a body holding them would not come out verbatim.
+ * The response body as a mapping template. `$` and `#` start references and
+ * directives, so a body holding them would not come out verbatim; the one
+ * reference allowed is the code the authorizer's context names.
  */
-export function bodyTemplate(spec: GatewayResponseSpec): string {
+export function bodyTemplate(spec: GatewayResponseSpec<string>): string {
   const body = JSON.stringify(spec.body);
-  if (/[$#]/.test(body)) {
+  if (/[$#]/.test(body.replace(`"${DENIED_CODE_REFERENCE}"`, ''))) {
     throw new Error(`A gateway response body cannot contain "$" or "#": ${body}`);
   }
   return body;
@@ -49,11 +51,11 @@ export function corsHeaders(corsOrigins: readonly string[]): Record<string, stri
 export function addGatewayResponses(
   api: RestApiBase,
   corsOrigins: readonly string[],
-  responses: Record<GatewayResponseType, GatewayResponseSpec> = GATEWAY_RESPONSES,
+  responses: Record<GatewayResponseType, GatewayResponseSpec<string>> = GATEWAY_RESPONSES,
 ) {
   for (const [type, spec] of Object.entries(responses) as [
     GatewayResponseType,
-    GatewayResponseSpec,
+    GatewayResponseSpec<string>,
   ][]) {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', ...spec.headers };
     api.addGatewayResponse(type, {

@@ -77,7 +77,13 @@ export interface GatewayAuthorizer {
 /** Builds the gateway's own answer of a type; `headers` are the request's, for mapped header values. */
 export type GatewayResponder = (
   type: GatewayResponseType,
-  options?: { status?: number; requestId?: string; headers?: Record<string, string> },
+  options?: {
+    status?: number;
+    requestId?: string;
+    headers?: Record<string, string>;
+    /** The authorizer's context of a Deny, for `$context.authorizer.*` in a template. */
+    authorizer?: Record<string, string>;
+  },
 ) => GatewayResponse;
 
 export interface GatewayOptions {
@@ -174,7 +180,7 @@ function invoke(handler: LambdaHandler, event: unknown, context: Context): Promi
 
 type AuthorizerOutcome =
   | { kind: 'allowed'; context: Record<string, string> }
-  | { kind: 'refused'; response: GatewayResponseType };
+  | { kind: 'refused'; response: GatewayResponseType; context?: Record<string, string> };
 
 function isUnauthorized(error: unknown): boolean {
   return error === 'Unauthorized' || (error instanceof Error && error.message === 'Unauthorized');
@@ -205,10 +211,11 @@ function readAuthorizerResult(result: unknown, arn: string): AuthorizerOutcome {
   ) {
     return { kind: 'refused', response: 'AUTHORIZER_CONFIGURATION_ERROR' };
   }
+  const withPrincipal = { ...context, principalId: candidate.principalId };
   if (!policyAllows(candidate.policyDocument, arn)) {
-    return { kind: 'refused', response: 'ACCESS_DENIED' };
+    return { kind: 'refused', response: 'ACCESS_DENIED', context: withPrincipal };
   }
-  return { kind: 'allowed', context: { ...context, principalId: candidate.principalId } };
+  return { kind: 'allowed', context: withPrincipal };
 }
 
 /** Turns a proxy integration result into a response; `undefined` when it is malformed. */
@@ -392,7 +399,10 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         return respond('UNAUTHORIZED', { requestId, headers });
       }
       const outcome = await authorize(token, request, spec);
-      if (outcome.kind === 'refused') return respond(outcome.response, { requestId, headers });
+      if (outcome.kind === 'refused') {
+        const authorizer = outcome.context ? { authorizer: outcome.context } : {};
+        return respond(outcome.response, { requestId, headers, ...authorizer });
+      }
       authorizerContext = outcome.context;
     } else if (spec.auth === 'iam') {
       const refused = checkIamStandIn(

@@ -12,6 +12,7 @@ import {
   INVALID_TOKEN_CHALLENGE,
 } from './errors';
 import { SECURITY_HEADERS } from './headers';
+import { DENIED_CONTEXT_KEY } from './route-requirements';
 
 export { INVALID_TOKEN_CHALLENGE };
 
@@ -32,11 +33,14 @@ export type GatewayResponseType =
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
-export interface GatewayResponseSpec {
+/** The one reference a gateway response body may hold: the code the authorizer's context names. */
+export const DENIED_CODE_REFERENCE = `$context.authorizer.${DENIED_CONTEXT_KEY}`;
+
+export interface GatewayResponseSpec<E extends string = ErrorCode> {
   /** Unset: keep the status API Gateway chose (the DEFAULT_* families). */
   status?: number;
   headers: Record<string, string>;
-  body: { error: ErrorCode; message: string };
+  body: { error: E; message: string };
 }
 
 /** An answer with the code's one status (`ERROR_STATUS`) and the security headers. */
@@ -101,4 +105,25 @@ export const SCOPED_API_GATEWAY_RESPONSES: Record<GatewayResponseType, GatewayRe
   ACCESS_DENIED: answer('insufficient_scope', ERROR_MESSAGES.insufficientScope, {
     'WWW-Authenticate': INSUFFICIENT_SCOPE_CHALLENGE,
   }),
+};
+
+/**
+ * The gateway responses of a user's REST API where a route requires a second
+ * factor (`mfa`). ACCESS_DENIED then has two reasons, told apart by the code
+ * the authorizer's context names (`$context.authorizer.denied`, substituted
+ * in the body; gateway response templates are not run through VTL):
+ * `insufficient_scope`, or `insufficient_user_authentication` (RFC 9470's
+ * code, with 403: a REST authorizer's only 401 is the fixed `invalid_token`).
+ * A gateway response's headers are static, so its challenge names no error.
+ */
+export const MFA_API_GATEWAY_RESPONSES: Record<
+  GatewayResponseType,
+  GatewayResponseSpec<ErrorCode | typeof DENIED_CODE_REFERENCE>
+> = {
+  ...GATEWAY_RESPONSES,
+  ACCESS_DENIED: {
+    status: ERROR_STATUS.insufficient_user_authentication,
+    headers: { ...SECURITY_HEADERS, 'WWW-Authenticate': 'Bearer' },
+    body: { error: DENIED_CODE_REFERENCE, message: ERROR_MESSAGES.routeRequirementUnmet },
+  },
 };

@@ -73,6 +73,10 @@ const ERROR_RESPONSES = {
     'insufficient_scope',
     "the token lacks a scope the route requires (a REST API of yours behind this service's authorizer)",
   ),
+  insufficientUserAuthentication: errorAnswer(
+    'insufficient_user_authentication',
+    "a route of your REST API requires a second factor the token's amr lacks: POST /auth/mfa/step-up, then retry (RFC 9470's code, with 403)",
+  ),
   notFound: errorAnswer('not_found', 'no such route or session'),
   usernameTaken: errorAnswer('username_taken'),
   tooManyRequests: errorAnswer('too_many_requests', 'throttled or locked out'),
@@ -443,7 +447,8 @@ export function openApiDocument(version: string): JsonObject {
             "carries the scopes its user's roles grant (claim scope, space-separated; the " +
             "deployment's scopes are the metadata's scopes_supported). A route of your API " +
             'that requires scopes lists them in its security requirement, and answers 403 ' +
-            'insufficient_scope to a token without them.',
+            'insufficient_scope to a token without them; one that requires a second factor ' +
+            'answers 403 insufficient_user_authentication to a token whose amr lacks mfa.',
         },
         awsSigV4: {
           type: 'apiKey',

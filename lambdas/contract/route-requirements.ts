@@ -16,13 +16,27 @@
  */
 
 /**
- * What one route requires. A requirement of another kind (MFA, say) is one
- * more optional field beside `scopes`, checked by {@link unmetRoutes}.
+ * What one route requires. A requirement of another kind is one more
+ * optional field, checked by {@link unmetBy}.
  */
 export interface RouteRequirement {
   /** Every one of these scopes must be in the token's `scope`. */
   readonly scopes?: readonly string[];
+  /**
+   * A second factor: the token's `amr` (RFC 8176) must hold `mfa`, as after
+   * a login with a code or a step-up (`POST /auth/mfa/step-up`).
+   */
+  readonly mfa?: boolean;
 }
+
+/**
+ * The authorizer context key that says why a token does not meet a route
+ * (an {@link UnmetRequirement}): a REST API's 403 names its code from it.
+ */
+export const DENIED_CONTEXT_KEY = 'denied';
+
+/** Why a token does not meet a route: the error code of the 403 on a REST API. */
+export type UnmetRequirement = 'insufficient_scope' | 'insufficient_user_authentication';
 
 /**
  * Requirements by route key: `METHOD /resource/path` as the API names the
@@ -72,10 +86,29 @@ export function readRequirements(
   return table as RouteRequirements;
 }
 
-/** The route keys of `requirements` that a token holding `scope` (space-separated) does not meet. */
-export function unmetRoutes(requirements: RouteRequirements | undefined, scope = ''): string[] {
-  const held = new Set(scope.split(' '));
+/**
+ * Why a token holding `scope` (space-separated) and `amr` does not meet
+ * `requirement`; `undefined` when it does. A missing scope comes first: a
+ * step-up would not give it.
+ */
+export function unmetBy(
+  requirement: RouteRequirement | undefined,
+  scope = '',
+  amr: readonly string[] = [],
+): UnmetRequirement | undefined {
+  const held = scope.split(' ');
+  if (requirement?.scopes?.some((needed) => !held.includes(needed))) return 'insufficient_scope';
+  if (requirement?.mfa && !amr.includes('mfa')) return 'insufficient_user_authentication';
+  return undefined;
+}
+
+/** The route keys of `requirements` that a token holding `scope` and `amr` does not meet. */
+export function unmetRoutes(
+  requirements: RouteRequirements | undefined,
+  scope?: string,
+  amr?: readonly string[],
+): string[] {
   return Object.keys(requirements ?? {}).filter((route) =>
-    requirements?.[route]?.scopes?.some((needed) => !held.has(needed)),
+    unmetBy(requirements?.[route], scope, amr),
   );
 }

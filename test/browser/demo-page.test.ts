@@ -138,7 +138,7 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('sets an address, reads its link from the outbox, and verifies it; a link opened fills the token in', async () => {
+  it('sets and verifies an address, then forgets and resets the password, through outbox links or opened links', async () => {
     const username = `mail-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
     const address = `${username}@example.com`;
@@ -184,6 +184,34 @@ describeWithChromium('the demo page in Chromium', () => {
     // Used once already: the API answers invalid_grant.
     await opened.locator('#verify-email').getByRole('button', { name: 'Verify address' }).click();
     await sees(opened, 'verify-email', /^400 invalid_grant/);
+
+    // Forgot the password: the reset link's token goes to the reset panel; the reset ends this session.
+    const forgot = page.locator('#forgot');
+    await forgot.getByLabel('Username or e-mail').fill(address);
+    await forgot.getByRole('button', { name: 'Send a reset link' }).click();
+    await sees(page, 'forgot', 'Asked.');
+    await outbox.getByRole('button', { name: 'Read the newest link' }).click();
+    await sees(page, 'outbox', `"Reset your password" to ${address}`);
+    await sees(page, 'outbox', '(Reset the password)');
+    const resetToken = await page.locator('#reset-token').inputValue();
+    expect(resetToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const reset = page.locator('#reset');
+    await reset.getByLabel('New password').fill('a brand new demo passphrase');
+    await reset.getByRole('button', { name: 'Reset password' }).click();
+    await sees(page, 'reset', 'Password reset: every session of the account has ended');
+    await page.screenshot({ path: join(OUTPUT, '6-password-reset.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Ask the API' }).click();
+    await sees(page, 'me', /401 invalid_token/);
+    await logIn(page, username, 'a brand new demo passphrase');
+
+    // A reset link opened in the browser fills the reset panel; used once already, it is refused.
+    await opened.goto(`${server.url}/?purpose=reset_password&token=${resetToken}`);
+    await sees(opened, 'outbox', '(Reset the password)');
+    expect(await opened.locator('#reset-token').inputValue()).toBe(resetToken);
+    expect(await opened.locator('#verify-token').inputValue()).toBe('');
+    await opened.locator('#reset').getByLabel('New password').fill('yet another demo passphrase');
+    await opened.locator('#reset').getByRole('button', { name: 'Reset password' }).click();
+    await sees(opened, 'reset', /^400 invalid_grant/);
     expect(pageErrors).toEqual([]);
   });
 

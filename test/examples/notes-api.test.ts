@@ -6,7 +6,12 @@
  * bodies behind a REST API and an HTTP API alike.
  */
 import * as path from 'node:path';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
@@ -31,11 +36,11 @@ describe('examples/notes-api', () => {
     });
   });
 
-  it('guards GET and POST /notes of the REST API with the REQUEST authorizer (route requirements)', () => {
+  it('guards its routes of the REST API with the REQUEST authorizer (route requirements)', () => {
     const authorizers = notes.findResources('AWS::ApiGateway::Authorizer');
     expect(Object.values(authorizers).map((a) => a.Properties.Type)).toEqual(['REQUEST']);
     const methods = Object.values(notes.findResources('AWS::ApiGateway::Method'));
-    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'POST']);
     for (const method of methods) {
       expect(method.Properties).toMatchObject({
         AuthorizationType: 'CUSTOM',
@@ -44,16 +49,19 @@ describe('examples/notes-api', () => {
     }
   });
 
-  it('requires notes:write for POST /notes on both APIs, and nothing more for GET', () => {
+  it('requires notes:write for POST /notes and a second factor for DELETE /notes/{id} on both APIs, and nothing more for GET', () => {
     const [restStage] = Object.values(notes.findResources('AWS::ApiGateway::Stage'));
     const [httpStage] = Object.values(notes.findResources('AWS::ApiGatewayV2::Stage'));
-    const expected = { 'POST /notes': { scopes: ['notes:write'] } };
+    const expected = {
+      'POST /notes': { scopes: ['notes:write'] },
+      'DELETE /notes/{id}': { mfa: true },
+    };
 
     expect(readRequirements(restStage?.Properties.Variables)).toEqual(expected);
     expect(readRequirements(httpStage?.Properties.StageVariables)).toEqual(expected);
   });
 
-  it('guards GET and POST /notes of the HTTP API with one payload 2.0 authorizer', () => {
+  it('guards its routes of the HTTP API with one payload 2.0 authorizer', () => {
     const authorizers = notes.findResources('AWS::ApiGatewayV2::Authorizer');
     expect(Object.values(authorizers).map((a) => a.Properties)).toEqual([
       expect.objectContaining({
@@ -63,7 +71,11 @@ describe('examples/notes-api', () => {
       }),
     ]);
     const routes = Object.values(notes.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(['GET /notes', 'POST /notes']);
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'DELETE /notes/{id}',
+      'GET /notes',
+      'POST /notes',
+    ]);
     for (const route of routes) {
       expect(route.Properties).toMatchObject({
         AuthorizationType: 'CUSTOM',
@@ -79,7 +91,7 @@ describe('examples/notes-api', () => {
     expect(notesStack.dependencies).toContain(authStack);
   });
 
-  it.each(['list-notes.ts', 'create-note.ts'])(
+  it.each(['list-notes.ts', 'create-note.ts', 'delete-note.ts'])(
     'bundles %s with identityOf and without aws-cdk-lib',
     async (file) => {
       const result = await build({
@@ -139,6 +151,22 @@ describe('the notes handlers', () => {
       const note = JSON.parse(response.body);
       expect(note).toEqual({ id: expect.any(String), text: 'buy milk', owner: 'user-1' });
       expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toEqual(note);
+    },
+  );
+
+  it.each(shapes)(
+    "DELETE /notes/{id} answers 204 and deletes the caller's note only (%s)",
+    async (_, event) => {
+      const { handler: remove } = require('../../examples/notes-api/handlers/delete-note') as {
+        handler: (event: unknown) => Promise<{ statusCode: number; body: string }>;
+      };
+      dynamo.on(DeleteCommand).resolves({});
+      const response = await remove({ ...event, pathParameters: { id: 'n1' } });
+      expect(response.statusCode).toBe(204);
+      expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+        TableName: 'Notes',
+        Key: { owner: 'user-1', id: 'n1' },
+      });
     },
   );
 

@@ -11,12 +11,15 @@ import { LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ERROR_MESSAGES } from '../../lambdas/contract/errors';
 import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
 import { readRequirements } from '../../lambdas/contract/route-requirements';
 import { TABLES } from '../../lambdas/contract/tables';
 import { readStackConfig } from '../../lib/config';
 import { JwtAuth, jwtAuthConfig } from '../../lib/jwt-auth';
 import { PARAMETERS, parameterPrefix } from '../../lib/parameters';
+import { templateResponder } from '../../tools/rehearse/responses';
+import { type CfnTemplate, readRestApi } from '../../tools/rehearse/template';
 import { testApp } from './stack';
 
 /** A stand-in for the user's own route handler. */
@@ -327,6 +330,45 @@ describe('route requirements, given at attachment', () => {
     });
   });
 
+  it('REST with a route that requires MFA: ACCESS_DENIED names the code the authorizer’s context gives', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Notes');
+    const auth = JwtAuth.fromParameters(stack, 'Auth', { prefix: '/x/' });
+    const api = new RestApi(stack, 'Api');
+    const requirements = { ...REQUIREMENTS, 'DELETE /notes': { mfa: true } };
+    const authorizer = auth.restAuthorizer(api, { requirements });
+    api.root
+      .addResource('notes')
+      .addMethod('DELETE', new LambdaIntegration(userFunction(stack, 'Fn')), { authorizer });
+    const template = Template.fromStack(stack);
+
+    const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    expect(readRequirements(stage?.Properties.Variables)).toEqual(requirements);
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'ACCESS_DENIED',
+      StatusCode: '403',
+      // Static headers only: the challenge cannot name which of the two codes it is.
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.WWW-Authenticate': `'Bearer'`,
+      }),
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp(
+          '\\{"error":"\\$context\\.authorizer\\.denied",',
+        ),
+      },
+    });
+    // The rehearsal answers from the same template, with the Deny's context.
+    const respond = templateResponder(readRestApi(template.toJSON() as CfnTemplate).responses);
+    for (const denied of ['insufficient_user_authentication', 'insufficient_scope']) {
+      const answer = respond('ACCESS_DENIED', { authorizer: { denied } });
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toEqual({
+        error: denied,
+        message: ERROR_MESSAGES.routeRequirementUnmet,
+      });
+    }
+  });
+
   it('REST without requirements: the TOKEN authorizer and ACCESS_DENIED as forbidden, as before', () => {
     const app = testApp();
     const stack = new Stack(app, 'Notes');
@@ -371,6 +413,12 @@ describe('route requirements, given at attachment', () => {
       /METHOD \/path/,
     ],
     ['a scope with a space', { 'POST /notes': { scopes: ['notes write'] } }, /scopes are/],
+    // A JavaScript app is not type-checked.
+    [
+      'an mfa that is no boolean',
+      { 'POST /notes': { mfa: 'yes' as unknown as boolean } },
+      /mfa is true or false/,
+    ],
   ])('refuses %s at synth', (_, requirements, message) => {
     const app = testApp();
     const stack = new Stack(app, 'Notes');

@@ -8,6 +8,7 @@
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { ENDPOINTS_FILE } from '../../tools/rehearse/app';
 import { PROJECT_ROOT, synthesize } from '../../tools/rehearse/assembly';
 import { type ApiClient, apiClient, type Tokens } from '../e2e/client';
@@ -166,7 +167,8 @@ describe.each(['REST', 'HTTP'] as const)('roles and scopes on the %s notes API',
     expect(refused.status).toBe(403);
     if (type === 'REST') {
       expect(refused.json).toMatchObject({ error: 'insufficient_scope' });
-      expect(refused.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+      // The API has a route that requires MFA too: the static challenge names no error.
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
     } else {
       expect(refused.json).toEqual({ message: 'Forbidden' });
     }
@@ -197,6 +199,47 @@ describe.each(['REST', 'HTTP'] as const)('roles and scopes on the %s notes API',
       // An HTTP API answers a refused token with its own 403.
       expect(after.status).toBe(403);
     }
+  });
+});
+
+describe.each(['REST', 'HTTP'] as const)('a second factor on the %s notes API', (type) => {
+  const notes = () => apiClient(notesApis().find((endpoint) => endpoint.type === type)?.url ?? '');
+
+  it('refuses DELETE /notes/{id} to a password session (403), allows it after a step-up', async () => {
+    const user = await auth.register();
+    const tokens = await auth.login(user);
+    const began = await auth.call('POST', '/auth/mfa/totp', {
+      token: tokens.access_token,
+      body: { current_password: user.password },
+    });
+    expect(began.status).toBe(200);
+    const totp = new TOTP({ secret: Secret.fromBase32((began.json as { secret: string }).secret) });
+    // This step's code turns TOTP on, the next step's (one step of drift allowed) steps up.
+    const step = Math.floor(Date.now() / 30_000);
+    const confirmed = await auth.call('POST', '/auth/mfa/totp/confirm', {
+      token: tokens.access_token,
+      body: { code: totp.generate({ timestamp: step * 30_000 }) },
+    });
+    expect(confirmed.status).toBe(200);
+
+    const refused = await notes().call('DELETE', '/notes/n-1', { token: tokens.access_token });
+    expect(refused.status).toBe(403);
+    if (type === 'REST') {
+      expect(refused.json).toMatchObject({ error: 'insufficient_user_authentication' });
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+    } else {
+      expect(refused.json).toEqual({ message: 'Forbidden' });
+    }
+
+    const steppedUp = await auth.call('POST', '/auth/mfa/step-up', {
+      token: tokens.access_token,
+      body: { code: totp.generate({ timestamp: (step + 1) * 30_000 }) },
+    });
+    expect(steppedUp.status).toBe(200);
+    const { access_token } = steppedUp.json as Tokens;
+    expect((await notes().call('DELETE', '/notes/n-1', { token: access_token })).status).toBe(204);
+    // Reading needs no second factor, and the stronger token still reads.
+    expect((await notes().call('GET', '/notes', { token: access_token })).status).toBe(200);
   });
 });
 

@@ -5,53 +5,23 @@
  * template, the bundles shared with the original. Runs under
  * `npm run test:rehearse` only (it needs the synthesized assembly).
  */
-import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { CfnTemplate } from '../../tools/rehearse/template';
 import { apiClient } from '../e2e/client';
-import {
-  REHEARSAL_ASSEMBLY_ENV,
-  type ServerProcess,
-  startServerProcess,
-} from '../support/server-process';
+import { assemblyCopy, removeAssemblyCopies, resourcesOfType } from '../support/assembly-copy';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
 
-const copies: string[] = [];
 let server: ServerProcess | undefined;
-
-/** A copy of the assembly whose template `change` edits; assets are linked, not copied. */
-async function mistaken(change: (template: CfnTemplate) => void): Promise<string> {
-  const original = process.env[REHEARSAL_ASSEMBLY_ENV] as string;
-  const copy = await mkdtemp(`${original}-mistake-`);
-  copies.push(copy);
-  for (const entry of await readdir(original)) {
-    if (entry.startsWith('asset.')) await symlink(join(original, entry), join(copy, entry));
-    else if (entry.endsWith('.template.json')) {
-      const template = JSON.parse(await readFile(join(original, entry), 'utf8')) as CfnTemplate;
-      change(template);
-      await writeFile(join(copy, entry), JSON.stringify(template));
-    } else if (entry.endsWith('.json')) {
-      await writeFile(join(copy, entry), await readFile(join(original, entry)));
-    }
-  }
-  return copy;
-}
-
-const ofType = (template: CfnTemplate, type: string, match: (id: string) => boolean) =>
-  Object.entries(template.Resources).filter(([id, r]) => r.Type === type && match(id));
 
 afterEach(async () => {
   await server?.stop();
   server = undefined;
 });
 
-afterAll(async () => {
-  await Promise.all(copies.map((copy) => rm(copy, { recursive: true, force: true })));
-});
+afterAll(removeAssemblyCopies);
 
 describe('a mistake in the stack', () => {
   it('an environment variable under another name: login answers 502 instead of tokens', async () => {
-    const assembly = await mistaken((template) => {
-      for (const [, fn] of ofType(template, 'AWS::Lambda::Function', (id) =>
+    const assembly = await assemblyCopy((template) => {
+      for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function', (id) =>
         id.includes('Login'),
       )) {
         const environment = fn.Properties?.Environment as { Variables: Record<string, unknown> };
@@ -71,8 +41,12 @@ describe('a mistake in the stack', () => {
   });
 
   it('a route at another path in the template: the handler’s path is not found', async () => {
-    const assembly = await mistaken((template) => {
-      for (const [, resource] of ofType(template, 'AWS::ApiGateway::Resource', () => true)) {
+    const assembly = await assemblyCopy((template) => {
+      for (const [, resource] of resourcesOfType(
+        template,
+        'AWS::ApiGateway::Resource',
+        () => true,
+      )) {
         if (resource.Properties?.PathPart === 'me') resource.Properties.PathPart = 'whoami';
       }
     });
@@ -84,8 +58,12 @@ describe('a mistake in the stack', () => {
   });
 
   it('a gateway response missing: API Gateway’s own body instead of the API’s JSON error', async () => {
-    const assembly = await mistaken((template) => {
-      for (const [id] of ofType(template, 'AWS::ApiGateway::GatewayResponse', () => true)) {
+    const assembly = await assemblyCopy((template) => {
+      for (const [id] of resourcesOfType(
+        template,
+        'AWS::ApiGateway::GatewayResponse',
+        () => true,
+      )) {
         const type = template.Resources[id]?.Properties?.ResponseType;
         if (type === 'UNAUTHORIZED' || type === 'DEFAULT_4XX') delete template.Resources[id];
       }

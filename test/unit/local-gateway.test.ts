@@ -494,3 +494,39 @@ describe('createGateway CORS', () => {
     expect(response.headers).not.toHaveProperty('Access-Control-Allow-Origin');
   });
 });
+
+describe('the authorizer context of a Deny', () => {
+  it('reaches the gateway response, as $context.authorizer.* does in API Gateway', async () => {
+    const seen: unknown[] = [];
+    const gateway = createGateway({
+      routes: ROUTES,
+      loadModule: async () => ({
+        handler: async () => ({
+          ...ALLOW_ALL,
+          policyDocument: allowPolicy(
+            'arn:aws:execute-api:local:000000000000:local/local/*',
+            'Deny',
+          ),
+          context: { sub: 'user-1', denied: 'insufficient_user_authentication' },
+        }),
+      }),
+      respond: (type, options = {}) => {
+        seen.push([type, options.authorizer]);
+        return { status: 403, headers: {}, body: '' };
+      },
+    });
+
+    await gateway.handle({
+      method: 'GET',
+      path: '/auth/me',
+      headers: { Authorization: 'Bearer h.p.s' },
+    });
+
+    expect(seen).toEqual([
+      [
+        'ACCESS_DENIED',
+        { sub: 'user-1', denied: 'insufficient_user_authentication', principalId: 'user-1' },
+      ],
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import {
   readRequirements,
   requirementVariables,
   STAGE_VARIABLE_MAX_LENGTH,
+  unmetBy,
   unmetRoutes,
 } from '../../lambdas/contract/route-requirements';
 import { createAuthorizer } from '../../lambdas/http/authorizer';
@@ -80,7 +81,31 @@ describe('unmetRoutes', () => {
   });
 });
 
-async function setup(scope: string | undefined) {
+describe('a second factor (mfa)', () => {
+  const MFA = {
+    'DELETE /notes/{id}': { mfa: true },
+    'POST /notes': { scopes: ['notes:write'], mfa: true },
+  };
+
+  it('is met by a token whose amr holds mfa only', () => {
+    expect(unmetBy({ mfa: true }, '', ['pwd'])).toBe('insufficient_user_authentication');
+    expect(unmetBy({ mfa: true }, '', undefined)).toBe('insufficient_user_authentication');
+    expect(unmetBy({ mfa: true }, '', ['pwd', 'otp', 'mfa'])).toBeUndefined();
+    expect(unmetBy({ mfa: true }, '', ['pwd', 'mfa'])).toBeUndefined();
+    expect(unmetBy({ mfa: false }, '', ['pwd'])).toBeUndefined();
+    expect(unmetRoutes(MFA, 'notes:write', ['pwd'])).toEqual(['DELETE /notes/{id}', 'POST /notes']);
+    expect(unmetRoutes(MFA, 'notes:write', ['pwd', 'otp', 'mfa'])).toEqual([]);
+  });
+
+  it('names a missing scope first: a step-up would not give it', () => {
+    expect(unmetBy(MFA['POST /notes'], '', ['pwd'])).toBe('insufficient_scope');
+    expect(unmetBy(MFA['POST /notes'], 'notes:write', ['pwd'])).toBe(
+      'insufficient_user_authentication',
+    );
+  });
+});
+
+async function setup(scope: string | undefined, amr?: string[]) {
   const world = await domainWorld();
   const authorize = createAuthorizer({
     verifier: world.verifier,
@@ -92,14 +117,21 @@ async function setup(scope: string | undefined) {
     username: 'alice',
     sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
     ...(scope === undefined ? {} : { claims: { scope, roles: [] } }),
+    ...(amr ? { amr } : {}),
   });
   return { authorize, token: `Bearer ${pair.access.token}` };
 }
 
 /** The event of `shape` for `method path`, on an API whose stage carries REQUIREMENTS. */
-function eventFor(shape: EventShape, token: string, method: string, resource: string) {
+function eventFor(
+  shape: EventShape,
+  token: string,
+  method: string,
+  resource: string,
+  requirements: Parameters<typeof requirementVariables>[0] = REQUIREMENTS,
+) {
   const base = authorizerEvent(shape, token) as Record<string, unknown>;
-  const stageVariables = requirementVariables(REQUIREMENTS);
+  const stageVariables = requirementVariables(requirements);
   if (shape === 'http-2.0') {
     return { ...base, stageVariables, routeKey: `${method} ${resource}` };
   }
@@ -205,6 +237,75 @@ describe('the authorizer on an HTTP API', () => {
       };
       expect(verdict(denied)).toBe(false);
       expect(verdict(allowed)).toBe(true);
+    },
+  );
+});
+
+describe('the authorizer and a route that requires a second factor', () => {
+  const MFA_REQUIREMENTS = {
+    'POST /notes': { scopes: ['notes:write'] },
+    'DELETE /notes/{id}': { mfa: true },
+  };
+  type PolicyAnswer = {
+    policyDocument: Parameters<typeof policyAllows>[0];
+    context: Record<string, string>;
+  };
+  const rest = async (scope: string, amr: string[], method: string, resource: string) => {
+    const { authorize, token } = await setup(scope, amr);
+    return (await authorize(
+      eventFor('rest-request', token, method, resource, MFA_REQUIREMENTS) as never,
+    )) as PolicyAnswer;
+  };
+
+  it('REST: denies it to a password-only token, and names why in the context (denied)', async () => {
+    const result = await rest('notes:write', ['pwd'], 'DELETE', '/notes/{id}');
+
+    expect(policyAllows(result.policyDocument, `${STAGE}/DELETE/notes/n-1`)).toBe(false);
+    expect(policyAllows(result.policyDocument, `${STAGE}/POST/notes`)).toBe(true);
+    expect(result.context).toMatchObject({
+      amr: 'pwd',
+      denied: 'insufficient_user_authentication',
+    });
+  });
+
+  it('REST: allows it after a second factor, with no denied in the context', async () => {
+    const result = await rest('notes:write', ['pwd', 'otp', 'mfa'], 'DELETE', '/notes/{id}');
+
+    expect(policyAllows(result.policyDocument, `${STAGE}/DELETE/notes/n-1`)).toBe(true);
+    expect(result.context.denied).toBeUndefined();
+  });
+
+  it('REST: names the reason of the requested route when the token misses both kinds', async () => {
+    const scopeRoute = await rest('', ['pwd'], 'POST', '/notes');
+    const mfaRoute = await rest('', ['pwd'], 'DELETE', '/notes/{id}');
+    // On an allowed route, the first refused one's reason: what a cached policy would need.
+    const elsewhere = await rest('', ['pwd'], 'GET', '/notes');
+
+    expect(scopeRoute.context.denied).toBe('insufficient_scope');
+    expect(mfaRoute.context.denied).toBe('insufficient_user_authentication');
+    expect(elsewhere.context.denied).toBe('insufficient_scope');
+    expect(policyAllows(elsewhere.policyDocument, `${STAGE}/GET/notes`)).toBe(true);
+  });
+
+  it.each(['http-1.0', 'http-2.0'] as const)(
+    '%s: refuses it to a password-only token (API Gateway answers 403), allows it after a step-up',
+    async (shape) => {
+      const verdict = async (amr: string[]) => {
+        const { authorize, token } = await setup('', amr);
+        const answer = (await authorize(
+          eventFor(shape, token, 'DELETE', '/notes/{id}', MFA_REQUIREMENTS) as never,
+        )) as { isAuthorized?: boolean; policyDocument?: Parameters<typeof policyAllows>[0] };
+        return (
+          answer.isAuthorized ??
+          policyAllows(
+            answer.policyDocument as Parameters<typeof policyAllows>[0],
+            'arn:aws:execute-api:eu-west-1:123456789012:def456/$default/DELETE/notes/n-1',
+          )
+        );
+      };
+
+      expect(await verdict(['pwd'])).toBe(false);
+      expect(await verdict(['pwd', 'otp', 'mfa'])).toBe(true);
     },
   );
 });

@@ -40,9 +40,15 @@ function mappedValue(
 /** The few `$context` variables a response template of this kind uses. */
 function render(
   template: string,
-  values: { requestId: string; message: string; type: string },
+  values: {
+    requestId: string;
+    message: string;
+    type: string;
+    authorizer: Record<string, string>;
+  },
 ): string {
   return template
+    .replace(/\$context\.authorizer\.(\w+)/g, (_, key: string) => values.authorizer[key] ?? '')
     .replaceAll('$context.error.messageString', JSON.stringify(values.message))
     .replaceAll('$context.error.message', values.message)
     .replaceAll('$context.error.responseType', values.type)
@@ -70,7 +76,12 @@ export function templateResponder(
     if (requestId) headers['x-amzn-RequestId'] = requestId;
     const body =
       spec?.template !== undefined
-        ? render(spec.template, { requestId, message: builtIn.message, type })
+        ? render(spec.template, {
+            requestId,
+            message: builtIn.message,
+            type,
+            authorizer: options.authorizer ?? {},
+          })
         : JSON.stringify({ message: builtIn.message });
     return { status, headers, body };
   };

@@ -6,7 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 export interface Note {
   id: string;
@@ -91,5 +96,10 @@ export class NotesTable {
     const note: Note = { id: randomUUID(), text, owner };
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: note }));
     return note;
+  }
+
+  /** Deletes the owner's note `id`; nothing happens for a note that is not theirs. */
+  async delete(owner: string, id: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { owner, id } }));
   }
 }

@@ -1,9 +1,10 @@
 /**
- * The user's own service: `GET /notes` and `POST /notes`, served by a REST
+ * The user's own service: `GET /notes`, `POST /notes` and `DELETE /notes/{id}`, served by a REST
  * API and by an HTTP API, both behind the serverless-jwt-auth authorizer.
  * A note belongs to the caller's `sub`, which the handlers read with
  * `identityOf` (handlers/). Writing a note requires the scope `notes:write`
- * (the role `editor` grants it, lib/app.ts); reading needs only a login.
+ * (the role `editor` grants it, lib/app.ts); deleting one requires a second
+ * factor; reading needs only a login.
  */
 import * as path from 'node:path';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -19,6 +20,8 @@ import type { IJwtAuth, RouteRequirements } from 'serverless-jwt-auth';
 /** What the routes require beyond a login, the same on both APIs. */
 export const NOTES_REQUIREMENTS: RouteRequirements = {
   'POST /notes': { scopes: ['notes:write'] },
+  // A login with a TOTP code, or a step-up (POST /auth/mfa/step-up), before a note is deleted.
+  'DELETE /notes/{id}': { mfa: true },
 };
 
 export interface NotesStackProps extends StackProps {
@@ -44,8 +47,10 @@ export class NotesStack extends Stack {
 
     const list = this.handler('ListNotes', 'list-notes.ts');
     const create = this.handler('CreateNote', 'create-note.ts');
+    const remove = this.handler('DeleteNote', 'delete-note.ts');
     this.table.grantReadData(list);
     this.table.grantWriteData(create);
+    this.table.grantWriteData(remove);
 
     // A REST API: the authorizer also installs the JSON 401 and 503 answers.
     this.restApi = new RestApi(this, 'NotesRestApi', { deployOptions: { stageName: 'dev' } });
@@ -55,6 +60,9 @@ export class NotesStack extends Stack {
     const notes = this.restApi.root.addResource('notes');
     notes.addMethod('GET', new LambdaIntegration(list), { authorizer: restAuthorizer });
     notes.addMethod('POST', new LambdaIntegration(create), { authorizer: restAuthorizer });
+    notes
+      .addResource('{id}')
+      .addMethod('DELETE', new LambdaIntegration(remove), { authorizer: restAuthorizer });
 
     // An HTTP API: the same authorizer function, payload 2.0 with simple responses.
     this.httpApi = new HttpApi(this, 'NotesHttpApi');
@@ -69,6 +77,12 @@ export class NotesStack extends Stack {
       path: '/notes',
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('CreateNote', create),
+      authorizer: httpAuthorizer,
+    });
+    this.httpApi.addRoutes({
+      path: '/notes/{id}',
+      methods: [HttpMethod.DELETE],
+      integration: new HttpLambdaIntegration('DeleteNote', remove),
       authorizer: httpAuthorizer,
     });
 

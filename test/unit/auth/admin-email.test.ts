@@ -13,6 +13,7 @@ import {
   setUserEmail,
 } from '../../../lambdas/auth/admin-email';
 import { type EmailSettings, offerAddress, verifyEmail } from '../../../lambdas/auth/email';
+import { forgotPassword, resetPassword } from '../../../lambdas/auth/password-reset';
 import { register } from '../../../lambdas/auth/register';
 import {
   InvalidGrantError,
@@ -24,6 +25,7 @@ import { type DomainWorld, domainWorld, tokenOfLink } from '../../support/fakes'
 
 const PASSWORD = 'correct horse battery';
 const LINKS = 'http://127.0.0.1:3000/';
+const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 const DAY = 24 * 60 * 60;
 const OPERATOR: Operator = { actor: 'jane@ops-laptop', note: 'ticket 7: user lost access' };
 
@@ -186,18 +188,28 @@ describe('setUserEmail: both ways', () => {
     },
   );
 
-  it.each([false, true])('ends an open password-reset token (verified: %s)', async (verified) => {
-    const world = await setUp();
-    Object.assign(item(world, 'alice') ?? {}, {
-      resetTokenHash: 'open-reset-token-hash',
-      resetTokenExpiresAt: Math.floor(world.clock().getTime() / 1000) + 900,
-    });
+  it.each([false, true])(
+    'ends an open password-reset link: it answers invalid_grant after the change (verified: %s)',
+    async (verified) => {
+      const world = await setUp();
+      await verifiedByUser(world, 'alice', 'old@example.com');
+      const recovery = {
+        ...world,
+        sleep: async () => undefined,
+        reset: { linkBaseUrl: LINKS, resetTtlSeconds: 900, forgotMinResponseMs: 0 },
+      };
+      await forgotPassword(recovery, { username: 'alice' }, CLIENT);
+      const token = tokenOfLink(world.mail.linkTo('old@example.com'));
+      expect(item(world, 'alice')?.resetTokenHash).toBeDefined();
 
-    await setUserEmail(world, 'alice', 'alice@example.com', { verified }, OPERATOR);
+      await setUserEmail(world, 'alice', 'new@example.com', { verified }, OPERATOR);
 
-    expect(item(world, 'alice')?.resetTokenHash).toBeUndefined();
-    expect(item(world, 'alice')?.resetTokenExpiresAt).toBeUndefined();
-  });
+      expect(item(world, 'alice')?.resetTokenHash).toBeUndefined();
+      await expect(
+        resetPassword(recovery, { token, newPassword: 'a brand new passphrase' }, CLIENT),
+      ).rejects.toBeInstanceOf(InvalidGrantError);
+    },
+  );
 
   it.each([false, true])(
     'releases the verified address it replaces and tells it; another account may then verify it (verified: %s)',

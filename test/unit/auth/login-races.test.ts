@@ -7,13 +7,21 @@
  */
 import { authenticateAccessToken } from '../../../lambdas/auth/authenticate';
 import { changePassword } from '../../../lambdas/auth/change-password';
+import { offerAddress, verifyEmail } from '../../../lambdas/auth/email';
 import { login } from '../../../lambdas/auth/login';
 import { logoutAll } from '../../../lambdas/auth/logout-all';
+import { forgotPassword, resetPassword } from '../../../lambdas/auth/password-reset';
 import { refresh } from '../../../lambdas/auth/refresh';
 import { register } from '../../../lambdas/auth/register';
 import { InvalidCredentialsError, InvalidTokenError } from '../../../lambdas/errors';
 import type { TokenPair } from '../../../lambdas/tokens/issue';
-import { type DomainWorld, domainWorld, type Pause, pauseAt } from '../../support/fakes';
+import {
+  type DomainWorld,
+  domainWorld,
+  type Pause,
+  pauseAt,
+  tokenOfLink,
+} from '../../support/fakes';
 
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 const USERNAME = 'alice';
@@ -53,6 +61,26 @@ const REVOKERS: Revoker[] = [
     name: 'logout-all',
     run: (world, caller) => logoutAll(world, callerOf(caller), CLIENT),
     bump: (world) => pauseAt(world.users, 'bumpCredentialsVersion'),
+    survivors: () => [],
+  },
+  {
+    name: 'password reset by e-mail',
+    run: async (world, caller) => {
+      const links = 'https://app.example.com/recover';
+      const deps = {
+        ...world,
+        email: { linkBaseUrl: links, verificationTtlSeconds: 3600 },
+        reset: { linkBaseUrl: links, resetTtlSeconds: 900, forgotMinResponseMs: 0 },
+        sleep: async () => undefined,
+      };
+      await offerAddress(deps, callerOf(caller), 'alice@example.com');
+      await verifyEmail(deps, tokenOfLink(world.mail.linkTo('alice@example.com')));
+      await forgotPassword(deps, { username: USERNAME }, CLIENT);
+      const token = tokenOfLink(world.mail.linkTo('alice@example.com'));
+      await resetPassword(deps, { token, newPassword: NEW_PASSWORD }, CLIENT);
+    },
+    bump: (world) => pauseAt(world.recovery, 'consumeResetToken'),
+    // Every session ends, the caller's too.
     survivors: () => [],
   },
 ];

@@ -9,10 +9,12 @@ import {
   removeTotp,
 } from '../../../lambdas/auth/mfa/enrolment';
 import { timeStep, totpCode } from '../../../lambdas/auth/mfa/totp';
+import { verifyMfa } from '../../../lambdas/auth/mfa/verify';
 import { register } from '../../../lambdas/auth/register';
 import {
   InvalidCredentialsError,
   InvalidRequestError,
+  type MfaRequiredError,
   TooManyRequestsError,
 } from '../../../lambdas/errors';
 import { type DomainWorld, domainWorld } from '../../support/fakes';
@@ -183,6 +185,28 @@ describe('removeTotp', () => {
     expect(alice(world)?.credentialsVersion).toBe(versionBefore + 1);
     // The other session had already ended when TOTP was turned on.
     expect(world.revokedTokens.items.get(other.access.claims.jti)).toBeUndefined();
+  });
+
+  it('ends every session opened since it was turned on but the caller’s (a login with a code)', async () => {
+    const world = await domainWorld();
+    const { caller, secret } = await aliceEnrolled(world);
+    world.clock.advance(30);
+    const challenge = (await login(world, { username: 'alice', password: PASSWORD }, CLIENT).then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as MfaRequiredError;
+    const later = await verifyMfa(
+      world,
+      { mfaToken: challenge.mfaToken, code: codeNow(world, secret) },
+      CLIENT,
+    );
+    world.clock.advance(30);
+
+    await removeTotp(world, caller, { password: PASSWORD, code: codeNow(world, secret) }, CLIENT);
+
+    expect(world.revokedTokens.items.get(later.access.claims.jti)?.reason).toBe('mfa_changed');
+    expect(await world.sessions.get(caller.userId, later.access.claims.sid)).toBeUndefined();
+    expect(await world.sessions.get(caller.userId, caller.sessionId)).toBeDefined();
   });
 
   it('takes a recovery code in place of a TOTP code', async () => {
