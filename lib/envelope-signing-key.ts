@@ -8,15 +8,15 @@
  * alone, by the key policy) and sign in process: no KMS call per token.
  * The trade-off against the default is in docs/deploy.md.
  */
-import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { KEY_PAIR_CREATOR } from '../lambdas/contract/routes';
 import { AuthFunction } from './auth-function';
 import type { GrantTargets } from './grants';
-import { allowOnlyBy, restrictedKeyPolicy } from './signing-key';
+import { allowOnlyBy, restrictedKey } from './signing-key';
 
 export interface EnvelopeSigningKeyProps {
   /** Keep the key when the stack is deleted (tokens signed with the pair stay verifiable). */
@@ -45,11 +45,10 @@ export class EnvelopeSigningKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvelopeSigningKeyProps) {
     super(scope, id);
-    this.key = new Key(this, 'Key', {
+    this.key = restrictedKey(this, 'Key', {
       description: 'Encrypts the ES256 signing key of serverless-jwt-auth (envelope mode)',
       enableKeyRotation: true,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      policy: restrictedKeyPolicy(),
+      retainData: props.retainData,
     });
     this.creator = new AuthFunction(this, KEY_PAIR_CREATOR.id, {
       spec: KEY_PAIR_CREATOR,

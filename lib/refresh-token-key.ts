@@ -10,12 +10,11 @@
  * KMS never rotates HMAC keys; replacing this one ends every session holding
  * an opaque refresh token (docs/deploy.md).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
-import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { type Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { AuthFunction } from './auth-function';
-import { allowOnlyBy, restrictedKeyPolicy } from './signing-key';
+import { allowOnlyBy, restrictedKey } from './signing-key';
 
 /**
  * CloudFormation updates the functions one by one. Every function that issues
@@ -44,14 +43,13 @@ export class RefreshTokenKey extends Construct {
 
   constructor(scope: Construct, id: string, props: RefreshTokenKeyProps) {
     super(scope, id);
-    this.key = new Key(this, 'Key', {
+    this.key = restrictedKey(this, 'Key', {
       description: 'HMAC key of the opaque refresh tokens of serverless-jwt-auth',
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       // KMS cannot rotate HMAC keys.
       enableKeyRotation: false,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      policy: restrictedKeyPolicy(),
+      retainData: props.retainData,
     });
   }
 

@@ -210,25 +210,53 @@ export function restrictedKeyPolicy(extra: readonly PolicyStatement[] = []): Pol
   });
 }
 
+/** What differs between the keys of {@link restrictedKey}. */
+export interface RestrictedKeyProps {
+  description: string;
+  /** Default: symmetric (`SYMMETRIC_DEFAULT`, `ENCRYPT_DECRYPT`). */
+  keySpec?: KeySpec;
+  keyUsage?: KeyUsage;
+  enableKeyRotation: boolean;
+  /** Keep the key when it leaves the stack. */
+  retainData: boolean;
+  /** Statements beside the administration and the grant rule: see {@link restrictedKeyPolicy}. */
+  extra?: readonly PolicyStatement[];
+}
+
+/**
+ * A KMS key under {@link restrictedKeyPolicy} (which replaces CDK's default,
+ * where the account root may do `kms:*`): its one use is then allowed with
+ * {@link allowOnlyBy}.
+ */
+export function restrictedKey(scope: Construct, id: string, props: RestrictedKeyProps): Key {
+  return new Key(scope, id, {
+    description: props.description,
+    keySpec: props.keySpec,
+    keyUsage: props.keyUsage,
+    enableKeyRotation: props.enableKeyRotation,
+    removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    policy: restrictedKeyPolicy(props.extra),
+  });
+}
+
 /** One ES256 KMS key with the policy described at the top of this file. */
 function createKey(scope: Construct, id: string, retainData: boolean): Key {
-  return new Key(scope, id, {
+  return restrictedKey(scope, id, {
     description: 'ES256 (ECC_NIST_P256) key that signs the JWTs of serverless-jwt-auth',
     keySpec: KeySpec.ECC_NIST_P256,
     keyUsage: KeyUsage.SIGN_VERIFY,
     // KMS does not rotate asymmetric keys; a new key means a new `kid` in the JWKS
     // (context `signingKeys`, docs/deploy.md "Rotating the signing key").
     enableKeyRotation: false,
-    removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    // Replaces CDK's default (the account root may do `kms:*`).
-    policy: restrictedKeyPolicy([
+    retainData,
+    extra: [
       new PolicyStatement({
         sid: 'AccountReadsThePublicKey',
         principals: [new AccountRootPrincipal()],
         actions: [...KEY_PUBLIC_ACTIONS],
         resources: ['*'],
       }),
-    ]),
+    ],
   });
 }
 

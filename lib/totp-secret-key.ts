@@ -6,13 +6,12 @@
  * enrolment function alone and `kms:Decrypt` to the functions that check a
  * code, and each is denied to every other principal.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
-import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { type Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { TotpKeyAction } from '../lambdas/contract/routes';
 import type { AuthFunction } from './auth-function';
-import { allowOnlyBy, restrictedKeyPolicy } from './signing-key';
+import { allowOnlyBy, restrictedKey } from './signing-key';
 
 export interface TotpSecretKeyProps {
   /** Keep the key when the stack is deleted: without it no enrolled user could log in. */
@@ -29,13 +28,12 @@ export class TotpSecretKey extends Construct {
 
   constructor(scope: Construct, id: string, props: TotpSecretKeyProps) {
     super(scope, id);
-    this.key = new Key(this, 'Key', {
+    this.key = restrictedKey(this, 'Key', {
       description: 'Encrypts the TOTP secrets of serverless-jwt-auth',
       keySpec: KeySpec.SYMMETRIC_DEFAULT,
       keyUsage: KeyUsage.ENCRYPT_DECRYPT,
       enableKeyRotation: true,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      policy: restrictedKeyPolicy(),
+      retainData: props.retainData,
     });
   }
 

@@ -18,6 +18,7 @@ import type { Clock } from '../clock';
 import { epochSeconds } from '../clock';
 import { ERROR_MESSAGES } from '../contract/errors';
 import { InvalidCredentialsError, InvalidGrantError } from '../errors';
+import { log } from '../log';
 import { type Caller, type CallerCheckDeps, checkCaller, currentPassword } from './caller-check';
 import { assertNewEmail } from './email-address';
 import { addressChangedMail, addressInUseMail, verificationMail } from './email-messages';
@@ -31,7 +32,7 @@ import type {
   UserStore,
 } from './ports';
 import { verifiedEmailOf } from './ports';
-import { admitRecoveryRequest, type RecoveryLimitDeps } from './recovery-limits';
+import { admitMessage, admitRecoveryRequest, type RecoveryLimitDeps } from './recovery-limits';
 import {
   hashRecoveryToken,
   isRecoveryTokenShape,
@@ -51,6 +52,11 @@ export interface EmailDeps {
   mail: MailSender;
   clock: Clock;
   email: EmailSettings;
+  /**
+   * The hourly limit of messages to one address (`admitMessage`): the
+   * routes' own; an operator's change (admin CLI) has none.
+   */
+  messageLimits?: RecoveryLimitDeps;
 }
 
 /** The account of `claim`, while it still holds the address verified (a live claim). */
@@ -98,7 +104,9 @@ export async function offerAddress(
   const previous = verifiedEmailOf(user);
   const taken = await otherHolder(deps, email, user.userId);
   const expiresAt = epochSeconds(clock()) + settings.verificationTtlSeconds;
-  const issued = taken ? undefined : newRecoveryToken();
+  // Beyond the address's hourly limit the change is stored as ever, and nothing goes to it.
+  const mayMail = !deps.messageLimits || (await admitMessage(deps.messageLimits, email));
+  const issued = taken || !mayMail ? undefined : newRecoveryToken();
   if (issued) {
     // Saved first: a token item whose account never got its hash verifies nothing.
     await recovery.saveToken({
@@ -120,6 +128,10 @@ export async function offerAddress(
   if (previous !== undefined && previous !== email) {
     await recovery.releaseAddress(previous, user.userId);
     await mail.send(addressChangedMail(previous));
+  }
+  if (!mayMail) {
+    log('warn', 'no message sent: the address reached its hourly limit', { userId: user.userId });
+    return;
   }
   await mail.send(
     issued

@@ -37,6 +37,28 @@ export interface RecoveryLimitDeps {
 /** The limited routes, as their counters' keys name them. */
 export type LimitedRoute = 'forgot' | 'verify';
 
+const HOUR = 60 * 60;
+
+/**
+ * Counts one message (a verification link, or the notice that the address
+ * is another account's) to `address` against the address's hourly limit;
+ * false when it is reached, and the message should not go. Silent on
+ * purpose: the request that causes it answers as ever, so nobody learns
+ * anything, and nobody can fill an inbox by registering with its address.
+ */
+export async function admitMessage(
+  { requestLimits, clock, recoveryLimits }: RecoveryLimitDeps,
+  address: string,
+): Promise<boolean> {
+  const window = Math.floor(clock().getTime() / 1000 / HOUR);
+  return requestLimits.count({
+    key: `message:address:${address}`,
+    window,
+    limit: recoveryLimits.perAddressPerHour,
+    expiresAt: (window + 2) * HOUR,
+  });
+}
+
 /** What one request is counted against (each one given). */
 export interface LimitSubjects {
   /** The client, by its IP (`client-address.ts`; none known counts as one address). */

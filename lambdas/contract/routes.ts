@@ -111,8 +111,12 @@ export const ROUTES: readonly RouteSpec[] = [
     path: REGISTER_PATH,
     auth: 'none',
     entry: 'lambdas/handlers/register.ts',
-    // GetItem/UpdateItem and Recovery: an address given at register (its owner, its token).
-    tables: { users: ['PutItem', 'GetItem', 'UpdateItem'], recovery: ['GetItem', 'PutItem'] },
+    // GetItem/UpdateItem and Recovery: an address given at register (its owner, its token, and
+    // Recovery UpdateItem: the address's hourly message counter).
+    tables: {
+      users: ['PutItem', 'GetItem', 'UpdateItem'],
+      recovery: ['GetItem', 'PutItem', 'UpdateItem'],
+    },
     key: [],
     hashesPasswords: true,
     email: 'also',
@@ -206,8 +210,9 @@ export const ROUTES: readonly RouteSpec[] = [
     tables: {
       users: ['GetItem', 'UpdateItem'],
       loginAttempts: ['GetItem', 'UpdateItem'],
-      // The address's owner (read; the replaced one released) and the new token.
-      recovery: ['GetItem', 'PutItem', 'DeleteItem'],
+      // The address's owner (read; the replaced one released), the new token, and (UpdateItem)
+      // the address's hourly message counter.
+      recovery: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     },
     key: [],
     hashesPasswords: true,

@@ -6,11 +6,10 @@
  */
 import type { Revocation } from '../../lambdas/auth/ports';
 import { UnavailableError } from '../../lambdas/errors';
-import { createAuthorizer } from '../../lambdas/http/authorizer';
 import type { EventShape } from '../../lambdas/http/authorizer-events';
 import { IDENTITY_KEYS, identityOf, RESERVED_CONTEXT_KEYS } from '../../lambdas/identity';
+import { authorizerOverFakes } from '../support/authorizer';
 import { authorizerEvent, integrationEvent, SHAPES } from '../support/authorizer-events';
-import { domainWorld, memoryRevokedTokenStore } from '../support/fakes';
 import { forgeJwt, generateP256 } from '../support/keys';
 
 beforeEach(() => {
@@ -20,19 +19,11 @@ beforeEach(() => {
 
 afterEach(() => jest.restoreAllMocks());
 
-async function setup() {
-  const world = await domainWorld();
-  const revokedTokens = memoryRevokedTokenStore();
-  const authorize = createAuthorizer({ verifier: world.verifier, revokedTokens });
-  const pair = await world.issuer.issuePair({
-    sub: 'user-1',
-    sid: 'session-1',
-    username: 'alice',
-    sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
-    claims: { scope: 'notes:read notes:write', roles: ['editor', 'reader'] },
+/** The authorizer over the fakes; alice's pair carries a scope and two roles. */
+const setup = () =>
+  authorizerOverFakes({
+    subject: { claims: { scope: 'notes:read notes:write', roles: ['editor', 'reader'] } },
   });
-  return { authorize, pair, revokedTokens };
-}
 
 const REST_POLICY = (effect: string) => ({
   Version: '2012-10-17',

@@ -4,47 +4,22 @@
  * asking KMS again; only the ciphertext and the public key leave it.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GenerateDataKeyPairWithoutPlaintextCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ENVELOPE_ENCRYPTION_CONTEXT } from '../../lambdas/signing/envelope-context';
 import { handleKeyPairResource } from '../../lambdas/signing/key-pair-resource';
-import type { PublicKeyResourceEvent } from '../../lambdas/signing/public-key-resource';
 import { toPublicJwk } from '../../lambdas/signing/signer';
+import { cfnResponseUrl } from '../support/cfn-response';
 
 const kms = mockClient(KMSClient);
-const answers: Record<string, unknown>[] = [];
-const server = createServer((request: IncomingMessage, response) => {
-  let body = '';
-  request.on('data', (chunk) => {
-    body += chunk;
-  });
-  request.on('end', () => {
-    answers.push(JSON.parse(body));
-    response.end();
-  });
+const { answers, event } = cfnResponseUrl({
+  LogicalResourceId: 'EnvelopeSigningKeyPairk1',
+  ResourceProperties: { KeyId: 'envelope-key' },
 });
 
-beforeAll(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
-afterAll(() => new Promise((resolve) => server.close(resolve)));
 afterEach(() => {
   kms.reset();
-  answers.length = 0;
 });
-
-function event(overrides: Partial<PublicKeyResourceEvent> = {}): PublicKeyResourceEvent {
-  const { port } = server.address() as AddressInfo;
-  return {
-    RequestType: 'Create',
-    ResponseURL: `http://127.0.0.1:${port}/presigned`,
-    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1',
-    RequestId: 'request-1',
-    LogicalResourceId: 'EnvelopeSigningKeyPairk1',
-    ResourceProperties: { KeyId: 'envelope-key' },
-    ...overrides,
-  };
-}
 
 describe('envelope key pair custom resource', () => {
   it('has KMS generate the pair once, then answers the same pair to an update', async () => {
@@ -58,7 +33,11 @@ describe('envelope key pair custom resource', () => {
     const jwk = await toPublicJwk(publicKey.export({ format: 'jwk' }));
 
     await handleKeyPairResource(event(), new KMSClient({}));
-    const created = answers[0] as { Status: string; PhysicalResourceId: string; Data: unknown };
+    const created = answers[0]?.body as {
+      Status: string;
+      PhysicalResourceId: string;
+      Data: unknown;
+    };
     expect(created).toMatchObject({
       Status: 'SUCCESS',
       Data: { Ciphertext: ciphertext.toString('base64'), Jwk: JSON.stringify(jwk), Kid: jwk.kid },
@@ -76,7 +55,7 @@ describe('envelope key pair custom resource', () => {
       new KMSClient({}),
     );
     expect(kms).not.toHaveReceivedCommand(GenerateDataKeyPairWithoutPlaintextCommand);
-    expect(answers[1]).toMatchObject({
+    expect(answers[1]?.body).toMatchObject({
       Status: 'SUCCESS',
       PhysicalResourceId: created.PhysicalResourceId,
       Data: created.Data,
@@ -93,11 +72,11 @@ describe('envelope key pair custom resource', () => {
       new KMSClient({}),
     );
 
-    expect(answers[0]).toMatchObject({
+    expect(answers[0]?.body).toMatchObject({
       Status: 'FAILED',
       Reason: expect.stringContaining('AccessDenied'),
     });
-    expect(answers[1]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'pair.x.y' });
+    expect(answers[1]?.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'pair.x.y' });
     jest.restoreAllMocks();
   });
 });

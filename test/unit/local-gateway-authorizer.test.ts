@@ -11,6 +11,7 @@ import {
   type GatewayResponder,
   type GatewayRoute,
 } from '../../local/gateway';
+import { getWithAuthorization } from '../support/gateway';
 
 const ROUTES: GatewayRoute[] = [
   { id: 'Me', entry: 'MeFn', method: 'GET', path: '/me', auth: 'bearer' },
@@ -82,21 +83,9 @@ describe('an injected authorizer definition', () => {
   it('refuses a token that does not match the validation expression without calling the authorizer', async () => {
     const { gateway, calls } = harness({ validationExpression: 'Bearer [A-Za-z]+' });
 
-    const refused = await gateway.handle({
-      method: 'GET',
-      path: '/me',
-      headers: { Authorization: 'Basic abc' },
-    });
-    const partial = await gateway.handle({
-      method: 'GET',
-      path: '/me',
-      headers: { Authorization: 'Bearer abc!' },
-    });
-    const matched = await gateway.handle({
-      method: 'GET',
-      path: '/me',
-      headers: { Authorization: 'Bearer abc' },
-    });
+    const refused = await getWithAuthorization(gateway, '/me', 'Basic abc');
+    const partial = await getWithAuthorization(gateway, '/me', 'Bearer abc!');
+    const matched = await getWithAuthorization(gateway, '/me', 'Bearer abc');
 
     expect([refused.status, partial.status, matched.status]).toEqual([401, 401, 200]);
     expect(calls).toHaveLength(1);

@@ -12,6 +12,7 @@ import type {
 import { GATEWAY_RESPONSES } from '../../lambdas/contract/gateway-responses';
 import { AUTHORIZER, type RouteSpec } from '../../lambdas/contract/routes';
 import { createGateway, type GatewayResponse } from '../../local/gateway';
+import { getWithAuthorization } from '../support/gateway';
 
 const route = (
   overrides: Partial<RouteSpec> & Pick<RouteSpec, 'id' | 'method' | 'path'>,
@@ -243,11 +244,7 @@ describe('createGateway authorizer', () => {
   it('runs the authorizer for any bearer JWT shape, whatever the case of the scheme', async () => {
     const { gateway, authorizerEvents } = harness(async () => ALLOW_ALL);
 
-    const response = await gateway.handle({
-      method: 'GET',
-      path: '/auth/me',
-      headers: { Authorization: 'bEARER eyJh.eyJz.c2ln' },
-    });
+    const response = await getWithAuthorization(gateway, '/auth/me', 'bEARER eyJh.eyJz.c2ln');
 
     expect(response.status).toBe(200);
     expect(authorizerEvents.map((event) => event.authorizationToken)).toEqual([
@@ -260,11 +257,7 @@ describe('createGateway authorizer', () => {
       throw new Error('Unauthorized');
     });
 
-    const response = await gateway.handle({
-      method: 'GET',
-      path: '/auth/me',
-      headers: { Authorization: 'Bearer revoked.p.s' },
-    });
+    const response = await getWithAuthorization(gateway, '/auth/me', 'Bearer revoked.p.s');
 
     expect(response.status).toBe(401);
     expect(response.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
@@ -281,11 +274,7 @@ describe('createGateway authorizer', () => {
       policyDocument: allowPolicy('arn:aws:execute-api:local:000000000000:local/local/*', 'Deny'),
     }));
 
-    const response = await gateway.handle({
-      method: 'GET',
-      path: '/auth/me',
-      headers: { Authorization: 'Bearer h.p.s' },
-    });
+    const response = await getWithAuthorization(gateway, '/auth/me', 'Bearer h.p.s');
 
     expect(response.status).toBe(403);
     expect(json(response)).toEqual(GATEWAY_RESPONSES.ACCESS_DENIED.body);
@@ -298,16 +287,8 @@ describe('createGateway authorizer', () => {
       policyDocument: allowPolicy('arn:aws:execute-api:local:000000000000:local/local/GET/auth/me'),
     }));
 
-    const allowed = await gateway.handle({
-      method: 'GET',
-      path: '/auth/me',
-      headers: { Authorization: 'Bearer h.p.s' },
-    });
-    const denied = await gateway.handle({
-      method: 'GET',
-      path: '/auth/sessions',
-      headers: { Authorization: 'Bearer h.p.s' },
-    });
+    const allowed = await getWithAuthorization(gateway, '/auth/me', 'Bearer h.p.s');
+    const denied = await getWithAuthorization(gateway, '/auth/sessions', 'Bearer h.p.s');
 
     expect(allowed.status).toBe(200);
     expect(denied.status).toBe(403);
@@ -319,11 +300,7 @@ describe('createGateway authorizer', () => {
       throw new Error('DynamoDB unreachable at 127.0.0.1:1');
     });
 
-    const response = await gateway.handle({
-      method: 'GET',
-      path: '/auth/me',
-      headers: { Authorization: 'Bearer h.p.s' },
-    });
+    const response = await getWithAuthorization(gateway, '/auth/me', 'Bearer h.p.s');
 
     expect(response.status).toBe(503);
     expect(json(response)).toEqual(GATEWAY_RESPONSES.AUTHORIZER_FAILURE.body);
@@ -334,11 +311,7 @@ describe('createGateway authorizer', () => {
   it('returns 503 when the authorizer answers something that is not a policy', async () => {
     const { gateway, events } = harness(async () => ({ principalId: 'user-1' }));
 
-    const response = await gateway.handle({
-      method: 'GET',
-      path: '/auth/me',
-      headers: { Authorization: 'Bearer h.p.s' },
-    });
+    const response = await getWithAuthorization(gateway, '/auth/me', 'Bearer h.p.s');
 
     expect(response.status).toBe(503);
     expect(events.Me).toBeUndefined();
@@ -358,11 +331,7 @@ describe('createGateway integration responses', () => {
       await gateway.handle({ method: 'GET', path: '/auth/me' }),
       await gateway.handle({ method: 'GET', path: '/nowhere' }),
       await gateway.handle({ method: 'POST', path: '/auth/login' }),
-      await gateway.handle({
-        method: 'GET',
-        path: '/auth/me',
-        headers: { Authorization: 'Bearer h.p.s' },
-      }),
+      await getWithAuthorization(gateway, '/auth/me', 'Bearer h.p.s'),
     ];
 
     expect(answers.map((answer) => answer.status)).toEqual([401, 404, 502, 503]);
@@ -516,11 +485,7 @@ describe('the authorizer context of a Deny', () => {
       },
     });
 
-    await gateway.handle({
-      method: 'GET',
-      path: '/auth/me',
-      headers: { Authorization: 'Bearer h.p.s' },
-    });
+    await getWithAuthorization(gateway, '/auth/me', 'Bearer h.p.s');
 
     expect(seen).toEqual([
       [

@@ -15,12 +15,12 @@ import {
   TooManyRequestsError,
   UnavailableError,
 } from '../../lambdas/errors';
-import { createAuthorizer } from '../../lambdas/http/authorizer';
 import { httpHandler } from '../../lambdas/http/handler';
 import { log, startInvocation } from '../../lambdas/log';
 import { countingRevocations } from '../../lambdas/revocation-metrics';
+import { authorizerOverFakes } from '../support/authorizer';
 import { authorizerEvent, SHAPES } from '../support/authorizer-events';
-import { domainWorld, memoryRevokedTokenStore } from '../support/fakes';
+import { memoryRevokedTokenStore } from '../support/fakes';
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/auth/me';
 
@@ -88,14 +88,7 @@ function emitted(name: string, dimensions: Record<string, string> = {}) {
 
 describe('authorizer metrics', () => {
   async function setup(revokedTokens = memoryRevokedTokenStore()) {
-    const world = await domainWorld();
-    const authorize = createAuthorizer({ verifier: world.verifier, revokedTokens });
-    const pair = await world.issuer.issuePair({
-      sub: 'user-1',
-      sid: 'session-1',
-      username: 'alice',
-      sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
-    });
+    const { authorize, pair, world } = await authorizerOverFakes({ revokedTokens });
     const event = (token: string): APIGatewayTokenAuthorizerEvent => ({
       type: 'TOKEN',
       authorizationToken: `Bearer ${token}`,
@@ -155,15 +148,7 @@ describe('authorizer metrics', () => {
 
 describe('authorizer metrics in every event shape', () => {
   it.each(SHAPES)('counts the same metrics for a %s event', async (shape) => {
-    const world = await domainWorld();
-    const revokedTokens = memoryRevokedTokenStore();
-    const authorize = createAuthorizer({ verifier: world.verifier, revokedTokens });
-    const pair = await world.issuer.issuePair({
-      sub: 'user-1',
-      sid: 'session-1',
-      username: 'alice',
-      sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
-    });
+    const { authorize, pair, revokedTokens } = await authorizerOverFakes();
     const event = () => authorizerEvent(shape, `Bearer ${pair.access.token}`);
 
     await authorize(event());

@@ -1,47 +1,20 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  handlePublicKeyResource,
-  type PublicKeyResourceEvent,
-} from '../../lambdas/signing/public-key-resource';
+import { handlePublicKeyResource } from '../../lambdas/signing/public-key-resource';
 import { toPublicJwk } from '../../lambdas/signing/signer';
+import { cfnResponseUrl } from '../support/cfn-response';
 import { mockKmsWithRealKey } from '../support/kms';
 
 const kms = mockClient(KMSClient);
-const answers: { method?: string; body: Record<string, unknown> }[] = [];
-const server = createServer((request: IncomingMessage, response) => {
-  let body = '';
-  request.on('data', (chunk) => {
-    body += chunk;
-  });
-  request.on('end', () => {
-    answers.push({ method: request.method, body: JSON.parse(body) });
-    response.end();
-  });
+const { answers, event } = cfnResponseUrl({
+  LogicalResourceId: 'SigningPublicKey',
+  ResourceProperties: { KeyId: 'key-1' },
 });
 
-beforeAll(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
-afterAll(() => new Promise((resolve) => server.close(resolve)));
 afterEach(() => {
   kms.reset();
-  answers.length = 0;
   jest.restoreAllMocks();
 });
-
-function event(overrides: Partial<PublicKeyResourceEvent> = {}): PublicKeyResourceEvent {
-  const { port } = server.address() as AddressInfo;
-  return {
-    RequestType: 'Create',
-    ResponseURL: `http://127.0.0.1:${port}/presigned`,
-    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1',
-    RequestId: 'request-1',
-    LogicalResourceId: 'SigningPublicKey',
-    ResourceProperties: { KeyId: 'key-1' },
-    ...overrides,
-  };
-}
 
 describe('public key custom resource', () => {
   it('answers SUCCESS with the public JWK and its kid, named by the kid', async () => {

@@ -14,11 +14,10 @@ import {
   unmetBy,
   unmetRoutes,
 } from '../../lambdas/contract/route-requirements';
-import { createAuthorizer } from '../../lambdas/http/authorizer';
 import type { EventShape } from '../../lambdas/http/authorizer-events';
 import { policyAllows } from '../../local/policy';
+import { authorizerOverFakes } from '../support/authorizer';
 import { authorizerEvent } from '../support/authorizer-events';
-import { domainWorld, memoryRevokedTokenStore } from '../support/fakes';
 
 beforeEach(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -106,18 +105,11 @@ describe('a second factor (mfa)', () => {
 });
 
 async function setup(scope: string | undefined, amr?: string[]) {
-  const world = await domainWorld();
-  const authorize = createAuthorizer({
-    verifier: world.verifier,
-    revokedTokens: memoryRevokedTokenStore(),
-  });
-  const pair = await world.issuer.issuePair({
-    sub: 'user-1',
-    sid: 'session-1',
-    username: 'alice',
-    sessionExpiresAt: world.clock().getTime() / 1000 + 3600,
-    ...(scope === undefined ? {} : { claims: { scope, roles: [] } }),
-    ...(amr ? { amr } : {}),
+  const { authorize, pair } = await authorizerOverFakes({
+    subject: {
+      ...(scope === undefined ? {} : { claims: { scope, roles: [] } }),
+      ...(amr ? { amr } : {}),
+    },
   });
   return { authorize, token: `Bearer ${pair.access.token}` };
 }

@@ -17,6 +17,11 @@ export function emailDeps(runtime: EmailDomainRuntime): EmailDeps {
       linkBaseUrl: runtime.email.linkBaseUrl as string,
       verificationTtlSeconds: runtime.email.verificationTtlSeconds,
     },
+    messageLimits: {
+      requestLimits: runtime.requestLimits(),
+      clock: runtime.clock,
+      recoveryLimits: runtime.email.limits,
+    },
   };
 }
 

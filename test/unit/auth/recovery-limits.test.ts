@@ -175,3 +175,29 @@ describe('the verification limits', () => {
     expect(outcomes).toEqual([...Array(5).fill('InvalidGrantError'), 'TooManyRequestsError']);
   });
 });
+
+describe('the messages to one address', () => {
+  it('sends at most 5 an hour to an address, whoever asks; the accounts answer and store as ever', async () => {
+    const world = await domainWorld();
+    const limitedDeps = { ...deps(world), messageLimits: world };
+    const warnings = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+    for (let i = 1; i <= 6; i += 1) {
+      const user = await register(world, { username: `user-${i}`, password: PASSWORD });
+      await offerAddress(limitedDeps, user, 'victim@example.com');
+    }
+
+    expect(world.mail.sent.filter((mail) => mail.to === 'victim@example.com')).toHaveLength(5);
+    expect(warnings).toHaveBeenCalledWith(expect.stringContaining('reached its hourly limit'));
+    warnings.mockRestore();
+    expect(world.users.items.get('user-6')).toMatchObject({
+      email: 'victim@example.com',
+      emailVerified: false,
+    });
+    world.clock.advance(toHourEnd(world));
+    const late = await register(world, { username: 'user-7', password: PASSWORD });
+    await offerAddress(limitedDeps, late, 'victim@example.com');
+    expect(world.mail.linkTo('victim@example.com')).toBeDefined();
+    expect(world.mail.sent.filter((mail) => mail.to === 'victim@example.com')).toHaveLength(6);
+  });
+});

@@ -12,33 +12,19 @@ import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
 import { createChangePasswordHandler } from '../../../lambdas/http/routes/change-password';
 import {
   authorizerContextOf,
-  type FakeRuntime,
   fakeRuntime,
   storedSession,
   unavailable,
 } from '../../support/fake-runtime';
-import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
+import { call, freshEachTest, proxyEvent, quietLogs, userWithPassword } from './harness';
 
 quietLogs();
 
-let fake: FakeRuntime;
-let handler: ProxyHandler;
-const user = {
-  username: 'alice',
-  userId: newId(),
-  passwordHash: '',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const user = userWithPassword('old password');
+const fake = freshEachTest(fakeRuntime);
+const handler = freshEachTest(() => createChangePasswordHandler(fake.runtime));
 
-beforeAll(async () => {
-  user.passwordHash = await (await fakeRuntime()).world.passwords.hash('old password');
-});
-
-beforeEach(async () => {
-  fake = await fakeRuntime();
-  handler = createChangePasswordHandler(fake.runtime);
-  await fake.world.users.create(user);
-});
+beforeEach(() => fake.world.users.create(user));
 
 /** Two live sessions of the user; the handler is called from `current`. */
 async function setup() {

@@ -8,30 +8,17 @@ import { errorBody, tokensBody } from '../../../lambdas/contract/bodies';
 import { ERROR_MESSAGES } from '../../../lambdas/contract/errors';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
 import { createLoginHandler } from '../../../lambdas/http/routes/login';
-import { type FakeRuntime, fakeRuntime, unavailable } from '../../support/fake-runtime';
+import { fakeRuntime, unavailable } from '../../support/fake-runtime';
 import { decodeJwt } from '../../support/keys';
-import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
+import { call, freshEachTest, proxyEvent, quietLogs, userWithPassword } from './harness';
 
 quietLogs();
 
-let fake: FakeRuntime;
-let handler: ProxyHandler;
-const alice = {
-  username: 'alice',
-  userId: newId(),
-  passwordHash: '',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const alice = userWithPassword('correct horse');
+const fake = freshEachTest(fakeRuntime);
+const handler = freshEachTest(() => createLoginHandler(fake.runtime));
 
-beforeAll(async () => {
-  alice.passwordHash = await (await fakeRuntime()).world.passwords.hash('correct horse');
-});
-
-beforeEach(async () => {
-  fake = await fakeRuntime();
-  handler = createLoginHandler(fake.runtime);
-  await fake.world.users.create(alice);
-});
+beforeEach(() => fake.world.users.create(alice));
 
 const login = (body: unknown) => call(handler, proxyEvent({ body }));
 

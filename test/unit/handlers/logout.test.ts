@@ -8,24 +8,14 @@
 import { newId } from '../../../lambdas/clock';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
 import { createLogoutHandler } from '../../../lambdas/http/routes/logout';
-import {
-  type FakeRuntime,
-  fakeRuntime,
-  storedSession,
-  unavailable,
-} from '../../support/fake-runtime';
+import { fakeRuntime, storedSession, unavailable } from '../../support/fake-runtime';
 import { decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
-import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
+import { call, freshEachTest, proxyEvent, quietLogs } from './harness';
 
 quietLogs();
 
-let fake: FakeRuntime;
-let handler: ProxyHandler;
-
-beforeEach(async () => {
-  fake = await fakeRuntime();
-  handler = createLogoutHandler(fake.runtime);
-});
+const fake = freshEachTest(fakeRuntime);
+const handler = freshEachTest(() => createLogoutHandler(fake.runtime));
 
 const subject = { sub: newId(), sid: newId(), username: 'alice' };
 

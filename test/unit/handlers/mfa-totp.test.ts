@@ -28,23 +28,14 @@ import {
   storedSession,
   unavailable,
 } from '../../support/fake-runtime';
-import { call, proxyEvent, quietLogs } from './harness';
+import { call, proxyEvent, quietLogs, userWithPassword } from './harness';
 
 quietLogs();
 
 const PASSWORD = 'old password';
 let fake: FakeRuntime;
 let context: Record<string, string>;
-const user = {
-  username: 'alice',
-  userId: newId(),
-  passwordHash: '',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
-
-beforeAll(async () => {
-  user.passwordHash = await (await fakeRuntime()).world.passwords.hash(PASSWORD);
-});
+const user = userWithPassword(PASSWORD);
 
 beforeEach(async () => {
   fake = await fakeRuntime();

@@ -10,25 +10,14 @@ import { newId } from '../../../lambdas/clock';
 import { createOauthIntrospectHandler } from '../../../lambdas/http/routes/oauth-introspect';
 import { createOauthMetadataHandler } from '../../../lambdas/http/routes/oauth-metadata';
 import { createOauthRevokeHandler } from '../../../lambdas/http/routes/oauth-revoke';
-import {
-  type FakeRuntime,
-  fakeRuntime,
-  storedSession,
-  unavailable,
-} from '../../support/fake-runtime';
-import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
+import { fakeRuntime, storedSession, unavailable } from '../../support/fake-runtime';
+import { call, freshEachTest, proxyEvent, quietLogs } from './harness';
 
 quietLogs();
 
-let fake: FakeRuntime;
-let revoke: ProxyHandler;
-let introspect: ProxyHandler;
-
-beforeEach(async () => {
-  fake = await fakeRuntime();
-  revoke = createOauthRevokeHandler(fake.runtime);
-  introspect = createOauthIntrospectHandler(fake.runtime);
-});
+const fake = freshEachTest(fakeRuntime);
+const revoke = freshEachTest(() => createOauthRevokeHandler(fake.runtime));
+const introspect = freshEachTest(() => createOauthIntrospectHandler(fake.runtime));
 
 const subject = { sub: newId(), sid: newId(), username: 'alice' };
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };

@@ -15,28 +15,19 @@ import { createLogoutAllHandler } from '../../../lambdas/http/routes/logout-all'
 import { createMeHandler } from '../../../lambdas/http/routes/me';
 import {
   authorizerContextOf as authorizerContext,
-  type FakeRuntime,
   fakeRuntime,
   storedSession,
   unavailable,
 } from '../../support/fake-runtime';
-import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
+import { call, freshEachTest, proxyEvent, quietLogs } from './harness';
 
 quietLogs();
 
-let fake: FakeRuntime;
-let logoutAll: ProxyHandler;
-let me: ProxyHandler;
-let listSessions: ProxyHandler;
-let deleteSession: ProxyHandler;
-
-beforeEach(async () => {
-  fake = await fakeRuntime();
-  logoutAll = createLogoutAllHandler(fake.runtime);
-  me = createMeHandler(fake.runtime);
-  listSessions = createListSessionsHandler(fake.runtime);
-  deleteSession = createDeleteSessionHandler(fake.runtime);
-});
+const fake = freshEachTest(fakeRuntime);
+const logoutAll = freshEachTest(() => createLogoutAllHandler(fake.runtime));
+const me = freshEachTest(() => createMeHandler(fake.runtime));
+const listSessions = freshEachTest(() => createListSessionsHandler(fake.runtime));
+const deleteSession = freshEachTest(() => createDeleteSessionHandler(fake.runtime));
 
 const alice = { sub: newId(), username: 'alice' };
 

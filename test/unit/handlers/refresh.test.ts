@@ -9,25 +9,15 @@ import { newId } from '../../../lambdas/clock';
 import { ENV } from '../../../lambdas/config';
 import { createRefreshHandler } from '../../../lambdas/http/routes/refresh';
 import { CLOCK_TOLERANCE_SECONDS } from '../../../lambdas/tokens/claims';
-import {
-  type FakeRuntime,
-  fakeRuntime,
-  storedSession,
-  unavailable,
-} from '../../support/fake-runtime';
+import { fakeRuntime, storedSession, unavailable } from '../../support/fake-runtime';
 import { pauseAt } from '../../support/fakes';
 import { claimsOfToken, decodeJwt, forgeJwt, generateP256 } from '../../support/keys';
-import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
+import { call, freshEachTest, proxyEvent, quietLogs } from './harness';
 
 quietLogs();
 
-let fake: FakeRuntime;
-let handler: ProxyHandler;
-
-beforeEach(async () => {
-  fake = await fakeRuntime();
-  handler = createRefreshHandler(fake.runtime);
-});
+const fake = freshEachTest(fakeRuntime);
+const handler = freshEachTest(() => createRefreshHandler(fake.runtime));
 
 const subject = { sub: newId(), sid: newId(), username: 'alice' };
 const refresh = (body: unknown) => call(handler, proxyEvent({ body }));
@@ -153,14 +143,18 @@ describe('refresh handler', () => {
   });
 
   it('returns 401 for a JWT refresh token signed with another key', async () => {
-    fake = await fakeRuntime({ [ENV.refreshTokenFormat]: 'jwt' });
-    handler = createRefreshHandler(fake.runtime);
-    const pair = await storedSession(fake.world, subject);
+    const jwtFake = await fakeRuntime({ [ENV.refreshTokenFormat]: 'jwt' });
+    const pair = await storedSession(jwtFake.world, subject);
     const { header, payload } = decodeJwt(pair.refresh.token);
     const forged = forgeJwt(header, payload, { alg: 'ES256', key: generateP256().privateKey });
 
-    expectInvalidToken(await refresh({ refresh_token: forged }));
-    expect(fake.calls).toEqual([]);
+    expectInvalidToken(
+      await call(
+        createRefreshHandler(jwtFake.runtime),
+        proxyEvent({ body: { refresh_token: forged } }),
+      ),
+    );
+    expect(jwtFake.calls).toEqual([]);
   });
 
   it.each([

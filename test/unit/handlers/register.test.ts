@@ -10,18 +10,13 @@ import { ENV } from '../../../lambdas/config';
 import { errorBody, registeredBody } from '../../../lambdas/contract/bodies';
 import { SECURITY_HEADERS } from '../../../lambdas/contract/headers';
 import { createRegisterHandler } from '../../../lambdas/http/routes/register';
-import { type FakeRuntime, fakeRuntime, unavailable } from '../../support/fake-runtime';
-import { call, type ProxyHandler, proxyEvent, quietLogs } from './harness';
+import { fakeRuntime, unavailable } from '../../support/fake-runtime';
+import { call, freshEachTest, proxyEvent, quietLogs } from './harness';
 
 quietLogs();
 
-let fake: FakeRuntime;
-let handler: ProxyHandler;
-
-beforeEach(async () => {
-  fake = await fakeRuntime();
-  handler = createRegisterHandler(fake.runtime);
-});
+const fake = freshEachTest(fakeRuntime);
+const handler = freshEachTest(() => createRegisterHandler(fake.runtime));
 
 const register = (body: unknown, headers?: Record<string, string>) =>
   call(handler, proxyEvent({ body, ...(headers ? { headers } : {}) }));
