@@ -1,8 +1,9 @@
 /**
  * The demo page's second factor: its section (`#mfa`) turns TOTP on with a
  * QR code drawn in the page (`qr-code.ts`), confirms it with a first code and
- * shows the recovery codes once, or turns it off with the password and a
- * code; and the login section asks for a code when the password was right
+ * shows the recovery codes once, steps the session up with a code (and shows
+ * the new token's `amr`), or turns it off with the password and a code; and
+ * the login section asks for a code when the password was right
  * and the account has TOTP on (`mfa_required`).
  */
 import { type AuthClient, MfaRequiredError } from '../client';
@@ -36,6 +37,19 @@ function onStep(
 }
 
 const text = (values: FormData, name: string) => String(values.get(name) ?? '');
+
+/** The `amr` claim of an access token, comma-joined (read, not verified: the API verifies). */
+function amrOf(token: string): string {
+  try {
+    const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
+    const { amr } = JSON.parse(atob(payload.padEnd(Math.ceil(payload.length / 4) * 4, '='))) as {
+      amr?: unknown;
+    };
+    return Array.isArray(amr) ? amr.join(',') : '(none)';
+  } catch {
+    return '(unreadable)';
+  }
+}
 
 /** Wires the `#mfa` section to `auth`. */
 export function setUpMfaSection(auth: AuthClient, tools: SectionTools): void {
@@ -74,6 +88,13 @@ export function setUpMfaSection(auth: AuthClient, tools: SectionTools): void {
       `TOTP is on; every other session has ended. Keep these ${recovery_codes.length} recovery codes: each works once, and they are shown only now.`,
       true,
     );
+  });
+
+  onStep('step-up', tools, async (values, form) => {
+    await auth.stepUp(text(values, 'code'));
+    form.reset();
+    const amr = amrOf(await auth.getAccessToken());
+    tools.report(ID, `Stepped up: this session's new access token carries amr ${amr}.`, true);
   });
 
   onStep('remove', tools, async (values, form) => {

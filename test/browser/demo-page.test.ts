@@ -258,7 +258,7 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('turns TOTP on with the QR code it draws on a canvas (no data: image), logs in with a code, and turns it off with a recovery code', async () => {
+  it('turns TOTP on with the QR code it draws on a canvas (no data: image), logs in with a code, steps up and turns it off with recovery codes', async () => {
     const username = `mfa-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
     const page = await device('authenticator');
@@ -338,9 +338,15 @@ describeWithChromium('the demo page in Chromium', () => {
     await page.locator('#state', { hasText: 'Signed in' }).waitFor();
     await expect(login.locator('form[data-step="code"]').isHidden()).resolves.toBe(true);
 
+    // Step up this session with a recovery code: its new token says so.
+    const stepUp = mfa.locator('form[data-step="step-up"]');
+    await stepUp.getByLabel('Code or recovery code').fill(recoveryCodes[0] ?? '');
+    await stepUp.getByRole('button', { name: 'Step up' }).click();
+    await sees(page, 'mfa', 'carries amr pwd,mfa');
+
     const remove = mfa.locator('form[data-step="remove"]');
     await remove.getByLabel('Current password').fill(password);
-    await remove.getByLabel('Code or recovery code').fill(recoveryCodes[0] ?? '');
+    await remove.getByLabel('Code or recovery code to turn it off').fill(recoveryCodes[1] ?? '');
     await remove.getByRole('button', { name: 'Turn TOTP off' }).click();
     await sees(page, 'mfa', 'TOTP is off');
     expect(pageErrors).toEqual([]);

@@ -4,9 +4,11 @@
  * stand-in's Encrypt and Decrypt under the TOTP key, from the bundles), then
  * a login that answers 403 mfa_required, the verify that answers the pair,
  * and the `amr` the access token carries: after a TOTP code, after a
- * recovery code, through a refresh, and after a step-up.
+ * recovery code, through a refresh, and after a step-up; and the same
+ * through the project's client (`client/`).
  */
 import { Secret } from 'otpauth';
+import { createAuthClient, MfaRequiredError } from '../../client';
 import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
 import { decodeJwt } from '../support/keys';
 import { E2E_TARGETS } from '../support/server-process';
@@ -16,7 +18,7 @@ const amrOf = (tokens: Tokens) => decodeJwt(tokens.access_token).payload.amr;
 const sidOf = (tokens: Tokens) => decodeJwt(tokens.access_token).payload.sid;
 
 describe.each(E2E_TARGETS)('the second factor end to end (%s)', (target) => {
-  const { api } = servedTarget(target);
+  const { api, server } = servedTarget(target);
 
   it('enrols, then login answers mfa_required and verify the pair, whose amr says which factor; refresh and step-up keep it', async () => {
     const user = await api().register();
@@ -101,5 +103,35 @@ describe.each(E2E_TARGETS)('the second factor end to end (%s)', (target) => {
     expect(sidOf(upgraded)).toBe(sidOf(first));
     expect((await api().me(upgraded.access_token)).status).toBe(200);
     expectInvalidToken(await api().me(first.access_token));
+  });
+
+  it('works through the client: enrol, login rejects with MfaRequiredError, verifyMfa stores the pair, stepUp upgrades it', async () => {
+    const user = await api().register();
+    const client = createAuthClient({ baseUrl: server().url });
+    await client.login(user);
+    const { secret } = await client.beginTotp({ currentPassword: user.password });
+    const bytes = Secret.fromBase32(secret).bytes;
+    const step = timeStep(new Date());
+    const { recovery_codes } = await client.confirmTotp(totpCode(bytes, step));
+    const enrolled = await client.getAccessToken();
+
+    const other = createAuthClient({ baseUrl: server().url });
+    const refused = await other.login(user).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(MfaRequiredError);
+    expect(await other.isLoggedIn()).toBe(false);
+    const { sessionId } = await other.verifyMfa(
+      (refused as MfaRequiredError).mfaToken,
+      totpCode(bytes, step + 1),
+    );
+    expect(sessionId).toEqual(expect.any(String));
+    await expect(other.me()).resolves.toMatchObject({ username: user.username });
+    expect(decodeJwt(await other.getAccessToken()).payload.amr).toEqual(['pwd', 'otp', 'mfa']);
+
+    await client.stepUp(recovery_codes[0] ?? '');
+    const upgraded = await client.getAccessToken();
+    expect(decodeJwt(upgraded).payload.amr).toEqual(['pwd', 'mfa']);
+    expect(decodeJwt(upgraded).payload.sid).toBe(decodeJwt(enrolled).payload.sid);
+    await expect(client.me()).resolves.toMatchObject({ username: user.username });
+    expectInvalidToken(await api().me(enrolled));
   });
 });

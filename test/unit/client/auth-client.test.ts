@@ -280,6 +280,25 @@ describe('step-up', () => {
     expect(ended).toEqual([]);
   });
 
+  it('a route’s 403 insufficient_user_authentication is passed through without a refresh; after stepUp the request goes through', async () => {
+    const { api, client } = setup();
+    await client.login(alice);
+    api.script('GET /admin/report', () =>
+      json(403, {
+        error: 'insufficient_user_authentication',
+        message: 'This route requires a second factor.',
+      }),
+    );
+
+    const first = await client.fetch('/admin/report');
+    expect(first.status).toBe(403);
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+
+    await client.stepUp('492039');
+    expect((await client.fetch('/admin/report')).status).toBe(204);
+    expect(api.count('POST', '/auth/refresh')).toBe(0);
+  });
+
   it('a wrong code rejects with invalid_credentials, keeps the session, and frees the callers that waited', async () => {
     const { api, client, ended } = setup();
     await client.login(alice);
