@@ -3,18 +3,23 @@
  * real SDK client: the scale ceiling and the cost of the service
  * (docs/deploy.md, "KMS request quotas"). One `Sign` per issued pair with
  * opaque refresh tokens (two with JWT ones), and one `GenerateMac` per
- * instance, not per token.
+ * instance, not per token. An MFA login's mfa_token is opaque: no `Sign` until the code.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { Secret } from 'otpauth';
 import { envelopeSigner } from '../../bench/token-issue';
 import { login } from '../../lambdas/auth/login';
 import { logout } from '../../lambdas/auth/logout';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '../../lambdas/auth/mfa/enrolment';
+import { timeStep, totpCode } from '../../lambdas/auth/mfa/totp';
+import { verifyMfa } from '../../lambdas/auth/mfa/verify';
 import { refresh } from '../../lambdas/auth/refresh';
 import { register } from '../../lambdas/auth/register';
 import type { RefreshTokenFormat } from '../../lambdas/config';
+import { MfaRequiredError } from '../../lambdas/errors';
 import { createKmsSigner } from '../../lambdas/signing/kms-signer';
 import { kmsRefreshTokenKey } from '../../lambdas/signing/refresh-token-key';
 import { createTokenIssuer } from '../../lambdas/tokens/issue';
@@ -144,5 +149,30 @@ describe('KMS calls per token pair', () => {
     const pair = await login(world, CREDENTIALS, CLIENT);
     expect(await callsOf(() => login(world, CREDENTIALS, CLIENT))).toEqual({ Sign: 2 });
     expect(await callsOf(() => refresh(world, pair.refresh.token, CLIENT))).toEqual({ Sign: 2 });
+  });
+
+  it('a login with TOTP: the mfa_token costs no Sign, the pair after the code one', async () => {
+    const world = await instance('opaque');
+    const first = await login(world, CREDENTIALS, CLIENT);
+    const caller = {
+      userId: first.access.claims.sub,
+      username: 'alice',
+      sessionId: first.access.claims.sid,
+    };
+    const { secret } = await beginTotpEnrolment(world, caller, CREDENTIALS.password, CLIENT);
+    const bytes = Secret.fromBase32(secret).bytes;
+    await confirmTotpEnrolment(world, caller, totpCode(bytes, timeStep(world.clock())), CLIENT);
+    world.clock.advance(30);
+
+    let mfaToken = '';
+    expect(
+      await callsOf(async () => {
+        const error = await login(world, CREDENTIALS, CLIENT).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(MfaRequiredError);
+        mfaToken = (error as MfaRequiredError).mfaToken;
+      }),
+    ).toEqual({});
+    const code = totpCode(bytes, timeStep(world.clock()));
+    expect(await callsOf(() => verifyMfa(world, { mfaToken, code }, CLIENT))).toEqual({ Sign: 1 });
   });
 });
