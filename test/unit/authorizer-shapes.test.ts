@@ -5,6 +5,7 @@
  * expects it, and the same identity contract reaches the handler behind it.
  */
 import type { Revocation } from '../../lambdas/auth/ports';
+import { DENIED_CONTEXT_KEY } from '../../lambdas/contract/route-requirements';
 import { UnavailableError } from '../../lambdas/errors';
 import type { EventShape } from '../../lambdas/http/authorizer-events';
 import { IDENTITY_KEYS, identityOf, RESERVED_CONTEXT_KEYS } from '../../lambdas/identity';
@@ -179,9 +180,21 @@ describe('authorizer answers in the shape of its event', () => {
 
 describe('the identity contract', () => {
   it('uses flat keys without a colon and none of the names API Gateway reserves', () => {
-    for (const key of IDENTITY_KEYS) {
+    // Written out here, not read from lambdas/identity.ts: a name dropped from
+    // that list would otherwise pass unnoticed.
+    const reserved = [
+      'claims',
+      'error',
+      'integrationLatency',
+      'integrationStatus',
+      'latency',
+      'principalId',
+      'status',
+    ];
+    expect([...RESERVED_CONTEXT_KEYS].sort()).toEqual([...reserved].sort());
+    for (const key of [...IDENTITY_KEYS, DENIED_CONTEXT_KEY]) {
       expect(key).not.toContain(':');
-      expect(RESERVED_CONTEXT_KEYS).not.toContain(key);
+      expect(reserved).not.toContain(key);
     }
   });
 
