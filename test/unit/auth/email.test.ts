@@ -89,6 +89,23 @@ describe('verifyEmail', () => {
     await expect(verifyEmail(deps(world), token)).rejects.toBeInstanceOf(InvalidGrantError);
   });
 
+  it('lets one of two concurrent uses of a token through: one conditional write consumes it', async () => {
+    const world = await domainWorld();
+    const { userId } = await account(world, 'alice', 'alice@example.com');
+    const token = tokenOfLink(world.mail.linkTo('alice@example.com'));
+
+    const results = await Promise.allSettled([
+      verifyEmail(deps(world), token),
+      verifyEmail(deps(world), token),
+    ]);
+
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((result) => result.status === 'rejected');
+    expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(InvalidGrantError);
+    expect(userItem(world, 'alice')).toMatchObject({ emailVerified: true });
+    expect(world.recovery.addresses.get('alice@example.com')).toMatchObject({ userId });
+  });
+
   it('answers an expired token invalid_grant and changes nothing, though the store still has it', async () => {
     const world = await domainWorld();
     await account(world, 'alice', 'alice@example.com');
