@@ -1,16 +1,5 @@
 /** Lambda entry: POST /auth/mfa/totp. */
+import { wireEnrolment } from '../enrolment-runtime';
 import { createMfaTotpBeginHandler } from '../http/routes/mfa-totp-begin';
-import {
-  loginAttempts,
-  mfa,
-  passwords,
-  revokedTokens,
-  sessions,
-  totpCipher,
-  users,
-  wire,
-} from '../runtime';
 
-export const handler = createMfaTotpBeginHandler(
-  wire({ loginAttempts, mfa, passwords, revokedTokens, sessions, totpCipher, users }),
-);
+export const handler = createMfaTotpBeginHandler(wireEnrolment());

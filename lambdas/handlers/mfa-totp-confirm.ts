@@ -1,16 +1,5 @@
 /** Lambda entry: POST /auth/mfa/totp/confirm. */
+import { wireEnrolment } from '../enrolment-runtime';
 import { createMfaTotpConfirmHandler } from '../http/routes/mfa-totp-confirm';
-import {
-  loginAttempts,
-  mfa,
-  passwords,
-  revokedTokens,
-  sessions,
-  totpCipher,
-  users,
-  wire,
-} from '../runtime';
 
-export const handler = createMfaTotpConfirmHandler(
-  wire({ loginAttempts, mfa, passwords, revokedTokens, sessions, totpCipher, users }),
-);
+export const handler = createMfaTotpConfirmHandler(wireEnrolment());

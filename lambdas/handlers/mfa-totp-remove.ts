@@ -1,16 +1,5 @@
 /** Lambda entry: DELETE /auth/mfa/totp. */
+import { wireEnrolment } from '../enrolment-runtime';
 import { createMfaTotpRemoveHandler } from '../http/routes/mfa-totp-remove';
-import {
-  loginAttempts,
-  mfa,
-  passwords,
-  revokedTokens,
-  sessions,
-  totpCipher,
-  users,
-  wire,
-} from '../runtime';
 
-export const handler = createMfaTotpRemoveHandler(
-  wire({ loginAttempts, mfa, passwords, revokedTokens, sessions, totpCipher, users }),
-);
+export const handler = createMfaTotpRemoveHandler(wireEnrolment());

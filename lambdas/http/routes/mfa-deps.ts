@@ -1,11 +1,8 @@
 /** What the MFA handlers hand the domain, from the runtime: built on first use, once per instance. */
 import type { EnrolmentDeps } from '../../auth/mfa/enrolment';
-import type { RuntimeOf } from '../../runtime';
+import type { EnrolmentRuntime } from '../../enrolment-runtime';
 
-/** The runtime parts TOTP enrolment uses. */
-export type EnrolmentRuntime = RuntimeOf<
-  'users' | 'mfa' | 'totpCipher' | 'sessions' | 'revokedTokens' | 'passwords' | 'loginAttempts'
->;
+export type { EnrolmentRuntime };
 
 export function enrolmentDeps(runtime: EnrolmentRuntime): EnrolmentDeps {
   return {
