@@ -14,8 +14,3 @@ export const TOTP_AMR = ['pwd', 'otp', 'mfa'];
  * a resource server that cares can tell.
  */
 export const RECOVERY_CODE_AMR = ['pwd', 'mfa'];
-
-/** Whether an `amr` says two factors were used: what a route requiring MFA asks for. */
-export function isMultiFactor(amr: readonly string[]): boolean {
-  return amr.includes('mfa');
-}

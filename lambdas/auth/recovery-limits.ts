@@ -37,7 +37,16 @@ export interface RecoveryLimitDeps {
 /** The limited routes, as their counters' keys name them. */
 export type LimitedRoute = 'forgot' | 'verify';
 
-const HOUR = 60 * 60;
+const HOUR_SECONDS = 60 * 60;
+
+/** The clock hour `now` falls in, as the counters' keys number it. */
+function hourWindow(clock: Clock): { nowSeconds: number; window: number } {
+  const nowSeconds = clock().getTime() / 1000;
+  return { nowSeconds, window: Math.floor(nowSeconds / HOUR_SECONDS) };
+}
+
+/** A counter is kept an hour past its window: long enough for any clock skew, then TTL (late) tidies it. */
+const counterExpiresAt = (window: number) => (window + 2) * HOUR_SECONDS;
 
 /**
  * Counts one message (a verification link, or the notice that the address
@@ -50,12 +59,12 @@ export async function admitMessage(
   { requestLimits, clock, recoveryLimits }: RecoveryLimitDeps,
   address: string,
 ): Promise<boolean> {
-  const window = Math.floor(clock().getTime() / 1000 / HOUR);
+  const { window } = hourWindow(clock);
   return requestLimits.count({
     key: `message:address:${address}`,
     window,
     limit: recoveryLimits.perAddressPerHour,
-    expiresAt: (window + 2) * HOUR,
+    expiresAt: counterExpiresAt(window),
   });
 }
 
@@ -69,8 +78,6 @@ export interface LimitSubjects {
   address?: string;
 }
 
-const HOUR_SECONDS = 60 * 60;
-
 /**
  * Counts the request against each limit it names, the client address first;
  * `TooManyRequestsError` with the seconds to the window's end at the first
@@ -81,32 +88,24 @@ export async function admitRecoveryRequest(
   route: LimitedRoute,
   { client, account, address }: LimitSubjects,
 ): Promise<void> {
-  const nowSeconds = clock().getTime() / 1000;
-  const window = Math.floor(nowSeconds / HOUR_SECONDS);
+  const { nowSeconds, window } = hourWindow(clock);
   const windowEnd = (window + 1) * HOUR_SECONDS;
-  const counts: [string, number][] = [
-    ...(client !== undefined
-      ? [
-          [`${route}:client:${addressKey(client.ip)}`, recoveryLimits.perClientPerHour] as [
-            string,
-            number,
-          ],
-        ]
-      : []),
-    ...(account !== undefined
-      ? [[`${route}:account:${account}`, recoveryLimits.perAccountPerHour] as [string, number]]
-      : []),
-    ...(address !== undefined
-      ? [[`${route}:address:${address}`, recoveryLimits.perAddressPerHour] as [string, number]]
-      : []),
-  ];
+  const counts: [string, number][] = [];
+  if (client !== undefined) {
+    counts.push([`${route}:client:${addressKey(client.ip)}`, recoveryLimits.perClientPerHour]);
+  }
+  if (account !== undefined) {
+    counts.push([`${route}:account:${account}`, recoveryLimits.perAccountPerHour]);
+  }
+  if (address !== undefined) {
+    counts.push([`${route}:address:${address}`, recoveryLimits.perAddressPerHour]);
+  }
   for (const [key, limit] of counts) {
-    // Kept an hour past its window: long enough for any clock skew, then TTL (late) tidies it.
     const counted = await requestLimits.count({
       key,
       window,
       limit,
-      expiresAt: windowEnd + HOUR_SECONDS,
+      expiresAt: counterExpiresAt(window),
     });
     if (!counted) {
       throw new TooManyRequestsError(

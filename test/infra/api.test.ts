@@ -338,6 +338,26 @@ describe('e-mail', () => {
     }
   });
 
+  it('names a configuration set in the grant and the functions only when one is given', () => {
+    const withSet = synthStack({ ...EMAIL_CONTEXT, emailConfigurationSet: 'bounces' });
+    const grants = (synthesized: typeof on) =>
+      Object.values(synthesized.stack.auth.authApi.functions).flatMap((fn) =>
+        roleStatements(synthesized.template, synthesized.logicalId(fn.role))
+          .filter((statement) => statement.Action === 'ses:SendEmail')
+          .map((statement) => JSON.stringify(statement.Resource)),
+      );
+
+    expect(grants(withSet).length).toBeGreaterThan(0);
+    for (const resources of grants(withSet))
+      expect(resources).toContain(':configuration-set/bounces');
+    for (const resources of grants(on)) expect(resources).not.toContain(':configuration-set/');
+    withSet.apiTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ EMAIL_CONFIGURATION_SET: 'bounces' }),
+      },
+    });
+  });
+
   it('hands the e-mail settings to the functions', () => {
     on.apiTemplate.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {

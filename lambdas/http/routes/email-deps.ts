@@ -1,6 +1,7 @@
 /** What the e-mail domain (`auth/email.ts`) is built over, from an e-mail runtime where e-mail is on. */
 import type { EmailDeps } from '../../auth/email';
 import type { ResetSettings } from '../../auth/password-reset';
+import type { RecoveryLimitDeps } from '../../auth/recovery-limits';
 import type { EmailRuntimeOf } from '../../email-runtime';
 
 /** The runtime parts the e-mail domain uses. */
@@ -17,11 +18,18 @@ export function emailDeps(runtime: EmailDomainRuntime): EmailDeps {
       linkBaseUrl: runtime.email.linkBaseUrl as string,
       verificationTtlSeconds: runtime.email.verificationTtlSeconds,
     },
-    messageLimits: {
-      requestLimits: runtime.requestLimits(),
-      clock: runtime.clock,
-      recoveryLimits: runtime.email.limits,
-    },
+    messageLimits: recoveryLimitDeps(runtime),
+  };
+}
+
+/** What the recovery limits (`auth/recovery-limits.ts`) count with. */
+export function recoveryLimitDeps(
+  runtime: Pick<EmailDomainRuntime, 'requestLimits' | 'clock' | 'email'>,
+): RecoveryLimitDeps {
+  return {
+    requestLimits: runtime.requestLimits(),
+    clock: runtime.clock,
+    recoveryLimits: runtime.email.limits,
   };
 }
 

@@ -10,19 +10,14 @@ import { clientInfo } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
 import { noEmailRoute } from './email-change';
-import { type EmailDomainRuntime, emailDeps, emailOn } from './email-deps';
+import { type EmailDomainRuntime, emailDeps, emailOn, recoveryLimitDeps } from './email-deps';
 
 export function createEmailVerifyHandler(runtime: EmailDomainRuntime) {
   if (!emailOn(runtime)) return noEmailRoute(runtime);
   return jsonHandler(runtime.config, async (event) => {
     const { token } = parseInput(emailVerifyBody, event.jsonBody);
-    const deps = emailDeps(runtime);
-    await verifyEmail(deps, token, {
-      deps: {
-        requestLimits: runtime.requestLimits(),
-        clock: runtime.clock,
-        recoveryLimits: runtime.email.limits,
-      },
+    await verifyEmail(emailDeps(runtime), token, {
+      deps: recoveryLimitDeps(runtime),
       client: clientInfo(event),
     });
     return noContent();

@@ -10,7 +10,6 @@ import { clientInfo, optionalBearer } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
 
-/** What ending a session by one of its tokens needs: logout here, RFC 7009 revoke too. */
 /** The runtime parts logout and RFC 7009 revocation use. */
 export type LogoutRuntime = RuntimeOf<'verifier' | 'sessions' | 'revokedTokens'>;
 

@@ -15,7 +15,7 @@ import { clientInfo } from '../request';
 import { json } from '../responses';
 import { parseInput } from '../validation';
 import { noEmailRoute } from './email-change';
-import { emailOn, resetSettings } from './email-deps';
+import { emailOn, recoveryLimitDeps, resetSettings } from './email-deps';
 
 /** The runtime parts this route uses (its entry wires just these). */
 export type PasswordForgotRuntime = EmailRuntimeOf<'users'>;
@@ -29,11 +29,9 @@ export function createPasswordForgotHandler(runtime: PasswordForgotRuntime) {
       users: withLegacyUsername(runtime.users(), body.username?.legacyUsername),
       recovery: runtime.recovery(),
       mail: runtime.mail(),
-      clock: runtime.clock,
       sleep: runtime.sleep,
       reset: resetSettings(runtime),
-      requestLimits: runtime.requestLimits(),
-      recoveryLimits: runtime.email.limits,
+      ...recoveryLimitDeps(runtime),
     };
     await forgotPassword(
       deps,

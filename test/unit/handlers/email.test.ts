@@ -51,6 +51,39 @@ describe('register with an email', () => {
     );
   });
 
+  it('answers an address another account holds verified like any other, and notifies its owner instead', async () => {
+    const fake = await fakeRuntime();
+    const register = createRegisterHandler(fake.runtime);
+    const signUp = (username: string, email: string) =>
+      call(register, proxyEvent({ body: { username, password: PASSWORD, email } }));
+    await signUp('bob', 'bob@example.com');
+    const verified = await call(
+      createEmailVerifyHandler(fake.runtime),
+      proxyEvent({ body: { token: tokenOfLink(fake.world.mail.linkTo('bob@example.com')) } }),
+    );
+    expect(verified.status).toBe(204);
+    fake.world.mail.sent.length = 0;
+
+    const clash = await signUp('mallory', 'bob@example.com');
+    const fresh = await signUp('carol', 'carol@example.com');
+
+    expect(clash.status).toBe(201);
+    expect(fresh.status).toBe(201);
+    expect(Object.keys(clash.json as object).sort()).toEqual(
+      Object.keys(fresh.json as object).sort(),
+    );
+    const [notice, link] = fake.world.mail.sent;
+    expect(notice).toMatchObject({ to: 'bob@example.com' });
+    expect(notice?.link).toBeUndefined();
+    expect(link).toMatchObject({ to: 'carol@example.com' });
+    expect(link?.link).toBeDefined();
+    expect(fake.world.users.items.get('mallory')).toMatchObject({
+      email: 'bob@example.com',
+      emailVerified: false,
+    });
+    expect(fake.world.users.items.get('bob')).toMatchObject({ emailVerified: true });
+  });
+
   it('returns 400 and creates nothing for a bad address', async () => {
     const fake = await fakeRuntime();
 
