@@ -1,4 +1,3 @@
-import 'aws-sdk-client-mock-jest';
 import { failOnViolations, installNetworkGuard } from './support/network-guard';
 
 // No test may reach AWS: fixed dummy credentials and region, and no instance

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { createAuthorizer } from '../../lambdas/http/authorizer';
 import { LOCAL_KEY_FILE } from '../../lambdas/signing/local-signer';
 import { createDynamoClient } from '../../lambdas/store/dynamo-client';

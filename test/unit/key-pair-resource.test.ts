@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { GenerateDataKeyPairWithoutPlaintextCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { ENVELOPE_ENCRYPTION_CONTEXT } from '../../lambdas/signing/envelope-context';
 import { handleKeyPairResource } from '../../lambdas/signing/key-pair-resource';
 import { toPublicJwk } from '../../lambdas/signing/signer';

@@ -1,5 +1,6 @@
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { calculateJwkThumbprint, importJWK, jwtVerify } from 'jose';
 import { UnavailableError } from '../../lambdas/errors';
 import { createKmsSigner } from '../../lambdas/signing/kms-signer';

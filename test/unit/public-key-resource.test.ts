@@ -1,5 +1,6 @@
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { handlePublicKeyResource } from '../../lambdas/signing/public-key-resource';
 import { toPublicJwk } from '../../lambdas/signing/signer';
 import { cfnResponseUrl } from '../support/cfn-response';
