@@ -26,6 +26,8 @@ module.exports = {
   ],
   // Both cores (Jest's default leaves one idle): most files wait on I/O anyway.
   maxWorkers: '100%',
+  // The template suite, the longest file, starts first even on a fresh clone.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   // The package by its name, as examples/ imports it (tsconfig.json `paths`).
   moduleNameMapper: {
     '^serverless-jwt-auth$': '<rootDir>/lib/index.ts',

@@ -3,7 +3,7 @@
  * id `Default`, which CDK leaves out of logical ids, so every resource and
  * output keeps the name it had before the construct existed (a renamed
  * RestApi would change the stage URL, the default issuer, and log everyone
- * out; the admin CLI reads outputs by name). test/infra/logical-ids.test.ts
+ * out; the admin CLI reads outputs by name). test/infra/logical-ids.spec.ts
  * pins them. Environment-agnostic: the region comes from the CLI at deploy time.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';

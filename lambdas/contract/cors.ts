@@ -9,7 +9,7 @@
  * the request, so they cannot apply the allow-list. With several origins they
  * echo the request's `Origin` (with `Vary: Origin`); their bodies hold
  * nothing secret and credentials are never allowed. See
- * {@link gatewayCorsHeaders}; test/infra/cors.test.ts holds every case.
+ * {@link gatewayCorsHeaders}; test/infra/cors.spec.ts holds every case.
  */
 import { HTTP_METHODS } from './routes';
 

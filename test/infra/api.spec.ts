@@ -185,7 +185,7 @@ describe('REST API', () => {
     it('is named after the stage context and throttled by default', () => {
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'prod',
-        // The credential routes add settings of their own (abuse-limits.test.ts).
+        // The credential routes add settings of their own (abuse-limits.spec.ts).
         MethodSettings: Match.arrayWith([
           Match.objectLike({
             HttpMethod: '*',

@@ -135,15 +135,15 @@ function request(answer: Answer, origin: string): GatewayRequest {
   }
 }
 
-beforeEach(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-});
-
 describe('CORS in local mode', () => {
+  beforeEach(() => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
   it.each(CASES)('%s origins, Origin %s, %s', async (config, origin, answer, expected) => {
     const origins = CONFIGS[config];
     const gateway = gatewayWith({ handlerOrigins: origins, gatewayOrigins: origins });
