@@ -42,6 +42,8 @@ export function testApp(context: Record<string, unknown> = {}): App {
   return new App({
     context: { 'aws:cdk:bundling-stacks': [], ...context },
     builtinCloudFormationValidation: false,
+    stackTraces: false,
+    treeMetadata: false,
   });
 }
 
