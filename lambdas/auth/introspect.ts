@@ -8,6 +8,7 @@
  * calling it active would invite one to accept it.
  */
 import { InvalidTokenError } from '../errors';
+import { PASSWORD_AMR } from './amr';
 import { type AuthenticateDeps, authenticateAccessToken } from './authenticate';
 
 /** What an active token's introspection says (RFC 7662 §2.2 names). */
@@ -56,7 +57,8 @@ export async function introspectToken(
       token_type: 'Bearer',
       username: claims.username,
       ...(typeof claims.scope === 'string' && claims.scope !== '' ? { scope: claims.scope } : {}),
-      amr: Array.isArray(claims.amr) ? claims.amr : ['pwd'],
+      // A token issued before amr existed came from a password login.
+      amr: Array.isArray(claims.amr) ? claims.amr : [...PASSWORD_AMR],
       ...(typeof claims.client_id === 'string' ? { client_id: claims.client_id } : {}),
     };
   } catch (error) {

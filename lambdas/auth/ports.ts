@@ -4,6 +4,7 @@
  * domain in-memory fakes of them. Nothing here knows about DynamoDB.
  */
 import type { SessionClaims, TokenUse } from '../tokens/claims';
+import { PASSWORD_AMR } from './amr';
 
 export type RevocationReason =
   | 'logout'
@@ -172,7 +173,7 @@ export interface SessionRecord extends SessionTokens {
 
 /** A session's `amr`; `["pwd"]` for a session stored before the attribute existed. */
 export function amrOf(session: Pick<SessionRecord, 'amr'>): string[] {
-  return session.amr ?? ['pwd'];
+  return session.amr ?? [...PASSWORD_AMR];
 }
 
 export interface SessionRotation extends SessionTokens {

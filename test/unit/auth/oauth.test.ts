@@ -166,6 +166,24 @@ describe('introspectToken', () => {
     });
   });
 
+  it('says amr ["pwd"] for an access token issued before amr existed (a password login)', async () => {
+    const world = await domainWorld();
+    const { access } = await loggedIn(world);
+    const { sub, sid, username } = access.claims;
+    const legacy = await world.issuer.issuePair({
+      sub,
+      sid,
+      username,
+      sessionExpiresAt: world.issuer.sessionExpiresAt(),
+    });
+    expect(legacy.access.claims.amr).toBeUndefined();
+
+    expect(await introspectToken(world, legacy.access.token)).toMatchObject({
+      active: true,
+      amr: ['pwd'],
+    });
+  });
+
   it('says inactive for a live refresh token: it is no credential for a resource server', async () => {
     const world = await domainWorld();
     const pair = await loggedIn(world);

@@ -208,6 +208,18 @@ describe('refresh', () => {
 
       expect(identity(await refreshWith(world, first.refresh.token))).toEqual(identity(second));
     });
+
+    it('rotates a session stored before amr was recorded: a password login, amr ["pwd"]', async () => {
+      const world = await domainWorld();
+      const first = await loggedIn(world);
+      const stored = theSession(world);
+      if (stored) delete stored.amr;
+      expect(theSession(world)?.amr).toBeUndefined();
+
+      const second = await refreshWith(world, first.refresh.token);
+
+      expect(second.access.claims.amr).toEqual(['pwd']);
+    });
   });
 
   describe('strict mode (refreshGraceSeconds 0)', () => {
