@@ -172,8 +172,9 @@ export async function settleAttempt(
   succeeded: boolean,
 ): Promise<void> {
   const { loginAttempts, clock, lockout = DEFAULT_LOCKOUT } = deps;
-  const now = clock().getTime();
-  const expiresAt = epochSeconds(clock()) + SUCCESS_MEMORY_SECONDS;
+  const at = clock();
+  const now = at.getTime();
+  const expiresAt = epochSeconds(at) + SUCCESS_MEMORY_SECONDS;
   if (succeeded) {
     try {
       await loginAttempts.recordSuccess(key, now, expiresAt);
@@ -197,11 +198,8 @@ export async function settleAttempt(
 export async function holdAttempt(deps: LockoutDeps, { key, attempts }: Admission): Promise<void> {
   const { loginAttempts, clock, lockout = DEFAULT_LOCKOUT } = deps;
   if (attempts < lockout.threshold) return;
-  await loginAttempts.settleFailure(
-    key,
-    clock().getTime(),
-    epochSeconds(clock()) + SUCCESS_MEMORY_SECONDS,
-  );
+  const at = clock();
+  await loginAttempts.settleFailure(key, at.getTime(), epochSeconds(at) + SUCCESS_MEMORY_SECONDS);
 }
 
 /**

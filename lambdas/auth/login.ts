@@ -156,15 +156,15 @@ export async function openSession(
 /** A challenge for the second factor of `user`: its `mfa_token`, stored only as a hash. */
 async function startChallenge(deps: LoginDeps, user: UserRecord): Promise<string> {
   const token = newMfaToken();
-  const now = epochSeconds(deps.clock());
+  const at = deps.clock();
   await deps.mfaChallenges.create({
     tokenHash: mfaTokenHash(token) as string,
     userId: user.userId,
     username: user.username,
     credentialsVersion: credentialsVersionOf(user),
     attempts: 0,
-    expiresAt: now + MFA_TOKEN_TTL_SECONDS,
-    createdAt: deps.clock().toISOString(),
+    expiresAt: epochSeconds(at) + MFA_TOKEN_TTL_SECONDS,
+    createdAt: at.toISOString(),
   });
   return token;
 }
