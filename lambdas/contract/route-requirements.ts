@@ -110,14 +110,20 @@ function unmetByHeld(
   return undefined;
 }
 
-/** The route keys of `requirements` that a token holding `scope` and `amr` does not meet. */
+/**
+ * The routes of `requirements` that a token holding `scope` and `amr` does not
+ * meet, each with why, in the table's order.
+ */
 export function unmetRoutes(
   requirements: RouteRequirements | undefined,
   scope = '',
   amr: readonly string[] = [],
-): string[] {
+): Map<string, UnmetRequirement> {
   const held = new Set(scope.split(' '));
-  return Object.keys(requirements ?? {}).filter((route) =>
-    unmetByHeld(requirements?.[route], held, amr),
-  );
+  const unmet = new Map<string, UnmetRequirement>();
+  for (const [route, requirement] of Object.entries(requirements ?? {})) {
+    const why = unmetByHeld(requirement, held, amr);
+    if (why) unmet.set(route, why);
+  }
+  return unmet;
 }

@@ -11,7 +11,7 @@
 import type { Context } from 'aws-lambda';
 import { type AuthenticateDeps, authenticateAccessToken } from '../auth/authenticate';
 import { METRIC } from '../contract/metrics';
-import { DENIED_CONTEXT_KEY, unmetBy, unmetRoutes } from '../contract/route-requirements';
+import { DENIED_CONTEXT_KEY, unmetRoutes } from '../contract/route-requirements';
 import { InvalidTokenError, UnavailableError } from '../errors';
 import { identityContext } from '../identity';
 import { log, startInvocation } from '../log';
@@ -37,21 +37,17 @@ export function createAuthorizer(deps: AuthenticateDeps) {
       request = readAuthorizerEvent(event);
       const claims = await authenticateAccessToken(deps, parseBearer(request.authorization));
       const unmet = unmetRoutes(request.requirements, claims.scope, claims.amr);
-      const own = request.routes.find((route) => unmet.includes(route));
+      const own = request.routes.find((route) => unmet.has(route));
       // Why this route, else the first other one, is refused: a REST API's 403 names it
       // from the context, which a cached policy carries to the other routes.
-      const denied = unmetBy(
-        request.requirements?.[own ?? unmet[0] ?? ''],
-        claims.scope,
-        claims.amr,
-      );
+      const denied = own ? unmet.get(own) : unmet.values().next().value;
       const context = identityContext(claims);
       if (denied) Object.assign(context, { [DENIED_CONTEXT_KEY]: denied });
       if (own) {
         log('info', 'route requirement unmet', { route: own, denied });
         countMetric(METRIC.authorizerDenied, denied);
       } else countMetric(METRIC.authorizerAllowed);
-      return request.allow(claims.sub, context, unmet);
+      return request.allow(claims.sub, context, [...unmet.keys()]);
     } catch (error) {
       if (request && error instanceof InvalidTokenError) {
         log('info', 'token refused', { reason: error.reason });

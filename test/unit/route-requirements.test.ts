@@ -31,6 +31,13 @@ const REQUIREMENTS = {
   'DELETE /notes/{id}': { scopes: ['notes:write', 'notes:admin'] },
 };
 
+/** A scope on one route, a second factor on another. */
+const MFA_AND_SCOPES = {
+  'POST /notes': { scopes: ['notes:write'] },
+  'GET /notes': {},
+  'DELETE /notes/{id}': { mfa: true },
+};
+
 const STAGE = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod';
 
 describe('the stage variables', () => {
@@ -67,16 +74,28 @@ describe('the stage variables', () => {
   });
 });
 
+/** The routes `unmetRoutes` names, in order. */
+const unmetKeys = (...args: Parameters<typeof unmetRoutes>) => [...unmetRoutes(...args).keys()];
+
 describe('unmetRoutes', () => {
+  it('names every route the token does not meet, with why', () => {
+    expect(unmetRoutes(MFA_AND_SCOPES, 'notes:read', ['pwd'])).toEqual(
+      new Map([
+        ['POST /notes', 'insufficient_scope'],
+        ['DELETE /notes/{id}', 'insufficient_user_authentication'],
+      ]),
+    );
+  });
+
   it('names every route whose scopes the token lacks', () => {
-    expect(unmetRoutes(REQUIREMENTS, 'notes:read')).toEqual(['POST /notes', 'DELETE /notes/{id}']);
-    expect(unmetRoutes(REQUIREMENTS, 'notes:write')).toEqual(['DELETE /notes/{id}']);
-    expect(unmetRoutes(REQUIREMENTS, 'notes:admin notes:write')).toEqual([]);
+    expect(unmetKeys(REQUIREMENTS, 'notes:read')).toEqual(['POST /notes', 'DELETE /notes/{id}']);
+    expect(unmetKeys(REQUIREMENTS, 'notes:write')).toEqual(['DELETE /notes/{id}']);
+    expect(unmetKeys(REQUIREMENTS, 'notes:admin notes:write')).toEqual([]);
   });
 
   it('treats a token without scope (issued before scopes existed) as holding none', () => {
-    expect(unmetRoutes(REQUIREMENTS, undefined)).toEqual(['POST /notes', 'DELETE /notes/{id}']);
-    expect(unmetRoutes(undefined, undefined)).toEqual([]);
+    expect(unmetKeys(REQUIREMENTS, undefined)).toEqual(['POST /notes', 'DELETE /notes/{id}']);
+    expect(unmetKeys(undefined, undefined)).toEqual([]);
   });
 });
 
@@ -92,8 +111,8 @@ describe('a second factor (mfa)', () => {
     expect(unmetBy({ mfa: true }, '', ['pwd', 'otp', 'mfa'])).toBeUndefined();
     expect(unmetBy({ mfa: true }, '', ['pwd', 'mfa'])).toBeUndefined();
     expect(unmetBy({ mfa: false }, '', ['pwd'])).toBeUndefined();
-    expect(unmetRoutes(MFA, 'notes:write', ['pwd'])).toEqual(['DELETE /notes/{id}', 'POST /notes']);
-    expect(unmetRoutes(MFA, 'notes:write', ['pwd', 'otp', 'mfa'])).toEqual([]);
+    expect(unmetKeys(MFA, 'notes:write', ['pwd'])).toEqual(['DELETE /notes/{id}', 'POST /notes']);
+    expect(unmetKeys(MFA, 'notes:write', ['pwd', 'otp', 'mfa'])).toEqual([]);
   });
 
   it('names a missing scope first: a step-up would not give it', () => {
