@@ -3,6 +3,7 @@
  * manual clock: 403 mfa_required with an mfa_token, then the code at
  * verifyMfa; the token's limits; `amr` in the tokens and through refresh.
  */
+import { addressKey } from '../../../lambdas/auth/client-address';
 import { login } from '../../../lambdas/auth/login';
 import { verifyMfa } from '../../../lambdas/auth/mfa/verify';
 import { refresh } from '../../../lambdas/auth/refresh';
@@ -18,6 +19,7 @@ import {
   TOTP_CLIENT as CLIENT,
   TOTP_CREDENTIALS as CREDENTIALS,
   codeNow,
+  wrongCode,
 } from '../../support/totp-user';
 
 async function mfaTokenOf(world: DomainWorld): Promise<string> {
@@ -39,6 +41,19 @@ describe('login of an account with TOTP', () => {
     const [stored] = [...world.mfaChallenges.items.values()];
     expect(stored).toMatchObject({ userId, username: 'alice', attempts: 0 });
     expect(JSON.stringify([...world.mfaChallenges.items])).not.toContain(token.slice(5));
+  });
+
+  it('signs nothing for mfa_required: the pair is signed once, at verify, one signature', async () => {
+    const world = await domainWorld();
+    const { secret } = await aliceEnrolled(world);
+    const sign = jest.spyOn(world.signer, 'sign');
+
+    const token = await mfaTokenOf(world);
+    expect(sign).not.toHaveBeenCalled();
+    await verifyMfa(world, { mfaToken: token, code: codeNow(world, secret) }, CLIENT);
+
+    // The access token only: the refresh token is opaque, minted without KMS.
+    expect(sign).toHaveBeenCalledTimes(1);
   });
 
   it('still refuses a wrong password as before', async () => {
@@ -96,6 +111,23 @@ describe('verifyMfa', () => {
     ).rejects.toEqual(new InvalidCredentialsError('The code is wrong or was already used.'));
   });
 
+  it('opens one session for one token, though two requests bring two good codes at once', async () => {
+    const world = await domainWorld();
+    const { recoveryCodes, userId } = await aliceEnrolled(world);
+    const token = await mfaTokenOf(world);
+    const sessionsBefore = (await world.sessions.listByUser(userId)).length;
+
+    const results = await Promise.allSettled(
+      recoveryCodes.slice(0, 2).map((code) => verifyMfa(world, { mfaToken: token, code }, CLIENT)),
+    );
+
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({
+      reason: expect.any(InvalidGrantError),
+    });
+    expect((await world.sessions.listByUser(userId)).length).toBe(sessionsBefore + 1);
+  });
+
   it('refuses an expired token (after 5 minutes), an unknown one and a malformed one', async () => {
     const world = await domainWorld();
     const { secret } = await aliceEnrolled(world);
@@ -143,6 +175,21 @@ describe('verifyMfa', () => {
     }
     const refusal = await login(world, CREDENTIALS, CLIENT).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(TooManyRequestsError);
+  });
+
+  it('resets the lockout count that the password and wrong codes left, only with the right code', async () => {
+    const world = await domainWorld();
+    const { secret } = await aliceEnrolled(world);
+    const pair = () => world.loginAttempts.pair('alice', addressKey(CLIENT.ip));
+    const token = await mfaTokenOf(world);
+    await expect(
+      verifyMfa(world, { mfaToken: token, code: wrongCode(world, secret) }, CLIENT),
+    ).rejects.toBeInstanceOf(InvalidCredentialsError);
+    expect(pair()?.attempts).toBe(2);
+
+    await verifyMfa(world, { mfaToken: token, code: codeNow(world, secret) }, CLIENT);
+
+    expect(pair()?.attempts).toBe(0);
   });
 
   it('is void after a password change or logout-all since the password was checked', async () => {

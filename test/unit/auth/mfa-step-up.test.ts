@@ -47,6 +47,16 @@ describe('stepUp', () => {
     expect(await world.revokedTokens.isRevoked(first.refresh.claims.jti)).toBe(true);
   });
 
+  it('signs one access token per step-up: one KMS signature for the pair', async () => {
+    const world = await domainWorld();
+    const { secret, first } = await aliceEnrolled(world);
+    const sign = jest.spyOn(world.signer, 'sign');
+
+    await stepUp(world, callerOf(first), codeNow(world, secret), CLIENT);
+
+    expect(sign).toHaveBeenCalledTimes(1);
+  });
+
   it('keeps the stronger amr through refresh and a grace-window replay of it', async () => {
     const world = await domainWorld();
     const { secret, first } = await aliceEnrolled(world);
