@@ -23,6 +23,7 @@ import type {
   RecoveryTokenRecord,
   ResetConsumption,
   ResetTokenIssue,
+  UserRef,
 } from '../auth/ports';
 import { TABLES } from '../contract/tables';
 import { conditionalWrite, storeCall } from './dynamo';
@@ -34,91 +35,72 @@ const USER_KEY = TABLES.users.partitionKey.name;
 export const addressKey = (email: string) => `address#${email}`;
 export const tokenKey = (tokenHash: string) => `token#${tokenHash}`;
 
+/** A write of the user's item: what it sets and removes, and what must hold besides its owner. */
+interface UserItemUpdate {
+  update: string;
+  condition?: string;
+  values: Record<string, unknown>;
+}
+
+/** One conditional UpdateItem of the user's item, only while it is still `userId`'s. */
+function updateUser(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  { username, userId }: UserRef,
+  { update, condition, values }: UserItemUpdate,
+): Promise<boolean> {
+  return conditionalWrite('UpdateItem', () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [USER_KEY]: username },
+        UpdateExpression: update,
+        ConditionExpression: condition ? `userId = :userId AND ${condition}` : 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId, ...values },
+      }),
+    ),
+  );
+}
+
 /**
  * A new address: unverified with its token, or verified by an operator; the
  * open reset token (if any) ends with it.
  */
-function setEmail(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  { username, userId, email, token, verifiedAt }: EmailChange,
-): Promise<boolean> {
+function emailChange({ email, token, verifiedAt }: EmailChange): UserItemUpdate {
   const set = ['email = :email', 'emailVerified = :verified'];
   const remove: string[] = [...RESET_TOKEN_ATTRIBUTES];
   if (verifiedAt !== undefined) set.push('emailVerifiedAt = :at');
   else remove.push('emailVerifiedAt');
   if (token) set.push('emailTokenHash = :hash', 'emailTokenExpiresAt = :expiresAt');
   else remove.push('emailTokenHash', 'emailTokenExpiresAt');
-  return conditionalWrite('UpdateItem', () =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [USER_KEY]: username },
-        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-        ConditionExpression: 'userId = :userId',
-        ExpressionAttributeValues: {
-          ':userId': userId,
-          ':email': email,
-          ':verified': verifiedAt !== undefined,
-          ...(verifiedAt !== undefined ? { ':at': verifiedAt } : {}),
-          ...(token ? { ':hash': token.hash, ':expiresAt': token.expiresAt } : {}),
-        },
-      }),
-    ),
-  );
+  return {
+    update: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+    values: {
+      ':email': email,
+      ':verified': verifiedAt !== undefined,
+      ...(verifiedAt !== undefined ? { ':at': verifiedAt } : {}),
+      ...(token ? { ':hash': token.hash, ':expiresAt': token.expiresAt } : {}),
+    },
+  };
 }
 
 /** The address verified: only while it and its token are still the item's, and the token lives. */
-function confirmEmail(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  { username, userId, email, tokenHash, at, now }: EmailConfirmation,
-): Promise<boolean> {
-  return conditionalWrite('UpdateItem', () =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [USER_KEY]: username },
-        UpdateExpression:
-          'SET emailVerified = :true, emailVerifiedAt = :at REMOVE emailTokenHash, emailTokenExpiresAt',
-        ConditionExpression:
-          'userId = :userId AND email = :email AND emailTokenHash = :hash AND emailTokenExpiresAt > :now',
-        ExpressionAttributeValues: {
-          ':userId': userId,
-          ':email': email,
-          ':hash': tokenHash,
-          ':now': now,
-          ':true': true,
-          ':at': at,
-        },
-      }),
-    ),
-  );
+function emailConfirmation({ email, tokenHash, at, now }: EmailConfirmation): UserItemUpdate {
+  return {
+    update:
+      'SET emailVerified = :true, emailVerifiedAt = :at REMOVE emailTokenHash, emailTokenExpiresAt',
+    condition: 'email = :email AND emailTokenHash = :hash AND emailTokenExpiresAt > :now',
+    values: { ':email': email, ':hash': tokenHash, ':now': now, ':true': true, ':at': at },
+  };
 }
 
 /** A reset token on the item, replacing the open one, while `email` is its verified address. */
-function setResetToken(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  { username, userId, email, token }: ResetTokenIssue,
-): Promise<boolean> {
-  return conditionalWrite('UpdateItem', () =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [USER_KEY]: username },
-        UpdateExpression: 'SET resetTokenHash = :hash, resetTokenExpiresAt = :expiresAt',
-        ConditionExpression: 'userId = :userId AND email = :email AND emailVerified = :true',
-        ExpressionAttributeValues: {
-          ':userId': userId,
-          ':email': email,
-          ':true': true,
-          ':hash': token.hash,
-          ':expiresAt': token.expiresAt,
-        },
-      }),
-    ),
-  );
+function resetTokenIssue({ email, token }: ResetTokenIssue): UserItemUpdate {
+  return {
+    update: 'SET resetTokenHash = :hash, resetTokenExpiresAt = :expiresAt',
+    condition: 'email = :email AND emailVerified = :true',
+    values: { ':email': email, ':true': true, ':hash': token.hash, ':expiresAt': token.expiresAt },
+  };
 }
 
 /**
@@ -126,30 +108,12 @@ function setResetToken(
  * write that uses the token up, only while it is the item's open token and
  * has not ended. The second factor and everything else stay as they are.
  */
-function consumeResetToken(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  { username, userId, tokenHash, now, passwordHash }: ResetConsumption,
-): Promise<boolean> {
-  return conditionalWrite('UpdateItem', () =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [USER_KEY]: username },
-        UpdateExpression: `SET passwordHash = :next, ${BUMP_VERSION} REMOVE ${RESET_TOKEN_ATTRIBUTES.join(', ')}`,
-        ConditionExpression:
-          'userId = :userId AND resetTokenHash = :hash AND resetTokenExpiresAt > :now',
-        ExpressionAttributeValues: {
-          ':userId': userId,
-          ':hash': tokenHash,
-          ':now': now,
-          ':next': passwordHash,
-          ':zero': 0,
-          ':one': 1,
-        },
-      }),
-    ),
-  );
+function resetConsumption({ tokenHash, now, passwordHash }: ResetConsumption): UserItemUpdate {
+  return {
+    update: `SET passwordHash = :next, ${BUMP_VERSION} REMOVE ${RESET_TOKEN_ATTRIBUTES.join(', ')}`,
+    condition: 'resetTokenHash = :hash AND resetTokenExpiresAt > :now',
+    values: { ':hash': tokenHash, ':now': now, ':next': passwordHash, ':zero': 0, ':one': 1 },
+  };
 }
 
 /** The two tables recovery writes: its own, and the users' e-mail attributes. */
@@ -241,19 +205,19 @@ export function createRecoveryStore(
     },
 
     setEmail(change) {
-      return setEmail(client, users, change);
+      return updateUser(client, users, change, emailChange(change));
     },
 
     confirmEmail(confirmation) {
-      return confirmEmail(client, users, confirmation);
+      return updateUser(client, users, confirmation, emailConfirmation(confirmation));
     },
 
     setResetToken(issue) {
-      return setResetToken(client, users, issue);
+      return updateUser(client, users, issue, resetTokenIssue(issue));
     },
 
     consumeResetToken(reset) {
-      return consumeResetToken(client, users, reset);
+      return updateUser(client, users, reset, resetConsumption(reset));
     },
   };
 }
