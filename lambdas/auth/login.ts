@@ -25,7 +25,7 @@ import type { TokenIssuer, TokenPair } from '../tokens/issue';
 import { PASSWORD_AMR } from './amr';
 import { addressKey } from './client-address';
 import { admitAttempt, holdAttempt, type LockoutDeps, settleAttempt } from './lockout';
-import { MFA_TOKEN_TTL_SECONDS, mfaTokenHash, newMfaToken } from './mfa/challenge';
+import { MFA_TOKEN_TTL_SECONDS, newMfaToken } from './mfa/challenge';
 import type { PasswordHasher } from './passwords';
 import {
   type ClientInfo,
@@ -155,10 +155,10 @@ export async function openSession(
 
 /** A challenge for the second factor of `user`: its `mfa_token`, stored only as a hash. */
 async function startChallenge(deps: LoginDeps, user: UserRecord): Promise<string> {
-  const token = newMfaToken();
+  const { token, hash } = newMfaToken();
   const at = deps.clock();
   await deps.mfaChallenges.create({
-    tokenHash: mfaTokenHash(token) as string,
+    tokenHash: hash,
     userId: user.userId,
     username: user.username,
     credentialsVersion: credentialsVersionOf(user),

@@ -12,11 +12,15 @@ export const MFA_TOKEN_MAX_ATTEMPTS = 5;
 const PREFIX = 'mfa1.';
 const TOKEN = /^mfa1\.[A-Za-z0-9_-]{43}$/;
 
-export function newMfaToken(): string {
-  return `${PREFIX}${randomBytes(32).toString('base64url')}`;
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A new token and its stored key. */
+export function newMfaToken(): { token: string; hash: string } {
+  const token = `${PREFIX}${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashOf(token) };
 }
 
 /** The stored key of a token; `undefined` for a string that cannot be one of ours. */
 export function mfaTokenHash(token: string): string | undefined {
-  return TOKEN.test(token) ? createHash('sha256').update(token).digest('hex') : undefined;
+  return TOKEN.test(token) ? hashOf(token) : undefined;
 }
