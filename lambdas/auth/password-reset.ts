@@ -82,20 +82,16 @@ export async function forgotPassword(
   request: ForgotRequest,
   client: ClientInfo,
 ): Promise<void> {
-  const email = 'email' in request ? assertNewEmail(request.email) : undefined;
+  const named =
+    'email' in request ? { address: assertNewEmail(request.email) } : { account: request.username };
   // Counted on what the request names, known or not: a 429 tells nothing about accounts.
-  await admitRecoveryRequest(deps, 'forgot', {
-    client,
-    ...(email === undefined
-      ? { account: (request as { username: string }).username }
-      : { address: email }),
-  });
+  await admitRecoveryRequest(deps, 'forgot', { client, ...named });
   const started = deps.clock().getTime();
   try {
     const user =
-      email === undefined
-        ? await deps.users.find((request as { username: string }).username)
-        : await addressHolder(deps, email);
+      named.address === undefined
+        ? await deps.users.find(named.account)
+        : await addressHolder(deps, named.address);
     if (user) await sendResetLink(deps, user);
   } finally {
     const left = started + deps.reset.forgotMinResponseMs - deps.clock().getTime();
