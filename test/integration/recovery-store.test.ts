@@ -4,7 +4,7 @@
  * taken over only as seen), token records found by hash, and a verification
  * that applies once, only while its token is the item's and has not ended.
  */
-import type { UserRecord } from '../../lambdas/auth/ports';
+import { credentialsVersionOf, type UserRecord } from '../../lambdas/auth/ports';
 import { createRecoveryStore } from '../../lambdas/store/recovery';
 import { createUserStore } from '../../lambdas/store/users';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
@@ -36,6 +36,16 @@ describe('Recovery store on the embedded engine', () => {
     await expect(recovery().findAddress('one@example.com')).resolves.toEqual(
       claim('one@example.com', 'A'),
     );
+  });
+
+  it('gives an unowned address to exactly one of accounts claiming it at once', async () => {
+    const claimed = await Promise.all(
+      ['A', 'B', 'C'].map((userId) => recovery().claimAddress(claim('race@example.com', userId))),
+    );
+
+    expect(claimed.filter(Boolean)).toHaveLength(1);
+    const owner = ['A', 'B', 'C'][claimed.indexOf(true)];
+    expect((await recovery().findAddress('race@example.com'))?.userId).toBe(owner);
   });
 
   it('takes a stale owner over only while it is still the owner seen', async () => {
@@ -125,6 +135,18 @@ describe('the user item’s address on the embedded engine', () => {
     ).toBe(false);
   });
 
+  it('verifies an address once of concurrent confirmations with its token', async () => {
+    const erin: UserRecord = { ...bob, username: 'erin', userId: 'EEEEEEEEEEEEEEEEEEEEEE' };
+    await users().create(erin);
+    const change = { username: 'erin', userId: erin.userId, email: 'erin@example.com' };
+    await recovery().setEmail({ ...change, token: { hash: 'v3', expiresAt: 1000 } });
+    const confirm = { ...change, tokenHash: 'v3', at: '2026-01-02T00:00:00.000Z', now: 999 };
+
+    const confirmed = await Promise.all([1, 2, 3].map(() => recovery().confirmEmail(confirm)));
+
+    expect(confirmed.filter(Boolean)).toHaveLength(1);
+  });
+
   it('never creates an item for an unknown user', async () => {
     expect(
       await recovery().setEmail({ username: 'nobody', userId: 'X', email: 'n@example.com' }),
@@ -194,6 +216,16 @@ describe('the reset token on the embedded engine', () => {
 
     expect((await users().find('dave'))?.resetTokenHash).toBeUndefined();
     expect(await consume('r4')).toBe(false);
+  });
+
+  it('lets exactly one of concurrent uses of a token through: one password, one version bump', async () => {
+    await issue('r5');
+    const before = credentialsVersionOf((await users().find('dave')) as UserRecord);
+
+    const used = await Promise.all([1, 2, 3].map(() => consume('r5')));
+
+    expect(used.filter(Boolean)).toHaveLength(1);
+    expect((await users().find('dave'))?.credentialsVersion).toBe(before + 1);
   });
 
   it('never creates an item for an unknown user', async () => {
