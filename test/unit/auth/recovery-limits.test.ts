@@ -174,6 +174,34 @@ describe('the verification limits', () => {
 
     expect(outcomes).toEqual([...Array(5).fill('InvalidGrantError'), 'TooManyRequestsError']);
   });
+
+  it.each([
+    ['account', { perAccountPerHour: 2 }],
+    ['address', { perAddressPerHour: 2 }],
+  ])("counts a token of ours on its %s's limit, the other limit aside", async (_which, lower) => {
+    const world = await domainWorld();
+    world.recoveryLimits = {
+      ...world.recoveryLimits,
+      perAccountPerHour: 100,
+      perAddressPerHour: 100,
+      ...lower,
+    };
+    const user = await register(world, { username: 'bob', password: PASSWORD });
+    await offerAddress(deps(world), user, 'first@example.com');
+    const superseded = tokenOfLink(world.mail.linkTo('first@example.com'));
+    await offerAddress(deps(world), user, 'second@example.com');
+
+    const outcomes = [];
+    for (let i = 1; i <= 3; i += 1) {
+      outcomes.push(
+        await verifyEmail(deps(world), superseded, limited(world, `198.51.100.${i}`)).catch(
+          (error: Error) => error.name,
+        ),
+      );
+    }
+
+    expect(outcomes).toEqual(['InvalidGrantError', 'InvalidGrantError', 'TooManyRequestsError']);
+  });
 });
 
 describe('the messages to one address', () => {
