@@ -192,6 +192,22 @@ describe('verifyMfa', () => {
     expect(pair()?.attempts).toBe(0);
   });
 
+  it('takes the code at once after the right password came at the threshold: its check lock is released', async () => {
+    const world = await domainWorld();
+    const { secret } = await aliceEnrolled(world);
+    // Threshold 5: four wrong passwords, then the right one holds the pair's check lock.
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await expect(
+        login(world, { username: 'alice', password: 'not it' }, CLIENT),
+      ).rejects.toBeInstanceOf(InvalidCredentialsError);
+    }
+    const token = await mfaTokenOf(world);
+
+    const pair = await verifyMfa(world, { mfaToken: token, code: codeNow(world, secret) }, CLIENT);
+
+    expect(pair.access.claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+  });
+
   it('is void after a password change or logout-all since the password was checked', async () => {
     const world = await domainWorld();
     const { secret, userId } = await aliceEnrolled(world);
