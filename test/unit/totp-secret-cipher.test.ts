@@ -103,4 +103,20 @@ describe('local TOTP secret cipher', () => {
       /Not a kms1\. TOTP secret|Not a local1\. TOTP secret/,
     );
   });
+
+  it('refuses a malformed ciphertext: a part missing, empty or cut short', async () => {
+    const cipher = localTotpSecretCipher(await mkdtemp(join(tmpdir(), 'totp-cipher-')));
+    const [iv, tag, body = ''] = (await cipher.encrypt(SECRET, ALICE)).slice(7).split('.');
+
+    for (const malformed of [
+      'local1.',
+      `local1.${iv}`,
+      `local1.${iv}.${tag}`,
+      `local1.${iv}.${tag}.`,
+      `local1.${iv}.${tag}.${body.slice(2)}`,
+      'local1.a.b.c',
+    ]) {
+      await expect(cipher.decrypt(malformed, ALICE)).rejects.toThrow();
+    }
+  });
 });
