@@ -1,4 +1,5 @@
 /** The TOTP rules: RFC 6238's own test vectors, the drift window and replay, on a manual clock. */
+import { TOTP, URI } from 'otpauth';
 import {
   base32Secret,
   matchingStep,
@@ -111,5 +112,23 @@ describe('new secrets', () => {
       digits: '6',
       period: '30',
     });
+  });
+
+  it('are in a URI that otpauth itself reads back: spaces as %20, any issuer and account as given', () => {
+    const secret = newTotpSecret();
+
+    const uri = otpauthUri(secret, 'My App & Co', 'alice+1@example.com');
+
+    expect(uri).toContain('issuer=My%20App%20%26%20Co&');
+    const parsed = URI.parse(uri);
+    expect(parsed).toBeInstanceOf(TOTP);
+    expect(parsed).toMatchObject({
+      issuer: 'My App & Co',
+      label: 'alice+1@example.com',
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+    expect(parsed.secret.base32).toBe(base32Secret(secret));
   });
 });
