@@ -2,7 +2,11 @@
  * The DynamoDB boundary: building the document client, and turning SDK
  * exceptions into domain errors.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../errors';
 import { createDynamoClient, type DynamoOptions } from './dynamo-client';
 
@@ -54,4 +58,27 @@ export async function storeCall<T>(operation: string, call: () => Promise<T>): P
   } catch (cause) {
     throw storeError(operation, cause);
   }
+}
+
+/**
+ * Every item a strongly consistent Query matches, page after page (one
+ * partition's items: a user's sessions, an account's counters); any failure
+ * becomes a {@link storeError}.
+ */
+export async function queryAll<Item = Record<string, unknown>>(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ConsistentRead' | 'ExclusiveStartKey'>,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await storeCall('Query', () =>
+      client.send(
+        new QueryCommand({ ...input, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      ),
+    );
+    items.push(...((page.Items ?? []) as Item[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

@@ -23,14 +23,13 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AccountAttempts, LoginAttemptStore, PairAdmission, PairState } from '../auth/ports';
 import { type Clock, epochSeconds, systemClock } from '../clock';
 import { TABLES } from '../contract/tables';
 import type { UnavailableError } from '../errors';
-import { isConditionFailed, storeCall, storeError } from './dynamo';
+import { isConditionFailed, queryAll, storeCall, storeError } from './dynamo';
 
 const ACCOUNT = TABLES.loginAttempts.partitionKey.name;
 const ADDRESS = TABLES.loginAttempts.sortKey.name;
@@ -104,25 +103,12 @@ export function createLoginAttemptStore(
 
   /** Every item of `account`, whatever its TTL says, strongly consistent. */
   async function itemsOf(account: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await storeCall('Query', () =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: '#account = :account',
-            ExpressionAttributeNames: { '#account': ACCOUNT },
-            ExpressionAttributeValues: { ':account': account },
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(client, {
+      TableName: tableName,
+      KeyConditionExpression: '#account = :account',
+      ExpressionAttributeNames: { '#account': ACCOUNT },
+      ExpressionAttributeValues: { ':account': account },
+    });
   }
 
   /** An attempt whose write applied but whose answer was lost: counted, never checked. */

@@ -9,13 +9,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RotationRecord, SessionRecord, SessionStore, SessionTokens } from '../auth/ports';
 import { type Clock, epochSeconds, systemClock } from '../clock';
 import { TABLES } from '../contract/tables';
-import { conditionalWrite, storeCall, storeError } from './dynamo';
+import { conditionalWrite, queryAll, storeCall, storeError } from './dynamo';
 
 const { partitionKey, sortKey } = TABLES.sessions;
 
@@ -92,25 +91,13 @@ export function createSessionStore(
     },
 
     async listByUser(userId) {
-      const sessions: SessionRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await storeCall('Query', () =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: '#pk = :userId',
-              ExpressionAttributeNames: { '#pk': partitionKey.name },
-              ExpressionAttributeValues: { ':userId': userId },
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        );
-        sessions.push(...((page.Items ?? []) as SessionRecord[]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return sessions.filter(isLive);
+      const items = await queryAll<SessionRecord>(client, {
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :userId',
+        ExpressionAttributeNames: { '#pk': partitionKey.name },
+        ExpressionAttributeValues: { ':userId': userId },
+      });
+      return items.filter(isLive);
     },
 
     rotate(

@@ -1,4 +1,5 @@
 import type { SessionRecord } from '../../lambdas/auth/ports';
+import { queryAll } from '../../lambdas/store/dynamo';
 import { createSessionStore } from '../../lambdas/store/sessions';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo';
 
@@ -175,5 +176,26 @@ describe('Sessions store on the embedded engine', () => {
       store().rotate('user-1', 'session-6', { ...rotation, previousRefreshJti: 'refresh-1' }),
     ).resolves.toBe(false);
     await expect(store().get('user-1', 'session-6')).resolves.toBeUndefined();
+  });
+});
+
+describe('queryAll on the embedded engine', () => {
+  it('reads every item of a partition, page after page', async () => {
+    const store = createSessionStore(dynamo.documents, dynamo.tables.sessions);
+    for (let i = 1; i <= 5; i += 1) {
+      await store.create({ ...session, userId: 'user-paged', sessionId: `session-${i}` });
+    }
+
+    // Pages of two items: three pages for five.
+    const items = await queryAll<SessionRecord>(dynamo.documents, {
+      TableName: dynamo.tables.sessions,
+      KeyConditionExpression: 'userId = :userId',
+      ExpressionAttributeValues: { ':userId': 'user-paged' },
+      Limit: 2,
+    });
+
+    expect(items.map((item) => item.sessionId).sort()).toEqual(
+      [1, 2, 3, 4, 5].map((i) => `session-${i}`),
+    );
   });
 });
