@@ -35,6 +35,22 @@ export function storeError(operation: string, cause: unknown): UnavailableError 
 }
 
 /**
+ * Runs one conditional write and returns its answer; `undefined` when its
+ * condition did not hold; any other failure becomes a {@link storeError}.
+ */
+export async function conditionalCall<T>(
+  operation: string,
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    throw storeError(operation, error);
+  }
+}
+
+/**
  * Runs one conditional write: true when it was applied, false when its
  * condition did not hold; any other failure becomes a {@link storeError}.
  */
@@ -42,13 +58,11 @@ export async function conditionalWrite(
   operation: string,
   write: () => Promise<unknown>,
 ): Promise<boolean> {
-  try {
+  const applied = await conditionalCall(operation, async () => {
     await write();
     return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw storeError(operation, error);
-  }
+  });
+  return applied ?? false;
 }
 
 /** Runs one store call; any failure becomes a {@link storeError}. */

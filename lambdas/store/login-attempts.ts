@@ -29,7 +29,7 @@ import type { AccountAttempts, LoginAttemptStore, PairAdmission, PairState } fro
 import { type Clock, epochSeconds, systemClock } from '../clock';
 import { TABLES } from '../contract/tables';
 import type { UnavailableError } from '../errors';
-import { isConditionFailed, queryAll, storeCall, storeError } from './dynamo';
+import { conditionalCall, queryAll, storeCall, storeError } from './dynamo';
 
 const ACCOUNT = TABLES.loginAttempts.partitionKey.name;
 const ADDRESS = TABLES.loginAttempts.sortKey.name;
@@ -83,15 +83,12 @@ export function createLoginAttemptStore(
     key: Record<string, string>,
     input: UpdateInput,
   ): Promise<Record<string, unknown> | undefined> {
-    try {
-      const { Attributes } = await client.send(
+    const updated = await conditionalCall('UpdateItem', () =>
+      client.send(
         new UpdateCommand({ TableName: tableName, Key: key, ReturnValues: 'ALL_NEW', ...input }),
-      );
-      return Attributes ?? {};
-    } catch (error) {
-      if (isConditionFailed(error)) return undefined;
-      throw storeError('UpdateItem', error);
-    }
+      ),
+    );
+    return updated && (updated.Attributes ?? {});
   }
 
   async function read(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { MfaChallenge, MfaChallengeStore } from '../auth/ports';
 import { TABLES } from '../contract/tables';
-import { conditionalWrite, isConditionFailed, storeCall, storeError } from './dynamo';
+import { conditionalCall, conditionalWrite, storeCall } from './dynamo';
 
 const KEY = TABLES.mfaChallenges.partitionKey.name;
 
@@ -49,8 +49,8 @@ export function createMfaChallengeStore(
     },
 
     async countAttempt(tokenHash, now, maxAttempts) {
-      try {
-        const { Attributes } = await client.send(
+      const counted = await conditionalCall('UpdateItem', () =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { [KEY]: tokenHash },
@@ -60,12 +60,9 @@ export function createMfaChallengeStore(
             ExpressionAttributeValues: { ':one': 1, ':now': now, ':max': maxAttempts },
             ReturnValues: 'UPDATED_NEW',
           }),
-        );
-        return Number(Attributes?.attempts);
-      } catch (error) {
-        if (isConditionFailed(error)) return undefined;
-        throw storeError('UpdateItem', error);
-      }
+        ),
+      );
+      return counted && Number(counted.Attributes?.attempts);
     },
 
     consume(tokenHash) {
