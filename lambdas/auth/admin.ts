@@ -1,9 +1,10 @@
 /**
  * What an operator does to an account during an incident: look at it,
  * disable or enable it, list and end its sessions, reset its password, look
- * up a revocation, reset its second factor. Plain functions over the ports, like the rest of the
- * domain: the admin CLI (`admin/`) is a thin adapter that picks the stores
- * (local data or a deployed stack) and prints the results.
+ * up a revocation, reset its second factor. Plain functions over the ports,
+ * like the rest of the domain: the admin CLI (`admin/`) is a thin adapter
+ * that picks the stores (local data or a deployed stack) and prints the
+ * results.
  *
  * Disabling follows logout-all's order: one conditional write marks the user
  * disabled and bumps its `credentialsVersion`, then its sessions are listed

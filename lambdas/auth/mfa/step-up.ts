@@ -3,9 +3,10 @@
  * factor and the open session gets a new token pair with the stronger
  * `amr` (RFC 8176), what a route that requires MFA asks for.
  *
- * - 400 when the account has no active factor. The code is checked like the enrolment's (`caller-check.ts`): it counts
- *   on the caller's lockout pair like a password, and each TOTP step, or
- *   recovery code, is accepted once by one conditional write.
+ * - 400 when the account has no active factor. The code is checked like
+ *   the enrolment's (`caller-check.ts`): it counts on the caller's lockout
+ *   pair like a password, and each TOTP step, or recovery code, is accepted
+ *   once by one conditional write.
  * - The Bearer token must still be the session's current access token: one
  *   a refresh replaced proves nothing more.
  * - The session keeps its id and its end. One conditional write (on its
