@@ -93,21 +93,6 @@ const VERIFIES_TOKENS: readonly KeyAction[] = [];
 const READS_REFRESH_TOKENS: readonly RefreshKeyAction[] = ['kms:GenerateMac'];
 
 /**
- * Opening a session, after the password (login) or after the second factor
- * (verify): the user's item (read, and one update each), the lockout (count
- * the attempt with conditional updates, read a refused one's lock), the new
- * session, and the session cap (Query, ending the oldest: GetItem/DeleteItem
- * and RevokedTokens PutItem), which also deletes a session overtaken by a
- * password change.
- */
-const OPENS_SESSION_TABLES: FunctionSpec['tables'] = {
-  users: ['GetItem', 'UpdateItem'],
-  sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
-  revokedTokens: ['PutItem'],
-  loginAttempts: ['GetItem', 'UpdateItem'],
-};
-
-/**
  * Turning a second factor on or off: the user's item (its MFA attributes, the
  * credentials version), the caller's lockout pair (a code counts like a
  * password), and ending every other session.
@@ -119,6 +104,8 @@ const MFA_CHANGE_TABLES: FunctionSpec['tables'] = {
   revokedTokens: ['PutItem'],
 };
 
+// No spread (`{ ...SHARED, more }`) in this table: esbuild cannot drop an array
+// holding one, and every handler that imports a path from here would then bundle it.
 export const ROUTES: readonly RouteSpec[] = [
   {
     id: 'Register',
@@ -143,9 +130,18 @@ export const ROUTES: readonly RouteSpec[] = [
     path: LOGIN_PATH,
     auth: 'none',
     entry: 'lambdas/handlers/login.ts',
-    // Users UpdateItem: re-hashing a password stored with older scrypt parameters.
-    // An account with a second factor: the challenge its mfa_token names.
-    tables: { ...OPENS_SESSION_TABLES, mfaChallenges: ['PutItem'] },
+    // UpdateItem: re-hashing a password stored with older scrypt parameters.
+    // Sessions Query/GetItem/DeleteItem and RevokedTokens PutItem: the session cap
+    // (ending the oldest) and deleting a session overtaken by a password change.
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+      // The lockout: count the attempt (conditional updates), read a refused one's lock.
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      // An account with a second factor: the challenge its mfa_token names.
+      mfaChallenges: ['PutItem'],
+    },
     key: SIGNS_TOKENS,
     envelopeKey: DECRYPTS_SIGNING_KEY,
     refreshKey: READS_REFRESH_TOKENS,
@@ -314,9 +310,15 @@ export const ROUTES: readonly RouteSpec[] = [
     path: MFA_VERIFY_PATH,
     auth: 'none',
     entry: 'lambdas/handlers/mfa-verify.ts',
-    // Users UpdateItem: the user's MFA attributes (the TOTP step, a recovery code).
-    // The challenge: read, count a code, use up.
-    tables: { ...OPENS_SESSION_TABLES, mfaChallenges: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+    // Login's tables (but the re-hash), the challenge (read, count, use up) and the
+    // user's MFA attributes (the TOTP step, a recovery code).
+    tables: {
+      users: ['GetItem', 'UpdateItem'],
+      sessions: ['PutItem', 'Query', 'GetItem', 'DeleteItem'],
+      revokedTokens: ['PutItem'],
+      loginAttempts: ['GetItem', 'UpdateItem'],
+      mfaChallenges: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    },
     key: SIGNS_TOKENS,
     envelopeKey: DECRYPTS_SIGNING_KEY,
     refreshKey: READS_REFRESH_TOKENS,
