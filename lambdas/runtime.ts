@@ -57,17 +57,10 @@ export interface Wiring {
 /** One piece of the runtime, built from the wiring on first use. */
 export type Part<T> = (wiring: Wiring) => T;
 
-function lazy<T>(build: () => T): () => T {
-  let value: T | undefined;
-  let built = false;
-  return () => {
-    if (!built) {
-      value = build();
-      built = true;
-    }
-    return value as T;
-  };
-}
+/** The shared clients: built on first use, once per instance, like any part. */
+const dynamoClient: Part<DynamoDBDocumentClient> = ({ config }) =>
+  createDocumentClient({ endpoint: config.dynamodbEndpoint });
+const kmsClient: Part<KMSClient> = () => new KMSClient(awsClientDefaults());
 
 export const revokedTokens: Part<RevokedTokenStore> = (w) =>
   countingRevocations(createRevokedTokenStore(w.dynamo(), w.config.tables.revokedTokens));
@@ -180,8 +173,8 @@ export function createWiring(env: Env = process.env): Wiring {
     env,
     config,
     clock: systemClock,
-    dynamo: lazy(() => createDocumentClient({ endpoint: config.dynamodbEndpoint })),
-    kms: lazy(() => new KMSClient(awsClientDefaults())),
+    dynamo: () => self.use(dynamoClient),
+    kms: () => self.use(kmsClient),
     use<T>(part: Part<T>): T {
       if (!built.has(part)) built.set(part, part(self));
       return built.get(part) as T;

@@ -87,20 +87,11 @@ export function readRequirements(
 }
 
 /**
- * Why a token holding `scope` (space-separated) and `amr` does not meet
+ * Why a token holding the scopes `held` and `amr` does not meet
  * `requirement`; `undefined` when it does. A missing scope comes first: a
  * step-up would not give it.
  */
-export function unmetBy(
-  requirement: RouteRequirement | undefined,
-  scope = '',
-  amr: readonly string[] = [],
-): UnmetRequirement | undefined {
-  return unmetByHeld(requirement, new Set(scope.split(' ')), amr);
-}
-
-/** {@link unmetBy} over the scopes already parsed: one parse for every route of a table. */
-function unmetByHeld(
+function unmetBy(
   requirement: RouteRequirement | undefined,
   held: ReadonlySet<string>,
   amr: readonly string[],
@@ -122,7 +113,7 @@ export function unmetRoutes(
   const held = new Set(scope.split(' '));
   const unmet = new Map<string, UnmetRequirement>();
   for (const [route, requirement] of Object.entries(requirements ?? {})) {
-    const why = unmetByHeld(requirement, held, amr);
+    const why = unmetBy(requirement, held, amr);
     if (why) unmet.set(route, why);
   }
   return unmet;

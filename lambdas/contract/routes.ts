@@ -104,6 +104,8 @@ const MFA_CHANGE_TABLES: FunctionSpec['tables'] = {
   revokedTokens: ['PutItem'],
 };
 
+// No spread (`{ ...SHARED, more }`) in this table: esbuild cannot drop an array
+// holding one, and every handler that imports a path from here would then bundle it.
 export const ROUTES: readonly RouteSpec[] = [
   {
     id: 'Register',

@@ -1,16 +1,6 @@
 /** Lambda entry: POST /auth/login. */
 import { createLoginHandler } from '../http/routes/login';
-import {
-  issuer,
-  loginAttempts,
-  mfaChallenges,
-  passwords,
-  revokedTokens,
-  sessions,
-  users,
-  wire,
-} from '../runtime';
+import { LOGIN_PARTS } from '../login-runtime';
+import { wire } from '../runtime';
 
-export const handler = createLoginHandler(
-  wire({ issuer, loginAttempts, mfaChallenges, passwords, revokedTokens, sessions, users }),
-);
+export const handler = createLoginHandler(wire(LOGIN_PARTS));

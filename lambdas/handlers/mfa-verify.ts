@@ -1,28 +1,6 @@
 /** Lambda entry: POST /auth/mfa/verify. */
 import { createMfaVerifyHandler } from '../http/routes/mfa-verify';
-import {
-  issuer,
-  loginAttempts,
-  mfa,
-  mfaChallenges,
-  passwords,
-  revokedTokens,
-  sessions,
-  totpCipher,
-  users,
-  wire,
-} from '../runtime';
+import { LOGIN_PARTS } from '../login-runtime';
+import { mfa, totpCipher, wire } from '../runtime';
 
-export const handler = createMfaVerifyHandler(
-  wire({
-    issuer,
-    loginAttempts,
-    mfa,
-    mfaChallenges,
-    passwords,
-    revokedTokens,
-    sessions,
-    totpCipher,
-    users,
-  }),
-);
+export const handler = createMfaVerifyHandler(wire({ ...LOGIN_PARTS, mfa, totpCipher }));

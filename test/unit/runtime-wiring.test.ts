@@ -56,6 +56,13 @@ describe('the runtime parts (lambdas/runtime.ts)', () => {
     expect(builds).toBe(1);
   });
 
+  it('creates each AWS client once per instance, whichever parts ask for it', async () => {
+    const w = createWiring(await localEnv());
+
+    expect(w.dynamo()).toBe(w.dynamo());
+    expect(w.kms()).toBe(w.kms());
+  });
+
   it('signs with the key the key set publishes when the issuer and the key set are wired together', async () => {
     const w = createWiring(await localEnv());
     const runtime = wireParts(w, { issuer, keySet });

@@ -5,15 +5,13 @@
  */
 import { changeEmail } from '../../auth/email';
 import type { EmailStateBody } from '../../contract/bodies';
-import { ERROR_MESSAGES } from '../../contract/errors';
 import { emailChangeBody } from '../../contract/requests';
 import type { EmailRuntimeOf } from '../../email-runtime';
-import { NotFoundError } from '../../errors';
-import { httpHandler, jsonHandler } from '../handler';
+import { jsonHandler } from '../handler';
 import { authorizedCaller, clientInfo } from '../request';
 import { json } from '../responses';
 import { parseInput } from '../validation';
-import { emailDeps, emailOn } from './email-deps';
+import { emailDeps, emailOn, noEmailRoute } from './email-deps';
 
 /** The runtime parts this route uses (its entry wires just these). */
 export type EmailChangeRuntime = EmailRuntimeOf<'users' | 'passwords' | 'loginAttempts'>;
@@ -38,12 +36,5 @@ export function createEmailChangeHandler(runtime: EmailChangeRuntime) {
       email: state.email,
       email_verified: state.verified,
     } satisfies EmailStateBody);
-  });
-}
-
-/** Without a sender the stack deploys no e-mail route; wherever one is still served, it does not exist. */
-export function noEmailRoute(runtime: Pick<EmailChangeRuntime, 'config'>) {
-  return httpHandler(runtime.config, async () => {
-    throw new NotFoundError(ERROR_MESSAGES.noSuchRoute);
   });
 }

@@ -1,8 +1,11 @@
-/** What the e-mail domain (`auth/email.ts`) is built over, from an e-mail runtime where e-mail is on. */
+/** What the e-mail domain (`auth/email.ts`) is built over where e-mail is on, and what an e-mail route is where it is off. */
 import type { EmailDeps } from '../../auth/email';
 import type { ResetSettings } from '../../auth/password-reset';
 import type { RecoveryLimitDeps } from '../../auth/recovery-limits';
+import { ERROR_MESSAGES } from '../../contract/errors';
 import type { EmailRuntimeOf } from '../../email-runtime';
+import { NotFoundError } from '../../errors';
+import { httpHandler } from '../handler';
 
 /** The runtime parts the e-mail domain uses. */
 export type EmailDomainRuntime = EmailRuntimeOf<'users'>;
@@ -36,6 +39,13 @@ export function recoveryLimitDeps(
 /** Whether this deployment sends e-mail: without a sender the e-mail routes do not exist. */
 export function emailOn(runtime: Pick<EmailDomainRuntime, 'email'>): boolean {
   return runtime.email.delivery !== undefined;
+}
+
+/** Without a sender the stack deploys no e-mail route; wherever one is still served, it does not exist. */
+export function noEmailRoute(runtime: Pick<EmailDomainRuntime, 'config'>) {
+  return httpHandler(runtime.config, async () => {
+    throw new NotFoundError(ERROR_MESSAGES.noSuchRoute);
+  });
 }
 
 /** The reset settings of an e-mail runtime where e-mail is on. */

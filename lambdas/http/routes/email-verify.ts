@@ -9,8 +9,13 @@ import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
-import { noEmailRoute } from './email-change';
-import { type EmailDomainRuntime, emailDeps, emailOn, recoveryLimitDeps } from './email-deps';
+import {
+  type EmailDomainRuntime,
+  emailDeps,
+  emailOn,
+  noEmailRoute,
+  recoveryLimitDeps,
+} from './email-deps';
 
 export function createEmailVerifyHandler(runtime: EmailDomainRuntime) {
   if (!emailOn(runtime)) return noEmailRoute(runtime);

@@ -1,18 +1,11 @@
 /** What opening a session takes (login, and the second factor's verify), from the runtime. */
 import type { LoginDeps } from '../../auth/login';
 import type { UserStore } from '../../auth/ports';
+import type { LOGIN_PARTS } from '../../login-runtime';
 import type { RuntimeOf } from '../../runtime';
 
-/** The runtime parts opening a session uses. */
-export type LoginRuntime = RuntimeOf<
-  | 'issuer'
-  | 'loginAttempts'
-  | 'mfaChallenges'
-  | 'passwords'
-  | 'revokedTokens'
-  | 'sessions'
-  | 'users'
->;
+/** The runtime parts opening a session uses: those its entries wire. */
+export type LoginRuntime = RuntimeOf<keyof typeof LOGIN_PARTS>;
 
 export function loginDeps(runtime: LoginRuntime, users: UserStore = runtime.users()): LoginDeps {
   return {

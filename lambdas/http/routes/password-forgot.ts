@@ -14,8 +14,7 @@ import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { json } from '../responses';
 import { parseInput } from '../validation';
-import { noEmailRoute } from './email-change';
-import { emailOn, recoveryLimitDeps, resetSettings } from './email-deps';
+import { emailOn, noEmailRoute, recoveryLimitDeps, resetSettings } from './email-deps';
 
 /** The runtime parts this route uses (its entry wires just these). */
 export type PasswordForgotRuntime = EmailRuntimeOf<'users'>;

@@ -11,8 +11,7 @@ import { jsonHandler } from '../handler';
 import { clientInfo } from '../request';
 import { noContent } from '../responses';
 import { parseInput } from '../validation';
-import { noEmailRoute } from './email-change';
-import { emailOn } from './email-deps';
+import { emailOn, noEmailRoute } from './email-deps';
 
 /** The runtime parts this route uses (its entry wires just these). */
 export type PasswordResetRuntime = EmailRuntimeOf<

@@ -54,6 +54,21 @@ describe('POST /auth/password/forgot', () => {
     expect(fake.world.mail.sent).toHaveLength(sent);
   });
 
+  it('answers no sooner than the configured response-time floor, whatever the account', async () => {
+    const fake = await fakeRuntime({ [EMAIL_ENV.passwordForgotMinResponseMs]: '1200' });
+    await verifiedAlice(fake);
+    const elapsed = [];
+    for (const body of [{ username: 'alice' }, { username: 'nobody' }]) {
+      const started = fake.world.clock().getTime();
+      expect((await forgot(fake, body)).status).toBe(202);
+      elapsed.push(fake.world.clock().getTime() - started);
+    }
+
+    // The manual clock moves only by the floor's wait: both answers take exactly the floor.
+    expect(elapsed).toEqual([1200, 1200]);
+    expect(fake.world.mail.sent).toHaveLength(1);
+  });
+
   it.each([
     ['neither field', {}],
     ['both fields', { username: 'alice', email: ADDRESS }],
