@@ -21,7 +21,9 @@ import type {
   EmailState,
   ForgotPasswordBody,
   Me,
+  MfaCodeBody,
   MfaRequiredBody,
+  MfaVerifyBody,
   RecoveryCodes,
   RegisteredUser,
   ResetPasswordBody,
@@ -29,6 +31,8 @@ import type {
   SessionPage,
   TokenResponse,
   TotpEnrolment,
+  TotpEnrolmentBody,
+  TotpRemovalBody,
 } from './api-types';
 import {
   ApiError,
@@ -598,7 +602,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async verifyMfa(mfaToken, code) {
       const response = await sendWithRetry(
-        () => jsonRequest('POST', '/auth/mfa/verify', { mfa_token: mfaToken, code }),
+        () =>
+          jsonRequest('POST', '/auth/mfa/verify', {
+            mfa_token: mfaToken,
+            code,
+          } satisfies MfaVerifyBody),
         false,
       );
       if (!response.ok) throw await errorOf(response);
@@ -616,7 +624,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           // The newest tokens: another tab may have refreshed before this one got the lock.
           const { accessToken } = await currentSession();
           const response = await sendWithRetry(
-            () => jsonRequest('POST', '/auth/mfa/step-up', { code }, accessToken),
+            () =>
+              jsonRequest('POST', '/auth/mfa/step-up', { code } satisfies MfaCodeBody, accessToken),
             false,
           );
           if (!response.ok) throw await errorOf(response);
@@ -744,17 +753,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     beginTotp({ currentPassword }) {
       return call<TotpEnrolment>('POST', '/auth/mfa/totp', {
-        body: { current_password: currentPassword },
+        body: { current_password: currentPassword } satisfies TotpEnrolmentBody,
       });
     },
 
     confirmTotp(code) {
-      return call<RecoveryCodes>('POST', '/auth/mfa/totp/confirm', { body: { code } });
+      return call<RecoveryCodes>('POST', '/auth/mfa/totp/confirm', {
+        body: { code } satisfies MfaCodeBody,
+      });
     },
 
     async removeTotp({ currentPassword, code }) {
       await call<void>('DELETE', '/auth/mfa/totp', {
-        body: { current_password: currentPassword, code },
+        body: { current_password: currentPassword, code } satisfies TotpRemovalBody,
         idempotent: false,
       });
     },
