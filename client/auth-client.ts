@@ -42,6 +42,7 @@ import {
   NotAuthenticatedError,
   SessionEndedError,
 } from './errors';
+import { jwtPayload } from './jwt-payload';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, retryAfterMs, retryDelayMs } from './retry';
 import { memoryStorage, type StoredSession, type TokenStorage } from './storage';
 
@@ -216,18 +217,10 @@ const realClock: Clock = {
   random: () => Math.random(),
 };
 
-/** Reads a JWT's payload without verifying it (the API verifies; the client only reads `sid`). */
+/** A string claim of a JWT, read without verifying it (the client only reads `sid`). */
 function jwtClaim(token: string, name: string): string | null {
-  const payload = token.split('.')[1];
-  if (!payload) return null;
-  try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const claims = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')));
-    const value = (claims as Record<string, unknown>)[name];
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
+  const value = jwtPayload(token)?.[name];
+  return typeof value === 'string' ? value : null;
 }
 
 function sessionFrom(body: unknown, now: number): StoredSession {

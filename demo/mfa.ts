@@ -7,6 +7,7 @@
  * and the account has TOTP on (`mfa_required`).
  */
 import { type AuthClient, MfaRequiredError } from '../client';
+import { jwtPayload } from '../client/jwt-payload';
 import { drawQrCode } from './qr-code';
 
 /** What the section borrows from the page: its live region and its error handling. */
@@ -40,15 +41,9 @@ const text = (values: FormData, name: string) => String(values.get(name) ?? '');
 
 /** The `amr` claim of an access token, comma-joined (read, not verified: the API verifies). */
 function amrOf(token: string): string {
-  try {
-    const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
-    const { amr } = JSON.parse(atob(payload.padEnd(Math.ceil(payload.length / 4) * 4, '='))) as {
-      amr?: unknown;
-    };
-    return Array.isArray(amr) ? amr.join(',') : '(none)';
-  } catch {
-    return '(unreadable)';
-  }
+  const claims = jwtPayload(token);
+  if (!claims) return '(unreadable)';
+  return Array.isArray(claims.amr) ? claims.amr.join(',') : '(none)';
 }
 
 /** Wires the `#mfa` section to `auth`. */
