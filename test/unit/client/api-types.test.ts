@@ -1,7 +1,9 @@
 /**
  * The client's wire types are the server's bodies: each is checked against
- * the schema the handlers answer with (`lambdas/contract/bodies.ts`), at
- * compile time (a drift fails `npm run typecheck`) and on a real body.
+ * the schema the handlers answer with (`lambdas/contract/bodies.ts`) or, for
+ * what the client sends, read (`lambdas/contract/requests.ts`), and its
+ * error codes against the server's, at compile time (a drift fails
+ * `npm run typecheck`) and on a real body.
  */
 import type * as z from 'zod/mini';
 import type {
