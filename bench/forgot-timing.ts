@@ -54,7 +54,7 @@ export async function benchForgotTiming(endpoint: string): Promise<Figures[]> {
       sleep: systemSleep,
       reset: {
         linkBaseUrl: 'https://app.example.com/',
-        resetTtlSeconds: 900,
+        resetTtlSeconds: EMAIL_SETTINGS.passwordResetTtlSeconds.default,
         forgotMinResponseMs: floor,
       },
       requestLimits: createRequestLimitStore(documents, LOCAL_TABLE_NAMES.recovery),
@@ -70,5 +70,6 @@ export async function benchForgotTiming(endpoint: string): Promise<Figures[]> {
       rows.push(figuresOf(`forgot, floor ${floor} ms: ${name}`, runs));
     }
   }
+  documents.destroy();
   return rows;
 }

@@ -66,6 +66,28 @@ export interface ResetPasswordBody {
   new_password: string;
 }
 
+/** The body of `POST /auth/mfa/verify`: the login's `mfa_token` and a code (TOTP or recovery). */
+export interface MfaVerifyBody {
+  mfa_token: string;
+  code: string;
+}
+
+/** The body of `POST /auth/mfa/totp/confirm` and `POST /auth/mfa/step-up`: a code. */
+export interface MfaCodeBody {
+  code: string;
+}
+
+/** The body of `POST /auth/mfa/totp`: the password again, so a stolen token cannot enrol. */
+export interface TotpEnrolmentBody {
+  current_password: string;
+}
+
+/** The body of `DELETE /auth/mfa/totp`: the password and a code (TOTP or recovery). */
+export interface TotpRemovalBody {
+  current_password: string;
+  code: string;
+}
+
 /** 200 of `POST /auth/mfa/totp`: the new secret, shown once; pending until confirmed. */
 export interface TotpEnrolment {
   /** Base32 (RFC 4648), for manual entry. */

@@ -21,7 +21,9 @@ import type {
   EmailState,
   ForgotPasswordBody,
   Me,
+  MfaCodeBody,
   MfaRequiredBody,
+  MfaVerifyBody,
   RecoveryCodes,
   RegisteredUser,
   ResetPasswordBody,
@@ -29,6 +31,8 @@ import type {
   SessionPage,
   TokenResponse,
   TotpEnrolment,
+  TotpEnrolmentBody,
+  TotpRemovalBody,
 } from './api-types';
 import {
   ApiError,
@@ -38,6 +42,7 @@ import {
   NotAuthenticatedError,
   SessionEndedError,
 } from './errors';
+import { jwtPayload } from './jwt-payload';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, retryAfterMs, retryDelayMs } from './retry';
 import { memoryStorage, type StoredSession, type TokenStorage } from './storage';
 
@@ -212,18 +217,10 @@ const realClock: Clock = {
   random: () => Math.random(),
 };
 
-/** Reads a JWT's payload without verifying it (the API verifies; the client only reads `sid`). */
+/** A string claim of a JWT, read without verifying it (the client only reads `sid`). */
 function jwtClaim(token: string, name: string): string | null {
-  const payload = token.split('.')[1];
-  if (!payload) return null;
-  try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const claims = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')));
-    const value = (claims as Record<string, unknown>)[name];
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
+  const value = jwtPayload(token)?.[name];
+  return typeof value === 'string' ? value : null;
 }
 
 function sessionFrom(body: unknown, now: number): StoredSession {
@@ -598,7 +595,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async verifyMfa(mfaToken, code) {
       const response = await sendWithRetry(
-        () => jsonRequest('POST', '/auth/mfa/verify', { mfa_token: mfaToken, code }),
+        () =>
+          jsonRequest('POST', '/auth/mfa/verify', {
+            mfa_token: mfaToken,
+            code,
+          } satisfies MfaVerifyBody),
         false,
       );
       if (!response.ok) throw await errorOf(response);
@@ -616,7 +617,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           // The newest tokens: another tab may have refreshed before this one got the lock.
           const { accessToken } = await currentSession();
           const response = await sendWithRetry(
-            () => jsonRequest('POST', '/auth/mfa/step-up', { code }, accessToken),
+            () =>
+              jsonRequest('POST', '/auth/mfa/step-up', { code } satisfies MfaCodeBody, accessToken),
             false,
           );
           if (!response.ok) throw await errorOf(response);
@@ -744,17 +746,19 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     beginTotp({ currentPassword }) {
       return call<TotpEnrolment>('POST', '/auth/mfa/totp', {
-        body: { current_password: currentPassword },
+        body: { current_password: currentPassword } satisfies TotpEnrolmentBody,
       });
     },
 
     confirmTotp(code) {
-      return call<RecoveryCodes>('POST', '/auth/mfa/totp/confirm', { body: { code } });
+      return call<RecoveryCodes>('POST', '/auth/mfa/totp/confirm', {
+        body: { code } satisfies MfaCodeBody,
+      });
     },
 
     async removeTotp({ currentPassword, code }) {
       await call<void>('DELETE', '/auth/mfa/totp', {
-        body: { current_password: currentPassword, code },
+        body: { current_password: currentPassword, code } satisfies TotpRemovalBody,
         idempotent: false,
       });
     },

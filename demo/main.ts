@@ -8,6 +8,7 @@
  */
 import { ApiError, AuthClientError, createAuthClient, type SessionInfo } from '../client';
 import { setUpMfaLogin, setUpMfaSection } from './mfa';
+import type { PanelKit } from './panel-kit';
 import { installRecoveryPanels } from './recovery';
 import { storageChoice } from './storage-choice';
 
@@ -84,11 +85,16 @@ function formValues(form: HTMLFormElement): Record<string, string> {
   );
 }
 
-function onSubmit(id: string, handler: (values: Record<string, string>) => Promise<void>): void {
-  const form = element<HTMLFormElement>('form', section(id));
+/** {@link PanelKit.onSubmit}: section `id`'s first form, or the one `selector` picks. */
+function onSubmit(
+  id: string,
+  handler: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>,
+  selector = 'form',
+): void {
+  const form = element<HTMLFormElement>(selector, section(id));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void attempt(id, () => handler(formValues(form)));
+    void attempt(id, () => handler(formValues(form), form));
   });
 }
 
@@ -173,8 +179,11 @@ function loggedIn(sessionId: string | null): void {
   report('login', `Logged in: session ${sessionId?.slice(0, 8) ?? '?'}…`, true);
 }
 
+/** What the sections of mfa.ts and recovery.ts borrow. */
+const kit: PanelKit = { auth, report, onSubmit };
+
 /** A login whose password was right but that needs a code asks for it (demo/mfa.ts). */
-const askForCode = setUpMfaLogin(auth, { report, attempt }, loggedIn);
+const askForCode = setUpMfaLogin(kit, loggedIn);
 
 onSubmit('login', async ({ username = '', password = '' }) => {
   const done = await auth.login({ username, password }).catch(askForCode);
@@ -236,8 +245,8 @@ auth.on('session-ended', ({ reason }) => {
   void showState();
 });
 
-setUpMfaSection(auth, { report, attempt });
-installRecoveryPanels({ auth, report, onSubmit });
+setUpMfaSection(kit);
+installRecoveryPanels(kit);
 
 element('#storage-kind').textContent = storage.label;
 void showState();

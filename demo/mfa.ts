@@ -6,15 +6,10 @@
  * the login section asks for a code when the password was right
  * and the account has TOTP on (`mfa_required`).
  */
-import { type AuthClient, MfaRequiredError } from '../client';
+import { MfaRequiredError } from '../client';
+import { jwtPayload } from '../client/jwt-payload';
+import type { PanelKit } from './panel-kit';
 import { drawQrCode } from './qr-code';
-
-/** What the section borrows from the page: its live region and its error handling. */
-export interface SectionTools {
-  report(id: string, text: string, ok: boolean): void;
-  /** Runs `action`, reporting a failure in section `id`. */
-  attempt(id: string, action: () => Promise<void>): Promise<void>;
-}
 
 const ID = 'mfa';
 
@@ -24,53 +19,36 @@ function part<T extends Element>(selector: string): T {
   return found;
 }
 
-function onStep(
-  step: string,
-  tools: SectionTools,
-  handler: (values: FormData, form: HTMLFormElement) => Promise<void>,
-): void {
-  const form = part<HTMLFormElement>(`form[data-step="${step}"]`);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void tools.attempt(ID, () => handler(new FormData(form), form));
-  });
-}
-
-const text = (values: FormData, name: string) => String(values.get(name) ?? '');
+/** The form of one step of a section (`data-step`). */
+const step = (name: string) => `form[data-step="${name}"]`;
 
 /** The `amr` claim of an access token, comma-joined (read, not verified: the API verifies). */
 function amrOf(token: string): string {
-  try {
-    const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
-    const { amr } = JSON.parse(atob(payload.padEnd(Math.ceil(payload.length / 4) * 4, '='))) as {
-      amr?: unknown;
-    };
-    return Array.isArray(amr) ? amr.join(',') : '(none)';
-  } catch {
-    return '(unreadable)';
-  }
+  const claims = jwtPayload(token);
+  if (!claims) return '(unreadable)';
+  return Array.isArray(claims.amr) ? claims.amr.join(',') : '(none)';
 }
 
-/** Wires the `#mfa` section to `auth`. */
-export function setUpMfaSection(auth: AuthClient, tools: SectionTools): void {
+/** Wires the `#mfa` section to the client. */
+export function setUpMfaSection({ auth, report, onSubmit }: PanelKit): void {
   const enrolment = part<HTMLElement>('.enrolment');
   const recoveryCodes = part<HTMLOListElement>('.recovery-codes');
+  const onStep = (name: string, handler: Parameters<PanelKit['onSubmit']>[1]) =>
+    onSubmit(ID, handler, step(name));
 
-  onStep('begin', tools, async (values, form) => {
-    const { secret, otpauth_uri } = await auth.beginTotp({
-      currentPassword: text(values, 'current'),
-    });
+  onStep('begin', async ({ current = '' }, form) => {
+    const { secret, otpauth_uri } = await auth.beginTotp({ currentPassword: current });
     form.reset();
     drawQrCode(part<HTMLCanvasElement>('canvas'), otpauth_uri);
     part('.secret').textContent = secret;
     part('.uri').textContent = otpauth_uri;
     recoveryCodes.hidden = true;
     enrolment.hidden = false;
-    tools.report(ID, 'Scan the QR code with an authenticator app, then type its code.', true);
+    report(ID, 'Scan the QR code with an authenticator app, then type its code.', true);
   });
 
-  onStep('confirm', tools, async (values, form) => {
-    const { recovery_codes } = await auth.confirmTotp(text(values, 'code'));
+  onStep('confirm', async ({ code: first = '' }, form) => {
+    const { recovery_codes } = await auth.confirmTotp(first);
     form.reset();
     enrolment.hidden = true;
     recoveryCodes.replaceChildren(
@@ -83,26 +61,26 @@ export function setUpMfaSection(auth: AuthClient, tools: SectionTools): void {
       }),
     );
     recoveryCodes.hidden = false;
-    tools.report(
+    report(
       ID,
       `TOTP is on; every other session has ended. Keep these ${recovery_codes.length} recovery codes: each works once, and they are shown only now.`,
       true,
     );
   });
 
-  onStep('step-up', tools, async (values, form) => {
-    await auth.stepUp(text(values, 'code'));
+  onStep('step-up', async ({ code = '' }, form) => {
+    await auth.stepUp(code);
     form.reset();
     const amr = amrOf(await auth.getAccessToken());
-    tools.report(ID, `Stepped up: this session's new access token carries amr ${amr}.`, true);
+    report(ID, `Stepped up: this session's new access token carries amr ${amr}.`, true);
   });
 
-  onStep('remove', tools, async (values, form) => {
-    await auth.removeTotp({ currentPassword: text(values, 'current'), code: text(values, 'code') });
+  onStep('remove', async ({ current = '', code = '' }, form) => {
+    await auth.removeTotp({ currentPassword: current, code });
     form.reset();
     enrolment.hidden = true;
     recoveryCodes.hidden = true;
-    tools.report(ID, 'TOTP is off; every other session has ended.', true);
+    report(ID, 'TOTP is off; every other session has ended.', true);
   });
 }
 
@@ -113,33 +91,32 @@ export function setUpMfaSection(auth: AuthClient, tools: SectionTools): void {
  * (`verifyMfa`), calling `loggedIn` as the password alone would have.
  */
 export function setUpMfaLogin(
-  auth: AuthClient,
-  tools: SectionTools,
+  { auth, report, onSubmit }: PanelKit,
   loggedIn: (sessionId: string | null) => void,
 ): (error: unknown) => undefined {
-  const form = document.querySelector<HTMLFormElement>('#login form[data-step="code"]');
-  if (!form) throw new Error('demo page: #login form[data-step="code"] is missing');
+  const form = document.querySelector<HTMLFormElement>(`#login ${step('code')}`);
+  if (!form) throw new Error(`demo page: #login ${step('code')} is missing`);
   let mfaToken: string | null = null;
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const code = text(new FormData(form), 'code');
-    void tools.attempt('login', async () => {
+  onSubmit(
+    'login',
+    async ({ code = '' }) => {
       if (!mfaToken) return;
       const { sessionId } = await auth.verifyMfa(mfaToken, code);
       mfaToken = null;
       form.reset();
       form.hidden = true;
       loggedIn(sessionId);
-    });
-  });
+    },
+    step('code'),
+  );
 
   return (error) => {
     if (!(error instanceof MfaRequiredError)) throw error;
     mfaToken = error.mfaToken;
     form.hidden = false;
     form.querySelector<HTMLInputElement>('input')?.focus();
-    tools.report(
+    report(
       'login',
       'Password accepted. This account has a second factor: type the code your authenticator app shows (or a recovery code).',
       true,

@@ -8,14 +8,7 @@
  * (`GET /local/outbox`, on only when `npm start` runs with `OUTBOX_SECRET`),
  * with the secret typed into the page and kept in memory only.
  */
-import type { AuthClient } from '../client';
-
-/** What main.ts lends the panels: the client and its section helpers. */
-export interface PanelKit {
-  auth: AuthClient;
-  report(id: string, text: string, ok: boolean): void;
-  onSubmit(id: string, handler: (values: Record<string, string>) => Promise<void>): void;
-}
+import type { PanelKit } from './panel-kit';
 
 /** What a link is for: its `purpose` parameter (reset links carry one; a verification none). */
 type Purpose = 'verify_email' | 'reset_password';

@@ -78,6 +78,15 @@ describeWithChromium('the demo page in Chromium', () => {
     await page.locator(`#${section} .result`, { hasText: text }).waitFor();
   }
 
+  /** Registers `username` through the page's form. */
+  async function registers(page: Page, username: string, password: string): Promise<void> {
+    const register = page.locator('#register');
+    await register.getByLabel('Username').fill(username);
+    await register.getByLabel('Password').fill(password);
+    await register.getByRole('button', { name: 'Register' }).click();
+    await sees(page, 'register', `Registered ${username}`);
+  }
+
   async function logIn(page: Page, username: string, password: string): Promise<void> {
     const login = page.locator('#login');
     await login.getByLabel('Username').fill(username);
@@ -93,11 +102,7 @@ describeWithChromium('the demo page in Chromium', () => {
     const phone = await device('phone');
 
     // Register and log in on the laptop.
-    const register = laptop.locator('#register');
-    await register.getByLabel('Username').fill(username);
-    await register.getByLabel('Password').fill(password);
-    await register.getByRole('button', { name: 'Register' }).click();
-    await sees(laptop, 'register', `Registered ${username}`);
+    await registers(laptop, username, password);
     await logIn(laptop, username, password);
     await laptop.getByRole('button', { name: 'Ask the API' }).click();
     await sees(laptop, 'me', `"username": "${username}"`);
@@ -143,11 +148,7 @@ describeWithChromium('the demo page in Chromium', () => {
     const password = 'a long demo passphrase';
     const address = `${username}@example.com`;
     const page = await device('mail');
-    const register = page.locator('#register');
-    await register.getByLabel('Username').fill(username);
-    await register.getByLabel('Password').fill(password);
-    await register.getByRole('button', { name: 'Register' }).click();
-    await sees(page, 'register', `Registered ${username}`);
+    await registers(page, username, password);
     await logIn(page, username, password);
 
     const email = page.locator('#email');
@@ -231,11 +232,7 @@ describeWithChromium('the demo page in Chromium', () => {
     watch(first, 'first tab');
     await first.goto(url);
     await first.locator('#storage-kind', { hasText: 'localStorage' }).waitFor();
-    const register = first.locator('#register');
-    await register.getByLabel('Username').fill(username);
-    await register.getByLabel('Password').fill(password);
-    await register.getByRole('button', { name: 'Register' }).click();
-    await sees(first, 'register', 'Registered');
+    await registers(first, username, password);
     await logIn(first, username, password);
     const second = await context.newPage();
     watch(second, 'second tab');
@@ -262,11 +259,7 @@ describeWithChromium('the demo page in Chromium', () => {
     const username = `mfa-${Date.now().toString(36)}`;
     const password = 'a long demo passphrase';
     const page = await device('authenticator');
-    const register = page.locator('#register');
-    await register.getByLabel('Username').fill(username);
-    await register.getByLabel('Password').fill(password);
-    await register.getByRole('button', { name: 'Register' }).click();
-    await sees(page, 'register', `Registered ${username}`);
+    await registers(page, username, password);
     await logIn(page, username, password);
 
     const mfa = page.locator('#mfa');

@@ -570,6 +570,31 @@ describe('commands on the fakes', () => {
     });
   });
 
+  it('users mfa-reset and set-email: audited before acting, so an audit log that cannot be written changes nothing (exit 1)', async () => {
+    const pair = await session();
+    const caller = { userId, username: 'alice', sessionId: pair.access.claims.sid };
+    const { secret } = await beginTotpEnrolment(world, caller, PASSWORD, CLIENT);
+    const code = totpCode(Secret.fromBase32(secret).bytes, timeStep(world.clock()));
+    await confirmTotpEnrolment(world, caller, code, CLIENT);
+    world.auditLog.failing = true;
+
+    const reset = await run(['users', 'mfa-reset', 'alice', '--local']);
+    const setEmail = await run([
+      'users',
+      'set-email',
+      'alice',
+      'alice@example.com',
+      '--verified',
+      '--local',
+    ]);
+
+    expect([reset.code, setEmail.code]).toEqual([EXIT.failure, EXIT.failure]);
+    expect(world.users.items.get('alice')?.totp?.state).toBe('active');
+    expect(world.users.items.get('alice')?.email).toBeUndefined();
+    // The enrolling session outlived the enrolment; the reset did not end it either.
+    expect(world.revokedTokens.items.get(pair.access.claims.jti)).toBeUndefined();
+  });
+
   it('sessions list and revoke one', async () => {
     const first = await session();
     const second = await session();

@@ -6,6 +6,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { LOCAL_HOST } from '../../local/config';
+import { LOCAL_EMAIL_FROM } from '../../local/handler-env';
 import { LOCAL_SETTINGS } from '../../local/settings';
 import { type CfnTemplate, RehearsalError } from './template';
 
@@ -31,8 +33,8 @@ export interface AssemblyStacks {
  * demo page on its default port. No SES identity is checked here.
  */
 export const REHEARSAL_EMAIL_CONTEXT = {
-  emailFrom: 'no-reply@localhost',
-  emailLinkBaseUrl: `http://127.0.0.1:${LOCAL_SETTINGS.port.default}/`,
+  emailFrom: LOCAL_EMAIL_FROM,
+  emailLinkBaseUrl: `http://${LOCAL_HOST}:${LOCAL_SETTINGS.port.default}/`,
 } as const;
 
 /** `context` (`key=value`) with each {@link REHEARSAL_EMAIL_CONTEXT} value it does not set. */

@@ -33,11 +33,17 @@ import {
   sign,
 } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { LocalCredential } from '../../local/request-signature';
 // KMS's refusals are the stand-ins' shared error, under KMS's name.
-import { StandInError as KmsError, listenOnLoopback } from './stand-in-server';
+import {
+  StandInError as KmsError,
+  listenOnLoopback,
+  readBody,
+  type StandInProtocol,
+  standInServer,
+} from './stand-in-server';
 import type { StandInKeySpec } from './template';
 
 /** A key of the synthesized template, by the ids a function may use to name it. */
@@ -119,9 +125,7 @@ function base64Field(body: Record<string, unknown>, name: string): Buffer {
 }
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBody(request);
   try {
     const parsed: unknown = text ? JSON.parse(text) : {};
     if (typeof parsed === 'object' && parsed !== null) return parsed as Record<string, unknown>;
@@ -131,10 +135,12 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   throw new KmsError('SerializationException', 'The request body is not a JSON object.');
 }
 
-function reply(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1' });
-  response.end(JSON.stringify(body));
-}
+/** KMS's JSON 1.1: the error type and message in the body. */
+const JSON_1_1: StandInProtocol = {
+  contentType: 'application/x-amz-json-1.1',
+  internalType: 'KMSInternalException',
+  refusal: (type, message) => ({ body: { __type: type, message } }),
+};
 
 /** Starts the stand-in with one P-256 signing key per entry of `keys`, persisted in `keyDir`. */
 export async function startKmsStandIn(options: {
@@ -313,34 +319,20 @@ export async function startKmsStandIn(options: {
     },
   };
 
-  const server = createServer((request, response) => {
-    const handle = async () => {
-      const target = request.headers['x-amz-target'];
-      const operation =
-        request.method === 'POST' &&
-        typeof target === 'string' &&
-        target.startsWith('TrentService.')
-          ? operations[target.slice('TrentService.'.length)]
-          : undefined;
-      if (operation) {
-        const name = (target as string).slice('TrentService.'.length);
-        counts[name] = (counts[name] ?? 0) + 1;
-      }
-      if (!operation) {
-        throw new KmsError('UnknownOperationException', `Unsupported operation: ${String(target)}`);
-      }
-      return operation(await readJson(request));
-    };
-    handle().then(
-      (body) => reply(response, 200, body),
-      (error: unknown) => {
-        const known = error instanceof KmsError;
-        reply(response, known ? error.status : 500, {
-          __type: known ? error.type : 'KMSInternalException',
-          message: error instanceof Error ? error.message : String(error),
-        });
-      },
-    );
+  const server = standInServer(JSON_1_1, async (request) => {
+    const target = request.headers['x-amz-target'];
+    const operation =
+      request.method === 'POST' && typeof target === 'string' && target.startsWith('TrentService.')
+        ? operations[target.slice('TrentService.'.length)]
+        : undefined;
+    if (operation) {
+      const name = (target as string).slice('TrentService.'.length);
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
+    if (!operation) {
+      throw new KmsError('UnknownOperationException', `Unsupported operation: ${String(target)}`);
+    }
+    return operation(await readJson(request));
   });
   const listening = await listenOnLoopback(server, options.credential);
   return {

@@ -11,13 +11,19 @@
  * local user can have it write to the outbox. No identity or sandbox is
  * enforced: those only AWS can check.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { OutgoingMail } from '../../lambdas/auth/ports';
 import { systemClock } from '../../lambdas/clock';
 import { linkIn } from '../../lambdas/mail/eml';
 import { createOutboxMailer } from '../../lambdas/mail/outbox';
 import type { LocalCredential } from '../../local/request-signature';
-import { listenOnLoopback, StandInError } from './stand-in-server';
+import {
+  listenOnLoopback,
+  readBody,
+  StandInError,
+  type StandInProtocol,
+  standInServer,
+} from './stand-in-server';
 
 export const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
 
@@ -60,22 +66,20 @@ export function mailOf(body: unknown): { from: string; mail: OutgoingMail } {
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+  const text = await readBody(request);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new StandInError('BadRequestException', 'The request body is not JSON.');
   }
 }
 
-function reply(response: ServerResponse, status: number, body: unknown, type?: string): void {
-  response.writeHead(status, {
-    'Content-Type': 'application/json',
-    ...(type ? { 'x-amzn-ErrorType': type } : {}),
-  });
-  response.end(JSON.stringify(body));
-}
+/** SES v2's REST-JSON: the error type in a header, the message in the body. */
+const REST_JSON: StandInProtocol = {
+  contentType: 'application/json',
+  internalType: 'InternalFailure',
+  refusal: (type, message) => ({ headers: { 'x-amzn-ErrorType': type }, body: { message } }),
+};
 
 /** Starts the stand-in, writing every message to `outboxDir`. */
 export async function startSesStandIn(options: {
@@ -88,40 +92,25 @@ export async function startSesStandIn(options: {
   const counts: Record<string, number> = {};
   let sent = 0;
 
-  const server = createServer((request, response) => {
-    const handle = async () => {
-      const path = (request.url ?? '/').split('?')[0];
-      if (request.method !== 'POST' || path !== SEND_EMAIL_PATH) {
-        throw new StandInError(
-          'NotFoundException',
-          `Unsupported request: ${request.method} ${path}`,
-          404,
-        );
-      }
-      counts.SendEmail = (counts.SendEmail ?? 0) + 1;
-      const { from, mail } = mailOf(await readJson(request));
-      await createOutboxMailer({
-        dir: options.outboxDir,
-        from,
-        clock: systemClock,
-        ...(options.print ? { print: options.print } : {}),
-      }).send(mail);
-      sent += 1;
-      return { MessageId: `rehearsal-${Date.now()}-${sent}` };
-    };
-    handle().then(
-      (body) => reply(response, 200, body),
-      (error: unknown) => {
-        const known = error instanceof StandInError;
-        const type = known ? error.type : 'InternalFailure';
-        reply(
-          response,
-          known ? error.status : 500,
-          { message: error instanceof Error ? error.message : String(error) },
-          type,
-        );
-      },
-    );
+  const server = standInServer(REST_JSON, async (request) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'POST' || path !== SEND_EMAIL_PATH) {
+      throw new StandInError(
+        'NotFoundException',
+        `Unsupported request: ${request.method} ${path}`,
+        404,
+      );
+    }
+    counts.SendEmail = (counts.SendEmail ?? 0) + 1;
+    const { from, mail } = mailOf(await readJson(request));
+    await createOutboxMailer({
+      dir: options.outboxDir,
+      from,
+      clock: systemClock,
+      ...(options.print ? { print: options.print } : {}),
+    }).send(mail);
+    sent += 1;
+    return { MessageId: `rehearsal-${Date.now()}-${sent}` };
   });
   const listening = await listenOnLoopback(server, options.credential);
   return { ...listening, calls: () => ({ ...counts }) };

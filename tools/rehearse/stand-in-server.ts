@@ -1,10 +1,11 @@
 /**
  * What the rehearsal's AWS stand-ins (KMS, SES) share: their error, an AWS
- * error type with its HTTP status, and their server on a free loopback
- * port, serving only requests signed with the rehearsal's per-start
+ * error type with its HTTP status; their request loop, a JSON answer or a
+ * refusal in the service's own error format; and their server on a free
+ * loopback port, serving only requests signed with the rehearsal's per-start
  * credential when one is given (local/request-signature.ts).
  */
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type LocalCredential, requireSignature } from '../../local/request-signature';
 
@@ -17,6 +18,53 @@ export class StandInError extends Error {
   ) {
     super(message);
   }
+}
+
+/** How a service's protocol words its answers. */
+export interface StandInProtocol {
+  contentType: string;
+  /** The error type of a failure that is no {@link StandInError} (the service's 500). */
+  internalType: string;
+  /** The headers and body of a refusal of `type`. */
+  refusal(type: string, message: string): { headers?: Record<string, string>; body: unknown };
+}
+
+/** The request's body as text. */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A server answering each request with what `handle` resolves to (200, JSON)
+ * or, when it throws, with the refusal `protocol` words: a
+ * {@link StandInError}'s type and status, anything else as the service's 500.
+ */
+export function standInServer(
+  protocol: StandInProtocol,
+  handle: (request: IncomingMessage) => Promise<unknown>,
+): Server {
+  return createServer((request, response) => {
+    handle(request).then(
+      (body) => {
+        response.writeHead(200, { 'Content-Type': protocol.contentType });
+        response.end(JSON.stringify(body));
+      },
+      (error: unknown) => {
+        const known = error instanceof StandInError;
+        const { headers, body } = protocol.refusal(
+          known ? error.type : protocol.internalType,
+          error instanceof Error ? error.message : String(error),
+        );
+        response.writeHead(known ? error.status : 500, {
+          'Content-Type': protocol.contentType,
+          ...headers,
+        });
+        response.end(JSON.stringify(body));
+      },
+    );
+  });
 }
 
 /** Listens on 127.0.0.1 (a free port); resolves with the endpoint and its closer. */

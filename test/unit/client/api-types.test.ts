@@ -1,7 +1,9 @@
 /**
  * The client's wire types are the server's bodies: each is checked against
- * the schema the handlers answer with (`lambdas/contract/bodies.ts`), at
- * compile time (a drift fails `npm run typecheck`) and on a real body.
+ * the schema the handlers answer with (`lambdas/contract/bodies.ts`) or, for
+ * what the client sends, read (`lambdas/contract/requests.ts`), and its
+ * error codes against the server's, at compile time (a drift fails
+ * `npm run typecheck`) and on a real body.
  */
 import type * as z from 'zod/mini';
 import type {
@@ -10,7 +12,9 @@ import type {
   ForgotAccepted,
   ForgotPasswordBody,
   Me,
+  MfaCodeBody,
   MfaRequiredBody,
+  MfaVerifyBody,
   RecoveryCodes,
   RegisteredUser,
   ResetPasswordBody,
@@ -18,7 +22,10 @@ import type {
   SessionPage,
   TokenResponse,
   TotpEnrolment,
+  TotpEnrolmentBody,
+  TotpRemovalBody,
 } from '../../../client/api-types';
+import type { ApiErrorCode } from '../../../client/errors';
 import {
   type EmailStateBody,
   type ForgotAcceptedBody,
@@ -33,13 +40,24 @@ import {
   type TokensBody,
   type TotpSecretBody,
 } from '../../../lambdas/contract/bodies';
-import type { passwordForgotBody, passwordResetBody } from '../../../lambdas/contract/requests';
+import type { ErrorCode } from '../../../lambdas/contract/errors';
+import type {
+  mfaVerifyBody,
+  passwordForgotBody,
+  passwordResetBody,
+  stepUpBody,
+  totpConfirmBody,
+  totpEnrolmentBody,
+  totpRemovalBody,
+} from '../../../lambdas/contract/requests';
 
 /** `true` exactly when A and B are the same type (optional and `null` included). */
 type Same<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** `true` when every A is a B. */
 type Fits<A, B> = [A] extends [B] ? true : false;
+/** The codes a union names, without the `string & {}` that lets any other code in. */
+type Named<T> = T extends string ? (string extends T ? never : T) : never;
 
 // Each line fails to compile when the two sides drift apart.
 const checks = {
@@ -52,6 +70,11 @@ const checks = {
   // What the client sends is what the server's request schemas take.
   forgotRequest: true satisfies Fits<ForgotPasswordBody, z.input<typeof passwordForgotBody>>,
   resetRequest: true satisfies Same<ResetPasswordBody, z.input<typeof passwordResetBody>>,
+  mfaVerifyRequest: true satisfies Same<MfaVerifyBody, z.input<typeof mfaVerifyBody>>,
+  stepUpRequest: true satisfies Same<MfaCodeBody, z.input<typeof stepUpBody>>,
+  totpEnrolmentRequest: true satisfies Same<TotpEnrolmentBody, z.input<typeof totpEnrolmentBody>>,
+  totpConfirmRequest: true satisfies Same<MfaCodeBody, z.input<typeof totpConfirmBody>>,
+  totpRemovalRequest: true satisfies Same<TotpRemovalBody, z.input<typeof totpRemovalBody>>,
   totpEnrolment: true satisfies Same<TotpEnrolment, TotpSecretBody>,
   recoveryCodes: true satisfies Same<RecoveryCodes, RecoveryCodesBody>,
   mfaRequired: true satisfies Same<MfaRequiredBody, ServerMfaRequiredBody>,
@@ -64,6 +87,8 @@ const checks = {
   pageToServer: true satisfies Fits<SessionPage, SessionsBody>,
   // Wider on purpose: a code added later breaks no client.
   error: true satisfies Fits<ServerErrorBody, ErrorBody>,
+  // But the codes it names are the server's, each of them.
+  errorCodes: true satisfies Same<Named<ApiErrorCode>, ErrorCode>,
 };
 
 describe('the client wire types', () => {
