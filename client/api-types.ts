@@ -51,6 +51,46 @@ export interface EmailState {
   email_verified: boolean;
 }
 
+/** The body of `POST /auth/register`; with an `email`, a link to verify it is sent. */
+export interface RegisterBody {
+  username: string;
+  password: string;
+  email?: string;
+}
+
+/** The body of `POST /auth/login`. */
+export interface LoginBody {
+  username: string;
+  password: string;
+}
+
+/** The body of `POST /auth/refresh`. */
+export interface RefreshBody {
+  refresh_token: string;
+}
+
+/** The body of `POST /auth/logout`: the refresh token too, so both die. */
+export interface LogoutBody {
+  refresh_token?: string;
+}
+
+/** The body of `POST /auth/password`. */
+export interface ChangePasswordBody {
+  current_password: string;
+  new_password: string;
+}
+
+/** The body of `POST /auth/email`: the new address, and the password again. */
+export interface EmailChangeBody {
+  email: string;
+  current_password: string;
+}
+
+/** The body of `POST /auth/email/verify`: the `token` of the verification link. */
+export interface EmailVerifyBody {
+  token: string;
+}
+
 /** The body of `POST /auth/password/forgot`: the account by its username or by its address. */
 export type ForgotPasswordBody = { username: string } | { email: string };
 

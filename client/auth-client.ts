@@ -18,13 +18,20 @@
  *   refresh in flight meanwhile: nobody refreshes the pair it replaces.
  */
 import type {
+  ChangePasswordBody,
+  EmailChangeBody,
   EmailState,
+  EmailVerifyBody,
   ForgotPasswordBody,
+  LoginBody,
+  LogoutBody,
   Me,
   MfaCodeBody,
   MfaRequiredBody,
   MfaVerifyBody,
   RecoveryCodes,
+  RefreshBody,
+  RegisterBody,
   RegisteredUser,
   ResetPasswordBody,
   SessionInfo,
@@ -98,20 +105,18 @@ export interface AuthClientEvents {
 }
 
 export interface AuthClient {
-  /** `POST /auth/register`. Does not log in. */
-  /** `POST /auth/register`; with an `email` (where the API sends e-mail), a link to verify it is sent. */
-  register(credentials: {
-    username: string;
-    password: string;
-    email?: string;
-  }): Promise<RegisteredUser>;
+  /**
+   * `POST /auth/register`; with an `email` (where the API sends e-mail), a link
+   * to verify it is sent. Does not log in.
+   */
+  register(credentials: RegisterBody): Promise<RegisteredUser>;
   /**
    * `POST /auth/login`: stores the tokens; resolves with the new session's id.
    * For an account with a second factor, rejects with {@link MfaRequiredError}
    * (403 `mfa_required`) instead: nothing is stored until
    * {@link AuthClient.verifyMfa} with its `mfaToken` and a code.
    */
-  login(credentials: { username: string; password: string }): Promise<{ sessionId: string | null }>;
+  login(credentials: LoginBody): Promise<{ sessionId: string | null }>;
   /**
    * `POST /auth/mfa/verify`: the `mfaToken` of an {@link MfaRequiredError}
    * and a code (TOTP, or a recovery code once); stores the tokens as login
@@ -420,7 +425,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (stored.accessToken !== stale && !refreshDue(stored)) return stored;
 
     const response = await sendWithRetry(
-      () => jsonRequest('POST', '/auth/refresh', { refresh_token: stored.refreshToken }),
+      () =>
+        jsonRequest('POST', '/auth/refresh', {
+          refresh_token: stored.refreshToken,
+        } satisfies RefreshBody),
       // A repeated refresh is safe: within the API's grace window the same token
       // answers with the same successor pair.
       true,
@@ -577,7 +585,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const client: AuthClient = {
     async register(credentials) {
       const response = await sendWithRetry(
-        () => jsonRequest('POST', '/auth/register', credentials),
+        () => jsonRequest('POST', '/auth/register', credentials satisfies RegisterBody),
         false,
       );
       if (!response.ok) throw await errorOf(response);
@@ -586,7 +594,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async login(credentials) {
       const response = await sendWithRetry(
-        () => jsonRequest('POST', '/auth/login', credentials),
+        () => jsonRequest('POST', '/auth/login', credentials satisfies LoginBody),
         false,
       );
       if (!response.ok) throw await loginErrorOf(response);
@@ -649,7 +657,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           jsonRequest(
             'POST',
             '/auth/logout',
-            { refresh_token: session.refreshToken },
+            { refresh_token: session.refreshToken } satisfies LogoutBody,
             session.accessToken,
           ),
         true,
@@ -706,19 +714,22 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async changePassword({ currentPassword, newPassword }) {
       await call<void>('POST', '/auth/password', {
-        body: { current_password: currentPassword, new_password: newPassword },
+        body: {
+          current_password: currentPassword,
+          new_password: newPassword,
+        } satisfies ChangePasswordBody,
       });
     },
 
     async setEmail({ email, currentPassword }) {
       return call<EmailState>('POST', '/auth/email', {
-        body: { email, current_password: currentPassword },
+        body: { email, current_password: currentPassword } satisfies EmailChangeBody,
       });
     },
 
     async verifyEmail(token) {
       const response = await sendWithRetry(
-        () => jsonRequest('POST', '/auth/email/verify', { token }),
+        () => jsonRequest('POST', '/auth/email/verify', { token } satisfies EmailVerifyBody),
         false,
       );
       if (!response.ok) throw await errorOf(response);

@@ -7,15 +7,22 @@
  */
 import type * as z from 'zod/mini';
 import type {
+  ChangePasswordBody,
+  EmailChangeBody,
   EmailState,
+  EmailVerifyBody,
   ErrorBody,
   ForgotAccepted,
   ForgotPasswordBody,
+  LoginBody,
+  LogoutBody,
   Me,
   MfaCodeBody,
   MfaRequiredBody,
   MfaVerifyBody,
   RecoveryCodes,
+  RefreshBody,
+  RegisterBody,
   RegisteredUser,
   ResetPasswordBody,
   SessionInfo,
@@ -42,9 +49,16 @@ import {
 } from '../../../lambdas/contract/bodies';
 import type { ErrorCode } from '../../../lambdas/contract/errors';
 import type {
+  changePasswordBody,
+  emailChangeBody,
+  emailVerifyBody,
+  loginBody,
+  logoutBody,
   mfaVerifyBody,
   passwordForgotBody,
   passwordResetBody,
+  refreshBody,
+  registrationBody,
   stepUpBody,
   totpConfirmBody,
   totpEnrolmentBody,
@@ -68,6 +82,16 @@ const checks = {
   // Wider on purpose, like the error body: the client reads the message as any string.
   forgotAccepted: true satisfies Fits<ForgotAcceptedBody, ForgotAccepted>,
   // What the client sends is what the server's request schemas take.
+  registerRequest: true satisfies Same<RegisterBody, z.input<typeof registrationBody>>,
+  loginRequest: true satisfies Same<LoginBody, z.input<typeof loginBody>>,
+  refreshRequest: true satisfies Same<RefreshBody, z.input<typeof refreshBody>>,
+  logoutRequest: true satisfies Same<LogoutBody | undefined, z.input<typeof logoutBody>>,
+  changePasswordRequest: true satisfies Same<
+    ChangePasswordBody,
+    z.input<typeof changePasswordBody>
+  >,
+  emailChangeRequest: true satisfies Same<EmailChangeBody, z.input<typeof emailChangeBody>>,
+  emailVerifyRequest: true satisfies Same<EmailVerifyBody, z.input<typeof emailVerifyBody>>,
   forgotRequest: true satisfies Fits<ForgotPasswordBody, z.input<typeof passwordForgotBody>>,
   resetRequest: true satisfies Same<ResetPasswordBody, z.input<typeof passwordResetBody>>,
   mfaVerifyRequest: true satisfies Same<MfaVerifyBody, z.input<typeof mfaVerifyBody>>,
